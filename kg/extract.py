@@ -1,0 +1,172 @@
+"""Stage 3: from a read document to tasks with responsible units (and, for reports, statements).
+
+``extract_document`` is the one entry point: it detects the kind of document and its
+region, segments it, parses every task's responsibility, resolves unit names through
+the gazetteer, runs the indicator/project/district extractors, and collects a warning
+for everything it could not do, so that nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from .gazetteer import GENERIC_REGION, Gazetteer, detect_region, load_gazetteer
+from .models import (
+    DocumentKind,
+    ExtractedDocument,
+    Issue,
+    RawItem,
+    Responsibility,
+    SourceText,
+    Task,
+)
+from .responsibility import find_deadline, parse_responsibility, states_first_listed_leads
+from .segment import segment_lines, split_cells
+from .tables import row_responsibility
+
+__all__ = ["extract_document", "detect_kind", "detect_year"]
+
+_REPORT_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
+
+
+def detect_kind(source: SourceText) -> DocumentKind:
+    """A work report names itself (政府工作报告) near the top; anything else is a task plan."""
+    head = "\n".join(ln.text for ln in source.lines[:20])
+    if _REPORT_TITLE.search(head) or _REPORT_TITLE.search(source.name):
+        return DocumentKind.WORK_REPORT
+    return DocumentKind.TASK_PLAN
+
+
+def detect_year(source: SourceText) -> int | None:
+    """The year a document is about: the first year in its title, else in its first lines.
+
+    >>> from kg.models import Line
+    >>> detect_year(SourceText("p", "n", (Line(1, "区政府关于印发2020年《政府工作报告》的通知"),)))
+    2020
+    """
+    for ln in source.lines[:20]:
+        m = re.search(r"(20\d\d|19\d\d)年", ln.text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _has_responsibility_factory(gaz: Gazetteer, first_listed: bool):  # type: ignore[no-untyped-def]
+    def has(text: str) -> bool:
+        r = parse_responsibility(text, gaz, first_listed)
+        return bool(r.lead or r.co_lead)
+
+    return has
+
+
+def extract_document(
+    source: SourceText,
+    region: str | None = None,
+    kind: DocumentKind | None = None,
+    year: int | None = None,
+) -> ExtractedDocument:
+    """Extract tasks (or report statements) and their responsibility from one document."""
+    full_text = "\n".join(ln.text for ln in source.lines)
+    region = region or detect_region(full_text)
+    gaz = load_gazetteer(region)
+    kind = kind or detect_kind(source)
+    first_listed = states_first_listed_leads(full_text)
+    issues: list[Issue] = []
+    if not source.lines:
+        issues.append(Issue(source.path, 0, "document is empty: no text found", "empty"))
+    seg = segment_lines(
+        source.lines, _has_responsibility_factory(gaz, first_listed), report=kind is DocumentKind.WORK_REPORT
+    )
+    tasks: list[Task] = []
+    for item in seg.items:
+        if kind is DocumentKind.WORK_REPORT:
+            resp = Responsibility()
+        else:
+            resp, text = _item_responsibility(item, seg.header.meanings if seg.header else None, gaz, first_listed)
+            if text != item.text:
+                item = replace(item, text=text)
+        tasks.append(
+            Task(
+                ordinal=item.ordinal, number=item.number, line=item.line, text=item.text,
+                section=item.section, responsibility=resp,
+            )
+        )
+    if kind is DocumentKind.TASK_PLAN:
+        issues.extend(_task_issues(source, seg, tasks, gaz))
+    doc = ExtractedDocument(
+        source=source, kind=kind, title=seg.title, region=region if region else GENERIC_REGION,
+        sections=tuple(seg.sections), tasks=tuple(tasks), issues=tuple(issues),
+        year=year or detect_year(source), numbered_items=seg.numbered_items,
+        first_listed_leads=first_listed,
+    )
+    return _enrich(doc, gaz)
+
+
+def _item_responsibility(
+    item: RawItem, meanings: tuple[str | None, ...] | None, gaz: Gazetteer, first_listed: bool
+) -> tuple[Responsibility, str]:
+    if item.style == "row" or item.cells:
+        rows = [list(c) for c in item.cells] or [split_cells(line) for line in item.text.split("\n")]
+        width = max(len(r) for r in rows)
+        # merged or continued rows: join each column's text
+        cells = [
+            "".join(r[i] for r in rows if i < len(r) and r[i]) for i in range(width)
+        ]
+        col_meanings = None
+        if meanings is not None:
+            col_meanings = list(meanings[1:] if meanings and meanings[0] == "number" else meanings)
+            if width == 1:
+                col_meanings = [m for m in meanings if m not in ("number", None)]
+        resp, text = row_responsibility(cells, col_meanings, gaz, first_listed)
+        return resp, text
+    resp = parse_responsibility(item.text, gaz, first_listed)
+    if resp.deadline is None:
+        tail = item.text[resp.clause_start :] if resp.clause_start >= 0 else ""
+        if tail:
+            dl = find_deadline(tail)
+            if dl and re.search(r"完成时限|时间节点|完成时间", item.text):
+                resp = replace(resp, deadline=dl)
+    return resp, item.text
+
+
+def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
+    """Indicators, projects and districts (stage kg.mentions), when that stage is present."""
+    try:
+        from .mentions import enrich_document
+    except ImportError:
+        return doc
+    return enrich_document(doc, gaz)
+
+
+def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> list[Issue]:  # type: ignore[no-untyped-def]
+    out: list[Issue] = []
+    path = source.path
+    if not tasks and source.lines:
+        out.append(Issue(path, 1, "no numbered tasks found (is this a task plan?)", "no-tasks"))
+    for line, msg in seg.notes:
+        out.append(Issue(path, line, msg))
+    seen: Counter[tuple[int | None, str]] = Counter()
+    for t in tasks:
+        key = (t.section, t.number)
+        seen[key] += 1
+        if seen[key] == 2:
+            out.append(Issue(path, t.line, f"task number {t.number} appears twice in the same section; both kept", "duplicate-number"))
+        r = t.responsibility
+        if not r.lead and not r.co_lead:
+            out.append(Issue(path, t.line, f"task {t.number}: no responsibility clause found; task kept without units", "no-units"))
+        elif not r.lead:
+            out.append(Issue(path, t.line, f"task {t.number}: no lead unit, only co-leads", "no-lead"))
+        for m in (*r.lead, *r.co_lead):
+            if m.unit is None:
+                out.append(Issue(path, t.line, f"task {t.number}: unknown unit name {m.name!r} kept as written", "unknown-unit"))
+        opens = sum(t.text.count(c) for c in "（【[")
+        closes = sum(t.text.count(c) for c in "）】]")
+        if opens != closes:
+            out.append(Issue(path, t.line, f"task {t.number}: unbalanced brackets ({opens} open, {closes} close); parsed as far as possible", "unbalanced"))
+    for ln in seg.orphans:
+        r = parse_responsibility(ln.text, gaz)
+        if r.lead or r.co_lead:
+            out.append(Issue(path, ln.number, "unnumbered paragraph with a responsibility clause is not part of any task; not in the graph", "orphan"))
+    return out

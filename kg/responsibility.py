@@ -1,0 +1,479 @@
+"""Stage 3a: find who is responsible for a task, from the task's own text.
+
+Pure functions: text in, :class:`~kg.models.Responsibility` out. The formats, tried in
+this order (the first that finds units wins):
+
+1. labelled fields — ``牵头单位：X；责任单位：Y``, on their own lines or inside ``（）``,
+   ``[]`` or ``【】``; a ``责任单位`` alone leads;
+2. a trailing parenthesis — ``（区科技局、高新区管委会主办，区相关部门、各街道、板块协办）``,
+   ``（X负责）``, or a bare unit list;
+3. inline phrases — ``X牵头，Y配合``, ``由X负责``.
+
+Table rows are handled by :func:`parse_columns`, given cells already mapped to meanings.
+The words and labels are data (``ontology/responsibility.json``). Every unit name is
+returned exactly as written (a list-final 等 dropped) with its offsets in the text, so the
+graph can point back to the span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+
+from .gazetteer import Gazetteer, responsibility_rules
+from .models import Responsibility, Role, UnitMention
+
+__all__ = [
+    "parse_responsibility",
+    "parse_unit_list",
+    "parse_columns",
+    "states_first_listed_leads",
+    "find_deadline",
+]
+
+_OPEN = "（【["
+_CLOSE = "）】]"
+_PAIRS = {"（": "）", "【": "】", "[": "]"}
+# Separators between units in a list. "和/及/与" are handled separately (they also occur
+# inside unit names such as 区发展和改革委员会).
+_LIST_SEP = re.compile(r"[、，；/\t|]+|\s+")
+_TRAILING_ETC = re.compile(r"(等(?:单位|部门|相关单位|有关单位)?)$")
+_MARK = re.compile(r"[（(【\[](牵头|主办|负责|配合|协办|参与)[）)】\]]$")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    lead_words: tuple[str, ...]
+    co_words: tuple[str, ...]
+    lead_labels: tuple[str, ...]
+    co_labels: tuple[str, ...]
+    resp_labels: tuple[str, ...]
+    leader_labels: tuple[str, ...]
+    deadline_labels: tuple[str, ...]
+    not_role_after: tuple[str, ...]
+    first_listed: tuple[re.Pattern[str], ...]
+    deadline_re: re.Pattern[str]
+    label_re: re.Pattern[str]
+    role_re: re.Pattern[str]
+
+
+@cache
+def _rules() -> _Rules:
+    d = responsibility_rules()
+
+    def by_len(xs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(xs, key=len, reverse=True))
+
+    labels = by_len(
+        d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"]
+        + d["leader_labels"] + d["deadline_labels"]
+    )
+    # A label counts when a colon follows it, or when it sits alone in brackets (【牵头单位】).
+    label_alt = "|".join(map(re.escape, labels))
+    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：")
+    roles = by_len(d["lead_words"] + d["co_lead_words"])
+    role_re = re.compile("|".join(map(re.escape, roles)))
+    return _Rules(
+        by_len(d["lead_words"]), by_len(d["co_lead_words"]),
+        by_len(d["lead_labels"]), by_len(d["co_lead_labels"]), by_len(d["responsible_labels"]),
+        by_len(d["leader_labels"]), by_len(d["deadline_labels"]), tuple(d["not_role_after"]),
+        tuple(re.compile(p) for p in d["first_listed_leads_patterns"]),
+        re.compile("|".join(f"(?:{p})" for p in d["deadline_patterns"])),
+        label_re, role_re,
+    )
+
+
+def states_first_listed_leads(text: str) -> bool:
+    """Whether a document states that the first unit listed is the lead.
+
+    >>> states_first_listed_leads("（注：列第一位的为牵头单位）")
+    True
+    >>> states_first_listed_leads("区发改委牵头")
+    False
+    """
+    return any(p.search(text) for p in _rules().first_listed)
+
+
+def find_deadline(text: str) -> str | None:
+    """A deadline phrase (完成时限) in ``text``, e.g. ``2021年6月底前``, ``长期坚持``.
+
+    >>> find_deadline("2021年6月底前"), find_deadline("长期坚持"), find_deadline("区发改委")
+    ('2021年6月底前', '长期坚持', None)
+    """
+    m = _rules().deadline_re.search(text)
+    return m.group(0) if m and m.group(0) else None
+
+
+# ---------------------------------------------------------------------------------------
+# unit lists
+
+
+def _role_of_word(word: str) -> Role:
+    return Role.LEAD if word in _rules().lead_words else Role.CO_LEAD
+
+
+def parse_unit_list(
+    text: str, role: Role, gaz: Gazetteer, offset: int = 0, strict: bool = False
+) -> list[UnitMention]:
+    """Split a unit list (``区相关部门、各街道、板块``) into mentions with offsets.
+
+    ``offset`` is where ``text`` starts in the task text. A list-final 等 is dropped from
+    the name; the shared prefix of ``各街道、板块`` (各) carries to ``板块``. With
+    ``strict``, every item must read as a unit, else nothing is returned (used for inline
+    phrases, where a false match would invent responsibility).
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> g = load_gazetteer("nanjing-gulou")
+    >>> [(m.name, m.unit) for m in parse_unit_list("区相关部门、各街道、板块", Role.CO_LEAD, g)]
+    [('区相关部门', '区相关部门'), ('各街道', '各街道'), ('板块', '各板块')]
+    >>> [(m.name, m.role.value) for m in parse_unit_list("区发改委（牵头）、区科技局等", Role.CO_LEAD, g)]
+    [('区发改委', 'lead'), ('区科技局', 'co_lead')]
+    """
+    items: list[tuple[str, int]] = []
+    pos = 0
+    for m in _LIST_SEP.finditer(text + "、"):
+        piece = text[pos : m.start()]
+        if piece:
+            items.extend(_split_conjunction(piece, offset + pos, gaz))
+        pos = m.end()
+    mentions: list[UnitMention] = []
+    shared_prefix = ""
+    for i, (raw, start) in enumerate(items):
+        name, item_role = raw, role
+        mark = _MARK.search(name)
+        if mark:
+            item_role = _role_of_word(mark.group(1))
+            name = name[: mark.start()]
+        name = name.strip("：:（）()【】[]“”\"'《》 ")
+        lead_in = re.match(r"^(由|请|其中|和|及|与)", name)
+        if lead_in and len(name) > len(lead_in.group(0)) + 1:
+            start += len(lead_in.group(0))
+            name = name[len(lead_in.group(0)) :]
+        if i == len(items) - 1 or _TRAILING_ETC.search(name):
+            etc = _TRAILING_ETC.search(name)
+            if etc and len(name) > len(etc.group(0)):
+                name = name[: etc.start()]
+        if not name:
+            continue
+        # Shared prefix: in 各街道、板块 the 各 applies to both.
+        effective = name
+        if re.match(r"^(各|相关|有关)", name):
+            shared_prefix = re.match(r"^(各|相关|有关)", name).group(1)  # type: ignore[union-attr]
+        elif shared_prefix and gaz.resolve_group(shared_prefix + name):
+            effective = shared_prefix + name
+        group = gaz.resolve_group(effective)
+        unit = None if group else gaz.resolve_unit(effective)
+        if strict and not (group or unit or gaz.looks_like_unit(effective)):
+            return []
+        found = text.find(name, start - offset)
+        s = offset + found if found >= 0 else start
+        mentions.append(
+            UnitMention(
+                name=name,
+                role=item_role,
+                unit=group or unit,
+                kind="group" if group else "unit",
+                start=s,
+                end=s + len(name),
+                unit_type=None if group else gaz.unit_type(effective),
+            )
+        )
+    return mentions
+
+
+def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str, int]]:
+    """Split ``区发改委和区科技局`` at 和/及/与 when both halves read as units."""
+    if gaz.resolve_unit(piece) or gaz.resolve_group(piece):
+        return [(piece, start)]
+    for m in re.finditer(r"[和及与]", piece):
+        left, right = piece[: m.start()], piece[m.end() :]
+        if gaz.looks_like_unit(left) and gaz.looks_like_unit(right):
+            return [(left, start), (right, start + m.end())]
+    return [(piece, start)]
+
+
+# ---------------------------------------------------------------------------------------
+# format 1: labelled fields
+
+
+def _label_kind(label: str) -> str:
+    r = _rules()
+    if label in r.leader_labels:
+        return "leader"
+    if label in r.deadline_labels:
+        return "deadline"
+    if label in r.lead_labels:
+        return "lead"
+    if label in r.co_labels:
+        return "co"
+    return "resp"
+
+
+def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    r = _rules()
+    matches = list(r.label_re.finditer(text))
+    if not matches:
+        return None
+    fields: list[tuple[str, str, int]] = []  # (kind, value, value_start)
+    for i, m in enumerate(matches):
+        label = m.group(1) or m.group(2)
+        start = m.end()
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[start:end]
+        # A value stops at the end of its line, sentence or enclosing bracket.
+        stop = re.search(r"[\n。；]|[）】\]](?![^（【\[]*[）】\]])", value)
+        if stop:
+            value = value[: stop.start()]
+        value = value.rstrip("，、 \t[（【")
+        fields.append((_label_kind(label), value, start))
+    has_lead_label = any(k == "lead" for k, _, _ in fields)
+    lead: list[UnitMention] = []
+    co: list[UnitMention] = []
+    leaders: list[str] = []
+    deadline = None
+    for kind, value, start in fields:
+        if kind == "leader":
+            leaders.extend(x for x in re.split(r"[、，\s]+", value) if x)
+            continue
+        if kind == "deadline":
+            deadline = value.strip() or deadline
+            continue
+        role = Role.LEAD if kind == "lead" or (kind == "resp" and not has_lead_label) else Role.CO_LEAD
+        mentions = parse_unit_list(value, role, gaz, offset=start)
+        if kind == "resp" and not has_lead_label:
+            mentions = _apply_first_listed(mentions, first_listed)
+        for mention in mentions:
+            (lead if mention.role is Role.LEAD else co).append(mention)
+    if not (lead or co or leaders):
+        return None
+    first = matches[0].start()
+    if first > 0 and text[first - 1] in _OPEN:
+        first -= 1
+    return Responsibility(
+        lead=tuple(lead), co_lead=tuple(co), leaders=tuple(leaders), deadline=deadline,
+        clause=text[first:].strip(), clause_start=first, pattern="labelled",
+    )
+
+
+def _apply_first_listed(mentions: list[UnitMention], first_listed: bool) -> list[UnitMention]:
+    """Under the "列第一位的为牵头单位" convention, only the first unit of a plain list leads."""
+    if not first_listed or any(m.role is Role.CO_LEAD for m in mentions):
+        return mentions
+    return [m if i == 0 else replace(m, role=Role.CO_LEAD) for i, m in enumerate(mentions)]
+
+
+# ---------------------------------------------------------------------------------------
+# format 2: trailing parenthesis
+
+
+def _trailing_bracket(text: str) -> tuple[int, int] | None:
+    """(start, end) of the content of the bracket group that ends ``text``, if any."""
+    stripped = text.rstrip("。；;.，, \t\n")
+    if not stripped or stripped[-1] not in _CLOSE:
+        return None
+    close = len(stripped) - 1
+    depth = 0
+    for i in range(close, -1, -1):
+        c = stripped[i]
+        if c in _CLOSE:
+            depth += 1
+        elif c in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return i + 1, close
+    return None
+
+
+def _parse_clauses(
+    content: str, offset: int, gaz: Gazetteer, first_listed: bool, strict: bool
+) -> tuple[list[UnitMention], list[UnitMention]] | None:
+    """Parse ``A、B主办，C协办`` style clauses; None when it is not a responsibility clause."""
+    r = _rules()
+    lead: list[UnitMention] = []
+    co: list[UnitMention] = []
+    pos = 0
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^，；。\n]+", content)]
+    saw_role = False
+    bare: list[UnitMention] = []
+    for cs, ce in clauses:
+        clause = content[cs:ce]
+        m = None
+        for m_ in r.role_re.finditer(clause):
+            after = clause[m_.end() : m_.end() + 2]
+            if any(after.startswith(x) for x in r.not_role_after):
+                continue
+            m = m_
+        if m is None or clause[m.end() :].strip(" 。"):
+            # no role word at the end of this clause: a bare list (or prose)
+            items = parse_unit_list(clause, Role.LEAD, gaz, offset + cs, strict=True)
+            if not items:
+                if strict:
+                    return None
+                continue
+            bare.extend(items)
+            continue
+        saw_role = True
+        role = _role_of_word(m.group(0))
+        units_text = clause[: m.start()]
+        items = parse_unit_list(units_text, role, gaz, offset + cs, strict=strict)
+        if not items:
+            return None
+        for it in items:
+            (lead if it.role is Role.LEAD else co).append(it)
+        pos = ce
+    del pos
+    if bare:
+        if saw_role:
+            # a bare list next to role-marked ones shares the role of the previous clause
+            (co if co else lead).extend(replace(b, role=Role.CO_LEAD if co else Role.LEAD) for b in bare)
+        else:
+            for it in _apply_first_listed(bare, first_listed):
+                (lead if it.role is Role.LEAD else co).append(it)
+    if not (lead or co):
+        return None
+    return lead, co
+
+
+def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    span = _trailing_bracket(text)
+    if span is None:
+        return None
+    s, e = span
+    content = text[s:e]
+    if not content.strip():
+        return None
+    parsed = _parse_clauses(content, s, gaz, first_listed, strict=False)
+    if parsed is None:
+        return None
+    lead, co = parsed
+    # A trailing bracket of unknown names with no role word is prose, e.g. （试行）.
+    if not any(_rules().role_re.search(content) for _ in [0]) and not any(
+        m.unit for m in lead + co
+    ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
+        return None
+    return Responsibility(
+        lead=tuple(lead), co_lead=tuple(co), clause=text[s - 1 : e + 1], clause_start=s - 1,
+        pattern="trailing",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# format 3: inline phrases
+
+
+def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
+    r = _rules()
+    lead: list[UnitMention] = []
+    co: list[UnitMention] = []
+    first = -1
+    for m in r.role_re.finditer(text):
+        after = text[m.end() : m.end() + 2]
+        if any(after.startswith(x) for x in r.not_role_after):
+            continue
+        # the unit list runs back to the previous clause boundary or 由
+        back = max(text.rfind(c, 0, m.start()) for c in "，。；：\n（【[")
+        seg_start = back + 1
+        you = text.rfind("由", seg_start, m.start())
+        by_you = you >= 0
+        if by_you:
+            seg_start = you + 1
+        at_boundary = m.end() == len(text) or text[m.end()] in "，。；）】]\n、"
+        if not (at_boundary or by_you):
+            continue
+        segment = text[seg_start : m.start()]
+        if not segment:
+            continue
+        items = parse_unit_list(segment, _role_of_word(m.group(0)), gaz, seg_start, strict=True)
+        if not items:
+            continue
+        if first < 0:
+            first = seg_start - (1 if by_you else 0)
+        for it in items:
+            (lead if it.role is Role.LEAD else co).append(it)
+    if not (lead or co):
+        return None
+    return Responsibility(
+        lead=tuple(lead), co_lead=tuple(co), clause=text[first:], clause_start=first,
+        pattern="inline",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def parse_responsibility(
+    text: str, gaz: Gazetteer, first_listed_leads: bool = False
+) -> Responsibility:
+    """Find the lead and co-lead units of one task.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> g = load_gazetteer("nanjing-gulou")
+    >>> r = parse_responsibility("地区生产总值增长7%。（区发改委主办）", g)
+    >>> [m.name for m in r.lead], [m.name for m in r.co_lead]
+    (['区发改委'], [])
+    >>> r = parse_responsibility("推进改革。牵头单位：区发改委；责任单位：区科技局、区商务局", g)
+    >>> [m.name for m in r.lead], [m.name for m in r.co_lead]
+    (['区发改委'], ['区科技局', '区商务局'])
+    """
+    first_listed = first_listed_leads
+    for parser in (
+        lambda: _parse_labelled(text, gaz, first_listed),
+        lambda: _parse_trailing(text, gaz, first_listed),
+        lambda: _parse_inline(text, gaz),
+    ):
+        result = parser()
+        if result is not None and (result.lead or result.co_lead or result.leaders):
+            return _dedupe(result, text)
+    return Responsibility()
+
+
+def _dedupe(r: Responsibility, text: str) -> Responsibility:
+    """Drop repeats of a unit within one role; a unit that leads is not also a co-lead."""
+    seen: set[str] = set()
+    lead = []
+    for m in r.lead:
+        key = m.unit or m.name
+        if key not in seen:
+            seen.add(key)
+            lead.append(m)
+    co = []
+    for m in r.co_lead:
+        key = m.unit or m.name
+        if key not in seen:
+            seen.add(key)
+            co.append(m)
+    deadline = r.deadline
+    return replace(r, lead=tuple(lead), co_lead=tuple(co), deadline=deadline)
+
+
+def parse_columns(
+    lead_cells: Sequence[tuple[str, int]],
+    co_cells: Sequence[tuple[str, int]],
+    resp_cells: Sequence[tuple[str, int]],
+    gaz: Gazetteer,
+    first_listed_leads: bool = False,
+) -> Responsibility:
+    """Responsibility from table cells already mapped to meanings.
+
+    Each cell is ``(text, offset in the task text)``. A 责任单位 column leads when the
+    table has no 牵头 column, and co-leads otherwise.
+    """
+    lead: list[UnitMention] = []
+    co: list[UnitMention] = []
+    for cell, off in lead_cells:
+        lead.extend(m for m in parse_unit_list(cell, Role.LEAD, gaz, off))
+    for cell, off in co_cells:
+        co.extend(parse_unit_list(cell, Role.CO_LEAD, gaz, off))
+    for cell, off in resp_cells:
+        if lead_cells:
+            co.extend(parse_unit_list(cell, Role.CO_LEAD, gaz, off))
+        else:
+            ms = _apply_first_listed(parse_unit_list(cell, Role.LEAD, gaz, off), first_listed_leads)
+            lead.extend(m for m in ms if m.role is Role.LEAD)
+            co.extend(m for m in ms if m.role is Role.CO_LEAD)
+    # marks such as 区发改委（牵头） inside a co-lead cell move that unit
+    lead2 = lead + [m for m in co if m.role is Role.LEAD]
+    co2 = [m for m in co if m.role is Role.CO_LEAD]
+    return _dedupe(Responsibility(lead=tuple(lead2), co_lead=tuple(co2), pattern="table"), "")

@@ -1,0 +1,295 @@
+"""Stage 2: cut a document into sections and numbered items.
+
+Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、``,
+``（一）``, ``1.`` / ``1、``, ``（1）``, ``①``, and table rows (a number in the first cell).
+Which style numbers the *tasks* is not fixed: it is the style whose items most often
+carry a responsibility clause (ties go to the deeper style). Shallower styles are
+section headings; deeper ones are sub-points folded into their task.
+
+A task runs over several paragraphs until its responsibility clause closes it (tasks
+25–27 of the bundled plan); after that, unnumbered lines are not task text unless they
+are labelled fields of the task (``牵头单位：…``, ``完成时限：…``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from .gazetteer import ontology_path, responsibility_rules
+from .models import Line, RawItem, Section
+
+__all__ = [
+    "Segmentation",
+    "segment_lines",
+    "number_of",
+    "STYLE_RANK",
+    "column_meaning",
+    "split_cells",
+]
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+STYLE_RANK = {"chapter": 0, "cn_dun": 1, "cn_paren": 2, "ar_dot": 3, "row": 3, "ar_paren": 4, "circled": 5}
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"^第([{_CN_NUM}\d]{{1,4}})(?:部分|章|篇)\s*(.*)$", re.S)),
+    ("cn_dun", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.]\s*(.*)$", re.S)),
+    ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
+    ("ar_paren", re.compile(r"^（(\d{1,3})）[、.]?\s*(.*)$|^(\d{1,3})）\s*(.*)$", re.S)),
+    ("ar_dot", re.compile(r"^(\d{1,3})\s*(?:[.、](?!\d)|\.(?=\d+[\u4e00-\u9fff]))\s*(.*)$", re.S)),
+    ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
+)
+_ROW_START = re.compile(r"^(\d{1,4})\s*[\t|｜]\s*(.*)$", re.S)
+
+
+def number_of(text: str) -> tuple[str, str, str] | None:
+    """``(style, number, rest)`` when ``text`` starts with a numbering, else ``None``.
+
+    >>> number_of("1.地区生产总值增长7%。")
+    ('ar_dot', '1', '地区生产总值增长7%。')
+    >>> number_of("（三）加强监管"), number_of("2020年目标")
+    (('cn_paren', '三', '加强监管'), None)
+    """
+    m = _ROW_START.match(text)
+    if m:
+        return "row", m.group(1), m.group(2)
+    for style, pat in _PATTERNS:
+        m = pat.match(text)
+        if m:
+            groups = [g for g in m.groups() if g is not None]
+            return style, groups[0], groups[1] if len(groups) > 1 else ""
+    return None
+
+
+@cache
+def _columns() -> dict[str, list[str]]:
+    with (ontology_path() / "columns.json").open(encoding="utf-8") as fh:
+        data: dict[str, list[str]] = json.load(fh)
+    data.pop("_comment", None)
+    return data
+
+
+def column_meaning(header: str) -> str | None:
+    """Meaning of a table header cell (``lead``, ``co_lead``, ``task``…), or ``None``.
+
+    >>> column_meaning("牵头单位"), column_meaning("责任单位（配合单位）"), column_meaning("完成时限")
+    ('lead', 'co_lead', 'deadline')
+    """
+    key = re.sub(r"\s+", "", header)
+    # "责任单位（配合单位）": the bracketed word is the more specific meaning
+    inner = re.search(r"[（(](.+?)[）)]", key)
+    candidates = [inner.group(1), key] if inner else [key]
+    best: tuple[int, str] | None = None
+    for cand in candidates:
+        for meaning, words in _columns().items():
+            for w in words:
+                if cand == w or (len(w) >= 2 and w in cand):
+                    score = len(w) + (100 if cand == w else 0) + (50 if inner and cand == inner.group(1) else 0)
+                    if best is None or score > best[0]:
+                        best = (score, meaning)
+    return best[1] if best else None
+
+
+def split_cells(text: str) -> list[str]:
+    """Cells of a table row flattened to text (``|`` or tab separated)."""
+    return [c.strip() for c in re.split(r"\s*[|｜\t]\s*", text.strip(" |｜"))]
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    meanings: tuple[str | None, ...]
+    line: int
+
+
+@dataclass
+class Segmentation:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    items: list[RawItem] = field(default_factory=list)
+    numbered_items: int = 0
+    task_style: str | None = None
+    header: TableHeader | None = None
+    orphans: list[Line] = field(default_factory=list)  # unnumbered lines outside any task
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
+
+
+def _detect_header(line: Line) -> TableHeader | None:
+    cells = list(line.cells) if line.cells else split_cells(line.text)
+    if len(cells) < 2:
+        cells = [c for c in re.split(r"\s+", line.text) if c]
+    if len(cells) < 2:
+        return None
+    meanings = tuple(column_meaning(c) if len(c) <= 12 else None for c in cells)
+    unit_cols = {"lead", "co_lead", "responsible"} & set(meanings)
+    if unit_cols and ("task" in meanings or "number" in meanings) and sum(m is not None for m in meanings) >= 2:
+        return TableHeader(meanings, line.number)
+    return None
+
+
+def _is_labelled_field(text: str) -> bool:
+    d = responsibility_rules()
+    labels = d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"] + d["leader_labels"] + d["deadline_labels"]
+    return any(re.match(rf"^[【\[（]?{re.escape(lab)}[】\]）]?：?", text) for lab in labels if len(lab) > 2)
+
+
+def segment_lines(
+    lines: Sequence[Line],
+    has_responsibility: Callable[[str], bool],
+    report: bool = False,
+) -> Segmentation:
+    """Cut ``lines`` into sections and numbered items.
+
+    ``has_responsibility(text)`` tells whether a text block carries a responsibility
+    clause; it decides which numbering style numbers the tasks. With ``report`` (a work
+    report), every paragraph becomes an item and numbered or short unpunctuated lines are
+    headings.
+    """
+    seg = Segmentation(title=lines[0].text if lines else "")
+    numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
+    for i, ln in enumerate(lines):
+        if ln.cells and numbered[i] is None and ln.cells[0].strip().isdigit():
+            numbered[i] = ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:]))
+    seg.numbered_items = sum(1 for _, n in numbered if n is not None)
+    if report:
+        return _segment_report(lines, numbered, seg)
+
+    # Find a table header (its rows then number the tasks).
+    for ln in lines:
+        hdr = _detect_header(ln)
+        if hdr:
+            seg.header = hdr
+            break
+
+    # Which style numbers the tasks: the one whose blocks carry responsibility most often.
+    blocks: dict[str, Counter[str]] = {}
+    for k, (i, n) in enumerate(numbered):
+        if n is None:
+            continue
+        # the block of an item runs to the next item of the same or a shallower style
+        rank = STYLE_RANK[n[0]]
+        end = next(
+            (j for j, m in numbered[k + 1 :] if m is not None and STYLE_RANK[m[0]] <= rank), len(lines)
+        )
+        block = "\n".join(ln.text for ln in lines[i:end])
+        c = blocks.setdefault(n[0], Counter())
+        c["items"] += 1
+        if has_responsibility(block) or (n[0] == "row" and seg.header is not None):
+            c["resp"] += 1
+    task_style = None
+    if blocks:
+        # most blocks with a clause; then the highest share of such blocks; then deeper
+        best = max(
+            blocks,
+            key=lambda s: (blocks[s]["resp"], blocks[s]["resp"] / blocks[s]["items"], STYLE_RANK[s]),
+        )
+        if blocks[best]["resp"] > 0:
+            task_style = best
+        else:
+            deep = [s for s in blocks if s in ("ar_dot", "ar_paren", "cn_paren", "row") and blocks[s]["items"] >= 2]
+            task_style = max(deep, key=lambda s: STYLE_RANK[s]) if deep else None
+    seg.task_style = task_style
+    task_rank = STYLE_RANK[task_style] if task_style else 99
+    if task_style in ("row", "ar_dot"):
+        task_rank = 3
+
+    section_stack: list[Section] = []
+    current: dict[str, object] | None = None  # the open task being collected
+    closed = True
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            seg.items.append(
+                RawItem(
+                    ordinal=len(seg.items) + 1,
+                    number=str(current["number"]),
+                    style=str(current["style"]),
+                    line=int(current["line"]),  # type: ignore[call-overload]
+                    text="\n".join(current["texts"]),  # type: ignore[arg-type]
+                    section=int(current["section"]) if current["section"] is not None else None,  # type: ignore[call-overload]
+                    cells=tuple(current["cells"]),  # type: ignore[arg-type]
+                )
+            )
+        current = None
+
+    for idx, ln in enumerate(lines):
+        n = numbered[idx][1]
+        if seg.header and ln.number == seg.header.line:
+            flush()
+            continue
+        if n is not None and STYLE_RANK[n[0]] < task_rank and n[0] != "row":
+            flush()
+            level = STYLE_RANK[n[0]]
+            while section_stack and section_stack[-1].level >= level:
+                section_stack.pop()
+            sec = Section(
+                ordinal=len(seg.sections) + 1, number=n[1], title=n[2].strip() or ln.text,
+                line=ln.number, level=level, parent=section_stack[-1].ordinal if section_stack else None,
+            )
+            seg.sections.append(sec)
+            section_stack.append(sec)
+            closed = True
+            continue
+        if n is not None and (n[0] == task_style or (task_style in ("row", "ar_dot") and n[0] in ("row", "ar_dot"))):
+            flush()
+            cells = [ln.cells[1:]] if ln.cells else []
+            current = {
+                "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
+                "section": section_stack[-1].ordinal if section_stack else None, "cells": cells,
+            }
+            if ln.cells:
+                current["texts"] = [" | ".join(ln.cells[1:])]
+            closed = has_responsibility(n[2]) and not ln.cells
+            continue
+        # a deeper numbered sub-point, or an unnumbered line
+        if current is not None and (not closed or n is not None or _is_labelled_field(ln.text) or
+                                    (ln.cells and not ln.cells[0].strip())):
+            texts = current["texts"]
+            assert isinstance(texts, list)
+            texts.append(ln.text if not ln.cells else " | ".join(ln.cells[1:]))
+            if ln.cells:
+                cells_list = current["cells"]
+                assert isinstance(cells_list, list)
+                cells_list.append(ln.cells[1:])
+            if has_responsibility("\n".join(texts)) and not ln.cells:
+                closed = True
+            continue
+        seg.orphans.append(ln)
+    flush()
+    return seg
+
+
+def _segment_report(
+    lines: Sequence[Line], numbered: list[tuple[int, tuple[str, str, str] | None]], seg: Segmentation
+) -> Segmentation:
+    """Work reports: headings are numbered lines or short lines without sentence punctuation;
+    every other paragraph is a statement."""
+    stack: list[Section] = []
+    for idx, ln in enumerate(lines):
+        n = numbered[idx][1]
+        short = len(ln.text) <= 40 and not re.search(r"[。；！？]", ln.text)
+        if idx == 0:
+            continue  # the title
+        if short and (n is not None or not re.search(r"[：，]$|^——", ln.text)):
+            level = STYLE_RANK[n[0]] if n else 0
+            if n is not None and n[0] == "ar_dot":
+                level = 1  # a numbered heading among 一、二、 headings is at their level
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            sec = Section(
+                ordinal=len(seg.sections) + 1, number=n[1] if n else "", title=(n[2] if n else ln.text).strip(),
+                line=ln.number, level=level, parent=stack[-1].ordinal if stack else None,
+            )
+            seg.sections.append(sec)
+            stack.append(sec)
+            continue
+        seg.items.append(
+            RawItem(
+                ordinal=len(seg.items) + 1, number=str(len(seg.items) + 1), style="paragraph",
+                line=ln.number, text=ln.text, section=stack[-1].ordinal if stack else None,
+            )
+        )
+    return seg
