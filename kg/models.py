@@ -12,17 +12,17 @@ All records are frozen dataclasses: a stage never changes what an earlier stage 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The role a unit holds in a task (see GLOSSARY: lead, co-lead)."""
 
     LEAD = "lead"
     CO_LEAD = "co_lead"
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(StrEnum):
     TASK_PLAN = "TaskPlan"
     WORK_REPORT = "WorkReport"
 
