@@ -259,7 +259,10 @@ def detect_region(text: str) -> str:
             continue
         gaz = load_gazetteer(region)
         types = set(detect.get("distinctive_types", []))
-        hits = sum(1 for u in gaz.units.values() if u.type in types and u.canonical in text)
+        hits = sum(
+            1 for u in gaz.units.values()
+            if u.type in types and any(n in text for n in (u.canonical, *u.aliases, u.governs or "") if len(n) >= 2)
+        )
         if hits >= int(detect.get("min_distinctive_hits", 3)) and hits > best_hits:
             best, best_hits = region, hits
     return best

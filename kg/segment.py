@@ -273,6 +273,8 @@ def _segment_report(
         short = len(ln.text) <= 40 and not re.search(r"[。；！？]", ln.text)
         if idx == 0:
             continue  # the title
+        if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", ln.text):
+            continue  # a date line (signature, issue date) is neither heading nor statement
         if short and (n is not None or not re.search(r"[：，]$|^——", ln.text)):
             level = STYLE_RANK[n[0]] if n else 0
             if n is not None and n[0] == "ar_dot":

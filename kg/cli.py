@@ -1,0 +1,196 @@
+"""The ``kg`` command: a thin layer over the library.
+
+Commands parse flags, call the library, print, and map typed errors to one line and an
+exit code. Exit codes:
+
+==  =============================================================
+0   success
+1   an input or output problem (``Error: …``)
+2   a usage problem: bad option, bad SPARQL, missing build folder
+3   ``--strict`` and the build produced warnings
+4   ``kg validate``: the graph does not conform to the SHACL shapes
+==  =============================================================
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import KgError, StrictModeError, UsageError
+from .models import DocumentKind
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one line on stderr and the error's exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KgError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Build and query responsibility knowledge graphs of Chinese government task documents."""
+
+
+_KINDS = {"plan": DocumentKind.TASK_PLAN, "report": DocumentKind.WORK_REPORT}
+
+
+def _common_extract_options(func: F) -> F:
+    func = click.option("--region", help="Region profile (folder under ontology/regions); default: detected.")(func)
+    func = click.option("--year", type=int, help="Year of the documents; default: detected from the text.")(func)
+    func = click.option(
+        "--kind", type=click.Choice(sorted(_KINDS)), help="Treat every input as a task plan or a work report."
+    )(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--out", default="out", show_default=True, type=click.Path(), help="Output folder.")
+@_common_extract_options
+@click.option("--no-expand", is_flag=True, help="Do not expand group references (各街道) to their members.")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Documents extracted in parallel processes.")
+@click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
+@handle_errors
+def build(
+    paths: tuple[str, ...], out: str, region: str | None, year: int | None, kind: str | None,
+    no_expand: bool, jobs: int, strict: bool, quiet: bool, verbose: bool,
+) -> None:
+    """Build the knowledge graph of PATHS (files or folders) into OUT.
+
+    Writes OUT/graph.trig (one named graph per document), OUT/graph.ttl, OUT/graph.nq,
+    OUT/tasks.jsonl and OUT/manifest.json (coverage and warnings).
+    """
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    opts = BuildOptions(
+        region=region, year=year, kind=_KINDS[kind] if kind else None,
+        expand_groups=not no_expand, jobs=max(1, jobs), strict=strict,
+    )
+    result = run_build(list(paths), out, opts, progress=_progress(quiet))
+    if not quiet:
+        for issue in result.issues:
+            click.echo(f"warning: {issue}", err=True)
+    s = result.summary()
+    click.echo(
+        f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "
+        f"{s['statements']} report statements, {s['units']} units, {s['quads']} quads, {s['warnings']} warnings"
+    )
+    if verbose:
+        for stage, secs in result.timings.items():
+            click.echo(f"  {stage:<8} {secs:8.2f} s")
+    if strict and result.issues:
+        raise StrictModeError(f"{len(result.issues)} warnings and --strict was given")
+
+
+def _progress(quiet: bool) -> Callable[[int, int], None] | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "p" not in state and total > 20:
+            state["p"] = Progress(transient=True)
+            state["p"].start()
+            state["t"] = state["p"].add_task("extracting", total=total)
+        if "p" in state:
+            state["p"].update(state["t"], completed=done)
+            if done >= total:
+                state["p"].stop()
+
+    return update
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+@_common_extract_options
+@click.option("--warnings/--no-warnings", default=True, help="Print warnings on stderr.")
+@handle_errors
+def extract(paths: tuple[str, ...], fmt: str, region: str | None, year: int | None, kind: str | None, warnings: bool) -> None:
+    """Print the tasks of PATHS with their lead and co-lead units, one JSON object per task."""
+    from .build import BuildOptions, collect_paths, extract_paths, task_records
+
+    opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
+    docs, issues = extract_paths(collect_paths(paths), opts)
+    records = [rec for doc in docs for rec in task_records(doc)]
+    if fmt == "jsonl":
+        for rec in records:
+            click.echo(json.dumps(rec, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    if warnings:
+        for issue in issues:
+            click.echo(f"warning: {issue}", err=True)
+
+
+@main.command()
+@click.argument("out", default="out", type=click.Path())
+@click.option("--shapes", type=click.Path(exists=True), help="SHACL shapes file (default: the bundled shapes).")
+@handle_errors
+def validate(out: str, shapes: str | None) -> None:
+    """Check the graph in the build folder OUT against the SHACL shapes (exit 0 if it conforms)."""
+    from .validate import validate_build
+
+    report = validate_build(Path(out), Path(shapes) if shapes else None)
+    if report.conforms:
+        click.echo(f"{out}: conforms ({report.triples} triples checked)")
+        return
+    click.echo(f"{out}: does not conform: {report.violations} violations", err=True)
+    click.echo(report.text, err=True)
+    sys.exit(4)
+
+
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules (query, serve, workload, views, store)."""
+    import importlib
+
+    for name in ("kg.cli_query", "kg.cli_analysis", "kg.cli_store"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(main)
+
+
+_register_optional_commands()
+
+
+def require_build(out: str | Path) -> Path:
+    """The build folder OUT, or a UsageError telling how to make one."""
+    p = Path(out)
+    if not (p / "graph.nq").is_file():
+        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
+    return p
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
