@@ -24,6 +24,7 @@ from .extract import extract_document
 from .graph import build_quads, link_quads, sort_quads
 from .models import DocumentKind, ExtractedDocument, Issue, StatementLink
 from .read import read_source
+from .store import STORE_DIR, load_oxigraph
 
 __all__ = [
     "BuildOptions",
@@ -304,6 +305,7 @@ def build(
     try:
         _write_graph_files(tmp, quads)
         _write_reports(tmp, result)
+        load_oxigraph(tmp / "graph.nq", tmp / STORE_DIR)
         for writer in ARTIFACT_WRITERS:
             writer(tmp, result)
         _swap_in(tmp, out)

@@ -1,0 +1,387 @@
+"""Stage 5: where the graph lives and how it is queried — one interface, three backends.
+
+* :class:`OxigraphStore` — the default: pyoxigraph on disk under ``OUT/store``,
+  bulk-loaded from ``OUT/graph.nq`` at build time;
+* :class:`RdflibStore` — rdflib in memory, for small jobs, tests and comparison;
+* :class:`EndpointStore` — any SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, Neptune).
+
+All answer :meth:`Store.query` with a :class:`QueryResult` of plain :class:`Term` values,
+so everything above this module (the CLI, the server, the workload analysis) is the same
+whatever the backend. Parameters are bound as RDF terms, never pasted into the text.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from .errors import QueryError, UsageError
+
+__all__ = [
+    "Term",
+    "QueryResult",
+    "Store",
+    "OxigraphStore",
+    "RdflibStore",
+    "EndpointStore",
+    "open_store",
+    "load_oxigraph",
+    "STORE_DIR",
+]
+
+STORE_DIR = "store"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term as plain data: ``kind`` is ``uri``, ``literal`` or ``bnode``."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @property
+    def python(self) -> object:
+        """The value as Python: int/float for numeric literals, str otherwise."""
+        if self.kind == "literal" and self.datatype:
+            dt = self.datatype.removeprefix(XSD)
+            try:
+                if dt in ("integer", "int", "long", "nonNegativeInteger", "short"):
+                    return int(self.value)
+                if dt in ("decimal", "double", "float"):
+                    return float(self.value)
+                if dt == "boolean":
+                    return self.value == "true"
+            except ValueError:
+                return self.value
+        return self.value
+
+    def n3(self) -> str:
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = json.dumps(self.value, ensure_ascii=False)
+        if self.lang:
+            return f"{text}@{self.lang}"
+        if self.datatype and self.datatype != XSD + "string":
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+    def to_json(self) -> dict[str, str]:
+        """SPARQL 1.1 Query Results JSON form."""
+        out = {"type": self.kind, "value": self.value}
+        if self.lang:
+            out["xml:lang"] = self.lang
+        elif self.datatype and self.datatype != XSD + "string":
+            out["datatype"] = self.datatype
+        return out
+
+
+def term_from_python(value: object) -> Term:
+    """A parameter value as a term: IRIs in ``<…>`` or starting with http(s):// stay IRIs."""
+    if isinstance(value, Term):
+        return value
+    if isinstance(value, bool):
+        return Term("literal", "true" if value else "false", XSD + "boolean")
+    if isinstance(value, int):
+        return Term("literal", str(value), XSD + "integer")
+    if isinstance(value, float):
+        return Term("literal", repr(value), XSD + "decimal")
+    s = str(value)
+    if s.startswith("<") and s.endswith(">"):
+        return Term("uri", s[1:-1])
+    if s.startswith(("http://", "https://", "urn:")):
+        return Term("uri", s)
+    return Term("literal", s)
+
+
+@dataclass
+class QueryResult:
+    """``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE)."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+
+    def dicts(self) -> list[dict[str, object]]:
+        """Rows as ``{variable: python value}`` (unbound variables omitted)."""
+        return [
+            {v: t.python for v, t in zip(self.variables, row, strict=True) if t is not None}
+            for row in self.rows
+        ]
+
+    def column(self, name: str) -> list[object]:
+        i = self.variables.index(name)
+        return [row[i].python if row[i] is not None else None for row in self.rows]
+
+
+class Store(Protocol):
+    name: str
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult: ...
+
+    def close(self) -> None: ...
+
+
+# ---------------------------------------------------------------------------------------
+# pyoxigraph
+
+
+def _ox_term(t: object) -> Term:
+    if isinstance(t, ox.NamedNode):
+        return Term("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return Term("bnode", t.value)
+    if isinstance(t, ox.Literal):
+        lang = t.language
+        dt = t.datatype.value if t.datatype is not None and not lang else None
+        return Term("literal", t.value, dt, lang)
+    raise TypeError(f"unsupported term {t!r}")
+
+
+def _to_ox(t: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if t.kind == "uri":
+        return ox.NamedNode(t.value)
+    if t.kind == "bnode":
+        return ox.BlankNode(t.value)
+    if t.lang:
+        return ox.Literal(t.value, language=t.lang)
+    if t.datatype:
+        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+    return ox.Literal(t.value)
+
+
+def _ox_result(res: object) -> QueryResult:
+    if isinstance(res, bool):
+        return QueryResult("ask", boolean=res)
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        rows = [tuple(_ox_term(sol[i]) if sol[i] is not None else None for i in range(len(variables))) for sol in res]
+        return QueryResult("select", variables, rows)
+    triples = [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in res]  # type: ignore[attr-defined]
+    return QueryResult("graph", triples=triples)
+
+
+class OxigraphStore:
+    """The default store: pyoxigraph, on disk (``path``) or in memory (``path=None``)."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None, read_only: bool = True) -> None:
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path))
+
+    @property
+    def raw(self) -> ox.Store:
+        return self._store
+
+    def load_nquads(self, path: Path) -> None:
+        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
+        if bindings:
+            # Oxigraph's substitutions only bind projected variables; VALUES binds any.
+            sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
+        try:
+            res = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        return _ox_result(res)
+
+    def close(self) -> None:
+        del self._store
+
+
+def load_oxigraph(nquads: Path, target: Path) -> None:
+    """Bulk-load a build's N-Quads into a fresh on-disk store at ``target``."""
+    store = ox.Store(str(target))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+
+
+# ---------------------------------------------------------------------------------------
+# rdflib
+
+
+class RdflibStore:
+    """rdflib in memory: simple and pure Python, slow past ~100k triples."""
+
+    name = "rdflib"
+
+    def __init__(self, nquads: Path | None = None) -> None:
+        from rdflib import Dataset
+
+        self._ds = Dataset(default_union=True)
+        if nquads is not None:
+            self._ds.parse(str(nquads), format="nquads")
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
+        from rdflib import BNode, Literal, URIRef, Variable
+        from rdflib.query import Result
+
+        def to_rdflib(t: Term) -> object:
+            if t.kind == "uri":
+                return URIRef(t.value)
+            if t.kind == "bnode":
+                return BNode(t.value)
+            return Literal(t.value, lang=t.lang, datatype=URIRef(t.datatype) if t.datatype else None)
+
+        def from_rdflib(x: object) -> Term:
+            if isinstance(x, URIRef):
+                return Term("uri", str(x))
+            if isinstance(x, BNode):
+                return Term("bnode", str(x))
+            assert isinstance(x, Literal)
+            return Term("literal", str(x), str(x.datatype) if x.datatype else None, x.language)
+
+        init = {Variable(k): to_rdflib(term_from_python(v)) for k, v in (bindings or {}).items()}
+        try:
+            res: Result = self._ds.query(sparql, initBindings=init)
+        except Exception as exc:  # rdflib raises pyparsing errors of several types
+            raise QueryError(f"invalid SPARQL: {str(exc).splitlines()[0]}") from None
+        if res.type == "ASK":
+            return QueryResult("ask", boolean=bool(res.askAnswer))
+        if res.type == "SELECT":
+            variables = [str(v) for v in res.vars or []]
+            rows = [tuple(from_rdflib(x) if x is not None else None for x in row) for row in res]  # type: ignore[union-attr]
+            return QueryResult("select", variables, rows)
+        return QueryResult("graph", triples=[tuple(from_rdflib(x) for x in t) for t in res])  # type: ignore[misc]
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------------------
+# remote endpoint
+
+
+class EndpointStore:
+    """A SPARQL 1.1 Protocol endpoint. Bindings become a VALUES block of serialised terms."""
+
+    name = "endpoint"
+
+    def __init__(self, url: str, timeout: float = 60.0, update_url: str | None = None) -> None:
+        self.url = url
+        self.update_url = update_url or url
+        self.timeout = timeout
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
+        if bindings:
+            sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
+        data = urllib.parse.urlencode({"query": sparql}).encode()
+        req = urllib.request.Request(
+            self.url, data=data,
+            headers={
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                ctype = resp.headers.get("Content-Type", "")
+                body = resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise QueryError(f"{self.url}: HTTP {exc.code}: {detail[0] if detail else exc.reason}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise UsageError(f"{self.url}: cannot reach the SPARQL endpoint ({getattr(exc, 'reason', exc)})") from None
+        if "json" in ctype:
+            return _json_result(json.loads(body))
+        triples = [
+            (_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object))
+            for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES if "n-triples" in ctype else ox.RdfFormat.TURTLE)
+        ]
+        return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        pass
+
+
+def _json_term(d: Mapping[str, str]) -> Term:
+    kind = "uri" if d["type"] == "uri" else "bnode" if d["type"] == "bnode" else "literal"
+    return Term(kind, d["value"], d.get("datatype"), d.get("xml:lang"))
+
+
+def _json_result(doc: Mapping[str, object]) -> QueryResult:
+    if "boolean" in doc:
+        return QueryResult("ask", boolean=bool(doc["boolean"]))
+    head = doc["head"]
+    assert isinstance(head, dict)
+    variables = list(head.get("vars", []))
+    bindings = doc["results"]["bindings"]  # type: ignore[index]
+    rows = [tuple(_json_term(b[v]) if v in b else None for v in variables) for b in bindings]
+    return QueryResult("select", variables, rows)
+
+
+def _bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """Append ``VALUES (?a ?b) { (x y) }`` inside the outermost WHERE block's end.
+
+    Serialised terms are escaped by :meth:`Term.n3`, so a parameter cannot change the
+    query's structure.
+    """
+    names = " ".join(f"?{k}" for k in bindings)
+    values = " ".join(t.n3() for t in bindings.values())
+    block = f"VALUES ({names}) {{ ({values}) }}"
+    # insert before the closing brace of the WHERE clause (the last top-level "}")
+    depth, last_close = 0, -1
+    in_str: str | None = None
+    for i, c in enumerate(sparql):
+        if in_str:
+            if c == in_str and sparql[i - 1] != "\\":
+                in_str = None
+        elif c in "\"'":
+            in_str = c
+        elif c == "#":
+            pass
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                last_close = i
+    if last_close < 0:
+        return sparql
+    return sparql[:last_close] + "\n  " + block + "\n" + sparql[last_close:]
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def open_store(out: str | Path | None = None, endpoint: str | None = None, backend: str = "oxigraph") -> Store:
+    """The store of a build folder (default ``oxigraph``, or ``rdflib``), or an endpoint."""
+    if endpoint:
+        return EndpointStore(endpoint)
+    if out is None:
+        raise UsageError("give a build folder or --endpoint URL")
+    p = Path(out)
+    nq = p / "graph.nq"
+    if not nq.is_file():
+        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
+    if backend == "rdflib":
+        return RdflibStore(nq)
+    store_dir = p / STORE_DIR
+    if store_dir.is_dir():
+        return OxigraphStore(store_dir, read_only=True)
+    mem = OxigraphStore(None)
+    mem.load_nquads(nq)
+    return mem
