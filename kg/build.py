@@ -215,9 +215,28 @@ def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
         }
 
 
-# Writers of extra artifacts (workload tables, views, store) register here:
-# each is called with (tmp_out_dir, result) after the graph files are written.
-ARTIFACT_WRITERS: list[Callable[[Path, BuildResult], None]] = []
+# Writers of extra artifacts (workload tables, views): each is called with
+# (tmp_out_dir, result) after the graph files and the store are written, in this order.
+ARTIFACT_WRITERS: list[str] = [
+    "kg.workload_outputs:write_workload_outputs",
+    "kg.visualize.report:write_report",
+]
+
+
+def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
+    import importlib
+
+    writers = []
+    for spec in ARTIFACT_WRITERS:
+        module_name, func = spec.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        writers.append(getattr(module, func))
+    return writers
 
 
 def _write_graph_files(tmp: Path, quads: list[ox.Quad]) -> None:
@@ -306,7 +325,7 @@ def build(
         _write_graph_files(tmp, quads)
         _write_reports(tmp, result)
         load_oxigraph(tmp / "graph.nq", tmp / STORE_DIR)
-        for writer in ARTIFACT_WRITERS:
+        for writer in _artifact_writers():
             writer(tmp, result)
         _swap_in(tmp, out)
     except BaseException:
