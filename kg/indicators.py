@@ -1,0 +1,478 @@
+"""Quantitative targets (指标) in a task or report statement: ``extract_indicators``.
+
+Text in, :class:`~kg.models.Indicator` records out; no state, no I/O beyond loading the
+word lists in ``ontology/indicators.json`` once. The procedure:
+
+1. **Quantities.** An Arabic number (``2.8``, ``1,620``) followed by a unit of measure:
+   an optional multiplier (万, 亿, 千, 百, 千万 …), then a count classifier (个, 家, 件, 幢,
+   人, 人次 …) or a measure unit (%, 平方米, 亿元 → 亿 + 元, 美元 …). A number with no unit
+   is never a target (``12345政务服务热线``, ``颐和路11、13片区``). Numbers glued to Latin
+   letters (``5G``, ``4A级``, ``PM2.5``), numbers inside quotes or book-title marks
+   (``“从0到1”``, ``“181”信息化平台``, ``《民法典》``), ordinals and names (``第二届``,
+   ``新100条``, ``前3名``) and the start of a range written ``从A…到B`` are skipped.
+   Years, months and line numbers have no unit in the lists (``2020年``, ``5号线``).
+2. **Chinese numerals.** Written-out numbers mostly name things in these documents
+   (三项制度, 九大区属国企集团, 十连冠, 四个关键节点, 二十九中) or are vague (一批, 一些),
+   so they are taken only in the narrow form *target verb + numeral ≥ 2 + count
+   classifier* outside quotes (``新增三家`` → 3 家). 大/类/批 … never follow a Chinese
+   numeral as a unit (三大主导产业 is a name, not a count); Arabic ``12大应用场景`` counts.
+3. **Comparator** (English ids): ``at_least`` (以上, 不少于, 不低于), ``more_than`` (突破,
+   超过, 超, 60多家, 1100余处), ``reach`` (达, 达到, 实现, 提高到, 下降到 … with a plain
+   value; a list item joined by 、 inherits it), ``at_most`` (控制在…以内, 以下, 不超过),
+   ``about`` (近, 约, 左右) and ``equal`` (a plain figure: 新增N…, 增长7%). A suffix
+   (以上/以内/左右) overrides a prefix: 达95%以上 is ``at_least``.
+4. **Kind**: ``growth_rate`` (增长/提高 X% or X个百分点), ``increase`` (增长 with any
+   other unit), ``decrease`` (下降/压减/减少 X), ``level`` (a level reached after a
+   change: 提高到/下降到 X), ``rate`` (any other percentage: 作业率95%), ``count`` (a count
+   classifier: 家, 个, 人 …) and ``amount`` (money, area and every other measure).
+5. **Commitment**: ``binding`` (确保, 务必, 必须), ``aspirational`` (力争, 争取, 争创,
+   努力) or ``None``. A commitment word covers the rest of its sentence up to a clause that
+   opens with a new verb (实现, 完成, 推动 …).
+6. **Metric**: when a noun follows the unit (``62个续建项目尽快竣工``) the metric is that
+   noun, cut at the first verb of ``noun_stop_words``; otherwise it is the phrase before
+   the number within its clause (``地区生产总值``), with commitment/time/verb words
+   stripped (确保, 力争, 全年, 实现 …), a list head after 等 kept (``宝龙天地等载体`` →
+   ``载体``) and a scope (``部门预算中公用经费`` → ``公用经费``) cut. List items joined by
+   、/和 share the verb prefix of the first (``新增亿元楼宇3幢、特色楼宇2幢`` → second metric
+   ``新增特色楼宇``); an item with no metric of its own (``1620亿元、增长8%``) takes the
+   previous one's.
+7. **Normalisation**: ``value``/``unit`` as written (2.8, 万人); ``base_value``/``base_unit``
+   with the multiplier applied exactly (28000.0, 人; 3亿美元 → 300000000.0 美元).
+
+A quantity that only qualifies a noun is not a target: ``10亿元以上项目26个`` gives the
+26 项目 but not the 10 亿元, and neither does ``…1500亿元的预期目标``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from .gazetteer import ontology_path
+from .models import Indicator
+
+__all__ = ["extract_indicators", "parse_quantity", "COMPARATORS", "KINDS"]
+
+COMPARATORS = ("at_least", "more_than", "reach", "at_most", "about", "equal")
+KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amount")
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "零〇一二两三四五六七八九十百"
+_BOUNDARY = "，。；：！？\n（）()【】"
+_SENTENCE_END = "。；！？\n"
+
+
+@dataclass(frozen=True)
+class _Word:
+    word: str
+    comparator: str | None = None
+    kind: str | None = None
+    commitment: str | None = None
+    filler: bool = False
+
+
+@dataclass(frozen=True)
+class _Rules:
+    multipliers: tuple[tuple[str, int], ...]
+    units: tuple[str, ...]  # longest first
+    count_units: frozenset[str]
+    base_alias: dict[str, str]
+    cn_excluded: frozenset[str]
+    cn_verbs: tuple[str, ...]
+    suffixes: tuple[tuple[str, str], ...]
+    approx: dict[str, str]
+    prefix_words: tuple[_Word, ...]
+    commitments: tuple[tuple[str, str], ...]
+    new_clause_verbs: tuple[str, ...]
+    strip_leading: tuple[str, ...]
+    strip_trailing: tuple[str, ...]
+    scope_split: tuple[str, ...]
+    list_prefixes: tuple[str, ...]
+    list_connectors: tuple[str, ...]
+    skip_after: tuple[str, ...]
+    not_noun_after: tuple[str, ...]
+    noun_stops: tuple[str, ...]
+    quotes: tuple[tuple[str, str], ...]
+
+
+def _by_len(xs):  # type: ignore[no-untyped-def]
+    return tuple(sorted(xs, key=len, reverse=True))
+
+
+@cache
+def _rules() -> _Rules:
+    with (ontology_path() / "indicators.json").open(encoding="utf-8") as fh:
+        d = json.load(fh)
+    words = tuple(
+        sorted(
+            (_Word(w["word"], w.get("comparator"), w.get("kind"), w.get("commitment"), bool(w.get("filler")))
+             for w in d["prefix_words"]),
+            key=lambda w: len(w.word), reverse=True,
+        )
+    )
+    return _Rules(
+        multipliers=tuple(sorted(d["multipliers"].items(), key=lambda kv: len(kv[0]), reverse=True)),
+        units=_by_len(d["count_units"] + d["measure_units"]),
+        count_units=frozenset(d["count_units"]),
+        base_alias=dict(d["base_unit_alias"]),
+        cn_excluded=frozenset(d["chinese_numeral_units_excluded"]),
+        cn_verbs=_by_len(d["chinese_numeral_verbs"]),
+        suffixes=tuple(sorted(d["comparator_suffixes"].items(), key=lambda kv: len(kv[0]), reverse=True)),
+        approx=dict(d["approx_markers"]),
+        prefix_words=words,
+        commitments=tuple(sorted(d["commitment_words"].items(), key=lambda kv: len(kv[0]), reverse=True)),
+        new_clause_verbs=_by_len(d["new_clause_verbs"]),
+        strip_leading=_by_len(d["metric_strip_leading"]),
+        strip_trailing=_by_len(d["metric_strip_trailing"]),
+        scope_split=_by_len(d["metric_scope_split"]),
+        list_prefixes=_by_len(d["metric_list_prefixes"]),
+        list_connectors=_by_len(d["list_connectors"]),
+        skip_after=_by_len(d["skip_after"]),
+        not_noun_after=_by_len(d["not_noun_after"]),
+        noun_stops=_by_len(d["noun_stop_words"]),
+        quotes=tuple((a, b) for a, b in d["quote_pairs"]),
+    )
+
+
+# -- quantities ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Quantity:
+    start: int  # of the number
+    num_end: int
+    end: int  # after the unit
+    value: Decimal
+    unit: str  # as written, multiplier included
+    multiplier: int
+    base_unit: str
+    approx: str | None  # comparator implied by 多/余
+
+
+def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int, str, int, str, str | None] | None:
+    """Read ``[多|余] [multiplier] unit`` at ``pos``: ``(end, unit, multiplier, base_unit, approx)``.
+
+    >>> parse_quantity("万平方米以上")
+    (4, '万平方米', 10000, '平方米', None)
+    >>> parse_quantity("多家科技型企业")
+    (2, '家', 1, '家', 'more_than')
+    >>> parse_quantity("号线") is None
+    True
+    """
+    r = _rules()
+    approx = None
+    p = pos
+    if text[p : p + 1] in r.approx:
+        approx = r.approx[text[p]]
+        p += 1
+    for mult_word, mult in (("", 1), *r.multipliers):
+        if mult_word and not text.startswith(mult_word, p):
+            continue
+        q = p + len(mult_word)
+        for unit in r.units:
+            if text.startswith(unit, q):
+                if chinese and (mult_word or unit in r.cn_excluded or unit not in r.count_units):
+                    return None
+                base = r.base_alias.get(unit, unit)
+                return q + len(unit), mult_word + unit, mult, base, approx
+    return None
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for open_, close in _rules().quotes:
+        i = 0
+        while True:
+            a = text.find(open_, i)
+            if a < 0:
+                break
+            b = text.find(close, a + 1)
+            if b < 0:
+                break
+            spans.append((a, b + 1))
+            i = b + 1
+    return spans
+
+
+_ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_CHINESE = re.compile(rf"[{_CN_NUM}]+")
+
+
+def _cn_value(s: str) -> int | None:
+    """Value of a simple Chinese numeral (两, 十二, 二十九, 一百), or ``None``."""
+    if not s or any(c not in _CN_NUM for c in s):
+        return None
+    total, cur = 0, 0
+    for c in s:
+        if c in _CN_DIGITS:
+            cur = _CN_DIGITS[c]
+        elif c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+    return total + cur
+
+
+def _quantities(text: str) -> list[_Quantity]:
+    r = _rules()
+    quoted = _quoted_spans(text)
+
+    def inside_quotes(i: int) -> bool:
+        return any(a < i < b for a, b in quoted)
+
+    out: list[_Quantity] = []
+    for m in _ARABIC.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s else ""
+        after = text[e : e + 1]
+        if re.match(r"[A-Za-z.·:/\-]", before) or re.match(r"[A-Za-z]", after):
+            continue
+        if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after):
+            continue
+        parsed = parse_quantity(text, e)
+        if parsed is None:
+            continue
+        end, unit, mult, base, approx = parsed
+        out.append(_Quantity(s, e, end, Decimal(m.group().replace(",", "")), unit, mult, base, approx))
+    for m in _CHINESE.finditer(text):
+        s, e = m.start(), m.end()
+        value = _cn_value(m.group())
+        if value is None or value < 2 or inside_quotes(s):
+            continue
+        if not any(text.endswith(v, 0, s) for v in r.cn_verbs):
+            continue
+        parsed = parse_quantity(text, e, chinese=True)
+        if parsed is None:
+            continue
+        end, unit, mult, base, approx = parsed
+        out.append(_Quantity(s, e, end, Decimal(value), unit, mult, base, approx))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+# -- context ---------------------------------------------------------------------------
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in _BOUNDARY:
+        i -= 1
+    return i
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in _SENTENCE_END:
+        i -= 1
+    return i
+
+
+def _strip_metric(metric: str) -> str:
+    r = _rules()
+    changed = True
+    while changed and metric:
+        changed = False
+        for w in r.strip_leading:
+            if metric.startswith(w) and len(metric) > len(w):
+                metric, changed = metric[len(w) :], True
+                break
+            if metric == w:
+                metric, changed = "", True
+                break
+        for w in r.strip_trailing:
+            if metric.endswith(w):
+                metric, changed = metric[: -len(w)], True
+                break
+    return metric.strip(" \t、，")
+
+
+def _metric_before(text: str, start: int, end: int) -> str:
+    """The noun phrase of ``text[start:end]`` (the clause before the number)."""
+    r = _rules()
+    phrase = text[start:end]
+    # 从A提高到B: the metric ends where the range starts
+    k = phrase.rfind("从")
+    if k > 0:
+        phrase = phrase[:k]
+    lead = ""
+    stripped = _strip_metric(phrase)
+    for p in r.list_prefixes:
+        if stripped.startswith(p):
+            lead = p
+            break
+    for w in r.scope_split:
+        k = phrase.rfind(w)
+        if k >= 0 and len(phrase) - k - len(w) >= 2:
+            phrase = phrase[k + len(w) :]
+    k = phrase.rfind("等")
+    if k >= 0 and len(phrase) - k - 1 >= 2:
+        phrase = phrase[k + 1 :]
+        if lead and not _strip_metric(phrase).startswith(lead):
+            phrase = lead + phrase
+    return _strip_metric(phrase)
+
+
+def _noun_after(text: str, pos: int) -> str:
+    """The noun a quantity counts (``62个续建项目尽快竣工`` → ``续建项目``), or ``""``."""
+    r = _rules()
+    if pos >= len(text) or not re.match(r"[\u3400-\u9fffA-Za-z]", text[pos]):
+        return ""
+    if any(text.startswith(w, pos) for w in r.not_noun_after):
+        return ""
+    i = pos
+    while i < len(text):
+        c = text[i]
+        if c in _BOUNDARY or c in "“”\"《》" or c.isdigit():
+            break
+        if c == "、":
+            nxt = text[i + 1 : i + 2]
+            if not nxt or nxt.isdigit() or nxt in _CN_NUM:
+                break
+        i += 1
+    noun = text[pos:i]
+    cut = len(noun)
+    for w in r.noun_stops:
+        k = noun.find(w)
+        if 0 < k < cut:
+            cut = k
+    return noun[:cut].rstrip("、")
+
+
+def _commitment(text: str, pos: int) -> str | None:
+    r = _rules()
+    s = _sentence_start(text, pos)
+    sentence = text[s:pos]
+    best, best_at = None, -1
+    for w, c in r.commitments:
+        k = sentence.rfind(w)
+        if k > best_at:
+            best, best_at = c, k
+    if best is None:
+        return None
+    # a later clause that opens with its own verb ends the commitment's scope
+    for clause in re.split(r"[，]", sentence[best_at:])[1:]:
+        if clause.startswith(r.new_clause_verbs):
+            return None
+    return best
+
+
+def _kind(unit: str, base: str, kind_word: str | None, count: bool) -> str:
+    if kind_word == "growth":
+        return "growth_rate" if base in ("%", "个百分点") else "increase"
+    if kind_word in ("decrease", "level"):
+        return kind_word
+    if base == "%":
+        return "rate"
+    return "count" if count else "amount"
+
+
+def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ...]:
+    """Every explicit quantitative target in ``text`` (see the module docstring).
+
+    >>> [(i.metric, i.comparator, i.value, i.unit, i.base_value, i.base_unit, i.kind)
+    ...  for i in extract_indicators("确保新增城镇就业2.8万人")]
+    [('新增城镇就业', 'equal', 2.8, '万人', 28000.0, '人', 'count')]
+    >>> i = extract_indicators("力争高企突破600家，科技服务业收入增长10%以上")
+    >>> [(x.metric, x.comparator, x.kind, x.commitment) for x in i]
+    [('高企', 'more_than', 'count', 'aspirational'), ('科技服务业收入', 'at_least', 'growth_rate', 'aspirational')]
+    >>> extract_indicators("推动5G、大数据融合，完善地铁5号线，12345政务服务热线，4A级")
+    ()
+    """
+    r = _rules()
+    out: list[Indicator] = []
+    prev_end = 0
+    prev: Indicator | None = None
+    for q in _quantities(text):
+        if q.start < prev_end:
+            continue
+        # --- what follows the unit: comparator suffix, then maybe the counted noun
+        end = q.end
+        comparator = q.approx
+        for word, comp in r.suffixes:
+            if text.startswith(word, end):
+                comparator, end = comp, end + len(word)
+                break
+        count = q.base_unit in r.count_units or q.unit in r.count_units
+        if text.startswith("的", end):
+            continue  # 1500亿元的预期目标: a qualifier
+        noun = _noun_after(text, end)
+        if noun and not count and comparator == "at_least":
+            continue  # 10亿元以上项目: a qualifier of 项目
+        # --- what precedes the number: comparator / kind / commitment words
+        clause = _clause_start(text, q.start, prev_end)
+        pos = q.start
+        kind_word = None
+        prefix_comparator = None
+        while pos > clause:
+            for w in r.prefix_words:
+                if text.endswith(w.word, clause, pos):
+                    if w.comparator and prefix_comparator is None:
+                        prefix_comparator = w.comparator
+                    if w.kind and kind_word is None:
+                        kind_word = w.kind
+                    pos -= len(w.word)
+                    break
+            else:
+                break
+        region = text[clause:pos]
+        connector = ""
+        if prev is not None and clause == prev_end:
+            connector = next((c for c in r.list_connectors if region.startswith(c)), "")
+        connected = bool(connector)
+        if noun:
+            metric = noun
+            start = q.start if pos == q.start else pos
+        else:
+            metric = _metric_before(text, clause + len(connector), pos)
+            k = text.find(metric, clause, pos) if metric else -1
+            start = k if k >= 0 else pos
+        # a leading 实现/达到 means "reach"
+        if prefix_comparator is None and _strip_metric_reach(region):
+            prefix_comparator = "reach"
+        if comparator is None:
+            comparator = prefix_comparator or "equal"
+        same_sentence = prev is not None and _sentence_start(text, q.start) <= prev.start
+        if prev is not None and same_sentence:
+            if not metric:
+                metric = prev.metric
+            elif connected and not noun:
+                for p in r.list_prefixes:
+                    if prev.metric.startswith(p) and not metric.startswith(r.list_prefixes):
+                        metric = p + metric
+                        break
+            if connected and comparator == "equal" and prev.comparator == "reach":
+                comparator = "reach"
+        if not metric:
+            metric = noun or ""
+        value = float(q.value)
+        base_value = float(q.value * q.multiplier)
+        ind = Indicator(
+            text=text[start : end + (len(noun) if noun else 0)].strip(),
+            metric=metric, comparator=comparator, value=value, unit=q.unit,
+            base_value=base_value, base_unit=q.base_unit,
+            kind=_kind(q.unit, q.base_unit, kind_word, count),
+            commitment=_commitment(text, q.start), start=start,
+            end=end + (len(noun) if noun else 0), period=period,
+        )
+        out.append(ind)
+        prev, prev_end = ind, ind.end
+    return tuple(out)
+
+
+def _strip_metric_reach(region: str) -> bool:
+    """Whether the clause before a number opens with a verb meaning "reach" (实现, 达到)."""
+    r = _rules()
+    s = region.lstrip("、，和及与")
+    for _ in range(4):
+        for w in r.strip_leading:
+            if s.startswith(w):
+                if w in ("实现", "达到"):
+                    return True
+                s = s[len(w) :]
+                break
+        else:
+            return False
+    return False
