@@ -23,6 +23,7 @@ from .errors import SourceError, UsageError
 from .extract import extract_document
 from .graph import build_quads, link_quads, sort_quads
 from .models import DocumentKind, ExtractedDocument, Issue, StatementLink
+from .normalize import normalize_name
 from .read import read_source
 from .store import STORE_DIR, load_oxigraph
 
@@ -196,8 +197,10 @@ def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
             "section": doc.section_title(t.section),
             "line": t.line,
             "text": t.text,
-            "lead": [{"name": m.name, "unit": m.unit} for m in r.lead],
-            "co_lead": [{"name": m.name, "unit": m.unit} for m in r.co_lead],
+            # "unit": the gazetteer's canonical name, or the normalised name when the
+            # gazetteer does not know it (listed again under "unresolved")
+            "lead": [{"name": m.name, "unit": m.unit or normalize_name(m.name)} for m in r.lead],
+            "co_lead": [{"name": m.name, "unit": m.unit or normalize_name(m.name)} for m in r.co_lead],
             "indicators": [
                 {
                     "text": i.text, "metric": i.metric, "comparator": i.comparator,
@@ -209,6 +212,7 @@ def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
             ],
             "projects": [e.text for e in t.projects],
             "districts": [e.text for e in t.districts],
+            "unresolved": [m.name for m in (*r.lead, *r.co_lead) if m.unit is None],
             "leaders": list(r.leaders),
             "deadline": r.deadline,
             "kind": doc.kind.value,

@@ -22,7 +22,16 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .gazetteer import Gazetteer, load_gazetteer
-from .models import DocumentKind, Entity, ExtractedDocument, Indicator, Role, StatementLink, Task, UnitMention
+from .models import (
+    DocumentKind,
+    Entity,
+    ExtractedDocument,
+    Indicator,
+    Role,
+    StatementLink,
+    Task,
+    UnitMention,
+)
 from .normalize import normalize_name
 from .vocab import (
     DCTERMS,

@@ -198,6 +198,22 @@ def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str
 # format 1: labelled fields
 
 
+def _value_end(value: str) -> int:
+    """Where a labelled value stops: its line, its sentence, or its enclosing bracket
+    (a bracket opened inside the value, as in 区发改委（牵头）, does not stop it)."""
+    depth = 0
+    for i, c in enumerate(value):
+        if c in "\n。；":
+            return i
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            if depth == 0:
+                return i
+            depth -= 1
+    return len(value)
+
+
 def _label_kind(label: str) -> str:
     r = _rules()
     if label in r.leader_labels:
@@ -222,10 +238,7 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         start = m.end()
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[start:end]
-        # A value stops at the end of its line, sentence or enclosing bracket.
-        stop = re.search(r"[\n。；]|[）】\]](?![^（【\[]*[）】\]])", value)
-        if stop:
-            value = value[: stop.start()]
+        value = value[: _value_end(value)]
         value = value.rstrip("，、 \t[（【")
         fields.append((_label_kind(label), value, start))
     has_lead_label = any(k == "lead" for k, _, _ in fields)
@@ -240,9 +253,11 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         if kind == "deadline":
             deadline = value.strip() or deadline
             continue
-        role = Role.LEAD if kind == "lead" or (kind == "resp" and not has_lead_label) else Role.CO_LEAD
+        role = Role.LEAD if kind == "lead" else Role.CO_LEAD
         mentions = parse_unit_list(value, role, gaz, offset=start)
-        if kind == "resp" and not has_lead_label:
+        if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
+            # 责任单位 alone leads, unless one of them is marked （牵头）
+            mentions = [replace(m, role=Role.LEAD) for m in mentions]
             mentions = _apply_first_listed(mentions, first_listed)
         for mention in mentions:
             (lead if mention.role is Role.LEAD else co).append(mention)

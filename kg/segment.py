@@ -2,9 +2,9 @@
 
 Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、``,
 ``（一）``, ``1.`` / ``1、``, ``（1）``, ``①``, and table rows (a number in the first cell).
-Which style numbers the *tasks* is not fixed: it is the style whose items most often
-carry a responsibility clause (ties go to the deeper style). Shallower styles are
-section headings; deeper ones are sub-points folded into their task.
+Which numbered items are *tasks* is not fixed by style: it is decided on the tree of
+numbered items by where the responsibility clauses are (see :func:`_classify`). Items
+above the tasks are section headings; items below are sub-points folded into their task.
 
 A task runs over several paragraphs until its responsibility clause closes it (tasks
 25–27 of the bundled plan); after that, unnumbered lines are not task text unless they
@@ -39,7 +39,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_dun", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.]\s*(.*)$", re.S)),
     ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
     ("ar_paren", re.compile(r"^（(\d{1,3})）[、.]?\s*(.*)$|^(\d{1,3})）\s*(.*)$", re.S)),
-    ("ar_dot", re.compile(r"^(\d{1,3})\s*(?:[.、](?!\d)|\.(?=\d+[\u4e00-\u9fff]))\s*(.*)$", re.S)),
+    ("ar_dot", re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*(.*)$", re.S)),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
 )
 _ROW_START = re.compile(r"^(\d{1,4})\s*[\t|｜]\s*(.*)$", re.S)
@@ -116,10 +116,25 @@ class Segmentation:
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
 
 
+def _header_words(text: str) -> list[str] | None:
+    """A header line whose separators were lost (序号工作任务牵头单位…), cut into header words."""
+    words = sorted({w for ws in _columns().values() for w in ws if len(w) >= 2}, key=len, reverse=True)
+    out, pos = [], 0
+    while pos < len(text):
+        w = next((w for w in words if text.startswith(w, pos)), None)
+        if w is None:
+            return None
+        out.append(w)
+        pos += len(w)
+    return out
+
+
 def _detect_header(line: Line) -> TableHeader | None:
     cells = list(line.cells) if line.cells else split_cells(line.text)
     if len(cells) < 2:
         cells = [c for c in re.split(r"\s+", line.text) if c]
+    if len(cells) < 2 and len(line.text) <= 40:
+        cells = _header_words(line.text) or []
     if len(cells) < 2:
         return None
     meanings = tuple(column_meaning(c) if len(c) <= 12 else None for c in cells)
@@ -150,8 +165,8 @@ def segment_lines(
     seg = Segmentation(title=lines[0].text if lines else "")
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
     for i, ln in enumerate(lines):
-        if ln.cells and numbered[i] is None and ln.cells[0].strip().isdigit():
-            numbered[i] = ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:]))
+        if ln.cells and numbered[i][1] is None and ln.cells[0].strip().isdigit():
+            numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
     seg.numbered_items = sum(1 for _, n in numbered if n is not None)
     if report:
         return _segment_report(lines, numbered, seg)
@@ -163,37 +178,17 @@ def segment_lines(
             seg.header = hdr
             break
 
-    # Which style numbers the tasks: the one whose blocks carry responsibility most often.
-    blocks: dict[str, Counter[str]] = {}
-    for k, (i, n) in enumerate(numbered):
-        if n is None:
-            continue
-        # the block of an item runs to the next item of the same or a shallower style
-        rank = STYLE_RANK[n[0]]
-        end = next(
-            (j for j, m in numbered[k + 1 :] if m is not None and STYLE_RANK[m[0]] <= rank), len(lines)
-        )
-        block = "\n".join(ln.text for ln in lines[i:end])
-        c = blocks.setdefault(n[0], Counter())
-        c["items"] += 1
-        if has_responsibility(block) or (n[0] == "row" and seg.header is not None):
-            c["resp"] += 1
-    task_style = None
-    if blocks:
-        # most blocks with a clause; then the highest share of such blocks; then deeper
-        best = max(
-            blocks,
-            key=lambda s: (blocks[s]["resp"], blocks[s]["resp"] / blocks[s]["items"], STYLE_RANK[s]),
-        )
-        if blocks[best]["resp"] > 0:
-            task_style = best
-        else:
-            deep = [s for s in blocks if s in ("ar_dot", "ar_paren", "cn_paren", "row") and blocks[s]["items"] >= 2]
-            task_style = max(deep, key=lambda s: STYLE_RANK[s]) if deep else None
-    seg.task_style = task_style
-    task_rank = STYLE_RANK[task_style] if task_style else 99
-    if task_style in ("row", "ar_dot"):
-        task_rank = 3
+    if seg.header is not None:
+        # under a table header, "1推进……" is a row whose cell separators were lost
+        for i, ln in enumerate(lines):
+            m = re.match(r"^(\d{1,4})(?=[\u4e00-\u9fff“《])(.*)$", ln.text, re.S)
+            if numbered[i][1] is None and m and ln.number > seg.header.line:
+                numbered[i] = (i, ("row", m.group(1), m.group(2)))
+        seg.numbered_items = sum(1 for _, n in numbered if n is not None)
+
+    roles = _classify(lines, numbered, has_responsibility, seg.header is not None)
+    task_styles = Counter(numbered[i][1][0] for i, r in roles.items() if r == "task")  # type: ignore[index]
+    seg.task_style = task_styles.most_common(1)[0][0] if task_styles else None
 
     section_stack: list[Section] = []
     current: dict[str, object] | None = None  # the open task being collected
@@ -220,7 +215,8 @@ def segment_lines(
         if seg.header and ln.number == seg.header.line:
             flush()
             continue
-        if n is not None and STYLE_RANK[n[0]] < task_rank and n[0] != "row":
+        role = roles.get(idx)
+        if n is not None and role == "heading":
             flush()
             level = STYLE_RANK[n[0]]
             while section_stack and section_stack[-1].level >= level:
@@ -233,7 +229,7 @@ def segment_lines(
             section_stack.append(sec)
             closed = True
             continue
-        if n is not None and (n[0] == task_style or (task_style in ("row", "ar_dot") and n[0] in ("row", "ar_dot"))):
+        if n is not None and role == "task":
             flush()
             cells = [ln.cells[1:]] if ln.cells else []
             current = {
@@ -260,6 +256,80 @@ def segment_lines(
         seg.orphans.append(ln)
     flush()
     return seg
+
+
+def _classify(
+    lines: Sequence[Line],
+    numbered: list[tuple[int, tuple[str, str, str] | None]],
+    has_responsibility: Callable[[str], bool],
+    has_header: bool,
+) -> dict[int, str]:
+    """Decide for each numbered line whether it is a heading, a task or a sub-point.
+
+    The numbered lines form a tree by style (一、 > （一） > 1. > （1） > ①). Walking it from
+    the top, a node whose block carries no responsibility clause at all is a heading if
+    it has children; a node with a clause is a task, unless most of its children carry
+    their own clause (then they are the tasks, and it is a heading). Sub-points below a
+    task are folded into it. Childless nodes without a clause are tasks when their style
+    numbers tasks elsewhere (a task whose clause is missing), headings otherwise.
+    """
+    idx = [i for i, n in numbered if n is not None]
+    rank = {i: STYLE_RANK[numbered[i][1][0]] for i in idx}  # type: ignore[index]
+    children: dict[int, list[int]] = {-1: []}
+    stack: list[int] = []
+    end: dict[int, int] = {}
+    for i in idx:
+        while stack and rank[stack[-1]] >= rank[i]:
+            end[stack.pop()] = i
+        children.setdefault(stack[-1] if stack else -1, []).append(i)
+        children.setdefault(i, [])
+        stack.append(i)
+    for i in stack:
+        end[i] = len(lines)
+    resp: dict[int, bool] = {}
+
+    def has(i: int) -> bool:
+        if i not in resp:
+            if numbered[i][1][0] == "row" and has_header:  # type: ignore[index]
+                resp[i] = True
+            else:
+                resp[i] = has_responsibility("\n".join(ln.text for ln in lines[i : end[i]]))
+        return resp[i]
+
+    roles: dict[int, str] = {}
+
+    def fold(i: int) -> None:
+        for c in children[i]:
+            roles[c] = "sub"
+            fold(c)
+
+    def visit(i: int) -> None:
+        kids = children[i]
+        if i >= 0 and not has(i):
+            roles[i] = "heading" if kids else "pending"
+            for c in kids:
+                visit(c)
+            return
+        with_clause = [c for c in kids if has(c)]
+        # clauses on most children (or on any, under a 一、 or 第一部分 heading): descend
+        descend = i < 0 or (
+            with_clause and (len(with_clause) * 2 > len(kids) or rank[i] <= STYLE_RANK["cn_dun"])
+        )
+        if descend:
+            if i >= 0:
+                roles[i] = "heading"
+            for c in kids:
+                visit(c)
+        else:
+            roles[i] = "task"
+            fold(i)
+
+    visit(-1)
+    task_ranks = {rank[i] for i, r in roles.items() if r == "task"}
+    for i, r in list(roles.items()):
+        if r == "pending":
+            roles[i] = "task" if rank[i] in task_ranks else "heading"
+    return roles
 
 
 def _segment_report(

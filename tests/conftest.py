@@ -1,0 +1,38 @@
+"""Shared fixtures: paths of the bundled examples and the golden-file switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+PLAN = EXAMPLES / "gulou_task_decomposition.txt"
+REPORT = EXAMPLES / "gulou_2020_work_report.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite golden files from the current output."
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def gulou():
+    from kg.gazetteer import load_gazetteer
+
+    return load_gazetteer("nanjing-gulou")
+
+
+@pytest.fixture(scope="session")
+def generic():
+    from kg.gazetteer import load_gazetteer
+
+    return load_gazetteer("generic")

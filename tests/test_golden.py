@@ -1,0 +1,105 @@
+"""Golden files: the 72 tasks of the bundled plan, and the graph of a small plan.
+
+Refresh with ``pytest --update-golden`` after an intended change, and review the diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+from kg.build import build, task_records
+from kg.extract import extract_document
+from kg.read import read_source
+
+from .conftest import GOLDEN, PLAN
+
+DATA = Path(__file__).parent / "data"
+
+
+def _compare(actual: str, golden: Path, update: bool) -> None:
+    if update or not golden.exists():
+        golden.write_text(actual, encoding="utf-8")
+    expected = golden.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), actual.splitlines(True), str(golden), "actual", n=1
+            )
+        )
+        raise AssertionError(f"output differs from {golden.name}:\n{diff[:6000]}")
+
+
+def test_all_72_tasks_have_their_exact_lead_and_co_lead_units():
+    """The golden file was annotated by hand from the document, task by task."""
+    doc = extract_document(read_source(PLAN))
+    golden = [json.loads(x) for x in (GOLDEN / "gulou_task_decomposition.responsibility.jsonl").read_text("utf-8").splitlines()]
+    got = [
+        {
+            "id": r["id"],
+            "lead": [m["name"] for m in r["lead"]],
+            "co_lead": [m["name"] for m in r["co_lead"]],
+            "lead_units": [m["unit"] for m in r["lead"]],
+            "co_lead_units": [m["unit"] for m in r["co_lead"]],
+        }
+        for r in task_records(doc)
+    ]
+    assert len(got) == 72
+    for g, a in zip(golden, got, strict=True):
+        assert a == g, f"task {g['id']}"
+
+
+def test_lead_counts_of_the_example_match_a_hand_count():
+    doc = extract_document(read_source(PLAN))
+    counts: dict[str, int] = {}
+    for t in doc.tasks:
+        for m in t.responsibility.lead:
+            counts[m.unit] = counts.get(m.unit, 0) + 1
+    assert counts["区发改委"] == 10
+    assert counts["区科技局"] == counts["区商务局"] == counts["区建设局"] == 7
+    assert max(counts.values()) == 10
+
+
+def test_small_plan_graph_matches_golden(tmp_path, update_golden):
+    out = tmp_path / "out"
+    build([DATA / "small_plan.txt"], out)
+    nq = (out / "graph.nq").read_text(encoding="utf-8")
+    _compare(nq, GOLDEN / "small_plan.nq", update_golden)
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build([PLAN], a)
+    build([PLAN], b)
+    for name in ("graph.nq", "graph.trig", "graph.ttl", "tasks.jsonl"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_gb18030_and_utf16_inputs_give_the_same_graph_as_utf8(tmp_path):
+    text = PLAN.read_text(encoding="utf-8")
+    outs = {}
+    for enc in ("utf-8", "utf-8-sig", "gb18030", "utf-16"):
+        folder = tmp_path / enc
+        folder.mkdir()
+        path = folder / PLAN.name  # same document name, so the same IRIs
+        path.write_bytes(text.encode(enc))
+        out = tmp_path / f"out-{enc}"
+        build([path], out)
+        nq = (out / "graph.nq").read_text(encoding="utf-8")
+        # the encoding and the file hash are recorded on the document and must differ
+        outs[enc] = "\n".join(
+            line for line in nq.splitlines() if "#encoding>" not in line and "#contentHash>" not in line
+        )
+    assert outs["utf-8"] == outs["gb18030"] == outs["utf-8-sig"] == outs["utf-16"]
+
+
+def test_the_built_example_conforms_to_the_shapes(tmp_path):
+    from kg.validate import validate_build
+
+    out = tmp_path / "out"
+    shutil.copytree(PLAN.parent, tmp_path / "examples")
+    build([tmp_path / "examples"], out)
+    report = validate_build(out)
+    assert report.conforms, report.text

@@ -1,0 +1,170 @@
+"""Responsibility parsing: every format the product promises, on real sentences, with
+full-width and ASCII punctuation, and counter-examples that must find nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.normalize import normalize_text
+from kg.responsibility import parse_responsibility, parse_unit_list, states_first_listed_leads
+from kg.models import Role
+
+
+def names(ms):
+    return [m.name for m in ms]
+
+
+def units(ms):
+    return [m.unit for m in ms]
+
+
+def parse(text, gaz, first=False):
+    return parse_responsibility(normalize_text(text), gaz, first)
+
+
+# (text, lead names, co-lead names) — the first rows are sentences of the bundled plan.
+TRAILING = [
+    ("2.确保全年新增硅巷10万平方米以上。(区科技局、高新区管委会主办,区相关部门、街道、板块协办)",
+     ["区科技局", "高新区管委会"], ["区相关部门", "街道", "板块"]),
+    ("11.地区生产总值增长7%。(区发改委主办)", ["区发改委"], []),
+    ("61.落实互联网金融、平台经济等新业态监管。(区金融监管局主办,鼓楼公安分局、市场监管局、各街道、板块协办)",
+     ["区金融监管局"], ["鼓楼公安分局", "市场监管局", "各街道", "板块"]),
+    ("65.深化国企改革,推进国企集团高质量发展。(区国资办、各区属国企集团主办)",
+     ["区国资办", "各区属国企集团"], []),
+    # full-width punctuation, as most government pages have it
+    ("推动信访积案化解。（区信访局主办，各街道协办）", ["区信访局"], ["各街道"]),
+    # 牵头/配合 words inside the parenthesis
+    ("加快推进数字政府建设。（区发改委牵头，区财政局、区统计局配合）", ["区发改委"], ["区财政局", "区统计局"]),
+    ("加强安全生产监管。（区应急管理局负责）", ["区应急管理局"], []),
+    # a list-final 等 is dropped from the name, not the unit
+    ("推进垃圾分类。（区城管局主办，区发改委、区商务局等协办）", ["区城管局"], ["区发改委", "区商务局"]),
+    # the responsibility clause may be followed by a full stop
+    ("完善公共卫生体系（区卫健委主办）。", ["区卫健委"], []),
+]
+
+
+@pytest.mark.parametrize("text,lead,co", TRAILING)
+def test_trailing_parenthesis(text, lead, co, gulou):
+    r = parse(text, gulou)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+LABELLED = [
+    ("推进“放管服”改革。（牵头单位：区发改委；责任单位：区行政审批局、区市场监管局）",
+     ["区发改委"], ["区行政审批局", "区市场监管局"]),
+    ("推进“放管服”改革。(牵头单位:区发改委;配合单位:区行政审批局)", ["区发改委"], ["区行政审批局"]),
+    ("推进“放管服”改革。\n牵头单位：区发改委\n参与单位：区财政局、各街道", ["区发改委"], ["区财政局", "各街道"]),
+    ("推进“放管服”改革。【牵头单位】区发改委【配合单位】区财政局", ["区发改委"], ["区财政局"]),
+    ("推进“放管服”改革。[牵头单位:区发改委;责任单位:区财政局]", ["区发改委"], ["区财政局"]),
+    # only 责任单位: the responsible units lead
+    ("实施学生关爱工程。（责任单位：区教育局、区卫健委）", ["区教育局", "区卫健委"], []),
+    ("实施学生关爱工程。\n责任单位:区教育局", ["区教育局"], []),
+    # 责任单位：X（牵头）、Y
+    ("实施学生关爱工程。责任单位：区教育局（牵头）、区卫健委、各街道", ["区教育局"], ["区卫健委", "各街道"]),
+    ("实施学生关爱工程。责任单位:区教育局(牵头)、区卫健委", ["区教育局"], ["区卫健委"]),
+]
+
+
+@pytest.mark.parametrize("text,lead,co", LABELLED)
+def test_labelled_fields(text, lead, co, gulou):
+    r = parse(text, gulou)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+def test_leader_line_names_a_person_not_a_unit(gulou):
+    r = parse("推进改革。\n牵头单位：区发改委\n分管领导：张明\n完成时限：2021年6月底前", gulou)
+    assert names(r.lead) == ["区发改委"]
+    assert r.co_lead == ()
+    assert r.leaders == ("张明",)
+    assert r.deadline == "2021年6月底前"
+
+
+INLINE = [
+    ("由区发改委牵头，区财政局、区统计局配合，完成全区经济普查。", ["区发改委"], ["区财政局", "区统计局"]),
+    ("全年新增养老床位400张，由区民政局负责。", ["区民政局"], []),
+    ("区城管局牵头，各街道配合，开展背街小巷整治。", ["区城管局"], ["各街道"]),
+    # unknown units of another government are still found by their suffix
+    ("由市大数据管理局牵头，市政务服务办配合。", ["市大数据管理局"], ["市政务服务办"]),
+]
+
+
+@pytest.mark.parametrize("text,lead,co", INLINE)
+def test_inline_phrases(text, lead, co, gulou):
+    r = parse(text, gulou)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+COUNTER = [
+    # prose using the role words, no units
+    "积极牵头组织各类招商活动，主动配合做好服务保障。",
+    "落实领导干部负责人制度。",
+    # trailing parentheses that are not responsibility clauses
+    "制定《鼓楼区促进楼宇经济发展办法》（试行）",
+    "实施三年行动计划（2020—2022年）",
+    "打造“一中心一特色”（中医药）",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", COUNTER)
+def test_counter_examples_find_no_units(text, gulou):
+    r = parse(text, gulou)
+    assert r.lead == () and r.co_lead == ()
+
+
+def test_first_listed_leads_convention(gulou):
+    doc_note = "注：列第一位的为牵头单位，其他为配合单位。"
+    assert states_first_listed_leads(doc_note)
+    r = parse("推进改革。（区发改委、区财政局、区统计局）", gulou, first=True)
+    assert names(r.lead) == ["区发改委"]
+    assert names(r.co_lead) == ["区财政局", "区统计局"]
+    # without the convention every listed unit leads
+    r = parse("推进改革。（区发改委、区财政局）", gulou, first=False)
+    assert names(r.lead) == ["区发改委", "区财政局"]
+    # with it, an explicit 牵头 still wins
+    r = parse("推进改革。（区财政局牵头，区发改委配合）", gulou, first=True)
+    assert names(r.lead) == ["区财政局"]
+
+
+def test_shared_prefix_applies_to_following_group_words(gulou):
+    ms = parse_unit_list("各街道、板块", Role.CO_LEAD, gulou)
+    assert names(ms) == ["各街道", "板块"]
+    assert units(ms) == ["各街道", "各板块"]
+    ms = parse_unit_list("相关街道、板块", Role.CO_LEAD, gulou)
+    assert units(ms) == ["相关街道", "相关板块"]
+
+
+def test_alias_without_level_prefix_resolves(gulou):
+    ms = parse_unit_list("市场监管局", Role.CO_LEAD, gulou)
+    assert units(ms) == ["区市场监管局"]
+
+
+def test_unknown_names_are_kept_as_written(gulou):
+    r = parse("建设智慧社区。（区数据资源管理局主办，某某科技有限公司协办）", gulou)
+    assert names(r.lead) == ["区数据资源管理局"]
+    assert units(r.lead) == [None]
+    assert names(r.co_lead) == ["某某科技有限公司"]
+
+
+def test_spans_point_at_the_names(gulou):
+    text = normalize_text("61.加强监管。(区金融监管局主办,鼓楼公安分局、市场监管局、各街道、板块协办)")
+    r = parse_responsibility(text, gulou)
+    for m in (*r.lead, *r.co_lead):
+        assert text[m.start : m.end] == m.name
+
+
+def test_conjunction_splits_only_between_units(gulou):
+    ms = parse_unit_list("区发改委和区科技局", Role.LEAD, gulou)
+    assert names(ms) == ["区发改委", "区科技局"]
+    ms = parse_unit_list("区发展和改革委员会", Role.LEAD, gulou)
+    assert names(ms) == ["区发展和改革委员会"] and units(ms) == ["区发改委"]
+
+
+def test_generic_region_still_parses_other_governments(generic):
+    r = parse("（县发改局、县财政局主办，各乡镇协办）", generic)
+    assert names(r.lead) == ["县发改局", "县财政局"]
+    assert names(r.co_lead) == ["各乡镇"]
+    assert units(r.co_lead) == ["各乡镇"]

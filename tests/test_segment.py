@@ -1,0 +1,165 @@
+"""Segmentation: sections, numbered tasks of every style, multi-paragraph tasks."""
+
+from __future__ import annotations
+
+from kg.extract import extract_document
+from kg.models import Line, SourceText
+from kg.read import lines_from_text, read_source
+from kg.segment import column_meaning, number_of
+
+from .conftest import PLAN
+
+
+def doc_from(text: str, region: str | None = "nanjing-gulou"):
+    src = SourceText("mem.txt", "mem", lines_from_text(text))
+    return extract_document(src, region=region)
+
+
+def test_example_has_72_tasks_in_7_sections():
+    d = extract_document(read_source(PLAN))
+    assert [t.number for t in d.tasks] == [str(i) for i in range(1, 73)]
+    assert len(d.sections) == 7
+    assert d.sections[0].title == "关于完善创新生态,打造转型升级新引擎".replace(",", "，")
+    assert d.tasks[10].section == 2 and d.tasks[10].line == 15
+
+
+def test_multi_paragraph_tasks_keep_all_paragraphs_and_the_final_clause():
+    d = extract_document(read_source(PLAN))
+    t25 = d.tasks[24]
+    assert t25.number == "25" and t25.line == 30
+    assert t25.text.count("\n") == 3  # four paragraphs
+    assert "博西家电中国总部大楼" in t25.text
+    assert [m.name for m in t25.responsibility.lead] == ["高新区管委会"]
+    t45 = d.tasks[44]
+    assert "宁聚计划" in t45.text and t45.text.startswith("全面落实各类就业政策")
+
+
+def test_trailing_boilerplate_is_not_task_text():
+    d = extract_document(read_source(PLAN))
+    assert "推荐访问" not in d.tasks[-1].text
+
+
+def test_styles_and_section_headings():
+    text = "\n".join([
+        "某区2021年重点工作任务分解",
+        "一、经济发展",
+        "（一）科技创新",
+        "1、推进科技创新。（区科技局主办）",
+        "2、加快人才集聚。（区人社局主办，各街道协办）",
+        "（二）招商引资",
+        "1、深化招商突破年活动。（区投促局主办）",
+        "二、社会事业",
+        "1、提升办学条件。（区教育局主办）",
+    ])
+    d = doc_from(text)
+    assert [t.number for t in d.tasks] == ["1", "2", "1", "1"]
+    titles = {s.ordinal: s.title for s in d.sections}
+    assert [titles[t.section] for t in d.tasks] == ["科技创新", "科技创新", "招商引资", "社会事业"]
+    sub = next(s for s in d.sections if s.title == "招商引资")
+    assert titles[sub.parent] == "经济发展"
+
+
+def test_parenthesised_numbers_number_tasks_when_they_carry_the_clauses():
+    text = "\n".join([
+        "一、城市建设",
+        "（1）完成老旧小区改造80万平方米。（区房产局主办，相关街道协办）",
+        "（2）新建游园绿地5000平方米。（区建设局主办）",
+        "（3）完成2处积淹水片区整治。（区水务局主办）",
+    ])
+    d = doc_from(text)
+    assert [t.number for t in d.tasks] == ["1", "2", "3"]
+    assert [t.responsibility.lead[0].name for t in d.tasks] == ["区房产局", "区建设局", "区水务局"]
+
+
+def test_sub_points_fold_into_their_task_when_the_clause_closes_the_task():
+    text = "\n".join([
+        "一、安全发展",
+        "1.强化安全生产：",
+        "（1）开展消防专项整治；",
+        "（2）开展燃气专项整治。",
+        "（区应急管理局主办，各街道协办）",
+        "2.加强食品药品监管。（区市场监管局主办）",
+    ])
+    d = doc_from(text)
+    assert [t.number for t in d.tasks] == ["1", "2"]
+    assert "燃气专项整治" in d.tasks[0].text
+    assert [m.name for m in d.tasks[0].responsibility.co_lead] == ["各街道"]
+
+
+def test_numbering_restarting_per_section_keeps_every_task():
+    text = "一、甲\n1.任务甲一。（区发改委主办）\n2.任务甲二。（区科技局主办）\n二、乙\n1.任务乙一。（区商务局主办）"
+    d = doc_from(text)
+    assert len(d.tasks) == 3
+    assert not [i for i in d.issues if i.code == "duplicate-number"]
+
+
+def test_duplicate_numbers_in_a_section_are_kept_and_reported():
+    text = "一、甲\n1.任务一。（区发改委主办）\n1.任务一又一次。（区科技局主办）"
+    d = doc_from(text)
+    assert len(d.tasks) == 2
+    assert [i.line for i in d.issues if i.code == "duplicate-number"] == [3]
+
+
+def test_number_of():
+    assert number_of("1.地区生产总值增长7%。") == ("ar_dot", "1", "地区生产总值增长7%。")
+    assert number_of("12、提升") == ("ar_dot", "12", "提升")
+    assert number_of("（十二）提升")[0:2] == ("cn_paren", "十二")
+    assert number_of("第三部分 保障措施")[0:2] == ("chapter", "三")
+    assert number_of("2.8万人就业") is None
+    assert number_of("2020年目标") is None
+    assert number_of("5G网络") is None
+
+
+def test_table_rows_flattened_with_a_header():
+    text = "\n".join([
+        "序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限",
+        "1 | 推进数字政府建设 | 区发改委 | 区行政审批局、各街道 | 2021年6月底前",
+        "2 | 完善社会救助体系 | 区民政局 | 区财政局 | 长期坚持",
+    ])
+    d = doc_from(text)
+    assert [t.number for t in d.tasks] == ["1", "2"]
+    r = d.tasks[0].responsibility
+    assert [m.name for m in r.lead] == ["区发改委"]
+    assert [m.name for m in r.co_lead] == ["区行政审批局", "各街道"]
+    assert r.deadline == "2021年6月底前"
+    assert d.tasks[1].responsibility.deadline == "长期坚持"
+
+
+def test_table_rows_with_tabs_and_only_a_responsible_column():
+    text = "序号\t重点任务\t责任单位\t完成时限\n1\t推进数字政府建设。\t区发改委、区财政局\t2021年底"
+    d = doc_from(text)
+    r = d.tasks[0].responsibility
+    assert [m.name for m in r.lead] == ["区发改委", "区财政局"] and r.co_lead == ()
+
+
+def test_table_rows_whose_separators_were_lost():
+    text = "\n".join([
+        "序号 工作任务 牵头单位 责任单位 完成时限",
+        "1推进数字政府建设。区发改委区行政审批局、各街道2021年6月底前",
+    ])
+    d = doc_from(text)
+    r = d.tasks[0].responsibility
+    assert [m.name for m in r.lead] == ["区发改委"]
+    assert [m.name for m in r.co_lead] == ["区行政审批局", "各街道"]
+    assert r.deadline == "2021年6月底前"
+
+
+def test_column_meanings():
+    assert column_meaning("主办单位") == "lead"
+    assert column_meaning("协办单位") == "co_lead"
+    assert column_meaning("责任部门") == "responsible"
+    assert column_meaning("责任单位（配合单位）") == "co_lead"
+    assert column_meaning("工作任务") == "task"
+    assert column_meaning("序号") == "number"
+
+
+def test_task_without_clause_is_kept_and_reported():
+    d = doc_from("一、甲\n1.任务一。（区发改委主办）\n2.任务二没有责任单位。\n3.任务三。（区科技局主办）")
+    assert len(d.tasks) == 3
+    assert [i.line for i in d.issues if i.code == "no-units"] == [3]
+
+
+def test_lines_are_source_line_numbers():
+    src = SourceText("x", "x", (Line(5, "一、甲"), Line(9, "1.任务。（区发改委主办）")))
+    d = extract_document(src, region="nanjing-gulou")
+    assert d.tasks[0].line == 9
