@@ -40,6 +40,9 @@ def handle_errors(func: F) -> F:
         except KgError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:  # output folder not writable, disk full…
+            click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}".replace(": :", ":"), err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)

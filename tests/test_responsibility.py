@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.models import Role
 from kg.normalize import normalize_text
 from kg.responsibility import parse_responsibility, parse_unit_list, states_first_listed_leads
-from kg.models import Role
 
 
 def names(ms):

@@ -1,0 +1,85 @@
+"""The CLI, run in-process: exact outputs and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import PLAN
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_extract_jsonl_contract():
+    r = run("extract", str(PLAN), "--format", "jsonl")
+    assert r.exit_code == 0
+    records = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(records) == 72
+    first = records[0]
+    for key in ("document", "id", "section", "line", "text", "lead", "co_lead", "indicators", "projects", "districts"):
+        assert key in first
+    assert first["document"] == "gulou_task_decomposition"
+    assert first["id"] == "1" and first["line"] == 4
+    assert first["section"] == "关于完善创新生态，打造转型升级新引擎"
+    assert first["lead"] == [{"name": "区科技局", "unit": "区科技局"}, {"name": "高新区管委会", "unit": "高新区管委会"}]
+    t61 = records[60]
+    assert {"name": "市场监管局", "unit": "区市场监管局"} in t61["co_lead"]
+
+
+def test_build_prints_a_summary_and_validate_conforms(tmp_path):
+    out = tmp_path / "out"
+    r = run("build", str(PLAN), "-o", str(out))
+    assert r.exit_code == 0
+    assert "1 documents, 7 sections, 72 tasks" in r.stdout
+    for name in ("graph.trig", "graph.ttl", "graph.nq", "manifest.json", "tasks.jsonl"):
+        assert (out / name).is_file()
+    r = run("validate", str(out))
+    assert r.exit_code == 0 and "conforms" in r.stdout
+
+
+def test_missing_input_is_one_line_and_exit_2(tmp_path):
+    r = CliRunner().invoke(main, ["build", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines() == [f"Error: {tmp_path / 'missing.txt'}: no such file or folder"]
+
+
+def test_validate_without_a_build_is_exit_2(tmp_path):
+    r = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert r.exit_code == 2
+    assert "not a kg build folder" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_bad_files_become_warnings_and_the_build_goes_on(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "binary.txt").write_bytes(b"\x00\x01\x02" * 50)
+    (docs / "plan.txt").write_text("一、甲\n1.推进改革。（区发改委主办）\n2.没有责任单位的任务。\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(docs), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0
+    assert "binary.txt:0: looks like a binary file" in r.output or "binary.txt: looks like" in r.output
+    assert "plan.txt:3: task 2: no responsibility clause found" in r.output
+    r = CliRunner().invoke(main, ["build", str(docs), "-o", str(tmp_path / "out"), "--strict"])
+    assert r.exit_code == 3
+
+
+def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
+    import kg.build as b
+
+    out = tmp_path / "out"
+    assert run("build", str(PLAN), "-o", str(out)).exit_code == 0
+    before = (out / "graph.nq").read_bytes()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(b, "_write_reports", boom)
+    r = CliRunner().invoke(main, ["build", str(PLAN), "-o", str(out)])
+    assert r.exit_code != 0
+    assert (out / "graph.nq").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.tmp")]
