@@ -1,0 +1,612 @@
+"""The canned query library (``queries/*.rq``) and the result formatters.
+
+Imported as ``kg.queries``: this folder *is* that package (see ``pyproject.toml``), so the
+``.rq`` files and the code that reads them ship together whether kg is installed
+editable or not.
+
+Every ``.rq`` file starts with a header of comment lines::
+
+    # question: Which units share tasks with a given unit, and how often?
+    # param unit = "区发改委" -- the unit (name as in the gazetteer, or an alias)
+    # param min_shared = 1 -- keep partners with at least this many shared tasks
+    # columns: partner, type, shared, as_lead, as_co_lead, tasks
+
+A parameter is a SPARQL variable of the query. Its default is written as an RDF term
+(``"text"``, ``"text"@zh``, ``42``, ``0.5``, ``true``, ``<https://…>``) and is bound when
+no value is given, so every file runs as is. Values are bound as RDF terms through
+:meth:`kg.store.Store.query` (never pasted into the text) and take the default's type:
+``--param min_shared=3`` is an integer because the default ``1`` is.
+
+Formatters: :func:`format_table` (aligned, CJK double width), :func:`format_csv`
+(SPARQL 1.1 CSV), :func:`format_tsv` (plain values, or SPARQL 1.1 TSV with
+``rdf_terms=True``), :func:`format_json` (SPARQL 1.1 Query Results JSON),
+:func:`format_xml` (SPARQL Query Results XML) and :func:`format_graph` (Turtle or
+N-Triples for CONSTRUCT/DESCRIBE).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from kg.errors import QueryError, UsageError
+from kg.store import XSD, QueryResult, Store, Term, term_from_python
+
+__all__ = [
+    "QUERY_DIR",
+    "Param",
+    "CannedQuery",
+    "list_queries",
+    "load_query",
+    "resolve_query",
+    "parse_header",
+    "parse_term",
+    "coerce_params",
+    "check_syntax",
+    "describe_syntax_error",
+    "is_update",
+    "compact_iri",
+    "run_query",
+    "with_defaults_inlined",
+    "display_value",
+    "display_width",
+    "format_table",
+    "format_csv",
+    "format_tsv",
+    "format_json",
+    "format_xml",
+    "format_graph",
+    "format_result",
+    "FORMATS",
+]
+
+QUERY_DIR = Path(__file__).resolve().parent
+FORMATS = ("table", "csv", "tsv", "json")
+
+PREFIXES = {
+    "kg": "https://w3id.org/govkg/ns#",
+    "id": "https://w3id.org/govkg/id/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": XSD,
+}
+
+
+# ---------------------------------------------------------------------------------------
+# the library
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: a variable of the query, its default term and what it means."""
+
+    name: str
+    default: Term
+    description: str = ""
+
+    @property
+    def default_text(self) -> str:
+        return self.default.value if self.default.kind == "literal" else f"<{self.default.value}>"
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A query with its header: ``name`` is the file stem (or ``"inline"``)."""
+
+    name: str
+    text: str
+    question: str = ""
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    path: Path | None = None
+
+    @property
+    def body(self) -> str:
+        """The text with header comment lines blanked (line numbers are kept)."""
+        return _blank_header(self.text)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def defaults(self) -> dict[str, Term]:
+        return {p.name: p.default for p in self.params}
+
+
+_HEADER_RE = re.compile(r"^#\s*(question|param|columns)\s*:?\s*(.*)$")
+_PARAM_RE = re.compile(r"^(\w+)\s*=\s*(.+?)(?:\s+--\s+(.*))?$")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_DEC_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
+_STRING_RE = re.compile(r'^"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^>]*)>)?$')
+
+
+def parse_term(text: str) -> Term:
+    """A default as written in a header: ``"s"``, ``"s"@zh``, ``"s"^^<dt>``, ``<iri>``, numbers, booleans.
+
+    >>> parse_term('"区发改委"').value
+    '区发改委'
+    >>> parse_term("3").datatype.endswith("integer")
+    True
+    """
+    s = text.strip()
+    m = _STRING_RE.match(s)
+    if m:
+        value = json.loads(f'"{m.group(1)}"')
+        return Term("literal", value, m.group(3), m.group(2))
+    if s.startswith("<") and s.endswith(">"):
+        return Term("uri", s[1:-1])
+    if _INT_RE.match(s):
+        return Term("literal", str(int(s)), XSD + "integer")
+    if _DEC_RE.match(s):
+        return Term("literal", s, XSD + "decimal")
+    if s in ("true", "false"):
+        return Term("literal", s, XSD + "boolean")
+    raise UsageError(f"cannot read the default {text!r} (write a string in quotes, a number, true/false or <iri>)")
+
+
+def parse_header(text: str, name: str = "inline", path: Path | None = None) -> CannedQuery:
+    """The question, parameters and columns declared in the leading comment lines."""
+    question: list[str] = []
+    params: list[Param] = []
+    columns: tuple[str, ...] = ()
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        m = _HEADER_RE.match(stripped)
+        if not m:
+            # a continuation of the question
+            if question and not params and not columns:
+                question.append(stripped.lstrip("#").strip())
+            continue
+        key, rest = m.group(1), m.group(2).strip()
+        if key == "question":
+            question = [rest]
+        elif key == "columns":
+            columns = tuple(c.strip() for c in rest.split(",") if c.strip())
+        else:
+            pm = _PARAM_RE.match(rest)
+            if not pm:
+                raise UsageError(f"{path or name}: cannot read the parameter line {stripped!r}")
+            params.append(Param(pm.group(1), parse_term(pm.group(2)), (pm.group(3) or "").strip()))
+    return CannedQuery(name, text, " ".join(q for q in question if q), tuple(params), columns, path)
+
+
+def _blank_header(text: str) -> str:
+    lines = text.split("\n")
+    out = []
+    in_header = True
+    for line in lines:
+        if in_header and (not line.strip() or line.lstrip().startswith("#")):
+            out.append("")
+            continue
+        in_header = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def list_queries(directory: Path | None = None) -> list[CannedQuery]:
+    """Every canned query, sorted by name."""
+    d = directory or QUERY_DIR
+    return [load_query(p) for p in sorted(d.glob("*.rq"))]
+
+
+def load_query(path: str | Path) -> CannedQuery:
+    """A ``.rq`` file with its header."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    return parse_header(text, p.stem, p)
+
+
+def resolve_query(spec: str, directory: Path | None = None) -> CannedQuery:
+    """``spec`` is a canned query name, a ``.rq`` file, or SPARQL text."""
+    d = directory or QUERY_DIR
+    s = spec.strip()
+    if not s:
+        raise UsageError("empty query")
+    if re.search(r"\s|[{}]", s):
+        return parse_header(spec, "inline")
+    candidate = Path(s)
+    if candidate.suffix == ".rq" or candidate.is_file():
+        if not candidate.is_file():
+            raise UsageError(f"{s}: no such query file")
+        return load_query(candidate)
+    canned = d / f"{s}.rq"
+    if canned.is_file():
+        return load_query(canned)
+    names = [q.name for q in list_queries(d)]
+    close = [n for n in names if s.lower() in n or n in s.lower()]
+    hint = f" (did you mean {', '.join(close)}?)" if close else "; `kg queries` lists them"
+    raise UsageError(f"no canned query named {s!r}{hint}")
+
+
+def _coerce(value: str, like: Term | None) -> Term:
+    v = value
+    if like is None:
+        if _INT_RE.match(v):
+            return Term("literal", str(int(v)), XSD + "integer")
+        if _DEC_RE.match(v):
+            return Term("literal", v, XSD + "decimal")
+        if _STRING_RE.match(v) and v.startswith('"'):
+            return parse_term(v)
+        return term_from_python(v)
+    if like.kind == "uri":
+        if v.startswith("<") and v.endswith(">"):
+            return Term("uri", v[1:-1])
+        return Term("uri", v)
+    dt = (like.datatype or "").removeprefix(XSD)
+    if dt in ("integer", "int", "long"):
+        if not _INT_RE.match(v):
+            raise UsageError(f"expected an integer, got {value!r}")
+        return Term("literal", str(int(v)), like.datatype)
+    if dt in ("decimal", "double", "float"):
+        if not (_INT_RE.match(v) or _DEC_RE.match(v)):
+            raise UsageError(f"expected a number, got {value!r}")
+        return Term("literal", v, XSD + "decimal")
+    if dt == "boolean":
+        if v.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise UsageError(f"expected true or false, got {value!r}")
+        return Term("literal", "true" if v.lower() in ("true", "1", "yes") else "false", like.datatype)
+    if v.startswith('"') and _STRING_RE.match(v):
+        return parse_term(v)
+    return Term("literal", v, like.datatype, like.lang)
+
+
+def coerce_params(query: CannedQuery, params: Mapping[str, object] | None) -> dict[str, Term]:
+    """Defaults overridden by ``params``; string values take the type of the default.
+
+    A canned query (one that declares parameters) rejects unknown names; inline SPARQL
+    takes any variable.
+    """
+    out = query.defaults()
+    for name, value in (params or {}).items():
+        declared = query.param(name)
+        if declared is None and query.params:
+            known = ", ".join(p.name for p in query.params)
+            raise UsageError(f"query {query.name!r} has no parameter {name!r} (it takes: {known})")
+        if not re.fullmatch(r"\w+", name):
+            raise UsageError(f"bad parameter name {name!r}")
+        if isinstance(value, Term):
+            out[name] = value
+        elif isinstance(value, str):
+            try:
+                out[name] = _coerce(value, declared.default if declared else None)
+            except UsageError as exc:
+                raise UsageError(f"parameter {name}: {exc}") from None
+        else:
+            out[name] = term_from_python(value)
+    return out
+
+
+_POS_RE = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
+_UPDATE_RE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+
+
+def _strip_prologue(text: str) -> str:
+    """The text after comments, BASE and PREFIX declarations (to see the query form)."""
+    s = _blank_header(text)
+    pattern = re.compile(r"^\s*(#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)", re.I)
+    while True:
+        m = pattern.match(s)
+        if not m:
+            return s
+        s = s[m.end():]
+
+
+def is_update(text: str) -> bool:
+    """Whether the text is a SPARQL Update request rather than a query."""
+    return bool(_UPDATE_RE.match(_strip_prologue(text)))
+
+
+def check_syntax(sparql: str) -> None:
+    """Raise :class:`QueryError` with line and column if ``sparql`` is not a valid query.
+
+    Parsing only: the query is prepared against an empty in-memory store and never run.
+    """
+    import pyoxigraph as ox
+
+    if is_update(sparql):
+        raise QueryError("SPARQL Update is not accepted: the graph is read-only (use SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise QueryError(describe_syntax_error(str(exc))) from None
+
+
+def describe_syntax_error(message: str) -> str:
+    """``error at 3:17: expected …`` → ``invalid SPARQL at line 3, column 17: expected …`` (one line)."""
+    m = _POS_RE.search(message)
+    first = " ".join(message.split())
+    if not m:
+        return f"invalid SPARQL: {first}"
+    detail = " ".join(m.group(3).split())
+    return f"invalid SPARQL at line {m.group(1)}, column {m.group(2)}: {detail}"
+
+
+def run_query(
+    store: Store, query: CannedQuery | str, params: Mapping[str, object] | None = None
+) -> QueryResult:
+    """Run a canned query (name, file, :class:`CannedQuery`) or SPARQL text with parameters.
+
+    The text is checked first, so a syntax error names the line and column of what the
+    user wrote (not of the text with the bound parameters).
+    """
+    q = resolve_query(query) if isinstance(query, str) else query
+    body = q.body
+    check_syntax(body)
+    bindings = coerce_params(q, params)
+    unused = [n for n in bindings if not re.search(r"[?$]" + re.escape(n) + r"\b", body)]
+    if unused:
+        raise UsageError(f"parameter {unused[0]!r} is not a variable of the query")
+    return store.query(body, bindings or None)
+
+
+def with_defaults_inlined(query: CannedQuery, params: Mapping[str, object] | None = None) -> str:
+    """The query text with its parameters bound in a VALUES block, runnable by any client."""
+    from kg.store import _bind_with_values
+
+    bindings = coerce_params(query, params)
+    text = query.text
+    if not bindings:
+        return text
+    return _bind_with_values(text, bindings)
+
+
+# ---------------------------------------------------------------------------------------
+# display
+
+
+def display_width(text: str) -> int:
+    """Columns taken on a terminal: East Asian wide and fullwidth characters count 2."""
+    w = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+def _truncate(text: str, width: int) -> str:
+    if display_width(text) <= width:
+        return text
+    out, w = [], 0
+    for ch in text:
+        cw = display_width(ch)
+        if w + cw > width - 1:
+            break
+        out.append(ch)
+        w += cw
+    return "".join(out) + "…"
+
+
+def compact_iri(iri: str) -> str:
+    """``https://w3id.org/govkg/id/nanjing-gulou/unit/%E5…`` → ``id:nanjing-gulou/unit/区…``."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{urllib.parse.unquote(iri[len(ns):])}"
+    return f"<{urllib.parse.unquote(iri)}>"
+
+
+def display_value(t: Term | None) -> str:
+    """A term as a person reads it: literals as their text, IRIs compacted."""
+    if t is None:
+        return ""
+    if t.kind == "uri":
+        return compact_iri(t.value)
+    if t.kind == "bnode":
+        return f"_:{t.value}"
+    v = t.python
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:.1f}"
+    return str(t.value)
+
+
+def _numeric(t: Term | None) -> bool:
+    return t is not None and t.kind == "literal" and isinstance(t.python, int | float) and not isinstance(t.python, bool)
+
+
+def format_table(result: QueryResult, max_width: int = 60) -> str:
+    """An aligned text table; wide (CJK) characters count double; long cells are cut with …."""
+    if result.kind == "ask":
+        return "true\n" if result.boolean else "false\n"
+    if result.kind == "graph":
+        return format_graph(result, "turtle")
+    header = list(result.variables)
+    cells = [[_truncate(display_value(t).replace("\n", " "), max_width) for t in row] for row in result.rows]
+    widths = [display_width(h) for h in header]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = max(widths[i], display_width(c))
+    right = [
+        bool(result.rows) and all(_numeric(row[i]) or row[i] is None for row in result.rows)
+        for i in range(len(header))
+    ]
+
+    def line(values: list[str]) -> str:
+        parts = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - display_width(v))
+            parts.append(pad + v if right[i] else v + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in cells)
+    n = len(result.rows)
+    out.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _plain(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if t.kind == "bnode":
+        return f"_:{t.value}"
+    return t.value
+
+
+def format_csv(result: QueryResult, lineterminator: str = "\n") -> str:
+    """SPARQL 1.1 Query Results CSV: a header of variable names, plain values.
+
+    The spec's line ending is CRLF (the server uses it); the CLI writes ``\\n``.
+    """
+    if result.kind == "ask":
+        return f"boolean{lineterminator}{'true' if result.boolean else 'false'}{lineterminator}"
+    if result.kind == "graph":
+        return _graph_table(result, lambda rows: format_csv(rows, lineterminator))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator=lineterminator)
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow([_plain(t) for t in row])
+    return buf.getvalue()
+
+
+def _tsv_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _tsv_term(t: Term | None) -> str:
+    if t is None:
+        return ""
+    if t.kind == "literal" and not t.lang and t.datatype in (XSD + "integer", XSD + "decimal", XSD + "boolean"):
+        if t.datatype != XSD + "decimal" or "." in t.value:
+            return t.value
+    return _tsv_escape(t.n3()) if t.kind == "literal" else t.n3()
+
+
+def format_tsv(result: QueryResult, rdf_terms: bool = False) -> str:
+    """Tab-separated values. Plain values by default (tabs and newlines escaped as ``\\t``
+    ``\\n``); with ``rdf_terms`` the SPARQL 1.1 TSV form (``?var`` header, terms in Turtle syntax).
+    """
+    if result.kind == "ask":
+        return "boolean\n" + ("true" if result.boolean else "false") + "\n"
+    if result.kind == "graph":
+        return _graph_table(result, lambda rows: format_tsv(rows, rdf_terms))
+    if rdf_terms:
+        lines = ["\t".join(f"?{v}" for v in result.variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
+    else:
+        lines = ["\t".join(result.variables)]
+        lines += ["\t".join(_tsv_escape(_plain(t)) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _graph_table(result: QueryResult, fmt) -> str:  # type: ignore[no-untyped-def]
+    as_rows = QueryResult("select", ["subject", "predicate", "object"], [tuple(t) for t in result.triples])
+    return fmt(as_rows)
+
+
+def format_json(result: QueryResult, indent: int | None = 2) -> str:
+    """SPARQL 1.1 Query Results JSON (CONSTRUCT results as JSON-LD-free triples table)."""
+    if result.kind == "ask":
+        doc: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
+    elif result.kind == "graph":
+        return _graph_table(result, lambda rows: format_json(rows, indent))
+    else:
+        doc = {
+            "head": {"vars": list(result.variables)},
+            "results": {
+                "bindings": [
+                    {v: t.to_json() for v, t in zip(result.variables, row, strict=True) if t is not None}
+                    for row in result.rows
+                ]
+            },
+        }
+    return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"
+
+
+def format_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML Format."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "ask":
+        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    if result.kind == "graph":
+        return _graph_table(result, format_xml)
+    out.append("  <head>")
+    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["  </head>", "  <results>"]
+    for row in result.rows:
+        out.append("    <result>")
+        for v, t in zip(result.variables, row, strict=True):
+            if t is None:
+                continue
+            if t.kind == "uri":
+                inner = f"<uri>{xml_escape(t.value)}</uri>"
+            elif t.kind == "bnode":
+                inner = f"<bnode>{xml_escape(t.value)}</bnode>"
+            elif t.lang:
+                inner = f"<literal xml:lang={quoteattr(t.lang)}>{xml_escape(t.value)}</literal>"
+            elif t.datatype and t.datatype != XSD + "string":
+                inner = f"<literal datatype={quoteattr(t.datatype)}>{xml_escape(t.value)}</literal>"
+            else:
+                inner = f"<literal>{xml_escape(t.value)}</literal>"
+            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
+        out.append("    </result>")
+    out += ["  </results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def _ox(t: Term):  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    if t.kind == "uri":
+        return ox.NamedNode(t.value)
+    if t.kind == "bnode":
+        return ox.BlankNode(t.value)
+    if t.lang:
+        return ox.Literal(t.value, language=t.lang)
+    if t.datatype:
+        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+    return ox.Literal(t.value)
+
+
+GRAPH_FORMATS = {
+    "turtle": ("TURTLE", "text/turtle"),
+    "ntriples": ("N_TRIPLES", "application/n-triples"),
+    "rdfxml": ("RDF_XML", "application/rdf+xml"),
+    "jsonld": ("JSON_LD", "application/ld+json"),
+}
+
+
+def format_graph(result: QueryResult, fmt: str = "turtle") -> str:
+    """CONSTRUCT/DESCRIBE triples as Turtle (default), N-Triples, RDF/XML or JSON-LD."""
+    import pyoxigraph as ox
+
+    triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in result.triples]
+    rdf_format = getattr(ox.RdfFormat, GRAPH_FORMATS[fmt][0])
+    kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml") else {}
+    data = ox.serialize(triples, format=rdf_format, **kwargs)
+    return (data or b"").decode("utf-8")
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """The CLI's formats: ``table``, ``csv``, ``tsv``, ``json``."""
+    if fmt == "table":
+        return format_table(result)
+    if fmt == "csv":
+        return format_csv(result)
+    if fmt == "tsv":
+        return format_tsv(result)
+    if fmt == "json":
+        return format_json(result)
+    raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
