@@ -53,12 +53,25 @@ def detect_year(source: SourceText) -> int | None:
     return None
 
 
-def _has_responsibility_factory(gaz: Gazetteer, first_listed: bool):  # type: ignore[no-untyped-def]
-    def has(text: str) -> bool:
-        r = parse_responsibility(text, gaz, first_listed)
-        return bool(r.lead or r.co_lead)
+class _Parser:
+    """parse_responsibility for one document, remembering results: the segmenter asks about
+    the same texts the extractor parses afterwards."""
 
-    return has
+    def __init__(self, gaz: Gazetteer, first_listed: bool) -> None:
+        self.gaz, self.first_listed = gaz, first_listed
+        self._cache: dict[str, Responsibility] = {}
+
+    def __call__(self, text: str) -> Responsibility:
+        r = self._cache.get(text)
+        if r is None:
+            r = parse_responsibility(text, self.gaz, self.first_listed)
+            if len(self._cache) < 100_000:
+                self._cache[text] = r
+        return r
+
+    def has(self, text: str) -> bool:
+        r = self(text)
+        return bool(r.lead or r.co_lead)
 
 
 def extract_document(
@@ -73,18 +86,17 @@ def extract_document(
     gaz = load_gazetteer(region)
     kind = kind or detect_kind(source)
     first_listed = states_first_listed_leads(full_text)
-    issues: list[Issue] = []
+    issues: list[Issue] = list(source.notes)
     if not source.lines:
         issues.append(Issue(source.path, 0, "document is empty: no text found", "empty"))
-    seg = segment_lines(
-        source.lines, _has_responsibility_factory(gaz, first_listed), report=kind is DocumentKind.WORK_REPORT
-    )
+    parser = _Parser(gaz, first_listed)
+    seg = segment_lines(source.lines, parser.has, report=kind is DocumentKind.WORK_REPORT)
     tasks: list[Task] = []
     for item in seg.items:
         if kind is DocumentKind.WORK_REPORT:
             resp = Responsibility()
         else:
-            resp, text = _item_responsibility(item, seg.header.meanings if seg.header else None, gaz, first_listed)
+            resp, text = _item_responsibility(item, seg.header.meanings if seg.header else None, gaz, parser)
             if text != item.text:
                 item = replace(item, text=text)
         tasks.append(
@@ -105,8 +117,9 @@ def extract_document(
 
 
 def _item_responsibility(
-    item: RawItem, meanings: tuple[str | None, ...] | None, gaz: Gazetteer, first_listed: bool
+    item: RawItem, meanings: tuple[str | None, ...] | None, gaz: Gazetteer, parser: _Parser
 ) -> tuple[Responsibility, str]:
+    first_listed = parser.first_listed
     if item.style == "row" or item.cells:
         rows = [list(c) for c in item.cells] or [split_cells(line) for line in item.text.split("\n")]
         width = max(len(r) for r in rows)
@@ -121,7 +134,7 @@ def _item_responsibility(
                 col_meanings = [m for m in meanings if m not in ("number", None)]
         resp, text = row_responsibility(cells, col_meanings, gaz, first_listed)
         return resp, text
-    resp = parse_responsibility(item.text, gaz, first_listed)
+    resp = parser(item.text)
     if resp.deadline is None:
         tail = item.text[resp.clause_start :] if resp.clause_start >= 0 else ""
         if tail:

@@ -51,6 +51,7 @@ class SourceText:
     lines: tuple[Line, ...]
     encoding: str = "utf-8"
     content_hash: str = ""
+    notes: tuple[Issue, ...] = ()  # problems met while reading (truncation, skipped parts)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalize_text", "normalize_name"]
 
@@ -29,10 +30,22 @@ _RE_SPACE_RUN = re.compile(r"[ ]{2,}")
 _RE_SINGLE_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK_OR_PUNCT}]) (?=[{_CJK_OR_PUNCT}])")
 
 
-def _fullwidth_ascii_to_ascii(text: str) -> str:
-    return "".join(
-        chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text
-    )
+def _table() -> dict[int, str | None]:
+    """One translation table: invisible characters out, space-likes to a space, full-width
+    ASCII to ASCII, and the bracket/semicolon family to their Chinese forms."""
+    table: dict[int, str | None] = {}
+    table.update(_INVISIBLE)
+    table.update(_SPACE_LIKE)
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0)
+    table[ord("．")] = "."
+    for ascii_char, cjk in _TO_CJK_PUNCT.items():
+        table[ord(ascii_char)] = cjk
+        table[ord(ascii_char) + 0xFEE0] = cjk
+    return table
+
+
+_TABLE = _table()
 
 
 def normalize_text(text: str) -> str:
@@ -45,9 +58,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("责任单位:区发改委；时间10:30")
     '责任单位：区发改委；时间10:30'
     """
-    text = text.translate(_INVISIBLE).translate(_SPACE_LIKE)
-    text = _fullwidth_ascii_to_ascii(text).replace("．", ".")
-    text = "".join(_TO_CJK_PUNCT.get(c, c) for c in text)
+    text = text.translate(_TABLE)
     text = _RE_COMMA.sub("，", text)
     text = _RE_COLON.sub("：", text)
     # A run of two or more spaces (or a tab) is kept as one tab: in copied tables it is
@@ -60,6 +71,7 @@ def normalize_text(text: str) -> str:
     return text.strip(" \t")
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Canonical key for a unit name: normalised text, no spaces, NFKC-compatible.
 

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from .errors import SourceError
-from .models import Line, SourceText
+from .models import Issue, Line, SourceText
 from .normalize import normalize_text
 
 __all__ = ["read_source", "decode_bytes", "lines_from_text", "TEXT_SUFFIXES"]
@@ -47,6 +47,9 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # a file cut inside its last character: keep everything before the cut
+            return data[: exc.start].decode("utf-8"), "utf-8 (truncated)"
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
@@ -96,4 +99,8 @@ def read_source(path: str | Path) -> SourceText:
         lines, encoding = read_structured(p, data)
         return SourceText(str(path), p.stem, lines, encoding, digest)
     text, encoding = decode_bytes(data, str(path))
-    return SourceText(str(path), p.stem, lines_from_text(text), encoding, digest)
+    notes: tuple[Issue, ...] = ()
+    if encoding.endswith("(truncated)"):
+        last = text.count("\n") + 1
+        notes = (Issue(str(path), last, "file ends inside a character (truncated?); the incomplete last bytes were dropped", "truncated"),)
+    return SourceText(str(path), p.stem, lines_from_text(text), encoding, digest, notes)
