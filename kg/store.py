@@ -165,8 +165,8 @@ def _to_ox(t: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 
 def _ox_result(res: object) -> QueryResult:
-    if isinstance(res, bool):
-        return QueryResult("ask", boolean=res)
+    if isinstance(res, bool | ox.QueryBoolean):  # pyoxigraph >= 0.4 answers ASK with QueryBoolean
+        return QueryResult("ask", boolean=bool(res))
     if isinstance(res, ox.QuerySolutions):
         variables = [v.value for v in res.variables]
         rows = [tuple(_ox_term(sol[i]) if sol[i] is not None else None for i in range(len(variables))) for sol in res]
