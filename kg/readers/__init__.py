@@ -1,0 +1,104 @@
+"""Readers for structured documents: Word (.docx), Excel (.xlsx/.xlsm), PDF and HTML.
+
+:func:`read_structured` is the one entry point (called by :func:`kg.read.read_source`
+for every suffix that is not plain text). Every reader turns its format into the same
+thing the text reader produces: normalised :class:`~kg.models.Line` records in reading
+order, so that the rest of the pipeline never knows which format a document came in.
+
+* prose (a Word paragraph, an HTML block, a PDF paragraph) becomes one line;
+* a table row becomes one line whose ``cells`` are the row's cells in column order and
+  whose ``text`` is the cells joined with `` | `` (see :mod:`kg.readers.tables` for
+  headers, merged cells and the synthetic 序号 column);
+* numbering that the format draws itself (Word list numbering, HTML ``<ol>``) is put
+  back into the text, because the segmenter finds tasks by their numbers.
+
+A file that cannot be read (damaged, truncated, encrypted, scanned without text) raises
+:class:`~kg.errors.SourceError` with a one-line reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import SourceError
+from ..models import Line
+
+__all__ = ["read_structured", "STRUCTURED_SUFFIXES"]
+
+# suffix → (format label, module name, function name); modules are imported lazily so
+# that a missing optional library only matters for the format that needs it.
+_READERS: dict[str, tuple[str, str]] = {
+    ".docx": ("docx", "docx_reader"),
+    ".docm": ("docx", "docx_reader"),
+    ".xlsx": ("xlsx", "xlsx_reader"),
+    ".xlsm": ("xlsx", "xlsx_reader"),
+    ".pdf": ("pdf", "pdf_reader"),
+    ".htm": ("html", "html_reader"),
+    ".html": ("html", "html_reader"),
+    ".xhtml": ("html", "html_reader"),
+}
+STRUCTURED_SUFFIXES = frozenset(_READERS)
+
+_LEGACY = {
+    ".doc": "an old Word binary file (save it as .docx)",
+    ".xls": "an old Excel binary file (save it as .xlsx)",
+    ".wps": "a WPS binary file (save it as .docx)",
+    ".et": "a WPS spreadsheet (save it as .xlsx)",
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_structured(path: Path, data: bytes) -> tuple[tuple[Line, ...], str]:
+    """Read a structured document; return its lines and a format label.
+
+    The label (``"docx"``, ``"xlsx"``, ``"pdf"``, ``"html"``) is what the caller records
+    where a text file records its encoding.
+    """
+    suffix = path.suffix.lower()
+    entry = _READERS.get(suffix)
+    if entry is None:
+        hint = f" ({_LEGACY[suffix]})" if suffix in _LEGACY else ""
+        raise SourceError(str(path), 0, f"unsupported file type {suffix or '(none)'}{hint}; skipped")
+    label, module = entry
+    if label in ("docx", "xlsx"):
+        _check_ooxml(path, data, label)
+    reader = _load(module)
+    try:
+        lines = reader(path, data)
+    except SourceError:
+        raise
+    except zipfile.BadZipFile:
+        raise SourceError(str(path), 0, f"is not a valid .{label} file (damaged or truncated archive); skipped") from None
+    except Exception as exc:  # noqa: BLE001 - any library failure is a broken file for the user
+        raise SourceError(str(path), 0, f"cannot be read as {label}: {_one_line(exc)}; skipped") from None
+    return tuple(lines), label
+
+
+def _load(module: str) -> Callable[[Path, bytes], list[Line]]:
+    import importlib
+
+    mod = importlib.import_module(f"{__name__}.{module}")
+    return mod.read  # type: ignore[no-any-return]
+
+
+def _check_ooxml(path: Path, data: bytes, label: str) -> None:
+    """Office Open XML files are zip archives; say clearly what else we were given."""
+    if not data:
+        raise SourceError(str(path), 0, f"is an empty file, not a .{label} document; skipped")
+    if data.startswith(_OLE_MAGIC):
+        raise SourceError(
+            str(path), 0,
+            f"is an encrypted (password-protected) or old binary Office file, not .{label}; skipped",
+        )
+    if not data.startswith(b"PK"):
+        raise SourceError(str(path), 0, f"is not a .{label} file (not a zip archive); skipped")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    msg = text[0] if text else ""
+    name = type(exc).__name__
+    msg = f"{name}: {msg}" if msg else name
+    return msg[:160]

@@ -1,0 +1,375 @@
+"""HTML pages: the article text, without the site around it.
+
+Government pages wrap a document in navigation, menus, breadcrumbs, share bars and
+footers. Those are dropped (by tag, and by ids/classes that name them); the main
+container is the page's ``<article>``/``<main>`` when it holds most of the text, else
+the smallest element that holds most of the Chinese text. A heading (``<h1>``) just
+outside that container is kept as the title. Block elements become lines (``<br>``
+breaks them), ``<ol>`` items get the number the browser would draw, and ``<table>`` rows
+become lines with cells (``colspan``/``rowspan`` spread out). Layout tables (nested
+tables, one column) are read as blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Any
+
+from ..models import Line
+from ..read import decode_bytes
+from ..segment import number_of
+from .common import GridCell, LineSink, clean
+from .tables import TableShaper
+
+__all__ = ["read"]
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "nav", "footer", "aside", "iframe",
+    "svg", "canvas", "button", "select", "input", "textarea", "object", "embed", "audio",
+    "video", "map", "head", "link", "meta",
+)
+_BLOCK_TAGS = {
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "main",
+    "blockquote", "pre", "dd", "dt", "dl", "ul", "ol", "center", "figure", "figcaption",
+    "address", "hr", "header", "caption", "tr", "td", "th", "tbody", "thead", "tfoot", "body",
+    "html", "fieldset", "legend", "details", "summary",
+}
+# id/class words of site furniture: "strong" words may carry affixes (top-nav, mainmenu),
+# "weak" ones must be the whole class or id (position-relative is a layout class)
+_STRONG_NOISE = re.compile(
+    r"(?:^|[-_])(?:nav|navbar|navi|navigation|menus?|submenu|breadcrumbs?|crumbs?|bdshare|jiathis"
+    r"|share|sharebar|social|footer|foot|sidebar|copyright|toolbar|pagination|pager|paging"
+    r"|qrcode|erweima|advert|advertisement|comments?|related|recommend|login|search|searchbox)"
+    r"(?:$|[-_])|^\w*(?:nav|menu)$|^(?:nav|menu)\w*$",
+    re.I,
+)
+_WEAK_NOISE = re.compile(
+    r"^(?:position|location|curpos|dqwz|weizhi|print|close|gotop|backtop|fontsize|side|ads?"
+    r"|banner|skip|hidden|hide|sr-only|xgwz|xglj|bottom)$",
+    re.I,
+)
+# a site header (logo, search, top menu) — only outside the chosen container
+_HEADER_WORDS = re.compile(r"(?:^|[-_])(?:header|head|top|masthead|logo)(?:$|[-_])", re.I)
+_CONTAINER_TAGS = {"div", "section", "article", "main", "center", "td", "tbody", "tr", "table", "font", "span"}
+# lines of page chrome that survive inside an article container
+_CHROME_LINE = re.compile(
+    r"^(?:当前位置|您现在的位置|您的位置|所在位置|首页\s*[>＞»]|分享到|打印本页|【?打印|关闭窗口|【?关闭|"
+    r"字号[：:]|【?字体[：:]|扫一扫|上一篇|下一篇|返回顶部|责任编辑[：:]|浏览次数|访问量)"
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
+
+
+def read(path: Path, data: bytes) -> list[Line]:
+    from bs4 import BeautifulSoup, Comment
+
+    text = decode_html(data, str(path))
+    sink = LineSink()
+    if not text.strip():
+        return sink.lines
+    soup = BeautifulSoup(text, _parser())
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        if not tag.decomposed:
+            tag.decompose()
+    for tag in soup.find_all(_is_hidden):
+        if not tag.decomposed:
+            tag.decompose()
+    body = soup.body or soup
+    total = _cjk(body)
+    for form in body.find_all("form"):
+        # a search or login form; but some sites wrap the whole page in one <form>
+        if not form.decomposed and _cjk(form) * 2 < total:
+            form.decompose()
+    container = _main_container(body)
+    title = _outside_title(body, container)
+    _drop_noise(container)
+    walker = _Walker(sink)
+    if title is not None:
+        walker.walk(title)
+        walker.flush()
+    walker.walk(container)
+    walker.flush()
+    return sink.lines
+
+
+def _parser() -> str:
+    try:
+        import lxml  # noqa: F401
+    except ImportError:
+        return "html.parser"
+    return "lxml"
+
+
+def decode_html(data: bytes, path: str) -> str:
+    """Decode by BOM, then the page's own ``<meta charset>``, then by detection."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_bytes(data, path)[0]
+    m = _CHARSET.search(data[:4096])
+    if m:
+        name = m.group(1).decode("ascii", "replace").lower()
+        if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
+            name = "gb18030"  # what such pages really contain
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(data, path)[0]
+
+
+def _is_hidden(tag: Any) -> bool:
+    if tag.name in ("html", "body"):
+        return False
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _words(tag: Any) -> list[str]:
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = classes.split()
+    ident = tag.get("id") or ""
+    return [w for w in [*classes, ident] if w]
+
+
+def _is_noise(tag: Any, outside: bool) -> bool:
+    if tag.name in ("body", "html"):
+        return False
+    words = _words(tag)
+    if any(_STRONG_NOISE.search(w) or _WEAK_NOISE.match(w) for w in words):
+        return True
+    if outside and (tag.name == "header" or any(_HEADER_WORDS.search(w) for w in words)):
+        # a site header is mostly links; an article header holds the title
+        return _link_density(tag) > 0.3 or not _CJK.search(tag.get_text())
+    return False
+
+
+def _link_density(tag: Any) -> float:
+    total = len(tag.get_text(strip=True))
+    if not total:
+        return 1.0
+    linked = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
+    return linked / total
+
+
+def _cjk(tag: Any) -> int:
+    return len(_CJK.findall(tag.get_text()))
+
+
+def _is_data_table(tag: Any) -> bool:
+    return tag.name == "table" and tag.find("table") is None
+
+
+def _main_container(body: Any) -> Any:
+    """The element that holds the document's text."""
+    total = _cjk(body)
+    if total == 0:
+        return body
+    for name in ("article", "main"):
+        found = [t for t in body.find_all(name) if not _noisy_path(t, body)]
+        if found:
+            best = max(found, key=_cjk)
+            if _cjk(best) * 2 >= total:
+                return best
+    # descend while one child holds most of the text
+    node = body
+    while True:
+        children = [
+            c for c in node.find_all(recursive=False)
+            if c.name in _CONTAINER_TAGS and not _is_data_table(c) and not _is_noise(c, True)
+        ]
+        if not children:
+            return node
+        best = max(children, key=_cjk)
+        if _cjk(best) == 0 or _cjk(best) < 0.8 * _cjk(node):
+            return node
+        node = best
+
+
+def _noisy_path(tag: Any, body: Any) -> bool:
+    """Whether ``tag`` or one of its ancestors below ``body`` is site furniture."""
+    node = tag
+    while node is not None and node is not body:
+        if _is_noise(node, True):
+            return True
+        node = node.parent
+    return False
+
+
+def _drop_noise(container: Any) -> None:
+    for tag in container.find_all(True):
+        if not tag.decomposed and _is_noise(tag, outside=False):
+            tag.decompose()
+
+
+def _outside_title(body: Any, container: Any) -> Any | None:
+    """The heading nearest before the container, when the container has no ``<h1>``."""
+    if container is body or container.find("h1") is not None:
+        return None
+    candidates = [
+        t for t in body.find_all(["h1", "h2", "div", "p", "td"])
+        if (t.name == "h1" or any(re.search(r"(?:^|[-_])(?:title|bt|tit)$", w, re.I) for w in _words(t)))
+        and not _inside(t, container) and _CJK.search(t.get_text())
+        and not t.find(["div", "table", "p"]) and not _noisy_path(t, body)
+    ]
+    before = [c for c in candidates if _precedes(c, container)]
+    return before[-1] if before else None
+
+
+def _inside(tag: Any, container: Any) -> bool:
+    return any(p is container for p in tag.parents)
+
+
+def _precedes(a: Any, b: Any) -> bool:
+    return any(el is a for el in b.find_all_previous(True))
+
+
+class _Walker:
+    """Turns an element tree into lines: inline text is gathered until a block ends."""
+
+    def __init__(self, sink: LineSink) -> None:
+        self.sink = sink
+        self.shaper = TableShaper(sink)
+        self.buffer: list[str] = []
+        self.prefix = ""  # the number of an <ol> item, for its first line
+
+    def flush(self) -> None:
+        text = re.sub(r"[ \t\r\n\f]+", " ", "".join(self.buffer)).strip()
+        self.buffer = []
+        if not text:
+            return
+        if _CHROME_LINE.match(text):
+            self.sink.advance()
+            return
+        if self.prefix:
+            if number_of(clean(text)) is None:
+                text = self.prefix + text
+            self.prefix = ""
+        self.sink.prose(text, f"block {self.sink.position + 1}")
+
+    def walk(self, node: Any, depth: int = 0) -> None:
+        from bs4 import NavigableString, Tag
+
+        for child in list(node.children):
+            if isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                self.flush()
+            elif name == "table":
+                self.flush()
+                self.table(child, depth)
+            elif name == "ol":
+                self.flush()
+                self.ordered_list(child, depth)
+            elif name in _BLOCK_TAGS:
+                self.flush()
+                self.walk(child, depth)
+                self.flush()
+            else:
+                self.walk(child, depth)
+
+    def ordered_list(self, ol: Any, depth: int) -> None:
+        try:
+            n = int(ol.get("start", "1")) - 1
+        except ValueError:
+            n = 0
+        for li in ol.find_all("li", recursive=False):
+            try:
+                n = int(li.get("value")) - 1 if li.get("value") else n
+            except ValueError:
+                pass
+            n += 1
+            self.flush()
+            self.prefix = f"{n}." if depth == 0 else f"（{n}）"
+            self.walk(li, depth + 1)
+            self.flush()
+            self.prefix = ""
+
+    def table(self, table: Any, depth: int) -> None:
+        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        cells_per_row = [[c for c in tr.find_all(["td", "th"], recursive=False)] for tr in rows]
+        nested = table.find("table") is not None
+        width = max((sum(_span(c, "colspan") for c in r) for r in cells_per_row), default=0)
+        if nested or width <= 1:
+            for r in cells_per_row:  # a layout table: its cells are blocks
+                for c in r:
+                    self.walk(c, depth)
+                    self.flush()
+            return
+        grid = _spread(cells_per_row, width)
+        t = self.shaper.tables + 1
+        caption = table.find("caption")
+        if caption is not None:
+            self.sink.prose(caption.get_text(" "), f"table {t} caption")
+        self.shaper.add(grid, lambda i: f"table {t} row {i + 1}")
+
+
+def _span(cell: Any, attr: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attr, 1)), 100))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _cell_text(cell: Any) -> str:
+    from bs4 import NavigableString, Tag
+
+    pieces: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"[ \t\r\n\f]+", " ", "".join(buf)).strip()
+        buf.clear()
+        if text:
+            pieces.append(text)
+
+    def walk(node: Any) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                buf.append(str(child))
+            elif isinstance(child, Tag):
+                if child.name == "br" or child.name in _BLOCK_TAGS:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)
+
+    walk(cell)
+    flush()
+    return clean("\n".join(pieces))
+
+
+def _spread(rows: list[list[Any]], width: int) -> list[list[GridCell]]:
+    """Cells with colspan/rowspan spread over a rectangular grid."""
+    grid: list[list[GridCell | None]] = []
+    for r, cells in enumerate(rows):
+        while len(grid) <= r:
+            grid.append([None] * width)
+        j = 0
+        for cell in cells:
+            while j < width and grid[r][j] is not None:
+                j += 1
+            if j >= width:
+                break
+            text = _cell_text(cell)
+            cs, rs = _span(cell, "colspan"), _span(cell, "rowspan")
+            for dr in range(rs):
+                if r + dr >= len(rows):
+                    break
+                while len(grid) <= r + dr:
+                    grid.append([None] * width)
+                for dc in range(cs):
+                    if j + dc < width and grid[r + dr][j + dc] is None:
+                        grid[r + dr][j + dc] = GridCell(text, from_above=dr > 0, from_left=dc > 0)
+            j += cs
+    return [[c if c is not None else GridCell("") for c in row] for row in grid]
