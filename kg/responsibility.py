@@ -38,8 +38,6 @@ _CLOSE = "）】]"
 _PAIRS = {"（": "）", "【": "】", "[": "]"}
 # Separators between units in a list. "和/及/与" are handled separately (they also occur
 # inside unit names such as 区发展和改革委员会).
-_LIST_SEP = re.compile(r"[、，；/\t|]+|\s+")
-_TRAILING_ETC = re.compile(r"(等(?:单位|部门|相关单位|有关单位)?)$")
 _MARK = re.compile(r"[（(【\[](牵头|主办|负责|配合|协办|参与)[）)】\]]$")
 
 
@@ -47,6 +45,9 @@ _MARK = re.compile(r"[（(【\[](牵头|主办|负责|配合|协办|参与)[）)
 class _Rules:
     lead_words: tuple[str, ...]
     co_words: tuple[str, ...]
+    shared_words: tuple[str, ...]
+    co_prefixes: tuple[str, ...]
+    tail_re: re.Pattern[str]
     lead_labels: tuple[str, ...]
     co_labels: tuple[str, ...]
     resp_labels: tuple[str, ...]
@@ -73,10 +74,12 @@ def _rules() -> _Rules:
     # A label counts when a colon follows it, or when it sits alone in brackets (【牵头单位】).
     label_alt = "|".join(map(re.escape, labels))
     label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：")
-    roles = by_len(d["lead_words"] + d["co_lead_words"])
+    roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
+    tails = "|".join(map(re.escape, by_len(d["list_tail_words"])))
     return _Rules(
-        by_len(d["lead_words"]), by_len(d["co_lead_words"]),
+        by_len(d["lead_words"]), by_len(d["co_lead_words"]), by_len(d["shared_words"]),
+        by_len(d["co_lead_prefixes"]), re.compile(f"(?:{tails})+$"),
         by_len(d["lead_labels"]), by_len(d["co_lead_labels"]), by_len(d["responsible_labels"]),
         by_len(d["leader_labels"]), by_len(d["deadline_labels"]), tuple(d["not_role_after"]),
         tuple(re.compile(p) for p in d["first_listed_leads_patterns"]),
@@ -111,7 +114,9 @@ def find_deadline(text: str) -> str | None:
 
 
 def _role_of_word(word: str) -> Role:
-    return Role.LEAD if word in _rules().lead_words else Role.CO_LEAD
+    """Lead for 主办/牵头/负责 and for the shared words (until a lead is seen elsewhere)."""
+    r = _rules()
+    return Role.LEAD if word in r.lead_words or word in r.shared_words else Role.CO_LEAD
 
 
 def parse_unit_list(
@@ -132,12 +137,8 @@ def parse_unit_list(
     [('区发改委', 'lead'), ('区科技局', 'co_lead')]
     """
     items: list[tuple[str, int]] = []
-    pos = 0
-    for m in _LIST_SEP.finditer(text + "、"):
-        piece = text[pos : m.start()]
-        if piece:
-            items.extend(_split_conjunction(piece, offset + pos, gaz))
-        pos = m.end()
+    for piece, pos in _split_top_level(text):
+        items.extend(_split_conjunction(piece, offset + pos, gaz))
     mentions: list[UnitMention] = []
     shared_prefix = ""
     for i, (raw, start) in enumerate(items):
@@ -146,15 +147,17 @@ def parse_unit_list(
         if mark:
             item_role = _role_of_word(mark.group(1))
             name = name[: mark.start()]
-        name = name.strip("：:（）()【】[]“”\"'《》 ")
+        stripped = _strip_unbalanced(name)
+        start += name.find(stripped) if stripped else 0
+        name = stripped
         lead_in = re.match(r"^(由|请|其中|和|及|与)", name)
         if lead_in and len(name) > len(lead_in.group(0)) + 1:
             start += len(lead_in.group(0))
             name = name[len(lead_in.group(0)) :]
-        if i == len(items) - 1 or _TRAILING_ETC.search(name):
-            etc = _TRAILING_ETC.search(name)
-            if etc and len(name) > len(etc.group(0)):
-                name = name[: etc.start()]
+        # a list-final 等 (and 分别, 按职责分工…) belongs to the list, not to the name
+        tail = _rules().tail_re.search(name)
+        if tail and tail.start() > 0 and (i == len(items) - 1 or tail.group(0).startswith("等")):
+            name = name[: tail.start()]
         if not name:
             continue
         # Shared prefix: in 各街道、板块 the 各 applies to both.
@@ -181,6 +184,48 @@ def parse_unit_list(
             )
         )
     return mentions
+
+
+def _split_top_level(text: str) -> list[tuple[str, int]]:
+    """Split at list separators outside brackets: 各县（市、区）人民政府 stays whole."""
+    out: list[tuple[str, int]] = []
+    depth, start = 0, 0
+    for i, c in enumerate(text + "、"):
+        if c in _OPEN or c == "(":
+            depth += 1
+        elif (c in _CLOSE or c == ")") and depth:
+            depth -= 1
+        elif depth == 0 and (c in "、，；/\t|" or c.isspace()):
+            if i > start:
+                out.append((text[start:i], start))
+            start = i + 1
+    return out
+
+
+def _strip_unbalanced(name: str) -> str:
+    """Strip quotes, colons and brackets at the ends of a name unless they pair up inside it."""
+    name = name.strip("：:“”\"'《》 ")
+    while name and name[0] in "（(【[" and not _closes(name, 0):
+        name = name[1:]
+    while name and name[-1] in "）)】]" and not _opens_before(name, len(name) - 1):
+        name = name[:-1]
+    return name
+
+
+def _closes(s: str, i: int) -> bool:
+    depth = 0
+    for c in s[i:]:
+        depth += c in "（(【["
+        depth -= c in "）)】]"
+        if depth == 0:
+            return True
+    return False
+
+
+def _opens_before(s: str, i: int) -> bool:
+    return s[:i].count("（") + s[:i].count("(") + s[:i].count("【") + s[:i].count("[") > (
+        s[:i].count("）") + s[:i].count(")") + s[:i].count("】") + s[:i].count("]")
+    )
 
 
 def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str, int]]:
@@ -308,12 +353,27 @@ def _parse_clauses(
     r = _rules()
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
-    pos = 0
-    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^，；。\n]+", content)]
+    clauses = []
+    for m in re.finditer(r"[^，；。\n]+", content):
+        # "区发改委牵头、区财政局配合": a role word followed by 、 also ends a clause
+        cut = m.start()
+        for rm in r.role_re.finditer(m.group(0)):
+            if m.group(0)[rm.end() : rm.end() + 1] == "、":
+                clauses.append((cut, m.start() + rm.end()))
+                cut = m.start() + rm.end() + 1
+        clauses.append((cut, m.end()))
     saw_role = False
     bare: list[UnitMention] = []
+    shared: list[UnitMention] = []
     for cs, ce in clauses:
         clause = content[cs:ce]
+        prefix = next((p for p in r.co_prefixes if clause.startswith(p)), None)
+        if prefix and not r.role_re.search(clause):
+            items = parse_unit_list(clause[len(prefix) :], Role.CO_LEAD, gaz, offset + cs + len(prefix), strict=True)
+            if items:
+                co.extend(items)
+                saw_role = True
+                continue
         m = None
         for m_ in r.role_re.finditer(clause):
             after = clause[m_.end() : m_.end() + 2]
@@ -335,10 +395,15 @@ def _parse_clauses(
         items = parse_unit_list(units_text, role, gaz, offset + cs, strict=strict)
         if not items:
             return None
+        if m.group(0) in r.shared_words:
+            shared.extend(items)
+            continue
         for it in items:
             (lead if it.role is Role.LEAD else co).append(it)
-        pos = ce
-    del pos
+    # 按职责分工负责: co-leads beside a named lead, leads otherwise
+    if shared:
+        role = Role.CO_LEAD if lead else Role.LEAD
+        (co if lead else lead).extend(replace(x, role=role) for x in shared)
     if bare:
         if saw_role:
             # a bare list next to role-marked ones shares the role of the previous clause
@@ -382,6 +447,7 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
     r = _rules()
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
+    shared: list[UnitMention] = []
     first = -1
     for m in r.role_re.finditer(text):
         after = text[m.end() : m.end() + 2]
@@ -405,14 +471,48 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
             continue
         if first < 0:
             first = seg_start - (1 if by_you else 0)
+        if m.group(0) in r.shared_words:
+            shared.extend(items)
+            continue
         for it in items:
             (lead if it.role is Role.LEAD else co).append(it)
+        co.extend(_co_prefixed(text, m.end(), gaz))
+    if shared:
+        (co if lead else lead).extend(replace(x, role=Role.CO_LEAD if lead else Role.LEAD) for x in shared)
     if not (lead or co):
         return None
     return Responsibility(
         lead=tuple(lead), co_lead=tuple(co), clause=text[first:], clause_start=first,
         pattern="inline",
     )
+
+
+def _co_prefixed(text: str, pos: int, gaz: Gazetteer) -> list[UnitMention]:
+    """``X牵头，会同Y、Z制定方案``: the units right after 会同/联合 co-lead."""
+    m = re.match(r"[，、]?(" + "|".join(map(re.escape, _rules().co_prefixes)) + ")", text[pos:])
+    if not m:
+        return []
+    start = pos + m.end()
+    out: list[UnitMention] = []
+    for piece, off in _split_top_level(text[start : start + 120]):
+        name = _leading_unit(piece, gaz)
+        if not name:
+            break
+        out.extend(parse_unit_list(name, Role.CO_LEAD, gaz, start + off, strict=True))
+        if len(name) < len(piece):
+            break  # the list ended inside this piece (会同区统计局制定方案)
+    return out
+
+
+def _leading_unit(piece: str, gaz: Gazetteer) -> str | None:
+    """The unit name that starts ``piece``: a gazetteer name, else the shortest suffix match."""
+    for name in gaz.all_names():
+        if piece.startswith(name):
+            return name
+    for end in range(2, min(len(piece), 20) + 1):
+        if gaz.looks_like_unit(piece[:end]) and (end == len(piece) or not gaz.looks_like_unit(piece[: end + 1])):
+            return piece[:end]
+    return None
 
 
 # ---------------------------------------------------------------------------------------

@@ -168,3 +168,31 @@ def test_generic_region_still_parses_other_governments(generic):
     assert names(r.lead) == ["县发改局", "县财政局"]
     assert names(r.co_lead) == ["各乡镇"]
     assert units(r.co_lead) == ["各乡镇"]
+
+
+MORE_FORMATS = [
+    # 按职责分工负责: co-leads beside a named lead, leads when alone
+    ("（省发展改革委牵头，省财政厅、省自然资源厅等按职责分工负责）", ["省发展改革委"], ["省财政厅", "省自然资源厅"]),
+    ("（市教育局、市人社局按职责分工负责）", ["市教育局", "市人社局"], []),
+    # 会同: the units after it co-lead
+    ("（区发改委牵头，会同区财政局、区统计局）", ["区发改委"], ["区财政局", "区统计局"]),
+    ("由区发改委牵头，会同区财政局、区统计局制定实施方案。", ["区发改委"], ["区财政局", "区统计局"]),
+    # a role word followed by 、 ends its clause
+    ("（区发改委牵头、区财政局配合）", ["区发改委"], ["区财政局"]),
+    # separators inside brackets do not split a name
+    ("（市发展改革委牵头，各县（市、区）人民政府负责）", ["市发展改革委"], ["各县（市、区）人民政府"]),
+    ("（区委组织部（区人才办）主办，各街道协办）", ["区委组织部（区人才办）"], ["各街道"]),
+    # 分别 belongs to the list
+    ("（区发改委、区财政局分别牵头）", ["区发改委", "区财政局"], []),
+    # ideographic spaces between labelled fields
+    ("推进改革。牵头单位：区发改委\u3000\u3000配合单位：区财政局", ["区发改委"], ["区财政局"]),
+    # stray separators and a trailing 等
+    ("（区发改委、、区财政局等主办）", ["区发改委", "区财政局"], []),
+]
+
+
+@pytest.mark.parametrize("text,lead,co", MORE_FORMATS)
+def test_more_real_world_formats(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
