@@ -9,7 +9,9 @@ Every ``.rq`` file starts with a header of comment lines::
     # question: Which units share tasks with a given unit, and how often?
     # param unit = "区发改委" -- the unit (name as in the gazetteer, or an alias)
     # param min_shared = 1 -- keep partners with at least this many shared tasks
-    # columns: partner, type, shared, as_lead, as_co_lead, tasks
+    # columns: partner, type, shared, partner_leads, partner_co_leads, tasks
+
+Other comment lines of the header are notes on how to read the answer.
 
 A parameter is a SPARQL variable of the query. Its default is written as an RDF term
 (``"text"``, ``"text"@zh``, ``42``, ``0.5``, ``true``, ``<https://…>``) and is bound when
@@ -112,6 +114,7 @@ class CannedQuery:
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()
     path: Path | None = None
+    notes: str = ""
 
     @property
     def body(self) -> str:
@@ -158,7 +161,8 @@ def parse_term(text: str) -> Term:
 
 def parse_header(text: str, name: str = "inline", path: Path | None = None) -> CannedQuery:
     """The question, parameters and columns declared in the leading comment lines."""
-    question: list[str] = []
+    question = ""
+    notes: list[str] = []
     params: list[Param] = []
     columns: tuple[str, ...] = ()
     for line in text.splitlines():
@@ -169,13 +173,14 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
             break
         m = _HEADER_RE.match(stripped)
         if not m:
-            # a continuation of the question
-            if question and not params and not columns:
-                question.append(stripped.lstrip("#").strip())
+            # free text: notes on how to read the answer
+            note = stripped.lstrip("#").strip()
+            if note:
+                notes.append(note)
             continue
         key, rest = m.group(1), m.group(2).strip()
         if key == "question":
-            question = [rest]
+            question = rest
         elif key == "columns":
             columns = tuple(c.strip() for c in rest.split(",") if c.strip())
         else:
@@ -183,7 +188,7 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
             if not pm:
                 raise UsageError(f"{path or name}: cannot read the parameter line {stripped!r}")
             params.append(Param(pm.group(1), parse_term(pm.group(2)), (pm.group(3) or "").strip()))
-    return CannedQuery(name, text, " ".join(q for q in question if q), tuple(params), columns, path)
+    return CannedQuery(name, text, question, tuple(params), columns, path, " ".join(notes))
 
 
 def _blank_header(text: str) -> str:
