@@ -41,8 +41,8 @@ def stopwords() -> frozenset[str]:
 def tokens(text: str, region: str | None = None) -> list[str]:
     """Content words of ``text`` for similarity (jieba, stopwords dropped).
 
-    >>> tokens("确保全年新增硅巷10万平方米以上")
-    ['新增', '硅巷', '平方米']
+    >>> tokens("继续推进湖南路片区环境综合整治", "nanjing-gulou")
+    ['湖南路片区', '环境', '综合', '整治']
     """
     from .entities import cut
 
