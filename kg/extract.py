@@ -31,10 +31,17 @@ __all__ = ["extract_document", "detect_kind", "detect_year"]
 _REPORT_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 
 
+_PLAN_TITLE = re.compile(r"分解|分工|责任清单|任务清单|台账|落实方案|实施方案|工作方案|策划方案|任务表")
+
+
 def detect_kind(source: SourceText) -> DocumentKind:
-    """A work report names itself (政府工作报告) near the top; anything else is a task plan."""
-    head = "\n".join(ln.text for ln in source.lines[:20])
-    if _REPORT_TITLE.search(head) or _REPORT_TITLE.search(source.name):
+    """A work report names itself (政府工作报告) near the top, and is not a plan that splits
+    one up (……政府工作报告重点任务分解方案 is a task plan)."""
+    head = [ln.text for ln in source.lines[:20]]
+    title = head[0] if head else ""
+    if _PLAN_TITLE.search(title) or _PLAN_TITLE.search(source.name):
+        return DocumentKind.TASK_PLAN
+    if any(_REPORT_TITLE.search(t) for t in head) or _REPORT_TITLE.search(source.name):
         return DocumentKind.WORK_REPORT
     return DocumentKind.TASK_PLAN
 

@@ -63,7 +63,6 @@ def normalize_text(text: str) -> str:
     text = _RE_COLON.sub("：", text)
     # A run of two or more spaces (or a tab) is kept as one tab: in copied tables it is
     # the only trace of a cell boundary. A single space between Chinese characters is noise.
-    text = text.replace("\t", "  ")
     text = _RE_SPACE_RUN.sub("\t", text)
     text = _RE_SPACES_IN_CJK.sub("", text)
     text = re.sub(rf"(?<=[{_CJK_OR_PUNCT}])\t(?=[\u3001\uff0c\u3002\uff1b\uff1a\uff09])", "", text)

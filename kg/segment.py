@@ -95,7 +95,7 @@ def column_meaning(header: str) -> str | None:
 
 def split_cells(text: str) -> list[str]:
     """Cells of a table row flattened to text (``|`` or tab separated)."""
-    return [c.strip() for c in re.split(r"\s*[|｜\t]\s*", text.strip(" |｜"))]
+    return [c.strip() for c in re.split(r" *[|｜\t] *", text.strip(" |｜"))]
 
 
 @dataclass(frozen=True)

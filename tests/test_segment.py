@@ -163,3 +163,30 @@ def test_lines_are_source_line_numbers():
     src = SourceText("x", "x", (Line(5, "一、甲"), Line(9, "1.任务。（区发改委主办）")))
     d = extract_document(src, region="nanjing-gulou")
     assert d.tasks[0].line == 9
+
+
+def test_empty_table_cells_keep_their_column():
+    text = (
+        "序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n"
+        "1\t产业升级\t实施技改项目100个\t市工信局\t市财政局、各区政府\t2021年12月底\n"
+        "2\t城市更新\t改造老旧小区50个\t市住建局\t\t长期坚持\n"
+    )
+    d = doc_from(text, region=None)
+    r1, r2 = (t.responsibility for t in d.tasks)
+    assert [m.name for m in r1.co_lead] == ["市财政局", "各区政府"] and r1.deadline == "2021年12月底"
+    assert [m.name for m in r2.lead] == ["市住建局"] and r2.co_lead == () and r2.deadline == "长期坚持"
+
+
+def test_a_plan_that_splits_up_a_work_report_is_a_task_plan():
+    from kg.models import DocumentKind
+
+    text = (
+        "关于印发《某市2021年政府工作报告重点任务分解方案》的通知\n"
+        "一、构建现代产业体系\n"
+        "（一）推动制造业高质量发展。（牵头单位：市工信局；责任单位：市发展改革委、各县（市、区）人民政府）\n"
+        "（二）加快数字经济发展。（市大数据局牵头，市工信局配合）\n"
+    )
+    d = doc_from(text, region=None)
+    assert d.kind is DocumentKind.TASK_PLAN
+    assert [t.number for t in d.tasks] == ["一", "二"]
+    assert [m.name for m in d.tasks[0].responsibility.co_lead] == ["市发展改革委", "各县（市、区）人民政府"]
