@@ -1,0 +1,276 @@
+"""Indicators (quantitative targets) on real sentences of the two bundled documents."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract_document
+from kg.indicators import extract_indicators, parse_quantity
+from kg.models import DocumentKind
+from kg.read import read_source
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "examples" / "gulou_task_decomposition.txt"
+REPORT = ROOT / "examples" / "gulou_2020_work_report.txt"
+GOLD = Path(__file__).resolve().parent / "data" / "indicators_gold.jsonl"
+
+
+@cache
+def plan():
+    return extract_document(read_source(str(PLAN)))
+
+
+@cache
+def report():
+    return extract_document(read_source(str(REPORT)))
+
+
+def rows(text: str) -> list[tuple]:
+    return [
+        (i.metric, i.comparator, i.value, i.unit, i.base_value, i.base_unit, i.kind)
+        for i in extract_indicators(text)
+    ]
+
+
+# (sentence as written in the example documents, expected indicators)
+CASES = [
+    ("地区生产总值增长7%。", [("地区生产总值", "equal", 7.0, "%", 7.0, "%", "growth_rate")]),
+    (
+        "重视“从1到100”的科技转化，全力推进环南大、南工大硅巷建设，确保全年新增硅巷10万平方米以上。",
+        [("新增硅巷", "at_least", 10.0, "万平方米", 100000.0, "平方米", "amount")],
+    ),
+    (
+        "推动“从100到N”的企业成长，健全从初创期企业到科技型中小企业、高新技术企业的梯次培育矩阵，力争高企突破600家，科技服务业收入增长10%以上。",
+        [
+            ("高企", "more_than", 600.0, "家", 600.0, "家", "count"),
+            ("科技服务业收入", "at_least", 10.0, "%", 10.0, "%", "growth_rate"),
+        ],
+    ),
+    (
+        "持续拓展服务业外资项目引进渠道，实际利用外资力争突破3亿美元。",
+        [("实际利用外资", "more_than", 3.0, "亿美元", 300000000.0, "美元", "amount")],
+    ),
+    (
+        "全面落实各类就业政策，多措并举加大重点群体就业帮扶力度，确保新增城镇就业2.8万人，援助困难人员就业1900人；",
+        [
+            ("新增城镇就业", "equal", 2.8, "万人", 28000.0, "人", "count"),
+            ("援助困难人员就业", "equal", 1900.0, "人", 1900.0, "人", "count"),
+        ],
+    ),
+    (
+        "创新环卫作业体制和监管机制，优化作业模式，明确质量标准，提升保洁水平，主次干道机械化作业率达95%以上。",
+        [("主次干道机械化作业率", "at_least", 95.0, "%", 95.0, "%", "rate")],
+    ),
+    (
+        "政府带头过“紧日子”，大力压减非急需、非刚性行政开支，部门预算中公用经费统一压减10%。",
+        [("公用经费", "equal", 10.0, "%", 10.0, "%", "decrease")],
+    ),
+    (
+        "用好楼宇经济智慧管理平台，不断提升商务楼宇单位面积贡献度，确保全年活化改造老旧楼宇20万平方米，新增亿元楼宇3幢、特色楼宇2幢。",
+        [
+            ("活化改造老旧楼宇", "equal", 20.0, "万平方米", 200000.0, "平方米", "amount"),
+            ("新增亿元楼宇", "equal", 3.0, "幢", 3.0, "幢", "count"),
+            ("新增特色楼宇", "equal", 2.0, "幢", 2.0, "幢", "count"),
+        ],
+    ),
+    (
+        "推进知识产权强省区域示范建设，实现有效发明专利拥有量9600件、PCT专利申请量150件，争创一批省长质量奖、市长质量奖。",
+        [
+            ("有效发明专利拥有量", "reach", 9600.0, "件", 9600.0, "件", "count"),
+            ("PCT专利申请量", "reach", 150.0, "件", 150.0, "件", "count"),
+        ],
+    ),
+    (
+        "推动62个续建项目尽快竣工、34个新建项目加快开工、54个储备项目早日熟化，形成持续突破、滚动发展的良性循环。",
+        [
+            ("续建项目", "equal", 62.0, "个", 62.0, "个", "count"),
+            ("新建项目", "equal", 34.0, "个", 34.0, "个", "count"),
+            ("储备项目", "equal", 54.0, "个", 54.0, "个", "count"),
+        ],
+    ),
+    (
+        "引进2家以上航运龙头企业，实现航运服务业收入增长10%。",
+        [
+            ("航运龙头企业", "at_least", 2.0, "家", 2.0, "家", "count"),
+            ("航运服务业收入", "reach", 10.0, "%", 10.0, "%", "growth_rate"),
+        ],
+    ),
+    (
+        "全年组织各类文化体育活动3000场以上，鼓楼文化云平台服务群众100万人次以上",
+        [
+            ("组织各类文化体育活动", "at_least", 3000.0, "场", 3000.0, "场", "count"),
+            ("鼓楼文化云平台服务群众", "at_least", 100.0, "万人次", 1000000.0, "人次", "count"),
+        ],
+    ),
+    # the work report
+    (
+        "今年全区国民经济和社会发展的主要预期目标为：地区生产总值增长7.5%以上，服务业增加值增长9%以上；一般公共预算收入增长5%以上；",
+        [
+            ("地区生产总值", "at_least", 7.5, "%", 7.5, "%", "growth_rate"),
+            ("服务业增加值", "at_least", 9.0, "%", 9.0, "%", "growth_rate"),
+            ("一般公共预算收入", "at_least", 5.0, "%", 5.0, "%", "growth_rate"),
+        ],
+    ),
+    (
+        "预计全年实现地区生产总值1620亿元、增长8%，其中服务业增加值增长9%；",
+        [
+            ("地区生产总值", "reach", 1620.0, "亿元", 162000000000.0, "元", "amount"),
+            ("地区生产总值", "reach", 8.0, "%", 8.0, "%", "growth_rate"),
+            ("服务业增加值", "equal", 9.0, "%", 9.0, "%", "growth_rate"),
+        ],
+    ),
+    (
+        "实现高新技术产业产值超过420亿元，科技服务业收入增长不低于10%。",
+        [
+            ("高新技术产业产值", "more_than", 420.0, "亿元", 42000000000.0, "元", "amount"),
+            ("科技服务业收入", "at_least", 10.0, "%", 10.0, "%", "growth_rate"),
+        ],
+    ),
+    (
+        "空气优良率从57.4%提高到69.5%，PM2.5年均浓度从56.4微克/立方米下降到42.3微克/立方米。",
+        [
+            ("空气优良率", "reach", 69.5, "%", 69.5, "%", "level"),
+            ("PM2.5年均浓度", "reach", 42.3, "微克/立方米", 42.3, "微克/立方米", "level"),
+        ],
+    ),
+    (
+        "新引入了国曜信息等60多家科技型企业",
+        [("科技型企业", "more_than", 60.0, "家", 60.0, "家", "count")],
+    ),
+    (
+        "全年净增市场主体近12000家。",
+        [("净增市场主体", "about", 12000.0, "家", 12000.0, "家", "count")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:16] for c in CASES])
+def test_real_sentences(text: str, expected: list[tuple]) -> None:
+    assert rows(text) == expected
+
+
+# Numbers that are not targets, each in its real sentence.
+COUNTER_EXAMPLES = [
+    "聚焦“从0到1”的原始创新，积极探索校地、所地融合发展新模式",
+    "重视“从1到100”的科技转化",
+    "推动5G、大数据、人工智能、物联网、云计算与传统产业有机融合",
+    "全力保障建宁西路过江通道、地铁5号线、7号线、9号线等重大市政工程",
+    "健全完善12345政务服务热线、网络舆情诉求高效处置体系",
+    "推进国防园4A级旅游景区创建，争创省级全域旅游示范区",
+    "全力办好第二届南大全球校友创新创业大赛",
+    "加快颐和路11、13片区保护利用，启动打造“南大后街”潮流街区",
+    "发挥应急管理“181”信息化平台效能",
+    "抓好《民法典》宣传贯彻，完善公平竞争审查机制",
+    "2020年《政府工作报告》已经区第二届人民代表大会第四次会议审议通过",
+    "全面落实行政执法“三项制度”，加强街道综合执法机构建设",
+    "稳步推进国资国企改革，组建九大区属国企集团",
+    "争创省级双拥模范区“十连冠”",
+    "积极实施一批绿化、亮化、美化工程，提升城市颜值",
+    "紧扣“实质性开工、结构性封顶、设备安装、投入运营”四个关键节点",
+    "打造五台山—广州路新医药与生命健康产业集聚区",
+    "城镇登记失业率控制在市定标准以内。",
+    "积极贯彻全市创新驱动发展“121”战略",
+    "推动PM2.5、臭氧等污染物浓度继续下降",
+    "以及优化营商环境政策新100条",
+    "启动二十九中新校区建设，完成第十二初中改扩建",
+]
+
+
+@pytest.mark.parametrize("text", COUNTER_EXAMPLES, ids=[t[:12] for t in COUNTER_EXAMPLES])
+def test_counter_examples(text: str) -> None:
+    assert extract_indicators(text) == ()
+
+
+def test_qualifying_quantities_are_not_targets() -> None:
+    found = rows("引进亿元以上签约项目90个，其中10亿元以上项目26个。")
+    assert [(r[2], r[3]) for r in found] == [(90.0, "个"), (26.0, "个")]
+    assert rows("提前一年达到并超过“十三五”末1500亿元的预期目标") == []
+
+
+def test_chinese_numerals_rule() -> None:
+    # a count in words after a target verb is taken; names and vague amounts are not
+    assert rows("新增三家众创空间")[0][1:4] == ("equal", 3.0, "家")
+    assert rows("争创一批省长质量奖") == []
+    assert rows("打造三大主导产业") == []
+
+
+def test_commitment_and_offsets() -> None:
+    text = "持续拓展服务业外资项目引进渠道，实际利用外资力争突破3亿美元。"
+    (ind,) = extract_indicators(text, period="actual")
+    assert ind.commitment == "aspirational" and ind.period == "actual"
+    assert text[ind.start : ind.end] == ind.text == "实际利用外资力争突破3亿美元"
+    (ind,) = extract_indicators("确保新增城镇就业2.8万人")
+    assert ind.commitment == "binding"
+    assert extract_indicators("地区生产总值增长7%。")[0].commitment is None
+
+
+def test_units_normalised() -> None:
+    assert parse_quantity("万平方米以上") == (4, "万平方米", 10000, "平方米", None)
+    assert parse_quantity("千米") == (2, "千米", 1, "千米", None)
+    assert parse_quantity("年") is None and parse_quantity("号线") is None
+
+
+# -- precision and recall against the hand annotation --------------------------------
+
+def _gold() -> list[dict]:
+    with GOLD.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _match():  # type: ignore[no-untyped-def]
+    predicted = [(t.number, i) for t in plan().tasks for i in t.indicators]
+    pool: dict[tuple, list[dict]] = {}
+    for g in _gold():
+        pool.setdefault((g["task"], float(g["value"]), g["unit"]), []).append(g)
+    pairs = []
+    for number, ind in predicted:
+        cands = pool.get((number, ind.value, ind.unit))
+        if cands:
+            pairs.append((cands.pop(0), ind))
+    return predicted, pairs
+
+
+def test_indicator_precision_recall_on_the_decomposition() -> None:
+    gold = _gold()
+    assert len(gold) == 61
+    predicted, pairs = _match()
+    precision = len(pairs) / len(predicted)
+    recall = len(pairs) / len(gold)
+    assert precision >= 0.95, precision
+    assert recall >= 0.95, recall
+
+
+def test_matched_indicators_have_the_annotated_meaning() -> None:
+    _, pairs = _match()
+    comparator = sum(g["comparator"] == i.comparator for g, i in pairs) / len(pairs)
+    kind = sum(g["kind"] == i.kind for g, i in pairs) / len(pairs)
+    metric = sum(bool(i.metric) and (g["metric"] in i.metric or i.metric in g["metric"]) for g, i in pairs) / len(pairs)
+    assert comparator >= 0.95 and kind >= 0.95 and metric >= 0.9, (comparator, kind, metric)
+
+
+def test_report_actuals_and_targets() -> None:
+    doc = report()
+    assert doc.kind is DocumentKind.WORK_REPORT and doc.year == 2020
+    gdp = [(i.value, i.unit, i.kind, i.period) for t in doc.tasks for i in t.indicators if i.metric == "地区生产总值"]
+    assert (1620.0, "亿元", "amount", "actual") in gdp
+    assert (8.0, "%", "growth_rate", "actual") in gdp
+    assert (7.5, "%", "growth_rate", "target") in gdp
+    target_para = next(t for t in doc.tasks if t.text.startswith("今年全区国民经济和社会发展的主要预期目标"))
+    assert {i.period for i in target_para.indicators} == {"target"}
+    assert [i.metric for i in target_para.indicators][:5] == [
+        "地区生产总值", "服务业增加值", "一般公共预算收入", "固定资产投资", "社会消费品零售总额",
+    ]
+    # every indicator of the review part is an actual, every one after it a target
+    review = next(t for t in doc.tasks if "新增高新技术企业115家" in t.text)
+    assert {i.period for i in review.indicators} == {"actual"}
+    jobs = next(t for t in doc.tasks if "城镇新增就业2.68万人" in t.text)
+    assert {i.period for i in jobs.indicators} == {"target"}
+
+
+def test_plan_indicators_skip_the_responsibility_clause() -> None:
+    task35 = next(t for t in plan().tasks if t.number == "35")  # 交警五大队 in the clause
+    assert task35.indicators == ()
