@@ -81,6 +81,10 @@ __all__ = [
     "tukey_fence",
     "collaboration_graph",
     "type_label",
+    "report_csv",
+    "report_json",
+    "write_network",
+    "CSV_COLUMNS",
     "EXAMPLE_TTL",
 ]
 
@@ -242,8 +246,10 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
     >>> G["a"]["b"]["weight"], G["a"]["c"]["weight"]
     (2, 1)
     """
+    units = list(units)
     nodes = [u for u in units if u in bipartite]
-    G = nx.bipartite.weighted_projected_graph(bipartite, nodes)
+    keep = set(nodes) | {t for u in nodes for t in bipartite[u]}  # the units and their tasks only
+    G = nx.bipartite.weighted_projected_graph(bipartite.subgraph(keep), nodes)
     for u in units:
         if u not in G:
             G.add_node(u)
@@ -543,3 +549,68 @@ id:t2 a kg:Task ; kg:taskNumber "2" ; kg:ordinal 2 ; kg:inDocument id:plan ;
 id:t3 a kg:Task ; kg:taskNumber "3" ; kg:ordinal 3 ; kg:inDocument id:plan ;
     kg:lead id:kjj ; kg:coLead id:all .
 """
+
+
+# ---------------------------------------------------------------------------------------
+# tables and files
+
+CSV_COLUMNS = (
+    "unit", "type", "lead", "co_lead", "load", "overloaded", "reason", "lead_load", "indicators",
+    "projects", "partners", "degree", "betweenness", "type_label", "iri",
+)
+
+
+def report_csv(report: WorkloadReport, lineterminator: str = "\n") -> str:
+    """The ranking as CSV, one row per unit (group references are not units: see JSON)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator=lineterminator, extrasaction="ignore")
+    w.writeheader()
+    for row in report.rows():
+        row = dict(row)
+        row["overloaded"] = "true" if row["overloaded"] else "false"
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def report_json(report: WorkloadReport) -> dict[str, object]:
+    """The whole report as JSON-ready data: options, concentration, units, groups, network size."""
+    from dataclasses import asdict
+
+    return {
+        "options": asdict(report.options),
+        "tasks": report.tasks,
+        "gini": report.gini,
+        "top5_share": report.top5_share,
+        "units": report.rows(),
+        "groups": [asdict(g) for g in report.groups],
+        "collaboration": {
+            "nodes": report.collaboration.number_of_nodes(),
+            "edges": report.collaboration.number_of_edges(),
+        },
+    }
+
+
+def _export_ready(G: nx.Graph) -> nx.Graph:
+    """A copy whose attributes GraphML and GEXF writers accept (no None, plain types)."""
+    H = nx.Graph() if not G.is_directed() else nx.DiGraph()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: v for k, v in d.items() if v is not None})
+    for u, v, d in G.edges(data=True):
+        H.add_edge(u, v, **{k: val for k, val in d.items() if val is not None})
+    return H
+
+
+def write_network(G: nx.Graph, path: str | Path, fmt: str | None = None) -> None:
+    """Write a network as GraphML or GEXF (by ``fmt`` or the file suffix) for Gephi/Cytoscape."""
+    p = Path(path)
+    f = (fmt or p.suffix.lstrip(".")).lower()
+    H = _export_ready(G)
+    if f == "graphml":
+        nx.write_graphml(H, p, encoding="utf-8")
+    elif f == "gexf":
+        nx.write_gexf(H, p, encoding="utf-8")
+    else:
+        raise ValueError(f"unknown network format {f!r} (graphml or gexf)")
