@@ -118,7 +118,8 @@ def write_txt_prose(path: Path) -> Path:
 def write_txt_table(path: Path) -> Path:
     lines = [TABLE_TITLE, " | ".join(HEADER)]
     for row in table_rows():
-        lines.append(row[0] if len(row) == 1 else " | ".join(row))
+        # an empty cell as "| |": two spaces in a row read as a tab, i.e. a cell boundary
+        lines.append(row[0] if len(row) == 1 else "|".join(f" {c} " if c else " " for c in row).strip())
     lines.append(NOTE)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

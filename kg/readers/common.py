@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..models import Line
 from ..normalize import normalize_text
 
-__all__ = ["LineSink", "GridCell", "join_pieces", "join_wrapped", "clean"]
+__all__ = ["LineSink", "GridCell", "join_pieces", "join_wrapped", "clean", "row_text"]
 
 _SENTENCE_END = "。；;！!？?：:，,、）)】」』”"
 _SENTENCE_PUNCT = re.compile(r"[。；！？，：]")
@@ -73,6 +73,20 @@ def _looks_like_name(piece: str) -> bool:
     return len(piece) <= 16 and not _SENTENCE_PUNCT.search(piece) and not piece[-1].isdigit()
 
 
+_EMPTY_CELL = re.compile(r"(?<=\|) {2}(?=\|)")
+
+
+def row_text(cells: Sequence[str]) -> str:
+    """The text of a table row: its cells joined with `` | ``, normalised.
+
+    An empty cell is written ``| |``: two spaces would read as a tab, a cell boundary.
+
+    >>> row_text(["1", "推进硅巷建设", "", "", "长期坚持"])
+    '1 | 推进硅巷建设 | | | 长期坚持'
+    """
+    return normalize_text(_EMPTY_CELL.sub(" ", " | ".join(cells)))
+
+
 @dataclass(frozen=True)
 class GridCell:
     """One cell of a table grid after merged cells were spread out.
@@ -109,5 +123,4 @@ class LineSink:
         cells = tuple(cells)
         if not any(cells):
             return
-        text = normalize_text(" | ".join(cells))
-        self.lines.append(Line(number=n, text=text, location=location, cells=cells))
+        self.lines.append(Line(number=n, text=row_text(cells), location=location, cells=cells))
