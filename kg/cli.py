@@ -135,14 +135,20 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
 @_common_extract_options
 @click.option("--warnings/--no-warnings", default=True, help="Print warnings on stderr.")
+@click.option("--statements", is_flag=True, help="Also print the statements of work reports (kind WorkReport).")
 @handle_errors
-def extract(paths: tuple[str, ...], fmt: str, region: str | None, year: int | None, kind: str | None, warnings: bool) -> None:
+def extract(
+    paths: tuple[str, ...], fmt: str, region: str | None, year: int | None, kind: str | None,
+    warnings: bool, statements: bool,
+) -> None:
     """Print the tasks of PATHS with their lead and co-lead units, one JSON object per task."""
     from .build import BuildOptions, collect_paths, extract_paths, task_records
 
     opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
     docs, issues = extract_paths(collect_paths(paths), opts)
-    records = [rec for doc in docs for rec in task_records(doc)]
+    records = [
+        rec for doc in docs if statements or doc.kind is DocumentKind.TASK_PLAN for rec in task_records(doc)
+    ]
     if fmt == "jsonl":
         for rec in records:
             click.echo(json.dumps(rec, ensure_ascii=False))

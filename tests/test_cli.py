@@ -83,3 +83,12 @@ def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
     assert r.exit_code != 0
     assert (out / "graph.nq").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.tmp")]
+
+
+def test_extract_on_the_examples_folder_prints_the_72_tasks_and_statements_on_request():
+    folder = str(PLAN.parent)
+    r = run("extract", folder, "--no-warnings")
+    assert len(r.stdout.splitlines()) == 72
+    r = run("extract", folder, "--no-warnings", "--statements")
+    kinds = {json.loads(x)["kind"] for x in r.stdout.splitlines()}
+    assert kinds == {"TaskPlan", "WorkReport"}
