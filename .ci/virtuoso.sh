@@ -86,11 +86,11 @@ PY
 fi
 
 log "granting SPARQL_UPDATE to SPARQL"
-isql-vt "127.0.0.1:${SQL_PORT}" dba "$DBA_PW" exec='GRANT SPARQL_UPDATE TO "SPARQL";' >&2 || \
-isql-vt "$SQL_PORT" dba "$DBA_PW" exec='GRANT SPARQL_UPDATE TO "SPARQL";' >&2
+# (a second run says the role is already assigned: harmless)
+isql-vt "127.0.0.1:${SQL_PORT}" dba "$DBA_PW" exec='GRANT SPARQL_UPDATE TO "SPARQL";' >&2 || true
 # Graph Store protocol (/sparql-graph-crud) needs the same right on DB.DBA.SPARQL_INSERT_DICT_CONTENT etc.
 isql-vt "127.0.0.1:${SQL_PORT}" dba "$DBA_PW" \
-  exec='GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO "SPARQL"; GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO "SPARQL"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\x27nobody\x27, 7);' >&2 || true
+  exec="GRANT EXECUTE ON DB.DBA.SPARQL_INSERT_DICT_CONTENT TO \"SPARQL\"; GRANT EXECUTE ON DB.DBA.SPARQL_DELETE_DICT_CONTENT TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);" >&2 || true
 
 log "ready: $ENDPOINT"
 echo "export KG_TEST_SPARQL_ENDPOINT=${ENDPOINT}"

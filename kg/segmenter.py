@@ -7,7 +7,9 @@ Every piece of kg that needs words calls :func:`cut` instead of ``jieba.lcut``:
   probability route, HMM for unknown words) cutting is 5–15× faster;
 * without it, plain ``jieba`` is used.
 
-Both give the same words for the same text; ``tests/test_rjieba.py`` proves it on the
+The helper owns its tokenizer (a ``jieba.Tokenizer`` or ``rjieba.Jieba`` of its own), so
+words that other code adds to the global ``jieba`` never change its cuts. Both backends
+give the same words for the same text; ``tests/test_rjieba.py`` proves it on the
 whole example corpus. Set ``KG_SEGMENTER=jieba`` to force plain jieba.
 
 Custom words (:func:`add_words`): ``jieba.add_word(w)`` and ``rjieba.add_word(w, None,
@@ -45,7 +47,7 @@ def _load() -> Any:
             try:
                 import rjieba
 
-                _impl, _name = rjieba, "rjieba"
+                _impl, _name = rjieba.Jieba(), "rjieba"
             except ImportError:
                 if want == "rjieba":
                     raise
@@ -55,7 +57,7 @@ def _load() -> Any:
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
-            _impl, _name = jieba, "jieba"
+            _impl, _name = jieba.Tokenizer(), "jieba"
         for word, freq in _added.items():
             _add(word, freq)
         return _impl
@@ -99,10 +101,7 @@ def add_words(words: Iterable[str], freq: int | None = None) -> None:
 
 
 def reset(name: str | None = None) -> None:
-    """Forget the loaded backend (tests): the next call loads ``name`` (or the default).
-
-    rjieba keeps one process-wide dictionary, so words added earlier stay in it.
-    """
+    """Forget the loaded backend (tests): the next call loads ``name`` (or the default)."""
     global _impl, _name, _forced
     with _lock:
         _impl, _name, _forced = None, None, name

@@ -16,7 +16,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -34,6 +34,7 @@ __all__ = [
     "EndpointStore",
     "open_store",
     "load_oxigraph",
+    "update_oxigraph",
     "STORE_DIR",
 ]
 
@@ -215,6 +216,28 @@ def load_oxigraph(nquads: Path, target: Path) -> None:
     """Bulk-load a build's N-Quads into a fresh on-disk store at ``target``."""
     store = ox.Store(str(target))
     store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+
+
+def update_oxigraph(previous: Path, target: Path, remove: Sequence[str], add: Sequence[Path]) -> None:
+    """A new store at ``target``: the ``previous`` one with graphs ``remove`` dropped and the
+    N-Quads files ``add`` loaded.
+
+    ``previous`` is never modified: :meth:`pyoxigraph.Store.backup` makes a RocksDB
+    checkpoint, which hard-links the immutable table files, so this costs time in
+    proportion to the change, not to the store.
+    """
+    src = ox.Store.read_only(str(previous))
+    src.backup(str(target))
+    del src
+    store = ox.Store(str(target))
+    for g in remove:
+        node = ox.NamedNode(g)
+        if store.contains_named_graph(node):
+            store.remove_graph(node)
+    for path in add:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
 
