@@ -96,6 +96,7 @@ class _Rules:
     not_noun_after: tuple[str, ...]
     noun_stops: tuple[str, ...]
     quotes: tuple[tuple[str, str], ...]
+    growth_suffixes: tuple[str, ...]
 
 
 def _by_len(xs):  # type: ignore[no-untyped-def]
@@ -134,6 +135,7 @@ def _rules() -> _Rules:
         not_noun_after=_by_len(d["not_noun_after"]),
         noun_stops=_by_len(d["noun_stop_words"]),
         quotes=tuple((a, b) for a, b in d["quote_pairs"]),
+        growth_suffixes=_by_len(d.get("metric_growth_suffixes", [])),
     )
 
 
@@ -318,6 +320,9 @@ def _metric_before(text: str, start: int, end: int) -> str:
 def _noun_after(text: str, pos: int) -> str:
     """The noun a quantity counts (``62个续建项目尽快竣工`` → ``续建项目``), or ``""``."""
     r = _rules()
+    if text.startswith("“", pos):
+        close = text.find("”", pos)
+        return text[pos : close + 1] if close > pos + 1 else ""
     if pos >= len(text) or not re.match(r"[\u3400-\u9fffA-Za-z]", text[pos]):
         return ""
     if any(text.startswith(w, pos) for w in r.not_noun_after):
@@ -423,7 +428,7 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             connector = next((c for c in r.list_connectors if region.startswith(c)), "")
         connected = bool(connector)
         if noun:
-            metric = noun
+            metric = noun.strip("“”")
             start = q.start if pos == q.start else pos
         else:
             metric = _metric_before(text, clause + len(connector), pos)
@@ -447,6 +452,11 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
                 comparator = "reach"
         if not metric:
             metric = noun or ""
+        if kind_word is None and q.base_unit in ("%", "个百分点"):
+            for suffix in r.growth_suffixes:
+                if metric.endswith(suffix) and len(metric) > len(suffix):
+                    metric, kind_word = metric[: -len(suffix)], "growth"
+                    break
         value = float(q.value)
         base_value = float(q.value * q.multiplier)
         ind = Indicator(
