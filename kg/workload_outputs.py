@@ -1,0 +1,228 @@
+"""Workload artifacts written by ``kg build`` (an ``ARTIFACT_WRITERS`` entry of :mod:`kg.build`).
+
+Into the build folder:
+
+* ``workload.csv`` — the ranking of :func:`kg.workload.compute_workload` (default options);
+* ``responsibility_matrix.xlsx`` — tasks × units, cells 主办/协办 (the RACI-style sheet
+  analysts use): one sheet per task plan, header and task columns frozen, plus a
+  ``汇总`` summary sheet with each unit's counts, load and overload reason;
+* ``collaboration.graphml`` / ``collaboration.gexf`` — the unit–unit network (weight =
+  tasks shared), for Gephi or Cytoscape;
+* ``responsibility.graphml`` — the task–unit bipartite network (edge role and share).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .store import STORE_DIR, OxigraphStore, Store
+from .workload import WorkloadReport, compute_workload, report_csv, type_label, write_network
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .build import BuildResult
+
+__all__ = ["write_workload_outputs", "write_responsibility_matrix", "FILES"]
+
+FILES = (
+    "workload.csv",
+    "responsibility_matrix.xlsx",
+    "collaboration.graphml",
+    "collaboration.gexf",
+    "responsibility.graphml",
+)
+
+_Q_PLANS = """PREFIX kg: <https://w3id.org/govkg/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?doc ?title ?file ?t ?ord ?num ?text ?section WHERE {
+  ?doc a kg:TaskPlan .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc kg:sourceFile ?file }
+  ?t a kg:Task ; kg:inDocument ?doc ; kg:ordinal ?ord ; kg:taskNumber ?num ; kg:text ?text .
+  OPTIONAL { ?t kg:inSection/dcterms:title ?section }
+}"""
+
+_Q_RESP = """PREFIX kg: <https://w3id.org/govkg/ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?t ?agent ?label ?role ?written ?group_label ?is_group ?pos WHERE {
+  ?t a kg:Task ; kg:hasResponsibility ?r .
+  ?r kg:agent ?agent ; kg:role ?role .
+  ?agent skos:prefLabel ?label .
+  OPTIONAL { ?r kg:asWritten ?written }
+  OPTIONAL { ?r kg:charStart ?pos }
+  OPTIONAL { ?r kg:viaGroup/skos:prefLabel ?group_label }
+  BIND(EXISTS { ?agent a kg:UnitGroup } AS ?is_group)
+}"""
+
+LEAD, CO_LEAD = "主办", "协办"
+
+
+def write_workload_outputs(tmp_out: Path, result: BuildResult) -> None:
+    """Write the workload files into the (temporary) build folder ``tmp_out``."""
+    tmp_out = Path(tmp_out)
+    store: Store
+    if (tmp_out / STORE_DIR).is_dir():
+        store = OxigraphStore(tmp_out / STORE_DIR, read_only=True)
+    else:
+        store = OxigraphStore(None)
+        store.load_nquads(tmp_out / "graph.nq")
+    try:
+        report = compute_workload(store)
+        (tmp_out / "workload.csv").write_text(report_csv(report), encoding="utf-8")
+        write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx")
+    finally:
+        store.close()
+    write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
+    write_network(report.collaboration, tmp_out / "collaboration.gexf", "gexf")
+    write_network(report.responsibility, tmp_out / "responsibility.graphml", "graphml")
+
+
+@dataclass
+class _Plan:
+    iri: str
+    title: str
+    file: str
+    tasks: list[dict[str, object]] = field(default_factory=list)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("' ") or "plan"
+    name = base[:31]
+    i = 2
+    while name in used or name == "汇总":
+        suffix = f" ({i})"
+        name = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(name)
+    return name
+
+
+def write_responsibility_matrix(store: Store, report: WorkloadReport, path: Path) -> None:
+    """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    plans: dict[str, _Plan] = {}
+    for doc, title, file, t, ord_, num, text, section in store.query(_Q_PLANS).rows:
+        assert doc is not None and t is not None
+        plan = plans.setdefault(
+            doc.value, _Plan(doc.value, title.value if title else "", file.value if file else doc.value.rsplit("/", 1)[-1])
+        )
+        if any(x["iri"] == t.value for x in plan.tasks):
+            continue
+        plan.tasks.append({
+            "iri": t.value, "ordinal": int(ord_.value) if ord_ else 0, "number": num.value if num else "",
+            "text": text.value if text else "", "section": section.value if section else "",
+        })
+    # cells[task][column label] = value; written[task] = (leads as written, co-leads as written)
+    cells: dict[str, dict[str, str]] = defaultdict(dict)
+    written: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    is_group: dict[str, bool] = {}
+    rows = sorted(store.query(_Q_RESP).rows, key=lambda r: int(r[7].value) if r[7] is not None else 10**9)
+    for t, _agent, label, role, as_written, group_label, grp, _pos in rows:
+        assert t is not None and label is not None and role is not None
+        lead = role.value.endswith("#LeadRole")
+        name = label.value
+        is_group[name] = bool(grp is not None and grp.value == "true")
+        value = LEAD if lead else CO_LEAD
+        if group_label is not None:
+            value += f"（{group_label.value}）"
+        old = cells[t.value].get(name)
+        if old is None or (old.startswith(CO_LEAD) and lead) or (old.endswith("）") and group_label is None):
+            cells[t.value][name] = value
+        if as_written is not None:
+            lst = written[t.value][0 if lead else 1]
+            if as_written.value not in lst:
+                lst.append(as_written.value)
+
+    rank = {u.unit: i for i, u in enumerate(report.units)}
+    bold = Font(bold=True)
+    lead_fill = PatternFill("solid", fgColor="F8CBAD")
+    co_fill = PatternFill("solid", fgColor="DDEBF7")
+    via_fill = PatternFill("solid", fgColor="EEF4FA")
+    head_fill = PatternFill("solid", fgColor="F2F2F2")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    vertical = Alignment(text_rotation=255, horizontal="center", vertical="bottom")
+    center = Alignment(horizontal="center", vertical="top")
+
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    used: set[str] = {"汇总"}
+    fixed = ["序号", "章节", "任务", "主办单位（原文）", "协办单位（原文）"]
+    for plan in sorted(plans.values(), key=lambda p: (p.title, p.file)):
+        ws = wb.create_sheet(_sheet_name(plan.title or plan.file, used))
+        tasks = sorted(plan.tasks, key=lambda x: int(x["ordinal"]))  # type: ignore[call-overload]
+        names = {n for x in tasks for n in cells[str(x["iri"])]}
+        units = sorted((n for n in names if not is_group.get(n)), key=lambda n: (rank.get(n, 10**6), n))
+        groups = sorted(n for n in names if is_group.get(n))
+        columns = units + groups
+        ws.append(fixed + [f"{g}（群组）" if g in groups else g for g in columns])
+        for c in ws[1]:
+            c.font, c.fill = bold, head_fill
+            c.alignment = vertical if c.column > len(fixed) else Alignment(vertical="bottom", wrap_text=True)
+        for x in tasks:
+            iri = str(x["iri"])
+            leads, co = written[iri]
+            row = [x["number"], x["section"], x["text"], "、".join(leads), "、".join(co)]
+            row += [cells[iri].get(n, "") for n in columns]
+            ws.append(row)
+            r = ws.max_row
+            for j in range(1, len(fixed) + 1):
+                ws.cell(r, j).alignment = wrap
+            for j, n in enumerate(columns, start=len(fixed) + 1):
+                v = cells[iri].get(n, "")
+                if v:
+                    c = ws.cell(r, j)
+                    c.alignment = center
+                    c.fill = lead_fill if v.startswith(LEAD) else via_fill if v.endswith("）") else co_fill
+        ws.freeze_panes = ws.cell(2, len(fixed) + 1).coordinate
+        ws.column_dimensions["A"].width = 6
+        ws.column_dimensions["B"].width = 18
+        ws.column_dimensions["C"].width = 60
+        ws.column_dimensions["D"].width = 18
+        ws.column_dimensions["E"].width = 18
+        for j in range(len(fixed) + 1, len(fixed) + len(columns) + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 4.5
+        ws.row_dimensions[1].height = 110
+        ws.auto_filter.ref = ws.dimensions
+
+    head = ["排名", "单位", "类型", "主办（任务数）", "协办（任务数）", "负荷", "牵头负荷", "指标", "项目",
+            "协作单位", "中介度", "超负荷", "原因"]
+    summary.append(head)
+    for c in summary[1]:
+        c.font, c.fill = bold, head_fill
+        c.alignment = Alignment(wrap_text=True, vertical="bottom")
+    lead_load = {n: d.get("lead_load", 0.0) for n, d in report.collaboration.nodes(data=True)}
+    for i, u in enumerate(report.units, start=1):
+        summary.append([
+            i, u.unit, type_label(u.type), u.lead, u.co_lead, round(u.load, 3), round(float(lead_load.get(u.iri, 0.0)), 3),
+            u.indicators, u.projects, u.partners, round(u.betweenness, 4), "是" if u.overloaded else "", u.reason,
+        ])
+        if u.overloaded:
+            for c in summary[summary.max_row]:
+                c.fill = lead_fill
+    summary.append([])
+    o = report.options
+    notes = [
+        ("牵头负荷基尼系数 (Gini of lead load)", round(report.gini, 4)),
+        ("前5单位牵头负荷占比 (top-5 share)", round(report.top5_share, 4)),
+        ("任务数 (tasks)", report.tasks),
+        ("负荷公式 (load)", f"主办 {o.lead_weight:g}{'（多个主办单位平分）' if o.split_shared_lead else ''} + 协办 {o.co_lead_weight:g}（每项）"),
+        ("超负荷规则 (overload)", f"负荷 > 同类单位 Q3 + {o.fence_k:g}×IQR，或位列全部单位前 {o.top_share * 100:g}%"),
+    ]
+    for k, v in notes:
+        summary.append([None, k, v])
+    if report.groups:
+        summary.append([])
+        summary.append([None, "群组引用（不计入单位排名）", "主办", "协办", "负荷"])
+        for g in report.groups:
+            summary.append([None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason])
+    summary.freeze_panes = "C2"
+    for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
+        summary.column_dimensions[col].width = width
+    wb.save(path)
