@@ -467,3 +467,40 @@ def test_pdf_table_over_pages_keeps_one_header(tmp_path: Path) -> None:
     doc = extract_document(read_source(path))
     assert [t.number for t in doc.tasks] == [str(n) for n in range(1, 31)]
     assert all([m.name for m in t.responsibility.lead] == [units[int(t.number) % 4]] for t in doc.tasks)
+
+
+def test_password_protected_pdf_is_skipped(tmp_path: Path) -> None:
+    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.lib import pdfencrypt
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    c.drawString(50, 700, "task plan")
+    c.showPage()
+    c.save()
+    with pytest.raises(SourceError) as err:
+        read_source(path)
+    assert err.value.message == "is password-protected; skipped"
+
+
+def test_html_layout_tables_of_an_old_site(tmp_path: Path) -> None:
+    """A GB2312 page built of layout tables: menus are links, the text sits in one cell."""
+    page = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>
+    <table width="100%"><tr><td><a href="/">首页</a> | <a href="/a">机构设置</a> | <a href="/b">政务公开</a></td></tr></table>
+    <table width="980"><tr><td width="200"><table><tr><td><a href="#">通知公告</a></td></tr>
+    <tr><td><a href="#">工作动态</a></td></tr></table></td>
+    <td><table><tr><td class="bt">鼓楼区关于印发重点工作责任分工的通知</td></tr><tr><td>
+    <p>一、推进科技创新</p>
+    <p>1.推进硅巷建设，新增硅巷10万平方米。（区科技局、高新区管委会主办，华侨路街道协办）</p>
+    <p>2.地区生产总值增长7%。（区发改委主办）</p>
+    <p>二、扩大有效投入</p><p>3.打造产业园区。（铁北管委会主办）</p>
+    </td></tr></table></td></tr></table>
+    <table><tr><td>版权所有 鼓楼区人民政府 地址：南京市鼓楼区</td></tr></table></body></html>"""
+    path = tmp_path / "old.htm"
+    path.write_bytes(page.encode("gb18030"))
+    texts = [ln.text for ln in _lines(path)]
+    assert texts[0] == "鼓楼区关于印发重点工作责任分工的通知"
+    assert not any(("首页" in t or "版权所有" in t or "通知公告" in t) for t in texts)
+    assert signature(path) == [
+        ("1", ["区科技局", "高新区管委会"], ["华侨路街道"]), ("2", ["区发改委"], []), ("3", ["铁北管委会"], []),
+    ]

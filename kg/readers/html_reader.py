@@ -56,7 +56,8 @@ _CONTAINER_TAGS = {"div", "section", "article", "main", "center", "td", "tbody",
 # lines of page chrome that survive inside an article container
 _CHROME_LINE = re.compile(
     r"^(?:当前位置|您现在的位置|您的位置|所在位置|首页\s*[>＞»]|分享到|打印本页|【?打印|关闭窗口|【?关闭|"
-    r"字号[：:]|【?字体[：:]|扫一扫|上一篇|下一篇|返回顶部|责任编辑[：:]|浏览次数|访问量)"
+    r"字号[：:]|【?字体[：:]|扫一扫|上一篇|下一篇|返回顶部|责任编辑[：:]|浏览次数|访问量|版权所有|"
+    r"Copyright|©|网站标识码|技术支持[：:]|[京沪苏浙粤]ICP备|.{0,20}公网安备)"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
@@ -158,7 +159,12 @@ def _link_density(tag: Any) -> float:
 
 
 def _cjk(tag: Any) -> int:
-    return len(_CJK.findall(tag.get_text()))
+    """Chinese characters of a subtree outside links (menus and link lists are links)."""
+    linked = sum(len(_CJK.findall(a.get_text())) for a in tag.find_all("a"))
+    own = len(_CJK.findall(tag.get_text()))
+    if tag.name == "a":
+        return own
+    return own - linked
 
 
 def _is_data_table(tag: Any) -> bool:
@@ -186,7 +192,7 @@ def _main_container(body: Any) -> Any:
         if not children:
             return node
         best = max(children, key=_cjk)
-        if _cjk(best) == 0 or _cjk(best) < 0.8 * _cjk(node):
+        if _cjk(best) == 0 or _cjk(best) < 0.7 * _cjk(node):
             return node
         node = best
 

@@ -59,14 +59,13 @@ class _Page:
 
 def read(path: Path, data: bytes) -> list[Line]:
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise SourceError(str(path), 0, "is password-protected; skipped") from None
-    except Exception as exc:
-        raise SourceError(str(path), 0, f"is not a valid PDF (damaged or truncated: {type(exc).__name__}); skipped") from None
+    except Exception as exc:  # noqa: BLE001 - pdfplumber wraps pdfminer's errors
+        if _is_password_error(exc):
+            raise SourceError(str(path), 0, "is password-protected; skipped") from None
+        raise SourceError(str(path), 0, f"is not a valid PDF (damaged or truncated: {_cause_name(exc)}); skipped") from None
     sink = LineSink()
     with pdf:
         pages = [_read_page(page, k + 1) for k, page in enumerate(pdf.pages)]
@@ -74,6 +73,27 @@ def read(path: Path, data: bytes) -> list[Line]:
             raise SourceError(str(path), 0, "no text layer (scanned PDF?); skipped")
         _emit(pages, sink)
     return sink.lines
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, BaseException) and all(e is not o for o in out):
+            out.append(e)
+            todo.extend([*e.args, e.__cause__, e.__context__])
+    return out
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    return any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in _causes(exc))
+
+
+def _cause_name(exc: BaseException) -> str:
+    return type(_causes(exc)[-1]).__name__
 
 
 def _read_page(page: Any, number: int) -> _Page:
