@@ -1,0 +1,183 @@
+/* kg view: draws the network from the JSON block, tooltips, search, details.
+   All document text is put in the page with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var tips = {}, kinds = {}, search = {}, labels = {};
+  var SAFE_LINK = /^[A-Za-z0-9._-]+\.html$/;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function clip(text, n) {
+    text = String(text || "");
+    return text.length > n ? text.slice(0, n - 1) + "…" : text;
+  }
+
+  // A tooltip or details card from the structured "tip" of a node.
+  function card(tip, full) {
+    var box = el("div", full ? "card full" : "card");
+    if (tip.k) { box.appendChild(el("div", "card-kind", tip.k)); }
+    if (tip.h) { box.appendChild(el("div", "card-head", tip.h)); }
+    if (tip.s) { box.appendChild(el("div", "card-sub", tip.s)); }
+    if (tip.flag) { box.appendChild(el("div", "card-flag", tip.flag)); }
+    if (tip.note) { box.appendChild(el("div", "card-note", tip.note)); }
+    if (tip.t) { box.appendChild(el("div", "card-text", full ? tip.t : clip(tip.t, 220))); }
+    if (tip.rows && tip.rows.length) {
+      var table = el("table", "card-rows");
+      tip.rows.forEach(function (r) {
+        var tr = el("tr");
+        tr.appendChild(el("th", null, r[0]));
+        tr.appendChild(el("td", null, full ? r[1] : clip(r[1], 80)));
+        table.appendChild(tr);
+      });
+      box.appendChild(table);
+    }
+    [["items_h", "items"], ["items2_h", "items2"]].forEach(function (pair) {
+      var items = tip[pair[1]] || [];
+      if (!items.length) { return; }
+      if (tip[pair[0]]) { box.appendChild(el("div", "card-list-head", tip[pair[0]])); }
+      var ul = el("ul", "card-list");
+      var shown = full ? items : items.slice(0, 6);
+      shown.forEach(function (x) { ul.appendChild(el("li", null, full ? x : clip(x, 90))); });
+      if (shown.length < items.length) { ul.appendChild(el("li", "muted", "… 共 " + items.length + " 项")); }
+      box.appendChild(ul);
+    });
+    if (full && tip.link && SAFE_LINK.test(tip.link)) {
+      var a = el("a", "card-link", tip.link_text || "打开");
+      a.setAttribute("href", tip.link);
+      box.appendChild(a);
+    } else if (!full && (tip.link || tip.t)) {
+      box.appendChild(el("div", "card-hint", "点击查看详情 · click for details"));
+    }
+    return box;
+  }
+
+  data.nodes.forEach(function (n) {
+    tips[n.id] = n.tip; kinds[n.id] = n.kind; search[n.id] = n.search || n.label; labels[n.id] = n.label;
+    delete n.tip; delete n.kind; delete n.search; delete n.mass_hint;
+    if (tips[n.id]) { n.title = card(tips[n.id], false); }
+  });
+  data.edges.forEach(function (e) { delete e.kind; delete e.weight; });
+
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var container = document.getElementById("network");
+  var loading = document.getElementById("loading");
+  window.kgNodeCount = 0;
+  window.kgEdgeCount = 0;
+  window.kgReady = false;
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  window.kgNetwork = network;
+
+  network.once("afterDrawing", function () {
+    window.kgFirstDraw = performance.now();
+    window.kgNodeCount = network.body.data.nodes.length;
+    window.kgEdgeCount = network.body.data.edges.length;
+    window.kgDrawnNodes = network.body.nodeIndices.length;
+    window.kgReady = true;
+    if (loading) { loading.hidden = true; }
+    document.body.setAttribute("data-drawn", String(window.kgNodeCount));
+  });
+  network.once("stabilizationIterationsDone", function () {
+    // Settled: stop the simulation so the picture stays still.
+    network.setOptions({ physics: { enabled: false } });
+    window.kgStabilized = performance.now();
+  });
+  if (!data.physics) { window.kgStabilized = 0; }
+
+  // ---- details and neighbourhood highlight ------------------------------------------
+  var details = document.getElementById("kg-details");
+  var detailsBody = document.getElementById("kg-details-body");
+  var dimmed = false;
+
+  function showDetails(id) {
+    while (detailsBody.firstChild) { detailsBody.removeChild(detailsBody.firstChild); }
+    if (id === null || !tips[id]) { details.hidden = true; return; }
+    detailsBody.appendChild(card(tips[id], true));
+    details.hidden = false;
+  }
+
+  function highlight(id) {
+    var updates = [], eupdates = [];
+    if (id === null) {
+      if (!dimmed) { return; }
+      nodes.forEach(function (n) { updates.push({ id: n.id, opacity: 1 }); });
+      edges.forEach(function (e) { eupdates.push({ id: e.id, hidden: false }); });
+      dimmed = false;
+    } else {
+      var keep = {};
+      keep[id] = true;
+      network.getConnectedNodes(id).forEach(function (x) { keep[x] = true; });
+      var keepEdges = {};
+      network.getConnectedEdges(id).forEach(function (x) { keepEdges[x] = true; });
+      nodes.forEach(function (n) { updates.push({ id: n.id, opacity: keep[n.id] ? 1 : 0.18 }); });
+      edges.forEach(function (e) { eupdates.push({ id: e.id, hidden: !keepEdges[e.id] }); });
+      dimmed = true;
+    }
+    nodes.update(updates);
+    edges.update(eupdates);
+  }
+
+  function select(id, zoom) {
+    network.selectNodes([id]);
+    highlight(id);
+    showDetails(id);
+    if (zoom) {
+      network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    }
+  }
+
+  network.on("click", function (p) {
+    if (p.nodes.length) { select(p.nodes[0], false); }
+    else { network.unselectAll(); highlight(null); showDetails(null); }
+  });
+
+  // ---- search -------------------------------------------------------------------------
+  var input = document.getElementById("kg-search");
+  var msg = document.getElementById("kg-search-msg");
+  var list = document.getElementById("kg-search-list");
+  var order = { unit: 0, group: 1, task: 2, project: 3, indicator: 4 };
+  var ids = Object.keys(labels).sort(function (a, b) {
+    return (order[kinds[a]] || 9) - (order[kinds[b]] || 9);
+  });
+  ids.forEach(function (id) {
+    if (kinds[id] === "unit" || kinds[id] === "group") {
+      var o = document.createElement("option");
+      o.value = labels[id];
+      list.appendChild(o);
+    }
+  });
+
+  function find(q) {
+    q = q.trim();
+    if (!q) { return null; }
+    var i, id;
+    for (i = 0; i < ids.length; i++) { id = ids[i]; if (String(labels[id]) === q) { return id; } }
+    for (i = 0; i < ids.length; i++) {
+      id = ids[i];
+      if ((kinds[id] === "unit" || kinds[id] === "group") && String(labels[id]).indexOf(q) >= 0) { return id; }
+    }
+    for (i = 0; i < ids.length; i++) { id = ids[i]; if (String(search[id]).indexOf(q) >= 0) { return id; } }
+    return null;
+  }
+
+  function go() {
+    var id = find(input.value);
+    if (id === null) { msg.textContent = input.value.trim() ? "未找到 “" + input.value.trim() + "” (not found)" : ""; return; }
+    msg.textContent = "";
+    select(id, true);
+  }
+  input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); go(); } });
+  input.addEventListener("change", go);
+  document.getElementById("kg-search-go").addEventListener("click", go);
+  document.getElementById("kg-fit").addEventListener("click", function () {
+    network.unselectAll(); highlight(null); showDetails(null);
+    network.fit({ animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+  });
+  window.kgSearch = function (q) { input.value = q; go(); return network.getSelectedNodes(); };
+})();

@@ -1,0 +1,798 @@
+"""Interactive views (pyvis / vis-network), each one self-contained HTML that works offline.
+
+Views
+-----
+* ``responsibility.html`` — units and tasks: lead edges solid, co-lead edges dashed, unit
+  groups (各街道, 相关部门 …) as diamonds, units sized by weighted load and coloured by
+  type, tasks coloured by section;
+* ``collaboration.html`` — units only, an edge per pair of units named in the same task,
+  its width the number of tasks they share;
+* ``unit-<hash>.html`` — one ego view per unit: its tasks, its partners on them, their
+  indicators and projects (file names are hashes of the unit IRI, never the name);
+* ``section-<hash>.html`` — one per section: its tasks with their units and indicators.
+
+The networks are assembled with :class:`pyvis.network.Network` (nodes, edges, vis options)
+and rendered through this package's own template, which inlines the vis-network build
+that pyvis ships (``cdn_resources="in_line"``) and nothing else: pyvis's stock template
+also links Bootstrap from a CDN in every mode, which :func:`safe.strip_external` would
+remove and which this template never emits. Every page is checked to load nothing from
+the network before it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyvis.edge import Edge
+from pyvis.network import Network
+
+from .data import UNIT_TYPES, TaskInfo, UnitInfo, ViewData
+from .safe import csp, external_urls, script_json, strip_external
+
+__all__ = [
+    "PHYSICS_MAX_NODES",
+    "LoadInfo",
+    "ViewPage",
+    "KgNetwork",
+    "responsibility_network",
+    "collaboration_network",
+    "ego_network",
+    "section_network",
+    "render_network",
+    "write_views",
+    "unit_file",
+    "section_file",
+    "VIEWS_DIR",
+]
+
+VIEWS_DIR = "views"
+# Above this many nodes physics is off and positions come from networkx, so that the page
+# draws at once instead of simulating for seconds.
+PHYSICS_MAX_NODES = 300
+RANDOM_SEED = 7
+STABILIZATION_ITERATIONS = 300
+FONT_FACE = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+
+TYPE_COLORS = {
+    "PartyDepartment": "#c0392b",
+    "GovernmentDepartment": "#2f6db5",
+    "DeployedUnit": "#7e57c2",
+    "ManagementCommittee": "#e67e00",
+    "StreetOffice": "#17917f",
+    "TownOffice": "#5d8c2b",
+    "SOEGroup": "#8d6e63",
+    "OtherUnit": "#8a8f94",
+}
+GROUP_COLOR = "#455a64"
+OVERLOAD_BORDER = "#b71c1c"
+INDICATOR_COLOR = "#f2b705"
+PROJECT_COLOR = "#78909c"
+TASK_BORDER = "#5f6b73"
+# Pastel section colours: tasks are many and small; units stay saturated.
+SECTION_COLORS = (
+    "#a6cee3", "#b2df8a", "#fdbf6f", "#cab2d6", "#fb9a99", "#8dd3c7",
+    "#ffe38a", "#bebada", "#fccde5", "#ccebc5", "#d9d9d9", "#e5c494",
+)
+EDGE_LEAD = "#37474f"
+EDGE_CO_LEAD = "#8c9ba5"
+EDGE_VIA = "#b0bec5"
+EDGE_ATTACH = "#c9d1d6"
+EDGE_COLLAB = "#6b7f8c"
+
+ROLE_ZH = {"lead": "主办", "co_lead": "协办", "lead_via": "主办（经由单位组）", "co_lead_via": "协办（经由单位组）"}
+TYPE_ZH = {t: zh for t, zh, _ in UNIT_TYPES} | {"UnitGroup": "单位组"}
+TYPE_EN = {t: en for t, _, en in UNIT_TYPES} | {"UnitGroup": "unit group"}
+
+
+@dataclass(frozen=True)
+class LoadInfo:
+    """What the workload analysis says about one unit (or the simple fallback count)."""
+
+    load: float
+    lead: float = 0.0
+    co_lead: float = 0.0
+    rank: int = 0
+    overloaded: bool = False
+    reason: str = ""
+
+
+@dataclass
+class ViewPage:
+    """A view written to disk: ``file`` is relative to the build folder."""
+
+    file: str
+    title: str
+    kind: str  # responsibility | collaboration | unit | section
+    nodes: int
+    edges: int
+    key: str = ""  # unit or section IRI
+    physics: bool = True
+    bytes: int = 0
+
+
+def _digest(iri: str) -> str:
+    return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:12]
+
+
+def unit_file(iri: str) -> str:
+    """File name of a unit's ego view: a hash of its IRI, safe on every file system."""
+    return f"unit-{_digest(iri)}.html"
+
+
+def section_file(iri: str) -> str:
+    return f"section-{_digest(iri)}.html"
+
+
+# ---------------------------------------------------------------------------------------
+# pyvis network with a linear-time add_edge and this package's template
+
+
+class KgNetwork(Network):
+    """A pyvis Network; ``add_edge`` is O(1) (pyvis scans all nodes and edges per call)."""
+
+    def __init__(self, title: str, kind: str) -> None:
+        super().__init__(
+            height="100%", width="100%", directed=False, cdn_resources="in_line", heading=title,
+        )
+        self.kind = kind
+        self.title = title
+        self.legend: list[dict[str, object]] = []
+        self.notes: list[str] = []
+        self._seen_edges: set[tuple[str, str, str]] = set()
+
+    def add_edge(self, source: str, to: str, **options: object) -> None:  # type: ignore[override]
+        if source not in self.node_map or to not in self.node_map:
+            raise KeyError(f"edge between unknown nodes {source!r} and {to!r}")
+        a, b = (source, to) if source <= to else (to, source)
+        key = (a, b, str(options.get("kind", "")))
+        if key in self._seen_edges:
+            return
+        self._seen_edges.add(key)
+        self.edges.append(Edge(source, to, self.directed, **options).options)
+
+
+# ---------------------------------------------------------------------------------------
+# node and edge styles
+
+
+def _font(size: int = 14, color: str = "#1f2a30", **extra: object) -> dict[str, object]:
+    return {"face": FONT_FACE, "size": size, "color": color, "strokeWidth": 3, "strokeColor": "#ffffff", **extra}
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class _Ids:
+    """Short node ids (``u3``, ``t17``) instead of long IRIs: smaller pages."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._count: dict[str, int] = defaultdict(int)
+
+    def __call__(self, prefix: str, key: str) -> str:
+        k = prefix + key
+        if k not in self._ids:
+            self._count[prefix] += 1
+            self._ids[k] = f"{prefix}{self._count[prefix]}"
+        return self._ids[k]
+
+
+class _Styler:
+    """Styles shared by all views of one build (section colours, unit sizes)."""
+
+    def __init__(self, data: ViewData, loads: Mapping[str, LoadInfo]) -> None:
+        self.data = data
+        self.loads = loads
+        tops: list[str] = []
+        for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)):
+            top = data.top_section(s.iri)
+            if top and top not in tops and any(data.top_section(t.section) == top for t in data.tasks.values()):
+                tops.append(top)
+        self.section_color = {s: SECTION_COLORS[i % len(SECTION_COLORS)] for i, s in enumerate(tops)}
+        self.max_load = max((li.load for li in loads.values()), default=0.0) or 1.0
+        self.unit_tasks: dict[str, dict[str, str]] = defaultdict(dict)
+        for t in data.tasks.values():
+            for u in t.lead:
+                self.unit_tasks[u][t.iri] = "lead"
+            for u in t.co_lead:
+                self.unit_tasks[u].setdefault(t.iri, "co_lead")
+            for u, _ in t.lead_via_group:
+                self.unit_tasks[u].setdefault(t.iri, "lead_via")
+            for u, _ in t.co_lead_via_group:
+                self.unit_tasks[u].setdefault(t.iri, "co_lead_via")
+
+    def section_label(self, section: str | None) -> str:
+        s = self.data.sections.get(section or "")
+        if s is None:
+            return "（无章节）"
+        return f"{s.number}、{s.title}" if s.number and not s.title.startswith(s.number) else s.title
+
+    def task_color(self, task: TaskInfo) -> str:
+        return self.section_color.get(self.data.top_section(task.section) or "", "#e0e0e0")
+
+    def label(self, iri: str) -> str:
+        u = self.data.units.get(iri)
+        return u.label if u else iri
+
+    def labels(self, iris: Iterable[str]) -> str:
+        return "、".join(self.label(u) for u in iris) or "—"
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    def unit_node(self, net: KgNetwork, nid: str, unit: UnitInfo, *, focus: bool = False, link: bool = True) -> None:
+        if unit.is_group:
+            members = [self.label(m) for m in unit.members]
+            tip = {
+                "k": "单位组 Unit group",
+                "h": unit.label,
+                "rows": [["成员 Members", f"{len(members)} 个" if members else "未列出（范围不确定）"]],
+                "items_h": "成员单位" if members else "",
+                "items": members[:40] + (["…"] if len(members) > 40 else []),
+            }
+            net.add_node(
+                nid, label=unit.label, shape="diamond", size=16 if not focus else 24,
+                color={"background": "#ffffff", "border": GROUP_COLOR,
+                       "highlight": {"background": "#eceff1", "border": "#000000"},
+                       "hover": {"background": "#eceff1", "border": "#000000"}},
+                borderWidth=2.5, font=_font(17, "#37474f"), title=f"单位组 {unit.label}", tip=tip, kind="group",
+                search=unit.label,
+            )
+            return
+        li = self.loads.get(unit.iri)
+        load = li.load if li else 0.0
+        size = 14 + 30 * math.sqrt(max(load, 0.0) / self.max_load)
+        if focus:
+            size = max(size, 30)
+        tasks = self.unit_tasks.get(unit.iri, {})
+        n_lead = sum(1 for r in tasks.values() if r == "lead")
+        n_co = sum(1 for r in tasks.values() if r == "co_lead")
+        n_via = sum(1 for r in tasks.values() if r.endswith("_via"))
+        rows = []
+        if li is not None:
+            rank = f"（第 {li.rank} 名）" if li.rank else ""
+            rows.append(["加权负荷 Load", f"{_num(li.load)}{rank}"])
+        rows += [["主办 Lead", f"{n_lead} 项"], ["协办 Co-lead", f"{n_co} 项"]]
+        if n_via:
+            rows.append(["经由单位组 Via group", f"{n_via} 项"])
+        tip: dict[str, object] = {
+            "k": f"单位 Unit · {TYPE_ZH.get(unit.type, unit.type)}",
+            "h": unit.label,
+            "rows": rows,
+        }
+        if unit.unresolved:
+            tip["note"] = "未在名录中识别的单位名称 (not in the gazetteer)"
+        if li is not None and li.overloaded:
+            tip["flag"] = "超负荷 Overloaded" + (f"：{li.reason}" if li.reason else "")
+        if link:
+            tip["link"] = unit_file(unit.iri)
+            tip["link_text"] = "打开单位视图 Open unit view"
+        color = TYPE_COLORS.get(unit.type, TYPE_COLORS["OtherUnit"])
+        overloaded = li is not None and li.overloaded
+        border = OVERLOAD_BORDER if overloaded else _darker(color)
+        net.add_node(
+            nid, label=unit.label, shape="dot", size=round(size, 1),
+            color={"background": color, "border": border,
+                   "highlight": {"background": color, "border": "#000000"},
+                   "hover": {"background": color, "border": "#000000"}},
+            borderWidth=4 if overloaded else 1.5, borderWidthSelected=4,
+            font=_font(24, "#1f2a30", bold=True) if focus else _font(20),
+            title=f"{unit.label}：加权负荷 {_num(load)}", tip=tip, kind="unit", search=unit.label,
+            mass=1 + size / 20,
+        )
+
+    def task_node(self, net: KgNetwork, nid: str, task: TaskInfo, *, link_section: bool = True) -> None:
+        doc = self.data.documents.get(task.document)
+        rows = [["主办 Lead", self.labels(task.lead)], ["协办 Co-lead", self.labels(task.co_lead)]]
+        if task.deadline:
+            rows.append(["时限 Deadline", task.deadline])
+        if doc is not None and len(self.data.documents) > 1:
+            rows.append(["文件 Document", doc.title or doc.name])
+        tip: dict[str, object] = {
+            "k": "任务 Task",
+            "h": f"第 {task.number} 项" if task.number else "任务",
+            "s": self.section_label(task.section),
+            "t": task.text,
+            "rows": rows,
+            "items_h": "指标 Indicators" if task.indicators else "",
+            "items": [i.text for i in task.indicators],
+        }
+        if task.projects:
+            tip["items2_h"] = "项目 Projects"
+            tip["items2"] = [label for _, label in task.projects]
+        top = self.data.top_section(task.section)
+        if link_section and top:
+            tip["link"] = section_file(top)
+            tip["link_text"] = "打开章节视图 Open section view"
+        color = self.task_color(task)
+        net.add_node(
+            nid, label=task.number or "·", shape="box",
+            color={"background": color, "border": TASK_BORDER,
+                   "highlight": {"background": color, "border": "#000000"},
+                   "hover": {"background": color, "border": "#000000"}},
+            borderWidth=1, margin=6, font=_font(16, "#1f2a30", strokeWidth=0),
+            title=f"任务 {task.number}：{_short(task.text, 120)}", tip=tip, kind="task",
+            search=f"{task.number} {task.text}",
+        )
+
+    def indicator_node(self, net: KgNetwork, nid: str, task: TaskInfo, i: int) -> None:
+        ind = task.indicators[i]
+        net.add_node(
+            nid, label=_short(ind.metric or ind.text, 12), shape="triangle", size=9,
+            color={"background": INDICATOR_COLOR, "border": "#a67c00",
+                   "highlight": {"background": INDICATOR_COLOR, "border": "#000000"}},
+            borderWidth=1, font=_font(14, "#5d4a00"),
+            title=f"指标：{ind.text}",
+            tip={"k": "指标 Indicator", "h": ind.metric or "指标", "t": ind.text,
+                 "rows": [["任务 Task", f"第 {task.number} 项"]]},
+            kind="indicator", search=ind.text,
+        )
+
+    def project_node(self, net: KgNetwork, nid: str, label: str, tasks: list[TaskInfo]) -> None:
+        net.add_node(
+            nid, label=_short(label, 14), shape="hexagon", size=11,
+            color={"background": PROJECT_COLOR, "border": "#455a64",
+                   "highlight": {"background": PROJECT_COLOR, "border": "#000000"}},
+            borderWidth=1, font=_font(14, "#37474f"),
+            title=f"项目：{label}",
+            tip={"k": "项目 Project", "h": label,
+                 "rows": [["任务 Tasks", "、".join(f"第 {t.number} 项" for t in tasks)]]},
+            kind="project", search=label,
+        )
+
+    # -- edges ---------------------------------------------------------------------------
+
+    @staticmethod
+    def role_edge(net: KgNetwork, a: str, b: str, role: str, via: str | None = None) -> None:
+        title = ROLE_ZH[role] + (f"：经由 {via}" if via else "")
+        if role == "lead":
+            net.add_edge(a, b, color=EDGE_LEAD, width=2.2, title=title, kind=role)
+        elif role == "co_lead":
+            net.add_edge(a, b, color=EDGE_CO_LEAD, width=1.3, dashes=[7, 5], title=title, kind=role)
+        else:
+            net.add_edge(a, b, color=EDGE_VIA, width=1.1, dashes=[2, 4], title=title, kind=role)
+
+    @staticmethod
+    def attach_edge(net: KgNetwork, a: str, b: str) -> None:
+        net.add_edge(a, b, color=EDGE_ATTACH, width=1, title="", kind="attach")
+
+    # -- legend --------------------------------------------------------------------------
+
+    def unit_legend(self, net: KgNetwork, units: Iterable[UnitInfo], *, sized: bool = True) -> None:
+        present = {u.type for u in units if not u.is_group}
+        for t, zh, en in UNIT_TYPES:
+            if t in present:
+                net.legend.append({"shape": "dot", "color": TYPE_COLORS[t], "label": zh, "en": en})
+        if any(u.is_group for u in units):
+            net.legend.append({"shape": "diamond", "color": GROUP_COLOR, "label": "单位组（各街道、相关部门等）", "en": "unit group reference"})
+        if sized:
+            net.legend.append({"shape": "sizes", "color": "#90a4ae", "label": "圆点大小 = 加权负荷", "en": "dot size = weighted load"})
+        if any((li := self.loads.get(u.iri)) is not None and li.overloaded for u in units):
+            net.legend.append({"shape": "dot", "color": "#ffffff", "border": OVERLOAD_BORDER, "label": "红色粗边框 = 超负荷", "en": "thick red ring = overloaded"})
+
+    def task_legend(self, net: KgNetwork, tasks: Iterable[TaskInfo]) -> None:
+        tops = []
+        for t in tasks:
+            top = self.data.top_section(t.section)
+            if top not in tops:
+                tops.append(top)
+        net.legend.append({"shape": "box", "color": "#ffffff", "label": "任务（标签为任务编号）", "en": "task, labelled with its number"})
+        for top in tops:
+            net.legend.append({"shape": "box", "color": self.section_color.get(top or "", "#e0e0e0"),
+                               "label": _short(self.section_label(top), 22), "en": "", "title": self.section_label(top)})
+
+    @staticmethod
+    def edge_legend(net: KgNetwork, roles: Iterable[str]) -> None:
+        roles = set(roles)
+        if "lead" in roles:
+            net.legend.append({"shape": "line", "color": EDGE_LEAD, "width": 2.2, "label": "主办（牵头）", "en": "lead"})
+        if "co_lead" in roles:
+            net.legend.append({"shape": "line", "color": EDGE_CO_LEAD, "dash": "7 5", "width": 1.5, "label": "协办（配合）", "en": "co-lead"})
+        if roles & {"lead_via", "co_lead_via"}:
+            net.legend.append({"shape": "line", "color": EDGE_VIA, "dash": "2 4", "width": 1.5, "label": "经由单位组承担", "en": "via a unit group (各街道 …)"})
+        if "attach" in roles:
+            net.legend.append({"shape": "line", "color": EDGE_ATTACH, "width": 1.5, "label": "任务的指标 / 项目", "en": "indicator or project of a task"})
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+
+
+def _darker(color: str, f: float = 0.7) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(int(r * f), int(g * f), int(b * f))
+
+
+def _legend_extras(net: KgNetwork, styler: _Styler, tasks: list[TaskInfo]) -> None:
+    if any(t.indicators for t in tasks):
+        net.legend.append({"shape": "triangle", "color": INDICATOR_COLOR, "label": "量化指标", "en": "indicator"})
+    if any(t.projects for t in tasks):
+        net.legend.append({"shape": "hexagon", "color": PROJECT_COLOR, "label": "项目", "en": "project"})
+
+
+# ---------------------------------------------------------------------------------------
+# the four kinds of view
+
+
+def _plan_tasks(data: ViewData) -> list[TaskInfo]:
+    return sorted(data.tasks.values(), key=lambda t: (t.document, t.ordinal))
+
+
+def responsibility_network(data: ViewData, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+    """Units and tasks: who leads (solid) and who co-leads (dashed) each task."""
+    st = _Styler(data, loads)
+    net = KgNetwork("责任网络 Responsibility network", "responsibility")
+    ids = _Ids()
+    tasks = _plan_tasks(data)
+    used: dict[str, UnitInfo] = {}
+    for t in tasks:
+        for u in t.parties:
+            if u in data.units:
+                used[u] = data.units[u]
+    for u in sorted(used.values(), key=lambda u: (-(loads[u.iri].load if u.iri in loads else 0), u.label)):
+        st.unit_node(net, ids("u", u.iri), u)
+    roles = set()
+    for t in tasks:
+        st.task_node(net, ids("t", t.iri), t)
+        for u in t.lead:
+            if u in used:
+                st.role_edge(net, ids("u", u), ids("t", t.iri), "lead")
+                roles.add("lead")
+        for u in t.co_lead:
+            if u in used and u not in t.lead:
+                st.role_edge(net, ids("u", u), ids("t", t.iri), "co_lead")
+                roles.add("co_lead")
+    st.unit_legend(net, used.values())
+    st.task_legend(net, tasks)
+    st.edge_legend(net, roles)
+    if any(t.lead_via_group or t.co_lead_via_group for t in tasks):
+        net.notes.append("单位组（如“各街道”）的成员单位在此不单独连线；其经由单位组承担的任务见各单位视图。")
+    return net
+
+
+def collaboration_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]:
+    """Pairs of units (not groups) named in the same task, with the tasks they share."""
+    pairs: dict[tuple[str, str], list[TaskInfo]] = defaultdict(list)
+    for t in _plan_tasks(data):
+        units = sorted(u for u in t.parties if u in data.units and not data.units[u].is_group)
+        for i, a in enumerate(units):
+            for b in units[i + 1 :]:
+                pairs[(a, b)].append(t)
+    return dict(pairs)
+
+
+def collaboration_network(data: ViewData, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+    """Units only; an edge joins two units named in the same task, width = tasks shared."""
+    st = _Styler(data, loads)
+    net = KgNetwork("协作网络 Collaboration network", "collaboration")
+    ids = _Ids()
+    pairs = collaboration_pairs(data)
+    units = {u for t in data.tasks.values() for u in t.parties if u in data.units and not data.units[u].is_group}
+    for u in sorted(units, key=lambda u: (-(loads[u].load if u in loads else 0), st.label(u))):
+        st.unit_node(net, ids("u", u), data.units[u])
+    top = max((len(ts) for ts in pairs.values()), default=1)
+    for (a, b), ts in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        nums = "、".join(t.number for t in ts[:12]) + ("…" if len(ts) > 12 else "")
+        net.add_edge(
+            ids("u", a), ids("u", b), value=len(ts), color={"color": EDGE_COLLAB, "opacity": 0.7},
+            title=f"{st.label(a)} — {st.label(b)}：共同任务 {len(ts)} 项（第 {nums} 项）",
+            kind="collab", weight=len(ts),
+        )
+    st.unit_legend(net, [data.units[u] for u in units])
+    net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 1.5, "label": "1 项共同任务", "en": "one shared task"})
+    if top > 1:
+        net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 7, "label": f"{top} 项共同任务", "en": "edge width = tasks shared"})
+    net.notes.append("连线表示两个单位在同一任务中同被列为主办或协办；单位组（各街道等）不计入。")
+    return net
+
+
+def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+    """One unit with its tasks, its partners on those tasks, their indicators and projects."""
+    st = _Styler(data, loads)
+    info = data.units[unit]
+    net = KgNetwork(f"单位视图：{info.label}", "unit")
+    ids = _Ids()
+    st.unit_node(net, ids("u", unit), info, focus=True, link=False)
+    mine = st.unit_tasks.get(unit, {})
+    tasks = [t for t in _plan_tasks(data) if t.iri in mine]
+    roles = set()
+    partners: dict[str, UnitInfo] = {unit: info}
+    projects: dict[str, tuple[str, list[TaskInfo]]] = {}
+    for t in tasks:
+        st.task_node(net, ids("t", t.iri), t)
+    for t in tasks:
+        tid = ids("t", t.iri)
+        role = mine[t.iri]
+        via = None
+        if role.endswith("_via"):
+            groups = [g for u, g in (*t.lead_via_group, *t.co_lead_via_group) if u == unit]
+            via = st.labels(dict.fromkeys(groups))
+        st.role_edge(net, ids("u", unit), tid, role, via)
+        roles.add(role)
+        for u in t.parties:
+            if u == unit or u not in data.units:
+                continue
+            if u not in partners:
+                partners[u] = data.units[u]
+                st.unit_node(net, ids("u", u), data.units[u])
+            r = "lead" if u in t.lead else "co_lead"
+            st.role_edge(net, ids("u", u), tid, r)
+            roles.add(r)
+        for i in range(len(t.indicators)):
+            iid = ids("i", f"{t.iri}#{i}")
+            st.indicator_node(net, iid, t, i)
+            st.attach_edge(net, tid, iid)
+            roles.add("attach")
+        for piri, label in t.projects:
+            projects.setdefault(piri, (label, []))[1].append(t)
+    for piri, (label, ts) in sorted(projects.items(), key=lambda kv: kv[1][0]):
+        pid = ids("p", piri)
+        st.project_node(net, pid, label, ts)
+        for t in ts:
+            st.attach_edge(net, ids("t", t.iri), pid)
+            roles.add("attach")
+    st.unit_legend(net, partners.values())
+    st.task_legend(net, tasks)
+    st.edge_legend(net, roles)
+    _legend_extras(net, st, tasks)
+    li = loads.get(unit)
+    n_direct = sum(1 for r in mine.values() if not r.endswith("_via"))
+    summary = f"{info.label}：直接承担任务 {n_direct} 项"
+    if len(mine) > n_direct:
+        summary += f"，经由单位组承担 {len(mine) - n_direct} 项"
+    if li is not None:
+        summary += f"；加权负荷 {_num(li.load)}" + (f"（第 {li.rank} 名）" if li.rank else "")
+    net.notes.insert(0, summary + "。")
+    if li is not None and li.overloaded:
+        net.notes.insert(1, "超负荷：" + (li.reason or "是"))
+    if not tasks:
+        net.notes.append("该单位没有直接或经由单位组承担的任务。")
+    return net
+
+
+def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+    """The tasks of a section (and its subsections), their units and indicators."""
+    st = _Styler(data, loads)
+    tasks = data.section_tasks().get(section, [])
+    net = KgNetwork(f"章节视图：{_short(st.section_label(section), 40)}", "section")
+    ids = _Ids()
+    used: dict[str, UnitInfo] = {}
+    roles = set()
+    for t in tasks:
+        st.task_node(net, ids("t", t.iri), t, link_section=False)
+    for t in tasks:
+        tid = ids("t", t.iri)
+        for u in t.parties:
+            if u not in data.units:
+                continue
+            if u not in used:
+                used[u] = data.units[u]
+                st.unit_node(net, ids("u", u), data.units[u])
+            r = "lead" if u in t.lead else "co_lead"
+            st.role_edge(net, ids("u", u), tid, r)
+            roles.add(r)
+        for i in range(len(t.indicators)):
+            iid = ids("i", f"{t.iri}#{i}")
+            st.indicator_node(net, iid, t, i)
+            st.attach_edge(net, tid, iid)
+            roles.add("attach")
+        for piri, label in t.projects:
+            pid = ids("p", piri)
+            if pid not in net.node_map:
+                st.project_node(net, pid, label, [x for x in tasks if any(p == piri for p, _ in x.projects)])
+            st.attach_edge(net, tid, pid)
+            roles.add("attach")
+    st.unit_legend(net, used.values())
+    st.task_legend(net, tasks)
+    st.edge_legend(net, roles)
+    _legend_extras(net, st, tasks)
+    net.notes.insert(0, f"{st.section_label(section)}：任务 {len(tasks)} 项，涉及单位 {len(used)} 个。")
+    return net
+
+
+# ---------------------------------------------------------------------------------------
+# layout and rendering
+
+
+def _options(net: KgNetwork, physics: bool) -> dict[str, object]:
+    n = len(net.nodes)
+    opts: dict[str, object] = {
+        "autoResize": True,
+        "layout": {"randomSeed": RANDOM_SEED, "improvedLayout": n <= 150},
+        "interaction": {
+            "hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n > 400,
+            "navigationButtons": False, "keyboard": False, "multiselect": False,
+        },
+        "nodes": {"font": {"face": FONT_FACE}},
+        "edges": {"smooth": False, "color": {"inherit": False}, "selectionWidth": 1.5,
+                  "hoverWidth": 0.5, "scaling": {"min": 1, "max": 9}},
+    }
+    if physics:
+        opts["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60 if net.kind != "collaboration" else -110,
+                "centralGravity": 0.03,
+                "springLength": 60 if net.kind != "collaboration" else 130,
+                "springConstant": 0.06,
+                "damping": 0.5,
+                "avoidOverlap": 0.5,
+            },
+            "minVelocity": 1.0,
+            "maxVelocity": 60,
+            "stabilization": {"enabled": True, "iterations": STABILIZATION_ITERATIONS, "updateInterval": 50, "fit": True},
+        }
+    else:
+        opts["physics"] = {"enabled": False}
+    return opts
+
+
+def _precompute_positions(net: KgNetwork) -> None:
+    """Fixed positions from networkx (seeded) for graphs too big for live physics."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(n["id"] for n in net.nodes)
+    for e in net.edges:
+        g.add_edge(e["from"], e["to"], weight=float(e.get("value", 1)))
+    n = max(len(g), 1)
+    try:
+        pos = nx.spring_layout(g, seed=RANDOM_SEED, iterations=60)
+    except ImportError:  # networkx needs scipy above 500 nodes; numpy-only fallback
+        pos = nx.forceatlas2_layout(g, seed=RANDOM_SEED, max_iter=80) if n <= 4000 else nx.circular_layout(g)
+        xs = [p[0] for p in pos.values()] or [0.0]
+        ys = [p[1] for p in pos.values()] or [0.0]
+        span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        pos = {k: ((x - cx) / span, (y - cy) / span) for k, (x, y) in pos.items()}
+    scale = 60 * math.sqrt(n)
+    for node in net.nodes:
+        x, y = pos[node["id"]]
+        node["x"] = round(float(x) * scale, 1)
+        node["y"] = round(float(y) * scale, 1)
+
+
+@cache
+def _asset(name: str) -> str:
+    return (Path(__file__).parent / name).read_text(encoding="utf-8")
+
+
+@cache
+def _vis_assets() -> tuple[str, str]:
+    """vis-network as bundled by pyvis (the same files its ``in_line`` mode inlines)."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib"
+    folder = max((p for p in lib.glob("vis-*") if (p / "vis-network.min.js").is_file()), key=lambda p: _version_key(p.name))
+    js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    # (split on "\n" only: the minified code holds U+2028 and friends inside strings)
+    js = "\n".join(line for line in js.split("\n") if not line.startswith("//# sourceMappingURL="))
+    css = css.replace("/*# sourceMappingURL=vis-network.min.css.map */", "")
+    # The navigation and manipulation buttons (not used here) carry 200 kB of PNG data URIs.
+    css = re.sub(r'background-image:url\("data:[^"]*"\);?', "", css)
+    if "</script" in js.lower() or "</style" in css.lower() or external_urls(js) or external_urls(css):
+        raise RuntimeError("vis-network assets cannot be inlined safely")
+    return js, css
+
+
+def _version_key(name: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in name.removeprefix("vis-").split(".") if x.isdigit())
+
+
+@cache
+def _env():  # type: ignore[no-untyped-def]
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(str(Path(__file__).parent)),
+        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_network(net: KgNetwork, *, nav: list[dict[str, str]] | None = None, home: str = "../index.html") -> str:
+    """The page of one view: vis-network inline, the data as JSON, legend, search, details."""
+    physics = len(net.nodes) <= PHYSICS_MAX_NODES
+    # Start from a seeded networkx layout: big graphs keep it (physics off), small ones
+    # settle from it in a few hundred iterations instead of from a random cloud.
+    _precompute_positions(net)
+    net.options = _options(net, physics)
+    nodes, edges, heading, _h, _w, options = net.get_network_data()
+    vis_js, vis_css = _vis_assets()
+    view_js = _asset("view.js")
+    payload = script_json({
+        "nodes": nodes, "edges": edges, "options": json.loads(options),
+        "kind": net.kind, "physics": physics,
+    })
+    page = _env().get_template("view.html").render(
+        title=heading,
+        kind=net.kind,
+        legend=net.legend,
+        notes=net.notes,
+        nav=nav or [],
+        home=home,
+        n_nodes=len(nodes),
+        n_edges=len(edges),
+        counts=_counts(nodes),
+        physics=physics,
+        physics_max=PHYSICS_MAX_NODES,
+        payload=payload,
+        vis_js=vis_js,
+        vis_css=vis_css,
+        view_js=view_js,
+        base_css=_asset("base.css"),
+        view_css=_asset("view.css"),
+        csp=csp([vis_js, view_js]),
+    )
+    return strip_external(page, trusted=(vis_js,))
+
+
+def _counts(nodes: list[dict[str, object]]) -> list[tuple[str, int]]:
+    names = {"unit": "单位", "group": "单位组", "task": "任务", "indicator": "指标", "project": "项目"}
+    c: dict[str, int] = defaultdict(int)
+    for n in nodes:
+        c[str(n.get("kind", ""))] += 1
+    return [(names[k], c[k]) for k in names if c.get(k)]
+
+
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    file: str
+    kind: str
+    key: str
+    build: object
+    title: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def write_views(out: Path, data: ViewData, loads: Mapping[str, LoadInfo]) -> list[ViewPage]:
+    """Write every view under ``out/views/``; return what was written (for the index)."""
+    folder = out / VIEWS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    nav = [
+        {"href": "responsibility.html", "label": "责任网络", "kind": "responsibility"},
+        {"href": "collaboration.html", "label": "协作网络", "kind": "collaboration"},
+    ]
+    plans: list[_Plan] = [
+        _Plan("responsibility.html", "responsibility", "", lambda: responsibility_network(data, loads)),
+        _Plan("collaboration.html", "collaboration", "", lambda: collaboration_network(data, loads)),
+    ]
+    sections = data.section_tasks()
+    tops = []
+    for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)):
+        if s.iri in sections:
+            tops.append(s.iri)
+    for s in tops:
+        plans.append(_Plan(section_file(s), "section", s, lambda s=s: section_network(data, s, loads)))
+    parties = sorted(
+        (u for u in data.units.values() if not u.is_group),
+        key=lambda u: (-(loads[u.iri].load if u.iri in loads else 0), u.label),
+    )
+    for u in parties:
+        plans.append(_Plan(unit_file(u.iri), "unit", u.iri, lambda u=u: ego_network(data, u.iri, loads)))
+    pages = []
+    for p in plans:
+        net = p.build()  # type: ignore[operator]
+        page = render_network(net, nav=nav)
+        path = folder / p.file
+        path.write_text(page, encoding="utf-8")
+        pages.append(ViewPage(
+            f"{VIEWS_DIR}/{p.file}", net.title, p.kind, len(net.nodes), len(net.edges), p.key,
+            len(net.nodes) <= PHYSICS_MAX_NODES, path.stat().st_size,
+        ))
+    return pages
