@@ -343,7 +343,7 @@ def test_xlsx_values_sheets_and_merged_ranges(tmp_path: Path) -> None:
     ws.append([1.0, "推进硅巷建设。", "区科技局", "各街道", dt.datetime(2021, 6, 30), 0.5])
     ws.append([None, None, None, None, None, None])
     ws.append([2, "培育高新技术企业。", None, "高新区管委会", "长期坚持", None])
-    ws.cell(row=6, column=5).number_format = "0%"
+    ws.cell(row=2, column=6).number_format = "0%"
     ws.merge_cells("C2:C4")  # one lead unit for two tasks: repeated into both
     ws2 = wb.create_sheet("投资")
     ws2.append(["序号", "工作任务", "牵头单位", "配合单位"])
@@ -357,7 +357,8 @@ def test_xlsx_values_sheets_and_merged_ranges(tmp_path: Path) -> None:
     assert [ln.location for ln in lines] == [
         "sheet 科技 row 1", "sheet 科技 row 2", "sheet 科技 row 4", "sheet 投资 row 1", "sheet 投资 row 2",
     ]
-    assert lines[1].cells == ("1", "推进硅巷建设。", "区科技局", "各街道", "2021-06-30", "0.5")
+    assert [ln.number for ln in lines] == [1, 2, 4, 5, 6]  # row numbers, running on over sheets
+    assert lines[1].cells == ("1", "推进硅巷建设。", "区科技局", "各街道", "2021-06-30", "50%")
     assert lines[2].cells == ("2", "培育高新技术企业。", "区科技局", "高新区管委会", "长期坚持", "")
     assert lines[3].cells == ("序号", "工作任务", "牵头单位", "配合单位")  # the second sheet's own header
     assert not any("字典" in ln.location for ln in lines)

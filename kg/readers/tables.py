@@ -100,7 +100,9 @@ class TableShaper:
         start = 0
         layout: _Layout | None = None
         # the header is among the first rows; rows above it are titles
-        for i, row in enumerate(grid[:6]):
+        first_rows = [i for i, row in enumerate(grid) if any(c.text for c in row)][:6]
+        for i in first_rows:
+            row = grid[i]
             texts = [c.text for c in row]
             if _number_of_cell(texts[0]) is not None:
                 break  # a data row: this table has no header

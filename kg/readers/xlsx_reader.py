@@ -58,15 +58,12 @@ def _read_sheet(ws: Any, shaper: TableShaper) -> None:
         [covered.get((r, c)) or GridCell(texts.get((r, c), "")) for c in range(min_col, ws.max_column + 1)]
         for r in row_numbers
     ]
-    # rows with nothing in them are skipped (their numbers are still used)
-    keep = [i for i, row in enumerate(grid) if any(c.text for c in row)]
-    if not keep:
+    if not any(c.text for row in grid for c in row):
         return
-    shaper.sink.position += len(grid) - len(keep)
-    rows = [grid[i] for i in keep]
-    names = [row_numbers[i] for i in keep]
+    # running positions follow the sheet's row numbers (empty rows are skipped but counted)
+    shaper.sink.position += min_row - 1
     title = ws.title
-    shaper.add(rows, lambda i: f"sheet {title} row {names[i]}")
+    shaper.add(grid, lambda i: f"sheet {title} row {row_numbers[i]}")
 
 
 def format_value(value: Any, number_format: str = "General") -> str:
