@@ -505,3 +505,19 @@ def test_html_layout_tables_of_an_old_site(tmp_path: Path) -> None:
     assert signature(path) == [
         ("1", ["区科技局", "高新区管委会"], ["华侨路街道"]), ("2", ["区发改委"], []), ("3", ["铁北管委会"], []),
     ]
+
+
+def test_html_two_column_layout_table_is_not_a_data_table(tmp_path: Path) -> None:
+    page = """<html><body><table><tr>
+    <td><a href="/1">机构概况</a><br><a href="/2">政策文件</a></td>
+    <td><h2>重点工作分工</h2><p>1.推进硅巷建设。（区科技局主办）</p><p>2.地区生产总值增长7%。（区发改委主办）</p>
+    <p>3.社会消费品零售总额增长8%。（区商务局主办）</p></td>
+    </tr></table></body></html>"""
+    path = tmp_path / "cols.html"
+    path.write_text(page, encoding="utf-8")
+    lines = _lines(path)
+    assert not any(ln.cells for ln in lines)
+    assert [ln.text for ln in lines] == [
+        "重点工作分工", "1.推进硅巷建设。（区科技局主办）", "2.地区生产总值增长7%。（区发改委主办）",
+        "3.社会消费品零售总额增长8%。（区商务局主办）",
+    ]

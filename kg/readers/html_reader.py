@@ -167,8 +167,29 @@ def _cjk(tag: Any) -> int:
     return own - linked
 
 
+def _own_rows(table: Any) -> list[list[Any]]:
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [list(tr.find_all(["td", "th"], recursive=False)) for tr in rows]
+
+
+def _is_layout_table(table: Any) -> bool:
+    """A table that lays out a page (menus beside the text), not one that holds data."""
+    if table.find("table") is not None:
+        return True
+    rows = [r for r in _own_rows(table) if r]
+    if len(rows) <= 1 or max((sum(_span(c, "colspan") for c in r) for r in rows), default=0) <= 1:
+        return True
+    total = len(_CJK.findall(table.get_text()))
+    for row in rows:
+        for cell in row:
+            blocks = cell.find_all(["p", "div", "br", "li", "h1", "h2", "h3", "h4"])
+            if len(blocks) >= 3 and len(_CJK.findall(cell.get_text())) >= 0.6 * total:
+                return True
+    return False
+
+
 def _is_data_table(tag: Any) -> bool:
-    return tag.name == "table" and tag.find("table") is None
+    return tag.name == "table" and not _is_layout_table(tag)
 
 
 def _main_container(body: Any) -> Any:
@@ -301,11 +322,9 @@ class _Walker:
             self.prefix = ""
 
     def table(self, table: Any, depth: int) -> None:
-        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-        cells_per_row = [[c for c in tr.find_all(["td", "th"], recursive=False)] for tr in rows]
-        nested = table.find("table") is not None
+        cells_per_row = _own_rows(table)
         width = max((sum(_span(c, "colspan") for c in r) for r in cells_per_row), default=0)
-        if nested or width <= 1:
+        if _is_layout_table(table):
             for r in cells_per_row:  # a layout table: its cells are blocks
                 for c in r:
                     self.walk(c, depth)
