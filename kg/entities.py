@@ -32,7 +32,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .gazetteer import Gazetteer, ontology_path
 from .models import Entity
@@ -50,6 +50,9 @@ class _Rules:
     generic_modifiers: tuple[str, ...]
     not_followed_by: tuple[str, ...]
     coordinated_suffixes: tuple[str, ...]
+    triggers: tuple[str, ...]
+    hmm: bool
+    jieba_words: tuple[str, ...]
 
 
 @cache
@@ -60,6 +63,7 @@ def _rules() -> _Rules:
         frozenset(d["stop_tokens"]), frozenset(d["stop_pos"]), frozenset(d["generic_names"]),
         tuple(sorted(d["generic_modifiers"], key=len, reverse=True)),
         tuple(d["project_not_followed_by"]), tuple(d["coordinated_suffixes"]),
+        tuple(d["triggers"]), bool(d.get("jieba_hmm", False)), tuple(d.get("jieba_words", [])),
     )
 
 
@@ -101,6 +105,11 @@ def _jieba():  # type: ignore[no-untyped-def]
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    rules = _rules()
+    for w in (*rules.stop_tokens, *rules.jieba_words):
+        if len(w) > 1 and w not in _ADDED:
+            jieba.add_word(w)
+            _ADDED.add(w)
     return jieba, jieba.posseg
 
 
@@ -171,18 +180,40 @@ def _char_nlp(region: str):  # type: ignore[no-untyped-def]
     return nlp
 
 
+_CLAUSE = re.compile(r"[^，；。！？\n]+|[，；。！？\n]")
+_SKIP = "skip"
+
+
+@lru_cache(maxsize=200_000)
+def _clause_pairs(clause: str, region: str | None) -> tuple[tuple[str, str], ...]:
+    """jieba words and POS flags of one clause; a clause with no trigger stays one token.
+
+    Names never cross a clause boundary, and most clauses name nothing: only those that
+    contain a pattern suffix (``triggers``) are cut. Repeated clauses are cut once.
+    """
+    rules = _rules()
+    if not any(t in clause for t in rules.triggers):
+        return ((clause, _SKIP),)
+    _, posseg = _jieba()
+    if region:
+        _prepare(region)
+    return tuple((p.word, p.flag) for p in posseg.lcut(clause, HMM=rules.hmm) if p.word)
+
+
 def _token_doc(text: str, region: str | None):  # type: ignore[no-untyped-def]
     from spacy.tokens import Doc
 
     nlp = _token_nlp()
-    pairs = [(w, f) for w, f in cut(text, region, pos=True) if w]
+    pairs = [pair for m in _CLAUSE.finditer(text) for pair in _clause_pairs(m.group(), region)]
     words = [w for w, _ in pairs]
     doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
     rules = _rules()
     for i, (tok, (w, flag)) in enumerate(zip(doc, pairs, strict=True)):
         tok.tag_ = flag or "x"
         prev = pairs[i - 1][0] if i else ""
-        if w.isdigit():
+        if flag == _SKIP:
+            tok._.kg_name = False
+        elif w.isdigit():
             # digits are part of a name only when glued to letters (5G网络安全工程中心)
             nxt = pairs[i + 1][0] if i + 1 < len(pairs) else ""
             tok._.kg_name = bool(re.match(r"[A-Za-z]", nxt))
@@ -309,13 +340,15 @@ def _coordinated(text: str, start: int, name: str, doc) -> list[_Cand]:  # type:
     suffix = next((x for x in _rules().coordinated_suffixes if name.endswith(x)), None)
     if suffix is None or start < 2 or text[start - 1] != "、":
         return []
-    tok = next((t for t in doc if t.idx + len(t.text) == start - 1), None)
-    if tok is None or not tok._.kg_name or len(tok.text) > 5:
+    last = next((t for t in doc if t.idx + len(t.text) == start - 1), None)
+    if last is None or not last._.kg_name:
         return []
-    before = doc[tok.i - 1] if tok.i > 0 else None
-    if before is not None and before._.kg_name:
+    first = last
+    while first.i > 0 and doc[first.i - 1]._.kg_name:
+        first = doc[first.i - 1]
+    if last.idx + len(last.text) - first.idx > 5:
         return []
-    return [_Cand(tok.idx, tok.idx + len(tok.text), "district", None, "coordinated:" + suffix)]
+    return [_Cand(first.idx, last.idx + len(last.text), "district", None, "coordinated:" + suffix)]
 
 
 @cache
