@@ -763,9 +763,12 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if endpoint is not None:
-        from .push import push_build
+        from .push import PushError, push_build
 
-        result.push = push_build(out, endpoint)  # type: ignore[arg-type]
+        try:
+            result.push = push_build(out, endpoint)  # type: ignore[arg-type]
+        except PushError as exc:
+            raise PushError(f"{out} is built, but writing it to the SPARQL server failed: {exc}") from None
         stage("push")
     timings["total"] = time.perf_counter() - t_start
     result.timings = timings

@@ -68,6 +68,12 @@ def _common_extract_options(func: F) -> F:
     return func
 
 
+def _endpoint_write_options(func: F) -> F:
+    from .cli_store import endpoint_write_options
+
+    return endpoint_write_options(func)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--out", default="out", show_default=True, type=click.Path(), help="Output folder.")
@@ -77,10 +83,14 @@ def _common_extract_options(func: F) -> F:
 @click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
+@click.option("--endpoint", metavar="URL", default=None, help="Also write the changed named graphs to this SPARQL server.")
+@_endpoint_write_options
 @handle_errors
 def build(
     paths: tuple[str, ...], out: str, region: str | None, year: int | None, kind: str | None,
     no_expand: bool, jobs: int, strict: bool, quiet: bool, verbose: bool,
+    endpoint: str | None = None, update_url: str | None = None, graph_store: str | None = None,
+    user: str | None = None, password: str | None = None,
 ) -> None:
     """Build the knowledge graph of PATHS (files or folders) into OUT.
 
@@ -94,7 +104,12 @@ def build(
         region=region, year=year, kind=_KINDS[kind] if kind else None,
         expand_groups=not no_expand, jobs=max(1, jobs), strict=strict,
     )
-    result = run_build(list(paths), out, opts, progress=_progress(quiet))
+    config = None
+    if endpoint:
+        from .cli_store import make_config
+
+        config = make_config(endpoint, update_url, graph_store, user, password)
+    result = run_build(list(paths), out, opts, progress=_progress(quiet), endpoint=config)
     if not quiet:
         for issue in result.issues:
             click.echo(f"warning: {issue}", err=True)
@@ -103,9 +118,12 @@ def build(
         f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "
         f"{s['statements']} report statements, {s['units']} units, {s['quads']} quads, {s['warnings']} warnings"
     )
+    if result.push is not None:
+        click.echo(result.push.summary())  # type: ignore[attr-defined]
     if verbose:
+        click.echo(f"  cache: {result.reused} documents reused, {result.extracted} extracted; store: {result.store_mode}")
         for stage, secs in result.timings.items():
-            click.echo(f"  {stage:<8} {secs:8.2f} s")
+            click.echo(f"  {stage:<9} {secs:8.2f} s")
     if strict and result.issues:
         raise StrictModeError(f"{len(result.issues)} warnings and --strict was given")
 

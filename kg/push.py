@@ -27,7 +27,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from .errors import KgError, UsageError
 
 __all__ = [
     "EndpointConfig",
+    "GraphSource",
     "PushError",
     "PushResult",
     "SparqlClient",
@@ -243,6 +244,22 @@ def graph_digest(triples: Iterable[ox.Triple]) -> str:
 # pushing
 
 
+@dataclass(frozen=True)
+class GraphSource:
+    """A graph to push: its digest now, and how to get its triples (only if it changed)."""
+
+    digest: str
+    load: Callable[[], list[ox.Triple]]
+
+    @classmethod
+    def of(cls, triples: list[ox.Triple]) -> GraphSource:
+        return cls(graph_digest(triples), lambda: triples)
+
+    @classmethod
+    def of_nquads_file(cls, digest: str, path: Path) -> GraphSource:
+        return cls(digest, lambda: [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)])
+
+
 @dataclass
 class PushResult:
     endpoint: str
@@ -263,7 +280,7 @@ class PushResult:
 
 
 def push_graphs(
-    graphs: dict[str, list[ox.Triple]],
+    graphs: Mapping[str, GraphSource | list[ox.Triple]],
     config: EndpointConfig,
     state_file: Path | None = None,
     force: bool = False,
@@ -289,15 +306,16 @@ def push_graphs(
         except (OSError, ValueError):
             state = {}
     new_state = dict(state)
-    names = sorted(g for g in graphs if g)
-    if "" in graphs and graphs[""]:
+    sources = {g: v if isinstance(v, GraphSource) else GraphSource.of(v) for g, v in graphs.items()}
+    names = sorted(g for g in sources if g)
+    if "" in sources and sources[""].load():
         raise UsageError("the build has triples in the default graph; kg writes only named graphs")
     for i, g in enumerate(names):
-        triples = graphs[g]
-        digest = graph_digest(triples)
+        digest = sources[g].digest
         if not force and state.get(g) == digest:
             result.unchanged.append(g)
         else:
+            triples = sources[g].load()
             result.requests += _replace_graph(client, g, triples, batch)
             result.pushed.append(g)
             result.triples += len(triples)
@@ -365,10 +383,25 @@ def push_build(
     batch: int = BATCH_TRIPLES,
     progress: Callable[[int, int], None] | None = None,
 ) -> PushResult:
-    """Push the named graphs of the build folder ``out`` (its graph.nq) to ``config``."""
+    """Push the named graphs of the build folder ``out`` to ``config``.
+
+    The build's cache index gives each graph's digest and its own N-Quads chunk, so only
+    changed graphs are read; without it (an old build), graph.nq is read whole.
+    """
+    from .build import CACHE_DIR, load_index
+
     out = Path(out)
     nq = out / "graph.nq"
     if not nq.is_file():
         raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
-    graphs = _group(graphs_of_nquads(nq))
+    index = load_index(out)
+    graphs: Mapping[str, GraphSource | list[ox.Triple]]
+    chunks = index.get("chunks") if index else None
+    digests = index.get("graphs") if index else None
+    if isinstance(chunks, dict) and isinstance(digests, dict) and set(chunks) == set(digests):
+        graphs = {
+            g: GraphSource.of_nquads_file(str(digests[g]), out / CACHE_DIR / str(chunks[g])) for g in chunks
+        }
+    else:
+        graphs = _group(graphs_of_nquads(nq))
     return push_graphs(graphs, config, state_path(out, config), force=force, batch=batch, progress=progress)

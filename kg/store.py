@@ -13,9 +13,8 @@ whatever the backend. Parameters are bound as RDF terms, never pasted into the t
 from __future__ import annotations
 
 import json
-import urllib.error
+import re
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,42 +297,83 @@ class RdflibStore:
 # remote endpoint
 
 
+_FORM = re.compile(
+    r"^(?:\s|#[^\n]*\n|(?:PREFIX\s+[^\s:]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
+def query_form(sparql: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (after prologue and comments).
+
+    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    m = _FORM.match(sparql)
+    return m.group(1).upper() if m else "SELECT"
+
+
 class EndpointStore:
-    """A SPARQL 1.1 Protocol endpoint. Bindings become a VALUES block of serialised terms."""
+    """A SPARQL 1.1 Protocol endpoint. Bindings become a VALUES block of serialised terms.
+
+    SELECT/ASK ask for SPARQL JSON results, CONSTRUCT/DESCRIBE for N-Triples (Virtuoso
+    answers a CONSTRUCT with a JSON table of ``s p o`` when JSON is acceptable, which is
+    also understood). ``user``/``password`` (default: ``KG_SPARQL_USER`` /
+    ``KG_SPARQL_PASSWORD`` from the environment) go as HTTP Basic, or Digest when the
+    server asks for it.
+    """
 
     name = "endpoint"
 
-    def __init__(self, url: str, timeout: float = 60.0, update_url: str | None = None) -> None:
+    def __init__(
+        self, url: str, timeout: float = 60.0, update_url: str | None = None,
+        user: str | None = None, password: str | None = None, graph_store_url: str | None = None,
+    ) -> None:
+        from .push import EndpointConfig, SparqlClient
+
         self.url = url
         self.update_url = update_url or url
         self.timeout = timeout
+        self.config = EndpointConfig.make(url, update_url, graph_store_url, user, password, timeout)
+        self._client = SparqlClient(self.config)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
+        from .push import PushError
+
         if bindings:
             sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
-        data = urllib.parse.urlencode({"query": sparql}).encode()
-        req = urllib.request.Request(
-            self.url, data=data,
-            headers={
-                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+        form = query_form(sparql)
+        accept = (
+            "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.5"
+            if form in ("CONSTRUCT", "DESCRIBE")
+            else "application/sparql-results+json"
         )
+        data = urllib.parse.urlencode({"query": sparql}).encode()
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                ctype = resp.headers.get("Content-Type", "")
-                body = resp.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise QueryError(f"{self.url}: HTTP {exc.code}: {detail[0] if detail else exc.reason}") from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise UsageError(f"{self.url}: cannot reach the SPARQL endpoint ({getattr(exc, 'reason', exc)})") from None
+            _, ctype, body = self._client.request("POST", self.url, data, {
+                "Accept": accept,
+                "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+            }, ok=(200,))
+        except PushError as exc:
+            msg = str(exc)
+            if "cannot reach" in msg:
+                raise UsageError(msg.replace("SPARQL server", "SPARQL endpoint")) from None
+            raise QueryError(msg) from None
+        ctype = ctype.split(";")[0].strip().lower()
         if "json" in ctype:
-            return _json_result(json.loads(body))
-        triples = [
-            (_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object))
-            for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES if "n-triples" in ctype else ox.RdfFormat.TURTLE)
-        ]
+            res = _json_result(json.loads(body))
+            if form in ("CONSTRUCT", "DESCRIBE") and res.kind == "select" and len(res.variables) == 3:
+                return QueryResult("graph", triples=[r for r in res.rows if None not in r])  # type: ignore[misc]
+            return res
+        fmt = {
+            "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+            "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/n-quads": ox.RdfFormat.N_QUADS,
+        }.get(ctype, ox.RdfFormat.TURTLE)
+        try:
+            parsed = list(ox.parse(body, format=fmt))
+        except SyntaxError as exc:
+            raise QueryError(f"{self.url}: unreadable {ctype or 'response'}: {exc}") from None
+        triples = [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in parsed]
         return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
 
     def close(self) -> None:
@@ -341,8 +381,10 @@ class EndpointStore:
 
 
 def _json_term(d: Mapping[str, str]) -> Term:
+    # SPARQL JSON results; Virtuoso also says "typed-literal" (SPARQL 1.0 draft style)
     kind = "uri" if d["type"] == "uri" else "bnode" if d["type"] == "bnode" else "literal"
-    return Term(kind, d["value"], d.get("datatype"), d.get("xml:lang"))
+    lang = d.get("xml:lang") or d.get("lang")
+    return Term(kind, d["value"], None if lang else d.get("datatype"), lang)
 
 
 def _json_result(doc: Mapping[str, object]) -> QueryResult:
@@ -390,10 +432,16 @@ def _bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def open_store(out: str | Path | None = None, endpoint: str | None = None, backend: str = "oxigraph") -> Store:
-    """The store of a build folder (default ``oxigraph``, or ``rdflib``), or an endpoint."""
+def open_store(
+    out: str | Path | None = None, endpoint: str | None = None, backend: str = "oxigraph", **endpoint_options: object
+) -> Store:
+    """The store of a build folder (default ``oxigraph``, or ``rdflib``), or an endpoint.
+
+    ``endpoint_options`` (``user``, ``password``, ``update_url``, ``timeout``) go to
+    :class:`EndpointStore`.
+    """
     if endpoint:
-        return EndpointStore(endpoint)
+        return EndpointStore(endpoint, **endpoint_options)  # type: ignore[arg-type]
     if out is None:
         raise UsageError("give a build folder or --endpoint URL")
     p = Path(out)
