@@ -101,18 +101,21 @@ def link_statements(
     for d in docs:
         df.update(set(d))
     idf = {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items()}
-    task_vecs = [(name, o, _vector(t, idf)) for name, o, t in tasks]
+    # inverted index: term → (task index, weight); a statement meets only the tasks that
+    # share a term with it
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for k, (_name, _o, t) in enumerate(tasks):
+        for w, v in _vector(t, idf).items():
+            postings[w].append((k, v))
     links: list[StatementLink] = []
     for ordinal, toks in stmts:
-        sv = _vector(toks, idf)
-        if not sv:
-            continue
-        scored = []
-        for name, o, tv in task_vecs:
-            small, big = (sv, tv) if len(sv) < len(tv) else (tv, sv)
-            score = sum(v * big.get(w, 0.0) for w, v in small.items())
-            if score >= min_score:
-                scored.append((round(score, 6), name, o))
+        acc: dict[int, float] = defaultdict(float)
+        for w, v in _vector(toks, idf).items():
+            for k, tv in postings.get(w, ()):
+                acc[k] += v * tv
+        scored = [
+            (round(score, 6), tasks[k][0], tasks[k][1]) for k, score in acc.items() if score >= min_score
+        ]
         scored.sort(key=lambda x: (-x[0], x[1], x[2]))
         for score, name, o in scored[:top_k]:
             links.append(StatementLink(report.name, ordinal, name, o, round(score, 4)))
