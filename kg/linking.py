@@ -22,7 +22,7 @@ from functools import cache
 
 from .gazetteer import ontology_path
 from .mentions import past_sections, task_text
-from .models import DocumentKind, ExtractedDocument, StatementLink
+from .models import ExtractedDocument, StatementLink
 
 __all__ = ["link_statements", "infer_units", "tokens", "stopwords"]
 
@@ -90,7 +90,7 @@ def link_statements(
     stmts = [(o, tokens(text, region)) for o, text in _statements(report)]
     tasks: list[tuple[str, int, list[str]]] = []
     for plan in plans:
-        if plan.kind is not DocumentKind.TASK_PLAN and plan is report:
+        if plan is report:
             continue
         preg = _region(plan) or region
         for t in plan.tasks:

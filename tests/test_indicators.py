@@ -271,6 +271,22 @@ def test_report_actuals_and_targets() -> None:
     assert {i.period for i in jobs.indicators} == {"target"}
 
 
+def test_report_year_detected_when_unknown() -> None:
+    from dataclasses import replace
+
+    from kg.gazetteer import load_gazetteer
+    from kg.mentions import detect_report_year, enrich_document, past_sections
+
+    doc = replace(report(), year=None)
+    assert detect_report_year(doc) == 2020
+    enriched = enrich_document(doc, load_gazetteer("nanjing-gulou"))
+    assert enriched.year == 2020
+    titles = {s.ordinal: s.title for s in doc.sections}
+    past = {titles[o] for o in past_sections(doc.sections, 2020)}
+    assert "2019年政府主要工作回顾" in past and "2020年政府主要工作任务" not in past
+    assert "聚力经济建设，促进经济发展提质增效" in past  # under the review heading
+
+
 def test_plan_indicators_skip_the_responsibility_clause() -> None:
     task35 = next(t for t in plan().tasks if t.number == "35")  # 交警五大队 in the clause
     assert task35.indicators == ()
