@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from ..models import Line
+from ..normalize import normalize_text
 from ..segment import number_of
 from .common import GridCell, LineSink, join_pieces
 from .tables import TableShaper
@@ -86,7 +87,7 @@ class _DocxReader:
         text = paragraph_text(p)
         prefix = self.numbering.label(*self._num_pr(p))
         pieces = text.split("\n")
-        if prefix and pieces and number_of(pieces[0].strip()) is None:
+        if prefix and pieces and number_of(normalize_text(pieces[0])) is None:
             pieces[0] = prefix + pieces[0].lstrip()
         for k, piece in enumerate(pieces):
             loc = f"paragraph {self.paragraphs}" + (f" line {k + 1}" if len(pieces) > 1 else "")

@@ -316,7 +316,10 @@ class _Walker:
                 pass
             n += 1
             self.flush()
-            self.prefix = f"{n}." if depth == 0 else f"（{n}）"
+            if ol.get("type", "1") not in ("1", ""):
+                self.prefix = ""  # letters and roman numerals number no tasks
+            else:
+                self.prefix = f"{n}." if depth == 0 else f"（{n}）"
             self.walk(li, depth + 1)
             self.flush()
             self.prefix = ""
