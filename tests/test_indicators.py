@@ -290,3 +290,23 @@ def test_report_year_detected_when_unknown() -> None:
 def test_plan_indicators_skip_the_responsibility_clause() -> None:
     task35 = next(t for t in plan().tasks if t.number == "35")  # 交警五大队 in the clause
     assert task35.indicators == ()
+
+
+# Phrasings common in other plans and reports (not from the bundled examples): the rules
+# are not fitted to two documents only.
+OTHER_PHRASINGS = [
+    ("城镇登记失业率控制在3%以内", ("城镇登记失业率", "at_most", 3.0, "%", 3.0, "%", "rate")),
+    ("单位GDP能耗下降3%", ("单位GDP能耗", "equal", 3.0, "%", 3.0, "%", "decrease")),
+    ("城镇化率提高1.5个百分点", ("城镇化率", "equal", 1.5, "个百分点", 1.5, "个百分点", "growth_rate")),
+    ("区级财政科技支出增幅不低于15%", ("区级财政科技支出", "at_least", 15.0, "%", 15.0, "%", "growth_rate")),
+    ("粮食产量稳定在100万吨以上", ("粮食产量", "at_least", 100.0, "万吨", 1000000.0, "吨", "amount")),
+    ("PM2.5平均浓度控制在35微克/立方米以下", ("PM2.5平均浓度", "at_most", 35.0, "微克/立方米", 35.0, "微克/立方米", "amount")),
+    ("实现进出口总额增长5%左右", ("进出口总额", "about", 5.0, "%", 5.0, "%", "growth_rate")),
+    ("建成5G基站1200个", ("建成5G基站", "equal", 1200.0, "个", 1200.0, "个", "count")),
+    ("新建改建农村公路200公里", ("新建改建农村公路", "equal", 200.0, "公里", 200.0, "公里", "amount")),
+]
+
+
+@pytest.mark.parametrize("text,expected", OTHER_PHRASINGS, ids=[p[0][:10] for p in OTHER_PHRASINGS])
+def test_other_phrasings(text: str, expected: tuple) -> None:
+    assert rows(text) == [expected]
