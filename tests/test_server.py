@@ -1,0 +1,286 @@
+"""`kg serve` over HTTP with real clients: SPARQLWrapper and rdflib's SPARQLStore."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .test_queries import EXAMPLES, build_example
+
+KG = "https://w3id.org/govkg/ns#"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+TIMEOUT = 2.0
+# the installed console script (as a user runs it); `python -m kg.cli` otherwise
+_SCRIPT = Path(sys.executable).with_name("kg")
+KG_CMD = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "kg.cli"]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_example([EXAMPLES], tmp_path_factory.mktemp("server") / "out")
+
+
+@pytest.fixture(scope="module")
+def server(out: Path):
+    """``kg serve OUT --port 0`` in a subprocess; yields (url, process)."""
+    proc = subprocess.Popen(
+        [*KG_CMD, "serve", str(out), "--port", "0", "--timeout", str(TIMEOUT),
+         "--max-rows", "2000", "--workers", "2", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # "Serving OUT at http://127.0.0.1:PORT/sparql (…)"
+    if "Serving" not in line:
+        proc.kill()
+        pytest.fail(f"kg serve did not start: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+    url = line.split(" at ", 1)[1].split(" ", 1)[0]
+    yield url, proc
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
+         method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def get(url: str, query: str, accept: str | None = None, **extra: str) -> tuple[int, dict[str, str], bytes]:
+    qs = urllib.parse.urlencode({"query": query, **extra})
+    return http(f"{url}?{qs}", headers={"Accept": accept} if accept else {})
+
+
+def test_listens_on_loopback_by_default(server) -> None:
+    url, _ = server
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/sparql")
+
+
+def test_sparqlwrapper_select_json_and_xml(server) -> None:
+    from SPARQLWrapper import JSON, XML, SPARQLWrapper
+
+    url, _ = server
+    sw = SPARQLWrapper(url)
+    sw.setQuery(f"""PREFIX kg: <{KG}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?unit (COUNT(DISTINCT ?t) AS ?lead) WHERE {{ ?t a kg:Task ; kg:lead ?u . ?u skos:prefLabel ?unit }}
+        GROUP BY ?unit ORDER BY DESC(?lead) ?unit LIMIT 4""")
+    sw.setReturnFormat(JSON)
+    res = sw.query().convert()
+    rows = [(b["unit"]["value"], int(b["lead"]["value"])) for b in res["results"]["bindings"]]
+    assert rows == [("区发改委", 10), ("区商务局", 7), ("区建设局", 7), ("区科技局", 7)]
+    assert res["results"]["bindings"][0]["unit"]["xml:lang"] == "zh"
+    sw.setReturnFormat(XML)
+    doc = sw.query().convert()  # a DOM document
+    assert len(doc.getElementsByTagName("result")) == 4
+
+
+def test_sparqlwrapper_ask_construct_describe(server) -> None:
+    from rdflib import Graph
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    url, _ = server
+    sw = SPARQLWrapper(url)
+    sw.setQuery(f"ASK {{ ?t a <{KG}Task> }}")
+    sw.setReturnFormat(JSON)
+    assert sw.query().convert()["boolean"] is True
+    sw.setQuery(f"CONSTRUCT {{ ?g a <{KG}UnitGroup> }} WHERE {{ ?g a <{KG}UnitGroup> }}")
+    sw.setReturnFormat(TURTLE)
+    result = sw.query()
+    assert result.info()["content-type"].startswith("text/turtle")
+    data = result.convert()
+    g = Graph().parse(data=data.decode() if isinstance(data, bytes) else data, format="turtle")
+    assert len(g) == 7
+    status, headers, body = get(url, "DESCRIBE <https://w3id.org/govkg/id/doc/gulou_task_decomposition/task/11>")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert "区发改委" in body.decode() or "地区生产总值" in body.decode()
+
+
+def test_rdflib_sparqlstore(server) -> None:
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    url, _ = server
+    g = Graph(store=SPARQLStore(url))
+    rows = list(g.query(f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?t a <{KG}Task> }}"))
+    assert int(rows[0][0]) == 72
+    labels = {str(r[0]) for r in g.query(
+        f"SELECT ?l WHERE {{ ?g a <{KG}UnitGroup> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}")}
+    assert "各街道" in labels
+    assert bool(g.query(f"ASK {{ ?t a <{KG}Task> }}").askAnswer) is True
+
+
+def test_results_by_accept_header_and_post(server) -> None:
+    url, _ = server
+    q = f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?t a <{KG}Task> }}"
+    status, headers, body = get(url, q, "text/csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv") and body == b"n\r\n72\r\n"
+    status, headers, body = get(url, q, "text/tab-separated-values")
+    assert status == 200 and body == b"?n\n72\n"
+    status, headers, body = get(url, q, "application/sparql-results+xml")
+    assert status == 200 and b"<sparql" in body and b">72</literal>" in body
+    status, headers, body = get(url, q, "text/csv;q=0.5, application/sparql-results+json")
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "72"
+    # POST: a form, and the query as the body
+    status, _, body = http(url, urllib.parse.urlencode({"query": q}).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+    assert status == 200 and body == b"n\r\n72\r\n"
+    status, _, body = http(url, q.encode(), {"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    assert status == 200 and body == b"n\r\n72\r\n"
+    # default-graph-uri restricts the default graph (here: the region's gazetteer, which has no tasks)
+    status, _, body = get(url, q, "text/csv", **{"default-graph-uri": "https://w3id.org/govkg/id/nanjing-gulou/gazetteer"})
+    assert status == 200 and body == b"n\r\n0\r\n"
+
+
+def test_updates_are_refused(server) -> None:
+    from SPARQLWrapper import POST, SPARQLWrapper
+
+    url, _ = server
+    sw = SPARQLWrapper(url)
+    sw.setMethod(POST)
+    sw.setQuery("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        sw.query()
+    assert e.value.code == 403
+    status, _, body = http(url, b"update=DELETE+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D",
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403 and b"read-only" in body
+    status, _, body = http(url, b"DROP ALL", {"Content-Type": "application/sparql-update"})
+    assert status == 403
+    status, _, body = get(url, "CLEAR DEFAULT")
+    assert status == 403 and b"read-only" in body
+    status, _, _ = http(url, b"x", {"Content-Type": "text/turtle"}, method="PUT")
+    assert status == 405
+    # and the data is intact
+    status, _, body = get(url, "ASK { <urn:a> <urn:b> <urn:c> }", "application/sparql-results+json")
+    assert json.loads(body)["boolean"] is False
+
+
+def test_rdflib_update_store_is_refused(server) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    url, _ = server
+    st = SPARQLUpdateStore(url, url)
+    with pytest.raises(Exception) as e:
+        st.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert "403" in str(e.value) or "Forbidden" in str(e.value)
+
+
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                kids.add(int(entry))
+    return kids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see the worker processes")
+def test_runaway_query_is_stopped_by_the_timeout(server) -> None:
+    url, proc = server
+    before = _children(proc.pid)
+    assert len(before) >= 2
+    t0 = time.monotonic()
+    status, _, body = get(url, RUNAWAY, "application/sparql-results+json")
+    elapsed = time.monotonic() - t0
+    assert status == 503 and b"timed out" in body
+    assert TIMEOUT - 0.5 < elapsed < TIMEOUT + 5
+    # the worker that ran it was killed and replaced; the server still answers
+    deadline = time.monotonic() + 60
+    after = _children(proc.pid)
+    while time.monotonic() < deadline and (len(after) < len(before) or after == before):
+        time.sleep(0.2)
+        after = _children(proc.pid)
+    assert len(after) == len(before) and after != before
+    status, _, body = get(url, f"ASK {{ ?t a <{KG}Task> }}", "application/sparql-results+json")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_result_size_limit(server) -> None:
+    url, _ = server
+    status, _, body = get(url, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 413 and b"more than 2000 rows" in body
+    status, _, body = get(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", "text/csv")
+    assert status == 200 and body.count(b"\r\n") == 6
+
+
+def test_bad_sparql_over_http(server) -> None:
+    url, _ = server
+    status, _, body = get(url, "SELECT * WHERE { ?s ?p }")
+    text = body.decode().strip()
+    assert status == 400 and text.startswith("invalid SPARQL at line 1, column 25") and "\n" not in text
+    status, _, body = get(url.replace("/sparql", "/nothing"), "x")
+    assert status == 404
+
+
+def test_query_page_lists_the_canned_queries_escaped(server) -> None:
+    from kg.queries import list_queries
+
+    url, _ = server
+    base = url.removesuffix("/sparql")
+    status, headers, body = http(base + "/")
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    for q in list_queries():
+        assert f"<code>{q.name}</code>" in page
+    assert "&lt;https://w3id.org/govkg/ns#&gt;" in page  # the default query, escaped
+    status, _, body = http(base + "/?name=shared_tasks")
+    assert status == 200 and "VALUES (?unit ?min_shared)" in body.decode()
+    status, _, body = get(url, 'SELECT ?x WHERE { BIND("<script>alert(1)</script>" AS ?x) }', format="html")
+    page = body.decode()
+    assert status == 200 and "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    status, _, body = get(url, "SELECT * WHERE { ?s ?p }", format="html")
+    assert status == 400 and "invalid SPARQL at line 1" in body.decode()
+
+
+def test_kg_query_against_the_endpoint(server, out: Path) -> None:
+    url, _ = server
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    remote = subprocess.run([*KG_CMD, "query", "lead_counts", "--endpoint", url, "--format", "csv"],
+                            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+    local = subprocess.run([*KG_CMD, "query", "lead_counts", "--graph", str(out), "--format", "csv"],
+                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout
+    assert remote.stdout.splitlines()[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
+    shared = subprocess.run([*KG_CMD, "query", "shared_tasks", "--endpoint", url,
+                             "--param", "unit=区科技局", "--format", "csv"],
+                            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+    assert shared.returncode == 0, shared.stderr
+    assert "高新区管委会,ManagementCommittee,4,4,0," in shared.stdout
+
+
+def test_bad_sparql_in_the_cli_is_one_line_exit_2(out: Path) -> None:
+    res = subprocess.run([*KG_CMD, "query", "SELECT * WHERE {\n ?s ?p }", "--graph", str(out)],
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert res.returncode == 2
+    assert res.stdout == ""
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: invalid SPARQL at line 2, column 9: ")
+    assert "Traceback" not in res.stderr
+
+
+def test_serve_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    res = subprocess.run([*KG_CMD, "serve", str(tmp_path), "--port", "0"],
+                         capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert res.returncode == 2 and res.stderr.startswith("Error: ") and "not a kg build folder" in res.stderr
