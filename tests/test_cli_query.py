@@ -1,0 +1,136 @@
+"""`kg query` and `kg queries` through click's CliRunner: exact lines and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .test_queries import EXAMPLES, build_example
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_example([EXAMPLES], tmp_path_factory.mktemp("cli_query") / "out")
+
+
+def kg(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_lead_counts_csv(out: Path) -> None:
+    r = kg("query", "lead_counts", "--graph", str(out), "--format", "csv")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "unit,type,lead,co_lead,lead_via_group,co_lead_via_group,tasks"
+    assert lines[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
+    assert sorted(lines[2:5]) == [
+        "区商务局,GovernmentDepartment,7,0,0,3,10",
+        "区建设局,GovernmentDepartment,7,2,0,3,12",
+        "区科技局,GovernmentDepartment,7,2,0,3,11",
+    ]
+
+
+def test_table_output(out: Path) -> None:
+    r = kg("query", "weighted_load", "--graph", str(out))
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[:4] == [
+        "unit              type                  lead  co_lead   load",
+        "----------------  --------------------  ----  -------  -----",
+        "区发改委          GovernmentDepartment    10        0    7.5",
+        "区科技局          GovernmentDepartment     7        2  5.333",
+    ]
+    assert lines[-1] == "(40 rows)"
+
+
+def test_params(out: Path) -> None:
+    r = kg("query", "weighted_load", "--graph", str(out), "--param", "lead_weight=2", "-p", "co_lead_weight=1",
+           "--format", "csv")
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[1] == "区发改委,GovernmentDepartment,10,0,15"
+    r = kg("query", "shared_tasks", "--graph", str(out), "--param", "unit=区科技局", "--format", "tsv")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "partner\ttype\tshared\tpartner_leads\tpartner_co_leads\ttasks"
+    assert lines[1].startswith("各街道\tUnitGroup\t5\t0\t5\t")
+    assert lines[2].startswith("高新区管委会\tManagementCommittee\t4\t4\t0\t")
+
+
+def test_json_is_sparql_results_json(out: Path) -> None:
+    r = kg("query", "SELECT (COUNT(DISTINCT ?t) AS ?tasks) WHERE { ?t a <https://w3id.org/govkg/ns#Task> }",
+           "--graph", str(out), "--format", "json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout) == {
+        "head": {"vars": ["tasks"]},
+        "results": {"bindings": [{"tasks": {"type": "literal", "value": "72",
+                                            "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]},
+    }
+
+
+def test_ask_and_file(out: Path, tmp_path: Path) -> None:
+    r = kg("query", "ASK { ?t a <https://w3id.org/govkg/ns#Task> }", "--graph", str(out))
+    assert (r.exit_code, r.stdout) == (0, "true\n")
+    f = tmp_path / "count.rq"
+    f.write_text("# question: How many groups?\n# columns: n\n"
+                 "SELECT (COUNT(*) AS ?n) WHERE { ?g a <https://w3id.org/govkg/ns#UnitGroup> }\n", encoding="utf-8")
+    r = kg("query", str(f), "--graph", str(out), "--format", "csv")
+    assert (r.exit_code, r.stdout) == (0, "n\n7\n")
+
+
+def test_invalid_sparql_is_one_line_exit_2(out: Path) -> None:
+    r = kg("query", "SELECT * WHERE { ?s ?p }", "--graph", str(out))
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr == "Error: invalid SPARQL at line 1, column 25: expected one of LATERAL, SERVICE, [_]\n"
+    r = kg("query", "SELECT ?x WHERE {\n  ?x ?y ?z .\n  FILTER(?x = )\n}", "--graph", str(out))
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1
+    assert re.match(r"Error: invalid SPARQL at line [34], column \d+: expected one of ", r.stderr)
+    # checked before the build folder is opened: a typo answers at once
+    r = kg("query", "SELEC x", "--graph", str(out / "missing"))
+    assert r.exit_code == 2 and r.stderr.startswith("Error: invalid SPARQL at line 1, column ")
+
+
+def test_updates_are_refused(out: Path) -> None:
+    r = kg("query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--graph", str(out))
+    assert r.exit_code == 2
+    assert r.stderr == ("Error: SPARQL Update is not accepted: the graph is read-only "
+                        "(use SELECT, ASK, CONSTRUCT or DESCRIBE)\n")
+
+
+def test_usage_errors(out: Path, tmp_path: Path) -> None:
+    r = kg("query", "nosuch", "--graph", str(out))
+    assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'nosuch'; `kg queries` lists them\n")
+    r = kg("query", "lead", "--graph", str(out))
+    assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'lead' (did you mean lead_counts, single_lead_tasks, unit_leads?)\n")
+    r = kg("query", "shared_tasks", "--graph", str(out), "--param", "foo=1")
+    assert (r.exit_code, r.stderr) == (
+        2, "Error: query 'shared_tasks' has no parameter 'foo' (it takes: unit, min_shared)\n")
+    r = kg("query", "shared_tasks", "--graph", str(out), "--param", "min_shared=lots")
+    assert (r.exit_code, r.stderr) == (2, "Error: parameter min_shared: expected an integer, got 'lots'\n")
+    r = kg("query", "shared_tasks", "--graph", str(out), "--param", "unit")
+    assert r.exit_code == 2 and "write name=value" in r.stderr
+    missing = tmp_path / "nowhere"
+    r = kg("query", "lead_counts", "--graph", str(missing))
+    assert (r.exit_code, r.stderr) == (
+        2, f"Error: {missing}: not a kg build folder (no graph.nq); run `kg build PATH -o {missing}` first\n")
+    r = kg("query", "lead_counts", "--graph", str(out), "--format", "xml")
+    assert r.exit_code == 2
+
+
+def test_queries_lists_every_canned_query() -> None:
+    from kg.queries import list_queries
+
+    r = kg("queries")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [q.name for q in list_queries()]
+    width = max(len(q.name) for q in list_queries())
+    assert f"{'shared_tasks':<{width}}  Which units share tasks with a given unit, and how often?  [unit=区发改委 min_shared=1]" in lines
+    r = kg("queries", "-v")
+    assert r.exit_code == 0 and "--param unit=区发改委  the unit: its name or any alias in the gazetteer" in r.stdout
