@@ -208,8 +208,6 @@ def _register_optional_commands() -> None:
         module.register(main)
 
 
-_register_optional_commands()
-
 
 def require_build(out: str | Path) -> Path:
     """The build folder OUT, or a UsageError telling how to make one."""
@@ -218,6 +216,8 @@ def require_build(out: str | Path) -> Path:
         raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
     return p
 
+
+_register_optional_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
