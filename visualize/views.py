@@ -229,7 +229,9 @@ class _Styler:
 
     # -- nodes ---------------------------------------------------------------------------
 
-    def unit_node(self, net: KgNetwork, nid: str, unit: UnitInfo, *, focus: bool = False, link: bool = True) -> None:
+    def unit_node(
+        self, net: KgNetwork, nid: str, unit: UnitInfo, *, focus: bool = False, link: bool = True, scale: float = 1.0
+    ) -> None:
         if unit.is_group:
             members = [self.label(m) for m in unit.members]
             tip = {
@@ -250,9 +252,9 @@ class _Styler:
             return
         li = self.loads.get(unit.iri)
         load = li.load if li else 0.0
-        size = 14 + 30 * math.sqrt(max(load, 0.0) / self.max_load)
+        size = (14 + 30 * math.sqrt(max(load, 0.0) / self.max_load)) * scale
         if focus:
-            size = max(size, 30)
+            size = 40
         tasks = self.unit_tasks.get(unit.iri, {})
         n_lead = sum(1 for r in tasks.values() if r == "lead")
         n_co = sum(1 for r in tasks.values() if r == "co_lead")
@@ -288,6 +290,7 @@ class _Styler:
             font=_font(24, "#1f2a30", bold=True) if focus else _font(20),
             title=f"{unit.label}：加权负荷 {_num(load)}", tip=tip, kind="unit", search=unit.label,
             mass=1 + size / 20,
+            **({"shadow": {"enabled": True, "color": "rgba(0,0,0,0.35)", "size": 16, "x": 0, "y": 2}} if focus else {}),
         )
 
     def task_node(self, net: KgNetwork, nid: str, task: TaskInfo, *, link_section: bool = True) -> None:
@@ -409,7 +412,7 @@ def _num(x: float) -> str:
 
 def _darker(color: str, f: float = 0.7) -> str:
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(int(r * f), int(g * f), int(b * f))
+    return f"#{int(r * f):02x}{int(g * f):02x}{int(b * f):02x}"
 
 
 def _legend_extras(net: KgNetwork, styler: _Styler, tasks: list[TaskInfo]) -> None:
@@ -523,7 +526,7 @@ def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo]) -> KgN
                 continue
             if u not in partners:
                 partners[u] = data.units[u]
-                st.unit_node(net, ids("u", u), data.units[u])
+                st.unit_node(net, ids("u", u), data.units[u], scale=0.7)
             r = "lead" if u in t.lead else "co_lead"
             st.role_edge(net, ids("u", u), tid, r)
             roles.add(r)

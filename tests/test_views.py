@@ -1,0 +1,403 @@
+"""The report and the interactive views, read as files: offline, escaped, complete.
+
+The browser half (drawing, no requests, no dialogs) is ``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
+from kg.visualize.safe import csp, external_urls, script_json, strip_external
+from kg.visualize.views import (
+    PHYSICS_MAX_NODES,
+    LoadInfo,
+    collaboration_pairs,
+    ego_network,
+    render_network,
+    responsibility_network,
+    section_file,
+    unit_file,
+)
+
+from kg.build import build
+from kg.normalize import normalize_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+# The brief's strings, and forms that survive normalisation (which turns "(" into "（"),
+# so that each would really run if it reached the page unescaped.
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_RUNS = "<script>window.kgXss=alert`1`</script>"
+XSS_ATTR = '" onmouseover="window.kgXss=2'
+XSS_IMG = "<img src=x onerror=window.kgXss=3>"
+
+# A task plan whose text tries to break out of every context it lands in: a section title,
+# task text, an indicator sentence, and (unknown) unit names in the responsibility clause.
+XSS_PLAN = f"""某区2021年重点工作任务分解方案
+一、{XSS_SCRIPT}创新发展
+1.推进{XSS_SCRIPT}{XSS_RUNS}数字政府建设{XSS_ATTR}，确保全年新增硅巷10万平方米以上。（区科技局主办，区发改委协办）
+2.完善{XSS_IMG}社区服务</script><!-- 功能，新增养老床位200张。（区民政局主办，各街道协办）
+3.测试单位名称转义。（区{XSS_SCRIPT}局主办，区"onmouseover=x"办协办）
+二、社会治理
+4.推动信访积案化解。（区信访局主办，各街道协办）
+"""
+
+EXTERNAL_REF = re.compile(
+    r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*["']?\s*(?:https?:|ftp:)?//)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)|(?:@import)""",
+    re.IGNORECASE,
+)
+JSON_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
+SCRIPT_BLOCK = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("views") / "out"
+    build([EXAMPLES], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def xss_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("xss")
+    src = base / "xss_plan.txt"
+    src.write_text(XSS_PLAN, encoding="utf-8")
+    out = base / "out"
+    build([src], out)
+    return out
+
+
+def _pages(out: Path) -> list[Path]:
+    return [out / "index.html", out / "queries.html", *sorted((out / "views").glob("*.html"))]
+
+
+def _payload(page: str) -> dict:
+    m = JSON_BLOCK.search(page)
+    assert m, "no data block"
+    return json.loads(m.group(1))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        self.tags.append((tag, d))
+        if tag == "a" and d.get("href"):
+            self.links.append(str(d["href"]))
+
+
+def _csp_of(parsed: _Links) -> str:
+    for tag, attrs in parsed.tags:
+        if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy":
+            return str(attrs.get("content"))
+    return ""
+
+
+def _parse(page: str) -> _Links:
+    p = _Links()
+    p.feed(page)
+    return p
+
+
+# ---------------------------------------------------------------------------------------
+# offline
+
+
+def test_every_page_written(example_out: Path) -> None:
+    views = sorted(p.name for p in (example_out / "views").glob("*.html"))
+    assert "responsibility.html" in views and "collaboration.html" in views
+    assert any(v.startswith("unit-") for v in views) and any(v.startswith("section-") for v in views)
+    assert (example_out / "index.html").is_file() and (example_out / "queries.html").is_file()
+    for v in views:
+        assert re.fullmatch(r"(responsibility|collaboration|(unit|section)-[0-9a-f]{12})\.html", v), v
+
+
+def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
+    for path in _pages(example_out):
+        page = path.read_text(encoding="utf-8")
+        assert not EXTERNAL_REF.findall(page), f"{path.name}: {EXTERNAL_REF.findall(page)[:3]}"
+        parsed = _parse(SCRIPT_BLOCK.sub(lambda m: f"<script{m.group(1)}></script>", page))
+        for tag, attrs in parsed.tags:
+            assert not (tag == "script" and attrs.get("src")), f"{path.name}: external script"
+            assert not (tag == "link" and attrs.get("href")), f"{path.name}: linked resource"
+            assert tag not in ("img", "iframe", "embed", "object", "source", "audio", "video"), path.name
+        assert "bootstrap" not in page.lower() and "cdn.jsdelivr" not in page and "cdnjs" not in page
+        assert "sourceMappingURL" not in page
+        # a CSP that allows no network at all
+        policy = _csp_of(parsed)
+        assert "default-src 'none'" in policy and "connect-src 'none'" in policy, path.name
+        assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+
+
+def test_views_inline_vis_network_and_the_csp_hashes_match(example_out: Path) -> None:
+    page = (example_out / "views" / "responsibility.html").read_text(encoding="utf-8")
+    scripts = [body for attrs, body in SCRIPT_BLOCK.findall(page) if "application/json" not in attrs]
+    assert len(scripts) == 2
+    assert "vis-network" in scripts[0][:300] and "new vis.Network" in scripts[1]
+    assert _csp_of(_parse(page)) == csp(scripts)
+
+
+def test_index_links_every_view_and_every_link_resolves(example_out: Path) -> None:
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    links = _parse(index).links
+    local = {link.split("#")[0] for link in links if not link.startswith("#")}
+    for view in (example_out / "views").glob("*.html"):
+        assert f"views/{view.name}" in local, view.name
+    assert "queries.html" in local
+    for link in local:
+        assert (example_out / link).is_file(), link
+    for view in (example_out / "views").glob("*.html"):
+        for link in _parse(view.read_text(encoding="utf-8")).links:
+            assert (view.parent / link).resolve().is_file(), (view.name, link)
+
+
+def test_index_has_the_ranking_chart_and_concentration(example_out: Path) -> None:
+    from kg.store import OxigraphStore
+    from kg.workload import compute_workload
+
+    store = OxigraphStore(example_out / "store", read_only=True)
+    try:
+        report = compute_workload(store)
+    finally:
+        store.close()
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    table = index.split('id="ranking-table"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    assert body.count("<tr") == len(report.units)
+    assert body.count('class="flag"') == sum(u.overloaded for u in report.units) > 0
+    first = report.units[0]
+    assert first.unit in body.split("<tr", 2)[1]
+    for u in report.units:
+        if u.overloaded:
+            assert _esc_text(u.reason) in body
+    # the static chart: inline SVG with a bar label per unit, readable without JavaScript
+    svg = index.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
+    for u in report.units[:50]:
+        label = u.unit if len(u.unit) <= 11 else u.unit[:10] + "…"
+        assert f">{label}</text>" in svg
+    assert f"{report.gini:.3f}" in index
+    assert f"{report.top5_share * 100:.1f}%" in index
+    for word in ("文件", "任务", "单位", "警告"):
+        assert f"{word} <span class=\"en\">" in index
+
+
+def _strings(obj: object):  # type: ignore[no-untyped-def]
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+
+
+def _esc_text(s: str) -> str:
+    import html
+
+    return html.escape(s, quote=True)
+
+
+def test_queries_page_lists_every_canned_query_with_its_result(example_out: Path) -> None:
+    queries = pytest.importorskip("kg.queries")
+    page = (example_out / "queries.html").read_text(encoding="utf-8")
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    for q in queries.list_queries():
+        assert f'id="q-{q.name}"' in page
+        assert _esc_text(q.question) in page
+        assert f'href="queries.html#q-{q.name}"' in index
+    assert "运行出错" not in page  # every canned query ran on the example
+
+
+def test_view_payload_matches_the_graph(example_out: Path) -> None:
+    page = (example_out / "views" / "responsibility.html").read_text(encoding="utf-8")
+    data = _payload(page)
+    kinds = [n["kind"] for n in data["nodes"]]
+    assert kinds.count("task") == 72
+    assert data["options"]["layout"]["randomSeed"] == 7
+    assert data["options"]["physics"]["enabled"] is True
+    dashed = [e for e in data["edges"] if e.get("dashes")]
+    solid = [e for e in data["edges"] if not e.get("dashes")]
+    assert dashed and solid
+    groups = [n for n in data["nodes"] if n["kind"] == "group"]
+    assert groups and all(n["shape"] == "diamond" for n in groups)
+    assert all(n["shape"] == "dot" for n in data["nodes"] if n["kind"] == "unit")
+    # Chinese font first in the node fonts
+    assert data["nodes"][0]["font"]["face"].startswith('"WenQuanYi Micro Hei", "Noto Sans CJK SC"')
+    # a tooltip carries the task number, the text and the indicators
+    task = next(n for n in data["nodes"] if n["kind"] == "task" and n["tip"]["items"])
+    assert task["tip"]["h"].startswith("第 ") and task["tip"]["t"] and task["tip"]["items_h"].startswith("指标")
+
+
+def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> None:
+    from kg.visualize.data import load_view_data
+
+    from kg.store import OxigraphStore
+    from kg.workload import compute_workload
+
+    store = OxigraphStore(example_out / "store", read_only=True)
+    try:
+        data = load_view_data(store)
+        report = compute_workload(store)
+    finally:
+        store.close()
+    pairs = {frozenset(k): len(v) for k, v in collaboration_pairs(data).items()}
+    graph = {frozenset((a, b)): d["weight"] for a, b, d in report.collaboration.edges(data=True)}
+    assert pairs == graph
+
+
+# ---------------------------------------------------------------------------------------
+# safety
+
+
+def test_document_text_is_escaped_everywhere(xss_out: Path) -> None:
+    pages = _pages(xss_out)
+    assert len(pages) > 4
+    seen_in_json = False
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        # the raw markup never appears, JSON blocks included
+        assert "<script>alert" not in page, path.name
+        assert "<script>window" not in page, path.name
+        assert "<img src=x" not in page, path.name
+        assert "<!-- 功能" not in page and "</script><!--" not in page, path.name
+        outside = JSON_BLOCK.sub("", page)
+        assert '" onmouseover=' not in outside, path.name
+        assert '"onmouseover=x"' not in outside, path.name
+        # exactly our own script elements, nothing injected
+        scripts = SCRIPT_BLOCK.findall(page)
+        assert len(scripts) <= 3, path.name
+        skeleton = SCRIPT_BLOCK.sub("<script></script>", page)  # (vis-network's code mentions "<script>")
+        assert skeleton.count("<script") == len(scripts), path.name
+        assert all("alert(" not in attrs for attrs, _ in scripts), path.name
+        for tag, attrs in _parse(page).tags:
+            assert not any(k.startswith("on") for k in attrs), (path.name, tag, attrs)
+        m = JSON_BLOCK.search(page)
+        if m:
+            # …and the JSON still holds the text exactly, so the page shows it as text
+            texts = list(_strings(json.loads(m.group(1))))
+            if any("kgXss=alert" in t for t in texts):
+                seen_in_json = True
+                assert any(normalize_text(XSS_RUNS) in t and normalize_text(XSS_ATTR) in t for t in texts)
+    assert seen_in_json
+    index = (xss_out / "index.html").read_text(encoding="utf-8")
+    section = next(p for p in (xss_out / "views").glob("section-*.html"))
+    assert "&lt;script&gt;alert（1）&lt;/script&gt;" in section.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert（1）&lt;/script&gt;" in index
+
+
+def test_script_json_cannot_close_its_script_element() -> None:
+    text = script_json({"t": "</script><!-- <script>alert(1)</script> & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text)["t"] == "</script><!-- <script>alert(1)</script> & \u2028"
+
+
+def test_strip_external_removes_cdn_tags_and_refuses_other_references() -> None:
+    pyvis_head = (
+        '<link href="https://cdn.jsdelivr.net/npm/bootstrap@5.0.0-beta3/dist/css/bootstrap.min.css" rel="stylesheet"/>'
+        '<script src="https://cdn.jsdelivr.net/npm/bootstrap@5.0.0-beta3/dist/js/bootstrap.bundle.min.js"></script>'
+    )
+    assert strip_external(f"<head>{pyvis_head}</head>") == "<head></head>"
+    with pytest.raises(RuntimeError):
+        strip_external('<img src="//example.org/x.png">')
+    assert external_urls('<a href="views/x.html">') == []
+
+
+def test_pyvis_stock_output_is_made_offline() -> None:
+    """pyvis 0.3.2 in ``in_line`` mode still links Bootstrap from a CDN; stripping fixes that."""
+    from pyvis.network import Network
+
+    net = Network(cdn_resources="in_line")
+    net.add_node(1, label="区科技局")
+    raw = net.generate_html()
+    assert external_urls(raw)  # the problem is real…
+    assert not EXTERNAL_REF.findall(strip_external(raw).replace(raw[raw.find("<script>/**"): raw.find("</script>", raw.find("<script>/**"))], ""))
+
+
+# ---------------------------------------------------------------------------------------
+# layout, names, determinism
+
+
+def _synthetic(n_tasks: int, n_units: int) -> ViewData:
+    data = ViewData()
+    doc = "https://example.org/doc/d"
+    data.sections["s1"] = SectionInfo("s1", doc, 1, "一", "第一部分")
+    for i in range(n_units):
+        iri = f"https://example.org/unit/{i}"
+        data.units[iri] = UnitInfo(iri, f"单位{i}", "GovernmentDepartment")
+    for t in range(n_tasks):
+        iri = f"https://example.org/doc/d/task/{t}"
+        task = TaskInfo(iri, doc, str(t + 1), t + 1, f"任务{t + 1}的文字", "s1")
+        task.lead.append(f"https://example.org/unit/{t % n_units}")
+        task.co_lead.append(f"https://example.org/unit/{(t * 7 + 1) % n_units}")
+        task.indicators.append(IndicatorInfo(f"{iri}/i/1", "新增10家", "企业数"))
+        data.tasks[iri] = task
+    return data
+
+
+def test_small_graphs_simulate_big_graphs_get_fixed_positions() -> None:
+    small = _synthetic(20, 6)
+    page = render_network(responsibility_network(small, {}))
+    data = _payload(page)
+    assert data["physics"] is True and data["options"]["physics"]["enabled"] is True
+    assert data["options"]["layout"]["randomSeed"] == 7
+    big = _synthetic(PHYSICS_MAX_NODES + 50, 40)
+    page = render_network(responsibility_network(big, {}))
+    data = _payload(page)
+    assert len(data["nodes"]) > PHYSICS_MAX_NODES
+    assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    xs = [n["x"] for n in data["nodes"]]
+    assert max(xs) - min(xs) > 500  # spread out, not a heap
+
+
+def test_rendering_is_deterministic() -> None:
+    data = _synthetic(30, 8)
+    loads = {u: LoadInfo(float(i), rank=i + 1) for i, u in enumerate(data.units)}
+    assert render_network(responsibility_network(data, loads)) == render_network(responsibility_network(data, loads))
+
+
+def test_file_names_never_come_from_names() -> None:
+    evil = "https://w3id.org/govkg/id/x/unit/..%2F..%2Fetc%2Fpasswd<script>"
+    for f in (unit_file(evil), section_file(evil)):
+        assert re.fullmatch(r"(unit|section)-[0-9a-f]{12}\.html", f)
+    assert unit_file(evil) != unit_file(evil + "x")
+
+
+def test_ego_view_shows_tasks_partners_indicators() -> None:
+    data = _synthetic(12, 4)
+    unit = "https://example.org/unit/0"
+    net = ego_network(data, unit, {})
+    kinds = [n["kind"] for n in net.nodes]
+    mine = [t for t in data.tasks.values() if unit in t.lead or unit in t.co_lead]
+    assert kinds.count("task") == len(mine)
+    assert kinds.count("indicator") == len(mine)
+    assert kinds.count("unit") > 1
+    page = render_network(net)
+    assert "单位视图：单位0" in page
+
+
+def test_write_report_regenerates_from_a_build_folder(example_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from kg.visualize.report import main
+
+    copy = tmp_path / "copy"
+    shutil.copytree(example_out, copy)
+    for f in [copy / "index.html", copy / "queries.html"]:
+        f.unlink()
+    shutil.rmtree(copy / "views")
+    assert main([str(copy)]) == 0
+    assert (copy / "index.html").read_text(encoding="utf-8") == (example_out / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (copy / "views").iterdir()) == sorted(p.name for p in (example_out / "views").iterdir())

@@ -1,0 +1,383 @@
+"""The analyst's report: ``OUT/index.html``, ``OUT/queries.html`` and the views in ``OUT/views/``.
+
+:func:`write_report` is an artifact writer of :mod:`kg.build` (``ARTIFACT_WRITERS``): it runs
+after the graph files, the store and the workload tables are in the temporary build
+folder. It reads everything from the store, so ``python -m kg.visualize.report OUT``
+rebuilds the report of an existing build folder.
+
+The ranking comes from :func:`kg.workload.compute_workload` (imported lazily); the canned
+queries and their results from :mod:`kg.queries`. Every page works from disk with no
+network: no external URL, styles and scripts inline, a Content-Security-Policy that
+allows nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .charts import Bar, bar_chart, lorenz_curve
+from .data import UNIT_TYPES, ViewData, load_view_data
+from .safe import csp, strip_external
+from .views import (
+    TYPE_COLORS,
+    TYPE_EN,
+    TYPE_ZH,
+    LoadInfo,
+    ViewPage,
+    _asset,
+    _env,
+    write_views,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.build import BuildResult
+
+__all__ = ["write_report", "QueryBlock", "MAX_QUERY_ROWS", "MAX_CHART_BARS", "DOWNLOADS"]
+
+MAX_QUERY_ROWS = 100
+MAX_CHART_BARS = 50
+MAX_WARNINGS = 300
+
+# Files of the build folder worth offering to the analyst, when present.
+DOWNLOADS = (
+    ("workload.csv", "负荷排名表 workload ranking (CSV)"),
+    ("responsibility_matrix.xlsx", "责任矩阵 responsibility matrix (Excel)"),
+    ("collaboration.graphml", "协作网络 collaboration network (GraphML, for Gephi/Cytoscape)"),
+    ("collaboration.gexf", "协作网络 collaboration network (GEXF)"),
+    ("responsibility.graphml", "责任网络 task–unit network (GraphML)"),
+    ("tasks.jsonl", "任务记录 task records (JSON Lines)"),
+    ("graph.ttl", "知识图谱 knowledge graph (Turtle)"),
+    ("graph.trig", "知识图谱（按文件分图）graph with named graphs (TriG)"),
+    ("manifest.json", "构建清单 build manifest (JSON)"),
+    ("warnings.txt", "警告 warnings (text)"),
+)
+
+
+@dataclass
+class QueryBlock:
+    """A canned query with its result on this build (or the error it gave)."""
+
+    name: str
+    question: str
+    notes: str
+    params: list[tuple[str, str, str]]
+    sparql: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    numeric: list[bool] = field(default_factory=list)
+    total: int = 0
+    error: str = ""
+    kind: str = "select"
+    anchor: str = ""
+
+
+# ---------------------------------------------------------------------------------------
+# inputs
+
+
+def _open_store(out: Path) -> Any:
+    from kg.store import STORE_DIR, OxigraphStore
+
+    if (out / STORE_DIR).is_dir():
+        return OxigraphStore(out / STORE_DIR, read_only=True)
+    store = OxigraphStore(None)
+    store.load_nquads(out / "graph.nq")
+    return store
+
+
+def _workload(store: Any) -> tuple[Any | None, str]:
+    try:
+        from kg.workload import compute_workload
+    except ImportError as exc:
+        return None, f"负荷分析模块不可用（kg.workload: {exc}）"
+    return compute_workload(store), ""
+
+
+def _lead_loads(report: Any) -> dict[str, float]:
+    g = getattr(report, "collaboration", None)
+    if g is None:
+        return {}
+    return {str(n): float(d.get("lead_load", 0.0)) for n, d in g.nodes(data=True)}
+
+
+def _load_infos(report: Any | None, data: ViewData) -> dict[str, LoadInfo]:
+    """Per unit IRI: its load, rank and overload flag from the workload report, or — when
+    kg.workload is missing — a plain count (lead 1, co-lead 0.5) so that views still size."""
+    if report is not None:
+        return {
+            u.iri: LoadInfo(float(u.load), float(u.lead), float(u.co_lead), rank, bool(u.overloaded), str(u.reason))
+            for rank, u in enumerate(report.units, start=1)
+        }
+    out: dict[str, list[float]] = {}
+    for t in data.tasks.values():
+        for u in t.lead:
+            out.setdefault(u, [0.0, 0.0])[0] += 1
+        for u in t.co_lead:
+            if u not in t.lead:
+                out.setdefault(u, [0.0, 0.0])[1] += 1
+    ranked = sorted(
+        ((u, a + 0.5 * b, a, b) for u, (a, b) in out.items() if u in data.units and not data.units[u].is_group),
+        key=lambda x: (-x[1], data.units[x[0]].label),
+    )
+    return {u: LoadInfo(load, a, b, i) for i, (u, load, a, b) in enumerate(ranked, start=1)}
+
+
+def _queries(store: Any) -> tuple[list[QueryBlock], str]:
+    try:
+        from kg.queries import display_value, list_queries, run_query
+    except ImportError as exc:
+        return [], f"预设查询模块不可用（kg.queries: {exc}）"
+    blocks = []
+    for q in list_queries():
+        params = [(p.name, p.default_text, p.description) for p in q.params]
+        block = QueryBlock(q.name, q.question, q.notes, params, q.text, anchor=f"q-{q.name}")
+        try:
+            res = run_query(store, q)
+        except Exception as exc:  # a broken query is shown, not fatal to the build
+            block.error = f"{type(exc).__name__}: {exc}"
+            blocks.append(block)
+            continue
+        block.kind = res.kind
+        if res.kind == "ask":
+            block.columns = ["answer"]
+            block.rows = [["true" if res.boolean else "false"]]
+            block.total = 1
+        elif res.kind == "graph":
+            block.columns = ["subject", "predicate", "object"]
+            block.rows = [[display_value(t) for t in tr] for tr in res.triples[:MAX_QUERY_ROWS]]
+            block.total = len(res.triples)
+        else:
+            block.columns = list(res.variables)
+            block.rows = [[display_value(t) for t in row] for row in res.rows[:MAX_QUERY_ROWS]]
+            block.total = len(res.rows)
+            block.numeric = [
+                bool(res.rows) and all(
+                    row[i] is None or (row[i].kind == "literal" and isinstance(row[i].python, int | float)
+                                       and not isinstance(row[i].python, bool))
+                    for row in res.rows
+                )
+                for i in range(len(res.variables))
+            ]
+        if not block.numeric:
+            block.numeric = [False] * len(block.columns)
+        blocks.append(block)
+    return blocks, ""
+
+
+def _manifest(out: Path, result: BuildResult | None) -> dict[str, Any]:
+    path = out / "manifest.json"
+    if path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    if result is None:
+        return {}
+    return {
+        "summary": result.summary(),
+        "documents": [],
+        "warnings": [{"path": i.path, "line": i.line, "code": i.code, "message": i.message} for i in result.issues],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# pages
+
+
+def _num(x: float, digits: int = 2) -> str:
+    if x == int(x):
+        return str(int(x))
+    return f"{x:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def _gini_words(g: float) -> str:
+    if g < 0.2:
+        return "负荷分布较为均衡 (fairly even)"
+    if g < 0.35:
+        return "负荷中度集中 (moderately concentrated)"
+    if g < 0.5:
+        return "负荷明显集中 (concentrated)"
+    return "负荷高度集中 (highly concentrated)"
+
+
+def _ranking_rows(report: Any, pages_by_key: Mapping[str, ViewPage]) -> list[dict[str, Any]]:
+    rows = []
+    lead_loads = _lead_loads(report)
+    for rank, u in enumerate(report.units, start=1):
+        page = pages_by_key.get(u.iri)
+        rows.append({
+            "rank": rank,
+            "unit": u.unit,
+            "href": page.file if page else "",
+            "type": TYPE_ZH.get(u.type, u.type),
+            "type_en": TYPE_EN.get(u.type, ""),
+            "color": TYPE_COLORS.get(u.type, TYPE_COLORS["OtherUnit"]),
+            "lead": u.lead,
+            "co_lead": u.co_lead,
+            "load": _num(float(u.load)),
+            "load_value": float(u.load),
+            "lead_load": _num(lead_loads.get(u.iri, 0.0)),
+            "indicators": u.indicators,
+            "projects": u.projects,
+            "partners": u.partners,
+            "betweenness": f"{float(u.betweenness):.3f}",
+            "overloaded": bool(u.overloaded),
+            "reason": u.reason,
+        })
+    return rows
+
+
+def _chart(report: Any, pages_by_key: Mapping[str, ViewPage]) -> tuple[str, int]:
+    lead_loads = _lead_loads(report)
+    bars = []
+    for u in report.units[:MAX_CHART_BARS]:
+        lead = lead_loads.get(u.iri, 0.0) if lead_loads else float(u.load)
+        page = pages_by_key.get(u.iri)
+        bars.append(Bar(
+            u.unit, lead, max(0.0, float(u.load) - lead), TYPE_COLORS.get(u.type, TYPE_COLORS["OtherUnit"]),
+            bool(u.overloaded), page.file if page else "", "超负荷 overloaded" if u.overloaded else "",
+        ))
+    return bar_chart(bars, title="各单位加权负荷 Weighted load by unit", width=1100), len(report.units)
+
+
+def _render(template: str, scripts: Sequence[str] = (), **context: Any) -> str:
+    page = _env().get_template(template).render(
+        base_css=_asset("base.css"), report_css=_asset("report.css"), csp=csp(scripts), **context
+    )
+    return strip_external(page)
+
+
+def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewPage]:
+    """Write ``index.html``, ``queries.html`` and ``views/`` into the build folder ``tmp_out``."""
+    out = Path(tmp_out)
+    store = _open_store(out)
+    try:
+        data = load_view_data(store)
+        report, workload_error = _workload(store)
+        queries, queries_error = _queries(store)
+    finally:
+        store.close()
+    loads = _load_infos(report, data)
+    pages = write_views(out, data, loads)
+    pages_by_key = {p.key: p for p in pages if p.key}
+    manifest = _manifest(out, result)
+    summary = dict(manifest.get("summary") or {})
+    if result is not None:
+        summary = {**result.summary(), **summary}
+
+    report_js = _asset("report.js")
+    # -- queries.html ---------------------------------------------------------------------
+    (out / "queries.html").write_text(
+        _render("queries.html", [report_js], queries=queries, queries_error=queries_error,
+                max_rows=MAX_QUERY_ROWS, report_js=report_js),
+        encoding="utf-8",
+    )
+    # -- index.html -----------------------------------------------------------------------
+    ranking, chart, n_ranked, lorenz, groups = [], "", 0, "", []
+    gini = top5 = None
+    options: dict[str, Any] = {}
+    if report is not None:
+        ranking = _ranking_rows(report, pages_by_key)
+        chart, n_ranked = _chart(report, pages_by_key)
+        gini, top5 = float(report.gini), float(report.top5_share)
+        lead_loads = _lead_loads(report)
+        values = [lead_loads.get(u.iri, 0.0) for u in report.units]
+        if values and sum(values) > 0:
+            lorenz = lorenz_curve(values, title="主办负荷洛伦兹曲线 Lorenz curve of lead load")
+        o = report.options
+        options = {
+            "lead_weight": _num(o.lead_weight), "co_lead_weight": _num(o.co_lead_weight),
+            "split": o.split_shared_lead, "expand": o.expand_groups,
+            "fence_k": _num(o.fence_k), "top_share": _pct(o.top_share).replace(".0%", "%"),
+        }
+        groups = [
+            {"unit": g.unit, "lead": g.lead, "co_lead": g.co_lead, "load": _num(float(g.load))}
+            for g in getattr(report, "groups", []) or []
+        ]
+    overloaded = [r for r in ranking if r["overloaded"]]
+    sections = [p for p in pages if p.kind == "section"]
+    units = [p for p in pages if p.kind == "unit"]
+    section_counts = {s: len(ts) for s, ts in data.section_tasks().items()}
+    unit_rows = []
+    for p in units:
+        info = data.units.get(p.key)
+        li = loads.get(p.key)
+        unit_rows.append({
+            "label": info.label if info else p.title, "file": p.file,
+            "type": TYPE_ZH.get(info.type, "") if info else "", "load": _num(li.load) if li else "—",
+            "overloaded": bool(li and li.overloaded),
+            "color": TYPE_COLORS.get(info.type if info else "OtherUnit", TYPE_COLORS["OtherUnit"]),
+        })
+    warnings = manifest.get("warnings") or []
+    downloads = [(f, label) for f, label in DOWNLOADS if (out / f).is_file()]
+    biggest = max(pages, key=lambda p: p.nodes) if pages else None
+    page = _render(
+        "index.html", [report_js],
+        summary=summary,
+        headline=[
+            ("文件", "documents", summary.get("documents", len(data.documents))),
+            ("任务", "tasks", summary.get("tasks", len(data.tasks))),
+            ("单位", "units", summary.get("units", len(ranking))),
+            ("警告", "warnings", summary.get("warnings", len(warnings))),
+        ],
+        secondary=[
+            ("章节 sections", summary.get("sections")),
+            ("报告语句 report statements", summary.get("statements")),
+            ("三元组 quads", summary.get("quads")),
+            ("超负荷单位 overloaded units", len(overloaded) if report is not None else None),
+        ],
+        documents=manifest.get("documents") or [],
+        warnings=warnings[:MAX_WARNINGS],
+        n_warnings=len(warnings),
+        ranking=ranking,
+        overloaded=overloaded,
+        chart=chart,
+        chart_note=(f"仅显示负荷最高的 {MAX_CHART_BARS} 个单位（共 {n_ranked} 个）。" if n_ranked > MAX_CHART_BARS else ""),
+        lorenz=lorenz,
+        gini=None if gini is None else f"{gini:.3f}",
+        gini_words=_gini_words(gini) if gini is not None else "",
+        top5=None if top5 is None else _pct(top5),
+        options=options,
+        groups=groups,
+        workload_error=workload_error,
+        queries=queries,
+        queries_error=queries_error,
+        sections=[{"title": p.title.removeprefix("章节视图："), "file": p.file, "tasks": section_counts.get(p.key, 0),
+                   "nodes": p.nodes} for p in sections],
+        unit_rows=unit_rows,
+        views=[p for p in pages if p.kind in ("responsibility", "collaboration")],
+        n_views=len(pages),
+        biggest=biggest,
+        downloads=downloads,
+        type_legend=[(TYPE_COLORS[t], zh, en) for t, zh, en in UNIT_TYPES],
+        report_js=report_js,
+        math=math,
+    )
+    (out / "index.html").write_text(page, encoding="utf-8")
+    return pages
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kg.visualize.report OUT``: (re)write the report of a build folder."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1 or not (Path(args[0]) / "graph.nq").is_file():
+        print("usage: python -m kg.visualize.report OUT   (a folder written by `kg build`)", file=sys.stderr)
+        return 2
+    pages = write_report(Path(args[0]))
+    print(f"wrote {Path(args[0]) / 'index.html'} and {len(pages)} views")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
