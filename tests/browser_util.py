@@ -20,10 +20,11 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["find_chromium", "Chromium", "PageResult"]
+__all__ = ["find_chromium", "Chromium", "PageResult", "Page"]
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -57,6 +58,42 @@ class PageResult:
     def network_requests(self) -> list[str]:
         """Requests that would leave the machine (anything but file:, data:, blob:, about:)."""
         return [u for u in self.requests if not u.startswith(("file:", "data:", "blob:", "about:"))]
+
+
+@dataclass
+class Page:
+    """An open page, handed to the ``actions`` callback of :meth:`Chromium.open`."""
+
+    browser: Chromium
+    session: str
+    _seen: list[dict]
+    result: PageResult
+
+    def evaluate(self, expression: str) -> object:
+        return self.browser.evaluate(self.session, expression)
+
+    def wait(self, seconds: float) -> None:
+        self.browser._wait_event(self.session, "__none__", seconds, self._seen)
+
+    def wait_for(self, expression: str, timeout: float = 10) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.evaluate(f"Boolean({expression})"):
+                return True
+            self.wait(0.05)
+        return False
+
+    def mouse_move(self, x: float, y: float) -> None:
+        self.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y}, self.session)
+
+    def click(self, x: float, y: float) -> None:
+        for kind in ("mousePressed", "mouseReleased"):
+            self.browser.send("Input.dispatchMouseEvent", {
+                "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1,
+            }, self.session)
+
+    def screenshot(self, path: Path, full_page: bool = False) -> None:
+        self.browser.screenshot(self.session, path, full_page)
 
 
 class Chromium:
@@ -206,6 +243,7 @@ class Chromium:
         full_page: bool = False,
         timeout: float = 60,
         settle_ms: int = 0,
+        actions: Callable[[Page], None] | None = None,
     ) -> PageResult:
         """Open ``path`` (a file) offline; wait until the JS expression ``ready`` is true; read
         ``values`` (name → JS expression); save a PNG screenshot."""
@@ -241,6 +279,8 @@ class Chromium:
                 self._wait_event(session, "__none__", settle_ms / 1000, seen)
             for name, expr in (values or {}).items():
                 result.values[name] = self.evaluate(session, expr)
+            if actions is not None:
+                actions(Page(self, session, seen, result))
             if screenshot is not None:
                 self.screenshot(session, screenshot, full_page)
             self._wait_event(session, "__none__", 0.05, seen)

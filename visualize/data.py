@@ -146,50 +146,50 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
-_Q_DOCS = _PREFIX + """SELECT ?d ?title ?kind WHERE {
+_Q_DOCS = _PREFIX + """SELECT DISTINCT ?d ?title ?kind WHERE {
   ?d a kg:Document . OPTIONAL { ?d dcterms:title ?title }
   OPTIONAL { ?d a ?kind . FILTER(?kind IN (kg:TaskPlan, kg:WorkReport)) }
 }"""
 
-_Q_SECTIONS = _PREFIX + """SELECT ?s ?d ?ord ?num ?title ?parent WHERE {
+_Q_SECTIONS = _PREFIX + """SELECT DISTINCT ?s ?d ?ord ?num ?title ?parent WHERE {
   ?s a kg:Section ; kg:inDocument ?d .
   OPTIONAL { ?s kg:ordinal ?ord } OPTIONAL { ?s kg:taskNumber ?num }
   OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?s kg:subSectionOf ?parent }
 }"""
 
-_Q_TASKS = _PREFIX + """SELECT ?t ?d ?num ?ord ?text ?s ?deadline WHERE {
+_Q_TASKS = _PREFIX + """SELECT DISTINCT ?t ?d ?num ?ord ?text ?s ?deadline WHERE {
   ?t a kg:Task ; kg:inDocument ?d .
   OPTIONAL { ?t kg:taskNumber ?num } OPTIONAL { ?t kg:ordinal ?ord }
   OPTIONAL { ?t kg:text ?text } OPTIONAL { ?t kg:inSection ?s }
   OPTIONAL { ?t kg:deadline ?deadline }
 }"""
 
-_Q_ROLES = _PREFIX + """SELECT ?t ?p ?u WHERE {
+_Q_ROLES = _PREFIX + """SELECT DISTINCT ?t ?p ?u WHERE {
   ?t a kg:Task ; ?p ?u .
   VALUES ?p { kg:lead kg:coLead }
 }"""
 
-_Q_VIA = _PREFIX + """SELECT ?t ?role ?u ?g WHERE {
+_Q_VIA = _PREFIX + """SELECT DISTINCT ?t ?role ?u ?g WHERE {
   ?t a kg:Task ; kg:hasResponsibility ?r .
   ?r kg:agent ?u ; kg:viaGroup ?g ; kg:role ?role .
 }"""
 
-_Q_PARTIES = _PREFIX + """SELECT ?u ?label ?type ?unresolved WHERE {
+_Q_PARTIES = _PREFIX + """SELECT DISTINCT ?u ?label ?type ?unresolved WHERE {
   { SELECT DISTINCT ?u WHERE { ?t a kg:Task ; kg:hasResponsibility/kg:agent ?u } }
   OPTIONAL { ?u skos:prefLabel ?label }
   OPTIONAL { ?u a ?type }
   OPTIONAL { ?u kg:unresolved ?unresolved }
 }"""
 
-_Q_MEMBERS = _PREFIX + """SELECT ?g ?m WHERE { ?g a kg:UnitGroup ; skos:member ?m }"""
+_Q_MEMBERS = _PREFIX + """SELECT DISTINCT ?g ?m WHERE { ?g a kg:UnitGroup ; skos:member ?m }"""
 
-_Q_INDICATORS = _PREFIX + """SELECT ?t ?i ?text ?metric WHERE {
+_Q_INDICATORS = _PREFIX + """SELECT DISTINCT ?t ?i ?text ?metric WHERE {
   ?t a kg:Task ; kg:hasIndicator ?i .
   OPTIONAL { ?i kg:text ?text }
   OPTIONAL { ?i kg:metric/skos:prefLabel ?metric }
 }"""
 
-_Q_PROJECTS = _PREFIX + """SELECT ?t ?p ?label WHERE {
+_Q_PROJECTS = _PREFIX + """SELECT DISTINCT ?t ?p ?label WHERE {
   ?t a kg:Task ; kg:mentionsProject ?p . OPTIONAL { ?p skos:prefLabel ?label }
 }"""
 
@@ -280,16 +280,16 @@ def load_view_data(store: object) -> ViewData:
             g.members.append(str(r["m"]))
     for r in sorted(_rows(store, _Q_INDICATORS), key=lambda r: _order_key(str(r["i"]))):
         task = data.tasks.get(str(r["t"]))
-        if task is not None:
+        if task is not None and all(i.iri != str(r["i"]) for i in task.indicators):
             task.indicators.append(IndicatorInfo(str(r["i"]), str(r.get("text") or ""), str(r.get("metric") or "")))
     for r in sorted(_rows(store, _Q_PROJECTS), key=lambda r: str(r.get("label") or r["p"])):
         task = data.tasks.get(str(r["t"]))
-        if task is not None:
+        if task is not None and all(p != str(r["p"]) for p, _ in task.projects):
             task.projects.append((str(r["p"]), str(r.get("label") or _unslug(str(r["p"])))))
     return data
 
 
-_Q_ORDER = _PREFIX + """SELECT ?t ?u ?start ?r WHERE {
+_Q_ORDER = _PREFIX + """SELECT DISTINCT ?t ?u ?start ?r WHERE {
   ?t a kg:Task ; kg:hasResponsibility ?r . ?r kg:agent ?u .
   FILTER NOT EXISTS { ?r kg:viaGroup ?g }
   OPTIONAL { ?r kg:charStart ?start }

@@ -57,11 +57,12 @@ def csp(scripts: Iterable[str] = ()) -> str:
     )
 
 
-# An attribute or CSS reference that would make the browser load something from a host.
-_EXTERNAL = re.compile(
-    r"""(?:\b(?:src|href|action|data|poster|srcset)\s*=\s*["']?\s*(?:https?:|ftp:)?//)"""
-    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)"""
-    r"""|(?:@import\s+["']?(?:https?:)?//)""",
+# An attribute or CSS reference that would make the browser load something from a host;
+# matched at the end of the text just before each "//" (fast on 500 kB pages).
+_BEFORE_SLASHES = re.compile(
+    r"""(?:\b(?:src|href|action|data|poster|srcset)\s*=\s*["']?\s*(?:https?:|ftp:)?"""
+    r"""|url\(\s*["']?\s*(?:https?:)?"""
+    r"""|@import\s+(?:url\(\s*)?["']?(?:https?:)?)$""",
     re.IGNORECASE,
 )
 
@@ -72,7 +73,14 @@ class OfflineError(RuntimeError):
 
 def external_urls(page: str) -> list[str]:
     """References in ``page`` that would load from another host (should be none)."""
-    return [page[m.start(): m.start() + 120] for m in _EXTERNAL.finditer(page)]
+    found = []
+    start = page.find("//")
+    while start >= 0:
+        m = _BEFORE_SLASHES.search(page, max(0, start - 40), start)
+        if m:
+            found.append(page[m.start(): start + 80])
+        start = page.find("//", start + 2)
+    return found
 
 
 _CDN_TAGS = re.compile(

@@ -298,7 +298,7 @@ class _Styler:
         rows = [["主办 Lead", self.labels(task.lead)], ["协办 Co-lead", self.labels(task.co_lead)]]
         if task.deadline:
             rows.append(["时限 Deadline", task.deadline])
-        if doc is not None and len(self.data.documents) > 1:
+        if doc is not None and len({t.document for t in self.data.tasks.values()}) > 1:
             rows.append(["文件 Document", doc.title or doc.name])
         tip: dict[str, object] = {
             "k": "任务 Task",
