@@ -103,7 +103,7 @@ def extract_document(
         if kind is DocumentKind.WORK_REPORT:
             resp = Responsibility()
         else:
-            resp, text = _item_responsibility(item, seg.header.meanings if seg.header else None, gaz, parser)
+            resp, text = _item_responsibility(item, item.columns, gaz, parser)
             if text != item.text:
                 item = replace(item, text=text)
         tasks.append(
@@ -130,15 +130,19 @@ def _item_responsibility(
     if item.style == "row" or item.cells:
         rows = [list(c) for c in item.cells] or [split_cells(line) for line in item.text.split("\n")]
         width = max(len(r) for r in rows)
-        # merged or continued rows: join each column's text
-        cells = [
-            "".join(r[i] for r in rows if i < len(r) and r[i]) for i in range(width)
-        ]
         col_meanings = None
         if meanings is not None:
             col_meanings = list(meanings[1:] if meanings and meanings[0] == "number" else meanings)
             if width == 1:
                 col_meanings = [m for m in meanings if m not in ("number", None)]
+        # continued rows: task text runs on; unit lists are joined as lists, without repeats
+        cells = []
+        for i in range(width):
+            parts = list(dict.fromkeys(r[i] for r in rows if i < len(r) and r[i]))
+            unit_col = col_meanings is not None and i < len(col_meanings) and col_meanings[i] in (
+                "lead", "co_lead", "responsible", "leader"
+            )
+            cells.append(("、" if unit_col else "").join(parts))
         resp, text = row_responsibility(cells, col_meanings, gaz, first_listed)
         return resp, text
     resp = parser(item.text)

@@ -88,6 +88,7 @@ class RawItem:
     text: str
     section: int | None
     cells: tuple[tuple[str, ...], ...] = ()
+    columns: tuple[str | None, ...] | None = None  # meanings of the table header above a row
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def column_meaning(header: str) -> str | None:
 
 def split_cells(text: str) -> list[str]:
     """Cells of a table row flattened to text (``|`` or tab separated)."""
-    return [c.strip() for c in re.split(r" *[|｜\t] *", text.strip(" |｜"))]
+    return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
 
 
 @dataclass(frozen=True)
@@ -171,18 +171,20 @@ def segment_lines(
     if report:
         return _segment_report(lines, numbered, seg)
 
-    # Find a table header (its rows then number the tasks).
-    for ln in lines:
-        hdr = _detect_header(ln)
-        if hdr:
-            seg.header = hdr
-            break
-
-    if seg.header is not None:
+    # Table headers: each one gives the meaning of the columns of the rows below it.
+    headers: dict[int, TableHeader] = {}
+    for i, ln in enumerate(lines):
+        if numbered[i][1] is None or numbered[i][1][0] != "row":  # type: ignore[index]
+            hdr = _detect_header(ln)
+            if hdr:
+                headers[i] = hdr
+    if headers:
+        seg.header = headers[min(headers)]
         # under a table header, "1推进……" is a row whose cell separators were lost
+        first = min(headers)
         for i, ln in enumerate(lines):
             m = re.match(r"^(\d{1,4})(?=[\u4e00-\u9fff“《])(.*)$", ln.text, re.S)
-            if numbered[i][1] is None and m and ln.number > seg.header.line:
+            if numbered[i][1] is None and m and i > first:
                 numbered[i] = (i, ("row", m.group(1), m.group(2)))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)
 
@@ -193,6 +195,7 @@ def segment_lines(
     section_stack: list[Section] = []
     current: dict[str, object] | None = None  # the open task being collected
     closed = True
+    header: TableHeader | None = None
 
     def flush() -> None:
         nonlocal current
@@ -206,14 +209,17 @@ def segment_lines(
                     text="\n".join(current["texts"]),  # type: ignore[arg-type]
                     section=int(current["section"]) if current["section"] is not None else None,  # type: ignore[call-overload]
                     cells=tuple(current["cells"]),  # type: ignore[arg-type]
+                    columns=current["columns"],  # type: ignore[arg-type]
                 )
             )
         current = None
 
     for idx, ln in enumerate(lines):
         n = numbered[idx][1]
-        if seg.header and ln.number == seg.header.line:
+        if idx in headers:
             flush()
+            header = headers[idx]
+            closed = True
             continue
         role = roles.get(idx)
         if n is not None and role == "heading":
@@ -235,10 +241,12 @@ def segment_lines(
             current = {
                 "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
                 "section": section_stack[-1].ordinal if section_stack else None, "cells": cells,
+                "columns": header.meanings if header is not None and n[0] == "row" else None,
             }
             if ln.cells:
                 current["texts"] = [" | ".join(ln.cells[1:])]
-            closed = has_responsibility(n[2]) and not ln.cells
+            # a table row is complete in itself; rows continuing it have an empty first cell
+            closed = n[0] == "row" or has_responsibility(n[2])
             continue
         # a deeper numbered sub-point, or an unnumbered line
         if current is not None and (not closed or n is not None or _is_labelled_field(ln.text) or

@@ -374,11 +374,6 @@ def test_xlsx_percentages_and_whole_numbers() -> None:
     assert format_value(" 区 发改委 ") == "区发改委"
 
 
-@pytest.mark.xfail(
-    reason="kg.segment uses only the first table header and appends a later header row to the "
-    "last row task (row tasks never close); see the readers report",
-    strict=False,
-)
 def test_several_sheets_each_with_a_header_give_their_tasks(tmp_path: Path) -> None:
     import openpyxl
 
