@@ -84,6 +84,7 @@ class BuildOptions:
     jobs: int = 1
     strict: bool = False
     cache: bool = True  # reuse OUT/cache from the previous build
+    artifacts: bool = True  # run the ARTIFACT_WRITERS (reports, views)
 
 
 @dataclass
@@ -754,7 +755,7 @@ def build(
             load_oxigraph(tmp / "graph.nq", tmp / STORE_DIR)
             result.store_mode = "bulk"
         stage("store")
-        for writer in _artifact_writers():
+        for writer in _artifact_writers() if opts.artifacts else ():
             writer(tmp, result)
         stage("artifacts")
         _swap_in(tmp, out)

@@ -235,8 +235,12 @@ def update_oxigraph(previous: Path, target: Path, remove: Sequence[str], add: Se
         node = ox.NamedNode(g)
         if store.contains_named_graph(node):
             store.remove_graph(node)
+    small = sum(Path(p).stat().st_size for p in add) < 64 << 20
     for path in add:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        if small:  # a few graphs: one transaction each, cheaper than a bulk load's SST files
+            store.extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+        else:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
 

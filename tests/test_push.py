@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
+from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.push import EndpointConfig, SparqlClient, graph_digest, push_build, push_graphs
 from kg.store import EndpointStore, open_store, query_form
@@ -190,7 +190,7 @@ def test_push_replaces_never_duplicates(server: EndpointConfig, tmp_path: Path) 
     src.mkdir()
     (src / f"{name}.txt").write_text(PLAN_TEXT.format(title=f"{name}区2021年任务分解"), encoding="utf-8")
     out = tmp_path / "out"
-    build([src], out)
+    build([src], out, BuildOptions(artifacts=False))
     index = json.loads((out / "cache" / "index.json").read_text(encoding="utf-8"))
     doc_graph = next(g for g in index["graphs"] if name in g)
     local = open_store(out).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{doc_graph}> {{ ?s ?p ?o }} }}").rows[0][0].value  # type: ignore[union-attr]
@@ -216,13 +216,13 @@ def test_incremental_build_pushes_only_the_changed_graph(virtuoso: EndpointConfi
     out = tmp_path / "out"
     graphs: list[str] = []
     try:
-        r1 = build([src], out, endpoint=virtuoso)
+        r1 = build([src], out, BuildOptions(artifacts=False), endpoint=virtuoso)
         graphs = list(r1.push.pushed)  # type: ignore[attr-defined]
         assert len([g for g in graphs if tag in g]) == 3
         # edit one document: only its graph is sent again
         p = src / f"{names[1]}.txt"
         p.write_text(p.read_text(encoding="utf-8") + "4.新增一项任务。（区财政局主办）\n", encoding="utf-8")
-        r2 = build([src], out, endpoint=virtuoso)
+        r2 = build([src], out, BuildOptions(artifacts=False), endpoint=virtuoso)
         assert r2.extracted == 1 and r2.reused == 2
         assert [g for g in r2.push.pushed if tag in g] == [g for g in graphs if names[1] in g]  # type: ignore[attr-defined]
         g1 = next(g for g in graphs if names[1] in g)
@@ -230,7 +230,7 @@ def test_incremental_build_pushes_only_the_changed_graph(virtuoso: EndpointConfi
         assert _graph_count(virtuoso, g1) == int(local)
         # remove a document: its graph is dropped on the server
         (src / f"{names[2]}.txt").unlink()
-        r3 = build([src], out, endpoint=virtuoso)
+        r3 = build([src], out, BuildOptions(artifacts=False), endpoint=virtuoso)
         g2 = next(g for g in graphs if names[2] in g)
         assert g2 in r3.push.dropped  # type: ignore[attr-defined]
         assert _graph_count(virtuoso, g2) == 0

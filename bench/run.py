@@ -1,0 +1,312 @@
+"""Run the whole scale comparison at one size and print it side by side.
+
+    python bench/run.py --tasks 10000 [--jobs 2] [--work DIR] [--keep] [--rdflib-max 100000]
+
+Steps (each heavy step runs in its own subprocess, so its peak RSS is its own):
+
+1. generate the synthetic corpus (bench/generate.py) of N tasks in documents of ~100;
+2. plain jieba cutting (and rjieba) of the same text: the reference MB/s;
+3. ``kg.build.build`` end to end (read, extract, graph, graph files, Oxigraph store) with
+   ``--jobs`` processes, artifact writers (HTML views) left out and timed separately at
+   step 7: tasks/s and MB/s; then the incremental rebuild after editing one document;
+4. default store (Oxigraph on disk): bulk-load time of graph.nq, peak RSS, latency of the
+   canned workload ranking query (``weighted_load``: GROUP BY unit) through kg
+   (``kg.queries.run_query`` → ``OxigraphStore``) and through raw pyoxigraph on the same
+   store (kg's overhead);
+5. rdflib in memory (``RdflibStore``): load time, peak RSS and the same query, skipped
+   above ``--rdflib-max`` tasks;
+6. oxrdflib (rdflib API over Oxigraph) on the same query, when installed and within
+   ``--rdflib-max``, to judge whether keeping the rdflib API is worth it;
+7. the largest pyvis view (the responsibility network) built and rendered from the
+   store, when ``kg.visualize`` is importable.
+
+The last line is machine-readable:
+``speedup_vs_rdflib=<rdflib time / default store time, workload query> build_tasks_per_s=<end-to-end>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUERY = "weighted_load"
+
+
+def _child(code: str, timeout: float = 3600) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object as its last line."""
+    prelude = textwrap.dedent(
+        """
+        import json, resource, sys, time
+        def _peak_mb():
+            self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            return max(self_kb, kids_kb) / 1024
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(HERE)},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    import pyoxigraph
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}"
+    )
+
+
+def step_generate(corpus: Path, tasks: int) -> dict[str, object]:
+    return _child(f"""
+        from pathlib import Path
+        import generate
+        t = time.perf_counter()
+        paths = generate.generate(Path({str(corpus)!r}), {tasks}, 100, seed=7)
+        secs = time.perf_counter() - t
+        size = sum(p.stat().st_size for p in paths)
+        print(json.dumps({{"docs": len(paths), "bytes": size, "secs": secs}}))
+    """)
+
+
+def step_cut(corpus: Path) -> dict[str, object]:
+    return _child(f"""
+        from pathlib import Path
+        texts = [p.read_text(encoding="utf-8") for p in sorted(Path({str(corpus)!r}).rglob("*.txt"))]
+        mb = sum(len(t.encode()) for t in texts) / 1e6
+        import logging, jieba
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        t = time.perf_counter()
+        n = sum(len(jieba.lcut(x)) for x in texts)
+        j = time.perf_counter() - t
+        out = {{"mb": mb, "jieba_s": j, "jieba_mb_s": mb / j, "words": n}}
+        try:
+            import rjieba
+            rjieba.cut("预热")
+            t = time.perf_counter()
+            sum(len(rjieba.cut(x)) for x in texts)
+            r = time.perf_counter() - t
+            out.update(rjieba_s=r, rjieba_mb_s=mb / r)
+        except ImportError:
+            pass
+        print(json.dumps(out))
+    """)
+
+
+def step_build(corpus: Path, out: Path, jobs: int) -> dict[str, object]:
+    return _child(f"""
+        from kg.build import BuildOptions, build
+        t = time.perf_counter()
+        r = build([{str(corpus)!r}], {str(out)!r}, BuildOptions(jobs={jobs}, artifacts=False))
+        secs = time.perf_counter() - t
+        s = r.summary()
+        print(json.dumps({{"secs": secs, "tasks": s["tasks"], "quads": s["quads"], "docs": s["documents"],
+                          "timings": r.timings, "rss_mb": _peak_mb(), "extracted": r.extracted}}))
+    """)
+
+
+def step_incremental(corpus: Path, out: Path, jobs: int) -> dict[str, object]:
+    victim = sorted(corpus.rglob("*.txt"))[len(list(corpus.rglob("*.txt"))) // 2]
+    with victim.open("a", encoding="utf-8") as fh:
+        fh.write("999.新增一项补充任务，确保全年新增停车泊位200个以上。（区城管局主办，各街道协办）\n")
+    res = _child(f"""
+        t0 = time.perf_counter()
+        from kg.build import BuildOptions, build
+        t = time.perf_counter()
+        r = build([{str(corpus)!r}], {str(out)!r}, BuildOptions(jobs={jobs}, artifacts=False))
+        end = time.perf_counter()
+        print(json.dumps({{"secs": end - t, "process_secs": end - t0, "extracted": r.extracted, "reused": r.reused,
+                          "store": r.store_mode, "changed": len(r.changed_graphs), "timings": r.timings}}))
+    """)
+    return res
+
+
+def step_oxigraph(out: Path) -> dict[str, object]:
+    return _child(f"""
+        from pathlib import Path
+        import shutil, tempfile
+        import pyoxigraph as ox
+        from kg.queries import resolve_query, run_query, with_defaults_inlined
+        from kg.store import OxigraphStore
+        out = Path({str(out)!r})
+        # load: a fresh on-disk bulk load of graph.nq (what the build does)
+        tmp = Path(tempfile.mkdtemp(dir=out.parent))
+        t = time.perf_counter()
+        s = ox.Store(str(tmp / "store"))
+        s.bulk_load(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        s.flush()
+        load = time.perf_counter() - t
+        del s
+        shutil.rmtree(tmp)
+        store = OxigraphStore(out / "store")
+        q = resolve_query({QUERY!r})
+        text = with_defaults_inlined(q)
+        raw = store.raw
+        def via_kg():
+            return len(run_query(store, q).rows)
+        def via_raw():
+            return sum(1 for _ in raw.query(text, use_default_graph_as_union=True))
+        rows = via_kg(); via_raw()  # warm
+        kg_t, raw_t = [], []
+        for _ in range(5):
+            t = time.perf_counter(); via_kg(); kg_t.append(time.perf_counter() - t)
+            t = time.perf_counter(); via_raw(); raw_t.append(time.perf_counter() - t)
+        t = time.perf_counter(); first = OxigraphStore(out / "store"); open_s = time.perf_counter() - t
+        print(json.dumps({{"load": load, "open": open_s, "query": min(kg_t), "query_median": sorted(kg_t)[2],
+                          "raw": min(raw_t), "raw_median": sorted(raw_t)[2], "rows": rows, "rss_mb": _peak_mb()}}))
+    """)
+
+
+def step_rdflib(out: Path, oxrdflib: bool = False) -> dict[str, object]:
+    return _child(f"""
+        from pathlib import Path
+        from kg.queries import resolve_query, run_query
+        from kg.store import RdflibStore
+        out = Path({str(out)!r})
+        t = time.perf_counter()
+        if {oxrdflib!r}:
+            from rdflib import Dataset
+            store = RdflibStore(None)
+            store._ds = Dataset(store="Oxigraph", default_union=True)
+            store._ds.parse(str(out / "graph.nq"), format="ox-nquads")
+        else:
+            store = RdflibStore(out / "graph.nq")
+        load = time.perf_counter() - t
+        q = resolve_query({QUERY!r})
+        t = time.perf_counter(); rows = len(run_query(store, q).rows); first = time.perf_counter() - t
+        t = time.perf_counter(); run_query(store, q); second = time.perf_counter() - t
+        print(json.dumps({{"load": load, "query": min(first, second), "rows": rows, "rss_mb": _peak_mb()}}))
+    """, timeout=7200)
+
+
+def step_view(out: Path) -> dict[str, object]:
+    return _child(f"""
+        from pathlib import Path
+        try:
+            from kg.visualize.data import load_view_data
+            from kg.visualize.views import render_network, responsibility_network
+        except ImportError as exc:
+            print(json.dumps({{"na": f"kg.visualize not importable: {{exc}}"}}))
+            raise SystemExit(0)
+        from kg.store import OxigraphStore
+        store = OxigraphStore(Path({str(out)!r}) / "store")
+        t = time.perf_counter()
+        data = load_view_data(store)
+        t1 = time.perf_counter()
+        net = responsibility_network(data, {{}})
+        html = render_network(net)
+        t2 = time.perf_counter()
+        print(json.dumps({{"data": t1 - t, "render": t2 - t1, "total": t2 - t, "nodes": len(net.nodes),
+                          "edges": len(net.edges), "html_mb": len(html.encode()) / 1e6, "rss_mb": _peak_mb()}}))
+    """)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="kg scale benchmark at one size")
+    ap.add_argument("--tasks", type=int, required=True)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
+    ap.add_argument("--keep", action="store_true", help="keep the corpus and the build")
+    ap.add_argument("--rdflib-max", type=int, default=100_000, help="skip rdflib above this many tasks")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    a = ap.parse_args()
+
+    work = a.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    corpus, out = work / f"corpus-{a.tasks}", work / f"out-{a.tasks}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    fig: dict[str, object] = {"tasks": a.tasks, "jobs": a.jobs, "machine": machine()}
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+
+    say(f"# kg bench: {a.tasks} tasks, {a.jobs} jobs — {fig['machine']}")
+    g = step_generate(corpus, a.tasks)
+    fig["corpus"] = g
+    mb = int(g["bytes"]) / 1e6  # type: ignore[call-overload]
+    say(f"corpus      {g['docs']} documents, {mb:.1f} MB of text")
+    c = step_cut(corpus)
+    fig["cut"] = c
+    b = step_build(corpus, out, a.jobs)
+    fig["build"] = b
+    tps = int(b["tasks"]) / float(b["secs"])  # type: ignore[call-overload, arg-type]
+    build_mb_s = mb / float(b["secs"])  # type: ignore[arg-type]
+    line = f"build       {b['secs']:.1f} s end to end: {tps:,.0f} tasks/s, {build_mb_s:.2f} MB/s ({b['quads']:,} quads, peak RSS {b['rss_mb']:.0f} MB)"
+    say(line)
+    say("            stages: " + ", ".join(f"{k} {v:.1f}" for k, v in b["timings"].items()))  # type: ignore[union-attr]
+    say(f"jieba cut   {c['jieba_mb_s']:.2f} MB/s (plain jieba.lcut of the same text)"
+        + (f"; rjieba {c['rjieba_mb_s']:.2f} MB/s" if "rjieba_mb_s" in c else ""))
+    inc = step_incremental(corpus, out, a.jobs)
+    fig["incremental"] = inc
+    say(f"incremental {inc['secs']:.2f} s after editing 1 document of {g['docs']} "
+        f"({inc['process_secs']:.2f} s with interpreter imports; store {inc['store']}, {inc['extracted']} extracted)")
+    ox_ = step_oxigraph(out)
+    fig["oxigraph"] = ox_
+    overhead = float(ox_["query"]) / float(ox_["raw"]) - 1  # type: ignore[arg-type]
+    say(f"oxigraph    load {ox_['load']:.1f} s, peak RSS {ox_['rss_mb']:.0f} MB, {QUERY} {ox_['query'] * 1000:.0f} ms via kg, "
+        f"{ox_['raw'] * 1000:.0f} ms raw (kg overhead {overhead * 100:+.0f}%), {ox_['rows']} rows")
+    rd: dict[str, object] | None = None
+    if a.tasks <= a.rdflib_max:
+        rd = step_rdflib(out)
+        fig["rdflib"] = rd
+        say(f"rdflib      load {rd['load']:.1f} s, peak RSS {rd['rss_mb']:.0f} MB, {QUERY} {float(rd['query']) * 1000:.0f} ms, {rd['rows']} rows")  # type: ignore[arg-type]
+        try:
+            import oxrdflib  # noqa: F401
+
+            oxr = step_rdflib(out, oxrdflib=True)
+            fig["oxrdflib"] = oxr
+            say(f"oxrdflib    load {oxr['load']:.1f} s, peak RSS {oxr['rss_mb']:.0f} MB, {QUERY} {float(oxr['query']) * 1000:.0f} ms")  # type: ignore[arg-type]
+        except ImportError:
+            say("oxrdflib    not installed")
+        except RuntimeError as exc:
+            say(f"oxrdflib    failed: {str(exc).splitlines()[-1]}")
+    else:
+        say(f"rdflib      skipped (above {a.rdflib_max:,} tasks)")
+    try:
+        v = step_view(out)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        v = {"na": f"failed: {str(exc).strip().splitlines()[-1]}"}
+    fig["view"] = v
+    if "na" in v:
+        say(f"pyvis view  n/a ({v['na']})")
+    else:
+        say(f"pyvis view  largest (responsibility network, {v['nodes']} nodes, {v['edges']} edges): "
+            f"{v['total']:.2f} s ({v['data']:.2f} s loading the view data, {v['render']:.2f} s building and rendering, {v['html_mb']:.1f} MB HTML)")
+    if a.json:
+        a.json.write_text(json.dumps(fig, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not a.keep and a.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    speedup = float(rd["query"]) / float(ox_["query"]) if rd else float("nan")  # type: ignore[arg-type]
+    print(f"speedup_vs_rdflib={speedup:.1f} build_tasks_per_s={tps:.0f}")
+
+
+if __name__ == "__main__":
+    main()

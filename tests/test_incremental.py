@@ -1,0 +1,177 @@
+"""Incremental rebuilds: unchanged documents come from the cache, a changed one replaces
+only its named graph, and a killed or failed build leaves the previous output usable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import BuildOptions, build
+from kg.store import STORE_DIR, open_store
+from kg.vocab import iri_document
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import generate  # noqa: E402
+
+FILES = ("graph.nq", "graph.trig", "graph.ttl", "tasks.jsonl")
+# the artifact writers (HTML report, views) are tested elsewhere and cost time here
+FAST = BuildOptions(artifacts=False)
+
+
+def _corpus(tmp: Path, tasks: int = 300, per_doc: int = 50) -> Path:
+    src = tmp / "corpus"
+    generate.generate(src, tasks, per_doc, seed=3)
+    return src
+
+
+def _store_quads(out: Path) -> set[str]:
+    s = ox.Store.read_only(str(out / STORE_DIR))
+    return {str(q) for q in s.quads_for_pattern(None, None, None, None)}
+
+
+def test_unchanged_rebuild_reuses_everything_and_gives_identical_files(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    r1 = build([src], out, FAST)
+    assert r1.extracted == 6 and r1.reused == 0 and r1.store_mode == "bulk"
+    before = {n: (out / n).read_bytes() for n in FILES}
+    r2 = build([src], out, FAST)
+    assert r2.extracted == 0 and r2.reused == 6
+    assert r2.changed_graphs == [] and r2.removed_graphs == []
+    assert r2.summary() == r1.summary()
+    for n in FILES:
+        assert (out / n).read_bytes() == before[n], n
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["summary"]["tasks"] == 300
+
+
+def test_one_changed_document_replaces_only_its_graph(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    victim = sorted(src.rglob("*.txt"))[2]
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace("主办", "牵头", 3), encoding="utf-8")
+    r = build([src], out, FAST)
+    assert r.extracted == 1 and r.reused == 5
+    assert r.changed_graphs == [str(iri_document(victim.stem))]
+    assert r.store_mode == "incremental"
+    # the updated store holds exactly what a full build from scratch holds
+    fresh = tmp_path / "fresh"
+    build([src], fresh, BuildOptions(cache=False, artifacts=False))
+    assert _store_quads(out) == _store_quads(fresh)
+    for n in FILES:
+        assert (out / n).read_bytes() == (fresh / n).read_bytes(), n
+    # and it answers queries
+    res = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/govkg/ns#Task> }")
+    assert res.rows[0][0].value == "300"  # type: ignore[union-attr]
+
+
+def test_removed_and_added_documents(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    gone = sorted(src.rglob("*.txt"))[0]
+    gone.unlink()
+    extra = src / "new-plan.txt"
+    extra.write_text("新区任务\n一、关于发展\n1.推进改革。（区发改委主办）\n", encoding="utf-8")
+    r = build([src], out, FAST)
+    assert r.extracted == 1 and r.reused == 5
+    assert r.removed_graphs == [str(iri_document(gone.stem))]
+    assert str(iri_document("new-plan")) in r.changed_graphs
+    fresh = tmp_path / "fresh"
+    build([src], fresh, BuildOptions(cache=False, artifacts=False))
+    assert _store_quads(out) == _store_quads(fresh)
+
+
+def test_options_and_code_are_part_of_the_cache_key(tmp_path: Path) -> None:
+    src = _corpus(tmp_path, 100)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    r = build([src], out, BuildOptions(expand_groups=False, artifacts=False))
+    assert r.extracted == 2 and r.reused == 0
+    r = build([src], out, BuildOptions(expand_groups=False, artifacts=False))
+    assert r.extracted == 0
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    build([src], a, BuildOptions(jobs=1, cache=False, artifacts=False))
+    r = build([src], b, BuildOptions(jobs=2, cache=False, artifacts=False))
+    assert r.extracted == 6
+    for n in FILES:
+        assert (a / n).read_bytes() == (b / n).read_bytes(), n
+
+
+def test_failed_build_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.build as b
+
+    src = _corpus(tmp_path, 100)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    before = (out / "graph.nq").read_bytes()
+    victim = sorted(src.rglob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "99.新任务。（区财政局主办）\n", encoding="utf-8")
+
+    def boom(*a: object, **k: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(b, "update_oxigraph", boom)
+    monkeypatch.setattr(b, "load_oxigraph", boom)
+    with pytest.raises(OSError):
+        build([src], out, FAST)
+    assert (out / "graph.nq").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    monkeypatch.undo()
+    r = build([src], out, FAST)  # the cache of the previous build is still good
+    assert r.extracted == 1
+
+
+def _wait_for(pred, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
+    src = _corpus(tmp_path, 1200, 40)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    before = (out / "graph.nq").read_bytes()
+    count = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value  # type: ignore[union-attr]
+    # touch every document, so that the next build has real work to do, and kill it
+    for p in src.rglob("*.txt"):
+        p.write_text(p.read_text(encoding="utf-8") + "999.补充任务。（区统计局主办）\n", encoding="utf-8")
+    code = f"from kg.build import BuildOptions, build; build([{str(src)!r}], {str(out)!r}, BuildOptions(artifacts=False))"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
+    try:
+        started = _wait_for(
+            lambda: any(p.name.startswith(".out.tmp-") and any((p / "cache" / "docs").glob("*.pkl")) for p in tmp_path.iterdir()),
+            120,
+        )
+        assert started, "the build did not start writing"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert (out / "graph.nq").read_bytes() == before
+    res = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert res.rows[0][0].value == count  # type: ignore[union-attr]
+    # the next build cleans the stale temporary folder and completes
+    r = build([src], out, FAST)
+    assert r.extracted == 30
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
