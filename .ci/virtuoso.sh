@@ -2,7 +2,7 @@
 # Install Debian's Virtuoso Open Source, bind it to 127.0.0.1, start it, allow SPARQL
 # Update for the anonymous "SPARQL" user, and print the endpoint variables.
 #
-# Use:   eval "$(bash .ci/virtuoso.sh)"     # exports KG_TEST_SPARQL_ENDPOINT, ..._UPDATE
+# Use:   eval "$(bash .ci/virtuoso.sh)"     # exports KG_TEST_SPARQL_ENDPOINT, _UPDATE, _GRAPH_STORE, _AUTH_*
 # Env:   VIRTUOSO_DBA_PASSWORD (default: dba), VIRTUOSO_HTTP_PORT (8890), VIRTUOSO_SQL_PORT (1111)
 # Logs go to stderr; only `export …` lines go to stdout. Idempotent: a running server is reused.
 set -euo pipefail
@@ -96,3 +96,7 @@ log "ready: $ENDPOINT"
 echo "export KG_TEST_SPARQL_ENDPOINT=${ENDPOINT}"
 echo "export KG_TEST_SPARQL_UPDATE=${ENDPOINT}"
 echo "export KG_TEST_SPARQL_GRAPH_STORE=http://127.0.0.1:${HTTP_PORT}/sparql-graph-crud"
+# Digest-authenticated endpoints, for the auth tests (local test server only)
+echo "export KG_TEST_SPARQL_AUTH_UPDATE=http://127.0.0.1:${HTTP_PORT}/sparql-auth"
+echo "export KG_TEST_SPARQL_AUTH_USER=dba"
+echo "export KG_TEST_SPARQL_AUTH_PASSWORD=${DBA_PW}"

@@ -106,37 +106,63 @@ class SparqlClient:
 
     def __init__(self, config: EndpointConfig) -> None:
         self.config = config
-        handlers: list[urllib.request.BaseHandler] = []
-        if config.user is not None:
-            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for u in {config.query_url, config.update_url, config.graph_store_url} - {None}:
-                mgr.add_password(None, u, config.user, config.password or "")  # type: ignore[arg-type]
-            handlers.append(urllib.request.HTTPDigestAuthHandler(mgr))
-        self._opener = urllib.request.build_opener(*handlers)
-        self._basic = None
+        self._opener = urllib.request.build_opener()
+        self._basic: str | None = None
+        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
+        self._digest_urls: set[str] = set()  # endpoints that answered Basic with a Digest challenge
         if config.user is not None:
             token = base64.b64encode(f"{config.user}:{config.password or ''}".encode()).decode()
             self._basic = f"Basic {token}"
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for u in {config.query_url, config.update_url, config.graph_store_url} - {None}:
+                mgr.add_password(None, u, config.user, config.password or "")  # type: ignore[arg-type]
+            self._digest = urllib.request.HTTPDigestAuthHandler(mgr)
 
     # -- transport ----------------------------------------------------------------------
+    def _digest_header(self, req: urllib.request.Request) -> str | None:
+        """Authorization for ``req`` from a fresh challenge (a body-less GET of the same URL).
+
+        Asking first, instead of sending the body and answering the 401, matters: a server
+        that refuses before reading a large PUT body closes the connection mid-upload.
+        """
+        assert self._digest is not None
+        probe = urllib.request.Request(req.full_url, method="GET")
+        try:
+            with self._opener.open(probe, timeout=self.config.timeout):
+                return None
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+            exc.read()
+        if not challenge.lower().startswith("digest "):
+            return None
+        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+        auth = self._digest.get_authorization(req, chal)
+        return f"Digest {auth}" if auth else None
+
     def request(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str], ok: Iterable[int] = (200, 201, 204)
     ) -> tuple[int, str, bytes]:
-        req = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
-        if self._basic and not self._digest_only(url):
-            req.add_header("Authorization", self._basic)
+        base = url.split("?", 1)[0]
         for attempt in range(3):
+            req = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
+            if self._basic is not None:
+                if self._digest_only(url) or base in self._digest_urls:
+                    auth = self._digest_header(req)
+                    if auth:
+                        req.add_unredirected_header("Authorization", auth)
+                else:
+                    req.add_unredirected_header("Authorization", self._basic)
             try:
                 with self._opener.open(req, timeout=self.config.timeout) as resp:
                     return resp.status, resp.headers.get("Content-Type", ""), resp.read()
             except urllib.error.HTTPError as exc:
                 if exc.code in ok:
                     return exc.code, exc.headers.get("Content-Type", ""), exc.read()
-                if exc.code == 401 and self._basic and "Authorization" in req.headers and attempt == 0:
-                    # the server wants Digest (e.g. Virtuoso /sparql-auth): let the handler answer
-                    req.remove_header("Authorization")
-                    continue
+                challenge = exc.headers.get("WWW-Authenticate", "") or ""
                 detail = exc.read().decode("utf-8", "replace").strip()
+                if exc.code == 401 and self._basic and base not in self._digest_urls and challenge.lower().startswith("digest"):
+                    self._digest_urls.add(base)  # the server wants Digest: ask again with it
+                    continue
                 if exc.code in (502, 503, 504) and attempt < 2:
                     time.sleep(1.0 + attempt)
                     continue
@@ -150,7 +176,8 @@ class SparqlClient:
 
     @staticmethod
     def _digest_only(url: str) -> bool:
-        return url.rstrip("/").endswith(("-auth", "sparql-graph-crud-auth"))
+        # Virtuoso's authenticated endpoints (/sparql-auth, /sparql-graph-crud-auth) want Digest
+        return urllib.parse.urlsplit(url).path.rstrip("/").endswith("-auth")
 
     # -- operations ---------------------------------------------------------------------
     def update(self, text: str) -> None:

@@ -262,6 +262,31 @@ def test_cli_build_push_and_query_against_virtuoso(virtuoso: EndpointConfig, tmp
         _drop(virtuoso, [graph])
 
 
+def test_digest_authenticated_endpoints(virtuoso: EndpointConfig) -> None:
+    url = os.environ.get("KG_TEST_SPARQL_AUTH_UPDATE")
+    user = os.environ.get("KG_TEST_SPARQL_AUTH_USER")
+    if not url or not user:
+        pytest.skip("KG_TEST_SPARQL_AUTH_UPDATE / _USER / _PASSWORD not set")
+    password = os.environ.get("KG_TEST_SPARQL_AUTH_PASSWORD", "")
+    g = f"https://w3id.org/govkg/test/{uuid.uuid4().hex}"
+    triples = _tricky_graph(g)
+    base = virtuoso.query_url.rsplit("/", 1)[0]
+    try:
+        ok = EndpointConfig.make(virtuoso.query_url, url, None, user, password)
+        assert push_graphs({g: triples}, ok).pushed == [g]
+        assert _graph_count(virtuoso, g) == len(triples)
+        gsp = EndpointConfig.make(virtuoso.query_url, None, base + "/sparql-graph-crud-auth", user, password)
+        assert push_graphs({g: triples[:3]}, gsp).pushed == [g]
+        assert _graph_count(virtuoso, g) == 3
+        from kg.push import PushError
+
+        bad = EndpointConfig.make(virtuoso.query_url, url, None, user, password + "-wrong")
+        with pytest.raises(PushError, match="401"):
+            push_graphs({g: triples}, bad)
+    finally:
+        _drop(virtuoso, [g])
+
+
 def test_unreachable_endpoint_is_a_clean_error(tmp_path: Path) -> None:
     port = _free_port()
     cfg = EndpointConfig.make(f"http://127.0.0.1:{port}/sparql")
