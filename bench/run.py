@@ -173,7 +173,7 @@ def step_oxigraph(out: Path) -> dict[str, object]:
         def via_kg():
             return len(run_query(store, q).rows)
         def via_raw():
-            return sum(1 for _ in raw.query(text, use_default_graph_as_union=True))
+            return sum(1 for _ in raw.query(text, **store.query_options()))
         rows = via_kg(); via_raw()  # warm
         kg_t, raw_t = [], []
         for _ in range(5):

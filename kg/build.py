@@ -752,7 +752,7 @@ def build(
             except (OSError, RuntimeError, ValueError):
                 shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
         if not result.store_mode:
-            load_oxigraph(tmp / "graph.nq", tmp / STORE_DIR)
+            load_oxigraph(tmp / "graph.nq", tmp / STORE_DIR, union=tmp / "graph.ttl")
             result.store_mode = "bulk"
         stage("store")
         for writer in _artifact_writers() if opts.artifacts else ():
