@@ -298,3 +298,17 @@ def test_biggest_view_weight_and_first_draw(chromium: Chromium, example_out: Pat
     assert metrics["bytes"] < 2_000_000  # type: ignore[operator]
     assert first_draw < 15_000
     assert float(metrics["synthetic_first_draw_ms"]) < 15_000  # type: ignore[arg-type]
+
+
+def test_views_sharing_a_local_vis_network_draw(chromium: Chromium, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.visualize.views as views
+
+    monkeypatch.setattr(views, "INLINE_MAX_VIEWS", 0)
+    pages = views.write_views(tmp_path, _synthetic(60, 12), {})
+    unit = next(p for p in pages if p.kind == "unit")
+    path = tmp_path / unit.file
+    assert f'<script src="{views.VIS_FILE}">' in path.read_text(encoding="utf-8")
+    r = _open_view(chromium, path, shot="view-shared-vis.png")
+    _assert_offline_and_clean(r)
+    assert r.values["nodes"] == _payload_nodes(path) > 0
+    assert any(u.endswith("/views/" + views.VIS_FILE) for u in r.requests)  # read from disk

@@ -401,3 +401,40 @@ def test_write_report_regenerates_from_a_build_folder(example_out: Path, tmp_pat
     assert main([str(copy)]) == 0
     assert (copy / "index.html").read_text(encoding="utf-8") == (example_out / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in (copy / "views").iterdir()) == sorted(p.name for p in (example_out / "views").iterdir())
+
+
+def test_many_views_share_one_local_vis_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.visualize.views as views
+
+    monkeypatch.setattr(views, "INLINE_MAX_VIEWS", 2)
+    data = _synthetic(30, 6)
+    pages = views.write_views(tmp_path, data, {})
+    shared = tmp_path / "views" / views.VIS_FILE
+    assert shared.is_file() and "vis-network" in shared.read_text(encoding="utf-8")[:300]
+    for p in pages:
+        page = (tmp_path / p.file).read_text(encoding="utf-8")
+        assert not EXTERNAL_REF.findall(page)
+        policy = _csp_of(_parse(page))
+        if p.kind in ("unit", "section"):
+            assert f'<script src="{views.VIS_FILE}"></script>' in page
+            assert "script-src 'self' 'sha256-" in policy
+            assert p.bytes < 100_000
+        else:  # the two network views stay self-contained
+            assert "<script src=" not in page and "'self'" not in policy
+
+
+def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("kg.queries")
+    import time
+
+    from kg.visualize.report import _queries
+
+    monkeypatch.setenv("KG_REPORT_QUERY_TIMEOUT", "0.0001")
+    monkeypatch.setenv("KG_REPORT_QUERY_BUDGET", "4")
+    t0 = time.monotonic()
+    blocks, error = _queries(example_out)
+    assert not error and blocks
+    assert time.monotonic() - t0 < 40
+    assert any("超过" in b.skipped for b in blocks)
+    assert all(b.skipped or b.columns for b in blocks)
+    assert not any(b.error for b in blocks)

@@ -27,6 +27,8 @@ from .views import (
     TYPE_COLORS,
     TYPE_EN,
     TYPE_ZH,
+    VIEWS_DIR,
+    VIS_FILE,
     LoadInfo,
     ViewPage,
     _asset,
@@ -40,6 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["write_report", "QueryBlock", "MAX_QUERY_ROWS", "MAX_CHART_BARS", "DOWNLOADS"]
 
 MAX_QUERY_ROWS = 100
+QUERY_TIMEOUT = 10.0  # seconds for one canned query (KG_REPORT_QUERY_TIMEOUT)
+QUERY_BUDGET = 60.0  # seconds for all of them (KG_REPORT_QUERY_BUDGET)
 MAX_CHART_BARS = 50
 MAX_WARNINGS = 300
 
@@ -72,6 +76,7 @@ class QueryBlock:
     numeric: list[bool] = field(default_factory=list)
     total: int = 0
     error: str = ""
+    skipped: str = ""
     kind: str = "select"
     anchor: str = ""
 
@@ -127,44 +132,136 @@ def _load_infos(report: Any | None, data: ViewData) -> dict[str, LoadInfo]:
     return {u: LoadInfo(load, a, b, i) for i, (u, load, a, b) in enumerate(ranked, start=1)}
 
 
-def _queries(store: Any) -> tuple[list[QueryBlock], str]:
+def _query_block(store: Any, q: Any) -> QueryBlock:
+    """Run one canned query with its defaults; the first rows as display text."""
+    from kg.queries import display_value, run_query
+
+    params = [(p.name, p.default_text, p.description) for p in q.params]
+    block = QueryBlock(q.name, q.question, q.notes, params, q.text, anchor=f"q-{q.name}")
     try:
-        from kg.queries import display_value, list_queries, run_query
+        res = run_query(store, q)
+    except Exception as exc:  # a broken query is shown, not fatal to the build
+        block.error = f"{type(exc).__name__}: {exc}"
+        return block
+    block.kind = res.kind
+    if res.kind == "ask":
+        block.columns = ["answer"]
+        block.rows = [["true" if res.boolean else "false"]]
+        block.total = 1
+    elif res.kind == "graph":
+        block.columns = ["subject", "predicate", "object"]
+        block.rows = [[display_value(t) for t in tr] for tr in res.triples[:MAX_QUERY_ROWS]]
+        block.total = len(res.triples)
+    else:
+        block.columns = list(res.variables)
+        block.rows = [[display_value(t) for t in row] for row in res.rows[:MAX_QUERY_ROWS]]
+        block.total = len(res.rows)
+        block.numeric = [
+            bool(res.rows) and all(
+                row[i] is None or (row[i].kind == "literal" and isinstance(row[i].python, int | float)
+                                   and not isinstance(row[i].python, bool))
+                for row in res.rows
+            )
+            for i in range(len(res.variables))
+        ]
+    if not block.numeric:
+        block.numeric = [False] * len(block.columns)
+    return block
+
+
+def _query_worker(out: str, names: list[str], conn: Any) -> None:
+    """Child process: run the named canned queries in order, reporting each as it goes."""
+    from kg.queries import list_queries
+
+    store = _open_store(Path(out))
+    try:
+        by_name = {q.name: q for q in list_queries()}
+        for name in names:
+            conn.send(("start", name))
+            conn.send(("done", name, _query_block(store, by_name[name])))
+    finally:
+        store.close()
+        conn.send(("end",))
+        conn.close()
+
+
+def _queries(out: Path) -> tuple[list[QueryBlock], str]:
+    """Every canned query and its result on this build.
+
+    The queries run in a child process, each with :data:`QUERY_TIMEOUT` seconds and all
+    within :data:`QUERY_BUDGET`: on a big corpus a slow query is reported as skipped (with
+    the command to run it) instead of holding up the build.
+    """
+    try:
+        from kg.queries import list_queries
     except ImportError as exc:
         return [], f"预设查询模块不可用（kg.queries: {exc}）"
+    import multiprocessing
+    import os
+    import time
+
+    queries = list_queries()
+    timeout = float(os.environ.get("KG_REPORT_QUERY_TIMEOUT", QUERY_TIMEOUT))
+    budget = float(os.environ.get("KG_REPORT_QUERY_BUDGET", QUERY_BUDGET))
+    results: dict[str, QueryBlock] = {}
+    pending = [q.name for q in queries]
+    skipped: dict[str, str] = {}
+    ctx = multiprocessing.get_context("spawn")
+    start = time.monotonic()
+    while pending:
+        left = budget - (time.monotonic() - start)
+        if left <= 0:
+            for name in pending:
+                skipped[name] = f"未运行：预设查询总时限 {budget:g} 秒已用完 (time budget used up)"
+            break
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child), daemon=True)
+        proc.start()
+        child.close()
+        current: str | None = None
+        try:
+            while True:
+                wait = min(timeout if current else max(timeout, 60.0), budget - (time.monotonic() - start))
+                if wait <= 0 or not parent.poll(wait):
+                    if current is not None:
+                        skipped[current] = f"未完成：超过 {timeout:g} 秒 (took longer than {timeout:g} s)"
+                        pending.remove(current)
+                    else:
+                        for name in pending:
+                            skipped[name] = "未运行 (the query process did not start)"
+                        pending = []
+                    break
+                try:
+                    msg = parent.recv()
+                except EOFError:  # the child died
+                    if current is not None:
+                        skipped[current] = "运行出错：查询进程意外退出 (the query process died)"
+                        pending.remove(current)
+                    else:
+                        pending = []
+                    break
+                if msg[0] == "start":
+                    current = msg[1]
+                elif msg[0] == "done":
+                    results[msg[1]] = msg[2]
+                    pending.remove(msg[1])
+                    current = None
+                else:
+                    pending = [n for n in pending if n not in results]
+                    break
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(10)
+            parent.close()
     blocks = []
-    for q in list_queries():
+    for q in queries:
+        if q.name in results:
+            blocks.append(results[q.name])
+            continue
         params = [(p.name, p.default_text, p.description) for p in q.params]
         block = QueryBlock(q.name, q.question, q.notes, params, q.text, anchor=f"q-{q.name}")
-        try:
-            res = run_query(store, q)
-        except Exception as exc:  # a broken query is shown, not fatal to the build
-            block.error = f"{type(exc).__name__}: {exc}"
-            blocks.append(block)
-            continue
-        block.kind = res.kind
-        if res.kind == "ask":
-            block.columns = ["answer"]
-            block.rows = [["true" if res.boolean else "false"]]
-            block.total = 1
-        elif res.kind == "graph":
-            block.columns = ["subject", "predicate", "object"]
-            block.rows = [[display_value(t) for t in tr] for tr in res.triples[:MAX_QUERY_ROWS]]
-            block.total = len(res.triples)
-        else:
-            block.columns = list(res.variables)
-            block.rows = [[display_value(t) for t in row] for row in res.rows[:MAX_QUERY_ROWS]]
-            block.total = len(res.rows)
-            block.numeric = [
-                bool(res.rows) and all(
-                    row[i] is None or (row[i].kind == "literal" and isinstance(row[i].python, int | float)
-                                       and not isinstance(row[i].python, bool))
-                    for row in res.rows
-                )
-                for i in range(len(res.variables))
-            ]
-        if not block.numeric:
-            block.numeric = [False] * len(block.columns)
+        block.skipped = skipped.get(q.name, "未运行")
         blocks.append(block)
     return blocks, ""
 
@@ -263,9 +360,9 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
     try:
         data = load_view_data(store)
         report, workload_error = _workload(store)
-        queries, queries_error = _queries(store)
     finally:
         store.close()
+    queries, queries_error = _queries(out)
     loads = _load_infos(report, data)
     pages = write_views(out, data, loads)
     pages_by_key = {p.key: p for p in pages if p.key}
@@ -357,6 +454,7 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
         views=[p for p in pages if p.kind in ("responsibility", "collaboration")],
         n_views=len(pages),
         biggest=biggest,
+        shared_vis=(out / VIEWS_DIR / VIS_FILE).is_file(),
         downloads=downloads,
         type_legend=[(TYPE_COLORS[t], zh, en) for t, zh, en in UNIT_TYPES],
         report_js=report_js,

@@ -44,10 +44,11 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def csp(scripts: Iterable[str] = ()) -> str:
-    """A Content-Security-Policy: these inline scripts (exact text) and nothing from anywhere."""
+def csp(scripts: Iterable[str] = (), self_scripts: bool = False) -> str:
+    """A Content-Security-Policy: these inline scripts (exact text) and nothing from anywhere
+    (with ``self_scripts``, also script files beside the page: ``'self'``, i.e. the disk)."""
     hashes = " ".join(sorted({_sha256(s) for s in scripts}))
-    script_src = hashes or "'none'"
+    script_src = " ".join(x for x in ("'self'" if self_scripts else "", hashes) if x) or "'none'"
     return (
         "default-src 'none'; "
         f"script-src {script_src}; "

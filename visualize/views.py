@@ -51,6 +51,7 @@ __all__ = [
     "unit_file",
     "section_file",
     "VIEWS_DIR",
+    "INLINE_MAX_VIEWS",
 ]
 
 VIEWS_DIR = "views"
@@ -58,6 +59,9 @@ VIEWS_DIR = "views"
 # draws at once instead of simulating for seconds.
 PHYSICS_MAX_NODES = 300
 RANDOM_SEED = 7
+# Past this many unit and section views, those views share one local copy of vis-network.
+INLINE_MAX_VIEWS = 150
+VIS_FILE = "vis-network.min.js"
 STABILIZATION_ITERATIONS = 300
 FONT_FACE = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -193,12 +197,17 @@ class _Styler:
     def __init__(self, data: ViewData, loads: Mapping[str, LoadInfo]) -> None:
         self.data = data
         self.loads = loads
-        tops: list[str] = []
+        self.tasks = sorted(data.tasks.values(), key=lambda t: (t.document, t.ordinal))
+        self.task_top = {t.iri: data.top_section(t.section) for t in self.tasks}
+        used_tops = set(self.task_top.values())
+        # colours restart in each document, so that its first section is always the first colour
+        self.section_color: dict[str, str] = {}
+        per_doc: dict[str, int] = defaultdict(int)
         for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)):
-            top = data.top_section(s.iri)
-            if top and top not in tops and any(data.top_section(t.section) == top for t in data.tasks.values()):
-                tops.append(top)
-        self.section_color = {s: SECTION_COLORS[i % len(SECTION_COLORS)] for i, s in enumerate(tops)}
+            if s.iri in used_tops and s.iri not in self.section_color:
+                self.section_color[s.iri] = SECTION_COLORS[per_doc[s.document] % len(SECTION_COLORS)]
+                per_doc[s.document] += 1
+        self._section_tasks: dict[str, list[TaskInfo]] | None = None
         self.max_load = max((li.load for li in loads.values()), default=0.0) or 1.0
         self.unit_tasks: dict[str, dict[str, str]] = defaultdict(dict)
         for t in data.tasks.values():
@@ -218,7 +227,12 @@ class _Styler:
         return f"{s.number}、{s.title}" if s.number and not s.title.startswith(s.number) else s.title
 
     def task_color(self, task: TaskInfo) -> str:
-        return self.section_color.get(self.data.top_section(task.section) or "", "#e0e0e0")
+        return self.section_color.get(self.task_top.get(task.iri) or "", "#e0e0e0")
+
+    def section_tasks(self) -> dict[str, list[TaskInfo]]:
+        if self._section_tasks is None:
+            self._section_tasks = self.data.section_tasks()
+        return self._section_tasks
 
     def label(self, iri: str) -> str:
         u = self.data.units.get(iri)
@@ -312,7 +326,7 @@ class _Styler:
         if task.projects:
             tip["items2_h"] = "项目 Projects"
             tip["items2"] = [label for _, label in task.projects]
-        top = self.data.top_section(task.section)
+        top = self.task_top.get(task.iri)
         if link_section and top:
             tip["link"] = section_file(top)
             tip["link_text"] = "打开章节视图 Open section view"
@@ -383,15 +397,24 @@ class _Styler:
             net.legend.append({"shape": "dot", "color": "#ffffff", "border": OVERLOAD_BORDER, "label": "红色粗边框 = 超负荷", "en": "thick red ring = overloaded"})
 
     def task_legend(self, net: KgNetwork, tasks: Iterable[TaskInfo]) -> None:
-        tops = []
+        entries: dict[tuple[str, str], str] = {}  # (label, colour) -> full title
+        tops: set[str | None] = set()
         for t in tasks:
-            top = self.data.top_section(t.section)
-            if top not in tops:
-                tops.append(top)
+            top = self.task_top.get(t.iri)
+            if top in tops:
+                continue
+            tops.add(top)
+            label = self.section_label(top)
+            entries.setdefault((_short(label, 22), self.section_color.get(top or "", "#e0e0e0")), label)
         net.legend.append({"shape": "box", "color": "#ffffff", "label": "任务（标签为任务编号）", "en": "task, labelled with its number"})
-        for top in tops:
-            net.legend.append({"shape": "box", "color": self.section_color.get(top or "", "#e0e0e0"),
-                               "label": _short(self.section_label(top), 22), "en": "", "title": self.section_label(top)})
+        if len(entries) > len(SECTION_COLORS):
+            # many documents: one line per colour, not one per section
+            for i, color in enumerate(SECTION_COLORS):
+                net.legend.append({"shape": "box", "color": color, "label": f"各文件第 {i + 1} 章",
+                                   "en": "colour = the section's place in its document (12 colours, repeating)" if i == 0 else ""})
+            return
+        for (label, color), title in entries.items():
+            net.legend.append({"shape": "box", "color": color, "label": label, "en": "", "title": title})
 
     @staticmethod
     def edge_legend(net: KgNetwork, roles: Iterable[str]) -> None:
@@ -430,12 +453,12 @@ def _plan_tasks(data: ViewData) -> list[TaskInfo]:
     return sorted(data.tasks.values(), key=lambda t: (t.document, t.ordinal))
 
 
-def responsibility_network(data: ViewData, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+def responsibility_network(data: ViewData, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
     """Units and tasks: who leads (solid) and who co-leads (dashed) each task."""
-    st = _Styler(data, loads)
+    st = styler or _Styler(data, loads)
     net = KgNetwork("责任网络 Responsibility network", "responsibility")
     ids = _Ids()
-    tasks = _plan_tasks(data)
+    tasks = st.tasks
     used: dict[str, UnitInfo] = {}
     for t in tasks:
         for u in t.parties:
@@ -473,9 +496,9 @@ def collaboration_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]
     return dict(pairs)
 
 
-def collaboration_network(data: ViewData, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+def collaboration_network(data: ViewData, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
     """Units only; an edge joins two units named in the same task, width = tasks shared."""
-    st = _Styler(data, loads)
+    st = styler or _Styler(data, loads)
     net = KgNetwork("协作网络 Collaboration network", "collaboration")
     ids = _Ids()
     pairs = collaboration_pairs(data)
@@ -498,15 +521,15 @@ def collaboration_network(data: ViewData, loads: Mapping[str, LoadInfo]) -> KgNe
     return net
 
 
-def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
     """One unit with its tasks, its partners on those tasks, their indicators and projects."""
-    st = _Styler(data, loads)
+    st = styler or _Styler(data, loads)
     info = data.units[unit]
     net = KgNetwork(f"单位视图：{info.label}", "unit")
     ids = _Ids()
     st.unit_node(net, ids("u", unit), info, focus=True, link=False)
     mine = st.unit_tasks.get(unit, {})
-    tasks = [t for t in _plan_tasks(data) if t.iri in mine]
+    tasks = [data.tasks[t] for t in sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))]
     roles = set()
     partners: dict[str, UnitInfo] = {unit: info}
     projects: dict[str, tuple[str, list[TaskInfo]]] = {}
@@ -562,10 +585,10 @@ def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo]) -> KgN
     return net
 
 
-def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo]) -> KgNetwork:
+def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
     """The tasks of a section (and its subsections), their units and indicators."""
-    st = _Styler(data, loads)
-    tasks = data.section_tasks().get(section, [])
+    st = styler or _Styler(data, loads)
+    tasks = st.section_tasks().get(section, [])
     net = KgNetwork(f"章节视图：{_short(st.section_label(section), 40)}", "section")
     ids = _Ids()
     used: dict[str, UnitInfo] = {}
@@ -640,29 +663,56 @@ def _options(net: KgNetwork, physics: bool) -> dict[str, object]:
     return opts
 
 
+def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
+    """A seeded spring layout of one connected graph, in [-1, 1]²."""
+    import networkx as nx
+
+    n = len(g)  # type: ignore[arg-type]
+    if n == 1:
+        return {next(iter(g)): (0.0, 0.0)}  # type: ignore[call-overload]
+    try:
+        pos = nx.spring_layout(g, seed=seed, iterations=60 if n < 500 else 40)
+    except ImportError:  # networkx wants scipy from 500 nodes on; numpy-only fallback
+        pos = nx.forceatlas2_layout(g, seed=seed, max_iter=60) if n <= 3000 else nx.circular_layout(g)
+    xs = [float(p[0]) for p in pos.values()]
+    ys = [float(p[1]) for p in pos.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {k: ((float(x) - cx) / span, (float(y) - cy) / span) for k, (x, y) in pos.items()}
+
+
 def _precompute_positions(net: KgNetwork) -> None:
-    """Fixed positions from networkx (seeded) for graphs too big for live physics."""
+    """Seeded positions from networkx: each connected component laid out on its own (a
+    corpus of several districts is several components) and the components packed in rows,
+    biggest first, so that nothing drifts off and big graphs draw at once."""
     import networkx as nx
 
     g = nx.Graph()
     g.add_nodes_from(n["id"] for n in net.nodes)
     for e in net.edges:
-        g.add_edge(e["from"], e["to"], weight=float(e.get("value", 1)))
-    n = max(len(g), 1)
-    try:
-        pos = nx.spring_layout(g, seed=RANDOM_SEED, iterations=60)
-    except ImportError:  # networkx needs scipy above 500 nodes; numpy-only fallback
-        pos = nx.forceatlas2_layout(g, seed=RANDOM_SEED, max_iter=80) if n <= 4000 else nx.circular_layout(g)
-        xs = [p[0] for p in pos.values()] or [0.0]
-        ys = [p[1] for p in pos.values()] or [0.0]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
-        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-        pos = {k: ((x - cx) / span, (y - cy) / span) for k, (x, y) in pos.items()}
-    scale = 60 * math.sqrt(n)
-    for node in net.nodes:
-        x, y = pos[node["id"]]
-        node["x"] = round(float(x) * scale, 1)
-        node["y"] = round(float(y) * scale, 1)
+        g.add_edge(e["from"], e["to"])
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    unit = 60.0  # vis units per sqrt(node)
+    placed: list[tuple[list[str], float]] = [(c, unit * math.sqrt(len(c)) * (1.0 if len(c) > 1 else 0.6)) for c in comps]
+    total = sum((2 * r) ** 2 for _, r in placed)
+    row_width = max(math.sqrt(total) * 1.3, 2 * placed[0][1]) if placed else 0.0
+    x = y = row_h = 0.0
+    pos: dict[str, tuple[float, float]] = {}
+    for comp, r in placed:
+        if x > 0 and x + 2 * r > row_width:
+            x, y, row_h = 0.0, y + row_h + unit, 0.0
+        local = _component_layout(g.subgraph(comp), RANDOM_SEED)
+        for k, (px, py) in local.items():
+            pos[k] = (x + r + px * r, y + r + py * r)
+        x += 2 * r + unit
+        row_h = max(row_h, 2 * r)
+    if pos:  # centre on the origin (where vis puts its view)
+        cx = (max(p[0] for p in pos.values()) + min(p[0] for p in pos.values())) / 2
+        cy = (max(p[1] for p in pos.values()) + min(p[1] for p in pos.values())) / 2
+        for node in net.nodes:
+            px, py = pos[node["id"]]
+            node["x"] = round(px - cx, 1)
+            node["y"] = round(py - cy, 1)
 
 
 @cache
@@ -705,8 +755,18 @@ def _env():  # type: ignore[no-untyped-def]
     )
 
 
-def render_network(net: KgNetwork, *, nav: list[dict[str, str]] | None = None, home: str = "../index.html") -> str:
-    """The page of one view: vis-network inline, the data as JSON, legend, search, details."""
+def render_network(
+    net: KgNetwork,
+    *,
+    nav: list[dict[str, str]] | None = None,
+    home: str = "../index.html",
+    vis_src: str | None = None,
+) -> str:
+    """The page of one view: vis-network inline, the data as JSON, legend, search, details.
+
+    With ``vis_src`` (a file name beside the page) vis-network is loaded from that local
+    file instead of inlined: the compact form used when a build has very many views.
+    """
     physics = len(net.nodes) <= PHYSICS_MAX_NODES
     # Start from a seeded networkx layout: big graphs keep it (physics off), small ones
     # settle from it in a few hundred iterations instead of from a random cloud.
@@ -733,11 +793,12 @@ def render_network(net: KgNetwork, *, nav: list[dict[str, str]] | None = None, h
         physics_max=PHYSICS_MAX_NODES,
         payload=payload,
         vis_js=vis_js,
+        vis_src=vis_src,
         vis_css=vis_css,
         view_js=view_js,
         base_css=_asset("base.css"),
         view_css=_asset("view.css"),
-        csp=csp([vis_js, view_js]),
+        csp=csp([view_js], self_scripts=True) if vis_src else csp([vis_js, view_js]),
     )
     return strip_external(page, trusted=(vis_js,))
 
@@ -764,34 +825,42 @@ class _Plan:
 
 
 def write_views(out: Path, data: ViewData, loads: Mapping[str, LoadInfo]) -> list[ViewPage]:
-    """Write every view under ``out/views/``; return what was written (for the index)."""
+    """Write every view under ``out/views/``; return what was written (for the index).
+
+    The two network views always inline vis-network. Unit and section views do too, up to
+    :data:`INLINE_MAX_VIEWS` of them; past that (a corpus of many districts) they load it
+    from ``views/vis-network.min.js`` beside them — still from disk, never the network —
+    so that a thousand views do not each carry the same 470 kB.
+    """
     folder = out / VIEWS_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    st = _Styler(data, loads)
     nav = [
         {"href": "responsibility.html", "label": "责任网络", "kind": "responsibility"},
         {"href": "collaboration.html", "label": "协作网络", "kind": "collaboration"},
     ]
     plans: list[_Plan] = [
-        _Plan("responsibility.html", "responsibility", "", lambda: responsibility_network(data, loads)),
-        _Plan("collaboration.html", "collaboration", "", lambda: collaboration_network(data, loads)),
+        _Plan("responsibility.html", "responsibility", "", lambda: responsibility_network(data, loads, st)),
+        _Plan("collaboration.html", "collaboration", "", lambda: collaboration_network(data, loads, st)),
     ]
-    sections = data.section_tasks()
-    tops = []
+    sections = st.section_tasks()
     for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)):
         if s.iri in sections:
-            tops.append(s.iri)
-    for s in tops:
-        plans.append(_Plan(section_file(s), "section", s, lambda s=s: section_network(data, s, loads)))
+            plans.append(_Plan(section_file(s.iri), "section", s.iri, lambda s=s: section_network(data, s.iri, loads, st)))
     parties = sorted(
         (u for u in data.units.values() if not u.is_group),
         key=lambda u: (-(loads[u.iri].load if u.iri in loads else 0), u.label),
     )
     for u in parties:
-        plans.append(_Plan(unit_file(u.iri), "unit", u.iri, lambda u=u: ego_network(data, u.iri, loads)))
+        plans.append(_Plan(unit_file(u.iri), "unit", u.iri, lambda u=u: ego_network(data, u.iri, loads, st)))
+    compact = sum(1 for p in plans if p.kind in ("unit", "section")) > INLINE_MAX_VIEWS
+    if compact:
+        (folder / VIS_FILE).write_text(_vis_assets()[0], encoding="utf-8")
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
-        page = render_network(net, nav=nav)
+        shared = compact and p.kind in ("unit", "section")
+        page = render_network(net, nav=nav, vis_src=VIS_FILE if shared else None)
         path = folder / p.file
         path.write_text(page, encoding="utf-8")
         pages.append(ViewPage(
