@@ -28,6 +28,7 @@ graph in the store (and, with an endpoint, on the server) without touching the o
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -646,17 +647,23 @@ def build(
                 if progress:
                     progress(done, total)
         stage("extract")
-        # reuse the rest: hard-link the cached chunks, load the documents
-        for i, e in enumerate(entries):
-            if not e.reused:
-                continue
-            for s in _CHUNKS:
-                _link(prev_docs / f"{e.key}{s}", dest / f"{e.key}{s}")
-            with (dest / f"{e.key}.pkl").open("rb") as fh:
-                loaded[i] = pickle.load(fh)
-            done += 1
-            if progress:
-                progress(done, total)
+        # reuse the rest: hard-link the cached chunks, load the documents (without the
+        # cyclic garbage collector, which otherwise walks the new objects again and again)
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            for i, e in enumerate(entries):
+                if not e.reused:
+                    continue
+                for s in _CHUNKS:
+                    _link(prev_docs / f"{e.key}{s}", dest / f"{e.key}{s}")
+                loaded[i] = pickle.loads((dest / f"{e.key}.pkl").read_bytes())
+                done += 1
+                if progress:
+                    progress(done, total)
+        finally:
+            if gc_was_on:
+                gc.enable()
         result.extracted = len(todo)
         result.reused = len(entries) - len(todo)
         stage("reuse")
