@@ -14,40 +14,18 @@ exit code. Exit codes:
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from . import __version__
-from .errors import KgError, StrictModeError, UsageError
+from .cli_common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
+from .errors import StrictModeError
 from .models import DocumentKind
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(func: F) -> F:
-    """Turn library errors into one line on stderr and the error's exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KgError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except OSError as exc:  # output folder not writable, disk full…
-            click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}".replace(": :", ":"), err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -207,14 +185,6 @@ def _register_optional_commands() -> None:
             continue
         module.register(main)
 
-
-
-def require_build(out: str | Path) -> Path:
-    """The build folder OUT, or a UsageError telling how to make one."""
-    p = Path(out)
-    if not (p / "graph.nq").is_file():
-        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
-    return p
 
 
 _register_optional_commands()

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import click
 
+from .cli_common import handle_errors, require_build
 from .errors import UsageError
 
 __all__ = ["register"]
 
 
-def handle_errors(func):  # type: ignore[no-untyped-def]
-    """:func:`kg.cli.handle_errors`, looked up when the command runs.
-
-    Importing ``kg.cli`` here at import time would be circular: ``kg.cli`` imports this
-    module while it is itself being imported (and twice under ``python -m kg.cli``).
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        from .cli import handle_errors as wrap
-
-        return wrap(func)(*args, **kwargs)
-
-    return wrapper
 
 
 def _options(expand_groups: bool, lead_weight: float, co_lead_weight: float, no_split: bool,
@@ -59,7 +45,6 @@ def _weight_options(func):  # type: ignore[no-untyped-def]
 
 
 def _store(out: str, endpoint: str | None):  # type: ignore[no-untyped-def]
-    from .cli import require_build
     from .store import open_store
 
     if endpoint:

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 
 import click
 
+from .cli_common import handle_errors
 from .errors import UsageError
 
 __all__ = ["register"]
 
 
-def handle_errors(func):  # type: ignore[no-untyped-def]
-    """:func:`kg.cli.handle_errors`, looked up when the command runs.
-
-    Importing ``kg.cli`` here at import time would be circular: ``kg.cli`` imports this
-    module while it is itself being imported (and twice under ``python -m kg.cli``).
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        from .cli import handle_errors as wrap
-
-        return wrap(func)(*args, **kwargs)
-
-    return wrapper
 
 
 def _parse_params(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

@@ -157,7 +157,7 @@ def _ox_term(t: object) -> Term:
     raise TypeError(f"unsupported term {t!r}")
 
 
-def _to_ox(t: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+def to_oxigraph(t: Term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if t.kind == "uri":
         return ox.NamedNode(t.value)
     if t.kind == "bnode":

@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from kg.errors import QueryError, UsageError
-from kg.store import XSD, QueryResult, Store, Term, term_from_python
+from kg.store import XSD, QueryResult, Store, Term, term_from_python, to_oxigraph
 
 __all__ = [
     "QUERY_DIR",
@@ -571,20 +571,6 @@ def format_xml(result: QueryResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _ox(t: Term):  # type: ignore[no-untyped-def]
-    import pyoxigraph as ox
-
-    if t.kind == "uri":
-        return ox.NamedNode(t.value)
-    if t.kind == "bnode":
-        return ox.BlankNode(t.value)
-    if t.lang:
-        return ox.Literal(t.value, language=t.lang)
-    if t.datatype:
-        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
-    return ox.Literal(t.value)
-
-
 GRAPH_FORMATS = {
     "turtle": ("TURTLE", "text/turtle"),
     "ntriples": ("N_TRIPLES", "application/n-triples"),
@@ -597,7 +583,7 @@ def format_graph(result: QueryResult, fmt: str = "turtle") -> str:
     """CONSTRUCT/DESCRIBE triples as Turtle (default), N-Triples, RDF/XML or JSON-LD."""
     import pyoxigraph as ox
 
-    triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in result.triples]
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.triples]
     rdf_format = getattr(ox.RdfFormat, GRAPH_FORMATS[fmt][0])
     kwargs = {"prefixes": PREFIXES} if fmt in ("turtle", "rdfxml") else {}
     data = ox.serialize(triples, format=rdf_format, **kwargs)
