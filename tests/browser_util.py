@@ -279,10 +279,10 @@ class Chromium:
                 self._wait_event(session, "__none__", settle_ms / 1000, seen)
             for name, expr in (values or {}).items():
                 result.values[name] = self.evaluate(session, expr)
-            if actions is not None:
-                actions(Page(self, session, seen, result))
             if screenshot is not None:
                 self.screenshot(session, screenshot, full_page)
+            if actions is not None:
+                actions(Page(self, session, seen, result))
             self._wait_event(session, "__none__", 0.05, seen)
         except CdpError as exc:
             failure = exc

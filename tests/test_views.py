@@ -438,3 +438,28 @@ def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monke
     assert any("超过" in b.skipped for b in blocks)
     assert all(b.skipped or b.columns for b in blocks)
     assert not any(b.error for b in blocks)
+
+
+def test_a_build_without_task_plans_still_gets_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.build
+
+    monkeypatch.setattr(kg.build, "ARTIFACT_WRITERS", ["kg.visualize.report:write_report"])
+    out = tmp_path / "out"
+    build([EXAMPLES / "gulou_2020_work_report.txt"], out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "no tasks of a task plan" in index
+    assert (out / "views" / "responsibility.html").is_file()
+    assert not EXTERNAL_REF.findall(index)
+
+
+def test_layout_without_numpy_or_scipy_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import networkx as nx
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise ImportError("numpy")
+
+    monkeypatch.setattr(nx, "spring_layout", missing)
+    monkeypatch.setattr(nx, "forceatlas2_layout", missing)
+    data = _payload(render_network(responsibility_network(_synthetic(40, 6), {})))
+    xs = {(n["x"], n["y"]) for n in data["nodes"]}
+    assert len(xs) == len(data["nodes"])  # every node has its own place

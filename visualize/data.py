@@ -114,20 +114,6 @@ class ViewData:
             section = parent
         return section
 
-    def tasks_of_unit(self, unit: str) -> dict[str, str]:
-        """``{task IRI: role}`` of a unit: ``lead``, ``co_lead``, ``lead_via`` or ``co_lead_via``."""
-        out: dict[str, str] = {}
-        for t in self.tasks.values():
-            if unit in t.lead:
-                out[t.iri] = "lead"
-            elif unit in t.co_lead:
-                out[t.iri] = "co_lead"
-            elif any(u == unit for u, _ in t.lead_via_group):
-                out[t.iri] = "lead_via"
-            elif any(u == unit for u, _ in t.co_lead_via_group):
-                out[t.iri] = "co_lead_via"
-        return out
-
     def section_tasks(self) -> dict[str, list[TaskInfo]]:
         """Tasks of each section (its own and its subsections'), in document order."""
         out: dict[str, list[TaskInfo]] = defaultdict(list)

@@ -14,7 +14,6 @@ allows nothing else.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +94,9 @@ def _open_store(out: Path) -> Any:
     return store
 
 
-def _workload(store: Any) -> tuple[Any | None, str]:
+def _workload(store: Any, data: ViewData) -> tuple[Any | None, str]:
+    if not data.tasks:
+        return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
     try:
         from kg.workload import compute_workload
     except ImportError as exc:
@@ -359,7 +360,7 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
     store = _open_store(out)
     try:
         data = load_view_data(store)
-        report, workload_error = _workload(store)
+        report, workload_error = _workload(store, data)
     finally:
         store.close()
     queries, queries_error = _queries(out)
@@ -446,6 +447,7 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
         options=options,
         groups=groups,
         workload_error=workload_error,
+        has_tasks=bool(data.tasks),
         queries=queries,
         queries_error=queries_error,
         sections=[{"title": p.title.removeprefix("章节视图："), "file": p.file, "tasks": section_counts.get(p.key, 0),
@@ -458,7 +460,6 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
         downloads=downloads,
         type_legend=[(TYPE_COLORS[t], zh, en) for t, zh, en in UNIT_TYPES],
         report_js=report_js,
-        math=math,
     )
     (out / "index.html").write_text(page, encoding="utf-8")
     return pages

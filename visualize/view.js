@@ -80,7 +80,7 @@
     window.kgEdgeCount = network.body.data.edges.length;
     window.kgDrawnNodes = network.body.nodeIndices.length;
     window.kgReady = true;
-    if (loading) { loading.hidden = true; }
+    if (loading && data.nodes.length) { loading.hidden = true; }
     document.body.setAttribute("data-drawn", String(window.kgNodeCount));
   });
   network.once("stabilizationIterationsDone", function () {
@@ -88,7 +88,11 @@
     network.setOptions({ physics: { enabled: false } });
     window.kgStabilized = performance.now();
   });
-  if (!data.physics) { window.kgStabilized = 0; }
+  if (!data.physics || !data.nodes.length) { window.kgStabilized = 0; }
+  if (!data.nodes.length && loading) {
+    // nothing to draw: say so instead of an empty canvas
+    loading.textContent = "此视图没有可显示的节点 (nothing to show: no tasks of a task plan)";
+  }
 
   // ---- details and neighbourhood highlight ------------------------------------------
   var details = document.getElementById("kg-details");

@@ -27,7 +27,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -438,7 +438,7 @@ def _darker(color: str, f: float = 0.7) -> str:
     return f"#{int(r * f):02x}{int(g * f):02x}{int(b * f):02x}"
 
 
-def _legend_extras(net: KgNetwork, styler: _Styler, tasks: list[TaskInfo]) -> None:
+def _legend_extras(net: KgNetwork, tasks: list[TaskInfo]) -> None:
     if any(t.indicators for t in tasks):
         net.legend.append({"shape": "triangle", "color": INDICATOR_COLOR, "label": "量化指标", "en": "indicator"})
     if any(t.projects for t in tasks):
@@ -569,7 +569,7 @@ def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler
     st.unit_legend(net, partners.values())
     st.task_legend(net, tasks)
     st.edge_legend(net, roles)
-    _legend_extras(net, st, tasks)
+    _legend_extras(net, tasks)
     li = loads.get(unit)
     n_direct = sum(1 for r in mine.values() if not r.endswith("_via"))
     summary = f"{info.label}：直接承担任务 {n_direct} 项"
@@ -620,7 +620,7 @@ def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo],
     st.unit_legend(net, used.values())
     st.task_legend(net, tasks)
     st.edge_legend(net, roles)
-    _legend_extras(net, st, tasks)
+    _legend_extras(net, tasks)
     net.notes.insert(0, f"{st.section_label(section)}：任务 {len(tasks)} 项，涉及单位 {len(used)} 个。")
     return net
 
@@ -672,13 +672,25 @@ def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]
         return {next(iter(g)): (0.0, 0.0)}  # type: ignore[call-overload]
     try:
         pos = nx.spring_layout(g, seed=seed, iterations=60 if n < 500 else 40)
-    except ImportError:  # networkx wants scipy from 500 nodes on; numpy-only fallback
-        pos = nx.forceatlas2_layout(g, seed=seed, max_iter=60) if n <= 3000 else nx.circular_layout(g)
+    except ImportError:  # networkx wants scipy from 500 nodes on (and numpy always)
+        try:
+            pos = nx.forceatlas2_layout(g, seed=seed, max_iter=60) if n <= 3000 else _spiral(g)
+        except ImportError:
+            pos = _spiral(g)
     xs = [float(p[0]) for p in pos.values()]
     ys = [float(p[1]) for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {k: ((float(x) - cx) / span, (float(y) - cy) / span) for k, (x, y) in pos.items()}
+
+
+def _spiral(g: object) -> dict[object, tuple[float, float]]:
+    """Nodes on a golden-angle spiral, best connected first: no numpy needed."""
+    nodes = sorted(g, key=lambda v: (-g.degree(v), str(v)))  # type: ignore[attr-defined]
+    golden = math.pi * (3 - math.sqrt(5))
+    n = max(len(nodes), 1)
+    return {v: (math.sqrt((i + 0.5) / n) * math.cos(i * golden), math.sqrt((i + 0.5) / n) * math.sin(i * golden))
+            for i, v in enumerate(nodes)}
 
 
 def _precompute_positions(net: KgNetwork) -> None:
@@ -820,8 +832,6 @@ class _Plan:
     kind: str
     key: str
     build: object
-    title: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def write_views(out: Path, data: ViewData, loads: Mapping[str, LoadInfo]) -> list[ViewPage]:
