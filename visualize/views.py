@@ -621,7 +621,9 @@ def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo],
     st.task_legend(net, tasks)
     st.edge_legend(net, roles)
     _legend_extras(net, tasks)
-    net.notes.insert(0, f"{st.section_label(section)}：任务 {len(tasks)} 项，涉及单位 {len(used)} 个。")
+    n_groups = sum(1 for u in used.values() if u.is_group)
+    groups = f"、单位组 {n_groups} 个" if n_groups else ""
+    net.notes.insert(0, f"{st.section_label(section)}：任务 {len(tasks)} 项，涉及单位 {len(used) - n_groups} 个{groups}。")
     return net
 
 
