@@ -249,7 +249,10 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
     units = list(units)
     nodes = [u for u in units if u in bipartite]
     keep = set(nodes) | {t for u in nodes for t in bipartite[u]}  # the units and their tasks only
-    G = nx.bipartite.weighted_projected_graph(bipartite.subgraph(keep), nodes)
+    if nodes:
+        G = nx.bipartite.weighted_projected_graph(bipartite.subgraph(keep), nodes)
+    else:  # no task plan in the build (a work report alone): no collaboration to project
+        G = nx.Graph()
     for u in units:
         if u not in G:
             G.add_node(u)

@@ -241,3 +241,15 @@ def test_build_writes_the_workload_artifacts(out: Path) -> None:
     assert counts["主办"] >= 72
     assert nx.read_graphml(out / "responsibility.graphml").number_of_nodes() > 72
     assert nx.read_gexf(out / "collaboration.gexf").number_of_nodes() == len(rows)
+
+
+def test_a_build_without_task_plan_has_an_empty_ranking(tmp_path):
+    """Regression: a work report alone crashed the collaboration projection."""
+    from kg.build import build
+    from kg.store import open_store
+    from kg.workload import compute_workload
+
+    out = tmp_path / "out"
+    build([Path(__file__).resolve().parent.parent / "examples" / "gulou_2020_work_report.txt"], out)
+    report = compute_workload(open_store(out))
+    assert report.units == [] and report.collaboration.number_of_nodes() == 0
