@@ -672,8 +672,12 @@ def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]
     n = len(g)  # type: ignore[arg-type]
     if n == 1:
         return {next(iter(g)): (0.0, 0.0)}  # type: ignore[call-overload]
+    if n > HUB_LAYOUT_MIN:
+        return _hub_layout(g, seed)
     try:
-        pos = nx.spring_layout(g, seed=seed, iterations=60 if n < 500 else 40)
+        # method="force": the classic Fruchterman–Reingold; networkx picks a far slower
+        # energy minimiser for 500+ nodes
+        pos = nx.spring_layout(g, seed=seed, iterations=60 if n < 500 else 40, method="force")
     except ImportError:  # networkx wants scipy from 500 nodes on (and numpy always)
         try:
             pos = nx.forceatlas2_layout(g, seed=seed, max_iter=60) if n <= 3000 else _spiral(g)
@@ -684,6 +688,39 @@ def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {k: ((float(x) - cx) / span, (float(y) - cy) / span) for k, (x, y) in pos.items()}
+
+
+HUB_LAYOUT_MIN = 400  # components larger than this are laid out around their hubs
+HUB_COUNT = 150
+
+
+def _hub_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
+    """Big components (a district's tasks and units): a spring layout of the best-connected
+    nodes (the units), then every other node on a ring around its best-connected neighbour.
+    Linear in the nodes, where a spring layout of thousands of nodes takes seconds each."""
+    degree = dict(g.degree())  # type: ignore[attr-defined]
+    hubs = sorted(degree, key=lambda v: (-degree[v], str(v)))[:HUB_COUNT]
+    hub_set = set(hubs)
+    pos = dict(_component_layout(g.subgraph(hubs), seed) if len(hubs) > 1 else {hubs[0]: (0.0, 0.0)})  # type: ignore[attr-defined]
+    satellites: dict[object, list[object]] = {}
+    loose = []
+    for v in sorted((v for v in g if v not in hub_set), key=str):  # type: ignore[attr-defined]
+        anchors = [u for u in g[v] if u in hub_set]  # type: ignore[index]
+        if anchors:
+            satellites.setdefault(max(anchors, key=lambda u: (degree[u], str(u))), []).append(v)
+        else:
+            loose.append(v)
+    ring = 0.9 / math.sqrt(max(len(hubs), 1))
+    for hub, vs in satellites.items():
+        hx, hy = pos[hub]
+        for i, v in enumerate(vs):
+            # concentric rings of growing radius, about 12 more nodes per ring
+            r = ring * (0.35 + 0.25 * math.sqrt(i / 12))
+            a = i * math.pi * (3 - math.sqrt(5))
+            pos[v] = (hx + r * math.cos(a), hy + r * math.sin(a))
+    for v, (x, y) in _spiral(g.subgraph(loose)).items() if loose else ():  # type: ignore[attr-defined]
+        pos[v] = (1.2 * x, 1.2 * y + 1.3)
+    return pos
 
 
 def _spiral(g: object) -> dict[object, tuple[float, float]]:
