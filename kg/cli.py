@@ -98,12 +98,33 @@ def build(
     )
     if result.push is not None:
         click.echo(result.push.summary())  # type: ignore[attr-defined]
+    if not quiet and (verbose or len(result.documents) <= COVERAGE_LINES_MAX):
+        _echo_coverage(result)
     if verbose:
         click.echo(f"  cache: {result.reused} documents reused, {result.extracted} extracted; store: {result.store_mode}")
         for stage, secs in result.timings.items():
             click.echo(f"  {stage:<9} {secs:8.2f} s")
     if strict and result.issues:
         raise StrictModeError(f"{len(result.issues)} warnings and --strict was given")
+
+
+COVERAGE_LINES_MAX = 20  # documents listed one per line without --verbose
+
+
+def _echo_coverage(result: Any) -> None:
+    """One line per document: numbered items found, tasks emitted, tasks without lead,
+    unknown unit names — so that nothing is silently dropped (also in OUT/manifest.json)."""
+    from .build import coverage_of
+
+    for doc in result.documents:
+        c = coverage_of(doc)
+        if c["kind"] == DocumentKind.WORK_REPORT.value:
+            click.echo(f"  {c['document']}: work report {c['year'] or ''}, {c['tasks']} statements".replace("  ,", ","))
+            continue
+        click.echo(
+            f"  {c['document']}: {c['numbered_items']} numbered lines ({c['sections']} section headings), {c['tasks']} tasks, "
+            f"{c['tasks_without_lead']} without lead, {len(c['unknown_units'])} unknown unit names"
+        )
 
 
 def _progress(quiet: bool) -> Callable[[int, int], None] | None:
