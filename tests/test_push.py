@@ -313,3 +313,32 @@ def test_bad_urls_are_usage_errors() -> None:
 
     with pytest.raises(UsageError):
         EndpointConfig.make("ftp://example.org/sparql")
+
+
+@pytest.mark.xfail(
+    reason="kg/workload.py reads BIND(true AS ?lead) as the string 'true'; Virtuoso has no boolean "
+    "type and answers xsd:integer 1, so every lead counts as a co-lead (workload.py, _Q_DIRECT loop)",
+    strict=False,
+)
+def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path: Path) -> None:
+    from kg.workload import compute_workload
+
+    from .conftest import PLAN
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    tag = uuid.uuid4().hex[:8]
+    (folder / f"w{tag}.txt").write_text(PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    build([folder], out, BuildOptions(artifacts=False))
+    graph = f"https://w3id.org/govkg/id/doc/w{tag}"
+    # an endpoint with only this build: a private graph set is not possible on a shared
+    # server, so compare the rows of this document's units only
+    try:
+        push_build(out, virtuoso, force=True)
+        local = {r["unit"]: r for r in compute_workload(open_store(out)).rows()}
+        remote = {r["unit"]: r for r in compute_workload(EndpointStore(virtuoso.query_url)).rows()}
+        for unit, row in local.items():
+            assert remote[unit]["lead"] >= row["lead"], unit
+    finally:
+        _drop(virtuoso, [graph])
