@@ -281,7 +281,7 @@ def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
 CACHE_DIR = "cache"
 CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _CHUNKS = (".nq", ".trig", ".ttl", ".jsonl", ".pkl")
 _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
 
@@ -329,6 +329,7 @@ class _Entry:
     graph: str | None = None  # named graph IRI
     digest: str | None = None  # digest of the graph's triples (push and store updates)
     tasks: int = 0
+    quads: int = 0
     reused: bool = False
 
 
@@ -359,8 +360,9 @@ def _triples_digest(nq: bytes) -> str:
     return graph_digest(q.triple for q in quads)
 
 
-def _write_chunks(dest: Path, key: str, nq: bytes, records: list[dict[str, object]]) -> str:
-    """Write a graph's N-Quads, TriG and Turtle chunks (and task records); return its digest."""
+def _write_chunks(dest: Path, key: str, nq: bytes, records: list[dict[str, object]]) -> tuple[str, int]:
+    """Write a graph's N-Quads, TriG and Turtle chunks (and task records); return its digest
+    and number of quads."""
     quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS)) if nq else []
     (dest / f"{key}.nq").write_bytes(nq)
     trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) if quads else b""
@@ -372,24 +374,24 @@ def _write_chunks(dest: Path, key: str, nq: bytes, records: list[dict[str, objec
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     from .push import graph_digest
 
-    return graph_digest(q.triple for q in quads)
+    return graph_digest(q.triple for q in quads), len(quads)
 
 
 def _process_one(
     path: Path, opts: BuildOptions, key: str, dest: Path
-) -> tuple[ExtractedDocument | None, list[Issue], str | None]:
+) -> tuple[ExtractedDocument | None, list[Issue], str | None, int]:
     """Worker: read, extract, make the quads and write the cache chunks of one document."""
     doc, issues = _extract_one(path, opts)
-    digest = None
+    digest, count = None, 0
     if doc is not None:
         nq = _sorted_nquads(document_quads(doc, opts.expand_groups))
-        digest = _write_chunks(dest, key, nq, list(task_records(doc)))
+        digest, count = _write_chunks(dest, key, nq, list(task_records(doc)))
     with (dest / f"{key}.pkl").open("wb") as fh:
-        pickle.dump((doc, issues, digest), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return doc, issues, digest
+        pickle.dump((doc, issues, digest, count), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return doc, issues, digest, count
 
 
-def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> tuple[ExtractedDocument | None, list[Issue], str | None]:
+def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> tuple[ExtractedDocument | None, list[Issue], str | None, int]:
     return _process_one(*args)
 
 
@@ -620,7 +622,7 @@ def build(
         dest = tmp / CACHE_DIR / CACHE_DOCS
         dest.mkdir(parents=True)
         todo: list[int] = []
-        loaded: dict[int, tuple[ExtractedDocument | None, list[Issue], str | None]] = {}
+        loaded: dict[int, tuple[ExtractedDocument | None, list[Issue], str | None, int]] = {}
         for i, e in enumerate(entries):
             if prev is not None and e.key in prev.keys and all((prev_docs / f"{e.key}{s}").is_file() for s in _CHUNKS):
                 e.reused = True
@@ -673,7 +675,7 @@ def build(
         names: dict[str, str] = {}
         kept: list[_Entry] = []
         for i, e in enumerate(entries):
-            doc, doc_issues, digest = loaded[i]
+            doc, doc_issues, digest, count = loaded[i]
             issues.extend(doc_issues)
             if doc is None:
                 continue
@@ -686,6 +688,7 @@ def build(
             from .vocab import iri_document
 
             e.name, e.graph, e.digest, e.tasks = doc.name, str(iri_document(doc.name)), digest, len(doc.tasks)
+            e.quads = count
             kept.append(e)
         result.documents, result.issues = docs, issues
         del loaded
@@ -710,19 +713,22 @@ def build(
             for q in region_quads(load_gazetteer(region), used):
                 extra.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
         # one chunk per graph: a document's chunk, merged with its link quads if any
+        quad_count: dict[str, int] = {}
         graph_chunk: dict[str, tuple[Path, str]] = {}  # graph -> (nq chunk, digest)
         for e in kept:
             assert e.graph is not None and e.digest is not None
             if e.graph in extra:
                 key = hashlib.sha256(f"{e.key} links".encode()).hexdigest()[:40]
                 merged = _sorted_nquads([*ox.parse(path=str(dest / f"{e.key}.nq"), format=ox.RdfFormat.N_QUADS), *extra.pop(e.graph)])
-                e.digest = _write_chunks(dest, key, merged, [])
+                e.digest, e.quads = _write_chunks(dest, key, merged, [])
                 graph_chunk[e.graph] = (dest / f"{key}.nq", e.digest)
+                quad_count[e.graph] = e.quads
             else:
                 graph_chunk[e.graph] = (dest / f"{e.key}.nq", e.digest)
+                quad_count[e.graph] = e.quads
         for g, quads in sorted(extra.items()):
             key = hashlib.sha256(f"graph {g}".encode()).hexdigest()[:40]
-            digest = _write_chunks(dest, key, _sorted_nquads(quads), [])
+            digest, quad_count[g] = _write_chunks(dest, key, _sorted_nquads(quads), [])
             graph_chunk[g] = (dest / f"{key}.nq", digest)
         order = sorted(graph_chunk, key=lambda g: f"<{g}>")
         prev_graphs = prev.graphs if prev is not None else {}
@@ -737,7 +743,7 @@ def build(
         header = _prefix_header()
         _concat([p.with_suffix(".trig") for p in chunk_paths], tmp / "graph.trig", header)
         _concat([p.with_suffix(".ttl") for p in chunk_paths], tmp / "graph.ttl", header)
-        result.quads = sum(_count_lines(p) for p in chunk_paths)
+        result.quads = sum(quad_count.values())
         _write_reports(tmp, result, [dest / f"{e.key}.jsonl" for e in kept])
         _write_index(tmp, salt, entries, {g: (graph_chunk[g][1], graph_chunk[g][0].name) for g in order})
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
@@ -781,14 +787,6 @@ def build(
     timings["total"] = time.perf_counter() - t_start
     result.timings = timings
     return result
-
-
-def _count_lines(path: Path) -> int:
-    n = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            n += chunk.count(b"\n")
-    return n
 
 
 def _write_index(tmp: Path, salt: str, entries: Sequence[_Entry], graphs: dict[str, tuple[str, str]]) -> None:
