@@ -358,7 +358,7 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
         assert t is not None and agent is not None and lead is not None
         tasks.setdefault(t.value, {"number": num.value if num else "", "ordinal": int(ord_.value) if ord_ else 0,
                                    "document": doc.value if doc else ""})
-        target = leads if lead.value == "true" else co_leads
+        target = leads if lead.value in ("true", "1") else co_leads  # Virtuoso answers BIND(true) as 1
         if agent.value not in target[t.value]:
             target[t.value].append(agent.value)
     for t in tasks:

@@ -315,11 +315,6 @@ def test_bad_urls_are_usage_errors() -> None:
         EndpointConfig.make("ftp://example.org/sparql")
 
 
-@pytest.mark.xfail(
-    reason="kg/workload.py reads BIND(true AS ?lead) as the string 'true'; Virtuoso has no boolean "
-    "type and answers xsd:integer 1, so every lead counts as a co-lead (workload.py, _Q_DIRECT loop)",
-    strict=False,
-)
 def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path: Path) -> None:
     from kg.workload import compute_workload
 
