@@ -185,7 +185,9 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[Any, ...]:
     kwargs: dict[str, Any] = {}
     if job.get("default_graphs"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    else:
+    elif job.get("union", True):
+        # a store whose default graph already holds the union must not be asked for the
+        # union again (slower, and a triple would match once more)
         kwargs["use_default_graph_as_union"] = True
     if job.get("named_graphs"):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
@@ -244,6 +246,10 @@ def _worker_main(conn: Any, out: str) -> None:  # pragma: no cover - runs in a c
     except Exception as exc:  # report why the store cannot be opened, then stop
         conn.send(("failed", f"{out}: cannot open the store ({' '.join(str(exc).split())})"))
         return
+    from .store import STORE_DIR, union_materialized
+
+    store_dir = Path(out) / STORE_DIR
+    union = not (store_dir.is_dir() and union_materialized(store_dir))
     conn.send(("ready",))
     while True:
         try:
@@ -252,6 +258,7 @@ def _worker_main(conn: Any, out: str) -> None:  # pragma: no cover - runs in a c
             return
         if job is None:
             return
+        job.setdefault("union", union)
         try:
             reply = _execute(store, job)
         except Exception as exc:

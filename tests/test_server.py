@@ -284,3 +284,20 @@ def test_serve_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
     res = subprocess.run([*KG_CMD, "serve", str(tmp_path), "--port", "0"],
                          capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert res.returncode == 2 and res.stderr.startswith("Error: ") and "not a kg build folder" in res.stderr
+
+
+def test_endpoint_counts_equal_the_local_store(server, out: Path) -> None:
+    """Regression: the server asked a store that keeps the union as its default graph for
+    the union again, so a triple shared by two documents matched twice."""
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    from kg.store import open_store
+
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+    url, _ = server
+    sw = SPARQLWrapper(url)
+    sw.setQuery(q)
+    sw.setReturnFormat(JSON)
+    remote = int(sw.query().convert()["results"]["bindings"][0]["n"]["value"])
+    local = open_store(out).query(q).dicts()[0]["n"]
+    assert remote == local
