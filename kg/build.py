@@ -189,13 +189,19 @@ def extract_paths(
         issues.extend(doc_issues)
         if doc is None:
             continue
-        if doc.name in names:
-            # Two files with the same stem (a.txt and a.docx) would share a named graph.
-            issues.append(Issue(doc.source.path, 0, f"document name {doc.name!r} also used by {names[doc.name]}; skipped", "duplicate-document"))
-            continue
-        names[doc.name] = doc.source.path
-        docs.append(doc)
+        if _claim_name(doc, names, issues):
+            docs.append(doc)
     return docs, issues
+
+
+def _claim_name(doc: ExtractedDocument, names: dict[str, str], issues: list[Issue]) -> bool:
+    """Whether ``doc`` may have its name: two files with the same stem (a.txt and a.docx)
+    would share a named graph, so the second is skipped with a warning."""
+    if doc.name in names:
+        issues.append(Issue(doc.source.path, 0, f"document name {doc.name!r} also used by {names[doc.name]}; skipped", "duplicate-document"))
+        return False
+    names[doc.name] = doc.source.path
+    return True
 
 
 def link_corpus(docs: Sequence[ExtractedDocument]) -> tuple[list[StatementLink], list[ox.Quad]]:
@@ -679,11 +685,8 @@ def build(
             issues.extend(doc_issues)
             if doc is None:
                 continue
-            if doc.name in names:
-                # Two files with the same stem (a.txt and a.docx) would share a named graph.
-                issues.append(Issue(doc.source.path, 0, f"document name {doc.name!r} also used by {names[doc.name]}; skipped", "duplicate-document"))
+            if not _claim_name(doc, names, issues):
                 continue
-            names[doc.name] = doc.source.path
             docs.append(doc)
             from .vocab import iri_document
 
