@@ -172,6 +172,7 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
     for line, msg in seg.notes:
         out.append(Issue(path, line, msg))
     seen: Counter[tuple[int | None, str]] = Counter()
+    unknown: dict[str, list] = {}  # name → [first line, first task number, tasks]
     for t in tasks:
         key = (t.section, t.number)
         seen[key] += 1
@@ -184,11 +185,18 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
             out.append(Issue(path, t.line, f"task {t.number}: no lead unit, only co-leads", "no-lead"))
         for m in (*r.lead, *r.co_lead):
             if m.unit is None:
-                out.append(Issue(path, t.line, f"task {t.number}: unknown unit name {m.name!r} kept as written", "unknown-unit"))
+                first = unknown.setdefault(m.name, [t.line, t.number, 0])
+                first[2] += 1
         opens = sum(t.text.count(c) for c in "（【[")
         closes = sum(t.text.count(c) for c in "）】]")
         if opens != closes:
             out.append(Issue(path, t.line, f"task {t.number}: unbalanced brackets ({opens} open, {closes} close); parsed as far as possible", "unbalanced"))
+    # one warning per unknown name, at its first task: a plan from a region without a
+    # gazetteer would otherwise repeat the same name on every task
+    for name, (line, number, count) in unknown.items():
+        more = f" and {count - 1} more tasks" if count > 1 else ""
+        out.append(Issue(path, line, f"task {number}{more}: unknown unit name {name!r} kept as written", "unknown-unit"))
+    out.sort(key=lambda i: i.line)
     for ln in seg.orphans:
         r = parse_responsibility(ln.text, gaz)
         if r.lead or r.co_lead:

@@ -190,3 +190,10 @@ def test_a_plan_that_splits_up_a_work_report_is_a_task_plan():
     assert d.kind is DocumentKind.TASK_PLAN
     assert [t.number for t in d.tasks] == ["一", "二"]
     assert [m.name for m in d.tasks[0].responsibility.co_lead] == ["市发展改革委", "各县（市、区）人民政府"]
+
+
+def test_an_unknown_name_is_reported_once_with_its_first_task():
+    text = "一、甲\n1.任务一。（区火星局主办）\n2.任务二。（区火星局主办，区发改委协办）\n"
+    d = doc_from(text)
+    warnings = [str(i) for i in d.issues if i.code == "unknown-unit"]
+    assert warnings == ["mem.txt:2: task 1 and 1 more tasks: unknown unit name '区火星局' kept as written"]
