@@ -544,20 +544,7 @@ def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler
             via = st.labels(dict.fromkeys(groups))
         st.role_edge(net, ids("u", unit), tid, role, via)
         roles.add(role)
-        for u in t.parties:
-            if u == unit or u not in data.units:
-                continue
-            if u not in partners:
-                partners[u] = data.units[u]
-                st.unit_node(net, ids("u", u), data.units[u], scale=0.7)
-            r = "lead" if u in t.lead else "co_lead"
-            st.role_edge(net, ids("u", u), tid, r)
-            roles.add(r)
-        for i in range(len(t.indicators)):
-            iid = ids("i", f"{t.iri}#{i}")
-            st.indicator_node(net, iid, t, i)
-            st.attach_edge(net, tid, iid)
-            roles.add("attach")
+        _task_units_and_indicators(net, st, ids, data, t, partners, roles, skip=unit, scale=0.7)
         for piri, label in t.projects:
             projects.setdefault(piri, (label, []))[1].append(t)
     for piri, (label, ts) in sorted(projects.items(), key=lambda kv: kv[1][0]):
@@ -585,6 +572,28 @@ def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler
     return net
 
 
+def _task_units_and_indicators(
+    net: KgNetwork, st: _Styler, ids: _Ids, data: ViewData, t: TaskInfo,
+    seen: dict[str, UnitInfo], roles: set[str], skip: str | None = None, scale: float = 1.0,
+) -> None:
+    """A task's units (each drawn once, kept in ``seen``) with role edges, and its indicators."""
+    tid = ids("t", t.iri)
+    for u in t.parties:
+        if u == skip or u not in data.units:
+            continue
+        if u not in seen:
+            seen[u] = data.units[u]
+            st.unit_node(net, ids("u", u), data.units[u], **({"scale": scale} if scale != 1.0 else {}))
+        r = "lead" if u in t.lead else "co_lead"
+        st.role_edge(net, ids("u", u), tid, r)
+        roles.add(r)
+    for i in range(len(t.indicators)):
+        iid = ids("i", f"{t.iri}#{i}")
+        st.indicator_node(net, iid, t, i)
+        st.attach_edge(net, tid, iid)
+        roles.add("attach")
+
+
 def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
     """The tasks of a section (and its subsections), their units and indicators."""
     st = styler or _Styler(data, loads)
@@ -597,20 +606,7 @@ def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo],
         st.task_node(net, ids("t", t.iri), t, link_section=False)
     for t in tasks:
         tid = ids("t", t.iri)
-        for u in t.parties:
-            if u not in data.units:
-                continue
-            if u not in used:
-                used[u] = data.units[u]
-                st.unit_node(net, ids("u", u), data.units[u])
-            r = "lead" if u in t.lead else "co_lead"
-            st.role_edge(net, ids("u", u), tid, r)
-            roles.add(r)
-        for i in range(len(t.indicators)):
-            iid = ids("i", f"{t.iri}#{i}")
-            st.indicator_node(net, iid, t, i)
-            st.attach_edge(net, tid, iid)
-            roles.add("attach")
+        _task_units_and_indicators(net, st, ids, data, t, used, roles)
         for piri, label in t.projects:
             pid = ids("p", piri)
             if pid not in net.node_map:
