@@ -36,3 +36,21 @@ def generic():
     from kg.gazetteer import load_gazetteer
 
     return load_gazetteer("generic")
+
+
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled examples built once per session (graph, store and workload artifacts)."""
+    from .test_queries import build_example
+
+    return build_example([EXAMPLES], tmp_path_factory.mktemp("example") / "out")
+
+
+@pytest.fixture(scope="session")
+def store(example_out: Path):
+    """The default store of :func:`example_out`."""
+    from kg.store import open_store
+
+    s = open_store(example_out)
+    yield s
+    s.close()

@@ -33,16 +33,6 @@ def build_example(paths: list[Path], out: Path, region: str | None = None) -> Pa
     return out
 
 
-@pytest.fixture(scope="session")
-def example_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_example([EXAMPLES], tmp_path_factory.mktemp("queries") / "out")
-
-
-@pytest.fixture(scope="session")
-def store(example_out: Path):
-    s = open_store(example_out)
-    yield s
-    s.close()
 
 
 def run(store, name: str, **params: object) -> list[dict[str, object]]:

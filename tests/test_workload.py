@@ -17,21 +17,14 @@ import kg.workload
 from kg.store import open_store
 from kg.workload import WorkloadOptions, compute_workload, gini, tukey_fence
 
-from .test_queries import EXAMPLES, build_example
+from .test_queries import EXAMPLES
 
 PLAN = EXAMPLES / "gulou_task_decomposition.txt"
 
 
 @pytest.fixture(scope="session")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_example([EXAMPLES], tmp_path_factory.mktemp("workload") / "out")
-
-
-@pytest.fixture(scope="session")
-def store(out: Path):
-    s = open_store(out)
-    yield s
-    s.close()
+def out(example_out: Path) -> Path:
+    return example_out
 
 
 @pytest.fixture(scope="session")
@@ -246,7 +239,6 @@ def test_build_writes_the_workload_artifacts(out: Path) -> None:
 def test_a_build_without_task_plan_has_an_empty_ranking(tmp_path):
     """Regression: a work report alone crashed the collaboration projection."""
     from kg.build import build
-    from kg.store import open_store
     from kg.workload import compute_workload
 
     out = tmp_path / "out"
