@@ -8,28 +8,28 @@ previous output intact.
 Stages (``--verbose`` prints the time of each):
 
 ``scan``      list the inputs, hash each file (SHA-256 of its bytes);
-``extract``   read, extract and turn into quads every document that is not in the cache,
-              in parallel processes with ``jobs`` > 1; each worker writes the document's
-              N-Quads, TriG, Turtle and task records to the cache and returns the document;
-``reuse``     load the cached documents whose content, kg version and data are unchanged;
-``link``      cross-document statements links, region gazetteer graphs;
-``write``     graph.nq / graph.trig / graph.ttl by concatenating the per-graph chunks,
-              tasks.jsonl, manifest.json;
+``reuse``     hard-link the cache entries of documents whose content, kg version and data
+              are unchanged (see :mod:`kg.cache`);
+``extract``   read, extract and turn into quads every other document, in parallel
+              processes with ``jobs`` > 1; each worker writes the document's cache entry
+              and sends back only a small :class:`kg.cache.DocInfo`;
+``link``      cross-document graphs: report links, each region's gazetteer and names
+              graphs, the metrics graph (each made again only when its inputs changed);
+``write``     the graph files (:mod:`kg.outputs`: combined or split), tasks.jsonl,
+              manifest.json;
 ``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
-              the changed graphs replaced, or a bulk load of graph.nq;
+              the changed graphs replaced, or a bulk load of every chunk;
 ``artifacts`` the registered artifact writers;
 ``swap``      the new folder replaces the old one (atomically on Linux).
 
-The cache lives in ``OUT/cache``: one entry per document, keyed by the file's path and
-content hash, kg's version and code, the ontology data and the build options. A rebuild
-after editing one file of a thousand re-extracts that file only and replaces its named
-graph in the store (and, with an endpoint, on the server) without touching the others.
+The parent process never holds the documents: :attr:`BuildResult.documents` loads them
+from the cache when asked. A rebuild after editing one file of a thousand re-extracts
+that file only and replaces its named graph in the store (and, with an endpoint, on the
+server) without touching the others.
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import json
 import os
 import pickle
@@ -40,16 +40,43 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
-import pyoxigraph as ox
-
+from . import cache
+from .cache import (
+    CACHE_DIR,
+    CACHE_DOCS,
+    CACHE_FORMAT,
+    CACHE_INDEX,
+    DOC_SUFFIXES,
+    DocInfo,
+    chunk_digest,
+    derived_key,
+    doc_key,
+    file_digest,
+    link_or_copy,
+    load_document,
+    load_index,
+    sorted_nquads,
+    write_entry,
+)
 from .errors import SourceError, UsageError
 from .extract import extract_document
-from .graph import document_quads, link_quads, region_quads
+from .graph import document_graphs, link_quads, region_quads
 from .models import DocumentKind, ExtractedDocument, Issue, StatementLink
 from .normalize import normalize_name
+from .outputs import (
+    COMBINED_MAX_QUADS,
+    GRAPH_FILES,
+    PREFIXES,
+    concat,
+    write_combined,
+    write_manifest,
+    write_split,
+)
 from .read import read_source
 from .store import STORE_DIR, load_oxigraph, update_oxigraph
+from .vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph
 
 __all__ = [
     "BuildOptions",
@@ -61,20 +88,12 @@ __all__ = [
     "PREFIXES",
     "SUPPORTED_SUFFIXES",
     "ARTIFACT_WRITERS",
+    "CACHE_DIR",
+    "load_index",
+    "Documents",
 ]
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm"}
-
-PREFIXES = {
-    "kg": "https://w3id.org/govkg/ns#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -86,12 +105,14 @@ class BuildOptions:
     strict: bool = False
     cache: bool = True  # reuse OUT/cache from the previous build
     artifacts: bool = True  # run the ARTIFACT_WRITERS (reports, views)
+    graph_files: str = "auto"  # "combined", "split" or "auto" (see kg.outputs)
 
 
 @dataclass
 class BuildResult:
     out: Path
-    documents: list[ExtractedDocument] = field(default_factory=list)
+    infos: list[DocInfo] = field(default_factory=list)  # the documents built, in input order
+    documents: Sequence[ExtractedDocument] = field(default_factory=list)  # loaded when read
     issues: list[Issue] = field(default_factory=list)
     links: list[StatementLink] = field(default_factory=list)
     quads: int = 0
@@ -101,32 +122,32 @@ class BuildResult:
     changed_graphs: list[str] = field(default_factory=list)  # named graphs new or different
     removed_graphs: list[str] = field(default_factory=list)  # named graphs no longer built
     store_mode: str = ""  # "bulk" or "incremental"
+    graph_files: str = ""  # "combined" or "split"
     push: object | None = None  # kg.push.PushResult when an endpoint was given
 
     @property
     def tasks(self) -> int:
-        return sum(len(d.tasks) for d in self.documents if d.kind is DocumentKind.TASK_PLAN)
+        return sum(i.tasks for i in self.infos if i.is_plan)
 
     @property
     def sections(self) -> int:
-        return sum(len(d.sections) for d in self.documents)
+        return sum(i.sections for i in self.infos)
 
     @property
     def units(self) -> int:
-        names = set()
-        for d in self.documents:
-            for t in d.tasks:
-                for m in (*t.responsibility.lead, *t.responsibility.co_lead):
-                    if m.kind == "unit":
-                        names.add((d.region, m.unit or m.name))
-        return len(names)
+        return len({(i.region, u) for i in self.infos for u in i.units})
+
+    @property
+    def coverage(self) -> list[dict[str, object]]:
+        """manifest.json's per-document entries (see :func:`coverage_of`)."""
+        return [i.coverage for i in self.infos]
 
     def summary(self) -> dict[str, int]:
         return {
-            "documents": len(self.documents),
+            "documents": len(self.infos),
             "sections": self.sections,
             "tasks": self.tasks,
-            "statements": sum(len(d.tasks) for d in self.documents if d.kind is DocumentKind.WORK_REPORT),
+            "statements": sum(i.tasks for i in self.infos if i.kind == DocumentKind.WORK_REPORT.value),
             "units": self.units,
             "quads": self.quads,
             "warnings": len(self.issues),
@@ -204,27 +225,6 @@ def _claim_name(doc: ExtractedDocument, names: dict[str, str], issues: list[Issu
     return True
 
 
-def link_corpus(docs: Sequence[ExtractedDocument]) -> tuple[list[StatementLink], list[ox.Quad]]:
-    """Link every work report's statements to similar tasks of the task plans of its region."""
-    try:
-        from .linking import infer_units, link_statements
-    except ImportError:
-        return [], []
-    all_links: list[StatementLink] = []
-    quads: list[ox.Quad] = []
-    for report in docs:
-        if report.kind is not DocumentKind.WORK_REPORT:
-            continue
-        plans = [d for d in docs if d.kind is DocumentKind.TASK_PLAN and d.region == report.region]
-        if not plans:
-            continue
-        links = link_statements(report, plans)
-        inferred = infer_units(links, plans)
-        all_links.extend(links)
-        quads.extend(link_quads(report, links, inferred))
-    return all_links, quads
-
-
 def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
     """The ``kg extract --format jsonl`` records of one document (a stable contract)."""
     for t in doc.tasks:
@@ -281,221 +281,6 @@ def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
     return writers
 
 
-# ---------------------------------------------------------------------------------------
-# the per-document cache
-
-CACHE_DIR = "cache"
-CACHE_DOCS = "docs"
-CACHE_INDEX = "index.json"
-CACHE_FORMAT = 2
-_CHUNKS = (".nq", ".trig", ".ttl", ".jsonl", ".pkl")
-_DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
-
-
-def build_salt(opts: BuildOptions) -> str:
-    """What a cached document depends on besides its bytes: kg's version and code, the
-    ontology/gazetteer data, and the build options that change extraction or the graph."""
-    from . import __version__
-    from .gazetteer import ontology_path
-
-    h = hashlib.sha256(f"kg {__version__} cache {CACHE_FORMAT}\n".encode())
-    pkg = Path(__file__).resolve().parent
-    for f in sorted(pkg.rglob("*.py")):
-        if "__pycache__" not in f.parts:
-            h.update(f"{f.relative_to(pkg)}\n".encode())
-            h.update(f.read_bytes())
-    data = ontology_path()
-    for f in sorted(data.rglob("*")):
-        if f.is_file() and f.suffix.lower() in _DATA_SUFFIXES and "__pycache__" not in f.parts:
-            h.update(f"{f.relative_to(data)}\n".encode())
-            h.update(f.read_bytes())
-    h.update(repr((opts.region, opts.year, opts.kind.value if opts.kind else None, opts.expand_groups)).encode())
-    return h.hexdigest()
-
-
-def _doc_key(salt: str, path: Path, digest: str) -> str:
-    return hashlib.sha256(f"{salt}\n{path}\n{digest}".encode()).hexdigest()[:40]
-
-
-def _file_digest(path: Path) -> str | None:
-    try:
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return None  # read_source reports it
-
-
-@dataclass
-class _Entry:
-    """One input document in this build (index.json records it)."""
-
-    path: str
-    key: str
-    name: str | None = None  # document name, None when unreadable
-    graph: str | None = None  # named graph IRI
-    digest: str | None = None  # digest of the graph's triples (push and store updates)
-    tasks: int = 0
-    quads: int = 0
-    reused: bool = False
-
-
-def _strip_prefixes(data: bytes) -> bytes:
-    """A TriG/Turtle chunk without its leading ``@prefix`` lines (written once per file)."""
-    pos = 0
-    while data.startswith(b"@prefix ", pos):
-        pos = data.index(b"\n", pos) + 1
-    return data[pos:]
-
-
-def _prefix_header() -> bytes:
-    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
-
-
-def _sorted_nquads(quads: Iterable[ox.Quad]) -> bytes:
-    """N-Quads of ``quads``, one per line, without repeats, in canonical (byte) order."""
-    data: bytes = ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS)
-    lines = sorted(set(data.splitlines()))
-    return b"\n".join(lines) + b"\n" if lines else b""
-
-
-def _triples_digest(nq: bytes) -> str:
-    """Digest of the triples of one graph's sorted N-Quads (graph name left out)."""
-    quads = ox.parse(nq, format=ox.RdfFormat.N_QUADS)
-    from .push import graph_digest
-
-    return graph_digest(q.triple for q in quads)
-
-
-def _write_chunks(dest: Path, key: str, nq: bytes, records: list[dict[str, object]]) -> tuple[str, int]:
-    """Write a graph's N-Quads, TriG and Turtle chunks (and task records); return its digest
-    and number of quads."""
-    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS)) if nq else []
-    (dest / f"{key}.nq").write_bytes(nq)
-    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) if quads else b""
-    (dest / f"{key}.trig").write_bytes(_strip_prefixes(trig))
-    ttl = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) if quads else b""
-    (dest / f"{key}.ttl").write_bytes(_strip_prefixes(ttl))
-    with (dest / f"{key}.jsonl").open("w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    from .push import graph_digest
-
-    return graph_digest(q.triple for q in quads), len(quads)
-
-
-def _process_one(
-    path: Path, opts: BuildOptions, key: str, dest: Path
-) -> tuple[ExtractedDocument | None, list[Issue], str | None, int]:
-    """Worker: read, extract, make the quads and write the cache chunks of one document."""
-    doc, issues = _extract_one(path, opts)
-    digest, count = None, 0
-    if doc is not None:
-        nq = _sorted_nquads(document_quads(doc, opts.expand_groups))
-        digest, count = _write_chunks(dest, key, nq, list(task_records(doc)))
-    with (dest / f"{key}.pkl").open("wb") as fh:
-        pickle.dump((doc, issues, digest, count), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return doc, issues, digest, count
-
-
-def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> tuple[ExtractedDocument | None, list[Issue], str | None, int]:
-    return _process_one(*args)
-
-
-@dataclass
-class _PrevIndex:
-    keys: set[str] = field(default_factory=set)
-    graphs: dict[str, str] = field(default_factory=dict)  # graph -> digest
-
-
-def load_index(out: str | Path) -> dict[str, object] | None:
-    """``OUT/cache/index.json`` of a build folder, or None."""
-    try:
-        data = json.loads((Path(out) / CACHE_DIR / CACHE_INDEX).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-        return None
-    return data
-
-
-def _load_prev(out: Path, salt: str) -> _PrevIndex | None:
-    """The previous build's index, if it was made with the same salt."""
-    data = load_index(out)
-    if data is None or data.get("salt") != salt:
-        return None
-    docs = data.get("documents", [])
-    assert isinstance(docs, list)
-    return _PrevIndex({e["key"] for e in docs}, dict(data.get("graphs", {})))  # type: ignore[arg-type]
-
-
-def _link(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
-def _concat(parts: Iterable[Path | bytes], target: Path, header: bytes = b"") -> None:
-    """Write ``header`` then every part (a file, copied in the kernel, or bytes) to ``target``."""
-    with target.open("wb") as out:
-        out.write(header)
-        out.flush()
-        fd = out.fileno()
-        for part in parts:
-            if isinstance(part, bytes):
-                out.write(part)
-                out.flush()
-                continue
-            with part.open("rb") as src:
-                size = os.fstat(src.fileno()).st_size
-                sent = 0
-                try:
-                    while sent < size:
-                        n = os.sendfile(fd, src.fileno(), sent, size - sent)
-                        if n == 0:
-                            break
-                        sent += n
-                except OSError:
-                    src.seek(sent)
-                    shutil.copyfileobj(src, out, 1 << 20)
-                    out.flush()
-
-
-# ---------------------------------------------------------------------------------------
-# outputs
-
-
-def _write_graph_files(tmp: Path, quads: list[ox.Quad]) -> None:
-    """graph.nq, graph.trig and graph.ttl of a list of quads (used by callers of old)."""
-    ox.serialize(quads, str(tmp / "graph.nq"), ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, str(tmp / "graph.trig"), ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    triples = sorted(
-        {str(q.triple): q.triple for q in quads}.values(),
-        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
-    )
-    ox.serialize(triples, str(tmp / "graph.ttl"), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-
-
-def _write_reports(tmp: Path, result: BuildResult, chunks: Sequence[Path] | None = None) -> None:
-    if chunks is None:
-        with (tmp / "tasks.jsonl").open("w", encoding="utf-8") as fh:
-            for doc in result.documents:
-                for rec in task_records(doc):
-                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    else:
-        _concat(chunks, tmp / "tasks.jsonl")
-    coverage = [coverage_of(doc) for doc in result.documents]
-    manifest = {
-        "summary": result.summary(),
-        "documents": coverage,
-        "warnings": [
-            {"path": i.path, "line": i.line, "code": i.code, "message": i.message} for i in result.issues
-        ],
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (tmp / "warnings.txt").write_text("".join(f"{i}\n" for i in result.issues), encoding="utf-8")
-
-
 def coverage_of(doc: ExtractedDocument) -> dict[str, object]:
     """Per-document coverage: numbered items found, tasks emitted, tasks without lead, unknown names."""
     unknown = sorted({m.name for t in doc.tasks for m in (*t.responsibility.lead, *t.responsibility.co_lead) if m.unit is None})
@@ -514,6 +299,214 @@ def coverage_of(doc: ExtractedDocument) -> dict[str, object]:
         "unknown_units": unknown,
         "warnings": len(doc.issues),
     }
+
+
+def build_salt(opts: BuildOptions) -> str:
+    """The cache salt of a build with ``opts`` (see :func:`kg.cache.build_salt`)."""
+    return cache.build_salt((opts.region, opts.year, opts.kind.value if opts.kind else None, opts.expand_groups))
+
+
+def _doc_info(path: Path, key: str, doc: ExtractedDocument | None, issues: list[Issue]) -> DocInfo:
+    info = DocInfo(key=key, path=str(path), issues=issues)
+    if doc is None:
+        return info
+    units: set[str] = set()
+    groups: set[str] = set()
+    for t in doc.tasks:
+        for m in (*t.responsibility.lead, *t.responsibility.co_lead):
+            if m.kind == "unit":
+                units.add(m.unit or m.name)
+            elif m.kind == "group" and m.unit:
+                groups.add(m.unit)
+    info.name, info.region, info.kind = doc.name, doc.region, doc.kind.value
+    info.tasks, info.sections = len(doc.tasks), len(doc.sections)
+    info.units, info.groups = sorted(units), sorted(groups)
+    info.coverage = coverage_of(doc)
+    return info
+
+
+def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInfo:
+    """Worker: read and extract one document, make its quads, write its cache entry."""
+    doc, issues = _extract_one(path, opts)
+    info = _doc_info(path, key, doc, issues)
+    own = shared = b""
+    records: list[dict[str, object]] = []
+    if doc is not None:
+        own_q, shared_q = document_graphs(doc, opts.expand_groups)
+        own, shared = sorted_nquads(own_q), sorted_nquads(shared_q)
+        records = list(task_records(doc))
+    write_entry(dest, info, doc, own, shared, records)
+    return info
+
+
+def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> DocInfo:
+    return _process_one(*args)
+
+
+class Documents(Sequence[ExtractedDocument]):
+    """The documents of a build, loaded from its cache one at a time when asked for: a
+    build of a million tasks never holds them all in memory."""
+
+    def __init__(self, folder: Path, keys: Sequence[str]) -> None:
+        self.folder = folder
+        self._keys = list(keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, i: int) -> ExtractedDocument: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ExtractedDocument]: ...
+    def __getitem__(self, i: int | slice) -> ExtractedDocument | list[ExtractedDocument]:
+        if isinstance(i, slice):
+            return [load_document(self.folder, k) for k in self._keys[i]]
+        return load_document(self.folder, self._keys[i])
+
+
+@dataclass
+class _Graph:
+    """One named graph of the output: its chunk (sorted N-Quads), digest, size, and the
+    name of its file in the split layout."""
+
+    iri: str
+    chunk: Path
+    digest: str
+    quads: int
+    file: str
+
+
+def _derived(dest: Path, previous: Path | None, name: str, make: Callable[[], bytes]) -> Path | None:
+    """The chunk ``dest/name``: linked from the previous build's cache, or made now.
+    None when it is empty (no graph)."""
+    target = dest / name
+    if not target.is_file():
+        if previous is not None and (previous / name).is_file():
+            link_or_copy(previous / name, target)
+        else:
+            target.write_bytes(make())
+    return target if target.stat().st_size else None
+
+
+def _graph_of_chunk(iri: str, chunk: Path, file: str) -> _Graph:
+    data = chunk.read_bytes()
+    return _Graph(iri, chunk, chunk_digest(data), data.count(b"\n"), file)
+
+
+def _file_part(text: str) -> str:
+    return text.replace("/", "_").replace("\\", "_") or "_"
+
+
+def _shared_graphs(infos: Sequence[DocInfo], dest: Path, previous: Path | None) -> list[_Graph]:
+    """Each region's gazetteer and names graphs, and the metrics graph."""
+    from .gazetteer import load_gazetteer
+
+    regions: dict[str, list[DocInfo]] = {}
+    for info in infos:
+        regions.setdefault(info.region, []).append(info)
+    lines: dict[bytes, list[bytes]] | None = None
+
+    def shared_lines(graph: str) -> list[bytes]:
+        nonlocal lines
+        if lines is None:  # read the documents' shared chunks only when a graph must be made
+            lines = {}
+            for info in infos:
+                for line in (dest / f"{info.key}.shared.nq").read_bytes().splitlines():
+                    lines.setdefault(line.rsplit(b" ", 2)[-2], []).append(line)
+        return lines.get(f"<{graph}>".encode(), [])
+
+    out: list[_Graph] = []
+    for region, members in sorted(regions.items()):
+        groups = sorted({g for i in members for g in i.groups})
+        gkey = derived_key("gazetteer", region, *groups)
+        gazetteer = _derived(
+            dest, previous, gkey + ".nq",
+            lambda region=region, groups=groups: sorted_nquads(region_quads(load_gazetteer(region), groups)),  # type: ignore[misc]
+        )
+        if gazetteer:
+            out.append(_graph_of_chunk(str(iri_region_graph(region)), gazetteer, f"_gazetteer-{_file_part(region)}"))
+
+        def names(iri: str, gazetteer: Path | None = gazetteer) -> bytes:
+            # what the gazetteer graph already says (an area it knows) is not said again
+            known = {line.rsplit(b" ", 2)[0] for line in gazetteer.read_bytes().splitlines()} if gazetteer else set()
+            return sorted_nquads(line for line in shared_lines(iri) if line.rsplit(b" ", 2)[0] not in known)
+
+        iri = str(iri_names_graph(region))
+        chunk = _derived(
+            dest, previous, derived_key("names", region, gkey, *(i.key for i in members)) + ".nq",
+            lambda iri=iri, names=names: names(iri),  # type: ignore[misc]
+        )
+        if chunk:
+            out.append(_graph_of_chunk(iri, chunk, f"_names-{_file_part(region)}"))
+    iri = str(iri_metrics_graph())
+    chunk = _derived(
+        dest, previous, derived_key("metrics", *(i.key for i in infos)) + ".nq",
+        lambda: sorted_nquads(shared_lines(iri)),
+    )
+    if chunk:
+        out.append(_graph_of_chunk(iri, chunk, "_metrics"))
+    return out
+
+
+def _report_links(
+    infos: Sequence[DocInfo], dest: Path, previous: Path | None
+) -> tuple[list[StatementLink], dict[str, Path]]:
+    """Links from each work report's statements to similar tasks of its region's plans:
+    the links, and per report the chunk of its graph with its link quads merged in.
+    Cached by the keys of the report and the plans, so unchanged regions load nothing."""
+    try:
+        from .linking import infer_units, link_statements
+    except ImportError:
+        return [], {}
+    plans: dict[str, list[DocInfo]] = {}
+    for info in infos:
+        if info.is_plan:
+            plans.setdefault(info.region, []).append(info)
+    loaded: dict[str, ExtractedDocument] = {}
+
+    def doc(info: DocInfo) -> ExtractedDocument:
+        if info.key not in loaded:
+            loaded[info.key] = load_document(dest, info.key)
+        return loaded[info.key]
+
+    links: list[StatementLink] = []
+    merged: dict[str, Path] = {}
+    for info in infos:
+        if info.kind != DocumentKind.WORK_REPORT.value or not plans.get(info.region):
+            continue
+        region_plans = plans[info.region]
+        lkey = derived_key("links", info.key, *(p.key for p in region_plans))
+        cached = dest / f"{lkey}.links.pkl"
+        if not cached.is_file() and previous is not None and (previous / cached.name).is_file():
+            link_or_copy(previous / cached.name, cached)
+        if cached.is_file():
+            found, quads = pickle.loads(cached.read_bytes())
+        else:
+            report = doc(info)
+            plan_docs = [doc(p) for p in region_plans]
+            found = link_statements(report, plan_docs)
+            quads = sorted_nquads(link_quads(report, found, infer_units(found, plan_docs)))
+            cached.write_bytes(pickle.dumps((found, quads), protocol=pickle.HIGHEST_PROTOCOL))
+        links.extend(found)
+        if quads:
+            merged[info.key] = _derived(  # type: ignore[assignment]
+                dest, previous, derived_key("merged", info.key, lkey) + ".nq",
+                lambda info=info, quads=quads: sorted_nquads([*(dest / f"{info.key}.nq").read_bytes().splitlines(), *quads.splitlines()]),  # type: ignore[misc]
+            )
+    return links, merged
+
+
+def _write_index(tmp: Path, salt: str, infos: Sequence[DocInfo], graphs: Sequence[_Graph]) -> None:
+    data = {
+        "format": CACHE_FORMAT,
+        "salt": salt,
+        "documents": [
+            {"key": i.key, "path": i.path, "name": i.name, "digest": i.digest, "tasks": i.tasks} for i in infos
+        ],
+        "graphs": {g.iri: g.digest for g in graphs},
+        "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
+    }
+    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------
@@ -601,6 +594,8 @@ def build(
     to that SPARQL server once the local output is in place.
     """
     opts = opts or BuildOptions()
+    if opts.graph_files not in GRAPH_FILES:
+        raise UsageError(f"graph files: {opts.graph_files!r} is not one of {', '.join(GRAPH_FILES)}")
     out = Path(out)
     result = BuildResult(out=out)
     timings: dict[str, float] = {}
@@ -618,163 +613,124 @@ def build(
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     salt = build_salt(opts)
-    prev = _load_prev(out, salt) if opts.cache else None
-    prev_docs = out / CACHE_DIR / CACHE_DOCS
-    entries = [_Entry(str(p), _doc_key(salt, p, _file_digest(p) or f"unreadable {time.time_ns()}")) for p in files]
+    index = load_index(out) if opts.cache else None
+    if index is not None and index.get("salt") != salt:
+        index = None
+    previous = out / CACHE_DIR / CACHE_DOCS if index is not None else None
+    prev_graphs: dict[str, str] = dict(index.get("graphs", {})) if index else {}  # type: ignore[call-overload]
+    keys = [doc_key(salt, p, file_digest(p) or f"unreadable {time.time_ns()}") for p in files]
     stage("scan")
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     try:
         dest = tmp / CACHE_DIR / CACHE_DOCS
         dest.mkdir(parents=True)
+        infos: list[DocInfo | None] = [None] * len(files)
         todo: list[int] = []
-        loaded: dict[int, tuple[ExtractedDocument | None, list[Issue], str | None, int]] = {}
-        for i, e in enumerate(entries):
-            if prev is not None and e.key in prev.keys and all((prev_docs / f"{e.key}{s}").is_file() for s in _CHUNKS):
-                e.reused = True
+        for i, key in enumerate(keys):
+            if previous is not None and (previous / f"{key}.json").is_file() and all(
+                (previous / f"{key}{s}").is_file() for s in DOC_SUFFIXES
+            ):
+                for s in DOC_SUFFIXES:
+                    link_or_copy(previous / f"{key}{s}", dest / f"{key}{s}")
+                infos[i] = DocInfo.from_json((dest / f"{key}.json").read_bytes())
             else:
                 todo.append(i)
-        # extract what changed (in worker processes when jobs > 1)
+        result.extracted, result.reused = len(todo), len(files) - len(todo)
+        stage("reuse")
+        # extract what changed (in worker processes when jobs > 1); workers send back
+        # only the small DocInfo, the rest stays in the cache entry
         jobs = min(opts.jobs, len(todo))
-        args = [(files[i], opts, entries[i].key, dest) for i in todo]
-        done = 0
-        total = len(entries)
+        args = [(files[i], opts, keys[i], dest) for i in todo]
+        done, total = result.reused, len(files)
+        if progress and done:
+            progress(done, total)
         if jobs > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                for i, res in zip(todo, pool.map(_process_star, args, chunksize=1), strict=True):
-                    loaded[i] = res
+                for i, info in zip(todo, pool.map(_process_star, args, chunksize=1), strict=True):
+                    infos[i] = info
                     done += 1
                     if progress:
                         progress(done, total)
         else:
             for i, a in zip(todo, args, strict=True):
-                loaded[i] = _process_one(*a)
+                infos[i] = _process_one(*a)
                 done += 1
                 if progress:
                     progress(done, total)
         stage("extract")
-        # reuse the rest: hard-link the cached chunks, load the documents (without the
-        # cyclic garbage collector, which otherwise walks the new objects again and again)
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            for i, e in enumerate(entries):
-                if not e.reused:
-                    continue
-                for s in _CHUNKS:
-                    _link(prev_docs / f"{e.key}{s}", dest / f"{e.key}{s}")
-                loaded[i] = pickle.loads((dest / f"{e.key}.pkl").read_bytes())
-                done += 1
-                if progress:
-                    progress(done, total)
-        finally:
-            if gc_was_on:
-                gc.enable()
-        result.extracted = len(todo)
-        result.reused = len(entries) - len(todo)
-        stage("reuse")
 
-        docs: list[ExtractedDocument] = []
-        issues: list[Issue] = []
+        kept: list[DocInfo] = []
         names: dict[str, str] = {}
-        kept: list[_Entry] = []
-        for i, e in enumerate(entries):
-            doc, doc_issues, digest, count = loaded[i]
-            issues.extend(doc_issues)
-            if doc is None:
+        for info in infos:
+            assert info is not None
+            result.issues.extend(info.issues)
+            if info.name is None:
                 continue
-            if not _claim_name(doc, names, issues):
+            if info.name in names:
+                result.issues.append(Issue(info.path, 0, f"document name {info.name!r} also used by {names[info.name]}; skipped", "duplicate-document"))
                 continue
-            docs.append(doc)
-            from .vocab import iri_document
+            names[info.name] = info.path
+            kept.append(info)
+        result.infos = kept
+        result.documents = Documents(dest, [i.key for i in kept])
 
-            e.name, e.graph, e.digest, e.tasks = doc.name, str(iri_document(doc.name)), digest, len(doc.tasks)
-            e.quads = count
-            kept.append(e)
-        result.documents, result.issues = docs, issues
-        del loaded
-
-        # cross-document quads: links from reports to plans (in the report's graph) and
-        # each region's gazetteer graph
-        links, link_q = link_corpus(docs)
-        result.links = links
-        extra: dict[str, list[ox.Quad]] = {}
-        for q in link_q:
-            extra.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
-        groups: dict[str, set[str]] = {}
-        for doc in docs:
-            used = groups.setdefault(doc.region, set())
-            for t in doc.tasks:
-                for m in (*t.responsibility.lead, *t.responsibility.co_lead):
-                    if m.kind == "group" and m.unit:
-                        used.add(m.unit)
-        from .gazetteer import load_gazetteer
-
-        for region, used in sorted(groups.items()):
-            for q in region_quads(load_gazetteer(region), used):
-                extra.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
-        # one chunk per graph: a document's chunk, merged with its link quads if any
-        quad_count: dict[str, int] = {}
-        graph_chunk: dict[str, tuple[Path, str]] = {}  # graph -> (nq chunk, digest)
-        for e in kept:
-            assert e.graph is not None and e.digest is not None
-            if e.graph in extra:
-                key = hashlib.sha256(f"{e.key} links".encode()).hexdigest()[:40]
-                merged = _sorted_nquads([*ox.parse(path=str(dest / f"{e.key}.nq"), format=ox.RdfFormat.N_QUADS), *extra.pop(e.graph)])
-                e.digest, e.quads = _write_chunks(dest, key, merged, [])
-                graph_chunk[e.graph] = (dest / f"{key}.nq", e.digest)
-                quad_count[e.graph] = e.quads
-            else:
-                graph_chunk[e.graph] = (dest / f"{e.key}.nq", e.digest)
-                quad_count[e.graph] = e.quads
-        for g, quads in sorted(extra.items()):
-            key = hashlib.sha256(f"graph {g}".encode()).hexdigest()[:40]
-            digest, quad_count[g] = _write_chunks(dest, key, _sorted_nquads(quads), [])
-            graph_chunk[g] = (dest / f"{key}.nq", digest)
-        order = sorted(graph_chunk, key=lambda g: f"<{g}>")
-        prev_graphs = prev.graphs if prev is not None else {}
-        graphs_now = {g: graph_chunk[g][1] for g in order}
-        result.changed_graphs = [g for g in order if prev_graphs.get(g) != graphs_now[g]]
-        result.removed_graphs = sorted(set(prev_graphs) - set(graphs_now))
+        # cross-document graphs: report links (merged into the reports' graphs), each
+        # region's gazetteer and names graphs, the metrics graph
+        result.links, merged = _report_links(kept, dest, previous)
+        graphs = [
+            _graph_of_chunk(str(iri_document(i.name)), merged[i.key], i.name) if i.key in merged  # type: ignore[arg-type]
+            else _Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, i.name)  # type: ignore[arg-type]
+            for i in kept
+        ]
+        graphs = [g for g in graphs if g.quads]
+        graphs += _shared_graphs(kept, dest, previous)
+        graphs.sort(key=lambda g: f"<{g.iri}>")
+        result.quads = sum(g.quads for g in graphs)
+        result.changed_graphs = [g.iri for g in graphs if prev_graphs.get(g.iri) != g.digest]
+        result.removed_graphs = sorted(set(prev_graphs) - {g.iri for g in graphs})
         stage("link")
 
-        # the graph files, by concatenating the chunks in graph order
-        chunk_paths = [graph_chunk[g][0] for g in order]
-        _concat(chunk_paths, tmp / "graph.nq")
-        header = _prefix_header()
-        _concat([p.with_suffix(".trig") for p in chunk_paths], tmp / "graph.trig", header)
-        _concat([p.with_suffix(".ttl") for p in chunk_paths], tmp / "graph.ttl", header)
-        result.quads = sum(quad_count.values())
-        _write_reports(tmp, result, [dest / f"{e.key}.jsonl" for e in kept])
-        _write_index(tmp, salt, entries, {g: (graph_chunk[g][1], graph_chunk[g][0].name) for g in order})
+        # the graph files, tasks.jsonl, manifest.json, the cache index
+        mode = opts.graph_files
+        if mode == "auto":
+            mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
+        result.graph_files = mode
+        if mode == "combined":
+            write_combined(tmp, [g.chunk for g in graphs], previous)
+        else:
+            write_split(tmp, [(g.file, g.chunk) for g in graphs])
+        _write_reports(tmp, result, [dest / f"{i.key}.jsonl" for i in kept])
+        _write_index(tmp, salt, [i for i in infos if i is not None], graphs)
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
             shutil.copy2(f, tmp / CACHE_DIR / f.name)
         stage("write")
 
-        # the store: update the previous one in place (a hard-linked checkpoint) when few
-        # graphs changed, else bulk-load everything
+        # the store: update the previous one (a hard-linked checkpoint) when few graphs
+        # changed, else bulk-load every chunk
         prev_store = out / STORE_DIR
-        changed = result.changed_graphs
-        if prev is not None and prev_store.is_dir() and len(changed) + len(result.removed_graphs) <= max(8, len(order) // 5):
+        changed = set(result.changed_graphs)
+        if index is not None and prev_store.is_dir() and len(changed) + len(result.removed_graphs) <= max(8, len(graphs) // 5):
             try:
                 update_oxigraph(
                     prev_store, tmp / STORE_DIR,
-                    remove=[*changed, *result.removed_graphs],
-                    add=[graph_chunk[g][0] for g in changed],
+                    remove=[*sorted(changed), *result.removed_graphs],
+                    add=[g.chunk for g in graphs if g.iri in changed],
                 )
                 result.store_mode = "incremental"
             except (OSError, RuntimeError, ValueError):
                 shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
         if not result.store_mode:
-            load_oxigraph(tmp / "graph.nq", tmp / STORE_DIR, union=tmp / "graph.ttl")
+            load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
             result.store_mode = "bulk"
         stage("store")
         for writer in _artifact_writers() if opts.artifacts else ():
             writer(tmp, result)
         stage("artifacts")
         _swap_in(tmp, out)
+        result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         stage("swap")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -792,15 +748,8 @@ def build(
     return result
 
 
-def _write_index(tmp: Path, salt: str, entries: Sequence[_Entry], graphs: dict[str, tuple[str, str]]) -> None:
-    data = {
-        "format": CACHE_FORMAT,
-        "salt": salt,
-        "documents": [
-            {"key": e.key, "path": e.path, "name": e.name, "graph": e.graph, "digest": e.digest, "tasks": e.tasks}
-            for e in entries
-        ],
-        "graphs": {g: d for g, (d, _) in graphs.items()},
-        "chunks": {g: f"{CACHE_DOCS}/{name}" for g, (_, name) in graphs.items()},
-    }
-    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+def _write_reports(tmp: Path, result: BuildResult, chunks: Sequence[Path]) -> None:
+    """tasks.jsonl (the documents' task records, in input order), manifest.json, warnings.txt."""
+    concat(chunks, tmp / "tasks.jsonl")
+    extra = {"graph_files": result.graph_files}
+    write_manifest(tmp, result.summary(), result.coverage, result.issues, extra)

@@ -98,7 +98,7 @@ def build(
     )
     if result.push is not None:
         click.echo(result.push.summary())  # type: ignore[attr-defined]
-    if not quiet and (verbose or len(result.documents) <= COVERAGE_LINES_MAX):
+    if not quiet and (verbose or len(result.infos) <= COVERAGE_LINES_MAX):
         _echo_coverage(result)
     if verbose:
         click.echo(f"  cache: {result.reused} documents reused, {result.extracted} extracted; store: {result.store_mode}")
@@ -114,10 +114,7 @@ COVERAGE_LINES_MAX = 20  # documents listed one per line without --verbose
 def _echo_coverage(result: Any) -> None:
     """One line per document: numbered items found, tasks emitted, tasks without lead,
     unknown unit names — so that nothing is silently dropped (also in OUT/manifest.json)."""
-    from .build import coverage_of
-
-    for doc in result.documents:
-        c = coverage_of(doc)
+    for c in result.coverage:
         if c["kind"] == DocumentKind.WORK_REPORT.value:
             click.echo(f"  {c['document']}: work report {c['year'] or ''}, {c['tasks']} statements".replace("  ,", ","))
             continue

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import KgError, UsageError
+from .errors import KgError
 
 __all__ = ["handle_errors", "require_build"]
 
@@ -43,7 +43,8 @@ def handle_errors(func: F) -> F:
 
 def require_build(out: str | Path) -> Path:
     """The build folder OUT, or a UsageError telling how to make one."""
+    from .outputs import graph_nquads
+
     p = Path(out)
-    if not (p / "graph.nq").is_file():
-        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
+    graph_nquads(p)  # raises the UsageError
     return p

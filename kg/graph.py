@@ -3,7 +3,8 @@
 Quads are built as pyoxigraph terms (fast, and what the default store loads); the
 serialisers write them sorted, so the same input gives byte-identical files. A region's
 gazetteer (its units, groups, members and areas) goes to its own named graph, written
-once however many documents use it.
+once however many documents use it; so do the descriptions of what documents name that
+no gazetteer holds (the region's names graph) and of metrics (the metrics graph).
 
 Responsibility is stated twice, as analysts need both:
 
@@ -16,6 +17,7 @@ Responsibility is stated twice, as analysts need both:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
@@ -43,6 +45,8 @@ from .vocab import (
     iri_document,
     iri_group,
     iri_metric,
+    iri_metrics_graph,
+    iri_names_graph,
     iri_project,
     iri_region_graph,
     iri_section,
@@ -50,7 +54,7 @@ from .vocab import (
     iri_unit,
 )
 
-__all__ = ["document_quads", "region_quads", "link_quads", "build_quads", "sort_quads"]
+__all__ = ["document_quads", "document_graphs", "region_quads", "link_quads", "build_quads", "sort_quads"]
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -75,6 +79,13 @@ def N(iri: str) -> ox.NamedNode:  # noqa: N802 - reads like the RDF term it make
     return ox.NamedNode(str(iri))
 
 
+@functools.cache
+def V(iri: str) -> ox.NamedNode:  # noqa: N802
+    """A vocabulary term (class or property) as a node, made once: there are few of them
+    and every task uses dozens, so this saves a third of the graph stage."""
+    return ox.NamedNode(str(iri))
+
+
 def lit(value: object) -> ox.Literal:
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=_BOOL)
@@ -94,7 +105,11 @@ def zh(text: str) -> ox.Literal:
 
 
 class _Emitter:
-    def __init__(self, graph: ox.NamedNode) -> None:
+    """Quads of one named graph (``shared``: where descriptions of nodes that several
+    documents name go — see :func:`document_graphs`)."""
+
+    def __init__(self, graph: ox.NamedNode, shared: _Shared | None = None) -> None:
+        self.shared = shared
         self.graph = graph
         self.quads: list[ox.Quad] = []
 
@@ -108,6 +123,14 @@ class _Emitter:
         self.quads.append(ox.Quad(s_node, p_node, o_node, self.graph))
 
 
+class _Shared:
+    """The region's names graph and the corpus's metrics graph, as seen from one document."""
+
+    def __init__(self, region: str) -> None:
+        self.names = _Emitter(N(iri_names_graph(region)))
+        self.metrics = _Emitter(N(iri_metrics_graph()))
+
+
 # ---------------------------------------------------------------------------------------
 # units
 
@@ -119,15 +142,16 @@ def unit_iri(region: str, mention: UnitMention) -> ox.NamedNode:
     return N(iri_unit(region, name))
 
 
-def _unit_description(e: _Emitter, region: str, gaz: Gazetteer, m: UnitMention) -> None:
-    """Label and type of a mentioned unit (known units are fully described in the region graph)."""
+def _unit_description(e: _Emitter, region: str, m: UnitMention) -> None:
+    """Label and type of a unit the gazetteer does not know, for the region's names graph
+    (known units and groups are described in the gazetteer graph)."""
     node = unit_iri(region, m)
     if m.kind == "group" or m.unit is not None:
         return
-    e.add(node, RDF_TYPE, N(_TYPE_CLASS.get(m.unit_type or "", KG.OtherUnit)))
-    e.add(node, RDF_TYPE, N(KG.Unit))
-    e.add(node, N(SKOS.prefLabel), zh(normalize_name(m.name)))
-    e.add(node, N(KG.unresolved), lit(True))
+    e.add(node, RDF_TYPE, V(_TYPE_CLASS.get(m.unit_type or "", KG.OtherUnit)))
+    e.add(node, RDF_TYPE, V(KG.Unit))
+    e.add(node, V(SKOS.prefLabel), zh(normalize_name(m.name)))
+    e.add(node, V(KG.unresolved), lit(True))
 
 
 def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Quad]:
@@ -136,28 +160,28 @@ def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Qua
     e = _Emitter(N(iri_region_graph(region)))
     for rec in gaz.units.values():
         node = N(iri_unit(region, rec.canonical))
-        e.add(node, RDF_TYPE, N(KG.Unit))
-        e.add(node, RDF_TYPE, N(_TYPE_CLASS.get(rec.type, KG.OtherUnit)))
-        e.add(node, N(SKOS.prefLabel), zh(rec.canonical))
+        e.add(node, RDF_TYPE, V(KG.Unit))
+        e.add(node, RDF_TYPE, V(_TYPE_CLASS.get(rec.type, KG.OtherUnit)))
+        e.add(node, V(SKOS.prefLabel), zh(rec.canonical))
         if rec.full_name:
-            e.add(node, N(SKOS.altLabel), zh(rec.full_name))
-            e.add(node, N(ORG.identifier), zh(rec.full_name))
+            e.add(node, V(SKOS.altLabel), zh(rec.full_name))
+            e.add(node, V(ORG.identifier), zh(rec.full_name))
         for alias in rec.aliases:
-            e.add(node, N(SKOS.altLabel), zh(alias))
-        e.add(node, N(KG.region), lit(region))
+            e.add(node, V(SKOS.altLabel), zh(alias))
+        e.add(node, V(KG.region), lit(region))
         if rec.governs:
             area = N(iri_area(region, rec.governs))
-            e.add(node, N(KG.governs), area)
-            e.add(area, RDF_TYPE, N(KG.Area))
-            e.add(area, N(SKOS.prefLabel), zh(rec.governs))
+            e.add(node, V(KG.governs), area)
+            e.add(area, RDF_TYPE, V(KG.Area))
+            e.add(area, V(SKOS.prefLabel), zh(rec.governs))
     for label in sorted(set(used_groups)):
         grp = gaz.group_record(label)
         node = N(iri_group(region, label))
-        e.add(node, RDF_TYPE, N(KG.UnitGroup))
-        e.add(node, N(SKOS.prefLabel), zh(label))
-        e.add(node, N(KG.groupScope), lit(grp.scope if grp else "unknown"))
+        e.add(node, RDF_TYPE, V(KG.UnitGroup))
+        e.add(node, V(SKOS.prefLabel), zh(label))
+        e.add(node, V(KG.groupScope), lit(grp.scope if grp else "unknown"))
         for member in gaz.group_members(label):
-            e.add(node, N(SKOS.member), N(iri_unit(region, member)))
+            e.add(node, V(SKOS.member), N(iri_unit(region, member)))
     return e.quads
 
 
@@ -167,36 +191,49 @@ def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Qua
 
 def document_quads(doc: ExtractedDocument, expand_groups: bool = True) -> list[ox.Quad]:
     """All quads of one document's named graph."""
+    return document_graphs(doc, expand_groups)[0]
+
+
+def document_graphs(doc: ExtractedDocument, expand_groups: bool = True) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The quads of a document's named graph, and the descriptions it contributes to the
+    shared graphs: units kept as written, projects and areas (the region's names graph),
+    metrics (the metrics graph).
+
+    A node that many documents name is described once, in a shared graph, not once per
+    document: every triple then lives in one graph only, so the union of the named graphs
+    (the default graph of queries) holds it once, and stores hold less.
+    """
     gaz = load_gazetteer(doc.region)
     region = doc.region
     d = N(iri_document(doc.name))
-    e = _Emitter(d)
-    e.add(d, RDF_TYPE, N(KG.Document))
-    e.add(d, RDF_TYPE, N(KG.TaskPlan if doc.kind is DocumentKind.TASK_PLAN else KG.WorkReport))
-    e.add(d, N(DCTERMS.title), zh(doc.title))
-    e.add(d, N(KG.sourceFile), lit(_file_name(doc.source.path)))
-    e.add(d, N(KG.region), lit(region))
-    e.add(d, N(KG.encoding), lit(doc.source.encoding))
+    shared = _Shared(region)
+    e = _Emitter(d, shared)
+    e.add(d, RDF_TYPE, V(KG.Document))
+    e.add(d, RDF_TYPE, V(KG.TaskPlan if doc.kind is DocumentKind.TASK_PLAN else KG.WorkReport))
+    e.add(d, V(DCTERMS.title), zh(doc.title))
+    e.add(d, V(KG.sourceFile), lit(_file_name(doc.source.path)))
+    e.add(d, V(KG.region), lit(region))
+    e.add(d, V(KG.encoding), lit(doc.source.encoding))
     if doc.source.content_hash:
-        e.add(d, N(KG.contentHash), lit(doc.source.content_hash))
+        e.add(d, V(KG.contentHash), lit(doc.source.content_hash))
     if doc.year:
-        e.add(d, N(KG.year), ox.Literal(str(doc.year), datatype=_YEAR))
+        e.add(d, V(KG.year), ox.Literal(str(doc.year), datatype=_YEAR))
     if doc.first_listed_leads:
-        e.add(d, N(KG.firstListedLeads), lit(True))
+        e.add(d, V(KG.firstListedLeads), lit(True))
     for s in doc.sections:
         sn = N(iri_section(doc.name, s.ordinal))
-        e.add(sn, RDF_TYPE, N(KG.Section))
-        e.add(sn, N(KG.inDocument), d)
-        e.add(sn, N(DCTERMS.title), zh(s.title))
-        e.add(sn, N(KG.ordinal), lit(s.ordinal))
-        e.add(sn, N(KG.line), lit(s.line))
+        e.add(sn, RDF_TYPE, V(KG.Section))
+        e.add(sn, V(KG.inDocument), d)
+        e.add(sn, V(DCTERMS.title), zh(s.title))
+        e.add(sn, V(KG.ordinal), lit(s.ordinal))
+        e.add(sn, V(KG.line), lit(s.line))
         if s.number:
-            e.add(sn, N(KG.taskNumber), lit(s.number))
+            e.add(sn, V(KG.taskNumber), lit(s.number))
         if s.parent is not None:
-            e.add(sn, N(KG.subSectionOf), N(iri_section(doc.name, s.parent)))
+            e.add(sn, V(KG.subSectionOf), N(iri_section(doc.name, s.parent)))
     for t in doc.tasks:
         _task_quads(e, doc, t, gaz, expand_groups)
-    return e.quads
+    return e.quads, [*shared.names.quads, *shared.metrics.quads]
 
 
 def _file_name(path: str) -> str:
@@ -207,55 +244,55 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
     region = doc.region
     tn = N(iri_task(doc.name, t.ordinal))
     is_plan = doc.kind is DocumentKind.TASK_PLAN
-    e.add(tn, RDF_TYPE, N(KG.Task if is_plan else KG.Statement))
-    e.add(tn, N(KG.inDocument), N(iri_document(doc.name)))
-    e.add(tn, N(KG.taskNumber), lit(t.number))
-    e.add(tn, N(KG.ordinal), lit(t.ordinal))
-    e.add(tn, N(KG.line), lit(t.line))
-    e.add(tn, N(KG.text), zh(t.text))
+    e.add(tn, RDF_TYPE, V(KG.Task if is_plan else KG.Statement))
+    e.add(tn, V(KG.inDocument), N(iri_document(doc.name)))
+    e.add(tn, V(KG.taskNumber), lit(t.number))
+    e.add(tn, V(KG.ordinal), lit(t.ordinal))
+    e.add(tn, V(KG.line), lit(t.line))
+    e.add(tn, V(KG.text), zh(t.text))
     e.add(tn, RDFS_LABEL, zh(f"{t.number}. {_short(t.text)}" if is_plan else _short(t.text)))
     if t.section is not None:
-        e.add(tn, N(KG.inSection), N(iri_section(doc.name, t.section)))
+        e.add(tn, V(KG.inSection), N(iri_section(doc.name, t.section)))
     r = t.responsibility
     if r.deadline:
-        e.add(tn, N(KG.deadline), zh(r.deadline))
+        e.add(tn, V(KG.deadline), zh(r.deadline))
     for person in r.leaders:
-        e.add(tn, N(KG.responsibleLeader), zh(person))
+        e.add(tn, V(KG.responsibleLeader), zh(person))
     k = 0
     for m in (*r.lead, *r.co_lead):
         k += 1
         node = unit_iri(region, m)
         lead = m.role is Role.LEAD
-        e.add(tn, N(KG.lead if lead else KG.coLead), node)
-        _unit_description(e, region, gaz, m)
+        e.add(tn, V(KG.lead if lead else KG.coLead), node)
+        _unit_description(e.shared.names, region, m)  # type: ignore[union-attr]
         q = N(f"{tn.value}/resp/{k}")
-        e.add(tn, N(KG.hasResponsibility), q)
-        e.add(q, RDF_TYPE, N(KG.Responsibility))
-        e.add(q, N(KG.agent), node)
-        e.add(q, N(KG.role), N(KG.LeadRole if lead else KG.CoLeadRole))
-        e.add(q, N(KG.asWritten), zh(m.name))
-        e.add(q, N(KG.inferred), lit(False))
+        e.add(tn, V(KG.hasResponsibility), q)
+        e.add(q, RDF_TYPE, V(KG.Responsibility))
+        e.add(q, V(KG.agent), node)
+        e.add(q, V(KG.role), V(KG.LeadRole if lead else KG.CoLeadRole))
+        e.add(q, V(KG.asWritten), zh(m.name))
+        e.add(q, V(KG.inferred), lit(False))
         if m.start >= 0:
-            e.add(q, N(KG.charStart), lit(m.start))
-            e.add(q, N(KG.charEnd), lit(m.end))
+            e.add(q, V(KG.charStart), lit(m.start))
+            e.add(q, V(KG.charEnd), lit(m.end))
         if m.kind == "group" and expand and m.unit:
             for member in gaz.group_members(m.unit):
                 k += 1
                 mn = N(iri_unit(region, member))
-                e.add(tn, N(KG.leadViaGroup if lead else KG.coLeadViaGroup), mn)
+                e.add(tn, V(KG.leadViaGroup if lead else KG.coLeadViaGroup), mn)
                 mq = N(f"{tn.value}/resp/{k}")
-                e.add(tn, N(KG.hasResponsibility), mq)
-                e.add(mq, RDF_TYPE, N(KG.Responsibility))
-                e.add(mq, N(KG.agent), mn)
-                e.add(mq, N(KG.role), N(KG.LeadRole if lead else KG.CoLeadRole))
-                e.add(mq, N(KG.viaGroup), node)
-                e.add(mq, N(KG.inferred), lit(False))
+                e.add(tn, V(KG.hasResponsibility), mq)
+                e.add(mq, RDF_TYPE, V(KG.Responsibility))
+                e.add(mq, V(KG.agent), mn)
+                e.add(mq, V(KG.role), V(KG.LeadRole if lead else KG.CoLeadRole))
+                e.add(mq, V(KG.viaGroup), node)
+                e.add(mq, V(KG.inferred), lit(False))
     for i, ind in enumerate(t.indicators, start=1):
         _indicator_quads(e, tn, i, ind, doc)
     for ent in t.projects:
-        _entity_quads(e, tn, ent, region, N(KG.Project), N(KG.mentionsProject))
+        _entity_quads(e, tn, ent, region, V(KG.Project), V(KG.mentionsProject))
     for ent in t.districts:
-        _entity_quads(e, tn, ent, region, N(KG.Area), N(KG.mentionsArea))
+        _entity_quads(e, tn, ent, region, V(KG.Area), V(KG.mentionsArea))
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -265,40 +302,42 @@ def _short(text: str, n: int = 40) -> str:
 
 def _indicator_quads(e: _Emitter, tn: ox.NamedNode, i: int, ind: Indicator, doc: ExtractedDocument) -> None:
     node = N(f"{tn.value}/indicator/{i}")
-    e.add(tn, N(KG.hasIndicator), node)
-    e.add(node, RDF_TYPE, N(KG.Indicator))
+    e.add(tn, V(KG.hasIndicator), node)
+    e.add(node, RDF_TYPE, V(KG.Indicator))
     metric = N(iri_metric(ind.metric))
-    e.add(node, N(KG.metric), metric)
-    e.add(metric, RDF_TYPE, N(KG.Metric))
-    e.add(metric, RDF_TYPE, N(SKOS.Concept))
-    e.add(metric, N(SKOS.prefLabel), zh(ind.metric))
-    e.add(node, N(KG.text), zh(ind.text))
-    e.add(node, N(KG.comparator), lit(ind.comparator))
-    e.add(node, N(KG.value), lit(float(ind.value)))
-    e.add(node, N(KG.unitOfMeasure), zh(ind.unit))
-    e.add(node, N(KG.baseValue), lit(float(ind.base_value)))
-    e.add(node, N(KG.baseUnit), zh(ind.base_unit))
-    e.add(node, N(KG.indicatorKind), lit(ind.kind))
-    e.add(node, N(KG.period), lit(ind.period))
+    e.add(node, V(KG.metric), metric)
+    m = e.shared.metrics if e.shared else e
+    m.add(metric, RDF_TYPE, V(KG.Metric))
+    m.add(metric, RDF_TYPE, V(SKOS.Concept))
+    m.add(metric, V(SKOS.prefLabel), zh(ind.metric))
+    e.add(node, V(KG.text), zh(ind.text))
+    e.add(node, V(KG.comparator), lit(ind.comparator))
+    e.add(node, V(KG.value), lit(float(ind.value)))
+    e.add(node, V(KG.unitOfMeasure), zh(ind.unit))
+    e.add(node, V(KG.baseValue), lit(float(ind.base_value)))
+    e.add(node, V(KG.baseUnit), zh(ind.base_unit))
+    e.add(node, V(KG.indicatorKind), lit(ind.kind))
+    e.add(node, V(KG.period), lit(ind.period))
     if ind.commitment:
-        e.add(node, N(KG.commitment), lit(ind.commitment))
+        e.add(node, V(KG.commitment), lit(ind.commitment))
     if doc.year:
-        e.add(node, N(KG.year), ox.Literal(str(doc.year - (1 if ind.period == "actual" else 0)), datatype=_YEAR))
+        e.add(node, V(KG.year), ox.Literal(str(doc.year - (1 if ind.period == "actual" else 0)), datatype=_YEAR))
     if ind.start >= 0:
-        e.add(node, N(KG.charStart), lit(ind.start))
-        e.add(node, N(KG.charEnd), lit(ind.end))
-    e.add(node, N(PROV.wasDerivedFrom), tn)
+        e.add(node, V(KG.charStart), lit(ind.start))
+        e.add(node, V(KG.charEnd), lit(ind.end))
+    e.add(node, V(PROV.wasDerivedFrom), tn)
 
 
 def _entity_quads(
     e: _Emitter, tn: ox.NamedNode, ent: Entity, region: str, cls: ox.NamedNode, pred: ox.NamedNode
 ) -> None:
-    node = N((iri_project if cls == N(KG.Project) else iri_area)(region, ent.text))
+    node = N((iri_project if cls == V(KG.Project) else iri_area)(region, ent.text))
     e.add(tn, pred, node)
-    e.add(node, RDF_TYPE, cls)
-    e.add(node, N(SKOS.prefLabel), zh(ent.text))
+    names = e.shared.names if e.shared else e
+    names.add(node, RDF_TYPE, cls)
+    names.add(node, V(SKOS.prefLabel), zh(ent.text))
     if ent.governed_by:
-        e.add(N(iri_unit(region, ent.governed_by)), N(KG.governs), node)
+        names.add(N(iri_unit(region, ent.governed_by)), V(KG.governs), node)
 
 
 def link_quads(
@@ -312,24 +351,24 @@ def link_quads(
         st = N(iri_task(report.name, link.statement))
         tk = N(iri_task(link.plan, link.task))
         node = N(f"{st.value}/link/{i}")
-        e.add(st, N(KG.similarTask), tk)
-        e.add(st, N(KG.hasLink), node)
-        e.add(node, RDF_TYPE, N(KG.StatementLink))
-        e.add(node, N(KG.linkedTask), tk)
-        e.add(node, N(KG.score), lit(round(link.score, 4)))
-        e.add(node, N(KG.inferred), lit(True))
+        e.add(st, V(KG.similarTask), tk)
+        e.add(st, V(KG.hasLink), node)
+        e.add(node, RDF_TYPE, V(KG.StatementLink))
+        e.add(node, V(KG.linkedTask), tk)
+        e.add(node, V(KG.score), lit(round(link.score, 4)))
+        e.add(node, V(KG.inferred), lit(True))
     for ordinal, units in sorted(inferred.items()):
         st = N(iri_task(report.name, ordinal))
         for k, (unit, score) in enumerate(units, start=1):
             un = N(iri_unit(report.region, unit))
-            e.add(st, N(KG.inferredLead), un)
+            e.add(st, V(KG.inferredLead), un)
             q = N(f"{st.value}/inferred/{k}")
-            e.add(st, N(KG.hasResponsibility), q)
-            e.add(q, RDF_TYPE, N(KG.Responsibility))
-            e.add(q, N(KG.agent), un)
-            e.add(q, N(KG.role), N(KG.LeadRole))
-            e.add(q, N(KG.inferred), lit(True))
-            e.add(q, N(KG.score), lit(round(score, 4)))
+            e.add(st, V(KG.hasResponsibility), q)
+            e.add(q, RDF_TYPE, V(KG.Responsibility))
+            e.add(q, V(KG.agent), un)
+            e.add(q, V(KG.role), V(KG.LeadRole))
+            e.add(q, V(KG.inferred), lit(True))
+            e.add(q, V(KG.score), lit(round(score, 4)))
     return e.quads
 
 
@@ -337,7 +376,9 @@ def build_quads(docs: Sequence[ExtractedDocument], expand_groups: bool = True) -
     """Every quad of a corpus: documents, then each region's gazetteer graph."""
     groups: dict[str, set[str]] = {}
     for doc in docs:
-        yield from document_quads(doc, expand_groups)
+        own, shared = document_graphs(doc, expand_groups)
+        yield from own
+        yield from shared
         for t in doc.tasks:
             for m in (*t.responsibility.lead, *t.responsibility.co_lead):
                 if m.kind == "group" and m.unit:

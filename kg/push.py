@@ -416,11 +416,10 @@ def push_build(
     changed graphs are read; without it (an old build), graph.nq is read whole.
     """
     from .build import CACHE_DIR, load_index
+    from .outputs import graph_nquads
 
     out = Path(out)
-    nq = out / "graph.nq"
-    if not nq.is_file():
-        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
+    files = graph_nquads(out)
     index = load_index(out)
     graphs: Mapping[str, GraphSource | list[ox.Triple]]
     chunks = index.get("chunks") if index else None
@@ -430,5 +429,5 @@ def push_build(
             g: GraphSource.of_nquads_file(str(digests[g]), out / CACHE_DIR / str(chunks[g])) for g in chunks
         }
     else:
-        graphs = _group(graphs_of_nquads(nq))
+        graphs = _group(pair for f in files for pair in graphs_of_nquads(f))
     return push_graphs(graphs, config, state_path(out, config), force=force, batch=batch, progress=progress)

@@ -162,8 +162,11 @@ def _open_raw_store(out: Path):  # type: ignore[no-untyped-def]
     store_dir = out / STORE_DIR
     if store_dir.is_dir():
         return ox.Store.read_only(str(store_dir))
+    from .outputs import graph_nquads
+
     store = ox.Store()
-    store.bulk_load(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    for f in graph_nquads(out):
+        store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -669,10 +672,10 @@ def make_server(
 ) -> KgSparqlServer:
     """A ready server (workers started, socket bound); call ``serve_forever()``."""
     from .errors import UsageError
+    from .outputs import graph_nquads
 
     out = Path(out)
-    if not (out / "graph.nq").is_file():
-        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
+    graph_nquads(out)  # raises the UsageError when it is not a build folder
     if timeout <= 0:
         raise UsageError("--timeout must be positive")
     if max_rows <= 0:

@@ -183,13 +183,13 @@ def _ox_result(res: object) -> QueryResult:
 class OxigraphStore:
     """The default store: pyoxigraph, on disk (``path``) or in memory (``path=None``).
 
-    A store built by ``kg build`` keeps, besides one named graph per document, the union
-    of all named graphs as its default graph (deduplicated; see :func:`load_oxigraph`):
-    queries without ``GRAPH`` then read each triple once. Asking Oxigraph for the union at
-    query time instead (``use_default_graph_as_union``) is correct but matches a triple
-    once per graph that holds it — a unit described in 100 documents joins 100×100 ways
-    (the canned weighted_load took 64 s instead of 0.35 s at 10k tasks). Stores without
-    the marker file are queried the old way.
+    Queries without ``GRAPH`` read the union of the named graphs. kg writes every triple
+    in one named graph only (nodes that several documents name are described once, in a
+    shared graph), so the union holds each triple once and Oxigraph answers it as fast as
+    a default graph. (Where a triple sits in many graphs, the union matches it once per
+    graph: a unit described in 100 documents would join 100×100 ways.) Stores made by kg
+    0.1 keep a deduplicated copy of the union as their default graph and say so in a
+    marker file; they are queried through it.
     """
 
     name = "oxigraph"
@@ -239,67 +239,47 @@ def union_materialized(store_dir: Path) -> bool:
     return isinstance(data, dict) and data.get("default_graph") == "union"
 
 
-def _mark_union(target: Path) -> None:
-    (target / STORE_MARKER).write_text(json.dumps({"default_graph": "union"}) + "\n", encoding="utf-8")
+def load_oxigraph(nquads: Path | Sequence[Path], target: Path) -> None:
+    """Bulk-load N-Quads (one file, or several read as one stream) into a fresh on-disk
+    store at ``target``."""
+    from .outputs import NQuadsReader
 
-
-def load_oxigraph(nquads: Path, target: Path, union: Path | None = None) -> None:
-    """Bulk-load a build's N-Quads into a fresh on-disk store at ``target``.
-
-    ``union`` (a Turtle or N-Triples file of every triple, e.g. graph.ttl) is loaded into
-    the default graph, which then holds the union of the named graphs, once each.
-    """
+    files = [nquads] if isinstance(nquads, Path | str) else list(nquads)
     store = ox.Store(str(target))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    if union is not None:
-        fmt = ox.RdfFormat.N_TRIPLES if union.suffix == ".nt" else ox.RdfFormat.TURTLE
-        store.bulk_load(path=str(union), format=fmt, to_graph=ox.DefaultGraph())
+    if files:
+        with NQuadsReader([Path(f) for f in files]) as stream:
+            store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
-    if union is not None:
-        _mark_union(target)
 
 
 def update_oxigraph(previous: Path, target: Path, remove: Sequence[str], add: Sequence[Path]) -> None:
     """A new store at ``target``: the ``previous`` one with graphs ``remove`` dropped and the
-    N-Quads files ``add`` loaded (the union default graph kept in step, if it has one).
+    N-Quads files ``add`` loaded.
 
     ``previous`` is never modified: :meth:`pyoxigraph.Store.backup` makes a RocksDB
     checkpoint, which hard-links the immutable table files, so this costs time in
-    proportion to the change, not to the store.
+    proportion to the change, not to the store. A store whose default graph holds a
+    materialised union (made by kg 0.1) is not updated: it is bulk-loaded again.
     """
-    union = union_materialized(previous)
+    if union_materialized(previous):
+        raise ValueError("a store with a materialised union default graph is rebuilt, not updated")
     src = ox.Store.read_only(str(previous))
     src.backup(str(target))
     del src
     store = ox.Store(str(target))
-    dg = ox.DefaultGraph()
     for g in remove:
         node = ox.NamedNode(g)
-        if not store.contains_named_graph(node):
-            continue
-        old = list(store.quads_for_pattern(None, None, None, node)) if union else []
-        store.remove_graph(node)
-        for q in old:
-            # keep a triple in the default graph while another named graph still has it
-            if not any(
-                not isinstance(x.graph_name, ox.DefaultGraph)
-                for x in store.quads_for_pattern(q.subject, q.predicate, q.object, None)
-            ):
-                store.remove(ox.Quad(q.subject, q.predicate, q.object, dg))
+        if store.contains_named_graph(node):
+            store.remove_graph(node)
     small = sum(Path(p).stat().st_size for p in add) < 64 << 20
     for path in add:
-        if small or union:  # a few graphs: one transaction each, cheaper than a bulk load
-            quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
-            store.extend(quads)
-            if union:
-                store.extend(ox.Quad(q.subject, q.predicate, q.object, dg) for q in quads)
+        if small:  # a few graphs: one transaction each, cheaper than a bulk load
+            store.extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
         else:
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
-    if union:
-        _mark_union(target)
 
 
 # ---------------------------------------------------------------------------------------
@@ -311,12 +291,12 @@ class RdflibStore:
 
     name = "rdflib"
 
-    def __init__(self, nquads: Path | None = None) -> None:
+    def __init__(self, nquads: Path | Sequence[Path] | None = None) -> None:
         from rdflib import Dataset
 
         self._ds = Dataset(default_union=True)
-        if nquads is not None:
-            self._ds.parse(str(nquads), format="nquads")
+        for f in [nquads] if isinstance(nquads, Path | str) else nquads or ():
+            self._ds.parse(str(f), format="nquads")
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
         from rdflib import BNode, Literal, URIRef, Variable
@@ -505,15 +485,16 @@ def open_store(
         return EndpointStore(endpoint, **endpoint_options)  # type: ignore[arg-type]
     if out is None:
         raise UsageError("give a build folder or --endpoint URL")
+    from .outputs import graph_nquads
+
     p = Path(out)
-    nq = p / "graph.nq"
-    if not nq.is_file():
-        raise UsageError(f"{out}: not a kg build folder (no graph.nq); run `kg build PATH -o {out}` first")
+    files = graph_nquads(p)
     if backend == "rdflib":
-        return RdflibStore(nq)
+        return RdflibStore(files)
     store_dir = p / STORE_DIR
     if store_dir.is_dir():
         return OxigraphStore(store_dir, read_only=True)
     mem = OxigraphStore(None)
-    mem.load_nquads(nq)
+    for f in files:
+        mem.load_nquads(f)
     return mem

@@ -15,7 +15,7 @@ from rdflib.namespace import DefinedNamespace
 __all__ = [
     "KG", "ID", "ORG", "PROV", "SKOS", "DCTERMS", "BASE",
     "iri_document", "iri_section", "iri_task", "iri_unit", "iri_group", "iri_area",
-    "iri_project", "iri_metric", "iri_region_graph", "slug",
+    "iri_project", "iri_metric", "iri_region_graph", "iri_names_graph", "iri_metrics_graph", "slug",
 ]
 
 BASE = "https://w3id.org/govkg/"
@@ -153,3 +153,14 @@ def iri_metric(name: str) -> URIRef:
 def iri_region_graph(region: str) -> URIRef:
     """The named graph holding a region's gazetteer (units, groups, areas)."""
     return ID[f"{slug(region)}/gazetteer"]
+
+
+def iri_names_graph(region: str) -> URIRef:
+    """The named graph describing, once, what a region's documents name that its gazetteer
+    does not hold: units kept as written, projects, areas."""
+    return ID[f"{slug(region)}/names"]
+
+
+def iri_metrics_graph() -> URIRef:
+    """The named graph describing, once, every metric of the corpus's indicators."""
+    return ID["metrics"]

@@ -67,8 +67,11 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult) -> None:
     if (tmp_out / STORE_DIR).is_dir():
         store = OxigraphStore(tmp_out / STORE_DIR, read_only=True)
     else:
+        from .outputs import graph_nquads
+
         store = OxigraphStore(None)
-        store.load_nquads(tmp_out / "graph.nq")
+        for f in graph_nquads(tmp_out):
+            store.load_nquads(f)
     try:
         report = compute_workload(store)
         (tmp_out / "workload.csv").write_text(report_csv(report), encoding="utf-8")

@@ -118,7 +118,7 @@ def test_usage_errors(out: Path, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     r = kg("query", "lead_counts", "--graph", str(missing))
     assert (r.exit_code, r.stderr) == (
-        2, f"Error: {missing}: not a kg build folder (no graph.nq); run `kg build PATH -o {missing}` first\n")
+        2, f"Error: {missing}: not a kg build folder (no graph.nq or graphs/); run `kg build PATH -o {missing}` first\n")
     r = kg("query", "lead_counts", "--graph", str(out), "--format", "xml")
     assert r.exit_code == 2
 

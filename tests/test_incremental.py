@@ -175,3 +175,51 @@ def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     r = build([src], out, FAST)
     assert r.extracted == 30
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_split_layout_has_one_file_per_graph_and_the_same_graph(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    combined, split = tmp_path / "combined", tmp_path / "split"
+    r1 = build([src], combined, BuildOptions(artifacts=False, graph_files="combined"))
+    r2 = build([src], split, BuildOptions(artifacts=False, graph_files="split"))
+    assert (r1.graph_files, r2.graph_files) == ("combined", "split")
+    assert not (split / "graph.nq").exists() and not (combined / "graphs").exists()
+    files = sorted((split / "graphs").glob("*.nq"))
+    # six documents; the region's gazetteer graph (the groups it uses) and names graph; metrics
+    assert len(files) == r2.summary()["documents"] + 3 == 9
+    assert {f.stem for f in files} >= {"_metrics", "_names-generic", "_gazetteer-generic"}
+    lines = [line for f in files for line in f.read_bytes().splitlines()]
+    assert sorted(lines) == sorted((combined / "graph.nq").read_bytes().splitlines())
+    assert _store_quads(split) == _store_quads(combined)
+    manifest = json.loads((split / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["graph_files"] == "split" and len(manifest["documents"]) == 6
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/govkg/ns#Task> }"
+    assert open_store(split, backend="rdflib").query(q).rows[0][0].value == "300"  # type: ignore[union-attr]
+    # an edit rewrites the edited document's file only
+    before = {f.name: f.read_bytes() for f in files}
+    victim = sorted(src.rglob("*.txt"))[1]
+    victim.write_text(victim.read_text(encoding="utf-8").replace("主办", "牵头", 2), encoding="utf-8")
+    r3 = build([src], split, BuildOptions(artifacts=False, graph_files="split"))
+    assert r3.extracted == 1 and r3.store_mode == "incremental"
+    after = {f.name: f.read_bytes() for f in sorted((split / "graphs").glob("*.nq"))}
+    assert [n for n in after if after[n] != before.get(n)] == [f"{victim.stem}.nq"]
+    fresh = tmp_path / "fresh"
+    build([src], fresh, BuildOptions(artifacts=False, cache=False))
+    assert _store_quads(split) == _store_quads(fresh)
+
+
+def test_a_unit_named_by_many_documents_is_described_once(tmp_path: Path) -> None:
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    r = build([src], out, FAST)
+    store = ox.Store.read_only(str(out / STORE_DIR))
+    unit = "https://w3id.org/govkg/ns#Unit"
+    rows = list(store.query(
+        f"SELECT ?u (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(DISTINCT ?d) AS ?docs) WHERE {{"
+        f" GRAPH ?g {{ ?u a <{unit}> }} GRAPH ?d {{ ?t <https://w3id.org/govkg/ns#lead> ?u }} }} GROUP BY ?u"
+    ))
+    assert rows and max(int(r["docs"].value) for r in rows) > 1  # named by several documents
+    assert {int(r["graphs"].value) for r in rows} == {1}  # described in one graph
+    # the documents are loaded from the cache when asked for, one at a time
+    assert len(r.documents) == 6 and r.documents[0].name == r.infos[0].name
+    assert sum(len(d.tasks) for d in r.documents) == 300

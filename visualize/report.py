@@ -89,8 +89,11 @@ def _open_store(out: Path) -> Any:
 
     if (out / STORE_DIR).is_dir():
         return OxigraphStore(out / STORE_DIR, read_only=True)
+    from kg.outputs import graph_nquads
+
     store = OxigraphStore(None)
-    store.load_nquads(out / "graph.nq")
+    for f in graph_nquads(out):
+        store.load_nquads(f)
     return store
 
 
@@ -469,8 +472,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m kg.visualize.report OUT``: (re)write the report of a build folder."""
     import sys
 
+    from kg.outputs import is_build_folder
+
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1 or not (Path(args[0]) / "graph.nq").is_file():
+    if len(args) != 1 or not is_build_folder(Path(args[0])):
         print("usage: python -m kg.visualize.report OUT   (a folder written by `kg build`)", file=sys.stderr)
         return 2
     pages = write_report(Path(args[0]))

@@ -1,0 +1,198 @@
+"""The build's per-document cache (``OUT/cache``): what one document turns into, kept so
+that a rebuild re-extracts only what changed.
+
+One entry per input document, keyed by the file's path and content hash, kg's version and
+code, the ontology data and the build options (:func:`build_salt`). An entry is a few
+files named ``KEY.*``:
+
+``.nq``         the document's named graph: sorted N-Quads, no repeats (the *chunk*);
+``.shared.nq``  what the document contributes to the shared graphs (its region's names
+                graph, the metrics graph), in the same form;
+``.jsonl``      its ``kg extract`` task records;
+``.pkl``        the extracted document and its warnings (loaded only when needed);
+``.json``       a :class:`DocInfo`: counts, coverage, warnings, digest — all the build
+                needs of a document to assemble the output without loading it.
+
+Derived chunks (a region's gazetteer and names graphs, the metrics graph, report links)
+are named after a hash of what they are made of, so a rebuild reuses them as long as
+their inputs are unchanged. Workers in other processes write entries; the parent reads
+only the small ``.json`` files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .models import DocumentKind, ExtractedDocument, Issue
+
+__all__ = [
+    "CACHE_DIR",
+    "CACHE_DOCS",
+    "CACHE_INDEX",
+    "CACHE_FORMAT",
+    "DOC_SUFFIXES",
+    "DocInfo",
+    "build_salt",
+    "doc_key",
+    "derived_key",
+    "file_digest",
+    "sorted_nquads",
+    "chunk_digest",
+    "load_index",
+    "link_or_copy",
+    "write_entry",
+    "load_document",
+]
+
+CACHE_DIR = "cache"
+CACHE_DOCS = "docs"
+CACHE_INDEX = "index.json"
+CACHE_FORMAT = 3
+DOC_SUFFIXES = (".nq", ".shared.nq", ".jsonl", ".pkl", ".json")
+_DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
+
+
+def build_salt(options: tuple[object, ...]) -> str:
+    """What a cached document depends on besides its bytes: kg's version and code, the
+    ontology/gazetteer data, and the build options that change extraction or the graph."""
+    from . import __version__
+    from .gazetteer import ontology_path
+
+    h = hashlib.sha256(f"kg {__version__} cache {CACHE_FORMAT}\n".encode())
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(pkg.rglob("*.py")):
+        if "__pycache__" not in f.parts:
+            h.update(f"{f.relative_to(pkg)}\n".encode())
+            h.update(f.read_bytes())
+    data = ontology_path()
+    for f in sorted(data.rglob("*")):
+        if f.is_file() and f.suffix.lower() in _DATA_SUFFIXES and "__pycache__" not in f.parts:
+            h.update(f"{f.relative_to(data)}\n".encode())
+            h.update(f.read_bytes())
+    h.update(repr(options).encode())
+    return h.hexdigest()
+
+
+def doc_key(salt: str, path: Path, digest: str) -> str:
+    return hashlib.sha256(f"{salt}\n{path}\n{digest}".encode()).hexdigest()[:40]
+
+
+def derived_key(*parts: object) -> str:
+    """Key of a chunk made from other chunks: a hash of what it is made of."""
+    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:40]
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None  # read_source reports it
+
+
+def sorted_nquads(quads: Iterable[ox.Quad] | Iterable[bytes]) -> bytes:
+    """N-Quads, one per line, without repeats, in canonical (byte) order — the form of
+    every chunk, so that equal graphs give equal bytes."""
+    items = list(quads)
+    if items and isinstance(items[0], bytes):
+        lines = set(items)
+    else:
+        data: bytes = ox.serialize(items, format=ox.RdfFormat.N_QUADS) if items else b""
+        lines = set(data.splitlines())
+    lines.discard(b"")
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def chunk_digest(chunk: bytes) -> str:
+    """Digest of a graph: its chunk is canonical (sorted lines, one graph name), so equal
+    triples in the same graph give the same digest."""
+    return hashlib.sha256(chunk).hexdigest()
+
+
+@dataclass
+class DocInfo:
+    """What the build keeps of one input document (``KEY.json``)."""
+
+    key: str
+    path: str
+    issues: list[Issue] = field(default_factory=list)
+    name: str | None = None  # None: the file could not be read
+    region: str = ""
+    kind: str = ""  # DocumentKind value
+    tasks: int = 0
+    sections: int = 0
+    units: list[str] = field(default_factory=list)  # units named (canonical, else normalised)
+    groups: list[str] = field(default_factory=list)  # group references the gazetteer resolved
+    coverage: dict[str, object] = field(default_factory=dict)  # manifest.json's entry
+    digest: str = ""  # of the document's graph chunk
+    quads: int = 0
+
+    @property
+    def is_plan(self) -> bool:
+        return self.kind == DocumentKind.TASK_PLAN.value
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> DocInfo:
+        raw = json.loads(data)
+        raw["issues"] = [Issue(**i) for i in raw["issues"]]
+        return cls(**raw)
+
+
+def load_index(out: str | Path) -> dict[str, object] | None:
+    """``OUT/cache/index.json`` of a build folder, or None."""
+    try:
+        data = json.loads((Path(out) / CACHE_DIR / CACHE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        return None
+    return data
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def write_entry(
+    dest: Path,
+    info: DocInfo,
+    doc: ExtractedDocument | None,
+    own: bytes,
+    shared: bytes,
+    records: Iterable[dict[str, object]],
+) -> None:
+    """Write one document's cache entry (``info`` gets the chunk's digest and size)."""
+    key = info.key
+    if doc is not None:
+        info.digest = chunk_digest(own)
+        info.quads = own.count(b"\n")
+    (dest / f"{key}.nq").write_bytes(own)
+    (dest / f"{key}.shared.nq").write_bytes(shared)
+    with (dest / f"{key}.jsonl").open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    with (dest / f"{key}.pkl").open("wb") as fh:
+        pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    # the .json last: an entry counts as complete when it is there
+    (dest / f"{key}.json").write_bytes(info.to_json())
+
+
+def load_document(folder: Path, key: str) -> ExtractedDocument:
+    doc = pickle.loads((folder / f"{key}.pkl").read_bytes())
+    assert isinstance(doc, ExtractedDocument)
+    return doc

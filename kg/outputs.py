@@ -1,0 +1,207 @@
+"""The files of a build folder, assembled from cached chunks without parsing the graph.
+
+* the graph, in one of two layouts (:data:`GRAPH_FILES`):
+
+  ``combined``  ``graph.nq`` (canonical: sorted by graph, then bytes), ``graph.trig`` (one
+                named graph per document) and ``graph.ttl`` (every triple, as Turtle);
+  ``split``     ``graphs/NAME.nq``, one N-Quads file per named graph (hard links to the
+                cache: a rebuild after editing one document of a thousand writes one file).
+
+  ``auto`` (the default) is ``combined`` up to :data:`COMBINED_MAX_QUADS` quads, ``split``
+  above: a national corpus would otherwise rewrite gigabytes of the same text on every
+  rebuild. ``kg export`` writes one file of any build.
+* ``tasks.jsonl``, ``manifest.json`` (summary, per-document coverage, warnings) and
+  ``warnings.txt``.
+
+:func:`graph_nquads` is how readers of a build folder find its N-Quads in either layout.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UsageError
+from .models import Issue
+
+__all__ = [
+    "GRAPH_FILES",
+    "COMBINED_MAX_QUADS",
+    "GRAPHS_DIR",
+    "PREFIXES",
+    "concat",
+    "graph_nquads",
+    "is_build_folder",
+    "NQuadsReader",
+    "write_combined",
+    "write_split",
+    "write_manifest",
+]
+
+GRAPH_FILES = ("auto", "combined", "split")
+COMBINED_MAX_QUADS = 2_000_000
+GRAPHS_DIR = "graphs"
+
+PREFIXES = {
+    "kg": "https://w3id.org/govkg/ns#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+# ---------------------------------------------------------------------------------------
+# reading a build folder
+
+
+def is_build_folder(out: Path) -> bool:
+    return (out / "graph.nq").is_file() or (out / GRAPHS_DIR).is_dir()
+
+
+def graph_nquads(out: str | Path) -> list[Path]:
+    """The N-Quads file(s) of a build folder: ``graph.nq``, or each ``graphs/*.nq``."""
+    out = Path(out)
+    if (out / "graph.nq").is_file():
+        return [out / "graph.nq"]
+    if (out / GRAPHS_DIR).is_dir():
+        return sorted((out / GRAPHS_DIR).glob("*.nq"))
+    raise UsageError(f"{out}: not a kg build folder (no graph.nq or graphs/); run `kg build PATH -o {out}` first")
+
+
+class NQuadsReader(io.RawIOBase):
+    """Several N-Quads files read as one stream (for ``Store.bulk_load``), without copying
+    them into one file first."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._paths = list(paths)
+        self._fh: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while True:
+            if self._fh is None:
+                if not self._paths:
+                    return 0
+                self._fh = open(self._paths.pop(0), "rb")  # noqa: SIM115 - closed at its end
+            n = self._fh.readinto(buffer)
+            if n:
+                return n
+            self._fh.close()
+            self._fh = None
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        super().close()
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+
+
+def concat(parts: Iterable[Path | bytes], target: Path, header: bytes = b"") -> None:
+    """Write ``header`` then every part (a file, copied in the kernel, or bytes) to ``target``."""
+    with target.open("wb") as out:
+        out.write(header)
+        out.flush()
+        fd = out.fileno()
+        for part in parts:
+            if isinstance(part, bytes):
+                out.write(part)
+                out.flush()
+                continue
+            with part.open("rb") as src:
+                size = os.fstat(src.fileno()).st_size
+                sent = 0
+                try:
+                    while sent < size:
+                        n = os.sendfile(fd, src.fileno(), sent, size - sent)
+                        if n == 0:
+                            break
+                        sent += n
+                except OSError:
+                    src.seek(sent)
+                    shutil.copyfileobj(src, out, 1 << 20)
+                    out.flush()
+
+
+def _strip_prefixes(data: bytes) -> bytes:
+    """A TriG/Turtle chunk without its leading ``@prefix`` lines (written once per file)."""
+    pos = 0
+    while data.startswith(b"@prefix ", pos):
+        pos = data.index(b"\n", pos) + 1
+    return data[pos:]
+
+
+def _prefix_header() -> bytes:
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
+
+
+def _trig_ttl(chunk: Path, previous: Path | None) -> tuple[Path, Path]:
+    """The TriG and Turtle forms of an N-Quads chunk, made once and kept beside it (taken
+    from the previous build's cache folder when it has them)."""
+    trig, ttl = chunk.with_suffix(".trig"), chunk.with_suffix(".ttl")
+    if trig.is_file() and ttl.is_file():
+        return trig, ttl
+    if previous is not None and (previous / trig.name).is_file() and (previous / ttl.name).is_file():
+        for p in (trig, ttl):
+            try:
+                os.link(previous / p.name, p)
+            except OSError:
+                shutil.copy2(previous / p.name, p)
+        return trig, ttl
+    quads = list(ox.parse(path=str(chunk), format=ox.RdfFormat.N_QUADS))
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) if quads else b""
+    trig.write_bytes(_strip_prefixes(data))
+    data = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) if quads else b""
+    ttl.write_bytes(_strip_prefixes(data))
+    return trig, ttl
+
+
+def write_combined(tmp: Path, chunks: Sequence[Path], previous: Path | None) -> None:
+    """graph.nq, graph.trig and graph.ttl by concatenating the chunks (in graph order)."""
+    concat(chunks, tmp / "graph.nq")
+    forms = [_trig_ttl(c, previous) for c in chunks]
+    header = _prefix_header()
+    concat([t for t, _ in forms], tmp / "graph.trig", header)
+    concat([t for _, t in forms], tmp / "graph.ttl", header)
+
+
+def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
+    """``graphs/NAME.nq`` for each (name, chunk): hard links, so nothing is copied."""
+    folder = tmp / GRAPHS_DIR
+    folder.mkdir()
+    for name, chunk in files:
+        target = folder / f"{name}.nq"
+        try:
+            os.link(chunk, target)
+        except OSError:
+            shutil.copy2(chunk, target)
+
+
+def write_manifest(
+    tmp: Path, summary: dict[str, object], coverage: Sequence[dict[str, object]], issues: Sequence[Issue],
+    extra: dict[str, object] | None = None,
+) -> None:
+    """manifest.json (one line per document and per warning) and warnings.txt."""
+
+    def line(obj: object) -> str:
+        return json.dumps(obj, ensure_ascii=False)
+
+    warnings = [{"path": i.path, "line": i.line, "code": i.code, "message": i.message} for i in issues]
+    head = json.dumps({"summary": summary, **(extra or {})}, ensure_ascii=False, indent=2)[:-2]
+    parts = [head, ',\n  "documents": [\n    ', ",\n    ".join(map(line, coverage)), "\n  ],\n"]
+    parts += ['  "warnings": [\n    ', ",\n    ".join(map(line, warnings)), "\n  ]\n}\n"]
+    (tmp / "manifest.json").write_text("".join(parts), encoding="utf-8")
+    (tmp / "warnings.txt").write_text("".join(f"{i}\n" for i in issues), encoding="utf-8")
