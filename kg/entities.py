@@ -1,21 +1,29 @@
 """Projects and districts/areas named in a task: ``extract_entities``.
 
-Two spaCy pipelines (``spacy.blank("zh")``, no trained model), each segmenting the text
-the way its rules need:
+Two rule sets, written in spaCy's pattern language (``ontology/patterns``), each
+matching the text cut the way its rules need:
 
-* **jieba tokens** for suffix patterns. The task is cut once with ``jieba.posseg``
-  (every gazetteer unit and area name is added to jieba first, so that 由区|发改委 or
-  湖南路片区 stay whole); every token gets ``_.kg_name`` — it may be part of a name
-  unless it is punctuation, a bare number or a stop token
-  (``ontology/patterns/entity_rules.json``). A ``SpanRuler`` with the token patterns of
-  ``ontology/patterns/projects.jsonl`` and ``districts.jsonl`` then finds names ending in
-  a carrier suffix (…中心, …广场二期, …大楼, …小镇二期, …小学新校区, 地铁N号线,
-  …过江通道, “…行动”, …园, …街区, …工程) or an area suffix (…片区, …地区, …区域,
-  …硅巷, A—B).
-* **characters** for gazetteer names: a ``SpanRuler`` over a character-per-token doc
-  with phrase patterns for every street, every area a unit governs (the ``governs`` and
-  ``area_aliases`` columns of the region's ``units.csv``), the district itself (phrase
-  patterns in ``districts.jsonl``) and, to block them, every unit name.
+* **jieba tokens** for suffix patterns. Every clause that contains a pattern suffix
+  (``triggers``) is cut and POS-tagged as ``jieba.posseg`` does without HMM (every
+  gazetteer unit and area name is added to the dictionary first, so that 由区|发改委 or
+  湖南路片区 stay whole; see :class:`kg.segmenter.Tokenizer`, rjieba when installed);
+  every token gets ``kg_name`` — it may be part of a name unless it is punctuation, a
+  bare number or a stop token (``ontology/patterns/entity_rules.json``). The token
+  patterns of ``ontology/patterns/projects.jsonl`` and ``districts.jsonl`` then find
+  names ending in a carrier suffix (…中心, …广场二期, …大楼, …小镇二期, …小学新校区,
+  地铁N号线, …过江通道, “…行动”, …园, …街区, …工程) or an area suffix (…片区, …地区,
+  …区域, …硅巷, A—B).
+* **characters** for gazetteer names: phrase patterns for every street, every area a
+  unit governs (the ``governs`` and ``area_aliases`` columns of the region's
+  ``units.csv``), the district itself (phrase patterns in ``districts.jsonl``) and, to
+  block them, every unit name.
+
+The patterns are matched here, not by spaCy's ``SpanRuler``: the files use a small part
+of its language (``TEXT`` as a string, ``REGEX``, ``IN`` or ``NOT_IN``; ``TAG`` ``IN``;
+``_.kg_name``; ``OP`` ``+ * ?``), and matching it directly spares each process spaCy's
+import and each task two spaCy ``Doc`` objects (3× faster extraction). Any other key is
+an error when the patterns load; ``tests/test_entities.py`` checks the matches against
+spaCy's.
 
 Spans are filtered longest-first per label; names inside quotes are areas only when a
 pattern asks for the quotes; names in ``generic_names`` (文化街区, 市政工程 …) or
@@ -28,9 +36,9 @@ from __future__ import annotations
 
 import csv
 import json
-import logging
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -40,6 +48,7 @@ from .models import Entity
 __all__ = ["extract_entities", "area_names", "cut"]
 
 _PUNCT = re.compile(r"^[\W_]+$")
+_NUMBER = re.compile(r"[一二三四五六七八九十百\d]+")
 
 
 @dataclass(frozen=True)
@@ -98,146 +107,296 @@ def area_names(region: str) -> dict[str, str]:
 
 # -- jieba ------------------------------------------------------------------------------
 
-@cache
-def _jieba():  # type: ignore[no-untyped-def]
-    import jieba
-    import jieba.posseg
+class _Words:
+    """The one tokenizer of this module, and the words already added to it.
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    rules = _rules()
-    for w in (*rules.stop_tokens, *rules.jieba_words):
-        if len(w) > 1 and w not in _ADDED:
-            jieba.add_word(w)
-            _ADDED.add(w)
-    return jieba, jieba.posseg
+    Every stop token and ``jieba_words`` entry is added first, then the unit and area
+    names of each region the first time the region is met (so, as with jieba's global
+    dictionary before, a region's names stay in it for the rest of the process).
+    """
 
+    def __init__(self) -> None:
+        from .segmenter import Tokenizer
 
-_ADDED: set[str] = set()
+        self.tok = Tokenizer()
+        self.added: set[str] = set()
+        rules = _rules()
+        for w in (*rules.stop_tokens, *rules.jieba_words):
+            if len(w) > 1:
+                self.add(w, None)
 
-
-def _add_words(words: Iterable[str], tag: str) -> None:
-    jieba, _ = _jieba()
-    for w in words:
-        if w and w not in _ADDED:
-            jieba.add_word(w, tag=tag)
-            _ADDED.add(w)
+    def add(self, word: str, tag: str | None) -> None:
+        if word and word not in self.added:
+            self.tok.add_word(word, tag)
+            self.added.add(word)
 
 
 @cache
-def _prepare(region: str) -> bool:
-    """Teach jieba every unit and area name of ``region`` (once)."""
+def _words() -> _Words:
+    return _Words()
+
+
+@cache
+def _prepare(region: str) -> _Words:
+    """The tokenizer, taught every unit and area name of ``region`` (once)."""
     from .gazetteer import load_gazetteer
 
-    gaz = load_gazetteer(region)
-    _add_words(gaz.all_names(), "nt")
-    _add_words(area_names(region), "ns")
-    return True
+    words = _words()
+    for w in load_gazetteer(region).all_names():
+        words.add(w, "nt")
+    for w in area_names(region):
+        words.add(w, "ns")
+    return words
 
 
 def cut(text: str, region: str | None = None, pos: bool = False) -> list[tuple[str, str]]:
     """jieba words of ``text`` (with POS flags when ``pos``), gazetteer names kept whole."""
-    jieba, posseg = _jieba()
-    if region:
-        _prepare(region)
+    words = _prepare(region) if region else _words()
     if pos:
-        return [(p.word, p.flag) for p in posseg.lcut(text)]
-    return [(w, "") for w in jieba.lcut(text)]
+        return words.tok.posseg(text)
+    return [(w, "") for w in words.tok.cut(text, True)]
 
 
-# -- spaCy ------------------------------------------------------------------------------
+# -- token patterns -----------------------------------------------------------------------
+#
+# The pattern files are in spaCy's Matcher language (``ontology/patterns/*.jsonl``); the
+# subset they use is matched here, which spares every process spaCy's import (~1 s) and
+# every task a spaCy Doc. A match is every token range that the whole pattern matches
+# (spaCy's non-greedy Matcher), found from a token the pattern must contain (its anchor).
+# ``tests/test_entities.py`` checks the matches against spaCy's SpanRuler.
+
+_Tok = tuple[str, str, bool]  # word, POS tag, may be part of a name (_.kg_name)
+_Pred = Callable[[_Tok], bool]
+
+
+def _text_pred(value: object) -> _Pred:
+    if isinstance(value, str):
+        return lambda t: t[0] == value
+    if isinstance(value, dict) and len(value) == 1:
+        (op, arg), = value.items()
+        if op == "REGEX":
+            rx = re.compile(str(arg))
+            return lambda t: rx.search(t[0]) is not None
+        if op == "IN":
+            members = frozenset(arg)
+            return lambda t: t[0] in members
+        if op == "NOT_IN":
+            members = frozenset(arg)
+            return lambda t: t[0] not in members
+    raise ValueError(f"unsupported TEXT value in an entity pattern: {value!r}")
+
+
+def _tag_pred(tags: frozenset[str]) -> _Pred:
+    return lambda t: t[1] in tags
+
+
+def _spec(d: dict[str, object]) -> tuple[_Pred, str | None, int]:
+    """``(predicate, OP, selectivity)`` of one token spec."""
+    preds: list[_Pred] = []
+    weight = 0
+    for key, value in d.items():
+        if key == "OP":
+            if value not in ("+", "*", "?"):
+                raise ValueError(f"unsupported OP in an entity pattern: {value!r}")
+        elif key == "TEXT":
+            preds.append(_text_pred(value))
+            weight += 2 if isinstance(value, str) else 1
+        elif key == "TAG" and isinstance(value, dict) and set(value) == {"IN"}:
+            preds.append(_tag_pred(frozenset(value["IN"])))  # type: ignore[arg-type]
+            weight += 1
+        elif key == "_" and value == {"kg_name": True}:
+            preds.append(lambda t: t[2])
+        else:
+            raise ValueError(f"unsupported key in an entity pattern: {key}={value!r}")
+    if len(preds) == 1:
+        pred = preds[0]
+    else:
+        def pred(t: _Tok, preds: tuple[_Pred, ...] = tuple(preds)) -> bool:
+            return all(p(t) for p in preds)
+    op = d.get("OP")
+    return pred, op if isinstance(op, str) else None, weight
+
+
+class _Seq:
+    """A sequence of token specs (``+`` written as one then ``*``), matched as an NFA."""
+
+    def __init__(self, specs: list[tuple[_Pred, str | None]]) -> None:
+        self.preds = tuple(p for p, _ in specs)
+        self.ops = tuple(o for _, o in specs)
+        n = len(specs)
+        # the states reachable from each state without consuming a token
+        self.closure: list[frozenset[int]] = []
+        for j in range(n + 1):
+            reach, k = {j}, j
+            while k < n and self.ops[k] in ("?", "*"):
+                k += 1
+                reach.add(k)
+            self.closure.append(frozenset(reach))
+
+    def ends(self, toks: Sequence[_Tok], i: int, step: int) -> list[int]:
+        """Boundaries ``b`` such that the sequence matches the tokens from ``i`` up to ``b``:
+        ``toks[i:b]`` going forward (``step`` 1), ``toks[b:i+1]`` going backward (-1)."""
+        n = len(self.preds)
+        states = self.closure[0]
+        out = [i if step > 0 else i + 1] if n in states else []
+        pos = i
+        while states and 0 <= pos < len(toks):
+            tok = toks[pos]
+            nxt: set[int] = set()
+            for j in states:
+                if j < n and self.preds[j](tok):
+                    nxt |= self.closure[j if self.ops[j] == "*" else j + 1]
+            states = frozenset(nxt)
+            pos += step
+            if n in states:
+                out.append(pos if step > 0 else pos + 1)
+        return out
+
+
+class _Pattern:
+    def __init__(self, entry: dict[str, object]) -> None:
+        self.label = str(entry["label"])
+        self.id = str(entry.get("id") or "")
+        specs: list[tuple[_Pred, str | None, int]] = []
+        for d in entry["pattern"]:  # type: ignore[attr-defined]
+            pred, op, weight = _spec(d)
+            if op == "+":
+                specs += [(pred, None, weight), (pred, "*", weight)]
+            else:
+                specs.append((pred, op, weight))
+        # the anchor: a token the pattern must contain once, the most selective (last) one
+        required = [k for k, (_, op, _) in enumerate(specs) if op is None]
+        if not required:
+            raise ValueError(f"entity pattern without a required token: {entry!r}")
+        self.k = max(required, key=lambda k: (specs[k][2], k))
+        self.anchor = specs[self.k][0]
+        self.before = _Seq([(p, o) for p, o, _ in reversed(specs[: self.k])])
+        self.after = _Seq([(p, o) for p, o, _ in specs[self.k + 1 :]])
+
+    def matches(self, toks: Sequence[_Tok], at: Iterable[int]) -> Iterator[tuple[int, int]]:
+        """``(start, end)`` token ranges the pattern matches, anchored at the tokens ``at``."""
+        for a in at:
+            starts = self.before.ends(toks, a - 1, -1)
+            if starts:
+                ends = self.after.ends(toks, a + 1, 1)
+                for s in starts:
+                    for e in ends:
+                        yield s, e
+
+
+class _TokenRules:
+    def __init__(self, entries: list[dict[str, object]]) -> None:
+        self.patterns = [_Pattern(e) for e in entries]
+
+    def spans(self, toks: Sequence[_Tok]) -> list[tuple[int, int, str, str]]:
+        """Every ``(start, end, label, id)`` token range a pattern matches, in text order."""
+        found: set[tuple[int, int, str, str]] = set()
+        anchors: dict[_Pred, list[int]] = {}
+        for p in self.patterns:
+            at = anchors.get(p.anchor)
+            if at is None:
+                at = anchors[p.anchor] = [i for i, t in enumerate(toks) if p.anchor(t)]
+            for s, e in p.matches(toks, at):
+                found.add((s, e, p.label, p.id))
+        return sorted(found)
+
 
 @cache
-def _token_nlp():  # type: ignore[no-untyped-def]
-    import spacy
-    from spacy.tokens import Token
+def _token_rules() -> _TokenRules:
+    return _TokenRules(
+        _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]
+    )
 
-    if not Token.has_extension("kg_name"):
-        Token.set_extension("kg_name", default=False)
-    nlp = spacy.blank("zh")
-    ruler = nlp.add_pipe("span_ruler", name="kg_token_ruler", config={"spans_key": "kg"})
-    ruler.add_patterns(_patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)])
-    return nlp
+
+class _PhraseRules:
+    """Gazetteer phrases matched character by character: every occurrence of every name."""
+
+    def __init__(self, entries: list[tuple[str, str, str]]) -> None:
+        self.names: dict[str, tuple[str, str]] = {}
+        for text, label, id_ in entries:
+            self.names.setdefault(text, (label, id_))  # a name listed twice keeps its first entry
+        lengths: dict[str, set[int]] = {}
+        for text in self.names:
+            lengths.setdefault(text[0], set()).add(len(text))
+        self.lengths = {c: tuple(sorted(ls)) for c, ls in lengths.items()}
+
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        out = []
+        names, lengths = self.names, self.lengths
+        for i, c in enumerate(text):
+            for n in lengths.get(c, ()):
+                hit = names.get(text[i : i + n])
+                if hit is not None:
+                    out.append((i, i + n, *hit))
+        return out
 
 
 @cache
-def _char_nlp(region: str):  # type: ignore[no-untyped-def]
-    import spacy
-
+def _phrase_rules(region: str) -> _PhraseRules:
     from .gazetteer import load_gazetteer
 
-    nlp = spacy.blank("zh")  # the default Chinese segmenter is one token per character
-    ruler = nlp.add_pipe("span_ruler", name="kg_gazetteer_ruler", config={"spans_key": "kg", "phrase_matcher_attr": "ORTH"})
-    patterns: list[dict[str, object]] = [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], str)]
+    entries = [(str(p["pattern"]), str(p["label"]), str(p.get("id") or "")) for p in _patterns("districts.jsonl") if isinstance(p["pattern"], str)]
     areas = area_names(region)
-    gaz = load_gazetteer(region)
-    for name, unit in areas.items():
-        patterns.append({"label": "district", "id": unit, "pattern": name})
-    for name in gaz.all_names():
-        if name not in areas:
-            patterns.append({"label": "unit", "pattern": name})
-    ruler.add_patterns(patterns)
-    return nlp
+    entries += [(name, "district", unit) for name, unit in areas.items()]
+    entries += [(name, "unit", "") for name in load_gazetteer(region).all_names() if name not in areas]
+    return _PhraseRules(entries)
 
 
 _CLAUSE = re.compile(r"[^，；。！？\n]+|[，；。！？\n]")
 _SKIP = "skip"
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+@cache
+def _trigger_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_rules().triggers, key=len, reverse=True))))
 
 
 @lru_cache(maxsize=200_000)
-def _clause_pairs(clause: str, region: str | None) -> tuple[tuple[str, str], ...]:
-    """jieba words and POS flags of one clause; a clause with no trigger stays one token.
+def _clause_tokens(clause: str, region: str | None) -> tuple[_Tok, ...]:
+    """Tokens of one clause; a clause with no trigger stays one token that is no name.
 
     Names never cross a clause boundary, and most clauses name nothing: only those that
-    contain a pattern suffix (``triggers``) are cut. Repeated clauses are cut once.
+    contain a pattern suffix (``triggers``) are cut. Repeated clauses are cut once. A
+    clause's neighbours are delimiters, so its tokens' ``kg_name`` depends on it alone.
     """
+    if not _trigger_re().search(clause):
+        return ((clause, _SKIP, False),)
     rules = _rules()
-    if not any(t in clause for t in rules.triggers):
-        return ((clause, _SKIP),)
-    _, posseg = _jieba()
-    if region:
-        _prepare(region)
-    return tuple((p.word, p.flag) for p in posseg.lcut(clause, HMM=rules.hmm) if p.word)
-
-
-def _token_doc(text: str, region: str | None):  # type: ignore[no-untyped-def]
-    from spacy.tokens import Doc
-
-    nlp = _token_nlp()
-    pairs = [pair for m in _CLAUSE.finditer(text) for pair in _clause_pairs(m.group(), region)]
-    words = [w for w, _ in pairs]
-    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
-    rules = _rules()
-    for i, (tok, (w, flag)) in enumerate(zip(doc, pairs, strict=True)):
-        tok.tag_ = flag or "x"
+    words = _prepare(region) if region else _words()
+    if rules.hmm:
+        pairs = [(p, f) for p, f in words.tok.posseg(clause) if p]
+    else:
+        pairs = [(p, f) for p, f in words.tok.tag(clause) if p]
+    area_words = _area_words(region)
+    out: list[_Tok] = []
+    for i, (w, flag) in enumerate(pairs):
         prev = pairs[i - 1][0] if i else ""
-        if flag == _SKIP:
-            tok._.kg_name = False
-        elif w.isdigit():
+        if w.isdigit():
             # digits are part of a name only when glued to letters (5G网络安全工程中心)
             nxt = pairs[i + 1][0] if i + 1 < len(pairs) else ""
-            tok._.kg_name = bool(re.match(r"[A-Za-z]", nxt))
-        elif prev.isdigit() and not re.match(r"[A-Za-z]", w):
-            tok._.kg_name = False  # the classifier of a count: 2处|积淹水片区
+            name = bool(_LETTER.match(nxt))
+        elif prev.isdigit() and not _LETTER.match(w):
+            name = False  # the classifier of a count: 2处|积淹水片区
         else:
-            tok._.kg_name = not (
+            name = not (
                 _PUNCT.match(w) or w.isspace() or w in rules.stop_tokens
-                or (flag in rules.stop_pos and len(w) > 1 and w not in _area_words(region))
+                or (flag in rules.stop_pos and len(w) > 1 and w not in area_words)
             )
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+        out.append((w, flag or "x", name))
+    return tuple(out)
 
 
-def _char_doc(text: str, region: str):  # type: ignore[no-untyped-def]
-    from spacy.tokens import Doc
-
-    nlp = _char_nlp(region)
-    words = list(text)
-    doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+def _tokens(text: str, region: str | None) -> tuple[list[_Tok], list[int]]:
+    """The tokens of ``text`` and the character offset of each."""
+    toks: list[_Tok] = []
+    for m in _CLAUSE.finditer(text):
+        toks.extend(_clause_tokens(m.group(), region))
+    starts, pos = [], 0
+    for t in toks:
+        starts.append(pos)
+        pos += len(t[0])
+    return toks, starts
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -278,36 +437,34 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     def in_quotes(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in quoted)
 
-    tdoc = _token_doc(text, region)
+    toks, starts = _tokens(text, region)
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
-    for span in tdoc.spans["kg"]:
-        s, e = span.start_char, span.end_char
+    for ts, te, label, pid in _token_rules().spans(toks):
+        s, e = starts[ts], starts[te - 1] + len(toks[te - 1][0])
         name = text[s:e]
-        if span.label_ == "project" and name.startswith("“") and name.endswith("”"):
+        if label == "project" and name.startswith("“") and name.endswith("”"):
             s, e, name = s + 1, e - 1, name[1:-1]
         elif in_quotes(s, e):
             continue  # a name inside a slogan (“一中心一特色”) is not a place or carrier
-        if span.label_ == "project" and text.startswith(rules.not_followed_by, e):
+        if label == "project" and text.startswith(rules.not_followed_by, e):
             continue
         if name in rules.generic_names or name.startswith(rules.generic_modifiers):
             blocked.append((s, e))
             continue
-        if span.label_ == "district" and re.fullmatch(r"[一二三四五六七八九十百\d]+", text[s : span[-1].idx]):
+        if label == "district" and _NUMBER.fullmatch(text[s : starts[te - 1]]):
             continue  # 十三片区: a number, not a name
-        cands.append(_Cand(s, e, span.label_, None, span.id_))
-        if span.label_ == "district":
-            cands.extend(_coordinated(text, s, name, tdoc))
+        cands.append(_Cand(s, e, label, None, pid))
+        if label == "district":
+            cands.extend(_coordinated(text, s, name, toks, starts))
     gov: list[_Cand] = []
     if region:
-        cdoc = _char_doc(text, region)
-        for span in cdoc.spans["kg"]:
-            s, e = span.start_char, span.end_char
-            if span.label_ == "unit" or in_quotes(s, e):
+        for s, e, label, pid in _phrase_rules(region).spans(text):
+            if label == "unit" or in_quotes(s, e):
                 gov.append(_Cand(s, e, "unit", None, "unit"))
                 continue
-            unit = span.id_ if span.id_ in gaz.units else None
-            gov.append(_Cand(s, e, "district", unit, span.id_))
+            unit = pid if pid in gaz.units else None
+            gov.append(_Cand(s, e, "district", unit, pid))
     cands = [c for c in cands if not any(a <= c.start and c.end <= b for a, b in blocked)]
     # gazetteer areas (and unit names, which block them) first, then the rule matches
     gov = _longest(gov)
@@ -332,7 +489,7 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     return tuple(ent(c, "project") for c in projects), tuple(ent(c, "district") for c in districts)
 
 
-def _coordinated(text: str, start: int, name: str, doc) -> list[_Cand]:  # type: ignore[no-untyped-def]
+def _coordinated(text: str, start: int, name: str, toks: Sequence[_Tok], starts: Sequence[int]) -> list[_Cand]:
     """``环南大、南工大硅巷``: the conjunct before 、 shares the suffix (环南大硅巷).
 
     The entity's offsets cover the conjunct as written; its text gets the suffix.
@@ -340,15 +497,20 @@ def _coordinated(text: str, start: int, name: str, doc) -> list[_Cand]:  # type:
     suffix = next((x for x in _rules().coordinated_suffixes if name.endswith(x)), None)
     if suffix is None or start < 2 or text[start - 1] != "、":
         return []
-    last = next((t for t in doc if t.idx + len(t.text) == start - 1), None)
-    if last is None or not last._.kg_name:
+    # the conjunct's last token ends where the 、 starts
+    i = bisect_left(starts, start - 1)
+    if i == 0 or i == len(starts) or starts[i] != start - 1:
+        return []
+    last = i - 1
+    if not toks[last][2]:
         return []
     first = last
-    while first.i > 0 and doc[first.i - 1]._.kg_name:
-        first = doc[first.i - 1]
-    if last.idx + len(last.text) - first.idx > 5:
+    while first > 0 and toks[first - 1][2]:
+        first -= 1
+    end = starts[last] + len(toks[last][0])
+    if end - starts[first] > 5:
         return []
-    return [_Cand(first.idx, last.idx + len(last.text), "district", None, "coordinated:" + suffix)]
+    return [_Cand(starts[first], end, "district", None, "coordinated:" + suffix)]
 
 
 @cache

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.entities import _char_nlp, _token_nlp, area_names, extract_entities
+from kg.entities import _phrase_rules, _token_rules, area_names, extract_entities
 from kg.extract import extract_document
 from kg.gazetteer import load_gazetteer
 from kg.read import read_source
@@ -132,9 +132,9 @@ def test_area_names_come_from_the_gazetteer() -> None:
     assert areas["铁北片区"] == "铁北管委会"
 
 
-def test_pipelines_load_once() -> None:
-    assert _token_nlp() is _token_nlp()
-    assert _char_nlp("nanjing-gulou") is _char_nlp("nanjing-gulou")
+def test_rules_load_once() -> None:
+    assert _token_rules() is _token_rules()
+    assert _phrase_rules("nanjing-gulou") is _phrase_rules("nanjing-gulou")
 
 
 def test_plan_tasks_are_enriched() -> None:
@@ -153,3 +153,88 @@ def test_report_statements_are_enriched() -> None:
     areas = {(d.text, d.governed_by) for t in doc.tasks for d in t.districts}
     assert ("湖南路片区", "湖南路管委会") in areas
     assert ("下关滨江商务区", "滨江商务区管委会") in areas
+
+
+# -- the pattern matcher matches what spaCy's SpanRuler matched ---------------------------
+
+def _corpus_texts() -> list[str]:
+    from kg.mentions import task_text
+
+    texts = [task_text(t, d.kind) for d in (plan(), report()) for t in d.tasks]
+    texts += [p[0] for p in PROJECTS] + [d[0] for d in DISTRICTS] + NOT_ENTITIES
+    return texts
+
+
+@cache
+def _spacy_rulers():  # type: ignore[no-untyped-def]
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Token
+
+    from kg.entities import _patterns
+
+    if not Token.has_extension("kg_name"):
+        Token.set_extension("kg_name", default=False)
+    tok_nlp = spacy.blank("zh")
+    ruler = tok_nlp.add_pipe("span_ruler", config={"spans_key": "kg"})
+    ruler.add_patterns(_patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)])
+    char_nlp = spacy.blank("zh")
+    ruler = char_nlp.add_pipe("span_ruler", config={"spans_key": "kg", "phrase_matcher_attr": "ORTH"})
+    phrases = [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], str)]
+    areas = area_names("nanjing-gulou")
+    phrases += [{"label": "district", "id": unit, "pattern": name} for name, unit in areas.items()]
+    phrases += [{"label": "unit", "pattern": n} for n in GAZ.all_names() if n not in areas]
+    ruler.add_patterns(phrases)
+    return tok_nlp, char_nlp
+
+
+def _spacy_token_spans(toks: list[tuple[str, str, bool]]) -> list[tuple[int, int, str, str]]:
+    from spacy.tokens import Doc
+
+    nlp, _ = _spacy_rulers()
+    doc = Doc(nlp.vocab, words=[t[0] for t in toks], spaces=[False] * len(toks))
+    for tok, (_, tag, name) in zip(doc, toks, strict=True):
+        tok.tag_ = tag
+        tok._.kg_name = name
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return sorted({(s.start, s.end, s.label_, s.id_) for s in doc.spans["kg"]})
+
+
+def test_token_patterns_match_as_spacy_on_the_corpus() -> None:
+    from kg.entities import _tokens
+
+    _spacy_rulers()
+    for text in _corpus_texts():
+        toks, _ = _tokens(text, "nanjing-gulou")
+        assert _token_rules().spans(toks) == _spacy_token_spans(toks), text
+
+
+def test_token_patterns_match_as_spacy_on_random_tokens() -> None:
+    import random
+
+    _spacy_rulers()
+    rng = random.Random(7)
+    words = [
+        "南京", "华贸", "商务", "中心", "广场", "二期", "十期", "地铁", "5", "12", "号线", "“", "”", "《",
+        "》", "，", "、", "。", "行动", "工程", "示范工程", "片区", "区域", "—", "中山路", "北段", "硅",
+        "巷", "片", "区", "（", "）", "分园", "校区", "陈列馆", "街区", "十三", "A", "计划", "环南大",
+    ]
+    # quotes and brackets, often: the patterns of quoted programmes, titles and branches
+    brackets = ["“", "”", "《", "》", "（", "）", "行动", "计划", "示范工程", "陈列馆", "分园", "分校", "金川河", "幸福"]
+    for i in range(3000):
+        pool = words if i % 2 else brackets
+        toks = [(rng.choice(pool), rng.choice(["ns", "nz", "n", "x"]), rng.random() < 0.7) for _ in range(rng.randint(1, 12))]
+        assert _token_rules().spans(toks) == _spacy_token_spans(toks), toks
+
+
+def test_phrase_patterns_match_as_spacy() -> None:
+    from spacy.tokens import Doc
+
+    _, nlp = _spacy_rulers()
+    rules = _phrase_rules("nanjing-gulou")
+    for text in _corpus_texts():
+        doc = Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+        expected = [(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans["kg"]]
+        assert rules.spans(text) == expected, text

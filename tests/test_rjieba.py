@@ -75,3 +75,68 @@ def test_add_words_keeps_names_whole() -> None:
             assert "鼓楼区硅巷联盟" in segmenter.cut("支持鼓楼区硅巷联盟发展")
     finally:
         segmenter.reset()
+
+
+# -- segmenter.Tokenizer: jieba's dictionary arithmetic on rjieba -------------------------
+
+def _entity_words() -> list[tuple[str, str | None]]:
+    """The words kg.entities adds, in its order: stop tokens, then unit and area names."""
+    from kg.entities import _rules, area_names
+    from kg.gazetteer import load_gazetteer
+
+    rules = _rules()
+    words: dict[str, str | None] = {}
+    for w in (*rules.stop_tokens, *rules.jieba_words):
+        if len(w) > 1:
+            words.setdefault(w, None)
+    for w in load_gazetteer("nanjing-gulou").all_names():
+        words.setdefault(w, "nt")
+    for w in area_names("nanjing-gulou"):
+        words.setdefault(w, "ns")
+    return list(words.items())
+
+
+def _clauses() -> list[str]:
+    import re
+
+    texts = _corpus()
+    return texts + [c for t in texts for c in re.findall(r"[^，；。！？\n]+", t)]
+
+
+@pytest.fixture(scope="module")
+def tokenizers() -> tuple[segmenter.Tokenizer, segmenter.Tokenizer]:
+    by_rjieba, by_jieba = segmenter.Tokenizer("rjieba"), segmenter.Tokenizer("jieba")
+    assert (by_rjieba.backend, by_jieba.backend) == ("rjieba", "jieba")
+    for word, tag in _entity_words():
+        by_rjieba.add_word(word, tag)
+        by_jieba.add_word(word, tag)
+    return by_rjieba, by_jieba
+
+
+def test_tokenizer_frequencies_are_jiebas(tokenizers) -> None:
+    by_rjieba, by_jieba = tokenizers
+    rj, j = by_rjieba._impl, by_jieba._impl._tok
+    assert rj.total == j.total
+    for word, _ in _entity_words():
+        for k in range(1, len(word) + 1):
+            assert rj._lookup(word[:k]) == j.FREQ.get(word[:k]), word[:k]
+        for seg in j.lcut(word, HMM=False):
+            assert rj._lookup(seg) == j.FREQ.get(seg), seg
+
+
+def test_tokenizer_backends_agree(tokenizers) -> None:
+    by_rjieba, by_jieba = tokenizers
+    for text in _clauses():
+        assert by_rjieba.tag(text) == by_jieba.tag(text), text[:60]
+        assert by_rjieba.cut(text, hmm=False) == by_jieba.cut(text, hmm=False), text[:60]
+        assert by_rjieba.cut(text) == by_jieba.cut(text), text[:60]
+
+
+def test_tokenizer_tags_like_posseg() -> None:
+    tok = segmenter.Tokenizer("rjieba")
+    tok.add_word("湖南路片区", "ns")
+    tok.add_word("社区", "nt")  # a dictionary word: the added tag wins, as in jieba
+    assert tok.tag("推进湖南路片区建设") == [("推进", "v"), ("湖南路片区", "ns"), ("建设", "vn")]
+    assert ("社区", "nt") in tok.tag("建设智慧社区")
+    # posseg tags a run of ASCII letters and digits "eng", numbers included
+    assert tok.tag("增长8%，PM2.5") == [("增长", "v"), ("8", "eng"), ("%", "x"), ("，", "x"), ("PM2", "eng"), (".", "x"), ("5", "eng")]
