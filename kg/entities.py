@@ -287,17 +287,37 @@ class _Pattern:
 class _TokenRules:
     def __init__(self, entries: list[dict[str, object]]) -> None:
         self.patterns = [_Pattern(e) for e in entries]
+        self.anchors = list(dict.fromkeys(p.anchor for p in self.patterns))
+        self.bit = {a: 1 << i for i, a in enumerate(self.anchors)}
+        # which anchors a token satisfies, per token: words repeat, so do tokens
+        self._masks: dict[_Tok, int] = {}
+
+    def _mask(self, tok: _Tok) -> int:
+        m = self._masks.get(tok)
+        if m is None:
+            m = sum(self.bit[a] for a in self.anchors if a(tok))
+            if len(self._masks) >= 200_000:
+                self._masks.clear()
+            self._masks[tok] = m
+        return m
 
     def spans(self, toks: Sequence[_Tok]) -> list[tuple[int, int, str, str]]:
         """Every ``(start, end, label, id)`` token range a pattern matches, in text order."""
+        at: dict[int, list[int]] = {}
+        for i, t in enumerate(toks):
+            m = self._mask(t)
+            while m:
+                low = m & -m
+                at.setdefault(low, []).append(i)
+                m ^= low
+        if not at:
+            return []
         found: set[tuple[int, int, str, str]] = set()
-        anchors: dict[_Pred, list[int]] = {}
         for p in self.patterns:
-            at = anchors.get(p.anchor)
-            if at is None:
-                at = anchors[p.anchor] = [i for i, t in enumerate(toks) if p.anchor(t)]
-            for s, e in p.matches(toks, at):
-                found.add((s, e, p.label, p.id))
+            positions = at.get(self.bit[p.anchor])
+            if positions:
+                for s, e in p.matches(toks, positions):
+                    found.add((s, e, p.label, p.id))
         return sorted(found)
 
 

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 GENERIC_REGION = "generic"
+_NOT_IN_NAMES = re.compile(r"[，。；：！？“”《》\d%]")
 LEVEL_PREFIXES = ("区", "县", "市", "镇", "乡", "省")
 
 
@@ -76,6 +77,7 @@ class Gazetteer:
     _unit_alias: dict[str, str] = field(default_factory=dict)
     _group_alias: dict[str, str] = field(default_factory=dict)
     _suffix_re: re.Pattern[str] | None = None
+    _type_suffixes: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for rec in self.units.values():
@@ -87,6 +89,10 @@ class Gazetteer:
                 self._group_alias.setdefault(normalize_name(name), grp.canonical)
         suffixes = sorted({s for t in self.types for s in t.suffixes}, key=len, reverse=True)
         self._suffix_re = re.compile("(?:" + "|".join(map(re.escape, suffixes)) + r")$")
+        # unit_type's search order: types in order, each type's longest suffixes first
+        self._type_suffixes = tuple(
+            (t.type, tuple(sorted(t.suffixes, key=len, reverse=True))) for t in self.types
+        )
 
     # -- units -------------------------------------------------------------------------
     def resolve_unit(self, name: str) -> str | None:
@@ -110,10 +116,10 @@ class Gazetteer:
         if canonical is not None:
             return self.units[canonical].type
         key = normalize_name(name)
-        for t in self.types:
-            for suffix in sorted(t.suffixes, key=len, reverse=True):
+        for type_, suffixes in self._type_suffixes:
+            for suffix in suffixes:
                 if key.endswith(suffix) and len(key) > len(suffix):
-                    return t.type
+                    return type_
         return None
 
     def looks_like_unit(self, name: str) -> bool:
@@ -128,7 +134,7 @@ class Gazetteer:
             return False
         if self.resolve_unit(key) or self.resolve_group(key):
             return True
-        if re.search(r"[，。；：！？“”《》\d%]", key):
+        if _NOT_IN_NAMES.search(key):
             return False
         assert self._suffix_re is not None
         m = self._suffix_re.search(key)

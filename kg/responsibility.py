@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from .gazetteer import Gazetteer, responsibility_rules
 from .models import Responsibility, Role, UnitMention
@@ -39,6 +39,12 @@ _PAIRS = {"（": "）", "【": "】", "[": "]"}
 # Separators between units in a list. "和/及/与" are handled separately (they also occur
 # inside unit names such as 区发展和改革委员会).
 _MARK = re.compile(r"[（(【\[](牵头|主办|负责|配合|协办|参与)[）)】\]]$")
+_LEAD_IN = re.compile(r"^(由|请|其中|和|及|与)")
+_SHARED_PREFIX = re.compile(r"^(各|相关|有关)")
+_CONJUNCTION = re.compile(r"[和及与]")
+_CLAUSE = re.compile(r"[^，；。\n]+")
+# every label match contains one of these (see _Rules.label_re)
+_LABEL_MARKS = ("：", "【", "[")
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,7 @@ def parse_unit_list(
         stripped = _strip_unbalanced(name)
         start += name.find(stripped) if stripped else 0
         name = stripped
-        lead_in = re.match(r"^(由|请|其中|和|及|与)", name)
+        lead_in = _LEAD_IN.match(name)
         if lead_in and len(name) > len(lead_in.group(0)) + 1:
             start += len(lead_in.group(0))
             name = name[len(lead_in.group(0)) :]
@@ -162,8 +168,9 @@ def parse_unit_list(
             continue
         # Shared prefix: in 各街道、板块 the 各 applies to both.
         effective = name
-        if re.match(r"^(各|相关|有关)", name):
-            shared_prefix = re.match(r"^(各|相关|有关)", name).group(1)  # type: ignore[union-attr]
+        shared = _SHARED_PREFIX.match(name)
+        if shared:
+            shared_prefix = shared.group(1)
         elif shared_prefix and gaz.resolve_group(shared_prefix + name):
             effective = shared_prefix + name
         group = gaz.resolve_group(effective)
@@ -232,7 +239,7 @@ def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str
     """Split ``区发改委和区科技局`` at 和/及/与 when both halves read as units."""
     if gaz.resolve_unit(piece) or gaz.resolve_group(piece):
         return [(piece, start)]
-    for m in re.finditer(r"[和及与]", piece):
+    for m in _CONJUNCTION.finditer(piece):
         left, right = piece[: m.start()], piece[m.end() :]
         if gaz.looks_like_unit(left) and gaz.looks_like_unit(right):
             return [(left, start), (right, start + m.end())]
@@ -273,6 +280,8 @@ def _label_kind(label: str) -> str:
 
 
 def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    if not any(c in text for c in _LABEL_MARKS):
+        return None
     r = _rules()
     matches = list(r.label_re.finditer(text))
     if not matches:
@@ -346,15 +355,59 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
     return None
 
 
+class _ById:
+    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""
+
+    __slots__ = ("gaz",)
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        self.gaz = gaz
+
+    def __hash__(self) -> int:
+        return id(self.gaz)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ById) and other.gaz is self.gaz
+
+
 def _parse_clauses(
     content: str, offset: int, gaz: Gazetteer, first_listed: bool, strict: bool
 ) -> tuple[list[UnitMention], list[UnitMention]] | None:
-    """Parse ``A、B主办，C协办`` style clauses; None when it is not a responsibility clause."""
+    """Parse ``A、B主办，C协办`` style clauses; None when it is not a responsibility clause.
+
+    The same brackets close many tasks, and the segmenter asks about every task twice
+    (with and without its number): the parse is remembered per bracket content and
+    moved to ``offset``.
+    """
+    parsed = _parse_clauses_at_0(content, _ById(gaz), first_listed, strict)
+    if parsed is None:
+        return None
+    lead, co = parsed
+    if offset == 0:
+        return list(lead), list(co)
+    return [_moved(m, offset) for m in lead], [_moved(m, offset) for m in co]
+
+
+def _moved(m: UnitMention, offset: int) -> UnitMention:
+    return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
+
+
+@lru_cache(maxsize=65536)
+def _parse_clauses_at_0(
+    content: str, key: _ById, first_listed: bool, strict: bool
+) -> tuple[tuple[UnitMention, ...], tuple[UnitMention, ...]] | None:
+    parsed = _parse_clauses_uncached(content, 0, key.gaz, first_listed, strict)
+    return None if parsed is None else (tuple(parsed[0]), tuple(parsed[1]))
+
+
+def _parse_clauses_uncached(
+    content: str, offset: int, gaz: Gazetteer, first_listed: bool, strict: bool
+) -> tuple[list[UnitMention], list[UnitMention]] | None:
     r = _rules()
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
     clauses = []
-    for m in re.finditer(r"[^，；。\n]+", content):
+    for m in _CLAUSE.finditer(content):
         # "区发改委牵头、区财政局配合": a role word followed by 、 also ends a clause
         cut = m.start()
         for rm in r.role_re.finditer(m.group(0)):
