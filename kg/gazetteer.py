@@ -77,7 +77,8 @@ class Gazetteer:
     _unit_alias: dict[str, str] = field(default_factory=dict)
     _group_alias: dict[str, str] = field(default_factory=dict)
     _suffix_re: re.Pattern[str] | None = None
-    _type_suffixes: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), repr=False, compare=False)
+    _suffix_type: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _suffix_lengths: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for rec in self.units.values():
@@ -89,10 +90,14 @@ class Gazetteer:
                 self._group_alias.setdefault(normalize_name(name), grp.canonical)
         suffixes = sorted({s for t in self.types for s in t.suffixes}, key=len, reverse=True)
         self._suffix_re = re.compile("(?:" + "|".join(map(re.escape, suffixes)) + r")$")
-        # unit_type's search order: types in order, each type's longest suffixes first
-        self._type_suffixes = tuple(
-            (t.type, tuple(sorted(t.suffixes, key=len, reverse=True))) for t in self.types
-        )
+        # unit_type: the first type (in order) with a suffix that ends the name and is
+        # shorter than it, found by looking up the name's endings
+        first: dict[str, int] = {}
+        for i, t in enumerate(self.types):
+            for sfx in t.suffixes:
+                first.setdefault(sfx, i)
+        self._suffix_type = first
+        self._suffix_lengths = tuple(sorted({len(sfx) for sfx in first}))
 
     # -- units -------------------------------------------------------------------------
     def resolve_unit(self, name: str) -> str | None:
@@ -116,11 +121,14 @@ class Gazetteer:
         if canonical is not None:
             return self.units[canonical].type
         key = normalize_name(name)
-        for type_, suffixes in self._type_suffixes:
-            for suffix in suffixes:
-                if key.endswith(suffix) and len(key) > len(suffix):
-                    return type_
-        return None
+        best = None
+        for n in self._suffix_lengths:
+            if n >= len(key):
+                break
+            i = self._suffix_type.get(key[-n:])
+            if i is not None and (best is None or i < best):
+                best = i
+        return None if best is None else self.types[best].type
 
     def looks_like_unit(self, name: str) -> bool:
         """Whether ``name`` reads as an organisation name (known, or by its suffix).

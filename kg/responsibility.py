@@ -612,8 +612,9 @@ def _dedupe(r: Responsibility, text: str) -> Responsibility:
         if key not in seen:
             seen.add(key)
             co.append(m)
-    deadline = r.deadline
-    return replace(r, lead=tuple(lead), co_lead=tuple(co), deadline=deadline)
+    if len(lead) == len(r.lead) and len(co) == len(r.co_lead):
+        return r  # nothing repeated
+    return replace(r, lead=tuple(lead), co_lead=tuple(co))
 
 
 def parse_columns(
