@@ -97,10 +97,26 @@ class _Rules:
     noun_stops: tuple[str, ...]
     quotes: tuple[tuple[str, str], ...]
     growth_suffixes: tuple[str, ...]
+    # the same lists, by first (or last) character, each in its list's order: a word can
+    # only match where its first (last) character is
+    units_at: dict[str, tuple[str, ...]]
+    multipliers_at: dict[str, tuple[tuple[str, int], ...]]
+    strip_leading_at: dict[str, tuple[str, ...]]
+    strip_trailing_at: dict[str, tuple[str, ...]]
+    prefix_words_at: dict[str, tuple[_Word, ...]]
+    skip_after_at: dict[str, tuple[str, ...]]
 
 
 def _by_len(xs):  # type: ignore[no-untyped-def]
     return tuple(sorted(xs, key=len, reverse=True))
+
+
+def _index(items, key):  # type: ignore[no-untyped-def]
+    """``items`` grouped by ``key(item)`` (a character), keeping their order."""
+    out: dict[str, list[object]] = {}
+    for it in items:
+        out.setdefault(key(it), []).append(it)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache
@@ -114,9 +130,16 @@ def _rules() -> _Rules:
             key=lambda w: len(w.word), reverse=True,
         )
     )
+    multipliers = tuple(sorted(d["multipliers"].items(), key=lambda kv: len(kv[0]), reverse=True))
+    units = _by_len(d["count_units"] + d["measure_units"])
+    strip_leading = _by_len(d["metric_strip_leading"])
+    strip_trailing = _by_len(d["metric_strip_trailing"])
+    skip_after = _by_len(d["skip_after"])
+    if not all(w for w in (*units, *strip_leading, *strip_trailing, *skip_after, *(m for m, _ in multipliers))):
+        raise ValueError("indicators.json: empty word in a word list")
     return _Rules(
-        multipliers=tuple(sorted(d["multipliers"].items(), key=lambda kv: len(kv[0]), reverse=True)),
-        units=_by_len(d["count_units"] + d["measure_units"]),
+        multipliers=multipliers,
+        units=units,
         count_units=frozenset(d["count_units"]),
         base_alias=dict(d["base_unit_alias"]),
         cn_excluded=frozenset(d["chinese_numeral_units_excluded"]),
@@ -126,16 +149,22 @@ def _rules() -> _Rules:
         prefix_words=words,
         commitments=tuple(sorted(d["commitment_words"].items(), key=lambda kv: len(kv[0]), reverse=True)),
         new_clause_verbs=_by_len(d["new_clause_verbs"]),
-        strip_leading=_by_len(d["metric_strip_leading"]),
-        strip_trailing=_by_len(d["metric_strip_trailing"]),
+        strip_leading=strip_leading,
+        strip_trailing=strip_trailing,
         scope_split=_by_len(d["metric_scope_split"]),
         list_prefixes=_by_len(d["metric_list_prefixes"]),
         list_connectors=_by_len(d["list_connectors"]),
-        skip_after=_by_len(d["skip_after"]),
+        skip_after=skip_after,
         not_noun_after=_by_len(d["not_noun_after"]),
         noun_stops=_by_len(d["noun_stop_words"]),
         quotes=tuple((a, b) for a, b in d["quote_pairs"]),
         growth_suffixes=_by_len(d.get("metric_growth_suffixes", [])),
+        units_at=_index(units, lambda w: w[0]),
+        multipliers_at=_index(multipliers, lambda m: m[0][0]),
+        strip_leading_at=_index(strip_leading, lambda w: w[0]),
+        strip_trailing_at=_index(strip_trailing, lambda w: w[-1]),
+        prefix_words_at=_index((w for w in words if w.word), lambda w: w.word[-1]),
+        skip_after_at=_index(skip_after, lambda w: w[-1]),
     )
 
 
@@ -169,11 +198,11 @@ def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int,
     if text[p : p + 1] in r.approx:
         approx = r.approx[text[p]]
         p += 1
-    for mult_word, mult in (("", 1), *r.multipliers):
+    for mult_word, mult in (("", 1), *r.multipliers_at.get(text[p : p + 1], ())):
         if mult_word and not text.startswith(mult_word, p):
             continue
         q = p + len(mult_word)
-        for unit in r.units:
+        for unit in r.units_at.get(text[q : q + 1], ()):
             if text.startswith(unit, q):
                 if chinese and (mult_word or unit in r.cn_excluded or unit not in r.count_units):
                     return None
@@ -199,6 +228,9 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_GLUED_BEFORE = re.compile(r"[A-Za-z.·:/\-]")
+_LETTER = re.compile(r"[A-Za-z]")
+_NOUN_START = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _CHINESE = re.compile(rf"[{_CN_NUM}]+")
 
 
@@ -231,9 +263,9 @@ def _quantities(text: str) -> list[_Quantity]:
         s, e = m.start(), m.end()
         before = text[s - 1] if s else ""
         after = text[e : e + 1]
-        if re.match(r"[A-Za-z.·:/\-]", before) or re.match(r"[A-Za-z]", after):
+        if _GLUED_BEFORE.match(before) or _LETTER.match(after):
             continue
-        if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after):
+        if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after_at.get(before, ())):
             continue
         parsed = parse_quantity(text, e)
         if parsed is None:
@@ -277,14 +309,14 @@ def _strip_metric(metric: str) -> str:
     changed = True
     while changed and metric:
         changed = False
-        for w in r.strip_leading:
+        for w in r.strip_leading_at.get(metric[0], ()):
             if metric.startswith(w) and len(metric) > len(w):
                 metric, changed = metric[len(w) :], True
                 break
             if metric == w:
                 metric, changed = "", True
                 break
-        for w in r.strip_trailing:
+        for w in r.strip_trailing_at.get(metric[-1:], ()):
             if metric.endswith(w):
                 metric, changed = metric[: -len(w)], True
                 break
@@ -323,7 +355,7 @@ def _noun_after(text: str, pos: int) -> str:
     if text.startswith("“", pos):
         close = text.find("”", pos)
         return text[pos : close + 1] if close > pos + 1 else ""
-    if pos >= len(text) or not re.match(r"[\u3400-\u9fffA-Za-z]", text[pos]):
+    if pos >= len(text) or not _NOUN_START.match(text[pos]):
         return ""
     if any(text.startswith(w, pos) for w in r.not_noun_after):
         return ""
@@ -412,7 +444,7 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
         kind_word = None
         prefix_comparator = None
         while pos > clause:
-            for w in r.prefix_words:
+            for w in r.prefix_words_at.get(text[pos - 1], ()):
                 if text.endswith(w.word, clause, pos):
                     if w.comparator and prefix_comparator is None:
                         prefix_comparator = w.comparator
