@@ -125,6 +125,25 @@ def _role_of_word(word: str) -> Role:
     return Role.LEAD if word in r.lead_words or word in r.shared_words else Role.CO_LEAD
 
 
+class _ById:
+    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""
+
+    __slots__ = ("gaz",)
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        self.gaz = gaz
+
+    def __hash__(self) -> int:
+        return id(self.gaz)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ById) and other.gaz is self.gaz
+
+
+def _moved(m: UnitMention, offset: int) -> UnitMention:
+    return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
+
+
 def parse_unit_list(
     text: str, role: Role, gaz: Gazetteer, offset: int = 0, strict: bool = False
 ) -> list[UnitMention]:
@@ -142,6 +161,19 @@ def parse_unit_list(
     >>> [(m.name, m.role.value) for m in parse_unit_list("区发改委（牵头）、区科技局等", Role.CO_LEAD, g)]
     [('区发改委', 'lead'), ('区科技局', 'co_lead')]
     """
+    # the same lists recur in every document: parsed once, moved to ``offset``
+    mentions = _unit_list_at_0(text, role, _ById(gaz), strict)
+    if offset == 0:
+        return list(mentions)
+    return [_moved(m, offset) for m in mentions]
+
+
+@lru_cache(maxsize=65536)
+def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[UnitMention, ...]:
+    return tuple(_parse_unit_list(text, role, key.gaz, 0, strict))
+
+
+def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
     for piece, pos in _split_top_level(text):
         items.extend(_split_conjunction(piece, offset + pos, gaz))
@@ -355,21 +387,6 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
     return None
 
 
-class _ById:
-    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""
-
-    __slots__ = ("gaz",)
-
-    def __init__(self, gaz: Gazetteer) -> None:
-        self.gaz = gaz
-
-    def __hash__(self) -> int:
-        return id(self.gaz)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _ById) and other.gaz is self.gaz
-
-
 def _parse_clauses(
     content: str, offset: int, gaz: Gazetteer, first_listed: bool, strict: bool
 ) -> tuple[list[UnitMention], list[UnitMention]] | None:
@@ -386,10 +403,6 @@ def _parse_clauses(
     if offset == 0:
         return list(lead), list(co)
     return [_moved(m, offset) for m in lead], [_moved(m, offset) for m in co]
-
-
-def _moved(m: UnitMention, offset: int) -> UnitMention:
-    return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
 
 
 @lru_cache(maxsize=65536)

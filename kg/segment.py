@@ -116,9 +116,14 @@ class Segmentation:
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
 
 
+@cache
+def _header_vocabulary() -> tuple[str, ...]:
+    return tuple(sorted({w for ws in _columns().values() for w in ws if len(w) >= 2}, key=len, reverse=True))
+
+
 def _header_words(text: str) -> list[str] | None:
     """A header line whose separators were lost (序号工作任务牵头单位…), cut into header words."""
-    words = sorted({w for ws in _columns().values() for w in ws if len(w) >= 2}, key=len, reverse=True)
+    words = _header_vocabulary()
     out, pos = [], 0
     while pos < len(text):
         w = next((w for w in words if text.startswith(w, pos)), None)
@@ -144,10 +149,16 @@ def _detect_header(line: Line) -> TableHeader | None:
     return None
 
 
-def _is_labelled_field(text: str) -> bool:
+@cache
+def _labelled_field_re() -> re.Pattern[str]:
     d = responsibility_rules()
     labels = d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"] + d["leader_labels"] + d["deadline_labels"]
-    return any(re.match(rf"^[【\[（]?{re.escape(lab)}[】\]）]?：?", text) for lab in labels if len(lab) > 2)
+    # the bracket and colon after a label are optional: a label at the start is enough
+    return re.compile("|".join(rf"[【\[（]?{re.escape(lab)}" for lab in labels if len(lab) > 2) or r"(?!)")
+
+
+def _is_labelled_field(text: str) -> bool:
+    return _labelled_field_re().match(text) is not None
 
 
 def segment_lines(
