@@ -41,6 +41,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from .gazetteer import Gazetteer, ontology_path
 from .models import Entity
@@ -339,12 +340,17 @@ class _PhraseRules:
         for text in self.names:
             lengths.setdefault(text[0], set()).add(len(text))
         self.lengths = {c: tuple(sorted(ls)) for c, ls in lengths.items()}
+        # the positions worth looking at: a character that starts a name
+        self.first = re.compile("[" + "".join(sorted(map(re.escape, lengths))) + "]") if lengths else None
 
     def spans(self, text: str) -> list[tuple[int, int, str, str]]:
-        out = []
+        out: list[tuple[int, int, str, str]] = []
+        if self.first is None:
+            return out
         names, lengths = self.names, self.lengths
-        for i, c in enumerate(text):
-            for n in lengths.get(c, ()):
+        for m in self.first.finditer(text):
+            i = m.start()
+            for n in lengths[m.group()]:
                 hit = names.get(text[i : i + n])
                 if hit is not None:
                     out.append((i, i + n, *hit))
@@ -407,16 +413,19 @@ def _clause_tokens(clause: str, region: str | None) -> tuple[_Tok, ...]:
     return tuple(out)
 
 
-def _tokens(text: str, region: str | None) -> tuple[list[_Tok], list[int]]:
-    """The tokens of ``text`` and the character offset of each."""
+def _tokens(text: str, region: str | None) -> list[_Tok]:
+    """The tokens of ``text``."""
     toks: list[_Tok] = []
-    for m in _CLAUSE.finditer(text):
-        toks.extend(_clause_tokens(m.group(), region))
-    starts, pos = [], 0
-    for t in toks:
-        starts.append(pos)
-        pos += len(t[0])
-    return toks, starts
+    for clause in _CLAUSE.findall(text):
+        toks.extend(_clause_tokens(clause, region))
+    return toks
+
+
+def _starts(toks: Sequence[_Tok]) -> list[int]:
+    """The character offset of each token."""
+    starts = list(accumulate([len(t[0]) for t in toks], initial=0))
+    starts.pop()
+    return starts
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -457,10 +466,12 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     def in_quotes(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in quoted)
 
-    toks, starts = _tokens(text, region)
+    toks = _tokens(text, region)
+    spans = _token_rules().spans(toks)
+    starts = _starts(toks) if spans else []
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
-    for ts, te, label, pid in _token_rules().spans(toks):
+    for ts, te, label, pid in spans:
         s, e = starts[ts], starts[te - 1] + len(toks[te - 1][0])
         name = text[s:e]
         if label == "project" and name.startswith("“") and name.endswith("”"):
@@ -485,6 +496,8 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
                 continue
             unit = pid if pid in gaz.units else None
             gov.append(_Cand(s, e, "district", unit, pid))
+    if not cands and not gov:
+        return (), ()  # most tasks name nothing
     cands = [c for c in cands if not any(a <= c.start and c.end <= b for a, b in blocked)]
     # gazetteer areas (and unit names, which block them) first, then the rule matches
     gov = _longest(gov)

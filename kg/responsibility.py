@@ -433,7 +433,7 @@ def _parse_clauses_uncached(
     shared: list[UnitMention] = []
     for cs, ce in clauses:
         clause = content[cs:ce]
-        prefix = next((p for p in r.co_prefixes if clause.startswith(p)), None)
+        prefix = next((p for p in r.co_prefixes if clause.startswith(p)), None) if clause.startswith(r.co_prefixes) else None
         if prefix and not r.role_re.search(clause):
             items = parse_unit_list(clause[len(prefix) :], Role.CO_LEAD, gaz, offset + cs + len(prefix), strict=True)
             if items:
@@ -443,7 +443,7 @@ def _parse_clauses_uncached(
         m = None
         for m_ in r.role_re.finditer(clause):
             after = clause[m_.end() : m_.end() + 2]
-            if any(after.startswith(x) for x in r.not_role_after):
+            if after.startswith(r.not_role_after):
                 continue
             m = m_
         if m is None or clause[m.end() :].strip(" 。"):
@@ -517,7 +517,7 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
     first = -1
     for m in r.role_re.finditer(text):
         after = text[m.end() : m.end() + 2]
-        if any(after.startswith(x) for x in r.not_role_after):
+        if after.startswith(r.not_role_after):
             continue
         # the unit list runs back to the previous clause boundary or 由
         back = max(text.rfind(c, 0, m.start()) for c in "，。；：\n（【[")
