@@ -49,12 +49,12 @@ from .cache import (
     CACHE_FORMAT,
     CACHE_INDEX,
     DOC_SUFFIXES,
+    CacheFolder,
     DocInfo,
     chunk_digest,
     derived_key,
     doc_key,
     file_digest,
-    link_or_copy,
     load_document,
     load_index,
     sorted_nquads,
@@ -329,13 +329,13 @@ def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInf
     """Worker: read and extract one document, make its quads, write its cache entry."""
     doc, issues = _extract_one(path, opts)
     info = _doc_info(path, key, doc, issues)
-    own = shared = b""
+    chunks = (b"", b"", b"")
     records: list[dict[str, object]] = []
     if doc is not None:
-        own_q, shared_q = document_graphs(doc, opts.expand_groups)
-        own, shared = sorted_nquads(own_q), sorted_nquads(shared_q)
+        own, names, metrics = document_graphs(doc, opts.expand_groups)
+        chunks = (sorted_nquads(own), sorted_nquads(names), sorted_nquads(metrics))
         records = list(task_records(doc))
-    write_entry(dest, info, doc, own, shared, records)
+    write_entry(dest, info, doc, chunks, records)
     return info
 
 
@@ -376,15 +376,12 @@ class _Graph:
     file: str
 
 
-def _derived(dest: Path, previous: Path | None, name: str, make: Callable[[], bytes]) -> Path | None:
-    """The chunk ``dest/name``: linked from the previous build's cache, or made now.
-    None when it is empty (no graph)."""
-    target = dest / name
+def _derived(folder: CacheFolder, key: str, make: Callable[[], bytes]) -> Path | None:
+    """The derived chunk ``KEY.nq``: from the cache, or made now. None when it is empty."""
+    folder.use(key)
+    target = folder.path / f"{key}.nq"
     if not target.is_file():
-        if previous is not None and (previous / name).is_file():
-            link_or_copy(previous / name, target)
-        else:
-            target.write_bytes(make())
+        target.write_bytes(make())
     return target if target.stat().st_size else None
 
 
@@ -397,60 +394,53 @@ def _file_part(text: str) -> str:
     return text.replace("/", "_").replace("\\", "_") or "_"
 
 
-def _shared_graphs(infos: Sequence[DocInfo], dest: Path, previous: Path | None) -> list[_Graph]:
+def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[bytes]:
+    """The lines of the documents' ``suffix`` chunks, without repeats."""
+    lines: set[bytes] = set()
+    for info in infos:
+        lines.update((folder.path / f"{info.key}{suffix}").read_bytes().splitlines())
+    return lines
+
+
+def _shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[_Graph]:
     """Each region's gazetteer and names graphs, and the metrics graph."""
     from .gazetteer import load_gazetteer
 
     regions: dict[str, list[DocInfo]] = {}
     for info in infos:
         regions.setdefault(info.region, []).append(info)
-    lines: dict[bytes, list[bytes]] | None = None
-
-    def shared_lines(graph: str) -> list[bytes]:
-        nonlocal lines
-        if lines is None:  # read the documents' shared chunks only when a graph must be made
-            lines = {}
-            for info in infos:
-                for line in (dest / f"{info.key}.shared.nq").read_bytes().splitlines():
-                    lines.setdefault(line.rsplit(b" ", 2)[-2], []).append(line)
-        return lines.get(f"<{graph}>".encode(), [])
-
     out: list[_Graph] = []
     for region, members in sorted(regions.items()):
         groups = sorted({g for i in members for g in i.groups})
         gkey = derived_key("gazetteer", region, *groups)
         gazetteer = _derived(
-            dest, previous, gkey + ".nq",
+            folder, gkey,
             lambda region=region, groups=groups: sorted_nquads(region_quads(load_gazetteer(region), groups)),  # type: ignore[misc]
         )
         if gazetteer:
             out.append(_graph_of_chunk(str(iri_region_graph(region)), gazetteer, f"_gazetteer-{_file_part(region)}"))
 
-        def names(iri: str, gazetteer: Path | None = gazetteer) -> bytes:
-            # what the gazetteer graph already says (an area it knows) is not said again
-            known = {line.rsplit(b" ", 2)[0] for line in gazetteer.read_bytes().splitlines()} if gazetteer else set()
-            return sorted_nquads(line for line in shared_lines(iri) if line.rsplit(b" ", 2)[0] not in known)
+        def names(members: list[DocInfo] = members, gazetteer: Path | None = gazetteer) -> bytes:
+            lines = _union(folder, members, ".names.nq")
+            if gazetteer:  # what the gazetteer graph says (an area it knows) is not said again
+                known = {line.rsplit(b" ", 2)[0] for line in gazetteer.read_bytes().splitlines()}
+                lines = {line for line in lines if line.rsplit(b" ", 2)[0] not in known}
+            return sorted_nquads(lines)
 
-        iri = str(iri_names_graph(region))
-        chunk = _derived(
-            dest, previous, derived_key("names", region, gkey, *(i.key for i in members)) + ".nq",
-            lambda iri=iri, names=names: names(iri),  # type: ignore[misc]
-        )
+        chunk = _derived(folder, derived_key("names", region, gkey, *(i.key for i in members)), names)
         if chunk:
-            out.append(_graph_of_chunk(iri, chunk, f"_names-{_file_part(region)}"))
+            out.append(_graph_of_chunk(str(iri_names_graph(region)), chunk, f"_names-{_file_part(region)}"))
     iri = str(iri_metrics_graph())
     chunk = _derived(
-        dest, previous, derived_key("metrics", *(i.key for i in infos)) + ".nq",
-        lambda: sorted_nquads(shared_lines(iri)),
+        folder, derived_key("metrics", *(i.key for i in infos)),
+        lambda: sorted_nquads(_union(folder, infos, ".metrics.nq")),
     )
     if chunk:
         out.append(_graph_of_chunk(iri, chunk, "_metrics"))
     return out
 
 
-def _report_links(
-    infos: Sequence[DocInfo], dest: Path, previous: Path | None
-) -> tuple[list[StatementLink], dict[str, Path]]:
+def _report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[StatementLink], dict[str, Path]]:
     """Links from each work report's statements to similar tasks of its region's plans:
     the links, and per report the chunk of its graph with its link quads merged in.
     Cached by the keys of the report and the plans, so unchanged regions load nothing."""
@@ -466,7 +456,7 @@ def _report_links(
 
     def doc(info: DocInfo) -> ExtractedDocument:
         if info.key not in loaded:
-            loaded[info.key] = load_document(dest, info.key)
+            loaded[info.key] = load_document(folder.path, info.key)
         return loaded[info.key]
 
     links: list[StatementLink] = []
@@ -476,9 +466,8 @@ def _report_links(
             continue
         region_plans = plans[info.region]
         lkey = derived_key("links", info.key, *(p.key for p in region_plans))
-        cached = dest / f"{lkey}.links.pkl"
-        if not cached.is_file() and previous is not None and (previous / cached.name).is_file():
-            link_or_copy(previous / cached.name, cached)
+        folder.use(lkey)
+        cached = folder.path / f"{lkey}.links.pkl"
         if cached.is_file():
             found, quads = pickle.loads(cached.read_bytes())
         else:
@@ -490,8 +479,8 @@ def _report_links(
         links.extend(found)
         if quads:
             merged[info.key] = _derived(  # type: ignore[assignment]
-                dest, previous, derived_key("merged", info.key, lkey) + ".nq",
-                lambda info=info, quads=quads: sorted_nquads([*(dest / f"{info.key}.nq").read_bytes().splitlines(), *quads.splitlines()]),  # type: ignore[misc]
+                folder, derived_key("merged", info.key, lkey),
+                lambda info=info, quads=quads: sorted_nquads([*(folder.path / f"{info.key}.nq").read_bytes().splitlines(), *quads.splitlines()]),  # type: ignore[misc]
             )
     return links, merged
 
@@ -500,9 +489,7 @@ def _write_index(tmp: Path, salt: str, infos: Sequence[DocInfo], graphs: Sequenc
     data = {
         "format": CACHE_FORMAT,
         "salt": salt,
-        "documents": [
-            {"key": i.key, "path": i.path, "name": i.name, "digest": i.digest, "tasks": i.tasks} for i in infos
-        ],
+        "documents": [i.to_dict() for i in infos],
         "graphs": {g.iri: g.digest for g in graphs},
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
     }
@@ -573,8 +560,12 @@ def _recover(out: Path) -> None:
             continue  # another build is running
         if kind == "old" and not out.exists():
             os.replace(p, out)
-        else:
-            shutil.rmtree(p, ignore_errors=True)
+            continue
+        # a killed build had taken the cache entries over: give them back
+        taken = p / CACHE_DIR / CACHE_DOCS
+        if kind == "tmp" and taken.is_dir() and (out / CACHE_DIR).is_dir() and not (out / CACHE_DIR / CACHE_DOCS).exists():
+            os.rename(taken, out / CACHE_DIR / CACHE_DOCS)
+        shutil.rmtree(p, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -616,24 +607,30 @@ def build(
     index = load_index(out) if opts.cache else None
     if index is not None and index.get("salt") != salt:
         index = None
-    previous = out / CACHE_DIR / CACHE_DOCS if index is not None else None
     prev_graphs: dict[str, str] = dict(index.get("graphs", {})) if index else {}  # type: ignore[call-overload]
+    prev_infos = {d["key"]: d for d in index.get("documents", [])} if index else {}  # type: ignore[attr-defined, index, union-attr]
     keys = [doc_key(salt, p, file_digest(p) or f"unreadable {time.time_ns()}") for p in files]
     stage("scan")
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    (tmp / CACHE_DIR).mkdir()
+    folder = CacheFolder(tmp / CACHE_DIR / CACHE_DOCS)
+    prev_folder = out / CACHE_DIR / CACHE_DOCS
+    taken = False
     try:
-        dest = tmp / CACHE_DIR / CACHE_DOCS
-        dest.mkdir(parents=True)
+        # take the previous build's cache entries over (given back if this build fails)
+        if index is not None and prev_folder.is_dir():
+            os.rename(prev_folder, folder.path)
+            taken = True
+        else:
+            folder.path.mkdir()
+        dest = folder.path
         infos: list[DocInfo | None] = [None] * len(files)
         todo: list[int] = []
         for i, key in enumerate(keys):
-            if previous is not None and (previous / f"{key}.json").is_file() and all(
-                (previous / f"{key}{s}").is_file() for s in DOC_SUFFIXES
-            ):
-                for s in DOC_SUFFIXES:
-                    link_or_copy(previous / f"{key}{s}", dest / f"{key}{s}")
-                infos[i] = DocInfo.from_json((dest / f"{key}.json").read_bytes())
+            folder.use(key)
+            if key in prev_infos and folder.has(key, DOC_SUFFIXES):
+                infos[i] = DocInfo.from_dict(prev_infos[key])
             else:
                 todo.append(i)
         result.extracted, result.reused = len(todo), len(files) - len(todo)
@@ -679,14 +676,14 @@ def build(
 
         # cross-document graphs: report links (merged into the reports' graphs), each
         # region's gazetteer and names graphs, the metrics graph
-        result.links, merged = _report_links(kept, dest, previous)
+        result.links, merged = _report_links(kept, folder)
         graphs = [
             _graph_of_chunk(str(iri_document(i.name)), merged[i.key], i.name) if i.key in merged  # type: ignore[arg-type]
             else _Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, i.name)  # type: ignore[arg-type]
             for i in kept
         ]
         graphs = [g for g in graphs if g.quads]
-        graphs += _shared_graphs(kept, dest, previous)
+        graphs += _shared_graphs(kept, folder)
         graphs.sort(key=lambda g: f"<{g.iri}>")
         result.quads = sum(g.quads for g in graphs)
         result.changed_graphs = [g.iri for g in graphs if prev_graphs.get(g.iri) != g.digest]
@@ -699,13 +696,14 @@ def build(
             mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
         result.graph_files = mode
         if mode == "combined":
-            write_combined(tmp, [g.chunk for g in graphs], previous)
+            write_combined(tmp, [g.chunk for g in graphs])
         else:
             write_split(tmp, [(g.file, g.chunk) for g in graphs])
         _write_reports(tmp, result, [dest / f"{i.key}.jsonl" for i in kept])
         _write_index(tmp, salt, [i for i in infos if i is not None], graphs)
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
             shutil.copy2(f, tmp / CACHE_DIR / f.name)
+        folder.collect()
         stage("write")
 
         # the store: update the previous one (a hard-linked checkpoint) when few graphs
@@ -733,6 +731,8 @@ def build(
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         stage("swap")
     except BaseException:
+        if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
+            os.rename(folder.path, prev_folder)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if endpoint is not None:

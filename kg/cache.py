@@ -5,18 +5,21 @@ One entry per input document, keyed by the file's path and content hash, kg's ve
 code, the ontology data and the build options (:func:`build_salt`). An entry is a few
 files named ``KEY.*``:
 
-``.nq``         the document's named graph: sorted N-Quads, no repeats (the *chunk*);
-``.shared.nq``  what the document contributes to the shared graphs (its region's names
-                graph, the metrics graph), in the same form;
-``.jsonl``      its ``kg extract`` task records;
-``.pkl``        the extracted document and its warnings (loaded only when needed);
-``.json``       a :class:`DocInfo`: counts, coverage, warnings, digest — all the build
-                needs of a document to assemble the output without loading it.
+``.nq``          the document's named graph: sorted N-Quads, no repeats (the *chunk*);
+``.names.nq``    what the document contributes to its region's names graph, and
+``.metrics.nq``  to the metrics graph, in the same form;
+``.jsonl``       its ``kg extract`` task records;
+``.pkl``         the extracted document (loaded only when something needs it).
 
-Derived chunks (a region's gazetteer and names graphs, the metrics graph, report links)
-are named after a hash of what they are made of, so a rebuild reuses them as long as
-their inputs are unchanged. Workers in other processes write entries; the parent reads
-only the small ``.json`` files.
+Its :class:`DocInfo` (counts, coverage, warnings, digest: all the build needs of a
+document to assemble the output without loading it) is sent back by the worker and kept
+in ``OUT/cache/index.json``. Derived chunks (a region's gazetteer and names graphs, the
+metrics graph, report links) are named after a hash of what they are made of, so a
+rebuild reuses them as long as their inputs are unchanged.
+
+A build takes the previous build's entries folder over (one rename, given back if the
+build fails), adds what it makes and, at the end, drops the files no longer used
+(:class:`CacheFolder`): a rebuild costs time in proportion to what changed.
 """
 
 from __future__ import annotations
@@ -51,13 +54,14 @@ __all__ = [
     "link_or_copy",
     "write_entry",
     "load_document",
+    "CacheFolder",
 ]
 
 CACHE_DIR = "cache"
 CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
 CACHE_FORMAT = 3
-DOC_SUFFIXES = (".nq", ".shared.nq", ".jsonl", ".pkl", ".json")
+DOC_SUFFIXES = (".nq", ".names.nq", ".metrics.nq", ".jsonl", ".pkl")
 _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
 
 
@@ -140,14 +144,14 @@ class DocInfo:
     def is_plan(self) -> bool:
         return self.kind == DocumentKind.TASK_PLAN.value
 
-    def to_json(self) -> bytes:
-        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
     @classmethod
-    def from_json(cls, data: bytes) -> DocInfo:
-        raw = json.loads(data)
-        raw["issues"] = [Issue(**i) for i in raw["issues"]]
-        return cls(**raw)
+    def from_dict(cls, raw: dict[str, object]) -> DocInfo:
+        raw = dict(raw)
+        raw["issues"] = [Issue(**i) for i in raw["issues"]]  # type: ignore[attr-defined]
+        return cls(**raw)  # type: ignore[arg-type]
 
 
 def load_index(out: str | Path) -> dict[str, object] | None:
@@ -172,24 +176,49 @@ def write_entry(
     dest: Path,
     info: DocInfo,
     doc: ExtractedDocument | None,
-    own: bytes,
-    shared: bytes,
+    chunks: tuple[bytes, bytes, bytes],
     records: Iterable[dict[str, object]],
 ) -> None:
-    """Write one document's cache entry (``info`` gets the chunk's digest and size)."""
+    """Write one document's cache entry: ``chunks`` are its own graph, names and metrics
+    contributions (``info`` gets the digest and size of its own graph)."""
     key = info.key
+    own, names, metrics = chunks
     if doc is not None:
         info.digest = chunk_digest(own)
         info.quads = own.count(b"\n")
     (dest / f"{key}.nq").write_bytes(own)
-    (dest / f"{key}.shared.nq").write_bytes(shared)
+    (dest / f"{key}.names.nq").write_bytes(names)
+    (dest / f"{key}.metrics.nq").write_bytes(metrics)
     with (dest / f"{key}.jsonl").open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with (dest / f"{key}.pkl").open("wb") as fh:
         pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    # the .json last: an entry counts as complete when it is there
-    (dest / f"{key}.json").write_bytes(info.to_json())
+
+
+class CacheFolder:
+    """The entries folder of the build being made. Every file is named ``KEY.suffix``;
+    the build says which keys it uses (:meth:`use`), and :meth:`collect` drops the files
+    of every other key — entries of edited or removed documents, stale derived chunks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.used: set[str] = set()
+
+    def use(self, key: str) -> None:
+        self.used.add(key)
+
+    def has(self, key: str, suffixes: Iterable[str]) -> bool:
+        return all((self.path / f"{key}{s}").is_file() for s in suffixes)
+
+    def collect(self) -> int:
+        dropped = 0
+        with os.scandir(self.path) as it:
+            for entry in it:
+                if entry.name.split(".", 1)[0] not in self.used:
+                    os.unlink(entry.path)
+                    dropped += 1
+        return dropped
 
 
 def load_document(folder: Path, key: str) -> ExtractedDocument:

@@ -194,10 +194,12 @@ def document_quads(doc: ExtractedDocument, expand_groups: bool = True) -> list[o
     return document_graphs(doc, expand_groups)[0]
 
 
-def document_graphs(doc: ExtractedDocument, expand_groups: bool = True) -> tuple[list[ox.Quad], list[ox.Quad]]:
+def document_graphs(
+    doc: ExtractedDocument, expand_groups: bool = True
+) -> tuple[list[ox.Quad], list[ox.Quad], list[ox.Quad]]:
     """The quads of a document's named graph, and the descriptions it contributes to the
     shared graphs: units kept as written, projects and areas (the region's names graph),
-    metrics (the metrics graph).
+    metrics (the metrics graph) — three lists.
 
     A node that many documents name is described once, in a shared graph, not once per
     document: every triple then lives in one graph only, so the union of the named graphs
@@ -233,7 +235,7 @@ def document_graphs(doc: ExtractedDocument, expand_groups: bool = True) -> tuple
             e.add(sn, V(KG.subSectionOf), N(iri_section(doc.name, s.parent)))
     for t in doc.tasks:
         _task_quads(e, doc, t, gaz, expand_groups)
-    return e.quads, [*shared.names.quads, *shared.metrics.quads]
+    return e.quads, shared.names.quads, shared.metrics.quads
 
 
 def _file_name(path: str) -> str:
@@ -376,9 +378,8 @@ def build_quads(docs: Sequence[ExtractedDocument], expand_groups: bool = True) -
     """Every quad of a corpus: documents, then each region's gazetteer graph."""
     groups: dict[str, set[str]] = {}
     for doc in docs:
-        own, shared = document_graphs(doc, expand_groups)
-        yield from own
-        yield from shared
+        for quads in document_graphs(doc, expand_groups):
+            yield from quads
         for t in doc.tasks:
             for m in (*t.responsibility.lead, *t.responsibility.co_lead):
                 if m.kind == "group" and m.unit:

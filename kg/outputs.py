@@ -148,18 +148,10 @@ def _prefix_header() -> bytes:
     return "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
 
 
-def _trig_ttl(chunk: Path, previous: Path | None) -> tuple[Path, Path]:
-    """The TriG and Turtle forms of an N-Quads chunk, made once and kept beside it (taken
-    from the previous build's cache folder when it has them)."""
+def _trig_ttl(chunk: Path) -> tuple[Path, Path]:
+    """The TriG and Turtle forms of an N-Quads chunk, made once and kept beside it."""
     trig, ttl = chunk.with_suffix(".trig"), chunk.with_suffix(".ttl")
     if trig.is_file() and ttl.is_file():
-        return trig, ttl
-    if previous is not None and (previous / trig.name).is_file() and (previous / ttl.name).is_file():
-        for p in (trig, ttl):
-            try:
-                os.link(previous / p.name, p)
-            except OSError:
-                shutil.copy2(previous / p.name, p)
         return trig, ttl
     quads = list(ox.parse(path=str(chunk), format=ox.RdfFormat.N_QUADS))
     data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) if quads else b""
@@ -169,10 +161,10 @@ def _trig_ttl(chunk: Path, previous: Path | None) -> tuple[Path, Path]:
     return trig, ttl
 
 
-def write_combined(tmp: Path, chunks: Sequence[Path], previous: Path | None) -> None:
+def write_combined(tmp: Path, chunks: Sequence[Path]) -> None:
     """graph.nq, graph.trig and graph.ttl by concatenating the chunks (in graph order)."""
     concat(chunks, tmp / "graph.nq")
-    forms = [_trig_ttl(c, previous) for c in chunks]
+    forms = [_trig_ttl(c) for c in chunks]
     header = _prefix_header()
     concat([t for t, _ in forms], tmp / "graph.trig", header)
     concat([t for _, t in forms], tmp / "graph.ttl", header)

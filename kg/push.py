@@ -424,7 +424,10 @@ def push_build(
     graphs: Mapping[str, GraphSource | list[ox.Triple]]
     chunks = index.get("chunks") if index else None
     digests = index.get("graphs") if index else None
-    if isinstance(chunks, dict) and isinstance(digests, dict) and set(chunks) == set(digests):
+    if (
+        isinstance(chunks, dict) and isinstance(digests, dict) and set(chunks) == set(digests)
+        and all((out / CACHE_DIR / str(c)).is_file() for c in chunks.values())
+    ):
         graphs = {
             g: GraphSource.of_nquads_file(str(digests[g]), out / CACHE_DIR / str(chunks[g])) for g in chunks
         }

@@ -65,6 +65,8 @@ def test_one_changed_document_replaces_only_its_graph(tmp_path: Path) -> None:
     assert r.extracted == 1 and r.reused == 5
     assert r.changed_graphs == [str(iri_document(victim.stem))]
     assert r.store_mode == "incremental"
+    # the edited document's old cache entry is dropped
+    assert len(list((out / "cache" / "docs").glob("*.pkl"))) == 6
     # the updated store holds exactly what a full build from scratch holds
     fresh = tmp_path / "fresh"
     build([src], fresh, BuildOptions(cache=False, artifacts=False))
@@ -171,6 +173,11 @@ def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     assert (out / "graph.nq").read_bytes() == before
     res = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert res.rows[0][0].value == count  # type: ignore[union-attr]
+    # the killed build had taken the cache entries over; the next build gives them back
+    from kg.build import _recover
+
+    _recover(out)
+    assert len(list((out / "cache" / "docs").glob("*.pkl"))) >= 30
     # the next build cleans the stale temporary folder and completes
     r = build([src], out, FAST)
     assert r.extracted == 30
