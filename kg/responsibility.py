@@ -168,7 +168,7 @@ def parse_unit_list(
     return [_moved(m, offset) for m in mentions]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[UnitMention, ...]:
     return tuple(_parse_unit_list(text, role, key.gaz, 0, strict))
 
@@ -405,7 +405,7 @@ def _parse_clauses(
     return [_moved(m, offset) for m in lead], [_moved(m, offset) for m in co]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _parse_clauses_at_0(
     content: str, key: _ById, first_listed: bool, strict: bool
 ) -> tuple[tuple[UnitMention, ...], tuple[UnitMention, ...]] | None:
