@@ -154,7 +154,8 @@ def _labelled_field_re() -> re.Pattern[str]:
     d = responsibility_rules()
     labels = d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"] + d["leader_labels"] + d["deadline_labels"]
     # the bracket and colon after a label are optional: a label at the start is enough
-    return re.compile("|".join(rf"[【\[（]?{re.escape(lab)}" for lab in labels if len(lab) > 2) or r"(?!)")
+    alternatives = "|".join(re.escape(lab) for lab in labels if len(lab) > 2)
+    return re.compile(rf"[【\[（]?(?:{alternatives})" if alternatives else r"(?!)")
 
 
 def _is_labelled_field(text: str) -> bool:
