@@ -33,9 +33,11 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import queue
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,13 +97,18 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm"}
 
+# With jobs=0, fewer documents than this are extracted in the main process: starting a
+# worker (imports, dictionaries) costs more than it saves.
+AUTO_JOBS_MIN_DOCUMENTS = 8
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     region: str | None = None
     year: int | None = None
     kind: DocumentKind | None = None
     expand_groups: bool = True
-    jobs: int = 1
+    jobs: int = 1  # worker processes; 0: one per CPU core when several documents need extracting
     strict: bool = False
     cache: bool = True  # reuse OUT/cache from the previous build
     artifacts: bool = True  # run the ARTIFACT_WRITERS (reports, views)
@@ -341,6 +348,40 @@ def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInf
 
 def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> DocInfo:
     return _process_one(*args)
+
+
+class _BackgroundLoad:
+    """A bulk load of the store in a thread, fed chunk files as they are ready."""
+
+    def __init__(self, target: Path) -> None:
+        self._queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._done = False
+        self._thread = threading.Thread(target=self._run, args=(target,), name="kg-store-load", daemon=True)
+        self._thread.start()
+
+    def _run(self, target: Path) -> None:
+        try:
+            load_oxigraph(iter(self._queue.get, None), target)
+        except BaseException as exc:  # noqa: BLE001 - handed to the build's thread
+            self._error = exc
+
+    def add(self, chunk: Path) -> None:
+        self._queue.put(chunk)
+
+    def finish(self) -> None:
+        """Wait for the load to end; raise what it raised."""
+        self._done = True
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        if not self._done:
+            self._done = True
+            self._queue.put(None)
+            self._thread.join()
 
 
 class Documents(Sequence[ExtractedDocument]):
@@ -617,6 +658,7 @@ def build(
     folder = CacheFolder(tmp / CACHE_DIR / CACHE_DOCS)
     prev_folder = out / CACHE_DIR / CACHE_DOCS
     taken = False
+    loader: _BackgroundLoad | None = None
     try:
         # take the previous build's cache entries over (given back if this build fails)
         if index is not None and prev_folder.is_dir():
@@ -634,10 +676,41 @@ def build(
             else:
                 todo.append(i)
         result.extracted, result.reused = len(todo), len(files) - len(todo)
+        # the store: when much changed it is bulk-loaded from scratch, in a thread that
+        # takes each document's chunk as soon as it is settled (the load waits on the
+        # disk while the workers use the processors); else updated at the end
+        prev_store = out / STORE_DIR
+        gone = len(set(prev_infos) - set(keys))
+        incremental = index is not None and prev_store.is_dir() and len(todo) + gone <= max(8, len(files) // 5)
+        loader = None if incremental else _BackgroundLoad(tmp / STORE_DIR)
+        kept: list[DocInfo] = []
+        names: dict[str, str] = {}
+        settled = 0
+
+        def settle() -> None:
+            """Claim document names in input order as documents are done (the first of
+            two files with the same name wins) and hand their chunks to the loader."""
+            nonlocal settled
+            while settled < len(infos) and infos[settled] is not None:
+                info = infos[settled]
+                settled += 1
+                assert info is not None
+                result.issues.extend(info.issues)
+                if info.name is None:
+                    continue
+                if info.name in names:
+                    result.issues.append(Issue(info.path, 0, f"document name {info.name!r} also used by {names[info.name]}; skipped", "duplicate-document"))
+                    continue
+                names[info.name] = info.path
+                kept.append(info)
+                if loader is not None and info.kind != DocumentKind.WORK_REPORT.value and info.quads:
+                    loader.add(dest / f"{info.key}.nq")  # a report's graph waits for its links
+
+        settle()
         stage("reuse")
         # extract what changed (in worker processes when jobs > 1); workers send back
         # only the small DocInfo, the rest stays in the cache entry
-        jobs = min(opts.jobs, len(todo))
+        jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
         args = [(files[i], opts, keys[i], dest) for i in todo]
         done, total = result.reused, len(files)
         if progress and done:
@@ -648,29 +721,18 @@ def build(
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 for i, info in zip(todo, pool.map(_process_star, args, chunksize=1), strict=True):
                     infos[i] = info
+                    settle()
                     done += 1
                     if progress:
                         progress(done, total)
         else:
             for i, a in zip(todo, args, strict=True):
                 infos[i] = _process_one(*a)
+                settle()
                 done += 1
                 if progress:
                     progress(done, total)
         stage("extract")
-
-        kept: list[DocInfo] = []
-        names: dict[str, str] = {}
-        for info in infos:
-            assert info is not None
-            result.issues.extend(info.issues)
-            if info.name is None:
-                continue
-            if info.name in names:
-                result.issues.append(Issue(info.path, 0, f"document name {info.name!r} also used by {names[info.name]}; skipped", "duplicate-document"))
-                continue
-            names[info.name] = info.path
-            kept.append(info)
         result.infos = kept
         result.documents = Documents(dest, [i.key for i in kept])
 
@@ -683,7 +745,14 @@ def build(
             for i in kept
         ]
         graphs = [g for g in graphs if g.quads]
-        graphs += _shared_graphs(kept, folder)
+        shared = _shared_graphs(kept, folder)
+        if loader is not None:
+            for i in kept:
+                if i.kind == DocumentKind.WORK_REPORT.value:
+                    loader.add(merged.get(i.key, dest / f"{i.key}.nq"))
+            for g in shared:
+                loader.add(g.chunk)
+        graphs += shared
         graphs.sort(key=lambda g: f"<{g.iri}>")
         result.quads = sum(g.quads for g in graphs)
         result.changed_graphs = [g.iri for g in graphs if prev_graphs.get(g.iri) != g.digest]
@@ -706,11 +775,13 @@ def build(
         folder.collect()
         stage("write")
 
-        # the store: update the previous one (a hard-linked checkpoint) when few graphs
-        # changed, else bulk-load every chunk
-        prev_store = out / STORE_DIR
+        # the store: update the previous one (a hard-linked checkpoint), or wait for the
+        # bulk load to end
         changed = set(result.changed_graphs)
-        if index is not None and prev_store.is_dir() and len(changed) + len(result.removed_graphs) <= max(8, len(graphs) // 5):
+        if loader is not None:
+            loader.finish()
+            result.store_mode = "bulk"
+        else:
             try:
                 update_oxigraph(
                     prev_store, tmp / STORE_DIR,
@@ -731,6 +802,8 @@ def build(
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         stage("swap")
     except BaseException:
+        if loader is not None:
+            loader.abort()
         if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
             os.rename(folder.path, prev_folder)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -57,7 +57,14 @@ def _endpoint_write_options(func: F) -> F:
 @click.option("-o", "--out", default="out", show_default=True, type=click.Path(), help="Output folder.")
 @_common_extract_options
 @click.option("--no-expand", is_flag=True, help="Do not expand group references (各街道) to their members.")
-@click.option("-j", "--jobs", default=1, show_default=True, help="Documents extracted in parallel processes.")
+@click.option(
+    "--graph-files", type=click.Choice(["auto", "combined", "split"]), default="auto", show_default=True,
+    help="combined: graph.nq/.trig/.ttl; split: graphs/NAME.nq per named graph; auto: split past 2 M quads.",
+)
+@click.option(
+    "-j", "--jobs", default=0, show_default=True,
+    help="Worker processes extracting documents (0: one per CPU core when there are several documents to extract).",
+)
 @click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
@@ -66,21 +73,22 @@ def _endpoint_write_options(func: F) -> F:
 @handle_errors
 def build(
     paths: tuple[str, ...], out: str, region: str | None, year: int | None, kind: str | None,
-    no_expand: bool, jobs: int, strict: bool, quiet: bool, verbose: bool,
+    no_expand: bool, graph_files: str, jobs: int, strict: bool, quiet: bool, verbose: bool,
     endpoint: str | None = None, update_url: str | None = None, graph_store: str | None = None,
     user: str | None = None, password: str | None = None,
 ) -> None:
     """Build the knowledge graph of PATHS (files or folders) into OUT.
 
-    Writes OUT/graph.trig (one named graph per document), OUT/graph.ttl, OUT/graph.nq,
-    OUT/tasks.jsonl and OUT/manifest.json (coverage and warnings).
+    Writes OUT/graph.trig (one named graph per document), OUT/graph.ttl, OUT/graph.nq
+    (or OUT/graphs/*.nq for big corpora), OUT/store, OUT/tasks.jsonl and OUT/manifest.json
+    (coverage and warnings).
     """
     from .build import BuildOptions
     from .build import build as run_build
 
     opts = BuildOptions(
         region=region, year=year, kind=_KINDS[kind] if kind else None,
-        expand_groups=not no_expand, jobs=max(1, jobs), strict=strict,
+        expand_groups=not no_expand, jobs=max(0, jobs), strict=strict, graph_files=graph_files,
     )
     config = None
     if endpoint:

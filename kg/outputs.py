@@ -79,10 +79,11 @@ def graph_nquads(out: str | Path) -> list[Path]:
 
 class NQuadsReader(io.RawIOBase):
     """Several N-Quads files read as one stream (for ``Store.bulk_load``), without copying
-    them into one file first."""
+    them into one file first. ``paths`` may be an iterator that waits for files still
+    being written (the build loads chunks while workers make the next ones)."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self._paths = list(paths)
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self._paths = iter(paths)
         self._fh: io.BufferedReader | None = None
 
     def readable(self) -> bool:
@@ -91,9 +92,10 @@ class NQuadsReader(io.RawIOBase):
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         while True:
             if self._fh is None:
-                if not self._paths:
+                path = next(self._paths, None)
+                if path is None:
                     return 0
-                self._fh = open(self._paths.pop(0), "rb")  # noqa: SIM115 - closed at its end
+                self._fh = open(path, "rb")  # noqa: SIM115 - closed at its end
             n = self._fh.readinto(buffer)
             if n:
                 return n

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -239,16 +239,15 @@ def union_materialized(store_dir: Path) -> bool:
     return isinstance(data, dict) and data.get("default_graph") == "union"
 
 
-def load_oxigraph(nquads: Path | Sequence[Path], target: Path) -> None:
-    """Bulk-load N-Quads (one file, or several read as one stream) into a fresh on-disk
-    store at ``target``."""
+def load_oxigraph(nquads: Path | Iterable[Path], target: Path) -> None:
+    """Bulk-load N-Quads (one file, or several read as one stream — possibly an iterator
+    that yields files as they are written) into a fresh on-disk store at ``target``."""
     from .outputs import NQuadsReader
 
-    files = [nquads] if isinstance(nquads, Path | str) else list(nquads)
+    files = [Path(nquads)] if isinstance(nquads, Path | str) else nquads
     store = ox.Store(str(target))
-    if files:
-        with NQuadsReader([Path(f) for f in files]) as stream:
-            store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+    with NQuadsReader(files) as stream:
+        store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
 
