@@ -25,7 +25,7 @@ from .workload import WorkloadReport, compute_workload, report_csv, type_label, 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult
 
-__all__ = ["write_workload_outputs", "write_responsibility_matrix", "FILES"]
+__all__ = ["write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS"]
 
 FILES = (
     "workload.csv",
@@ -59,8 +59,26 @@ SELECT ?t ?agent ?label ?role ?written ?group_label ?is_group ?pos WHERE {
 
 LEAD, CO_LEAD = "主办", "协办"
 
+# The matrix holds whole task plans, in title order, up to this many tasks (a national
+# corpus would make a workbook no spreadsheet opens); its summary sheet says which plans
+# were left out. The summary sheet always lists every unit.
+MAX_MATRIX_TASKS = 50_000
 
-def write_workload_outputs(tmp_out: Path, result: BuildResult) -> None:
+# Where the ranking of a build is kept for the report writer that runs after this one
+# (an attribute of the BuildResult both receive), so that it is computed once per build.
+_SHARED_ATTR = "_kg_workload_report"
+
+
+def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | None:
+    """The ranking (default options) :func:`write_workload_outputs` computed for this
+    build folder and ``result``, or None when it did not run for them."""
+    kept = getattr(result, _SHARED_ATTR, None) if result is not None else None
+    if kept is None or kept[0] != Path(tmp_out).resolve():
+        return None
+    return kept[1]
+
+
+def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     """Write the workload files into the (temporary) build folder ``tmp_out``."""
     tmp_out = Path(tmp_out)
     store: Store
@@ -74,6 +92,11 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult) -> None:
             store.load_nquads(f)
     try:
         report = compute_workload(store)
+        if result is not None:
+            try:
+                setattr(result, _SHARED_ATTR, (tmp_out.resolve(), report))
+            except AttributeError:  # (a result type with __slots__: the report computes its own)
+                pass
         (tmp_out / "workload.csv").write_text(report_csv(report), encoding="utf-8")
         write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx")
     finally:
@@ -103,20 +126,31 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def write_responsibility_matrix(store: Store, report: WorkloadReport, path: Path) -> None:
-    """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet."""
+def write_responsibility_matrix(
+    store: Store, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS
+) -> None:
+    """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet.
+
+    Written in openpyxl's write-only mode (rows streamed to disk, a style object only on
+    the cells that carry one): ten times faster than building the sheets in memory.
+    Past ``max_tasks`` tasks, whole task plans in title order up to that many; the
+    summary sheet names how many were left out.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     plans: dict[str, _Plan] = {}
+    seen_tasks: set[str] = set()
     for doc, title, file, t, ord_, num, text, section in store.query(_Q_PLANS).rows:
         assert doc is not None and t is not None
         plan = plans.setdefault(
             doc.value, _Plan(doc.value, title.value if title else "", file.value if file else doc.value.rsplit("/", 1)[-1])
         )
-        if any(x["iri"] == t.value for x in plan.tasks):
+        if t.value in seen_tasks:
             continue
+        seen_tasks.add(t.value)
         plan.tasks.append({
             "iri": t.value, "ordinal": int(ord_.value) if ord_ else 0, "number": num.value if num else "",
             "text": text.value if text else "", "section": section.value if section else "",
@@ -130,7 +164,7 @@ def write_responsibility_matrix(store: Store, report: WorkloadReport, path: Path
         assert t is not None and label is not None and role is not None
         lead = role.value.endswith("#LeadRole")
         name = label.value
-        is_group[name] = bool(grp is not None and grp.value == "true")
+        is_group[name] = bool(grp is not None and grp.value in ("true", "1"))
         value = LEAD if lead else CO_LEAD
         if group_label is not None:
             value += f"（{group_label.value}）"
@@ -150,74 +184,97 @@ def write_responsibility_matrix(store: Store, report: WorkloadReport, path: Path
     head_fill = PatternFill("solid", fgColor="F2F2F2")
     wrap = Alignment(wrap_text=True, vertical="top")
     vertical = Alignment(text_rotation=255, horizontal="center", vertical="bottom")
+    head_wrap = Alignment(vertical="bottom", wrap_text=True)
     center = Alignment(horizontal="center", vertical="top")
 
-    wb = Workbook()
-    summary = wb.active
-    summary.title = "汇总"
+    def styled(ws: object, value: object, font: Font | None = None, fill: PatternFill | None = None,
+               alignment: Alignment | None = None) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value)  # type: ignore[arg-type]
+        if font is not None:
+            c.font = font
+        if fill is not None:
+            c.fill = fill
+        if alignment is not None:
+            c.alignment = alignment
+        return c
+
+    wb = Workbook(write_only=True)
+    summary = wb.create_sheet("汇总")  # first, written last (write-only sheets keep creation order)
+    summary.freeze_panes = "C2"
+    for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
+        summary.column_dimensions[col].width = width
     used: set[str] = {"汇总"}
     fixed = ["序号", "章节", "任务", "主办单位（原文）", "协办单位（原文）"]
-    for plan in sorted(plans.values(), key=lambda p: (p.title, p.file)):
+    ordered = sorted(plans.values(), key=lambda p: (p.title, p.file))
+    kept: list[_Plan] = []
+    n_tasks = 0
+    for plan in ordered:
+        if max_tasks is not None and kept and n_tasks + len(plan.tasks) > max_tasks:
+            break
+        kept.append(plan)
+        n_tasks += len(plan.tasks)
+    for plan in kept:
         ws = wb.create_sheet(_sheet_name(plan.title or plan.file, used))
         tasks = sorted(plan.tasks, key=lambda x: int(x["ordinal"]))  # type: ignore[call-overload]
         names = {n for x in tasks for n in cells[str(x["iri"])]}
         units = sorted((n for n in names if not is_group.get(n)), key=lambda n: (rank.get(n, 10**6), n))
         groups = sorted(n for n in names if is_group.get(n))
         columns = units + groups
-        ws.append(fixed + [f"{g}（群组）" if g in groups else g for g in columns])
-        for c in ws[1]:
-            c.font, c.fill = bold, head_fill
-            c.alignment = vertical if c.column > len(fixed) else Alignment(vertical="bottom", wrap_text=True)
+        width = len(fixed) + len(columns)
+        ws.freeze_panes = f"{get_column_letter(len(fixed) + 1)}2"
+        for col, w in zip("ABCDE", (6, 18, 60, 18, 18), strict=True):
+            ws.column_dimensions[col].width = w
+        for j in range(len(fixed) + 1, width + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 4.5
+        ws.row_dimensions[1].height = 110
+        ws.auto_filter.ref = f"A1:{get_column_letter(width)}{len(tasks) + 1}"
+        ws.append(
+            [styled(ws, h, bold, head_fill, head_wrap) for h in fixed]
+            + [styled(ws, f"{g}（群组）" if g in groups else g, bold, head_fill, vertical) for g in columns]
+        )
         for x in tasks:
             iri = str(x["iri"])
             leads, co = written[iri]
-            row = [x["number"], x["section"], x["text"], "、".join(leads), "、".join(co)]
-            row += [cells[iri].get(n, "") for n in columns]
-            ws.append(row)
-            r = ws.max_row
-            for j in range(1, len(fixed) + 1):
-                ws.cell(r, j).alignment = wrap
-            for j, n in enumerate(columns, start=len(fixed) + 1):
-                v = cells[iri].get(n, "")
+            mine = cells[iri]
+            row: list[object] = [
+                styled(ws, v, alignment=wrap) for v in (x["number"], x["section"], x["text"], "、".join(leads), "、".join(co))
+            ]
+            for n in columns:
+                v = mine.get(n)
                 if v:
-                    c = ws.cell(r, j)
-                    c.alignment = center
-                    c.fill = lead_fill if v.startswith(LEAD) else via_fill if v.endswith("）") else co_fill
-        ws.freeze_panes = ws.cell(2, len(fixed) + 1).coordinate
-        ws.column_dimensions["A"].width = 6
-        ws.column_dimensions["B"].width = 18
-        ws.column_dimensions["C"].width = 60
-        ws.column_dimensions["D"].width = 18
-        ws.column_dimensions["E"].width = 18
-        for j in range(len(fixed) + 1, len(fixed) + len(columns) + 1):
-            ws.column_dimensions[get_column_letter(j)].width = 4.5
-        ws.row_dimensions[1].height = 110
-        ws.auto_filter.ref = ws.dimensions
+                    fill = lead_fill if v.startswith(LEAD) else via_fill if v.endswith("）") else co_fill
+                    row.append(styled(ws, v, fill=fill, alignment=center))
+                else:
+                    row.append(None)
+            ws.append(row)
 
     head = ["排名", "单位", "类型", "主办（任务数）", "协办（任务数）", "负荷", "牵头负荷", "指标", "项目",
             "协作单位", "中介度", "超负荷", "原因"]
-    summary.append(head)
-    for c in summary[1]:
-        c.font, c.fill = bold, head_fill
-        c.alignment = Alignment(wrap_text=True, vertical="bottom")
+    summary.append([styled(summary, h, bold, head_fill, head_wrap) for h in head])
     lead_load = {n: d.get("lead_load", 0.0) for n, d in report.collaboration.nodes(data=True)}
     for i, u in enumerate(report.units, start=1):
-        summary.append([
+        values: list[object] = [
             i, u.unit, type_label(u.type), u.lead, u.co_lead, round(u.load, 3), round(float(lead_load.get(u.iri, 0.0)), 3),
             u.indicators, u.projects, u.partners, round(u.betweenness, 4), "是" if u.overloaded else "", u.reason,
-        ])
-        if u.overloaded:
-            for c in summary[summary.max_row]:
-                c.fill = lead_fill
+        ]
+        summary.append([styled(summary, v, fill=lead_fill) for v in values] if u.overloaded else values)
     summary.append([])
     o = report.options
-    notes = [
+    notes: list[tuple[str, object]] = [
         ("牵头负荷基尼系数 (Gini of lead load)", round(report.gini, 4)),
         ("前5单位牵头负荷占比 (top-5 share)", round(report.top5_share, 4)),
         ("任务数 (tasks)", report.tasks),
         ("负荷公式 (load)", f"主办 {o.lead_weight:g}{'（多个主办单位平分）' if o.split_shared_lead else ''} + 协办 {o.co_lead_weight:g}（每项）"),
         ("超负荷规则 (overload)", f"负荷 > 同类单位 Q3 + {o.fence_k:g}×IQR，或位列全部单位前 {o.top_share * 100:g}%"),
     ]
+    if len(kept) < len(ordered):
+        left = len(ordered) - len(kept)
+        notes.append((
+            "矩阵范围 (matrix scope)",
+            f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），其余 {left} 个文件"
+            f"（{len(seen_tasks) - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
+            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook; the ranking counts every task.",
+        ))
     for k, v in notes:
         summary.append([None, k, v])
     if report.groups:
@@ -225,7 +282,4 @@ def write_responsibility_matrix(store: Store, report: WorkloadReport, path: Path
         summary.append([None, "群组引用（不计入单位排名）", "主办", "协办", "负荷"])
         for g in report.groups:
             summary.append([None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason])
-    summary.freeze_panes = "C2"
-    for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
-        summary.column_dimensions[col].width = width
     wb.save(path)

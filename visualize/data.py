@@ -143,41 +143,50 @@ _Q_SECTIONS = _PREFIX + """SELECT DISTINCT ?s ?d ?ord ?num ?title ?parent WHERE 
   OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?s kg:subSectionOf ?parent }
 }"""
 
-_Q_TASKS = _PREFIX + """SELECT DISTINCT ?t ?d ?num ?ord ?text ?s ?deadline WHERE {
-  ?t a kg:Task ; kg:inDocument ?d .
-  OPTIONAL { ?t kg:taskNumber ?num } OPTIONAL { ?t kg:ordinal ?ord }
-  OPTIONAL { ?t kg:text ?text } OPTIONAL { ?t kg:inSection ?s }
-  OPTIONAL { ?t kg:deadline ?deadline }
+# Tasks are read one property at a time: a single pattern per query is several times
+# faster in Oxigraph than one query with a row per task and an OPTIONAL per property.
+_Q_TASK_PROPERTY = _PREFIX + """SELECT ?t ?v WHERE {{ ?t a kg:Task ; kg:{prop} ?v }}"""
+
+_Q_LEAD = _PREFIX + """SELECT ?t ?u WHERE { ?t a kg:Task ; kg:lead ?u }"""
+_Q_CO_LEAD = _PREFIX + """SELECT ?t ?u WHERE { ?t a kg:Task ; kg:coLead ?u }"""
+
+# Every qualified responsibility: its number in the task (the graph numbers them in the
+# order the document names the units) gives the order of the leads and co-leads.
+_Q_MENTIONS = _PREFIX + """SELECT ?t ?r ?u WHERE { ?t kg:hasResponsibility ?r . ?r kg:agent ?u }"""
+
+_Q_VIA = _PREFIX + """SELECT ?r ?g ?role WHERE { ?r kg:viaGroup ?g ; kg:role ?role }"""
+
+_Q_PARTIES = _PREFIX + """SELECT ?u ?label ?type WHERE {
+  VALUES ?base { kg:Unit kg:UnitGroup } ?u a ?base ; skos:prefLabel ?label ; a ?type .
 }"""
 
-_Q_ROLES = _PREFIX + """SELECT DISTINCT ?t ?p ?u WHERE {
-  ?t a kg:Task ; ?p ?u .
-  VALUES ?p { kg:lead kg:coLead }
-}"""
-
-_Q_VIA = _PREFIX + """SELECT DISTINCT ?t ?role ?u ?g WHERE {
-  ?t a kg:Task ; kg:hasResponsibility ?r .
-  ?r kg:agent ?u ; kg:viaGroup ?g ; kg:role ?role .
-}"""
-
-_Q_PARTIES = _PREFIX + """SELECT DISTINCT ?u ?label ?type ?unresolved WHERE {
-  { SELECT DISTINCT ?u WHERE { ?t a kg:Task ; kg:hasResponsibility/kg:agent ?u } }
-  OPTIONAL { ?u skos:prefLabel ?label }
-  OPTIONAL { ?u a ?type }
-  OPTIONAL { ?u kg:unresolved ?unresolved }
-}"""
+_Q_UNRESOLVED = _PREFIX + """SELECT ?u ?x WHERE { ?u kg:unresolved ?x }"""
 
 _Q_MEMBERS = _PREFIX + """SELECT DISTINCT ?g ?m WHERE { ?g a kg:UnitGroup ; skos:member ?m }"""
 
-_Q_INDICATORS = _PREFIX + """SELECT DISTINCT ?t ?i ?text ?metric WHERE {
-  ?t a kg:Task ; kg:hasIndicator ?i .
-  OPTIONAL { ?i kg:text ?text }
-  OPTIONAL { ?i kg:metric/skos:prefLabel ?metric }
+_Q_INDICATORS = _PREFIX + """SELECT ?t ?i ?text WHERE { ?t kg:hasIndicator ?i . ?i kg:text ?text }"""
+
+_Q_METRICS = _PREFIX + """SELECT ?i ?metric WHERE { ?i kg:metric ?m . ?m skos:prefLabel ?metric }"""
+
+_Q_PROJECTS = _PREFIX + """SELECT ?t ?p ?label WHERE {
+  ?t kg:mentionsProject ?p . OPTIONAL { ?p skos:prefLabel ?label }
 }"""
 
-_Q_PROJECTS = _PREFIX + """SELECT DISTINCT ?t ?p ?label WHERE {
-  ?t a kg:Task ; kg:mentionsProject ?p . OPTIONAL { ?p skos:prefLabel ?label }
-}"""
+
+def _values(store: object, sparql: str) -> list[tuple[str | None, ...]]:
+    """Rows of plain strings (IRIs and lexical forms; None when unbound).
+
+    From an Oxigraph store the values are taken from pyoxigraph's own solutions, without
+    the :class:`kg.store.Term` per cell that ``Store.query`` builds (half the time on big
+    builds); any other store goes through ``Store.query``.
+    """
+    raw = getattr(store, "raw", None)
+    options = getattr(store, "query_options", None)
+    if raw is not None and callable(options):
+        res = raw.query(sparql, **options())
+        n = len(res.variables)
+        return [tuple(None if (v := sol[i]) is None else v.value for i in range(n)) for sol in res]
+    return [tuple(None if t is None else t.value for t in row) for row in store.query(sparql).rows]  # type: ignore[attr-defined]
 
 
 def _rows(store: object, sparql: str) -> list[dict[str, object]]:
@@ -218,80 +227,88 @@ def load_view_data(store: object) -> ViewData:
             s, str(r["d"]), _int(r.get("ord")), str(r.get("num") or ""), str(r.get("title") or ""),
             str(r["parent"]) if "parent" in r else None,
         )
-    for r in _rows(store, _Q_TASKS):
-        t = str(r["t"])
+    props: dict[str, dict[str, str]] = {}
+    for prop in ("inDocument", "taskNumber", "ordinal", "text", "inSection", "deadline"):
+        values = props[prop] = {}
+        for t, v in sorted(_values(store, _Q_TASK_PROPERTY.format(prop=prop))):  # (sorted: the same value wins every time)
+            if t is not None and v is not None:
+                values.setdefault(t, v)
+    docs, numbers, ordinals, texts = props["inDocument"], props["taskNumber"], props["ordinal"], props["text"]
+    sections, deadlines = props["inSection"], props["deadline"]
+    for t, d in docs.items():
         data.tasks[t] = TaskInfo(
-            t, str(r["d"]), str(r.get("num") or ""), _int(r.get("ord")), str(r.get("text") or ""),
-            str(r["s"]) if "s" in r else None, str(r["deadline"]) if "deadline" in r else None,
+            t, d, numbers.get(t, ""), _int(ordinals.get(t)), texts.get(t, ""), sections.get(t), deadlines.get(t),
         )
-    roles = sorted(_rows(store, _Q_ROLES), key=lambda r: (str(r["t"]), str(r["p"]), str(r["u"])))
-    order = _mention_order(store)
-    for r in roles:
-        task = data.tasks.get(str(r["t"]))
-        if task is None:
+    # (task, party) -> the number of its first responsibility node in the task
+    order: dict[tuple[str, str], int] = {}
+    via_of: dict[str, tuple[str, str]] = {r: (g, role) for r, g, role in _values(store, _Q_VIA) if r and g and role}
+    via_rows: list[tuple[str, int, str, str, str]] = []
+    for t, r, u in _values(store, _Q_MENTIONS):
+        if t is None or r is None or u is None or t not in data.tasks:
             continue
-        (task.lead if str(r["p"]) == KG + "lead" else task.co_lead).append(str(r["u"]))
+        k = _order_key(r)[0]
+        if r in via_of:
+            g, role = via_of[r]
+            via_rows.append((t, k, u, g, role))
+        elif k < order.get((t, u), 10**9 + 1):
+            order[(t, u)] = k
+    for query, lead in ((_Q_LEAD, True), (_Q_CO_LEAD, False)):
+        for t, u in _values(store, query):
+            task = data.tasks.get(t or "")
+            if task is None or u is None:
+                continue
+            target = task.lead if lead else task.co_lead
+            if u not in target:
+                target.append(u)
     for task in data.tasks.values():
-        # keep the order in which the document names them
-        task.lead.sort(key=lambda u, t=task.iri: order.get((t, u), 10**9))
-        task.co_lead.sort(key=lambda u, t=task.iri: order.get((t, u), 10**9))
-    for r in sorted(_rows(store, _Q_VIA), key=lambda r: (str(r["t"]), str(r["u"]))):
-        task = data.tasks.get(str(r["t"]))
-        if task is None:
-            continue
-        pair = (str(r["u"]), str(r["g"]))
-        target = task.lead_via_group if str(r["role"]) == KG + "LeadRole" else task.co_lead_via_group
+        # in the order the document names them (IRI order where the graph does not say)
+        task.lead.sort(key=lambda u, t=task.iri: (order.get((t, u), 10**9), u))
+        task.co_lead.sort(key=lambda u, t=task.iri: (order.get((t, u), 10**9), u))
+    for t, _k, u, g, role in sorted(via_rows, key=lambda x: (x[0], x[2], x[1])):
+        task = data.tasks[t]
+        pair = (u, g)
+        target = task.lead_via_group if role == KG + "LeadRole" else task.co_lead_via_group
         if pair not in target:
             target.append(pair)
-    for r in _rows(store, _Q_PARTIES):
-        u = str(r["u"])
+    for u, label, typ in sorted(_values(store, _Q_PARTIES), key=lambda r: tuple(x or "" for x in r)):
+        if u is None:
+            continue
         info = data.units.get(u)
         if info is None:
-            label = str(r.get("label") or _unslug(u))
-            info = data.units[u] = UnitInfo(u, label, "OtherUnit")
-        typ = _local(r.get("type", ""))
-        if typ == "UnitGroup":
+            info = data.units[u] = UnitInfo(u, str(label or _unslug(u)), "OtherUnit")
+        name = _local(typ or "")
+        if name == "UnitGroup":
             info.type, info.is_group = "UnitGroup", True
-        elif typ in _TYPE_NAMES and typ != "OtherUnit" and not info.is_group:
-            info.type = typ
-        if r.get("unresolved") is True or r.get("unresolved") == "true":
-            info.unresolved = True
+        elif name in _TYPE_NAMES and name != "OtherUnit" and not info.is_group:
+            info.type = name
+    for u, x in _values(store, _Q_UNRESOLVED):
+        if u in data.units and x in ("true", "1"):
+            data.units[u].unresolved = True
+    parties: set[str] = set()
     for task in data.tasks.values():  # parties without a description (defensive)
         for u in (*task.parties, *(x for x, _ in task.lead_via_group), *(x for x, _ in task.co_lead_via_group)):
+            parties.add(u)
             if u not in data.units:
                 data.units[u] = UnitInfo(u, _unslug(u), "UnitGroup" if "/group/" in u else "OtherUnit", "/group/" in u)
+    for u in [u for u in data.units if u not in parties]:  # units of the gazetteer on no task
+        del data.units[u]
     for r in sorted(_rows(store, _Q_MEMBERS), key=lambda r: (str(r["g"]), str(r["m"]))):
         g = data.units.get(str(r["g"]))
         if g is not None:
             g.members.append(str(r["m"]))
-    for r in sorted(_rows(store, _Q_INDICATORS), key=lambda r: _order_key(str(r["i"]))):
-        task = data.tasks.get(str(r["t"]))
-        if task is not None and all(i.iri != str(r["i"]) for i in task.indicators):
-            task.indicators.append(IndicatorInfo(str(r["i"]), str(r.get("text") or ""), str(r.get("metric") or "")))
-    for r in sorted(_rows(store, _Q_PROJECTS), key=lambda r: str(r.get("label") or r["p"])):
-        task = data.tasks.get(str(r["t"]))
-        if task is not None and all(p != str(r["p"]) for p, _ in task.projects):
-            task.projects.append((str(r["p"]), str(r.get("label") or _unslug(str(r["p"])))))
+    metrics: dict[str, str] = {}
+    for i, metric in sorted(_values(store, _Q_METRICS), key=lambda r: tuple(x or "" for x in r)):
+        if i is not None and metric is not None:
+            metrics.setdefault(i, metric)
+    for t, i, text in sorted(_values(store, _Q_INDICATORS), key=lambda r: _order_key(str(r[1]))):
+        task = data.tasks.get(t or "")
+        if task is not None and i is not None and all(x.iri != i for x in task.indicators):
+            task.indicators.append(IndicatorInfo(i, text or "", metrics.get(i, "")))
+    for t, p, label in sorted(_values(store, _Q_PROJECTS), key=lambda r: (r[2] or r[1] or "", r[1] or "")):
+        task = data.tasks.get(t or "")
+        if task is not None and p is not None and all(x != p for x, _ in task.projects):
+            task.projects.append((p, label or _unslug(p)))
     return data
-
-
-_Q_ORDER = _PREFIX + """SELECT DISTINCT ?t ?u ?start ?r WHERE {
-  ?t a kg:Task ; kg:hasResponsibility ?r . ?r kg:agent ?u .
-  FILTER NOT EXISTS { ?r kg:viaGroup ?g }
-  OPTIONAL { ?r kg:charStart ?start }
-}"""
-
-
-def _mention_order(store: object) -> dict[tuple[str, str], int]:
-    """Position of each party in its task's text (or the order of the responsibility nodes)."""
-    out: dict[tuple[str, str], int] = {}
-    for r in _rows(store, _Q_ORDER):
-        key = (str(r["t"]), str(r["u"]))
-        pos = _int(r.get("start"), -1)
-        if pos < 0:
-            pos = 10**6 + _order_key(str(r["r"]))[0]
-        out[key] = min(out.get(key, pos), pos)
-    return out
 
 
 def _unslug(iri: str) -> str:

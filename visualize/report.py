@@ -23,6 +23,8 @@ from .charts import Bar, bar_chart, lorenz_curve
 from .data import UNIT_TYPES, ViewData, load_view_data
 from .safe import csp, strip_external
 from .views import (
+    MAX_SECTION_VIEWS,
+    MAX_UNIT_VIEWS,
     TYPE_COLORS,
     TYPE_EN,
     TYPE_ZH,
@@ -32,19 +34,24 @@ from .views import (
     ViewPage,
     _asset,
     _env,
+    select_views,
     write_views,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.build import BuildResult
 
-__all__ = ["write_report", "QueryBlock", "MAX_QUERY_ROWS", "MAX_CHART_BARS", "DOWNLOADS"]
+__all__ = ["write_report", "write_more_views", "QueryBlock", "MAX_QUERY_ROWS", "MAX_CHART_BARS", "DOWNLOADS"]
 
 MAX_QUERY_ROWS = 100
 QUERY_TIMEOUT = 10.0  # seconds for one canned query (KG_REPORT_QUERY_TIMEOUT)
 QUERY_BUDGET = 60.0  # seconds for all of them (KG_REPORT_QUERY_BUDGET)
 MAX_CHART_BARS = 50
 MAX_WARNINGS = 300
+# The index lists the views left out on a big corpus by name, up to this many of each.
+MAX_OMITTED_LISTED = 1000
+# How to draw a view the build left out (OUT stands for the build folder).
+VIEW_COMMAND = "python -m kg.visualize.report OUT"
 
 # Files of the build folder worth offering to the analyst, when present.
 DOWNLOADS = (
@@ -97,14 +104,20 @@ def _open_store(out: Path) -> Any:
     return store
 
 
-def _workload(store: Any, data: ViewData) -> tuple[Any | None, str]:
+def _workload(store: Any, data: ViewData, out: Path | None = None, result: Any = None) -> tuple[Any | None, str]:
     if not data.tasks:
         return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
     try:
         from kg.workload import compute_workload
     except ImportError as exc:
         return None, f"负荷分析模块不可用（kg.workload: {exc}）"
-    return compute_workload(store), ""
+    try:  # the ranking the workload writer already computed for this build, if it ran
+        from kg.workload_outputs import shared_workload
+    except ImportError:
+        shared = None
+    else:
+        shared = shared_workload(out, result) if out is not None else None
+    return (shared if shared is not None else compute_workload(store)), ""
 
 
 def _lead_loads(report: Any) -> dict[str, float]:
@@ -270,6 +283,31 @@ def _queries(out: Path) -> tuple[list[QueryBlock], str]:
     return blocks, ""
 
 
+class _BackgroundQueries:
+    """:func:`_queries` in a thread, so that the canned queries (in their child process)
+    run while this process draws the views."""
+
+    def __init__(self, out: Path) -> None:
+        import threading
+
+        self._result: tuple[list[QueryBlock], str] = ([], "")
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(out,), name="kg-report-queries", daemon=True)
+        self._thread.start()
+
+    def _run(self, out: Path) -> None:
+        try:
+            self._result = _queries(out)
+        except BaseException as exc:  # re-raised in the caller's thread
+            self._error = exc
+
+    def result(self) -> tuple[list[QueryBlock], str]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 def _manifest(out: Path, result: BuildResult | None) -> dict[str, Any]:
     path = out / "manifest.json"
     if path.is_file():
@@ -350,6 +388,30 @@ def _chart(report: Any, pages_by_key: Mapping[str, ViewPage]) -> tuple[str, int]
     return bar_chart(bars, title="各单位加权负荷 Weighted load by unit", width=1100), len(report.units)
 
 
+def _omitted(data: ViewData, selection: Any, section_counts: Mapping[str, int], loads: Mapping[str, LoadInfo]) -> dict[str, Any]:
+    """What the index says about the views a big corpus does not get."""
+    units = [
+        {"label": data.units[u].label, "load": _num(loads[u].load) if u in loads else "—"}
+        for u in selection.omitted_units[:MAX_OMITTED_LISTED]
+    ]
+    sections = []
+    for s in selection.omitted_sections[:MAX_OMITTED_LISTED]:
+        info = data.sections[s]
+        doc = data.documents.get(info.document)
+        sections.append({
+            "title": info.title or info.number, "document": (doc.title or doc.name) if doc else _unslug_doc(info.document),
+            "tasks": section_counts.get(s, 0),
+        })
+    return {
+        "units": units, "n_units": len(selection.omitted_units), "drawn_units": len(selection.units),
+        "sections": sections, "n_sections": len(selection.omitted_sections), "drawn_sections": len(selection.sections),
+    }
+
+
+def _unslug_doc(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
 def _render(template: str, scripts: Sequence[str] = (), **context: Any) -> str:
     page = _env().get_template(template).render(
         base_css=_asset("base.css"), report_css=_asset("report.css"), csp=csp(scripts), **context
@@ -357,19 +419,32 @@ def _render(template: str, scripts: Sequence[str] = (), **context: Any) -> str:
     return strip_external(page)
 
 
-def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewPage]:
-    """Write ``index.html``, ``queries.html`` and ``views/`` into the build folder ``tmp_out``."""
+def write_report(
+    tmp_out: Path,
+    result: BuildResult | None = None,
+    *,
+    max_unit_views: int | None = MAX_UNIT_VIEWS,
+    max_section_views: int | None = MAX_SECTION_VIEWS,
+) -> list[ViewPage]:
+    """Write ``index.html``, ``queries.html`` and ``views/`` into the build folder ``tmp_out``.
+
+    Unit views are drawn for the ``max_unit_views`` units with the highest load and
+    section views for the ``max_section_views`` biggest sections (``None``: all); the
+    index says which were left out and how to draw one.
+    """
     out = Path(tmp_out)
+    background = _BackgroundQueries(out)
     store = _open_store(out)
     try:
         data = load_view_data(store)
-        report, workload_error = _workload(store, data)
+        report, workload_error = _workload(store, data, out, result)
     finally:
         store.close()
-    queries, queries_error = _queries(out)
     loads = _load_infos(report, data)
-    pages = write_views(out, data, loads)
+    selection = select_views(data, loads, max_unit_views, max_section_views)
+    pages = write_views(out, data, loads, selection)
     pages_by_key = {p.key: p for p in pages if p.key}
+    queries, queries_error = background.result()
     manifest = _manifest(out, result)
     summary = dict(manifest.get("summary") or {})
     if result is not None:
@@ -407,7 +482,8 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
     overloaded = [r for r in ranking if r["overloaded"]]
     sections = [p for p in pages if p.kind == "section"]
     units = [p for p in pages if p.kind == "unit"]
-    section_counts = {s: len(ts) for s, ts in data.section_tasks().items()}
+    section_tasks = data.section_tasks()
+    section_counts = {s: len(ts) for s, ts in section_tasks.items()}
     unit_rows = []
     for p in units:
         info = data.units.get(p.key)
@@ -457,6 +533,8 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
                    "nodes": p.nodes} for p in sections],
         unit_rows=unit_rows,
         views=[p for p in pages if p.kind in ("responsibility", "collaboration")],
+        omitted=_omitted(data, selection, section_counts, loads),
+        view_command=VIEW_COMMAND,
         n_views=len(pages),
         biggest=biggest,
         shared_vis=(out / VIEWS_DIR / VIS_FILE).is_file(),
@@ -468,18 +546,105 @@ def write_report(tmp_out: Path, result: BuildResult | None = None) -> list[ViewP
     return pages
 
 
+def _loads_from_csv(out: Path) -> dict[str, LoadInfo]:
+    """Load, rank and overload flag per unit IRI from the build's ``workload.csv`` (so that
+    drawing one more view does not recompute the ranking); empty when there is none."""
+    import csv
+
+    path = out / "workload.csv"
+    if not path.is_file():
+        return {}
+    loads = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for rank, row in enumerate(csv.DictReader(fh), start=1):
+            try:
+                loads[row["iri"]] = LoadInfo(
+                    float(row["load"]), float(row["lead"]), float(row["co_lead"]), rank,
+                    row["overloaded"] == "true", row.get("reason") or "",
+                )
+            except (KeyError, ValueError):
+                return {}
+    return loads
+
+
+def write_more_views(out: Path, units: Sequence[str] = (), sections: Sequence[str] = ()) -> list[ViewPage]:
+    """Write the views of the named units and sections into an existing build folder
+    (the ones a big build left out), leaving the rest of the report as it is.
+
+    A unit is named by its name (``区科技局``) or IRI; a section by its title (every
+    section with that title, in every document), a part of it, or its IRI. Raises
+    ``KeyError`` for a name that matches nothing.
+    """
+    from .views import ViewSelection
+
+    out = Path(out)
+    store = _open_store(out)
+    try:
+        data = load_view_data(store)
+        loads = _loads_from_csv(out)
+        if not loads:
+            report, _ = _workload(store, data)
+            loads = _load_infos(report, data)
+    finally:
+        store.close()
+    unit_iris: list[str] = []
+    for name in units:
+        found = [u.iri for u in data.units.values() if not u.is_group and name in (u.iri, u.label)]
+        if not found:
+            raise KeyError(f"no unit named {name!r} in this build")
+        unit_iris += [u for u in found if u not in unit_iris]
+    section_tasks = data.section_tasks()
+    section_iris: list[str] = []
+    for name in sections:
+        candidates = [s for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)) if s.iri in section_tasks]
+        found = [s.iri for s in candidates if name in (s.iri, s.title)] or [s.iri for s in candidates if name in s.title]
+        if not found:
+            raise KeyError(f"no section titled {name!r} in this build")
+        section_iris += [s for s in found if s not in section_iris]
+    return write_views(out, data, loads, ViewSelection(unit_iris, section_iris, [], []), networks=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kg.visualize.report OUT``: (re)write the report of a build folder."""
+    """``python -m kg.visualize.report OUT``: (re)write the report of a build folder.
+
+    ``--all-views`` draws every unit and section view (a big build draws the biggest
+    only); ``--unit NAME`` / ``--section TITLE`` write just those views.
+    """
+    import argparse
     import sys
 
     from kg.outputs import is_build_folder
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1 or not is_build_folder(Path(args[0])):
-        print("usage: python -m kg.visualize.report OUT   (a folder written by `kg build`)", file=sys.stderr)
+    ap = argparse.ArgumentParser(
+        prog="python -m kg.visualize.report",
+        description="(Re)write the report and views of a folder written by `kg build`.",
+    )
+    ap.add_argument("out", type=Path, help="the build folder")
+    ap.add_argument("--all-views", action="store_true", help="draw a view for every unit and every section")
+    ap.add_argument("--max-unit-views", type=int, default=MAX_UNIT_VIEWS, metavar="N",
+                    help=f"unit views for the N units with the highest load (default {MAX_UNIT_VIEWS})")
+    ap.add_argument("--max-section-views", type=int, default=MAX_SECTION_VIEWS, metavar="N",
+                    help=f"section views for the N sections with the most tasks (default {MAX_SECTION_VIEWS})")
+    ap.add_argument("--unit", action="append", default=[], metavar="NAME",
+                    help="only write the view of this unit (repeatable); the rest of the report is left as it is")
+    ap.add_argument("--section", action="append", default=[], metavar="TITLE",
+                    help="only write the views of the sections with this title (repeatable)")
+    args = ap.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not is_build_folder(args.out):
+        print(f"error: {args.out} is not a folder written by `kg build`", file=sys.stderr)
         return 2
-    pages = write_report(Path(args[0]))
-    print(f"wrote {Path(args[0]) / 'index.html'} and {len(pages)} views")
+    if args.unit or args.section:
+        try:
+            pages = write_more_views(args.out, args.unit, args.section)
+        except KeyError as exc:
+            print(f"error: {exc.args[0]}", file=sys.stderr)
+            return 2
+        for p in pages:
+            print(f"wrote {args.out / p.file}  ({p.title})")
+        return 0
+    limits = (None, None) if args.all_views else (args.max_unit_views, args.max_section_views)
+    pages = write_report(args.out, max_unit_views=limits[0], max_section_views=limits[1])
+    print(f"wrote {args.out / 'index.html'} and {len(pages)} views")
     return 0
 
 

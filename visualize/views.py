@@ -52,6 +52,13 @@ __all__ = [
     "section_file",
     "VIEWS_DIR",
     "INLINE_MAX_VIEWS",
+    "MAX_UNIT_VIEWS",
+    "MAX_SECTION_VIEWS",
+    "MAX_VIEW_TASKS",
+    "MAX_NETWORK_TASKS",
+    "MAX_NETWORK_UNITS",
+    "ViewSelection",
+    "select_views",
 ]
 
 VIEWS_DIR = "views"
@@ -62,6 +69,20 @@ RANDOM_SEED = 7
 # Past this many unit and section views, those views share one local copy of vis-network.
 INLINE_MAX_VIEWS = 150
 VIS_FILE = "vis-network.min.js"
+# Big corpora: unit views are drawn for the units with the highest load and section views
+# for the sections with the most tasks, this many of each (a view costs ~0.05 s and up to
+# 1 MB; a national corpus has tens of thousands of sections). Every unit stays in the
+# ranking of index.html and in workload.csv; the index says which views were left out.
+MAX_UNIT_VIEWS = 100
+MAX_SECTION_VIEWS = 100
+# One unit or section view draws at most this many tasks (a unit's lead tasks first);
+# its note gives the full count and where to find the rest.
+MAX_VIEW_TASKS = 300
+# The responsibility network draws whole task plans, in order, up to this many tasks; the
+# collaboration network the units with the highest load, up to this many. The complete
+# networks are responsibility.graphml / collaboration.graphml.
+MAX_NETWORK_TASKS = 3000
+MAX_NETWORK_UNITS = 1000
 STABILIZATION_ITERATIONS = 300
 FONT_FACE = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -208,7 +229,10 @@ class _Styler:
                 self.section_color[s.iri] = SECTION_COLORS[per_doc[s.document] % len(SECTION_COLORS)]
                 per_doc[s.document] += 1
         self._section_tasks: dict[str, list[TaskInfo]] | None = None
+        # once, not per task node: a tooltip names the document only when there are several
+        self.multi_document = len({t.document for t in self.tasks}) > 1
         self.max_load = max((li.load for li in loads.values()), default=0.0) or 1.0
+        self._role_counts: dict[str, tuple[int, int, int]] = {}
         self.unit_tasks: dict[str, dict[str, str]] = defaultdict(dict)
         for t in data.tasks.values():
             for u in t.lead:
@@ -219,6 +243,17 @@ class _Styler:
                 self.unit_tasks[u].setdefault(t.iri, "lead_via")
             for u, _ in t.co_lead_via_group:
                 self.unit_tasks[u].setdefault(t.iri, "co_lead_via")
+
+    def role_counts(self, unit: str) -> tuple[int, int, int]:
+        """Tasks a unit leads, co-leads and has through a group (cached: a unit is drawn
+        in many views, and a big unit has thousands of tasks)."""
+        counts = self._role_counts.get(unit)
+        if counts is None:
+            roles = list(self.unit_tasks.get(unit, {}).values())
+            counts = self._role_counts[unit] = (
+                roles.count("lead"), roles.count("co_lead"), sum(1 for r in roles if r.endswith("_via"))
+            )
+        return counts
 
     def section_label(self, section: str | None) -> str:
         s = self.data.sections.get(section or "")
@@ -269,10 +304,7 @@ class _Styler:
         size = (14 + 30 * math.sqrt(max(load, 0.0) / self.max_load)) * scale
         if focus:
             size = 40
-        tasks = self.unit_tasks.get(unit.iri, {})
-        n_lead = sum(1 for r in tasks.values() if r == "lead")
-        n_co = sum(1 for r in tasks.values() if r == "co_lead")
-        n_via = sum(1 for r in tasks.values() if r.endswith("_via"))
+        n_lead, n_co, n_via = self.role_counts(unit.iri)
         rows = []
         if li is not None:
             rank = f"（第 {li.rank} 名）" if li.rank else ""
@@ -312,7 +344,7 @@ class _Styler:
         rows = [["主办 Lead", self.labels(task.lead)], ["协办 Co-lead", self.labels(task.co_lead)]]
         if task.deadline:
             rows.append(["时限 Deadline", task.deadline])
-        if doc is not None and len({t.document for t in self.data.tasks.values()}) > 1:
+        if doc is not None and self.multi_document:
             rows.append(["文件 Document", doc.title or doc.name])
         tip: dict[str, object] = {
             "k": "任务 Task",
@@ -453,12 +485,18 @@ def _plan_tasks(data: ViewData) -> list[TaskInfo]:
     return sorted(data.tasks.values(), key=lambda t: (t.document, t.ordinal))
 
 
-def responsibility_network(data: ViewData, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
-    """Units and tasks: who leads (solid) and who co-leads (dashed) each task."""
+def responsibility_network(
+    data: ViewData, loads: Mapping[str, LoadInfo], styler: _Styler | None = None,
+    max_tasks: int | None = MAX_NETWORK_TASKS,
+) -> KgNetwork:
+    """Units and tasks: who leads (solid) and who co-leads (dashed) each task.
+
+    Past ``max_tasks`` tasks, the first task plans (whole, in order) up to that many.
+    """
     st = styler or _Styler(data, loads)
     net = KgNetwork("责任网络 Responsibility network", "responsibility")
     ids = _Ids()
-    tasks = st.tasks
+    tasks = _whole_documents(st.tasks, max_tasks)
     used: dict[str, UnitInfo] = {}
     for t in tasks:
         for u in t.parties:
@@ -482,7 +520,26 @@ def responsibility_network(data: ViewData, loads: Mapping[str, LoadInfo], styler
     st.edge_legend(net, roles)
     if any(t.lead_via_group or t.co_lead_via_group for t in tasks):
         net.notes.append("单位组（如“各街道”）的成员单位在此不单独连线；其经由单位组承担的任务见各单位视图。")
+    if len(tasks) < len(st.tasks):
+        n_docs = len({t.document for t in tasks})
+        net.notes.insert(0, (
+            f"任务较多，仅绘制前 {n_docs} 个文件的 {len(tasks)} 项任务（共 {len(st.tasks)} 项）；"
+            "完整的任务—单位网络见 responsibility.graphml（可用 Gephi、Cytoscape 打开）。"
+            f" Drawn: the first {len(tasks)} of {len(st.tasks)} tasks; the whole network is responsibility.graphml."
+        ))
     return net
+
+
+def _whole_documents(tasks: list[TaskInfo], limit: int | None) -> list[TaskInfo]:
+    """``tasks`` (in document order) cut after the last whole document that fits in
+    ``limit``; the first document is cut at ``limit`` when even it does not fit."""
+    if limit is None or len(tasks) <= limit:
+        return tasks
+    end = 0
+    for i in range(1, limit + 1):
+        if i == len(tasks) or tasks[i].document != tasks[i - 1].document:
+            end = i
+    return tasks[: end or limit]
 
 
 def collaboration_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]:
@@ -496,15 +553,31 @@ def collaboration_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]
     return dict(pairs)
 
 
-def collaboration_network(data: ViewData, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
-    """Units only; an edge joins two units named in the same task, width = tasks shared."""
+def collaboration_network(
+    data: ViewData, loads: Mapping[str, LoadInfo], styler: _Styler | None = None,
+    max_units: int | None = MAX_NETWORK_UNITS,
+) -> KgNetwork:
+    """Units only; an edge joins two units named in the same task, width = tasks shared.
+
+    Past ``max_units`` units, the ``max_units`` with the highest load and the edges among them.
+    """
     st = styler or _Styler(data, loads)
     net = KgNetwork("协作网络 Collaboration network", "collaboration")
     ids = _Ids()
     pairs = collaboration_pairs(data)
-    units = {u for t in data.tasks.values() for u in t.parties if u in data.units and not data.units[u].is_group}
-    for u in sorted(units, key=lambda u: (-(loads[u].load if u in loads else 0), st.label(u))):
-        st.unit_node(net, ids("u", u), data.units[u])
+    every = {u for t in data.tasks.values() for u in t.parties if u in data.units and not data.units[u].is_group}
+    ranked = sorted(every, key=lambda u: (-(loads[u].load if u in loads else 0), st.label(u)))
+    units = set(ranked[:max_units] if max_units is not None else ranked)
+    for u in ranked:
+        if u in units:
+            st.unit_node(net, ids("u", u), data.units[u])
+    if len(units) < len(every):
+        pairs = {k: ts for k, ts in pairs.items() if k[0] in units and k[1] in units}
+        net.notes.append(
+            f"单位较多，仅绘制负荷最高的 {len(units)} 个单位（共 {len(every)} 个）及其相互协作；"
+            "完整网络见 collaboration.graphml / collaboration.gexf，全部单位见报告首页的负荷排名。"
+            f" Drawn: the {len(units)} units with the highest load of {len(every)}; the whole network is collaboration.graphml."
+        )
     top = max((len(ts) for ts in pairs.values()), default=1)
     for (a, b), ts in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         nums = "、".join(t.number for t in ts[:12]) + ("…" if len(ts) > 12 else "")
@@ -521,15 +594,27 @@ def collaboration_network(data: ViewData, loads: Mapping[str, LoadInfo], styler:
     return net
 
 
-def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
-    """One unit with its tasks, its partners on those tasks, their indicators and projects."""
+def ego_network(
+    data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None,
+    max_tasks: int | None = MAX_VIEW_TASKS,
+) -> KgNetwork:
+    """One unit with its tasks, its partners on those tasks, their indicators and projects.
+
+    Past ``max_tasks`` tasks: the tasks it leads first, then those it co-leads, then those
+    it has through a group, each in document order, up to ``max_tasks``.
+    """
     st = styler or _Styler(data, loads)
     info = data.units[unit]
     net = KgNetwork(f"单位视图：{info.label}", "unit")
     ids = _Ids()
     st.unit_node(net, ids("u", unit), info, focus=True, link=False)
     mine = st.unit_tasks.get(unit, {})
-    tasks = [data.tasks[t] for t in sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))]
+    order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))
+    if max_tasks is not None and len(order) > max_tasks:
+        strength = {"lead": 0, "co_lead": 1, "lead_via": 2, "co_lead_via": 3}
+        keep = set(sorted(order, key=lambda t: strength[mine[t]])[:max_tasks])  # (stable: document order within a role)
+        order = [t for t in order if t in keep]
+    tasks = [data.tasks[t] for t in order]
     roles = set()
     partners: dict[str, UnitInfo] = {unit: info}
     projects: dict[str, tuple[str, list[TaskInfo]]] = {}
@@ -569,7 +654,19 @@ def ego_network(data: ViewData, unit: str, loads: Mapping[str, LoadInfo], styler
         net.notes.insert(1, "超负荷：" + (li.reason or "是"))
     if not tasks:
         net.notes.append("该单位没有直接或经由单位组承担的任务。")
+    if len(tasks) < len(mine):
+        shown = sum(1 for t in tasks if mine[t.iri] == "lead")
+        n_lead = sum(1 for r in mine.values() if r == "lead")
+        net.notes.append(_cut_note(len(tasks), len(mine), f"主办任务 {shown}/{n_lead} 项优先", info.label))
     return net
+
+
+def _cut_note(shown: int, total: int, which: str, unit: str | None = None) -> str:
+    where = (f"kg query unit_leads --param unit={unit} --graph OUT" if unit else "kg query task_units --graph OUT")
+    return (
+        f"任务较多，仅绘制 {shown} 项（共 {total} 项；{which}）；全部任务见 responsibility_matrix.xlsx"
+        f"，或运行 {where}。 Drawn: {shown} of {total} tasks."
+    )
 
 
 def _task_units_and_indicators(
@@ -594,23 +691,32 @@ def _task_units_and_indicators(
         roles.add("attach")
 
 
-def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None) -> KgNetwork:
-    """The tasks of a section (and its subsections), their units and indicators."""
+def section_network(
+    data: ViewData, section: str, loads: Mapping[str, LoadInfo], styler: _Styler | None = None,
+    max_tasks: int | None = MAX_VIEW_TASKS,
+) -> KgNetwork:
+    """The tasks of a section (and its subsections), their units and indicators; past
+    ``max_tasks`` tasks, the first ``max_tasks``."""
     st = styler or _Styler(data, loads)
-    tasks = st.section_tasks().get(section, [])
+    every = st.section_tasks().get(section, [])
+    tasks = every[:max_tasks] if max_tasks is not None else every
     net = KgNetwork(f"章节视图：{_short(st.section_label(section), 40)}", "section")
     ids = _Ids()
     used: dict[str, UnitInfo] = {}
     roles = set()
     for t in tasks:
         st.task_node(net, ids("t", t.iri), t, link_section=False)
+    project_tasks: dict[str, list[TaskInfo]] = defaultdict(list)
+    for t in tasks:
+        for piri, _ in t.projects:
+            project_tasks[piri].append(t)
     for t in tasks:
         tid = ids("t", t.iri)
         _task_units_and_indicators(net, st, ids, data, t, used, roles)
         for piri, label in t.projects:
             pid = ids("p", piri)
             if pid not in net.node_map:
-                st.project_node(net, pid, label, [x for x in tasks if any(p == piri for p, _ in x.projects)])
+                st.project_node(net, pid, label, project_tasks[piri])
             st.attach_edge(net, tid, pid)
             roles.add("attach")
     st.unit_legend(net, used.values())
@@ -619,7 +725,9 @@ def section_network(data: ViewData, section: str, loads: Mapping[str, LoadInfo],
     _legend_extras(net, tasks)
     n_groups = sum(1 for u in used.values() if u.is_group)
     groups = f"、单位组 {n_groups} 个" if n_groups else ""
-    net.notes.insert(0, f"{st.section_label(section)}：任务 {len(tasks)} 项，涉及单位 {len(used) - n_groups} 个{groups}。")
+    net.notes.insert(0, f"{st.section_label(section)}：任务 {len(every)} 项，涉及单位 {len(used) - n_groups} 个{groups}。")
+    if len(tasks) < len(every):
+        net.notes.append(_cut_note(len(tasks), len(every), "按文件顺序的前几项"))
     return net
 
 
@@ -862,6 +970,49 @@ def _counts(nodes: list[dict[str, object]]) -> list[tuple[str, int]]:
 
 
 @dataclass
+class ViewSelection:
+    """Which unit and section views a build gets (IRIs, in drawing order), and which not."""
+
+    units: list[str]
+    sections: list[str]
+    omitted_units: list[str]  # by load, highest first
+    omitted_sections: list[str]  # by size, biggest first
+    max_unit_views: int | None = None
+    max_section_views: int | None = None
+
+
+def select_views(
+    data: ViewData,
+    loads: Mapping[str, LoadInfo],
+    max_unit_views: int | None = MAX_UNIT_VIEWS,
+    max_section_views: int | None = MAX_SECTION_VIEWS,
+    styler: _Styler | None = None,
+) -> ViewSelection:
+    """Every unit and section view, or on a big corpus the ``max_unit_views`` units with
+    the highest load and the ``max_section_views`` sections with the most tasks (``None``:
+    no limit)."""
+    st = styler or _Styler(data, loads)
+    units = sorted(
+        (u for u in data.units.values() if not u.is_group),
+        key=lambda u: (-(loads[u.iri].load if u.iri in loads else 0), u.label),
+    )
+    order = [u.iri for u in units]
+    cut = len(order) if max_unit_views is None else max(0, max_unit_views)
+    section_tasks = st.section_tasks()
+    sections = [s.iri for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)) if s.iri in section_tasks]
+    by_size = sorted(range(len(sections)), key=lambda i: (-len(section_tasks[sections[i]]), i))
+    keep = set(by_size if max_section_views is None else by_size[: max(0, max_section_views)])
+    return ViewSelection(
+        units=order[:cut],
+        sections=[s for i, s in enumerate(sections) if i in keep],
+        omitted_units=order[cut:],
+        omitted_sections=[sections[i] for i in by_size if i not in keep],
+        max_unit_views=max_unit_views,
+        max_section_views=max_section_views,
+    )
+
+
+@dataclass
 class _Plan:
     file: str
     kind: str
@@ -869,8 +1020,25 @@ class _Plan:
     build: object
 
 
-def write_views(out: Path, data: ViewData, loads: Mapping[str, LoadInfo]) -> list[ViewPage]:
-    """Write every view under ``out/views/``; return what was written (for the index).
+NAV = [
+    {"href": "responsibility.html", "label": "责任网络", "kind": "responsibility"},
+    {"href": "collaboration.html", "label": "协作网络", "kind": "collaboration"},
+]
+
+
+def write_views(
+    out: Path,
+    data: ViewData,
+    loads: Mapping[str, LoadInfo],
+    selection: ViewSelection | None = None,
+    *,
+    networks: bool = True,
+) -> list[ViewPage]:
+    """Write the views under ``out/views/``; return what was written (for the index).
+
+    ``selection`` (default :func:`select_views` with its limits) says which unit and
+    section views; ``networks=False`` leaves out the two network views (writing one
+    more unit view into an existing build).
 
     The two network views always inline vis-network. Unit and section views do too, up to
     :data:`INLINE_MAX_VIEWS` of them; past that (a corpus of many districts) they load it
@@ -880,32 +1048,27 @@ def write_views(out: Path, data: ViewData, loads: Mapping[str, LoadInfo]) -> lis
     folder = out / VIEWS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     st = _Styler(data, loads)
-    nav = [
-        {"href": "responsibility.html", "label": "责任网络", "kind": "responsibility"},
-        {"href": "collaboration.html", "label": "协作网络", "kind": "collaboration"},
-    ]
-    plans: list[_Plan] = [
-        _Plan("responsibility.html", "responsibility", "", lambda: responsibility_network(data, loads, st)),
-        _Plan("collaboration.html", "collaboration", "", lambda: collaboration_network(data, loads, st)),
-    ]
-    sections = st.section_tasks()
-    for s in sorted(data.sections.values(), key=lambda s: (s.document, s.ordinal)):
-        if s.iri in sections:
-            plans.append(_Plan(section_file(s.iri), "section", s.iri, lambda s=s: section_network(data, s.iri, loads, st)))
-    parties = sorted(
-        (u for u in data.units.values() if not u.is_group),
-        key=lambda u: (-(loads[u.iri].load if u.iri in loads else 0), u.label),
-    )
-    for u in parties:
-        plans.append(_Plan(unit_file(u.iri), "unit", u.iri, lambda u=u: ego_network(data, u.iri, loads, st)))
-    compact = sum(1 for p in plans if p.kind in ("unit", "section")) > INLINE_MAX_VIEWS
-    if compact:
+    sel = selection or select_views(data, loads, styler=st)
+    plans: list[_Plan] = []
+    if networks:
+        plans += [
+            _Plan("responsibility.html", "responsibility", "", lambda: responsibility_network(data, loads, st)),
+            _Plan("collaboration.html", "collaboration", "", lambda: collaboration_network(data, loads, st)),
+        ]
+    for s in sel.sections:
+        plans.append(_Plan(section_file(s), "section", s, lambda s=s: section_network(data, s, loads, st)))
+    for u in sel.units:
+        plans.append(_Plan(unit_file(u), "unit", u, lambda u=u: ego_network(data, u, loads, st)))
+    n_small = sum(1 for p in plans if p.kind in ("unit", "section"))
+    # (a view written alone into a build that already shares the file keeps sharing it)
+    compact = n_small > INLINE_MAX_VIEWS or (not networks and (folder / VIS_FILE).is_file())
+    if compact and (networks or not (folder / VIS_FILE).is_file()):
         (folder / VIS_FILE).write_text(_vis_assets()[0], encoding="utf-8")
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
         shared = compact and p.kind in ("unit", "section")
-        page = render_network(net, nav=nav, vis_src=VIS_FILE if shared else None)
+        page = render_network(net, nav=NAV, vis_src=VIS_FILE if shared else None)
         path = folder / p.file
         path.write_text(page, encoding="utf-8")
         pages.append(ViewPage(
