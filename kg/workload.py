@@ -309,6 +309,22 @@ class _Entry:
     direct: bool
 
 
+def query_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
+    """The rows of a SELECT as plain strings (IRIs and lexical forms; None when unbound).
+
+    From an Oxigraph store they come straight from pyoxigraph's solutions, skipping the
+    :class:`kg.store.Term` per cell that ``Store.query`` builds (most of the time of a
+    big ranking); any other store goes through ``Store.query``.
+    """
+    raw = getattr(store, "raw", None)
+    options = getattr(store, "query_options", None)
+    if raw is not None and callable(options):
+        res = raw.query(sparql, **options())
+        n = len(res.variables)
+        return [tuple(None if (v := sol[i]) is None else v.value for i in range(n)) for sol in res]
+    return [tuple(None if t is None else t.value for t in row) for row in store.query(sparql).rows]
+
+
 def _local(iri: str | None) -> str:
     if not iri:
         return "OtherUnit"
@@ -337,14 +353,14 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
 
     # -- read ---------------------------------------------------------------------------
     agents: dict[str, dict[str, object]] = {}
-    for row in store.query(_Q_AGENTS).rows:
+    for row in query_values(store, _Q_AGENTS):
         agent, label, cls, scope = row
         assert agent is not None and label is not None
-        rec = agents.setdefault(agent.value, {"label": label.value, "type": None, "scope": None})
+        rec = agents.setdefault(agent, {"label": label, "type": None, "scope": None})
         if cls is not None and (rec["type"] is None or rec["type"] == "OtherUnit"):
-            rec["type"] = _local(cls.value)
+            rec["type"] = _local(cls)
         if scope is not None:
-            rec["scope"] = scope.value
+            rec["scope"] = scope
     for rec in agents.values():
         rec["type"] = rec["type"] or "OtherUnit"
 
@@ -354,40 +370,40 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
     tasks: dict[str, dict[str, object]] = {}
     leads: dict[str, list[str]] = defaultdict(list)
     co_leads: dict[str, list[str]] = defaultdict(list)
-    for t, num, ord_, doc, agent, lead in store.query(_Q_DIRECT).rows:
+    for t, num, ord_, doc, agent, lead in query_values(store, _Q_DIRECT):
         assert t is not None and agent is not None and lead is not None
-        tasks.setdefault(t.value, {"number": num.value if num else "", "ordinal": int(ord_.value) if ord_ else 0,
-                                   "document": doc.value if doc else ""})
-        target = leads if lead.value in ("true", "1") else co_leads  # Virtuoso answers BIND(true) as 1
-        if agent.value not in target[t.value]:
-            target[t.value].append(agent.value)
+        if t not in tasks:
+            tasks[t] = {"number": num or "", "ordinal": int(ord_) if ord_ else 0, "document": doc or ""}
+        target = leads if lead in ("true", "1") else co_leads  # Virtuoso answers BIND(true) as 1
+        if agent not in target[t]:
+            target[t].append(agent)
     for t in tasks:
         co_leads[t] = [a for a in co_leads[t] if a not in leads[t]]
 
     members: dict[tuple[str, str], list[str]] = defaultdict(list)  # (task, group) -> members
     if opts.expand_groups:
-        for t, member, group, _role in store.query(_Q_VIA).rows:
+        for t, member, group, _role in query_values(store, _Q_VIA):
             assert t is not None and member is not None and group is not None
-            if t.value in tasks:
-                members[(t.value, group.value)].append(member.value)
+            if t in tasks:
+                members[(t, group)].append(member)
         if not members:  # the build did not expand: use the gazetteer's membership
             by_group: dict[str, list[str]] = defaultdict(list)
-            for group, member in store.query(_Q_MEMBERS).rows:
+            for group, member in query_values(store, _Q_MEMBERS):
                 assert group is not None and member is not None
-                by_group[group.value].append(member.value)
+                by_group[group].append(member)
             for t in tasks:
                 for g in (*leads[t], *co_leads[t]):
                     if g in by_group:
                         members[(t, g)] = list(by_group[g])
 
     indicators: dict[str, int] = defaultdict(int)
-    for t, n in store.query(_Q_INDICATORS).rows:
+    for t, n in query_values(store, _Q_INDICATORS):
         if t is not None and n is not None:
-            indicators[t.value] = int(n.value)
+            indicators[t] = int(n)
     projects: dict[str, set[str]] = defaultdict(set)
-    for t, p in store.query(_Q_PROJECTS).rows:
+    for t, p in query_values(store, _Q_PROJECTS):
         if t is not None and p is not None:
-            projects[t.value].add(p.value)
+            projects[t].add(p)
 
     # -- shares -------------------------------------------------------------------------
     per_task: dict[str, dict[str, _Entry]] = {}

@@ -15,12 +15,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .store import STORE_DIR, OxigraphStore, Store
-from .workload import WorkloadReport, compute_workload, report_csv, type_label, write_network
+from .workload import (
+    WorkloadReport,
+    compute_workload,
+    query_values,
+    report_csv,
+    type_label,
+    write_network,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult
@@ -143,38 +151,36 @@ def write_responsibility_matrix(
 
     plans: dict[str, _Plan] = {}
     seen_tasks: set[str] = set()
-    for doc, title, file, t, ord_, num, text, section in store.query(_Q_PLANS).rows:
+    for doc, title, file, t, ord_, num, text, section in query_values(store, _Q_PLANS):
         assert doc is not None and t is not None
-        plan = plans.setdefault(
-            doc.value, _Plan(doc.value, title.value if title else "", file.value if file else doc.value.rsplit("/", 1)[-1])
-        )
-        if t.value in seen_tasks:
+        plan = plans.get(doc)
+        if plan is None:
+            plan = plans[doc] = _Plan(doc, title or "", file or doc.rsplit("/", 1)[-1])
+        if t in seen_tasks:
             continue
-        seen_tasks.add(t.value)
+        seen_tasks.add(t)
         plan.tasks.append({
-            "iri": t.value, "ordinal": int(ord_.value) if ord_ else 0, "number": num.value if num else "",
-            "text": text.value if text else "", "section": section.value if section else "",
+            "iri": t, "ordinal": int(ord_) if ord_ else 0, "number": num or "", "text": text or "", "section": section or "",
         })
     # cells[task][column label] = value; written[task] = (leads as written, co-leads as written)
     cells: dict[str, dict[str, str]] = defaultdict(dict)
     written: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     is_group: dict[str, bool] = {}
-    rows = sorted(store.query(_Q_RESP).rows, key=lambda r: int(r[7].value) if r[7] is not None else 10**9)
-    for t, _agent, label, role, as_written, group_label, grp, _pos in rows:
-        assert t is not None and label is not None and role is not None
-        lead = role.value.endswith("#LeadRole")
-        name = label.value
-        is_group[name] = bool(grp is not None and grp.value in ("true", "1"))
+    rows = sorted(query_values(store, _Q_RESP), key=lambda r: int(r[7]) if r[7] is not None else 10**9)
+    for t, _agent, name, role, as_written, group_label, grp, _pos in rows:
+        assert t is not None and name is not None and role is not None
+        lead = role.endswith("#LeadRole")
+        is_group[name] = grp in ("true", "1")
         value = LEAD if lead else CO_LEAD
         if group_label is not None:
-            value += f"（{group_label.value}）"
-        old = cells[t.value].get(name)
+            value += f"（{group_label}）"
+        old = cells[t].get(name)
         if old is None or (old.startswith(CO_LEAD) and lead) or (old.endswith("）") and group_label is None):
-            cells[t.value][name] = value
+            cells[t][name] = value
         if as_written is not None:
-            lst = written[t.value][0 if lead else 1]
-            if as_written.value not in lst:
-                lst.append(as_written.value)
+            lst = written[t][0 if lead else 1]
+            if as_written not in lst:
+                lst.append(as_written)
 
     rank = {u.unit: i for i, u in enumerate(report.units)}
     bold = Font(bold=True)
@@ -187,19 +193,29 @@ def write_responsibility_matrix(
     head_wrap = Alignment(vertical="bottom", wrap_text=True)
     center = Alignment(horizontal="center", vertical="top")
 
-    def styled(ws: object, value: object, font: Font | None = None, fill: PatternFill | None = None,
-               alignment: Alignment | None = None) -> WriteOnlyCell:
-        c = WriteOnlyCell(ws, value)  # type: ignore[arg-type]
-        if font is not None:
-            c.font = font
-        if fill is not None:
-            c.fill = fill
-        if alignment is not None:
-            c.alignment = alignment
-        return c
-
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("汇总")  # first, written last (write-only sheets keep creation order)
+    # Setting font/fill/alignment on a cell looks each up in the workbook's style tables
+    # (hashing the style objects: most of the time of a big matrix); each combination is
+    # looked up once here, and cells get a copy of its style indexes.
+    protos: dict[tuple[int, int, int], WriteOnlyCell] = {}
+
+    def styled(ws: object, value: object, font: Font | None = None, fill: PatternFill | None = None,
+               alignment: Alignment | None = None) -> WriteOnlyCell:
+        key = (id(font), id(fill), id(alignment))
+        proto = protos.get(key)
+        if proto is None:
+            proto = protos[key] = WriteOnlyCell(summary)
+            if font is not None:
+                proto.font = font
+            if fill is not None:
+                proto.fill = fill
+            if alignment is not None:
+                proto.alignment = alignment
+        c = WriteOnlyCell(ws, value)  # type: ignore[arg-type]
+        c._style = copy(proto._style)
+        return c
+
     summary.freeze_panes = "C2"
     for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
         summary.column_dimensions[col].width = width
