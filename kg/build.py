@@ -60,6 +60,7 @@ from .cache import (
     load_document,
     load_index,
     sorted_nquads,
+    warning_json,
     write_entry,
 )
 from .errors import SourceError, UsageError
@@ -526,11 +527,11 @@ def _report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[S
     return links, merged
 
 
-def _write_index(tmp: Path, salt: str, infos: Sequence[DocInfo], graphs: Sequence[_Graph]) -> None:
+def _write_index(tmp: Path, salt: str, keys: Sequence[str], graphs: Sequence[_Graph]) -> None:
     data = {
         "format": CACHE_FORMAT,
         "salt": salt,
-        "documents": [i.to_dict() for i in infos],
+        "keys": list(keys),
         "graphs": {g.iri: g.digest for g in graphs},
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
     }
@@ -649,7 +650,7 @@ def build(
     if index is not None and index.get("salt") != salt:
         index = None
     prev_graphs: dict[str, str] = dict(index.get("graphs", {})) if index else {}  # type: ignore[call-overload]
-    prev_infos = {d["key"]: d for d in index.get("documents", [])} if index else {}  # type: ignore[attr-defined, index, union-attr]
+    prev_keys: set[str] = set(index.get("keys", [])) if index else set()  # type: ignore[call-overload]
     keys = [doc_key(salt, p, file_digest(p) or f"unreadable {time.time_ns()}") for p in files]
     stage("scan")
 
@@ -671,8 +672,8 @@ def build(
         todo: list[int] = []
         for i, key in enumerate(keys):
             folder.use(key)
-            if key in prev_infos and folder.has(key, DOC_SUFFIXES):
-                infos[i] = DocInfo.from_dict(prev_infos[key])
+            if key in prev_keys and folder.has(key, DOC_SUFFIXES):
+                infos[i] = DocInfo.from_json((dest / f"{key}.info.json").read_bytes())
             else:
                 todo.append(i)
         result.extracted, result.reused = len(todo), len(files) - len(todo)
@@ -680,11 +681,12 @@ def build(
         # takes each document's chunk as soon as it is settled (the load waits on the
         # disk while the workers use the processors); else updated at the end
         prev_store = out / STORE_DIR
-        gone = len(set(prev_infos) - set(keys))
+        gone = len(prev_keys - set(keys))
         incremental = index is not None and prev_store.is_dir() and len(todo) + gone <= max(8, len(files) // 5)
         loader = None if incremental else _BackgroundLoad(tmp / STORE_DIR)
         kept: list[DocInfo] = []
         names: dict[str, str] = {}
+        duplicates: dict[int, Issue] = {}  # input position -> why the document was skipped
         settled = 0
 
         def settle() -> None:
@@ -699,7 +701,9 @@ def build(
                 if info.name is None:
                     continue
                 if info.name in names:
-                    result.issues.append(Issue(info.path, 0, f"document name {info.name!r} also used by {names[info.name]}; skipped", "duplicate-document"))
+                    issue = Issue(info.path, 0, f"document name {info.name!r} also used by {names[info.name]}; skipped", "duplicate-document")
+                    result.issues.append(issue)
+                    duplicates[settled - 1] = issue
                     continue
                 names[info.name] = info.path
                 kept.append(info)
@@ -768,8 +772,8 @@ def build(
             write_combined(tmp, [g.chunk for g in graphs])
         else:
             write_split(tmp, [(g.file, g.chunk) for g in graphs])
-        _write_reports(tmp, result, [dest / f"{i.key}.jsonl" for i in kept])
-        _write_index(tmp, salt, [i for i in infos if i is not None], graphs)
+        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], duplicates)
+        _write_index(tmp, salt, keys, graphs)
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
             shutil.copy2(f, tmp / CACHE_DIR / f.name)
         folder.collect()
@@ -821,8 +825,20 @@ def build(
     return result
 
 
-def _write_reports(tmp: Path, result: BuildResult, chunks: Sequence[Path]) -> None:
-    """tasks.jsonl (the documents' task records, in input order), manifest.json, warnings.txt."""
-    concat(chunks, tmp / "tasks.jsonl")
-    extra = {"graph_files": result.graph_files}
-    write_manifest(tmp, result.summary(), result.coverage, result.issues, extra)
+def _write_reports(
+    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo], duplicates: dict[int, Issue]
+) -> None:
+    """tasks.jsonl (the documents' task records, in input order), manifest.json and
+    warnings.txt, from the fragments in each document's cache entry."""
+    concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
+    warnings: list[Path | bytes] = []
+    text: list[Path | bytes] = []
+    for n, info in enumerate(infos):
+        warnings.append(folder / f"{info.key}.warnings.json")
+        text.append(folder / f"{info.key}.warnings.txt")
+        if n in duplicates:
+            warnings.append(warning_json(duplicates[n]).encode())
+            text.append(f"{duplicates[n]}\n".encode())
+    documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
+    head = {"summary": result.summary(), "graph_files": result.graph_files}
+    write_manifest(tmp, head, documents, warnings, text)

@@ -9,11 +9,14 @@ files named ``KEY.*``:
 ``.names.nq``    what the document contributes to its region's names graph, and
 ``.metrics.nq``  to the metrics graph, in the same form;
 ``.jsonl``       its ``kg extract`` task records;
-``.pkl``         the extracted document (loaded only when something needs it).
+``.pkl``         the extracted document (loaded only when something needs it);
+``.info.json``   its :class:`DocInfo`: counts, warnings, digest — all the build needs of a
+                 document to assemble the output without loading it;
+``.manifest.json``, ``.warnings.json``, ``.warnings.txt``
+                 its entry and warnings in manifest.json and warnings.txt, ready to be
+                 concatenated.
 
-Its :class:`DocInfo` (counts, coverage, warnings, digest: all the build needs of a
-document to assemble the output without loading it) is sent back by the worker and kept
-in ``OUT/cache/index.json``. Derived chunks (a region's gazetteer and names graphs, the
+Derived chunks (a region's gazetteer and names graphs, the
 metrics graph, report links) are named after a hash of what they are made of, so a
 rebuild reuses them as long as their inputs are unchanged.
 
@@ -53,6 +56,7 @@ __all__ = [
     "load_index",
     "link_or_copy",
     "write_entry",
+    "warning_json",
     "load_document",
     "CacheFolder",
 ]
@@ -61,7 +65,10 @@ CACHE_DIR = "cache"
 CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
 CACHE_FORMAT = 3
-DOC_SUFFIXES = (".nq", ".names.nq", ".metrics.nq", ".jsonl", ".pkl")
+DOC_SUFFIXES = (
+    ".nq", ".names.nq", ".metrics.nq", ".jsonl", ".pkl",
+    ".info.json", ".manifest.json", ".warnings.json", ".warnings.txt",
+)
 _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
 
 
@@ -144,14 +151,19 @@ class DocInfo:
     def is_plan(self) -> bool:
         return self.kind == DocumentKind.TASK_PLAN.value
 
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> DocInfo:
-        raw = dict(raw)
-        raw["issues"] = [Issue(**i) for i in raw["issues"]]  # type: ignore[attr-defined]
-        return cls(**raw)  # type: ignore[arg-type]
+    def from_json(cls, data: bytes) -> DocInfo:
+        raw = json.loads(data)
+        raw["issues"] = [Issue(**i) for i in raw["issues"]]
+        return cls(**raw)
+
+
+def warning_json(issue: Issue) -> str:
+    """A warning as manifest.json lists it."""
+    return json.dumps({"path": issue.path, "line": issue.line, "code": issue.code, "message": issue.message}, ensure_ascii=False)
 
 
 def load_index(out: str | Path) -> dict[str, object] | None:
@@ -194,6 +206,10 @@ def write_entry(
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with (dest / f"{key}.pkl").open("wb") as fh:
         pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    (dest / f"{key}.manifest.json").write_text(json.dumps(info.coverage, ensure_ascii=False), encoding="utf-8")
+    (dest / f"{key}.warnings.json").write_text(",\n    ".join(map(warning_json, info.issues)), encoding="utf-8")
+    (dest / f"{key}.warnings.txt").write_text("".join(f"{i}\n" for i in info.issues), encoding="utf-8")
+    (dest / f"{key}.info.json").write_bytes(info.to_json())
 
 
 class CacheFolder:

@@ -28,7 +28,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .models import Issue
 
 __all__ = [
     "GRAPH_FILES",
@@ -185,17 +184,30 @@ def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
 
 
 def write_manifest(
-    tmp: Path, summary: dict[str, object], coverage: Sequence[dict[str, object]], issues: Sequence[Issue],
-    extra: dict[str, object] | None = None,
+    tmp: Path, head: dict[str, object], documents: Sequence[Path | bytes], warnings: Sequence[Path | bytes],
+    warnings_text: Sequence[Path | bytes],
 ) -> None:
-    """manifest.json (one line per document and per warning) and warnings.txt."""
+    """manifest.json and warnings.txt from fragments (files or bytes) made per document:
+    ``documents`` one JSON object each, ``warnings`` comma-separated JSON objects (empty
+    fragments allowed), ``warnings_text`` lines — so a rebuild does not encode again what
+    did not change."""
 
-    def line(obj: object) -> str:
-        return json.dumps(obj, ensure_ascii=False)
+    def joined(parts: Sequence[Path | bytes]) -> list[Path | bytes]:
+        out: list[Path | bytes] = []
+        for part in parts:
+            if isinstance(part, Path) and part.stat().st_size == 0 or part == b"":
+                continue
+            if out:
+                out.append(b",\n    ")
+            out.append(part)
+        return out
 
-    warnings = [{"path": i.path, "line": i.line, "code": i.code, "message": i.message} for i in issues]
-    head = json.dumps({"summary": summary, **(extra or {})}, ensure_ascii=False, indent=2)[:-2]
-    parts = [head, ',\n  "documents": [\n    ', ",\n    ".join(map(line, coverage)), "\n  ],\n"]
-    parts += ['  "warnings": [\n    ', ",\n    ".join(map(line, warnings)), "\n  ]\n}\n"]
-    (tmp / "manifest.json").write_text("".join(parts), encoding="utf-8")
-    (tmp / "warnings.txt").write_text("".join(f"{i}\n" for i in issues), encoding="utf-8")
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2].encode()
+    concat(
+        [
+            text, b',\n  "documents": [\n    ', *joined(documents), b"\n  ],\n",
+            b'  "warnings": [\n    ', *joined(warnings), b"\n  ]\n}\n",
+        ],
+        tmp / "manifest.json",
+    )
+    concat(warnings_text, tmp / "warnings.txt")
