@@ -77,7 +77,7 @@ MAX_UNIT_VIEWS = 100
 MAX_SECTION_VIEWS = 100
 # One unit or section view draws at most this many tasks (a unit's lead tasks first);
 # its note gives the full count and where to find the rest.
-MAX_VIEW_TASKS = 300
+MAX_VIEW_TASKS = 150
 # The responsibility network draws whole task plans, in order, up to this many tasks; the
 # collaboration network the units with the highest load, up to this many. The complete
 # networks are responsibility.graphml / collaboration.graphml.
@@ -769,7 +769,7 @@ def _options(net: KgNetwork, physics: bool) -> dict[str, object]:
     return opts
 
 
-def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
+def _component_layout(g: object, seed: int, iterations: int | None = None) -> dict[object, tuple[float, float]]:
     """A seeded spring layout of one connected graph, in [-1, 1]²."""
     import networkx as nx
 
@@ -781,7 +781,7 @@ def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]
     try:
         # method="force": the classic Fruchterman–Reingold; networkx picks a far slower
         # energy minimiser for 500+ nodes
-        pos = nx.spring_layout(g, seed=seed, iterations=60 if n < 500 else 40, method="force")
+        pos = nx.spring_layout(g, seed=seed, iterations=iterations or (60 if n < 500 else 40), method="force")
     except ImportError:  # networkx wants scipy from 500 nodes on (and numpy always)
         try:
             pos = nx.forceatlas2_layout(g, seed=seed, max_iter=60) if n <= 3000 else _spiral(g)
@@ -794,8 +794,9 @@ def _component_layout(g: object, seed: int) -> dict[object, tuple[float, float]]
     return {k: ((float(x) - cx) / span, (float(y) - cy) / span) for k, (x, y) in pos.items()}
 
 
-HUB_LAYOUT_MIN = 400  # components larger than this are laid out around their hubs
-HUB_COUNT = 150
+HUB_LAYOUT_MIN = PHYSICS_MAX_NODES  # components larger than this (drawn without physics) are laid out around their hubs
+HUB_COUNT = 100
+HUB_ITERATIONS = 30  # spring iterations for the hubs (the cost of a big view is mostly this layout)
 
 
 def _hub_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
@@ -805,7 +806,7 @@ def _hub_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
     degree = dict(g.degree())  # type: ignore[attr-defined]
     hubs = sorted(degree, key=lambda v: (-degree[v], str(v)))[:HUB_COUNT]
     hub_set = set(hubs)
-    pos = dict(_component_layout(g.subgraph(hubs), seed) if len(hubs) > 1 else {hubs[0]: (0.0, 0.0)})  # type: ignore[attr-defined]
+    pos = dict(_component_layout(g.subgraph(hubs), seed, HUB_ITERATIONS) if len(hubs) > 1 else {hubs[0]: (0.0, 0.0)})  # type: ignore[attr-defined]
     satellites: dict[object, list[object]] = {}
     loose = []
     for v in sorted((v for v in g if v not in hub_set), key=str):  # type: ignore[attr-defined]
@@ -836,7 +837,13 @@ def _spiral(g: object) -> dict[object, tuple[float, float]]:
             for i, v in enumerate(nodes)}
 
 
-def _precompute_positions(net: KgNetwork) -> None:
+# Spring-layout iterations for a view the browser goes on simulating: a rough start is
+# enough, vis-network's own stabilisation does the rest (the layout is most of the time
+# of drawing a small view).
+PHYSICS_START_ITERATIONS = 25
+
+
+def _precompute_positions(net: KgNetwork, iterations: int | None = None) -> None:
     """Seeded positions from networkx: each connected component laid out on its own (a
     corpus of several districts is several components) and the components packed in rows,
     biggest first, so that nothing drifts off and big graphs draw at once."""
@@ -856,7 +863,7 @@ def _precompute_positions(net: KgNetwork) -> None:
     for comp, r in placed:
         if x > 0 and x + 2 * r > row_width:
             x, y, row_h = 0.0, y + row_h + unit, 0.0
-        local = _component_layout(g.subgraph(comp), RANDOM_SEED)
+        local = _component_layout(g.subgraph(comp), RANDOM_SEED, iterations)
         for k, (px, py) in local.items():
             pos[k] = (x + r + px * r, y + r + py * r)
         x += 2 * r + unit
@@ -925,7 +932,7 @@ def render_network(
     physics = len(net.nodes) <= PHYSICS_MAX_NODES
     # Start from a seeded networkx layout: big graphs keep it (physics off), small ones
     # settle from it in a few hundred iterations instead of from a random cloud.
-    _precompute_positions(net)
+    _precompute_positions(net, PHYSICS_START_ITERATIONS if physics else None)
     net.options = _options(net, physics)
     nodes, edges, heading, _h, _w, options = net.get_network_data()
     vis_js, vis_css = _vis_assets()
