@@ -50,7 +50,6 @@ from .cache import (
     CACHE_DOCS,
     CACHE_FORMAT,
     CACHE_INDEX,
-    DOC_SUFFIXES,
     CacheFolder,
     DocInfo,
     chunk_digest,
@@ -147,8 +146,9 @@ class BuildResult:
 
     @property
     def coverage(self) -> list[dict[str, object]]:
-        """manifest.json's per-document entries (see :func:`coverage_of`)."""
-        return [i.coverage for i in self.infos]
+        """manifest.json's per-document entries (see :func:`coverage_of`), read from the cache."""
+        folder = self.out / CACHE_DIR / CACHE_DOCS
+        return [json.loads((folder / f"{i.key}.manifest.json").read_bytes()) for i in self.infos]
 
     def summary(self) -> dict[str, int]:
         return {
@@ -329,7 +329,6 @@ def _doc_info(path: Path, key: str, doc: ExtractedDocument | None, issues: list[
     info.name, info.region, info.kind = doc.name, doc.region, doc.kind.value
     info.tasks, info.sections = len(doc.tasks), len(doc.sections)
     info.units, info.groups = sorted(units), sorted(groups)
-    info.coverage = coverage_of(doc)
     return info
 
 
@@ -343,7 +342,7 @@ def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInf
         own, names, metrics = document_graphs(doc, opts.expand_groups)
         chunks = (sorted_nquads(own), sorted_nquads(names), sorted_nquads(metrics))
         records = list(task_records(doc))
-    write_entry(dest, info, doc, chunks, records)
+    write_entry(dest, info, doc, chunks, records, coverage_of(doc) if doc is not None else {})
     return info
 
 
@@ -469,12 +468,13 @@ def _shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[_Graph
                 lines = {line for line in lines if line.rsplit(b" ", 2)[0] not in known}
             return sorted_nquads(lines)
 
-        chunk = _derived(folder, derived_key("names", region, gkey, *(i.key for i in members)), names)
+        # made again only when what the documents contribute changed (most edits do not)
+        chunk = _derived(folder, derived_key("names", region, gkey, *sorted({i.names_digest for i in members})), names)
         if chunk:
             out.append(_graph_of_chunk(str(iri_names_graph(region)), chunk, f"_names-{_file_part(region)}"))
     iri = str(iri_metrics_graph())
     chunk = _derived(
-        folder, derived_key("metrics", *(i.key for i in infos)),
+        folder, derived_key("metrics", *sorted({i.metrics_digest for i in infos})),
         lambda: sorted_nquads(_union(folder, infos, ".metrics.nq")),
     )
     if chunk:
@@ -672,8 +672,8 @@ def build(
         todo: list[int] = []
         for i, key in enumerate(keys):
             folder.use(key)
-            if key in prev_keys and folder.has(key, DOC_SUFFIXES):
-                infos[i] = DocInfo.from_json((dest / f"{key}.info.json").read_bytes())
+            if key in prev_keys and folder.has(key):
+                infos[i] = folder.info(key)
             else:
                 todo.append(i)
         result.extracted, result.reused = len(todo), len(files) - len(todo)

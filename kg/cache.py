@@ -143,8 +143,9 @@ class DocInfo:
     sections: int = 0
     units: list[str] = field(default_factory=list)  # units named (canonical, else normalised)
     groups: list[str] = field(default_factory=list)  # group references the gazetteer resolved
-    coverage: dict[str, object] = field(default_factory=dict)  # manifest.json's entry
     digest: str = ""  # of the document's graph chunk
+    names_digest: str = ""  # of its contribution to the names graph
+    metrics_digest: str = ""  # of its contribution to the metrics graph
     quads: int = 0
 
     @property
@@ -190,14 +191,14 @@ def write_entry(
     doc: ExtractedDocument | None,
     chunks: tuple[bytes, bytes, bytes],
     records: Iterable[dict[str, object]],
+    coverage: dict[str, object],
 ) -> None:
     """Write one document's cache entry: ``chunks`` are its own graph, names and metrics
-    contributions (``info`` gets the digest and size of its own graph)."""
+    contributions (``info`` gets their digests and the size of its own graph)."""
     key = info.key
     own, names, metrics = chunks
-    if doc is not None:
-        info.digest = chunk_digest(own)
-        info.quads = own.count(b"\n")
+    info.digest, info.names_digest, info.metrics_digest = map(chunk_digest, chunks)
+    info.quads = own.count(b"\n")
     (dest / f"{key}.nq").write_bytes(own)
     (dest / f"{key}.names.nq").write_bytes(names)
     (dest / f"{key}.metrics.nq").write_bytes(metrics)
@@ -206,7 +207,7 @@ def write_entry(
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with (dest / f"{key}.pkl").open("wb") as fh:
         pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    (dest / f"{key}.manifest.json").write_text(json.dumps(info.coverage, ensure_ascii=False), encoding="utf-8")
+    (dest / f"{key}.manifest.json").write_text(json.dumps(coverage, ensure_ascii=False) if coverage else "", encoding="utf-8")
     (dest / f"{key}.warnings.json").write_text(",\n    ".join(map(warning_json, info.issues)), encoding="utf-8")
     (dest / f"{key}.warnings.txt").write_text("".join(f"{i}\n" for i in info.issues), encoding="utf-8")
     (dest / f"{key}.info.json").write_bytes(info.to_json())
@@ -224,8 +225,13 @@ class CacheFolder:
     def use(self, key: str) -> None:
         self.used.add(key)
 
-    def has(self, key: str, suffixes: Iterable[str]) -> bool:
-        return all((self.path / f"{key}{s}").is_file() for s in suffixes)
+    def has(self, key: str) -> bool:
+        """Whether the folder holds a complete entry ``key`` (its info is written last)."""
+        return os.path.isfile(f"{self.path}/{key}.info.json")
+
+    def info(self, key: str) -> DocInfo:
+        with open(f"{self.path}/{key}.info.json", "rb") as fh:
+            return DocInfo.from_json(fh.read())
 
     def collect(self) -> int:
         dropped = 0
