@@ -463,3 +463,96 @@ def test_layout_without_numpy_or_scipy_falls_back(monkeypatch: pytest.MonkeyPatc
     data = _payload(render_network(responsibility_network(_synthetic(40, 6), {})))
     xs = {(n["x"], n["y"]) for n in data["nodes"]}
     assert len(xs) == len(data["nodes"])  # every node has its own place
+
+
+# ---------------------------------------------------------------------------------------
+# big corpora: capped views, every unit still ranked
+
+
+@pytest.fixture(scope="module")
+def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated corpus of 3 districts × 2 plans (600 tasks), built without the report."""
+    import sys
+
+    from kg.build import BuildOptions
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    base = tmp_path_factory.mktemp("generated")
+    generate.generate(base / "corpus", 600, per_doc=100, seed=5, districts=3)
+    out = base / "out"
+    build([base / "corpus"], out, BuildOptions(artifacts=False))
+    from kg.workload_outputs import write_workload_outputs
+
+    write_workload_outputs(out, None)
+    return out
+
+
+def test_big_corpora_get_capped_views_and_the_index_names_the_rest(generated_out: Path, tmp_path: Path) -> None:
+    import csv
+    import shutil
+
+    import kg.visualize.views as views
+    from kg.visualize.report import main, write_report
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    limits = views.ViewLimits(unit_views=4, section_views=3, view_tasks=20, network_tasks=150, network_units=10)
+    pages = write_report(out, limits=limits)
+    kinds = [p.kind for p in pages]
+    assert kinds.count("unit") == 4 and kinds.count("section") == 3
+    files = sorted(p.name for p in (out / "views").glob("*.html"))
+    assert len(files) == 2 + 4 + 3
+    ranking = list(csv.DictReader((out / "workload.csv").open(encoding="utf-8")))
+    # the views drawn are those of the units with the highest load
+    drawn = {p.key for p in pages if p.kind == "unit"}
+    assert drawn == {r["iri"] for r in ranking[:4]}
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    parsed = _parse(index)
+    for link in parsed.links:  # nothing points at a view that was not drawn
+        if not link.startswith(("#", "queries.html")):
+            assert (out / link.split("#")[0]).is_file(), link
+    # every unit is still in the ranking table, with or without a view
+    table = index.split('id="ranking-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr") == len(ranking) + 1
+    for r in ranking:
+        assert f">{r['unit']}<" in table
+    # the index says what was left out and how to draw it
+    n_units = sum(1 for u in ranking)
+    assert 'id="omitted-units"' in index and 'id="omitted-sections"' in index
+    assert f"其余 {n_units - 4} 个单位未生成视图" in index
+    assert "python -m kg.visualize.report OUT --unit" in index and "--all-views" in index
+    assert f"<li>{ranking[4]['unit']} " in index.split('id="omitted-units"', 1)[1]
+
+    # views and networks cut to their caps say so
+    top = next(p for p in pages if p.kind == "unit" and p.key == ranking[0]["iri"])
+    page = (out / top.file).read_text(encoding="utf-8")
+    assert _payload(page)["nodes"] and "仅绘制 20 项" in page
+    assert sum(1 for n in _payload(page)["nodes"] if n["kind"] == "task") == 20
+    resp = (out / "views" / "responsibility.html").read_text(encoding="utf-8")
+    assert sum(1 for n in _payload(resp)["nodes"] if n["kind"] == "task") == 100  # whole plans only
+    assert "responsibility.graphml" in resp
+    collab = _payload((out / "views" / "collaboration.html").read_text(encoding="utf-8"))
+    assert sum(1 for n in collab["nodes"] if n["kind"] == "unit") == 10
+
+    # one left-out unit's view, on demand, leaves the rest as it was
+    left_out = ranking[-1]
+    assert main([str(out), "--unit", left_out["unit"]]) == 0
+    assert (out / "views" / unit_file(left_out["iri"])).is_file()
+    assert (out / "index.html").read_text(encoding="utf-8") == index
+    assert main([str(out), "--unit", "没有这个单位"]) == 2
+    assert main([str(out), "--section", "扩大有效投入"]) == 0
+    assert len(list((out / "views").glob("section-*.html"))) > 3
+
+
+def test_small_builds_keep_every_view(example_out: Path) -> None:
+    """The bundled example is under every cap: a view per unit and per section, no notice."""
+    import csv
+
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    assert "omitted-units" not in index and "omitted-sections" not in index
+    ranking = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8")))
+    for r in ranking:
+        assert (example_out / "views" / unit_file(r["iri"])).is_file(), r["unit"]

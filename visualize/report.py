@@ -25,12 +25,14 @@ from .safe import csp, strip_external
 from .views import (
     MAX_SECTION_VIEWS,
     MAX_UNIT_VIEWS,
+    MAX_VIEW_TASKS,
     TYPE_COLORS,
     TYPE_EN,
     TYPE_ZH,
     VIEWS_DIR,
     VIS_FILE,
     LoadInfo,
+    ViewLimits,
     ViewPage,
     _asset,
     _env,
@@ -423,14 +425,13 @@ def write_report(
     tmp_out: Path,
     result: BuildResult | None = None,
     *,
-    max_unit_views: int | None = MAX_UNIT_VIEWS,
-    max_section_views: int | None = MAX_SECTION_VIEWS,
+    limits: ViewLimits | None = None,
 ) -> list[ViewPage]:
     """Write ``index.html``, ``queries.html`` and ``views/`` into the build folder ``tmp_out``.
 
-    Unit views are drawn for the ``max_unit_views`` units with the highest load and
-    section views for the ``max_section_views`` biggest sections (``None``: all); the
-    index says which were left out and how to draw one.
+    Unit views are drawn for the ``limits.unit_views`` units with the highest load and
+    section views for the ``limits.section_views`` biggest sections (default
+    :class:`ViewLimits`); the index says which were left out and how to draw one.
     """
     out = Path(tmp_out)
     background = _BackgroundQueries(out)
@@ -441,8 +442,9 @@ def write_report(
     finally:
         store.close()
     loads = _load_infos(report, data)
-    selection = select_views(data, loads, max_unit_views, max_section_views)
-    pages = write_views(out, data, loads, selection)
+    limits = limits or ViewLimits()
+    selection = select_views(data, loads, limits)
+    pages = write_views(out, data, loads, selection, limits=limits)
     pages_by_key = {p.key: p for p in pages if p.key}
     queries, queries_error = background.result()
     manifest = _manifest(out, result)
@@ -567,7 +569,9 @@ def _loads_from_csv(out: Path) -> dict[str, LoadInfo]:
     return loads
 
 
-def write_more_views(out: Path, units: Sequence[str] = (), sections: Sequence[str] = ()) -> list[ViewPage]:
+def write_more_views(
+    out: Path, units: Sequence[str] = (), sections: Sequence[str] = (), limits: ViewLimits | None = None
+) -> list[ViewPage]:
     """Write the views of the named units and sections into an existing build folder
     (the ones a big build left out), leaving the rest of the report as it is.
 
@@ -601,7 +605,7 @@ def write_more_views(out: Path, units: Sequence[str] = (), sections: Sequence[st
         if not found:
             raise KeyError(f"no section titled {name!r} in this build")
         section_iris += [s for s in found if s not in section_iris]
-    return write_views(out, data, loads, ViewSelection(unit_iris, section_iris, [], []), networks=False)
+    return write_views(out, data, loads, ViewSelection(unit_iris, section_iris, [], []), networks=False, limits=limits)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -625,6 +629,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help=f"unit views for the N units with the highest load (default {MAX_UNIT_VIEWS})")
     ap.add_argument("--max-section-views", type=int, default=MAX_SECTION_VIEWS, metavar="N",
                     help=f"section views for the N sections with the most tasks (default {MAX_SECTION_VIEWS})")
+    ap.add_argument("--max-view-tasks", type=int, default=MAX_VIEW_TASKS, metavar="N",
+                    help=f"tasks drawn in one unit or section view (default {MAX_VIEW_TASKS})")
     ap.add_argument("--unit", action="append", default=[], metavar="NAME",
                     help="only write the view of this unit (repeatable); the rest of the report is left as it is")
     ap.add_argument("--section", action="append", default=[], metavar="TITLE",
@@ -633,17 +639,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not is_build_folder(args.out):
         print(f"error: {args.out} is not a folder written by `kg build`", file=sys.stderr)
         return 2
+    limits = ViewLimits(
+        unit_views=None if args.all_views else args.max_unit_views,
+        section_views=None if args.all_views else args.max_section_views,
+        view_tasks=args.max_view_tasks,
+    )
     if args.unit or args.section:
         try:
-            pages = write_more_views(args.out, args.unit, args.section)
+            pages = write_more_views(args.out, args.unit, args.section, limits)
         except KeyError as exc:
             print(f"error: {exc.args[0]}", file=sys.stderr)
             return 2
         for p in pages:
             print(f"wrote {args.out / p.file}  ({p.title})")
         return 0
-    limits = (None, None) if args.all_views else (args.max_unit_views, args.max_section_views)
-    pages = write_report(args.out, max_unit_views=limits[0], max_section_views=limits[1])
+    pages = write_report(args.out, limits=limits)
     print(f"wrote {args.out / 'index.html'} and {len(pages)} views")
     return 0
 

@@ -57,6 +57,7 @@ __all__ = [
     "MAX_VIEW_TASKS",
     "MAX_NETWORK_TASKS",
     "MAX_NETWORK_UNITS",
+    "ViewLimits",
     "ViewSelection",
     "select_views",
 ]
@@ -976,6 +977,17 @@ def _counts(nodes: list[dict[str, object]]) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ViewLimits:
+    """How much a build draws; ``None`` is no limit (see the module constants)."""
+
+    unit_views: int | None = MAX_UNIT_VIEWS
+    section_views: int | None = MAX_SECTION_VIEWS
+    view_tasks: int | None = MAX_VIEW_TASKS
+    network_tasks: int | None = MAX_NETWORK_TASKS
+    network_units: int | None = MAX_NETWORK_UNITS
+
+
 @dataclass
 class ViewSelection:
     """Which unit and section views a build gets (IRIs, in drawing order), and which not."""
@@ -984,20 +996,18 @@ class ViewSelection:
     sections: list[str]
     omitted_units: list[str]  # by load, highest first
     omitted_sections: list[str]  # by size, biggest first
-    max_unit_views: int | None = None
-    max_section_views: int | None = None
 
 
 def select_views(
     data: ViewData,
     loads: Mapping[str, LoadInfo],
-    max_unit_views: int | None = MAX_UNIT_VIEWS,
-    max_section_views: int | None = MAX_SECTION_VIEWS,
+    limits: ViewLimits | None = None,
     styler: _Styler | None = None,
 ) -> ViewSelection:
-    """Every unit and section view, or on a big corpus the ``max_unit_views`` units with
-    the highest load and the ``max_section_views`` sections with the most tasks (``None``:
-    no limit)."""
+    """Every unit and section view, or on a big corpus the ``limits.unit_views`` units with
+    the highest load and the ``limits.section_views`` sections with the most tasks."""
+    lim = limits or ViewLimits()
+    max_unit_views, max_section_views = lim.unit_views, lim.section_views
     st = styler or _Styler(data, loads)
     units = sorted(
         (u for u in data.units.values() if not u.is_group),
@@ -1014,8 +1024,6 @@ def select_views(
         sections=[s for i, s in enumerate(sections) if i in keep],
         omitted_units=order[cut:],
         omitted_sections=[sections[i] for i in by_size if i not in keep],
-        max_unit_views=max_unit_views,
-        max_section_views=max_section_views,
     )
 
 
@@ -1039,13 +1047,15 @@ def write_views(
     loads: Mapping[str, LoadInfo],
     selection: ViewSelection | None = None,
     *,
+    limits: ViewLimits | None = None,
     networks: bool = True,
 ) -> list[ViewPage]:
     """Write the views under ``out/views/``; return what was written (for the index).
 
-    ``selection`` (default :func:`select_views` with its limits) says which unit and
-    section views; ``networks=False`` leaves out the two network views (writing one
-    more unit view into an existing build).
+    ``selection`` (default :func:`select_views` with ``limits``) says which unit and
+    section views; ``limits`` also caps the tasks of each view and of the networks.
+    ``networks=False`` leaves out the two network views (writing one more unit view
+    into an existing build).
 
     The two network views always inline vis-network. Unit and section views do too, up to
     :data:`INLINE_MAX_VIEWS` of them; past that (a corpus of many districts) they load it
@@ -1055,17 +1065,21 @@ def write_views(
     folder = out / VIEWS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     st = _Styler(data, loads)
-    sel = selection or select_views(data, loads, styler=st)
+    lim = limits or ViewLimits()
+    sel = selection or select_views(data, loads, lim, styler=st)
     plans: list[_Plan] = []
     if networks:
         plans += [
-            _Plan("responsibility.html", "responsibility", "", lambda: responsibility_network(data, loads, st)),
-            _Plan("collaboration.html", "collaboration", "", lambda: collaboration_network(data, loads, st)),
+            _Plan("responsibility.html", "responsibility", "",
+                  lambda: responsibility_network(data, loads, st, lim.network_tasks)),
+            _Plan("collaboration.html", "collaboration", "",
+                  lambda: collaboration_network(data, loads, st, lim.network_units)),
         ]
     for s in sel.sections:
-        plans.append(_Plan(section_file(s), "section", s, lambda s=s: section_network(data, s, loads, st)))
+        plans.append(_Plan(section_file(s), "section", s,
+                           lambda s=s: section_network(data, s, loads, st, lim.view_tasks)))
     for u in sel.units:
-        plans.append(_Plan(unit_file(u), "unit", u, lambda u=u: ego_network(data, u, loads, st)))
+        plans.append(_Plan(unit_file(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
     n_small = sum(1 for p in plans if p.kind in ("unit", "section"))
     # (a view written alone into a build that already shares the file keeps sharing it)
     compact = n_small > INLINE_MAX_VIEWS or (not networks and (folder / VIS_FILE).is_file())
