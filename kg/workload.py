@@ -95,10 +95,15 @@ _PREFIXES = """PREFIX kg: <https://w3id.org/govkg/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
+# Patterns over every task are each a { SELECT * } so that Oxigraph joins whole scans by
+# hash instead of looking each task up in turn (see queries/weighted_load.rq).
 _Q_DIRECT = _PREFIXES + """
 SELECT ?t ?num ?ord ?doc ?agent ?lead WHERE {
-  ?t a kg:Task ; kg:taskNumber ?num ; kg:ordinal ?ord ; kg:inDocument ?doc .
-  { ?t kg:lead ?agent . BIND(true AS ?lead) } UNION { ?t kg:coLead ?agent . BIND(false AS ?lead) }
+  ?t a kg:Task .
+  { SELECT * WHERE { ?t kg:taskNumber ?num . } }
+  { SELECT * WHERE { ?t kg:ordinal ?ord . } }
+  { SELECT * WHERE { ?t kg:inDocument ?doc . } }
+  { SELECT * WHERE { { ?t kg:lead ?agent . BIND(true AS ?lead) } UNION { ?t kg:coLead ?agent . BIND(false AS ?lead) } } }
 }"""
 
 _Q_VIA = _PREFIXES + """
@@ -111,8 +116,14 @@ _Q_MEMBERS = _PREFIXES + """
 SELECT ?group ?member WHERE { ?group a kg:UnitGroup ; skos:member ?member . }"""
 
 _Q_AGENTS = _PREFIXES + """
-SELECT ?agent ?label ?cls ?scope WHERE {
-  { ?t a kg:Task ; kg:lead|kg:coLead|kg:leadViaGroup|kg:coLeadViaGroup ?agent . }
+SELECT DISTINCT ?agent ?label ?cls ?scope WHERE {
+  {
+    SELECT DISTINCT ?agent WHERE {
+      ?t a kg:Task .
+      { SELECT * WHERE { { ?t kg:lead ?agent } UNION { ?t kg:coLead ?agent }
+                         UNION { ?t kg:leadViaGroup ?agent } UNION { ?t kg:coLeadViaGroup ?agent } } }
+    }
+  }
   UNION { ?g a kg:UnitGroup ; skos:member ?agent . }
   ?agent skos:prefLabel ?label .
   OPTIONAL { ?agent a ?cls . FILTER(?cls != kg:Unit) }
