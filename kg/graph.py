@@ -86,6 +86,22 @@ def V(iri: str) -> ox.NamedNode:  # noqa: N802
     return ox.NamedNode(str(iri))
 
 
+class _Nodes:
+    """A vocabulary namespace whose terms are nodes, each made on first use and then a
+    plain attribute (rdflib's namespace lookup costs more than making the quad)."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+
+_KG, _SKOS, _ORG, _PROV, _DCTERMS = (_Nodes(ns) for ns in (KG, SKOS, ORG, PROV, DCTERMS))
+
+
 def lit(value: object) -> ox.Literal:
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=_BOOL)
@@ -113,14 +129,8 @@ class _Emitter:
         self.graph = graph
         self.quads: list[ox.Quad] = []
 
-    def add(self, s: object, p: object, o: object) -> None:
-        s_node = s if isinstance(s, ox.NamedNode) else N(str(s))
-        p_node = p if isinstance(p, ox.NamedNode) else N(str(p))
-        if isinstance(o, ox.NamedNode | ox.Literal):
-            o_node = o
-        else:
-            o_node = N(str(o))
-        self.quads.append(ox.Quad(s_node, p_node, o_node, self.graph))
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.quads.append(ox.Quad(s, p, o, self.graph))
 
 
 class _Shared:
@@ -129,6 +139,7 @@ class _Shared:
     def __init__(self, region: str) -> None:
         self.names = _Emitter(N(iri_names_graph(region)))
         self.metrics = _Emitter(N(iri_metrics_graph()))
+        self.described: set[str] = set()  # units already described by this document
 
 
 # ---------------------------------------------------------------------------------------
@@ -142,16 +153,17 @@ def unit_iri(region: str, mention: UnitMention) -> ox.NamedNode:
     return N(iri_unit(region, name))
 
 
-def _unit_description(e: _Emitter, region: str, m: UnitMention) -> None:
+def _unit_description(shared: _Shared, node: ox.NamedNode, m: UnitMention) -> None:
     """Label and type of a unit the gazetteer does not know, for the region's names graph
     (known units and groups are described in the gazetteer graph)."""
-    node = unit_iri(region, m)
-    if m.kind == "group" or m.unit is not None:
+    if m.kind == "group" or m.unit is not None or node.value in shared.described:
         return
+    shared.described.add(node.value)
+    e = shared.names
     e.add(node, RDF_TYPE, V(_TYPE_CLASS.get(m.unit_type or "", KG.OtherUnit)))
-    e.add(node, RDF_TYPE, V(KG.Unit))
-    e.add(node, V(SKOS.prefLabel), zh(normalize_name(m.name)))
-    e.add(node, V(KG.unresolved), lit(True))
+    e.add(node, RDF_TYPE, _KG.Unit)
+    e.add(node, _SKOS.prefLabel, zh(normalize_name(m.name)))
+    e.add(node, _KG.unresolved, lit(True))
 
 
 def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Quad]:
@@ -160,28 +172,28 @@ def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Qua
     e = _Emitter(N(iri_region_graph(region)))
     for rec in gaz.units.values():
         node = N(iri_unit(region, rec.canonical))
-        e.add(node, RDF_TYPE, V(KG.Unit))
+        e.add(node, RDF_TYPE, _KG.Unit)
         e.add(node, RDF_TYPE, V(_TYPE_CLASS.get(rec.type, KG.OtherUnit)))
-        e.add(node, V(SKOS.prefLabel), zh(rec.canonical))
+        e.add(node, _SKOS.prefLabel, zh(rec.canonical))
         if rec.full_name:
-            e.add(node, V(SKOS.altLabel), zh(rec.full_name))
-            e.add(node, V(ORG.identifier), zh(rec.full_name))
+            e.add(node, _SKOS.altLabel, zh(rec.full_name))
+            e.add(node, _ORG.identifier, zh(rec.full_name))
         for alias in rec.aliases:
-            e.add(node, V(SKOS.altLabel), zh(alias))
-        e.add(node, V(KG.region), lit(region))
+            e.add(node, _SKOS.altLabel, zh(alias))
+        e.add(node, _KG.region, lit(region))
         if rec.governs:
             area = N(iri_area(region, rec.governs))
-            e.add(node, V(KG.governs), area)
-            e.add(area, RDF_TYPE, V(KG.Area))
-            e.add(area, V(SKOS.prefLabel), zh(rec.governs))
+            e.add(node, _KG.governs, area)
+            e.add(area, RDF_TYPE, _KG.Area)
+            e.add(area, _SKOS.prefLabel, zh(rec.governs))
     for label in sorted(set(used_groups)):
         grp = gaz.group_record(label)
         node = N(iri_group(region, label))
-        e.add(node, RDF_TYPE, V(KG.UnitGroup))
-        e.add(node, V(SKOS.prefLabel), zh(label))
-        e.add(node, V(KG.groupScope), lit(grp.scope if grp else "unknown"))
+        e.add(node, RDF_TYPE, _KG.UnitGroup)
+        e.add(node, _SKOS.prefLabel, zh(label))
+        e.add(node, _KG.groupScope, lit(grp.scope if grp else "unknown"))
         for member in gaz.group_members(label):
-            e.add(node, V(SKOS.member), N(iri_unit(region, member)))
+            e.add(node, _SKOS.member, N(iri_unit(region, member)))
     return e.quads
 
 
@@ -210,29 +222,29 @@ def document_graphs(
     d = N(iri_document(doc.name))
     shared = _Shared(region)
     e = _Emitter(d, shared)
-    e.add(d, RDF_TYPE, V(KG.Document))
+    e.add(d, RDF_TYPE, _KG.Document)
     e.add(d, RDF_TYPE, V(KG.TaskPlan if doc.kind is DocumentKind.TASK_PLAN else KG.WorkReport))
-    e.add(d, V(DCTERMS.title), zh(doc.title))
-    e.add(d, V(KG.sourceFile), lit(_file_name(doc.source.path)))
-    e.add(d, V(KG.region), lit(region))
-    e.add(d, V(KG.encoding), lit(doc.source.encoding))
+    e.add(d, _DCTERMS.title, zh(doc.title))
+    e.add(d, _KG.sourceFile, lit(_file_name(doc.source.path)))
+    e.add(d, _KG.region, lit(region))
+    e.add(d, _KG.encoding, lit(doc.source.encoding))
     if doc.source.content_hash:
-        e.add(d, V(KG.contentHash), lit(doc.source.content_hash))
+        e.add(d, _KG.contentHash, lit(doc.source.content_hash))
     if doc.year:
-        e.add(d, V(KG.year), ox.Literal(str(doc.year), datatype=_YEAR))
+        e.add(d, _KG.year, ox.Literal(str(doc.year), datatype=_YEAR))
     if doc.first_listed_leads:
-        e.add(d, V(KG.firstListedLeads), lit(True))
+        e.add(d, _KG.firstListedLeads, lit(True))
     for s in doc.sections:
         sn = N(iri_section(doc.name, s.ordinal))
-        e.add(sn, RDF_TYPE, V(KG.Section))
-        e.add(sn, V(KG.inDocument), d)
-        e.add(sn, V(DCTERMS.title), zh(s.title))
-        e.add(sn, V(KG.ordinal), lit(s.ordinal))
-        e.add(sn, V(KG.line), lit(s.line))
+        e.add(sn, RDF_TYPE, _KG.Section)
+        e.add(sn, _KG.inDocument, d)
+        e.add(sn, _DCTERMS.title, zh(s.title))
+        e.add(sn, _KG.ordinal, lit(s.ordinal))
+        e.add(sn, _KG.line, lit(s.line))
         if s.number:
-            e.add(sn, V(KG.taskNumber), lit(s.number))
+            e.add(sn, _KG.taskNumber, lit(s.number))
         if s.parent is not None:
-            e.add(sn, V(KG.subSectionOf), N(iri_section(doc.name, s.parent)))
+            e.add(sn, _KG.subSectionOf, N(iri_section(doc.name, s.parent)))
     for t in doc.tasks:
         _task_quads(e, doc, t, gaz, expand_groups)
     return e.quads, shared.names.quads, shared.metrics.quads
@@ -247,54 +259,54 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
     tn = N(iri_task(doc.name, t.ordinal))
     is_plan = doc.kind is DocumentKind.TASK_PLAN
     e.add(tn, RDF_TYPE, V(KG.Task if is_plan else KG.Statement))
-    e.add(tn, V(KG.inDocument), N(iri_document(doc.name)))
-    e.add(tn, V(KG.taskNumber), lit(t.number))
-    e.add(tn, V(KG.ordinal), lit(t.ordinal))
-    e.add(tn, V(KG.line), lit(t.line))
-    e.add(tn, V(KG.text), zh(t.text))
+    e.add(tn, _KG.inDocument, N(iri_document(doc.name)))
+    e.add(tn, _KG.taskNumber, lit(t.number))
+    e.add(tn, _KG.ordinal, lit(t.ordinal))
+    e.add(tn, _KG.line, lit(t.line))
+    e.add(tn, _KG.text, zh(t.text))
     e.add(tn, RDFS_LABEL, zh(f"{t.number}. {_short(t.text)}" if is_plan else _short(t.text)))
     if t.section is not None:
-        e.add(tn, V(KG.inSection), N(iri_section(doc.name, t.section)))
+        e.add(tn, _KG.inSection, N(iri_section(doc.name, t.section)))
     r = t.responsibility
     if r.deadline:
-        e.add(tn, V(KG.deadline), zh(r.deadline))
+        e.add(tn, _KG.deadline, zh(r.deadline))
     for person in r.leaders:
-        e.add(tn, V(KG.responsibleLeader), zh(person))
+        e.add(tn, _KG.responsibleLeader, zh(person))
     k = 0
     for m in (*r.lead, *r.co_lead):
         k += 1
         node = unit_iri(region, m)
         lead = m.role is Role.LEAD
         e.add(tn, V(KG.lead if lead else KG.coLead), node)
-        _unit_description(e.shared.names, region, m)  # type: ignore[union-attr]
+        _unit_description(e.shared, node, m)  # type: ignore[arg-type]
         q = N(f"{tn.value}/resp/{k}")
-        e.add(tn, V(KG.hasResponsibility), q)
-        e.add(q, RDF_TYPE, V(KG.Responsibility))
-        e.add(q, V(KG.agent), node)
-        e.add(q, V(KG.role), V(KG.LeadRole if lead else KG.CoLeadRole))
-        e.add(q, V(KG.asWritten), zh(m.name))
-        e.add(q, V(KG.inferred), lit(False))
+        e.add(tn, _KG.hasResponsibility, q)
+        e.add(q, RDF_TYPE, _KG.Responsibility)
+        e.add(q, _KG.agent, node)
+        e.add(q, _KG.role, V(KG.LeadRole if lead else KG.CoLeadRole))
+        e.add(q, _KG.asWritten, zh(m.name))
+        e.add(q, _KG.inferred, lit(False))
         if m.start >= 0:
-            e.add(q, V(KG.charStart), lit(m.start))
-            e.add(q, V(KG.charEnd), lit(m.end))
+            e.add(q, _KG.charStart, lit(m.start))
+            e.add(q, _KG.charEnd, lit(m.end))
         if m.kind == "group" and expand and m.unit:
             for member in gaz.group_members(m.unit):
                 k += 1
                 mn = N(iri_unit(region, member))
                 e.add(tn, V(KG.leadViaGroup if lead else KG.coLeadViaGroup), mn)
                 mq = N(f"{tn.value}/resp/{k}")
-                e.add(tn, V(KG.hasResponsibility), mq)
-                e.add(mq, RDF_TYPE, V(KG.Responsibility))
-                e.add(mq, V(KG.agent), mn)
-                e.add(mq, V(KG.role), V(KG.LeadRole if lead else KG.CoLeadRole))
-                e.add(mq, V(KG.viaGroup), node)
-                e.add(mq, V(KG.inferred), lit(False))
+                e.add(tn, _KG.hasResponsibility, mq)
+                e.add(mq, RDF_TYPE, _KG.Responsibility)
+                e.add(mq, _KG.agent, mn)
+                e.add(mq, _KG.role, V(KG.LeadRole if lead else KG.CoLeadRole))
+                e.add(mq, _KG.viaGroup, node)
+                e.add(mq, _KG.inferred, lit(False))
     for i, ind in enumerate(t.indicators, start=1):
         _indicator_quads(e, tn, i, ind, doc)
     for ent in t.projects:
-        _entity_quads(e, tn, ent, region, V(KG.Project), V(KG.mentionsProject))
+        _entity_quads(e, tn, ent, region, _KG.Project, _KG.mentionsProject)
     for ent in t.districts:
-        _entity_quads(e, tn, ent, region, V(KG.Area), V(KG.mentionsArea))
+        _entity_quads(e, tn, ent, region, _KG.Area, _KG.mentionsArea)
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -304,42 +316,42 @@ def _short(text: str, n: int = 40) -> str:
 
 def _indicator_quads(e: _Emitter, tn: ox.NamedNode, i: int, ind: Indicator, doc: ExtractedDocument) -> None:
     node = N(f"{tn.value}/indicator/{i}")
-    e.add(tn, V(KG.hasIndicator), node)
-    e.add(node, RDF_TYPE, V(KG.Indicator))
+    e.add(tn, _KG.hasIndicator, node)
+    e.add(node, RDF_TYPE, _KG.Indicator)
     metric = N(iri_metric(ind.metric))
-    e.add(node, V(KG.metric), metric)
+    e.add(node, _KG.metric, metric)
     m = e.shared.metrics if e.shared else e
-    m.add(metric, RDF_TYPE, V(KG.Metric))
-    m.add(metric, RDF_TYPE, V(SKOS.Concept))
-    m.add(metric, V(SKOS.prefLabel), zh(ind.metric))
-    e.add(node, V(KG.text), zh(ind.text))
-    e.add(node, V(KG.comparator), lit(ind.comparator))
-    e.add(node, V(KG.value), lit(float(ind.value)))
-    e.add(node, V(KG.unitOfMeasure), zh(ind.unit))
-    e.add(node, V(KG.baseValue), lit(float(ind.base_value)))
-    e.add(node, V(KG.baseUnit), zh(ind.base_unit))
-    e.add(node, V(KG.indicatorKind), lit(ind.kind))
-    e.add(node, V(KG.period), lit(ind.period))
+    m.add(metric, RDF_TYPE, _KG.Metric)
+    m.add(metric, RDF_TYPE, _SKOS.Concept)
+    m.add(metric, _SKOS.prefLabel, zh(ind.metric))
+    e.add(node, _KG.text, zh(ind.text))
+    e.add(node, _KG.comparator, lit(ind.comparator))
+    e.add(node, _KG.value, lit(float(ind.value)))
+    e.add(node, _KG.unitOfMeasure, zh(ind.unit))
+    e.add(node, _KG.baseValue, lit(float(ind.base_value)))
+    e.add(node, _KG.baseUnit, zh(ind.base_unit))
+    e.add(node, _KG.indicatorKind, lit(ind.kind))
+    e.add(node, _KG.period, lit(ind.period))
     if ind.commitment:
-        e.add(node, V(KG.commitment), lit(ind.commitment))
+        e.add(node, _KG.commitment, lit(ind.commitment))
     if doc.year:
-        e.add(node, V(KG.year), ox.Literal(str(doc.year - (1 if ind.period == "actual" else 0)), datatype=_YEAR))
+        e.add(node, _KG.year, ox.Literal(str(doc.year - (1 if ind.period == "actual" else 0)), datatype=_YEAR))
     if ind.start >= 0:
-        e.add(node, V(KG.charStart), lit(ind.start))
-        e.add(node, V(KG.charEnd), lit(ind.end))
-    e.add(node, V(PROV.wasDerivedFrom), tn)
+        e.add(node, _KG.charStart, lit(ind.start))
+        e.add(node, _KG.charEnd, lit(ind.end))
+    e.add(node, _PROV.wasDerivedFrom, tn)
 
 
 def _entity_quads(
     e: _Emitter, tn: ox.NamedNode, ent: Entity, region: str, cls: ox.NamedNode, pred: ox.NamedNode
 ) -> None:
-    node = N((iri_project if cls == V(KG.Project) else iri_area)(region, ent.text))
+    node = N((iri_project if cls == _KG.Project else iri_area)(region, ent.text))
     e.add(tn, pred, node)
     names = e.shared.names if e.shared else e
     names.add(node, RDF_TYPE, cls)
-    names.add(node, V(SKOS.prefLabel), zh(ent.text))
+    names.add(node, _SKOS.prefLabel, zh(ent.text))
     if ent.governed_by:
-        names.add(N(iri_unit(region, ent.governed_by)), V(KG.governs), node)
+        names.add(N(iri_unit(region, ent.governed_by)), _KG.governs, node)
 
 
 def link_quads(
@@ -353,24 +365,24 @@ def link_quads(
         st = N(iri_task(report.name, link.statement))
         tk = N(iri_task(link.plan, link.task))
         node = N(f"{st.value}/link/{i}")
-        e.add(st, V(KG.similarTask), tk)
-        e.add(st, V(KG.hasLink), node)
-        e.add(node, RDF_TYPE, V(KG.StatementLink))
-        e.add(node, V(KG.linkedTask), tk)
-        e.add(node, V(KG.score), lit(round(link.score, 4)))
-        e.add(node, V(KG.inferred), lit(True))
+        e.add(st, _KG.similarTask, tk)
+        e.add(st, _KG.hasLink, node)
+        e.add(node, RDF_TYPE, _KG.StatementLink)
+        e.add(node, _KG.linkedTask, tk)
+        e.add(node, _KG.score, lit(round(link.score, 4)))
+        e.add(node, _KG.inferred, lit(True))
     for ordinal, units in sorted(inferred.items()):
         st = N(iri_task(report.name, ordinal))
         for k, (unit, score) in enumerate(units, start=1):
             un = N(iri_unit(report.region, unit))
-            e.add(st, V(KG.inferredLead), un)
+            e.add(st, _KG.inferredLead, un)
             q = N(f"{st.value}/inferred/{k}")
-            e.add(st, V(KG.hasResponsibility), q)
-            e.add(q, RDF_TYPE, V(KG.Responsibility))
-            e.add(q, V(KG.agent), un)
-            e.add(q, V(KG.role), V(KG.LeadRole))
-            e.add(q, V(KG.inferred), lit(True))
-            e.add(q, V(KG.score), lit(round(score, 4)))
+            e.add(st, _KG.hasResponsibility, q)
+            e.add(q, RDF_TYPE, _KG.Responsibility)
+            e.add(q, _KG.agent, un)
+            e.add(q, _KG.role, _KG.LeadRole)
+            e.add(q, _KG.inferred, lit(True))
+            e.add(q, _KG.score, lit(round(score, 4)))
     return e.quads
 
 

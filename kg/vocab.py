@@ -7,6 +7,7 @@ instances: the same input always gives the same IRIs.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -106,6 +107,7 @@ class KG(DefinedNamespace):
     year: URIRef
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same document and unit names, again and again
 def slug(name: str) -> str:
     """A name made safe for one IRI path segment (percent-encoded UTF-8, deterministic).
 
