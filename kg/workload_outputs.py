@@ -77,7 +77,7 @@ LEAD, CO_LEAD = "主办", "协办"
 # The matrix holds whole task plans, in title order, up to this many tasks (a national
 # corpus would make a workbook no spreadsheet opens); its summary sheet says which plans
 # were left out. The summary sheet always lists every unit.
-MAX_MATRIX_TASKS = 50_000
+MAX_MATRIX_TASKS = 20_000
 
 # Where the ranking of a build is kept for the report writer that runs after this one
 # (an attribute of the BuildResult both receive), so that it is computed once per build.
