@@ -1,0 +1,69 @@
+"""The workload files of a build at scale: the matrix keeps whole plans up to its cap, the
+ranking is computed once per build and shared with the report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import BuildOptions, build
+from kg.store import STORE_DIR, OxigraphStore
+from kg.workload import compute_workload
+from kg.workload_outputs import shared_workload, write_responsibility_matrix, write_workload_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    base = tmp_path_factory.mktemp("generated")
+    generate.generate(base / "corpus", 300, per_doc=100, seed=5, districts=1)
+    out = base / "out"
+    build([base / "corpus"], out, BuildOptions(artifacts=False))
+    return out
+
+
+def test_matrix_keeps_whole_plans_up_to_its_cap_and_says_so(generated_out: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    store = OxigraphStore(generated_out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        write_responsibility_matrix(store, report, tmp_path / "all.xlsx")
+        write_responsibility_matrix(store, report, tmp_path / "cut.xlsx", max_tasks=150)
+    finally:
+        store.close()
+    whole = load_workbook(tmp_path / "all.xlsx", read_only=True)
+    cut = load_workbook(tmp_path / "cut.xlsx")
+    assert len(whole.sheetnames) == 1 + 3 and len(cut.sheetnames) == 1 + 1
+    plan = cut.worksheets[1]
+    assert plan.max_row == 101 and plan.freeze_panes == "F2"
+    summary = cut["汇总"]
+    rows = list(summary.iter_rows(values_only=True))
+    # every unit is ranked whatever the matrix holds, and the summary says what is left out
+    assert sum(1 for r in rows[1:] if isinstance(r[0], int)) == len(report.units)
+    note = next(r[2] for r in rows if len(r) > 2 and r[1] == "矩阵范围 (matrix scope)")
+    assert "前 1 个任务分解文件（100 项任务），其余 2 个文件（200 项任务）未列出" in note
+    assert not any(len(r) > 1 and r[1] == "矩阵范围 (matrix scope)" for r in whole["汇总"].iter_rows(values_only=True))
+
+
+def test_the_ranking_is_shared_with_the_report_of_the_same_build(generated_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    class Result:  # what kg.build passes to every artifact writer
+        pass
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    result = Result()
+    assert shared_workload(out, result) is None
+    write_workload_outputs(out, result)  # type: ignore[arg-type]
+    report = shared_workload(out, result)
+    assert report is not None and report.units
+    assert shared_workload(tmp_path / "elsewhere", result) is None
+    assert shared_workload(out, Result()) is None and shared_workload(out, None) is None
