@@ -18,12 +18,10 @@ matching the text cut the way its rules need:
   ``units.csv``), the district itself (phrase patterns in ``districts.jsonl``) and, to
   block them, every unit name.
 
-The patterns are matched here, not by spaCy's ``SpanRuler``: the files use a small part
-of its language (``TEXT`` as a string, ``REGEX``, ``IN`` or ``NOT_IN``; ``TAG`` ``IN``;
-``_.kg_name``; ``OP`` ``+ * ?``), and matching it directly spares each process spaCy's
-import and each task two spaCy ``Doc`` objects (3× faster extraction). Any other key is
-an error when the patterns load; ``tests/test_entities.py`` checks the matches against
-spaCy's.
+Both are matched by spaCy (``spacy.matcher.Matcher`` and ``PhraseMatcher`` on one blank
+``Vocab``), on ``Doc`` objects built from those tokens or characters: no spaCy tokenizer
+or pipeline runs, and spaCy is imported only when a text needs matching (a clause with a
+pattern suffix, or a text of a region with a gazetteer).
 
 Spans are filtered longest-first per label; names inside quotes are areas only when a
 pattern asks for the quotes; names in ``generic_names`` (文化街区, 市政工程 …) or
@@ -37,14 +35,18 @@ from __future__ import annotations
 import csv
 import json
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from .gazetteer import Gazetteer, ontology_path
 from .models import Entity
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
 
 __all__ = ["extract_entities", "area_names", "cut"]
 
@@ -158,214 +160,105 @@ def cut(text: str, region: str | None = None, pos: bool = False) -> list[tuple[s
     return [(w, "") for w in words.tok.cut(text, True)]
 
 
-# -- token patterns -----------------------------------------------------------------------
+# -- spaCy ------------------------------------------------------------------------------
 #
-# The pattern files are in spaCy's Matcher language (``ontology/patterns/*.jsonl``); the
-# subset they use is matched here, which spares every process spaCy's import (~1 s) and
-# every task a spaCy Doc. A match is every token range that the whole pattern matches
-# (spaCy's non-greedy Matcher), found from a token the pattern must contain (its anchor).
-# ``tests/test_entities.py`` checks the matches against spaCy's SpanRuler.
+# One blank vocabulary per process, created (and spaCy imported: ~0.7 s CPU) the first
+# time a text needs matching. ``_.kg_name`` is read from the list ``_token_doc`` leaves in
+# ``doc.user_data`` (setting an extension value token by token costs half the match).
 
 _Tok = tuple[str, str, bool]  # word, POS tag, may be part of a name (_.kg_name)
-_Pred = Callable[[_Tok], bool]
+_Span = tuple[int, int, str, str]  # start, end (tokens or characters), label, pattern id
 
 
-def _text_pred(value: object) -> _Pred:
-    if isinstance(value, str):
-        return lambda t: t[0] == value
-    if isinstance(value, dict) and len(value) == 1:
-        (op, arg), = value.items()
-        if op == "REGEX":
-            rx = re.compile(str(arg))
-            return lambda t: rx.search(t[0]) is not None
-        if op == "IN":
-            members = frozenset(arg)
-            return lambda t: t[0] in members
-        if op == "NOT_IN":
-            members = frozenset(arg)
-            return lambda t: t[0] not in members
-    raise ValueError(f"unsupported TEXT value in an entity pattern: {value!r}")
-
-
-def _tag_pred(tags: frozenset[str]) -> _Pred:
-    return lambda t: t[1] in tags
-
-
-def _spec(d: dict[str, object]) -> tuple[_Pred, str | None, int]:
-    """``(predicate, OP, selectivity)`` of one token spec."""
-    preds: list[_Pred] = []
-    weight = 0
-    for key, value in d.items():
-        if key == "OP":
-            if value not in ("+", "*", "?"):
-                raise ValueError(f"unsupported OP in an entity pattern: {value!r}")
-        elif key == "TEXT":
-            preds.append(_text_pred(value))
-            weight += 2 if isinstance(value, str) else 1
-        elif key == "TAG" and isinstance(value, dict) and set(value) == {"IN"}:
-            preds.append(_tag_pred(frozenset(value["IN"])))  # type: ignore[arg-type]
-            weight += 1
-        elif key == "_" and value == {"kg_name": True}:
-            preds.append(lambda t: t[2])
-        else:
-            raise ValueError(f"unsupported key in an entity pattern: {key}={value!r}")
-    if len(preds) == 1:
-        pred = preds[0]
-    else:
-        def pred(t: _Tok, preds: tuple[_Pred, ...] = tuple(preds)) -> bool:
-            return all(p(t) for p in preds)
-    op = d.get("OP")
-    return pred, op if isinstance(op, str) else None, weight
-
-
-class _Seq:
-    """A sequence of token specs (``+`` written as one then ``*``), matched as an NFA."""
-
-    def __init__(self, specs: list[tuple[_Pred, str | None]]) -> None:
-        self.preds = tuple(p for p, _ in specs)
-        self.ops = tuple(o for _, o in specs)
-        n = len(specs)
-        # the states reachable from each state without consuming a token
-        self.closure: list[frozenset[int]] = []
-        for j in range(n + 1):
-            reach, k = {j}, j
-            while k < n and self.ops[k] in ("?", "*"):
-                k += 1
-                reach.add(k)
-            self.closure.append(frozenset(reach))
-
-    def ends(self, toks: Sequence[_Tok], i: int, step: int) -> list[int]:
-        """Boundaries ``b`` such that the sequence matches the tokens from ``i`` up to ``b``:
-        ``toks[i:b]`` going forward (``step`` 1), ``toks[b:i+1]`` going backward (-1)."""
-        n = len(self.preds)
-        states = self.closure[0]
-        out = [i if step > 0 else i + 1] if n in states else []
-        pos = i
-        while states and 0 <= pos < len(toks):
-            tok = toks[pos]
-            nxt: set[int] = set()
-            for j in states:
-                if j < n and self.preds[j](tok):
-                    nxt |= self.closure[j if self.ops[j] == "*" else j + 1]
-            states = frozenset(nxt)
-            pos += step
-            if n in states:
-                out.append(pos if step > 0 else pos + 1)
-        return out
-
-
-class _Pattern:
-    def __init__(self, entry: dict[str, object]) -> None:
-        self.label = str(entry["label"])
-        self.id = str(entry.get("id") or "")
-        specs: list[tuple[_Pred, str | None, int]] = []
-        for d in entry["pattern"]:  # type: ignore[attr-defined]
-            pred, op, weight = _spec(d)
-            if op == "+":
-                specs += [(pred, None, weight), (pred, "*", weight)]
-            else:
-                specs.append((pred, op, weight))
-        # the anchor: a token the pattern must contain once, the most selective (last) one
-        required = [k for k, (_, op, _) in enumerate(specs) if op is None]
-        if not required:
-            raise ValueError(f"entity pattern without a required token: {entry!r}")
-        self.k = max(required, key=lambda k: (specs[k][2], k))
-        self.anchor = specs[self.k][0]
-        self.before = _Seq([(p, o) for p, o, _ in reversed(specs[: self.k])])
-        self.after = _Seq([(p, o) for p, o, _ in specs[self.k + 1 :]])
-
-    def matches(self, toks: Sequence[_Tok], at: Iterable[int]) -> Iterator[tuple[int, int]]:
-        """``(start, end)`` token ranges the pattern matches, anchored at the tokens ``at``."""
-        for a in at:
-            starts = self.before.ends(toks, a - 1, -1)
-            if starts:
-                ends = self.after.ends(toks, a + 1, 1)
-                for s in starts:
-                    for e in ends:
-                        yield s, e
-
-
-class _TokenRules:
-    def __init__(self, entries: list[dict[str, object]]) -> None:
-        self.patterns = [_Pattern(e) for e in entries]
-        self.anchors = list(dict.fromkeys(p.anchor for p in self.patterns))
-        self.bit = {a: 1 << i for i, a in enumerate(self.anchors)}
-        # which anchors a token satisfies, per token: words repeat, so do tokens
-        self._masks: dict[_Tok, int] = {}
-
-    def _mask(self, tok: _Tok) -> int:
-        m = self._masks.get(tok)
-        if m is None:
-            m = sum(self.bit[a] for a in self.anchors if a(tok))
-            if len(self._masks) >= 200_000:
-                self._masks.clear()
-            self._masks[tok] = m
-        return m
-
-    def spans(self, toks: Sequence[_Tok]) -> list[tuple[int, int, str, str]]:
-        """Every ``(start, end, label, id)`` token range a pattern matches, in text order."""
-        at: dict[int, list[int]] = {}
-        for i, t in enumerate(toks):
-            m = self._mask(t)
-            while m:
-                low = m & -m
-                at.setdefault(low, []).append(i)
-                m ^= low
-        if not at:
-            return []
-        found: set[tuple[int, int, str, str]] = set()
-        for p in self.patterns:
-            positions = at.get(self.bit[p.anchor])
-            if positions:
-                for s, e in p.matches(toks, positions):
-                    found.add((s, e, p.label, p.id))
-        return sorted(found)
+def _kg_name(token: Token) -> bool:
+    return bool(token.doc.user_data["kg_name"][token.i])
 
 
 @cache
-def _token_rules() -> _TokenRules:
-    return _TokenRules(
-        _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]
-    )
+def _vocab() -> Vocab:
+    from spacy.tokens import Token
+    from spacy.vocab import Vocab
+
+    # this module's extension: a value registered elsewhere under the name is replaced
+    Token.set_extension("kg_name", getter=_kg_name, force=True)
+    return Vocab()
 
 
-class _PhraseRules:
-    """Gazetteer phrases matched character by character: every occurrence of every name."""
-
-    def __init__(self, entries: list[tuple[str, str, str]]) -> None:
-        self.names: dict[str, tuple[str, str]] = {}
-        for text, label, id_ in entries:
-            self.names.setdefault(text, (label, id_))  # a name listed twice keeps its first entry
-        lengths: dict[str, set[int]] = {}
-        for text in self.names:
-            lengths.setdefault(text[0], set()).add(len(text))
-        self.lengths = {c: tuple(sorted(ls)) for c, ls in lengths.items()}
-        # the positions worth looking at: a character that starts a name
-        self.first = re.compile("[" + "".join(sorted(map(re.escape, lengths))) + "]") if lengths else None
-
-    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
-        out: list[tuple[int, int, str, str]] = []
-        if self.first is None:
-            return out
-        names, lengths = self.names, self.lengths
-        for m in self.first.finditer(text):
-            i = m.start()
-            for n in lengths[m.group()]:
-                hit = names.get(text[i : i + n])
-                if hit is not None:
-                    out.append((i, i + n, *hit))
-        return out
+def _keyed(vocab: Vocab, label: str, id_: str) -> tuple[str, int]:
+    key = f"{label}/{id_}"
+    return key, vocab.strings.add(key)
 
 
 @cache
-def _phrase_rules(region: str) -> _PhraseRules:
+def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
+    """The token patterns of ``projects.jsonl`` and ``districts.jsonl``, and the
+    ``(label, id)`` of each match key."""
+    from spacy.matcher import Matcher
+
+    vocab = _vocab()
+    matcher = Matcher(vocab, validate=True)
+    labels: dict[int, tuple[str, str]] = {}
+    for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
+        label, id_ = str(entry["label"]), str(entry.get("id") or "")
+        key, h = _keyed(vocab, label, id_)
+        matcher.add(key, [entry["pattern"]])  # type: ignore[list-item]
+        labels[h] = (label, id_)
+    return matcher, labels
+
+
+def _token_doc(toks: Sequence[_Tok]) -> Doc:
+    from spacy.tokens import Doc
+
+    doc = Doc(_vocab(), words=[t[0] for t in toks], spaces=[False] * len(toks), tags=[t[1] for t in toks])
+    doc.user_data["kg_name"] = [t[2] for t in toks]
+    return doc
+
+
+def _token_spans(doc: Doc) -> list[_Span]:
+    """Every ``(start, end, label, id)`` token range a pattern matches, in text order."""
+    matcher, labels = _token_matcher()
+    return sorted({(s, e, *labels[k]) for k, s, e in matcher(doc)})
+
+
+@cache
+def _phrase_matcher(region: str) -> tuple[PhraseMatcher, dict[int, tuple[str, str]]]:
+    """Gazetteer phrases of ``region`` (a name listed twice keeps its first entry)."""
+    from spacy.matcher import PhraseMatcher
+
     from .gazetteer import load_gazetteer
 
-    entries = [(str(p["pattern"]), str(p["label"]), str(p.get("id") or "")) for p in _patterns("districts.jsonl") if isinstance(p["pattern"], str)]
+    names: dict[str, tuple[str, str]] = {}
+    for p in _patterns("districts.jsonl"):
+        if isinstance(p["pattern"], str):
+            names.setdefault(p["pattern"], (str(p["label"]), str(p.get("id") or "")))
     areas = area_names(region)
-    entries += [(name, "district", unit) for name, unit in areas.items()]
-    entries += [(name, "unit", "") for name in load_gazetteer(region).all_names() if name not in areas]
-    return _PhraseRules(entries)
+    for name, unit in areas.items():
+        names.setdefault(name, ("district", unit))
+    for name in load_gazetteer(region).all_names():
+        names.setdefault(name, ("unit", ""))
+    by_label: dict[tuple[str, str], list[Doc]] = {}
+    for name, label_id in names.items():
+        by_label.setdefault(label_id, []).append(_char_doc(name))
+    vocab = _vocab()
+    matcher = PhraseMatcher(vocab)
+    labels: dict[int, tuple[str, str]] = {}
+    for (label, id_), docs in by_label.items():
+        key, h = _keyed(vocab, label, id_)
+        matcher.add(key, docs)
+        labels[h] = (label, id_)
+    return matcher, labels
+
+
+def _char_doc(text: str) -> Doc:
+    from spacy.tokens import Doc
+
+    return Doc(_vocab(), words=list(text), spaces=[False] * len(text))
+
+
+def _phrase_spans(text: str, region: str) -> list[_Span]:
+    """Every ``(start, end, label, id)`` character range a gazetteer name covers."""
+    matcher, labels = _phrase_matcher(region)
+    return sorted((s, e, *labels[k]) for k, s, e in matcher(_char_doc(text)))
 
 
 _CLAUSE = re.compile(r"[^，；。！？\n]+|[，；。！？\n]")
@@ -413,19 +306,15 @@ def _clause_tokens(clause: str, region: str | None) -> tuple[_Tok, ...]:
     return tuple(out)
 
 
-def _tokens(text: str, region: str | None) -> list[_Tok]:
-    """The tokens of ``text``."""
+def _tokens(text: str, region: str | None) -> list[_Tok] | None:
+    """The tokens of ``text``, or None when no clause of it was cut (nothing to match)."""
     toks: list[_Tok] = []
+    cut = False
     for clause in _CLAUSE.findall(text):
-        toks.extend(_clause_tokens(clause, region))
-    return toks
-
-
-def _starts(toks: Sequence[_Tok]) -> list[int]:
-    """The character offset of each token."""
-    starts = list(accumulate([len(t[0]) for t in toks], initial=0))
-    starts.pop()
-    return starts
+        ct = _clause_tokens(clause, region)
+        cut = cut or ct[0][1] != _SKIP
+        toks.extend(ct)
+    return toks if cut else None
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -467,12 +356,13 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
         return any(a <= s and e <= b for a, b in quoted)
 
     toks = _tokens(text, region)
-    spans = _token_rules().spans(toks)
-    starts = _starts(toks) if spans else []
+    doc = _token_doc(toks) if toks else None
+    spans = _token_spans(doc) if doc is not None else []
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
     for ts, te, label, pid in spans:
-        s, e = starts[ts], starts[te - 1] + len(toks[te - 1][0])
+        assert doc is not None
+        s, e = doc[ts].idx, doc[te - 1].idx + len(doc[te - 1])
         name = text[s:e]
         if label == "project" and name.startswith("“") and name.endswith("”"):
             s, e, name = s + 1, e - 1, name[1:-1]
@@ -483,14 +373,14 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
         if name in rules.generic_names or name.startswith(rules.generic_modifiers):
             blocked.append((s, e))
             continue
-        if label == "district" and _NUMBER.fullmatch(text[s : starts[te - 1]]):
+        if label == "district" and _NUMBER.fullmatch(text[s : doc[te - 1].idx]):
             continue  # 十三片区: a number, not a name
         cands.append(_Cand(s, e, label, None, pid))
         if label == "district":
-            cands.extend(_coordinated(text, s, name, toks, starts))
+            cands.extend(_coordinated(text, s, name, doc))
     gov: list[_Cand] = []
     if region:
-        for s, e, label, pid in _phrase_rules(region).spans(text):
+        for s, e, label, pid in _phrase_spans(text, region):
             if label == "unit" or in_quotes(s, e):
                 gov.append(_Cand(s, e, "unit", None, "unit"))
                 continue
@@ -522,7 +412,7 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     return tuple(ent(c, "project") for c in projects), tuple(ent(c, "district") for c in districts)
 
 
-def _coordinated(text: str, start: int, name: str, toks: Sequence[_Tok], starts: Sequence[int]) -> list[_Cand]:
+def _coordinated(text: str, start: int, name: str, doc: Doc) -> list[_Cand]:
     """``环南大、南工大硅巷``: the conjunct before 、 shares the suffix (环南大硅巷).
 
     The entity's offsets cover the conjunct as written; its text gets the suffix.
@@ -530,20 +420,20 @@ def _coordinated(text: str, start: int, name: str, toks: Sequence[_Tok], starts:
     suffix = next((x for x in _rules().coordinated_suffixes if name.endswith(x)), None)
     if suffix is None or start < 2 or text[start - 1] != "、":
         return []
-    # the conjunct's last token ends where the 、 starts
-    i = bisect_left(starts, start - 1)
-    if i == 0 or i == len(starts) or starts[i] != start - 1:
+    # the conjunct's last token ends where the 、 token starts
+    comma = doc.char_span(start - 1, start)
+    if comma is None or comma.start == 0:
         return []
-    last = i - 1
-    if not toks[last][2]:
+    is_name = doc.user_data["kg_name"]
+    first = last = comma.start - 1
+    if not is_name[last]:
         return []
-    first = last
-    while first > 0 and toks[first - 1][2]:
+    while first > 0 and is_name[first - 1]:
         first -= 1
-    end = starts[last] + len(toks[last][0])
-    if end - starts[first] > 5:
+    conjunct = doc[first : last + 1]
+    if len(conjunct.text) > 5:
         return []
-    return [_Cand(starts[first], end, "district", None, "coordinated:" + suffix)]
+    return [_Cand(conjunct.start_char, conjunct.end_char, "district", None, "coordinated:" + suffix)]
 
 
 @cache

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.entities import _phrase_rules, _token_rules, area_names, extract_entities
+from kg.entities import (
+    _phrase_matcher,
+    _phrase_spans,
+    _token_doc,
+    _token_matcher,
+    _token_spans,
+    area_names,
+    extract_entities,
+)
 from kg.extract import extract_document
 from kg.gazetteer import load_gazetteer
 from kg.read import read_source
@@ -132,9 +140,11 @@ def test_area_names_come_from_the_gazetteer() -> None:
     assert areas["铁北片区"] == "铁北管委会"
 
 
-def test_rules_load_once() -> None:
-    assert _token_rules() is _token_rules()
-    assert _phrase_rules("nanjing-gulou") is _phrase_rules("nanjing-gulou")
+def test_matchers_load_once_on_one_vocab() -> None:
+    tokens, _ = _token_matcher()
+    phrases, _ = _phrase_matcher("nanjing-gulou")
+    assert _token_matcher()[0] is tokens and _phrase_matcher("nanjing-gulou")[0] is phrases
+    assert tokens.vocab is phrases.vocab
 
 
 def test_plan_tasks_are_enriched() -> None:
@@ -155,86 +165,131 @@ def test_report_statements_are_enriched() -> None:
     assert ("下关滨江商务区", "滨江商务区管委会") in areas
 
 
-# -- the pattern matcher matches what spaCy's SpanRuler matched ---------------------------
+# -- spaCy's matchers on the tokens kg.entities gives them -------------------------------
 
-def _corpus_texts() -> list[str]:
-    from kg.mentions import task_text
-
-    texts = [task_text(t, d.kind) for d in (plan(), report()) for t in d.tasks]
-    texts += [p[0] for p in PROJECTS] + [d[0] for d in DISTRICTS] + NOT_ENTITIES
-    return texts
+def _tok(word: str, tag: str = "n", name: bool = True) -> tuple[str, str, bool]:
+    return word, tag, name
 
 
-@cache
-def _spacy_rulers():  # type: ignore[no-untyped-def]
-    spacy = pytest.importorskip("spacy")
-    from spacy.tokens import Token
-
-    from kg.entities import _patterns
-
-    if not Token.has_extension("kg_name"):
-        Token.set_extension("kg_name", default=False)
-    tok_nlp = spacy.blank("zh")
-    ruler = tok_nlp.add_pipe("span_ruler", config={"spans_key": "kg"})
-    ruler.add_patterns(_patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)])
-    char_nlp = spacy.blank("zh")
-    ruler = char_nlp.add_pipe("span_ruler", config={"spans_key": "kg", "phrase_matcher_attr": "ORTH"})
-    phrases = [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], str)]
-    areas = area_names("nanjing-gulou")
-    phrases += [{"label": "district", "id": unit, "pattern": name} for name, unit in areas.items()]
-    phrases += [{"label": "unit", "pattern": n} for n in GAZ.all_names() if n not in areas]
-    ruler.add_patterns(phrases)
-    return tok_nlp, char_nlp
+TOKEN_MATCHES = [
+    # (word, TAG, _.kg_name) tokens → (start, end, label, pattern id) of every match
+    ([_tok("地铁"), _tok("5", "m", False), _tok("号线")], [(0, 3, "project", "metro-line"), (1, 3, "project", "metro-line")]),
+    ([_tok("地铁"), _tok("号线")], []),  # a metro line has a number
+    ([_tok("推进", "v", False), _tok("湖南路", "ns"), _tok("片区")], [(1, 3, "district", "named-zone")]),
+    ([_tok("推进", "v", False), _tok("湖南路", "ns", False), _tok("片区")], []),  # no name before the suffix
+    ([_tok("滨江", "ns"), _tok("区域")], [(0, 2, "district", "named-zone")]),
+    ([_tok("滨江", "v"), _tok("区域")], []),  # …区域 needs a place-name TAG
+    ([_tok("南京大学", "nt"), _tok("二期", "b")], [(0, 2, "project", "named-phase")]),
+    ([_tok("湖南路", "ns"), _tok("北段", "t")], [(0, 2, "project", "road-section")]),
+    # every range a pattern matches (the longest is chosen later); 广场 alone is no name
+    ([_tok("南京"), _tok("广场"), _tok("十期")], [(0, 2, "project", "named-carrier"), (0, 3, "project", "named-carrier"), (0, 3, "project", "named-phase"), (1, 3, "project", "named-phase")]),
+    ([_tok("“", "x", False), _tok("晨光", "nz"), _tok("行动", "vn"), _tok("”", "x", False)], [(0, 4, "project", "quoted-programme"), (1, 3, "project", "programme")]),
+    # quoted programmes stop at a comma, not at an exclamation mark
+    ([_tok("“", "x", False), _tok("加油", "v"), _tok("！", "x", False), _tok("鼓楼", "ns"), _tok("行动", "vn"), _tok("”", "x", False)], [(0, 6, "project", "quoted-programme"), (3, 5, "project", "programme")]),
+    ([_tok("“", "x", False), _tok("加油", "v"), _tok("，", "x", False), _tok("鼓楼", "ns"), _tok("行动", "vn"), _tok("”", "x", False)], [(3, 5, "project", "programme")]),
+    ([_tok("五台山", "ns"), _tok("—", "x", False), _tok("广州路", "ns")], [(0, 3, "district", "axis")]),
+]
 
 
-def _spacy_token_spans(toks: list[tuple[str, str, bool]]) -> list[tuple[int, int, str, str]]:
-    from spacy.tokens import Doc
-
-    nlp, _ = _spacy_rulers()
-    doc = Doc(nlp.vocab, words=[t[0] for t in toks], spaces=[False] * len(toks))
-    for tok, (_, tag, name) in zip(doc, toks, strict=True):
-        tok.tag_ = tag
-        tok._.kg_name = name
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return sorted({(s.start, s.end, s.label_, s.id_) for s in doc.spans["kg"]})
+@pytest.mark.parametrize("toks,expected", TOKEN_MATCHES, ids=["".join(t[0] for t in m[0]) for m in TOKEN_MATCHES])
+def test_token_patterns(toks: list[tuple[str, str, bool]], expected: list[tuple[int, int, str, str]]) -> None:
+    assert _token_spans(_token_doc(toks)) == expected
 
 
-def test_token_patterns_match_as_spacy_on_the_corpus() -> None:
-    from kg.entities import _tokens
-
-    _spacy_rulers()
-    for text in _corpus_texts():
-        toks = _tokens(text, "nanjing-gulou")
-        assert _token_rules().spans(toks) == _spacy_token_spans(toks), text
+def test_token_doc_is_the_text_cut() -> None:
+    toks = [_tok("建设", "vn", False), _tok("南京大学", "nt"), _tok("二期", "b")]
+    doc = _token_doc(toks)
+    assert doc.text == "建设南京大学二期"
+    assert [(t.text, t.tag_, t._.kg_name) for t in doc] == toks
 
 
-def test_token_patterns_match_as_spacy_on_random_tokens() -> None:
-    import random
-
-    _spacy_rulers()
-    rng = random.Random(7)
-    words = [
-        "南京", "华贸", "商务", "中心", "广场", "二期", "十期", "地铁", "5", "12", "号线", "“", "”", "《",
-        "》", "，", "、", "。", "行动", "工程", "示范工程", "片区", "区域", "—", "中山路", "北段", "硅",
-        "巷", "片", "区", "（", "）", "分园", "校区", "陈列馆", "街区", "十三", "A", "计划", "环南大",
-    ]
-    # quotes and brackets, often: the patterns of quoted programmes, titles and branches
-    brackets = ["“", "”", "《", "》", "（", "）", "行动", "计划", "示范工程", "陈列馆", "分园", "分校", "金川河", "幸福"]
-    for i in range(3000):
-        pool = words if i % 2 else brackets
-        toks = [(rng.choice(pool), rng.choice(["ns", "nz", "n", "x"]), rng.random() < 0.7) for _ in range(rng.randint(1, 12))]
-        assert _token_rules().spans(toks) == _spacy_token_spans(toks), toks
+def test_gazetteer_phrases_every_occurrence() -> None:
+    text = "在滨江、铁北片区建设，华侨路街道牵头"
+    got = [(text[s:e], label, id_) for s, e, label, id_ in _phrase_spans(text, "nanjing-gulou")]
+    assert ("滨江", "district", "滨江商务区管委会") in got
+    assert ("铁北片区", "district", "铁北管委会") in got
+    assert ("铁北", "district", "铁北管委会") in got  # nested names too: the longest wins later
+    assert ("华侨路街道", "district", "华侨路街道") in got
+    assert _phrase_spans("完成中心片区特色街景打造", "nanjing-gulou") == []
 
 
-def test_phrase_patterns_match_as_spacy() -> None:
-    from spacy.tokens import Doc
+# -- the same entities as before spaCy's matchers came back (recorded from the previous
+# -- matcher): every task of the bundled documents that names a project | district→unit
 
-    _, nlp = _spacy_rulers()
-    rules = _phrase_rules("nanjing-gulou")
-    for text in _corpus_texts():
-        doc = Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
-        for _, proc in nlp.pipeline:
-            doc = proc(doc)
-        expected = [(s.start_char, s.end_char, s.label_, s.id_) for s in doc.spans["kg"]]
-        assert rules.spans(text) == expected, text
+PLAN_ENTITIES = {
+    "2": " | 环南大硅巷 南工大硅巷",
+    "6": "新研机构提质增效行动 | ",
+    "9": " | 鼓楼",
+    "15": "南京华贸商务中心 金茂广场二期 | 中央路—中山路",
+    "17": "“南大后街”潮流街区 | ",
+    "19": " | 五台山—广州路",
+    "20": " | 鼓楼",
+    "25": "智梦园 省5G网络安全工程中心 创新广场 博西家电中国总部大楼 国电南自工业园 苏宁慧谷二期 南京科技广场二期 南邮科创中心 | ",
+    "26": "下关大街 鲜鱼巷市政综合服务中心 苏电产业园 | 滨江区域→滨江商务区管委会 铁路西站地区",
+    "27": "幕府创新小镇二期 红山都市工业园 华洋都市工业园 中能建产业园 华能滨江总部二期 宝龙天地 | 滨江→滨江商务区管委会",
+    "28": "环南艺艺术文化街区 南艺后街二期 南艺文创园 四方文创园 | 环南艺→环南艺管委会",
+    "29": "湖南路现代服务业总部城 市青少年宫 凤凰书城 | 湖南路片区→湖南路管委会",
+    "31": "江豚监测站 | ",
+    "32": "清水入江行动 | ",
+    "33": "长江岸线大桥公园 上元门城市客厅涉水工程 | 滨江→滨江商务区管委会",
+    "34": "金川河“幸福河湖”示范工程 河西二期 外金川河二期 | ",
+    "36": " | 中心片区",
+    "37": "建宁西路过江通道 地铁5号线 7号线 9号线 南京大学苏浙运动场地下停车场 | ",
+    "40": "晨光行动 | ",
+    "42": "怡景花园垃圾中转站 | ",
+    "45": "宁聚计划 | 鼓楼",
+    "48": "二十九中新校区 第十二初中 天妃宫小学新校区 琅小玉泉路校区 学生关爱工程 鼓幼（桃园世纪）分园 实幼（泛悦城市广场）分园 三幼（紫郡兰园）分园 | 滨江→滨江商务区管委会 铁北片区→铁北管委会",
+    "49": "幕府山基层卫生实训基地 | ",
+    "51": " | 鼓楼 鼓楼",
+    "52": "《南京条约》史料陈列馆 国防园4A级旅游景区 | 鼓楼",
+    "58": "第十二初中 | ",
+    "60": "新一代雪亮技防工程 | 鼓楼",
+    "64": "新政务服务中心 | ",
+}
+REPORT_ENTITIES = {
+    "5": " | 鼓楼",
+    "10": "“宁满意”工程 | ",
+    "15": "南京长江国际航运中心一期 | 鼓楼",
+    "16": "华能滨江总部基地 金茂二期 | 鼓楼 滨江→滨江商务区管委会",
+    "19": "字节跳动南京研发中心 | ",
+    "21": " | 鼓楼 鼓楼",
+    "22": " | 鼓楼",
+    "24": "绿地紫金中心 地铁5号线 保护工程 北祥路一期 阅江楼街区 宜居示范街区 | 中心片区 湖南路片区→湖南路管委会 滨江→滨江商务区管委会 滨江→滨江商务区管委会 铁北片区→铁北管委会",
+    "25": "晨光行动 | ",
+    "27": "四平路广场 食堂“体检”工程 | ",
+    "28": "芳草园小学 实验幼儿园 省人民医院 智慧养老大数据调度运营中心 | ",
+    "29": "金信花园 | 鼓楼",
+    "32": " | 鼓楼 鼓楼 鼓楼 鼓楼",
+    "33": " | 鼓楼",
+    "35": " | 鼓楼 鼓楼 鼓楼",
+    "36": " | 鼓楼",
+    "40": "华贸国际中心 中信泰富总部基地 十三片区保护利用工程 环南艺艺术文化街区 南艺文化创意产业园 | 环南艺→环南艺管委会",
+    "42": "“宁满意”工程 新政务服务中心 | ",
+    "43": " | 鼓楼",
+    "44": "中科紫台创新基地 | 红五月硅巷 高新区→高新区管委会 高新区→高新区管委会",
+    "46": "德国亚琛工大科创中心 | ",
+    "48": " | 中心片区 湖南路片区→湖南路管委会 滨江→滨江商务区管委会 铁北片区→铁北管委会",
+    "49": "锦江路北段 翠庭路二期 | 滨江片区→滨江商务区管委会",
+    "50": "晨光行动 | ",
+    "52": "大桥公园 静海寺纪念馆 《南京条约》史料陈列馆 | 下关滨江商务区→滨江商务区管委会 鼓楼",
+    "53": "片区雨污分流管道清疏修缮工程 | ",
+    "58": "天妃宫小学 街道级综合养老服务中心 | 滨江→滨江商务区管委会 铁北→铁北管委会",
+    "68": " | 鼓楼",
+}
+
+
+def _recorded(doc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    out = {}
+    for t in doc.tasks:
+        if t.projects or t.districts:
+            ds = " ".join(e.text + (f"→{e.governed_by}" if e.governed_by else "") for e in t.districts)
+            out[t.number] = " ".join(e.text for e in t.projects) + " | " + ds
+    return out
+
+
+def test_plan_entities_as_recorded() -> None:
+    assert _recorded(plan()) == PLAN_ENTITIES
+
+
+def test_report_entities_as_recorded() -> None:
+    assert _recorded(report()) == REPORT_ENTITIES
