@@ -106,10 +106,13 @@ SELECT ?t ?num ?ord ?doc ?agent ?lead WHERE {
   { SELECT * WHERE { { ?t kg:lead ?agent . BIND(true AS ?lead) } UNION { ?t kg:coLead ?agent . BIND(false AS ?lead) } } }
 }"""
 
+# Starts from the (few) expanded assignments: `?t a kg:Task` would be looked at first
+# (Oxigraph estimates a pattern with a constant object as smaller), i.e. every task.
 _Q_VIA = _PREFIXES + """
 SELECT ?t ?member ?group ?role WHERE {
-  ?t a kg:Task ; kg:hasResponsibility ?r .
   ?r kg:viaGroup ?group ; kg:agent ?member ; kg:role ?role .
+  ?t kg:hasResponsibility ?r ; a ?task_class .
+  FILTER(?task_class = kg:Task)
 }"""
 
 _Q_MEMBERS = _PREFIXES + """
