@@ -260,6 +260,7 @@ def main() -> None:
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="skip rdflib above this many tasks")
     ap.add_argument("--rdflib-timeout", type=float, default=1800, help="give up on rdflib (load + query) after this many seconds")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    ap.add_argument("--no-view", action="store_true", help="skip the pyvis view step")
     ap.add_argument("--no-reload", action="store_true",
                     help="do not time a second bulk load of the store (at 1M it doubles the run; the build's store stage is timed anyway)")
     a = ap.parse_args()
@@ -327,7 +328,7 @@ def main() -> None:
     else:
         say(f"rdflib      skipped (above {a.rdflib_max:,} tasks)")
     try:
-        v = step_view(out)
+        v = {"na": "--no-view"} if a.no_view else step_view(out)
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         v = {"na": f"failed: {str(exc).strip().splitlines()[-1]}"}
     fig["view"] = v
