@@ -35,6 +35,7 @@ __all__ = [
     "load_oxigraph",
     "update_oxigraph",
     "union_materialized",
+    "query_values",
     "STORE_MARKER",
     "STORE_DIR",
 ]
@@ -228,6 +229,22 @@ class OxigraphStore:
 
     def close(self) -> None:
         del self._store
+
+
+def query_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
+    """The rows of a SELECT as plain strings (IRIs and lexical forms; None when unbound).
+
+    From an Oxigraph store they come straight from pyoxigraph's solutions, skipping the
+    :class:`kg.store.Term` per cell that ``Store.query`` builds (most of the time of a
+    big ranking); any other store goes through ``Store.query``.
+    """
+    raw = getattr(store, "raw", None)
+    options = getattr(store, "query_options", None)
+    if raw is not None and callable(options):
+        res = raw.query(sparql, **options())
+        n = len(res.variables)
+        return [tuple(None if (v := sol[i]) is None else v.value for i in range(n)) for sol in res]
+    return [tuple(None if t is None else t.value for t in row) for row in store.query(sparql).rows]
 
 
 def union_materialized(store_dir: Path) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from kg.store import query_values
+
 __all__ = [
     "UNIT_TYPES",
     "UnitInfo",
@@ -173,22 +175,6 @@ _Q_PROJECTS = _PREFIX + """SELECT ?t ?p ?label WHERE {
 }"""
 
 
-def _values(store: object, sparql: str) -> list[tuple[str | None, ...]]:
-    """Rows of plain strings (IRIs and lexical forms; None when unbound).
-
-    From an Oxigraph store the values are taken from pyoxigraph's own solutions, without
-    the :class:`kg.store.Term` per cell that ``Store.query`` builds (half the time on big
-    builds); any other store goes through ``Store.query``.
-    """
-    raw = getattr(store, "raw", None)
-    options = getattr(store, "query_options", None)
-    if raw is not None and callable(options):
-        res = raw.query(sparql, **options())
-        n = len(res.variables)
-        return [tuple(None if (v := sol[i]) is None else v.value for i in range(n)) for sol in res]
-    return [tuple(None if t is None else t.value for t in row) for row in store.query(sparql).rows]  # type: ignore[attr-defined]
-
-
 def _rows(store: object, sparql: str) -> list[dict[str, object]]:
     return store.query(sparql).dicts()  # type: ignore[attr-defined]
 
@@ -230,7 +216,7 @@ def load_view_data(store: object) -> ViewData:
     props: dict[str, dict[str, str]] = {}
     for prop in ("inDocument", "taskNumber", "ordinal", "text", "inSection", "deadline"):
         values = props[prop] = {}
-        for t, v in sorted(_values(store, _Q_TASK_PROPERTY.format(prop=prop))):  # (sorted: the same value wins every time)
+        for t, v in sorted(query_values(store, _Q_TASK_PROPERTY.format(prop=prop))):  # (sorted: the same value wins every time)
             if t is not None and v is not None:
                 values.setdefault(t, v)
     docs, numbers, ordinals, texts = props["inDocument"], props["taskNumber"], props["ordinal"], props["text"]
@@ -241,9 +227,9 @@ def load_view_data(store: object) -> ViewData:
         )
     # (task, party) -> the number of its first responsibility node in the task
     order: dict[tuple[str, str], int] = {}
-    via_of: dict[str, tuple[str, str]] = {r: (g, role) for r, g, role in _values(store, _Q_VIA) if r and g and role}
+    via_of: dict[str, tuple[str, str]] = {r: (g, role) for r, g, role in query_values(store, _Q_VIA) if r and g and role}
     via_rows: list[tuple[str, int, str, str, str]] = []
-    for t, r, u in _values(store, _Q_MENTIONS):
+    for t, r, u in query_values(store, _Q_MENTIONS):
         if t is None or r is None or u is None or t not in data.tasks:
             continue
         k = _order_key(r)[0]
@@ -253,7 +239,7 @@ def load_view_data(store: object) -> ViewData:
         elif k < order.get((t, u), 10**9 + 1):
             order[(t, u)] = k
     for query, lead in ((_Q_LEAD, True), (_Q_CO_LEAD, False)):
-        for t, u in _values(store, query):
+        for t, u in query_values(store, query):
             task = data.tasks.get(t or "")
             if task is None or u is None:
                 continue
@@ -270,7 +256,7 @@ def load_view_data(store: object) -> ViewData:
         target = task.lead_via_group if role == KG + "LeadRole" else task.co_lead_via_group
         if pair not in target:
             target.append(pair)
-    for u, label, typ in sorted(_values(store, _Q_PARTIES), key=lambda r: tuple(x or "" for x in r)):
+    for u, label, typ in sorted(query_values(store, _Q_PARTIES), key=lambda r: tuple(x or "" for x in r)):
         if u is None:
             continue
         info = data.units.get(u)
@@ -281,7 +267,7 @@ def load_view_data(store: object) -> ViewData:
             info.type, info.is_group = "UnitGroup", True
         elif name in _TYPE_NAMES and name != "OtherUnit" and not info.is_group:
             info.type = name
-    for u, x in _values(store, _Q_UNRESOLVED):
+    for u, x in query_values(store, _Q_UNRESOLVED):
         if u in data.units and x in ("true", "1"):
             data.units[u].unresolved = True
     parties: set[str] = set()
@@ -297,14 +283,14 @@ def load_view_data(store: object) -> ViewData:
         if g is not None:
             g.members.append(str(r["m"]))
     metrics: dict[str, str] = {}
-    for i, metric in sorted(_values(store, _Q_METRICS), key=lambda r: tuple(x or "" for x in r)):
+    for i, metric in sorted(query_values(store, _Q_METRICS), key=lambda r: tuple(x or "" for x in r)):
         if i is not None and metric is not None:
             metrics.setdefault(i, metric)
-    for t, i, text in sorted(_values(store, _Q_INDICATORS), key=lambda r: _order_key(str(r[1]))):
+    for t, i, text in sorted(query_values(store, _Q_INDICATORS), key=lambda r: _order_key(str(r[1]))):
         task = data.tasks.get(t or "")
         if task is not None and i is not None and all(x.iri != i for x in task.indicators):
             task.indicators.append(IndicatorInfo(i, text or "", metrics.get(i, "")))
-    for t, p, label in sorted(_values(store, _Q_PROJECTS), key=lambda r: (r[2] or r[1] or "", r[1] or "")):
+    for t, p, label in sorted(query_values(store, _Q_PROJECTS), key=lambda r: (r[2] or r[1] or "", r[1] or "")):
         task = data.tasks.get(t or "")
         if task is not None and p is not None and all(x != p for x, _ in task.projects):
             task.projects.append((p, label or _unslug(p)))
