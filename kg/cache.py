@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,7 +44,6 @@ __all__ = [
     "CACHE_DOCS",
     "CACHE_INDEX",
     "CACHE_FORMAT",
-    "DOC_SUFFIXES",
     "DocInfo",
     "build_salt",
     "doc_key",
@@ -54,7 +52,6 @@ __all__ = [
     "sorted_nquads",
     "chunk_digest",
     "load_index",
-    "link_or_copy",
     "write_entry",
     "warning_json",
     "load_document",
@@ -65,10 +62,6 @@ CACHE_DIR = "cache"
 CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
 CACHE_FORMAT = 3
-DOC_SUFFIXES = (
-    ".nq", ".names.nq", ".metrics.nq", ".jsonl", ".pkl",
-    ".info.json", ".manifest.json", ".warnings.json", ".warnings.txt",
-)
 _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
 
 
@@ -176,13 +169,6 @@ def load_index(out: str | Path) -> dict[str, object] | None:
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         return None
     return data
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def write_entry(
