@@ -131,6 +131,9 @@ class BuildResult:
     store_mode: str = ""  # "bulk" or "incremental"
     graph_files: str = ""  # "combined" or "split"
     push: object | None = None  # kg.push.PushResult when an endpoint was given
+    # what an artifact writer computed for the writers after it (e.g. the workload
+    # ranking, computed once per build), under a name the writer chooses
+    shared: dict[str, object] = field(default_factory=dict)
 
     @property
     def tasks(self) -> int:

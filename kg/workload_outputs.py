@@ -79,18 +79,19 @@ LEAD, CO_LEAD = "主办", "协办"
 # were left out. The summary sheet always lists every unit.
 MAX_MATRIX_TASKS = 20_000
 
-# Where the ranking of a build is kept for the report writer that runs after this one
-# (an attribute of the BuildResult both receive), so that it is computed once per build.
-_SHARED_ATTR = "_kg_workload_report"
+# The name of the ranking in BuildResult.shared, for the report writer that runs after
+# this one: it is computed once per build.
+_SHARED_KEY = "workload"
 
 
 def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | None:
     """The ranking (default options) :func:`write_workload_outputs` computed for this
     build folder and ``result``, or None when it did not run for them."""
-    kept = getattr(result, _SHARED_ATTR, None) if result is not None else None
+    shared = getattr(result, "shared", None)
+    kept = shared.get(_SHARED_KEY) if isinstance(shared, dict) else None
     if kept is None or kept[0] != Path(tmp_out).resolve():
         return None
-    return kept[1]
+    return kept[1]  # type: ignore[no-any-return]
 
 
 def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
@@ -107,11 +108,9 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
             store.load_nquads(f)
     try:
         report = compute_workload(store)
-        if result is not None:
-            try:
-                setattr(result, _SHARED_ATTR, (tmp_out.resolve(), report))
-            except AttributeError:  # (a result type with __slots__: the report computes its own)
-                pass
+        shared = getattr(result, "shared", None)
+        if isinstance(shared, dict):
+            shared[_SHARED_KEY] = (tmp_out.resolve(), report)
         (tmp_out / "workload.csv").write_text(report_csv(report), encoding="utf-8")
         write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx")
     finally:
