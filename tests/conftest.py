@@ -19,6 +19,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def build_generated(base: Path, tasks: int, districts: int, seed: int = 5) -> Path:
+    """A corpus from ``bench/generate.py`` (100 tasks per plan) built into ``base/out``
+    without the artifact writers; returns the build folder."""
+    import sys
+
+    from kg.build import BuildOptions, build
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    generate.generate(base / "corpus", tasks, per_doc=100, seed=seed, districts=districts)
+    build([base / "corpus"], base / "out", BuildOptions(artifacts=False))
+    return base / "out"
+
+
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

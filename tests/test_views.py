@@ -472,18 +472,11 @@ def test_layout_without_numpy_or_scipy_falls_back(monkeypatch: pytest.MonkeyPatc
 @pytest.fixture(scope="module")
 def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated corpus of 3 districts × 2 plans (600 tasks), built without the report."""
-    import sys
-
-    from kg.build import BuildOptions
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    import generate
-
-    base = tmp_path_factory.mktemp("generated")
-    generate.generate(base / "corpus", 600, per_doc=100, seed=5, districts=3)
-    out = base / "out"
-    build([base / "corpus"], out, BuildOptions(artifacts=False))
     from kg.workload_outputs import write_workload_outputs
+
+    from .conftest import build_generated
+
+    out = build_generated(tmp_path_factory.mktemp("generated"), 600, districts=3)
 
     write_workload_outputs(out, None)
     return out

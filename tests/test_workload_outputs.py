@@ -3,29 +3,20 @@ ranking is computed once per build and shared with the report."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from kg.build import BuildOptions, build
 from kg.store import STORE_DIR, OxigraphStore
 from kg.workload import compute_workload
 from kg.workload_outputs import shared_workload, write_responsibility_matrix, write_workload_outputs
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import build_generated
 
 
 @pytest.fixture(scope="module")
 def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(ROOT / "bench"))
-    import generate
-
-    base = tmp_path_factory.mktemp("generated")
-    generate.generate(base / "corpus", 300, per_doc=100, seed=5, districts=1)
-    out = base / "out"
-    build([base / "corpus"], out, BuildOptions(artifacts=False))
-    return out
+    return build_generated(tmp_path_factory.mktemp("generated"), 300, districts=1)
 
 
 def test_matrix_keeps_whole_plans_up_to_its_cap_and_says_so(generated_out: Path, tmp_path: Path) -> None:
