@@ -221,19 +221,21 @@ def extract_paths(
         issues.extend(doc_issues)
         if doc is None:
             continue
-        if _claim_name(doc, names, issues):
+        issue = _claim_name(doc.name, doc.source.path, names)
+        if issue is None:
             docs.append(doc)
+        else:
+            issues.append(issue)
     return docs, issues
 
 
-def _claim_name(doc: ExtractedDocument, names: dict[str, str], issues: list[Issue]) -> bool:
-    """Whether ``doc`` may have its name: two files with the same stem (a.txt and a.docx)
-    would share a named graph, so the second is skipped with a warning."""
-    if doc.name in names:
-        issues.append(Issue(doc.source.path, 0, f"document name {doc.name!r} also used by {names[doc.name]}; skipped", "duplicate-document"))
-        return False
-    names[doc.name] = doc.source.path
-    return True
+def _claim_name(name: str, path: str, names: dict[str, str]) -> Issue | None:
+    """Give the document at ``path`` its name, or say why not: two files with the same
+    stem (a.txt and a.docx) would share a named graph, so the second is skipped."""
+    if name in names:
+        return Issue(path, 0, f"document name {name!r} also used by {names[name]}; skipped", "duplicate-document")
+    names[name] = path
+    return None
 
 
 def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
@@ -703,12 +705,11 @@ def build(
                 result.issues.extend(info.issues)
                 if info.name is None:
                     continue
-                if info.name in names:
-                    issue = Issue(info.path, 0, f"document name {info.name!r} also used by {names[info.name]}; skipped", "duplicate-document")
+                issue = _claim_name(info.name, info.path, names)
+                if issue is not None:
                     result.issues.append(issue)
                     duplicates[settled - 1] = issue
                     continue
-                names[info.name] = info.path
                 kept.append(info)
                 if loader is not None and info.kind != DocumentKind.WORK_REPORT.value and info.quads:
                     loader.add(dest / f"{info.key}.nq")  # a report's graph waits for its links

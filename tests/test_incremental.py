@@ -230,3 +230,19 @@ def test_a_unit_named_by_many_documents_is_described_once(tmp_path: Path) -> Non
     # the documents are loaded from the cache when asked for, one at a time
     assert len(r.documents) == 6 and r.documents[0].name == r.infos[0].name
     assert sum(len(d.tasks) for d in r.documents) == 300
+
+
+def test_two_files_with_the_same_name_keep_the_first_and_warn(tmp_path: Path) -> None:
+    from kg.build import extract_paths
+
+    for folder in ("a", "b"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "plan.txt").write_text("一、甲\n1.推进改革。（区发改委主办）\n", encoding="utf-8")
+    r = build([tmp_path / "in"], tmp_path / "out", FAST)
+    assert r.summary()["documents"] == 1 and r.summary()["tasks"] == 1
+    dup = [i for i in r.issues if i.code == "duplicate-document"]
+    assert [i.path for i in dup] == [str(tmp_path / "in" / "b" / "plan.txt")]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [w["code"] for w in manifest["warnings"]].count("duplicate-document") == 1
+    docs, issues = extract_paths(sorted((tmp_path / "in").rglob("*.txt")), FAST)
+    assert len(docs) == 1 and [i.message for i in issues if i.code == "duplicate-document"] == [dup[0].message]
