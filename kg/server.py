@@ -154,22 +154,6 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str:
 # worker processes
 
 
-def _open_raw_store(out: Path):  # type: ignore[no-untyped-def]
-    import pyoxigraph as ox
-
-    from .store import STORE_DIR
-
-    store_dir = out / STORE_DIR
-    if store_dir.is_dir():
-        return ox.Store.read_only(str(store_dir))
-    from .outputs import graph_nquads
-
-    store = ox.Store()
-    for f in graph_nquads(out):
-        store.bulk_load(path=str(f), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
 def _execute(store: Any, job: dict[str, Any]) -> tuple[Any, ...]:
     """Run one job in a worker: ``("ok", content_type, body, count)`` or ``("err", status, message)``."""
     import pyoxigraph as ox
@@ -245,14 +229,14 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[Any, ...]:
 def _worker_main(conn: Any, out: str) -> None:  # pragma: no cover - runs in a child process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        store = _open_raw_store(Path(out))
+        from .store import open_store
+
+        kg_store = open_store(Path(out))
+        store = kg_store.raw  # type: ignore[attr-defined]
     except Exception as exc:  # report why the store cannot be opened, then stop
         conn.send(("failed", f"{out}: cannot open the store ({' '.join(str(exc).split())})"))
         return
-    from .store import STORE_DIR, union_materialized
-
-    store_dir = Path(out) / STORE_DIR
-    union = not (store_dir.is_dir() and union_materialized(store_dir))
+    union = not kg_store.union_materialized  # type: ignore[attr-defined]
     conn.send(("ready",))
     while True:
         try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .store import STORE_DIR, OxigraphStore, Store
+from .store import Store, open_store
 from .workload import (
     WorkloadReport,
     compute_workload,
@@ -97,15 +97,7 @@ def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | No
 def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     """Write the workload files into the (temporary) build folder ``tmp_out``."""
     tmp_out = Path(tmp_out)
-    store: Store
-    if (tmp_out / STORE_DIR).is_dir():
-        store = OxigraphStore(tmp_out / STORE_DIR, read_only=True)
-    else:
-        from .outputs import graph_nquads
-
-        store = OxigraphStore(None)
-        for f in graph_nquads(tmp_out):
-            store.load_nquads(f)
+    store = open_store(tmp_out)
     try:
         report = compute_workload(store)
         shared = getattr(result, "shared", None)

@@ -94,16 +94,9 @@ class QueryBlock:
 
 
 def _open_store(out: Path) -> Any:
-    from kg.store import STORE_DIR, OxigraphStore
+    from kg.store import open_store
 
-    if (out / STORE_DIR).is_dir():
-        return OxigraphStore(out / STORE_DIR, read_only=True)
-    from kg.outputs import graph_nquads
-
-    store = OxigraphStore(None)
-    for f in graph_nquads(out):
-        store.load_nquads(f)
-    return store
+    return open_store(out)
 
 
 def _workload(store: Any, data: ViewData, out: Path | None = None, result: Any = None) -> tuple[Any | None, str]:
