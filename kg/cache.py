@@ -35,8 +35,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from .models import DocumentKind, ExtractedDocument, Issue
 
 __all__ = [
@@ -103,17 +101,19 @@ def file_digest(path: Path) -> str | None:
         return None  # read_source reports it
 
 
-def sorted_nquads(quads: Iterable[ox.Quad] | Iterable[bytes]) -> bytes:
-    """N-Quads, one per line, without repeats, in canonical (byte) order — the form of
-    every chunk, so that equal graphs give equal bytes."""
-    items = list(quads)
-    if items and isinstance(items[0], bytes):
-        lines = set(items)
-    else:
-        data: bytes = ox.serialize(items, format=ox.RdfFormat.N_QUADS) if items else b""
-        lines = set(data.splitlines())
-    lines.discard(b"")
-    return b"".join(line + b"\n" for line in sorted(lines))
+def sorted_nquads(lines: Iterable[str] | Iterable[bytes]) -> bytes:
+    """N-Quads lines (without their newline), each once, in canonical (byte) order — the
+    form of every chunk, so that equal graphs give equal bytes. (Code point order of
+    ``str`` lines is the byte order of their UTF-8.)"""
+    unique = set(lines)
+    unique.discard(b"")  # type: ignore[arg-type]
+    unique.discard("")  # type: ignore[arg-type]
+    if not unique:
+        return b""
+    if isinstance(next(iter(unique)), bytes):
+        return b"".join(line + b"\n" for line in sorted(unique))  # type: ignore[operator]
+    # sorted as bytes: comparing str lines that hold Chinese is per character, not memcmp
+    return b"\n".join(sorted(line.encode() for line in unique)) + b"\n"  # type: ignore[union-attr]
 
 
 def chunk_digest(chunk: bytes) -> str:

@@ -1,10 +1,16 @@
 """Stage 4: extracted documents → RDF quads, one named graph per document.
 
-Quads are built as pyoxigraph terms (fast, and what the default store loads); the
-serialisers write them sorted, so the same input gives byte-identical files. A region's
-gazetteer (its units, groups, members and areas) goes to its own named graph, written
-once however many documents use it; so do the descriptions of what documents name that
-no gazetteer holds (the region's names graph) and of metrics (the metrics graph).
+Quads are made as N-Quads lines (``<s> <p> "o"@zh <g> .``): that is the form of every
+chunk the build writes and the store bulk-loads, and making them as text costs a fifth
+of making pyoxigraph terms (its ``Quad`` constructor spends ~3 µs on a literal object,
+half of this stage). The terms are written exactly as Oxigraph's N-Quads serialiser
+writes them (``tests/test_graph_terms.py`` checks it character by character), so chunks
+are canonical: the same input gives byte-identical files. Every IRI comes from
+:mod:`kg.vocab`, which percent-encodes each name, so no IRI needs escaping.
+
+A region's gazetteer (its units, groups, members and areas) goes to its own named graph,
+written once however many documents use it; so do the descriptions of what documents name
+that no gazetteer holds (the region's names graph) and of metrics (the metrics graph).
 
 Responsibility is stated twice, as analysts need both:
 
@@ -17,11 +23,8 @@ Responsibility is stated twice, as analysts need both:
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-
-import pyoxigraph as ox
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .models import (
@@ -54,83 +57,90 @@ from .vocab import (
     iri_unit,
 )
 
-__all__ = ["document_quads", "document_graphs", "region_quads", "link_quads", "build_quads", "sort_quads"]
+__all__ = ["Term", "document_graphs", "region_quads", "link_quads", "lit", "zh"]
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+Term = str  # an RDF term in N-Quads syntax: <iri>, "text"@zh, "1"^^<…#integer>
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_INT = ox.NamedNode(XSD + "integer")
-_DEC = ox.NamedNode(XSD + "decimal")
-_BOOL = ox.NamedNode(XSD + "boolean")
-_YEAR = ox.NamedNode(XSD + "gYear")
-
-_TYPE_CLASS = {
-    "PartyDepartment": KG.PartyDepartment,
-    "GovernmentDepartment": KG.GovernmentDepartment,
-    "DeployedUnit": KG.DeployedUnit,
-    "ManagementCommittee": KG.ManagementCommittee,
-    "StreetOffice": KG.StreetOffice,
-    "TownOffice": KG.TownOffice,
-    "SOEGroup": KG.SOEGroup,
-}
+RDF_TYPE: Term = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_LABEL: Term = "<http://www.w3.org/2000/01/rdf-schema#label>"
+_INT = f"^^<{XSD}integer>"
+_DEC = f"^^<{XSD}decimal>"
+_YEAR = f"^^<{XSD}gYear>"
+_TRUE = f'"true"^^<{XSD}boolean>'
+_FALSE = f'"false"^^<{XSD}boolean>'
 
 
-def N(iri: str) -> ox.NamedNode:  # noqa: N802 - reads like the RDF term it makes
-    return ox.NamedNode(str(iri))
-
-
-@functools.cache
-def V(iri: str) -> ox.NamedNode:  # noqa: N802
-    """A vocabulary term (class or property) as a node, made once: there are few of them
-    and every task uses dozens, so this saves a third of the graph stage."""
-    return ox.NamedNode(str(iri))
+def N(iri: str) -> Term:  # noqa: N802 - reads like the RDF term it makes
+    return f"<{iri}>"
 
 
 class _Nodes:
-    """A vocabulary namespace whose terms are nodes, each made on first use and then a
-    plain attribute (rdflib's namespace lookup costs more than making the quad)."""
+    """A vocabulary namespace whose terms are made on first use and then a plain attribute
+    (rdflib's namespace lookup costs more than making the quad)."""
 
     def __init__(self, namespace: object) -> None:
         self._namespace = namespace
 
-    def __getattr__(self, name: str) -> ox.NamedNode:
-        node = ox.NamedNode(str(getattr(self._namespace, name)))
+    def __getattr__(self, name: str) -> Term:
+        node = N(getattr(self._namespace, name))
         setattr(self, name, node)
         return node
 
 
 _KG, _SKOS, _ORG, _PROV, _DCTERMS = (_Nodes(ns) for ns in (KG, SKOS, ORG, PROV, DCTERMS))
 
+_TYPE_CLASS = {
+    "PartyDepartment": _KG.PartyDepartment,
+    "GovernmentDepartment": _KG.GovernmentDepartment,
+    "DeployedUnit": _KG.DeployedUnit,
+    "ManagementCommittee": _KG.ManagementCommittee,
+    "StreetOffice": _KG.StreetOffice,
+    "TownOffice": _KG.TownOffice,
+    "SOEGroup": _KG.SOEGroup,
+}
 
-def lit(value: object) -> ox.Literal:
+# N-Quads string escapes, as Oxigraph writes them: the short escapes, \uXXXX for the
+# other control characters, everything else as is
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def lit(value: object) -> Term:
+    """A typed literal: boolean, integer, decimal (a float's shortest decimal form), else
+    a plain string."""
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=_BOOL)
+        return _TRUE if value else _FALSE
     if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_INT)
+        return f'"{value}"{_INT}'
     if isinstance(value, float | Decimal):
-        d = Decimal(str(value)).normalize()
-        text = format(d, "f")
+        text = format(Decimal(str(value)).normalize(), "f")
         if "." not in text:
             text += ".0"
-        return ox.Literal(text, datatype=_DEC)
-    return ox.Literal(str(value))
+        return f'"{text}"{_DEC}'
+    return _quoted(str(value))
 
 
-def zh(text: str) -> ox.Literal:
-    return ox.Literal(text, language="zh")
+def zh(text: str) -> Term:
+    return _quoted(text) + "@zh"
 
 
 class _Emitter:
-    """Quads of one named graph (``shared``: where descriptions of nodes that several
-    documents name go — see :func:`document_graphs`)."""
+    """The N-Quads lines of one named graph (``shared``: where descriptions of nodes that
+    several documents name go — see :func:`document_graphs`)."""
 
-    def __init__(self, graph: ox.NamedNode, shared: _Shared | None = None) -> None:
+    def __init__(self, graph: Term, shared: _Shared | None = None) -> None:
         self.shared = shared
         self.graph = graph
-        self.quads: list[ox.Quad] = []
+        self._tail = f" {graph} ."
+        self.quads: list[str] = []
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(s, p, o, self.graph))
+    def add(self, s: Term, p: Term, o: Term) -> None:
+        self.quads.append(f"{s} {p} {o}{self._tail}")
 
 
 class _Shared:
@@ -139,41 +149,41 @@ class _Shared:
     def __init__(self, region: str) -> None:
         self.names = _Emitter(N(iri_names_graph(region)))
         self.metrics = _Emitter(N(iri_metrics_graph()))
-        self.described: set[str] = set()  # units already described by this document
+        self.described: set[Term] = set()  # units already described by this document
 
 
 # ---------------------------------------------------------------------------------------
 # units
 
 
-def unit_iri(region: str, mention: UnitMention) -> ox.NamedNode:
+def unit_iri(region: str, mention: UnitMention) -> Term:
     name = mention.unit or normalize_name(mention.name)
     if mention.kind == "group":
         return N(iri_group(region, name))
     return N(iri_unit(region, name))
 
 
-def _unit_description(shared: _Shared, node: ox.NamedNode, m: UnitMention) -> None:
+def _unit_description(shared: _Shared, node: Term, m: UnitMention) -> None:
     """Label and type of a unit the gazetteer does not know, for the region's names graph
     (known units and groups are described in the gazetteer graph)."""
-    if m.kind == "group" or m.unit is not None or node.value in shared.described:
+    if m.kind == "group" or m.unit is not None or node in shared.described:
         return
-    shared.described.add(node.value)
+    shared.described.add(node)
     e = shared.names
-    e.add(node, RDF_TYPE, V(_TYPE_CLASS.get(m.unit_type or "", KG.OtherUnit)))
+    e.add(node, RDF_TYPE, _TYPE_CLASS.get(m.unit_type or "", _KG.OtherUnit))
     e.add(node, RDF_TYPE, _KG.Unit)
     e.add(node, _SKOS.prefLabel, zh(normalize_name(m.name)))
     e.add(node, _KG.unresolved, lit(True))
 
 
-def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Quad]:
+def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[str]:
     """The gazetteer of a region as a named graph: units, groups and their members, areas."""
     region = gaz.region
     e = _Emitter(N(iri_region_graph(region)))
     for rec in gaz.units.values():
         node = N(iri_unit(region, rec.canonical))
         e.add(node, RDF_TYPE, _KG.Unit)
-        e.add(node, RDF_TYPE, V(_TYPE_CLASS.get(rec.type, KG.OtherUnit)))
+        e.add(node, RDF_TYPE, _TYPE_CLASS.get(rec.type, _KG.OtherUnit))
         e.add(node, _SKOS.prefLabel, zh(rec.canonical))
         if rec.full_name:
             e.add(node, _SKOS.altLabel, zh(rec.full_name))
@@ -201,14 +211,9 @@ def region_quads(gaz: Gazetteer, used_groups: Iterable[str] = ()) -> list[ox.Qua
 # documents
 
 
-def document_quads(doc: ExtractedDocument, expand_groups: bool = True) -> list[ox.Quad]:
-    """All quads of one document's named graph."""
-    return document_graphs(doc, expand_groups)[0]
-
-
 def document_graphs(
     doc: ExtractedDocument, expand_groups: bool = True
-) -> tuple[list[ox.Quad], list[ox.Quad], list[ox.Quad]]:
+) -> tuple[list[str], list[str], list[str]]:
     """The quads of a document's named graph, and the descriptions it contributes to the
     shared graphs: units kept as written, projects and areas (the region's names graph),
     metrics (the metrics graph) — three lists.
@@ -223,7 +228,7 @@ def document_graphs(
     shared = _Shared(region)
     e = _Emitter(d, shared)
     e.add(d, RDF_TYPE, _KG.Document)
-    e.add(d, RDF_TYPE, V(KG.TaskPlan if doc.kind is DocumentKind.TASK_PLAN else KG.WorkReport))
+    e.add(d, RDF_TYPE, _KG.TaskPlan if doc.kind is DocumentKind.TASK_PLAN else _KG.WorkReport)
     e.add(d, _DCTERMS.title, zh(doc.title))
     e.add(d, _KG.sourceFile, lit(_file_name(doc.source.path)))
     e.add(d, _KG.region, lit(region))
@@ -231,7 +236,7 @@ def document_graphs(
     if doc.source.content_hash:
         e.add(d, _KG.contentHash, lit(doc.source.content_hash))
     if doc.year:
-        e.add(d, _KG.year, ox.Literal(str(doc.year), datatype=_YEAR))
+        e.add(d, _KG.year, f'"{doc.year}"{_YEAR}')
     if doc.first_listed_leads:
         e.add(d, _KG.firstListedLeads, lit(True))
     for s in doc.sections:
@@ -256,9 +261,10 @@ def _file_name(path: str) -> str:
 
 def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, expand: bool) -> None:
     region = doc.region
-    tn = N(iri_task(doc.name, t.ordinal))
+    t_iri = iri_task(doc.name, t.ordinal)
+    tn = N(t_iri)
     is_plan = doc.kind is DocumentKind.TASK_PLAN
-    e.add(tn, RDF_TYPE, V(KG.Task if is_plan else KG.Statement))
+    e.add(tn, RDF_TYPE, _KG.Task if is_plan else _KG.Statement)
     e.add(tn, _KG.inDocument, N(iri_document(doc.name)))
     e.add(tn, _KG.taskNumber, lit(t.number))
     e.add(tn, _KG.ordinal, lit(t.ordinal))
@@ -277,13 +283,13 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
         k += 1
         node = unit_iri(region, m)
         lead = m.role is Role.LEAD
-        e.add(tn, V(KG.lead if lead else KG.coLead), node)
+        e.add(tn, _KG.lead if lead else _KG.coLead, node)
         _unit_description(e.shared, node, m)  # type: ignore[arg-type]
-        q = N(f"{tn.value}/resp/{k}")
+        q = N(f"{t_iri}/resp/{k}")
         e.add(tn, _KG.hasResponsibility, q)
         e.add(q, RDF_TYPE, _KG.Responsibility)
         e.add(q, _KG.agent, node)
-        e.add(q, _KG.role, V(KG.LeadRole if lead else KG.CoLeadRole))
+        e.add(q, _KG.role, _KG.LeadRole if lead else _KG.CoLeadRole)
         e.add(q, _KG.asWritten, zh(m.name))
         e.add(q, _KG.inferred, lit(False))
         if m.start >= 0:
@@ -293,16 +299,16 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
             for member in gaz.group_members(m.unit):
                 k += 1
                 mn = N(iri_unit(region, member))
-                e.add(tn, V(KG.leadViaGroup if lead else KG.coLeadViaGroup), mn)
-                mq = N(f"{tn.value}/resp/{k}")
+                e.add(tn, _KG.leadViaGroup if lead else _KG.coLeadViaGroup, mn)
+                mq = N(f"{t_iri}/resp/{k}")
                 e.add(tn, _KG.hasResponsibility, mq)
                 e.add(mq, RDF_TYPE, _KG.Responsibility)
                 e.add(mq, _KG.agent, mn)
-                e.add(mq, _KG.role, V(KG.LeadRole if lead else KG.CoLeadRole))
+                e.add(mq, _KG.role, _KG.LeadRole if lead else _KG.CoLeadRole)
                 e.add(mq, _KG.viaGroup, node)
                 e.add(mq, _KG.inferred, lit(False))
     for i, ind in enumerate(t.indicators, start=1):
-        _indicator_quads(e, tn, i, ind, doc)
+        _indicator_quads(e, t_iri, i, ind, doc)
     for ent in t.projects:
         _entity_quads(e, tn, ent, region, _KG.Project, _KG.mentionsProject)
     for ent in t.districts:
@@ -314,8 +320,9 @@ def _short(text: str, n: int = 40) -> str:
     return first if len(first) <= n else first[:n] + "…"
 
 
-def _indicator_quads(e: _Emitter, tn: ox.NamedNode, i: int, ind: Indicator, doc: ExtractedDocument) -> None:
-    node = N(f"{tn.value}/indicator/{i}")
+def _indicator_quads(e: _Emitter, t_iri: str, i: int, ind: Indicator, doc: ExtractedDocument) -> None:
+    tn = N(t_iri)
+    node = N(f"{t_iri}/indicator/{i}")
     e.add(tn, _KG.hasIndicator, node)
     e.add(node, RDF_TYPE, _KG.Indicator)
     metric = N(iri_metric(ind.metric))
@@ -335,7 +342,7 @@ def _indicator_quads(e: _Emitter, tn: ox.NamedNode, i: int, ind: Indicator, doc:
     if ind.commitment:
         e.add(node, _KG.commitment, lit(ind.commitment))
     if doc.year:
-        e.add(node, _KG.year, ox.Literal(str(doc.year - (1 if ind.period == "actual" else 0)), datatype=_YEAR))
+        e.add(node, _KG.year, f'"{doc.year - (1 if ind.period == "actual" else 0)}"{_YEAR}')
     if ind.start >= 0:
         e.add(node, _KG.charStart, lit(ind.start))
         e.add(node, _KG.charEnd, lit(ind.end))
@@ -343,7 +350,7 @@ def _indicator_quads(e: _Emitter, tn: ox.NamedNode, i: int, ind: Indicator, doc:
 
 
 def _entity_quads(
-    e: _Emitter, tn: ox.NamedNode, ent: Entity, region: str, cls: ox.NamedNode, pred: ox.NamedNode
+    e: _Emitter, tn: Term, ent: Entity, region: str, cls: Term, pred: Term
 ) -> None:
     node = N((iri_project if cls == _KG.Project else iri_area)(region, ent.text))
     e.add(tn, pred, node)
@@ -358,13 +365,14 @@ def link_quads(
     report: ExtractedDocument,
     links: Sequence[StatementLink],
     inferred: dict[int, list[tuple[str, float]]],
-) -> list[ox.Quad]:
+) -> list[str]:
     """Inferred links from report statements to tasks, in the report's named graph."""
     e = _Emitter(N(iri_document(report.name)))
     for i, link in enumerate(sorted(links, key=lambda x: (x.statement, -x.score, x.plan, x.task)), start=1):
-        st = N(iri_task(report.name, link.statement))
+        st_iri = iri_task(report.name, link.statement)
+        st = N(st_iri)
         tk = N(iri_task(link.plan, link.task))
-        node = N(f"{st.value}/link/{i}")
+        node = N(f"{st_iri}/link/{i}")
         e.add(st, _KG.similarTask, tk)
         e.add(st, _KG.hasLink, node)
         e.add(node, RDF_TYPE, _KG.StatementLink)
@@ -372,11 +380,12 @@ def link_quads(
         e.add(node, _KG.score, lit(round(link.score, 4)))
         e.add(node, _KG.inferred, lit(True))
     for ordinal, units in sorted(inferred.items()):
-        st = N(iri_task(report.name, ordinal))
+        st_iri = iri_task(report.name, ordinal)
+        st = N(st_iri)
         for k, (unit, score) in enumerate(units, start=1):
             un = N(iri_unit(report.region, unit))
             e.add(st, _KG.inferredLead, un)
-            q = N(f"{st.value}/inferred/{k}")
+            q = N(f"{st_iri}/inferred/{k}")
             e.add(st, _KG.hasResponsibility, q)
             e.add(q, RDF_TYPE, _KG.Responsibility)
             e.add(q, _KG.agent, un)
@@ -384,28 +393,3 @@ def link_quads(
             e.add(q, _KG.inferred, lit(True))
             e.add(q, _KG.score, lit(round(score, 4)))
     return e.quads
-
-
-def build_quads(docs: Sequence[ExtractedDocument], expand_groups: bool = True) -> Iterator[ox.Quad]:
-    """Every quad of a corpus: documents, then each region's gazetteer graph."""
-    groups: dict[str, set[str]] = {}
-    for doc in docs:
-        for quads in document_graphs(doc, expand_groups):
-            yield from quads
-        for t in doc.tasks:
-            for m in (*t.responsibility.lead, *t.responsibility.co_lead):
-                if m.kind == "group" and m.unit:
-                    groups.setdefault(doc.region, set()).add(m.unit)
-        groups.setdefault(doc.region, set())
-    for region, used in sorted(groups.items()):
-        yield from region_quads(load_gazetteer(region), used)
-
-
-def sort_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Quads in a canonical order (graph, subject, predicate, object), without repeats."""
-    unique = {str(q): q for q in quads}
-    return sorted(unique.values(), key=_sort_key)
-
-
-def _sort_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
