@@ -362,11 +362,17 @@ def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> DocInfo:
 # those tables again and again (a third of the graph stage). Nothing extraction makes is
 # cyclic garbage worth collecting early, so it runs with collections 40x rarer.
 _EXTRACT_GC_THRESHOLD = (30_000, 20, 20)
+_WORKER_NICENESS = 5
 
 
 def _worker_init() -> None:
     gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
     gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
+    # The store's bulk load (a thread of the parent) goes first: it takes each chunk as
+    # soon as it is written, so when the last document is extracted little is left to
+    # load; at equal priority it falls behind and the build ends waiting for it.
+    with contextlib.suppress(OSError):
+        os.nice(_WORKER_NICENESS)
 
 
 @contextlib.contextmanager
