@@ -278,10 +278,15 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
         e.add(tn, _KG.deadline, zh(r.deadline))
     for person in r.leaders:
         e.add(tn, _KG.responsibleLeader, zh(person))
+    mentions = (*r.lead, *r.co_lead)
+    nodes = [unit_iri(region, m) for m in mentions]
+    if r.lead:
+        # what a lead's share of the task divides by (queries/weighted_load.rq): stated
+        # once here, not counted at query time over every task
+        e.add(tn, _KG.leadCount, lit(len(set(nodes[: len(r.lead)]))))
     k = 0
-    for m in (*r.lead, *r.co_lead):
+    for m, node in zip(mentions, nodes, strict=True):
         k += 1
-        node = unit_iri(region, m)
         lead = m.role is Role.LEAD
         e.add(tn, _KG.lead if lead else _KG.coLead, node)
         _unit_description(e.shared, node, m)  # type: ignore[arg-type]

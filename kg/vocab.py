@@ -83,6 +83,7 @@ class KG(DefinedNamespace):
     inferred: URIRef
     inferredLead: URIRef
     lead: URIRef
+    leadCount: URIRef
     leadViaGroup: URIRef
     line: URIRef
     linkedTask: URIRef

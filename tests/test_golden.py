@@ -103,3 +103,34 @@ def test_the_built_example_conforms_to_the_shapes(tmp_path):
     build([tmp_path / "examples"], out)
     report = validate_build(out)
     assert report.conforms, report.text
+
+
+def test_the_shapes_catch_a_wrong_lead_count_and_a_lead_that_also_co_leads(tmp_path):
+    """Counter-examples of the invariants queries/weighted_load.rq relies on."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.validate import validate_build
+    from kg.vocab import KG
+
+    out = tmp_path / "out"
+    build([PLAN], out)
+    g = Graph().parse(str(out / "graph.ttl"), format="turtle")
+    task, lead = next((t, u) for t, u in g.subject_objects(KG.lead) if (t, KG.leadCount, Literal(1)) in g)
+    for tampered, message in [
+        ({(task, KG.leadCount, Literal(1))}, "kg:leadCount is missing"),
+        ({(task, KG.coLead, lead)}, "also one of its co-leads"),
+    ]:
+        bad = tmp_path / f"bad-{len(message)}"
+        bad.mkdir()
+        h = Graph()
+        for t in g:
+            h.add(t)
+        for t in tampered:
+            if t in g:
+                h.remove(t)
+            else:
+                h.add(t)
+        h.serialize(str(bad / "graph.ttl"), format="turtle")
+        report = validate_build(bad)
+        assert not report.conforms and message in report.text, message
+        assert isinstance(task, URIRef)
