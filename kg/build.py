@@ -102,6 +102,9 @@ SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".docx", ".xlsx", ".xlsm", ".pdf",
 # With jobs=0, fewer documents than this are extracted in the main process: starting a
 # worker (imports, dictionaries) costs more than it saves.
 AUTO_JOBS_MIN_DOCUMENTS = 8
+# ...unless this many documents are reused: reading their entries takes as long as a
+# worker's start, so one worker extracts the changed ones meanwhile.
+ALONGSIDE_MIN_REUSED = 200
 
 
 @dataclass(frozen=True)
@@ -705,13 +708,11 @@ def build(
         dest = folder.path
         infos: list[DocInfo | None] = [None] * len(files)
         todo: list[int] = []
+        reuse: list[int] = []
         for i, key in enumerate(keys):
             folder.use(key)
-            if key in prev_keys and folder.has(key):
-                infos[i] = folder.info(key)
-            else:
-                todo.append(i)
-        result.extracted, result.reused = len(todo), len(files) - len(todo)
+            (reuse if key in prev_keys and folder.has(key) else todo).append(i)
+        result.extracted, result.reused = len(todo), len(reuse)
         # the store: when much changed it is bulk-loaded from scratch, in a thread that
         # takes each document's chunk as soon as it is settled (the load waits on the
         # disk while the workers use the processors); else updated at the end
@@ -744,33 +745,45 @@ def build(
                 if loader is not None and info.kind != DocumentKind.WORK_REPORT.value and info.quads:
                     loader.add(dest / f"{info.key}.nq")  # a report's graph waits for its links
 
-        settle()
-        stage("reuse")
-        # extract what changed (in worker processes when jobs > 1); workers send back
-        # only the small DocInfo, the rest stays in the cache entry
+        # extract what changed, in worker processes when jobs > 1, or when a few documents
+        # changed among many kept ones: then one worker extracts them (importing spaCy,
+        # ~0.6 s) while this process reads the kept entries. Workers send back only the
+        # small DocInfo, the rest stays in the cache entry.
         jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
+        alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and "spacy" not in sys.modules
         args = [(files[i], opts, keys[i], dest) for i in todo]
-        done, total = result.reused, len(files)
-        if progress and done:
-            progress(done, total)
-        if jobs > 1:
+        pool = None
+        if jobs > 1 or alongside:
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
-                for i, info in zip(todo, pool.map(_process_star, args, chunksize=1), strict=True):
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+        try:
+            extracted = pool.map(_process_star, args, chunksize=1) if pool is not None else None
+            for i in reuse:
+                infos[i] = folder.info(keys[i])
+            settle()
+            stage("reuse")
+            done, total = result.reused, len(files)
+            if progress and done:
+                progress(done, total)
+            if extracted is not None:
+                for i, info in zip(todo, extracted, strict=True):
                     infos[i] = info
                     settle()
                     done += 1
                     if progress:
                         progress(done, total)
-        else:
-            with _rare_collections():
-                for i, a in zip(todo, args, strict=True):
-                    infos[i] = _process_one(*a)
-                    settle()
-                    done += 1
-                    if progress:
-                        progress(done, total)
+            else:
+                with _rare_collections():
+                    for i, a in zip(todo, args, strict=True):
+                        infos[i] = _process_one(*a)
+                        settle()
+                        done += 1
+                        if progress:
+                            progress(done, total)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         stage("extract")
         result.infos = kept
         result.documents = Documents(dest, [i.key for i in kept])

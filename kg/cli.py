@@ -65,6 +65,12 @@ def _endpoint_write_options(func: F) -> F:
     "-j", "--jobs", default=0, show_default=True,
     help="Worker processes extracting documents (0: one per CPU core when there are several documents to extract).",
 )
+@click.option(
+    "--report/--no-report", default=True, show_default=True,
+    help="Write the HTML report, the views and the workload exports (workload.csv, the matrix, "
+    "the networks). They read the whole graph: on big corpora --no-report makes rebuilds fast, "
+    "and `kg workload OUT` or `python -m kg.visualize.report OUT` makes them later.",
+)
 @click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
@@ -73,7 +79,7 @@ def _endpoint_write_options(func: F) -> F:
 @handle_errors
 def build(
     paths: tuple[str, ...], out: str, region: str | None, year: int | None, kind: str | None,
-    no_expand: bool, graph_files: str, jobs: int, strict: bool, quiet: bool, verbose: bool,
+    no_expand: bool, graph_files: str, jobs: int, report: bool, strict: bool, quiet: bool, verbose: bool,
     endpoint: str | None = None, update_url: str | None = None, graph_store: str | None = None,
     user: str | None = None, password: str | None = None,
 ) -> None:
@@ -89,6 +95,7 @@ def build(
     opts = BuildOptions(
         region=region, year=year, kind=_KINDS[kind] if kind else None,
         expand_groups=not no_expand, jobs=max(0, jobs), strict=strict, graph_files=graph_files,
+        artifacts=report,
     )
     config = None
     if endpoint:
