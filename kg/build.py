@@ -368,6 +368,11 @@ _EXTRACT_GC_THRESHOLD = (30_000, 20, 20)
 _WORKER_NICENESS = 5
 
 
+def _extraction_warm() -> bool:
+    """Whether this process has already paid for extraction's imports (spaCy)."""
+    return "spacy" in sys.modules
+
+
 def _worker_init() -> None:
     gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
     gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
@@ -750,7 +755,7 @@ def build(
         # ~0.6 s) while this process reads the kept entries. Workers send back only the
         # small DocInfo, the rest stays in the cache entry.
         jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
-        alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and "spacy" not in sys.modules
+        alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not _extraction_warm()
         args = [(files[i], opts, keys[i], dest) for i in todo]
         pool = None
         if jobs > 1 or alongside:

@@ -78,6 +78,38 @@ def test_one_changed_document_replaces_only_its_graph(tmp_path: Path) -> None:
     assert res.rows[0][0].value == "300"  # type: ignore[union-attr]
 
 
+def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.build
+
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    victim = sorted(src.rglob("*.txt"))[4]
+    victim.write_text(victim.read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
+    started: list[int] = []
+    monkeypatch.setattr(kg.build, "ALONGSIDE_MIN_REUSED", 5)
+    monkeypatch.setattr(kg.build, "_extraction_warm", lambda: False)
+    import concurrent.futures
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, max_workers: int, **kw: object) -> None:
+            started.append(max_workers)
+            super().__init__(max_workers=max_workers, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    r = build([src], out, FAST)
+    assert started == [1]  # one worker, though a single document changed
+    assert r.extracted == 1 and r.reused == 5 and r.store_mode == "incremental"
+    assert r.summary()["tasks"] == 301
+    fresh = tmp_path / "fresh"
+    build([src], fresh, BuildOptions(cache=False, artifacts=False))
+    assert _store_quads(out) == _store_quads(fresh)
+    for n in FILES:
+        assert (out / n).read_bytes() == (fresh / n).read_bytes(), n
+
+
 def test_removed_and_added_documents(tmp_path: Path) -> None:
     src = _corpus(tmp_path)
     out = tmp_path / "out"
