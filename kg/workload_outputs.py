@@ -54,19 +54,27 @@ _Q_PLAN_DOCS = _PREFIXES + """SELECT ?doc ?title ?file WHERE {
   ?doc a kg:TaskPlan . OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc kg:sourceFile ?file }
 }"""
 
-_Q_TASKS = _PREFIXES + """SELECT ?t ?doc ?ord ?num ?text WHERE {
+_Q_PLAN_TASKS = _PREFIXES + """SELECT ?doc (COUNT(?t) AS ?n) WHERE {
+  { SELECT * WHERE { ?t a kg:Task } } { SELECT * WHERE { ?t kg:inDocument ?doc } }
+} GROUP BY ?doc"""
+
+# The queries below read the plans the workbook holds, each in its own named graph
+# (SCOPE: ``VALUES ?g { <plan> … }``): a national corpus has 100,000s of tasks, and the
+# matrix holds MAX_MATRIX_TASKS.
+_Q_TASKS = _PREFIXES + """SELECT ?t ?doc ?ord ?num ?text WHERE { SCOPE GRAPH ?g {
   ?t a kg:Task ; kg:inDocument ?doc ; kg:ordinal ?ord ; kg:taskNumber ?num ; kg:text ?text .
-}"""
+} }"""
 
-_Q_TASK_SECTIONS = _PREFIXES + """SELECT ?t ?section WHERE { ?t kg:inSection ?s . ?s dcterms:title ?section }"""
+_Q_TASK_SECTIONS = _PREFIXES + """SELECT ?t ?section WHERE { SCOPE GRAPH ?g { ?t kg:inSection ?s . ?s dcterms:title ?section } }"""
 
-_Q_RESP = _PREFIXES + """SELECT ?t ?r ?agent ?role WHERE { ?t kg:hasResponsibility ?r . ?r kg:agent ?agent ; kg:role ?role }"""
+_Q_RESP = _PREFIXES + """SELECT ?t ?r ?agent ?role WHERE { SCOPE GRAPH ?g {
+  ?t kg:hasResponsibility ?r . ?r kg:agent ?agent ; kg:role ?role } }"""
 
-_Q_WRITTEN = _PREFIXES + """SELECT ?r ?written WHERE { ?r kg:asWritten ?written }"""
+_Q_WRITTEN = _PREFIXES + """SELECT ?r ?written WHERE { SCOPE GRAPH ?g { ?r kg:asWritten ?written } }"""
 
-_Q_POSITIONS = _PREFIXES + """SELECT ?r ?pos WHERE { ?r a kg:Responsibility ; kg:charStart ?pos }"""
+_Q_POSITIONS = _PREFIXES + """SELECT ?r ?pos WHERE { SCOPE GRAPH ?g { ?r a kg:Responsibility ; kg:charStart ?pos } }"""
 
-_Q_VIA_LABELS = _PREFIXES + """SELECT ?r ?group_label WHERE { ?r kg:viaGroup ?g . ?g skos:prefLabel ?group_label }"""
+_Q_VIA_LABELS = _PREFIXES + """SELECT ?r ?group_label WHERE { SCOPE GRAPH ?g { ?r kg:viaGroup ?grp } ?grp skos:prefLabel ?group_label }"""
 
 _Q_PARTY_LABELS = _PREFIXES + """SELECT ?u ?label ?base WHERE {
   VALUES ?base { kg:Unit kg:UnitGroup } ?u a ?base ; skos:prefLabel ?label .
@@ -151,12 +159,28 @@ def write_responsibility_matrix(
     for doc, title, file in sorted(query_values(store, _Q_PLAN_DOCS), key=lambda r: tuple(x or "" for x in r)):
         if doc is not None and doc not in plans:
             plans[doc] = _Plan(doc, title or "", file or doc.rsplit("/", 1)[-1])
+    counts = {doc: int(n) for doc, n in query_values(store, _Q_PLAN_TASKS) if doc is not None and n is not None}
+    ordered = sorted(plans.values(), key=lambda p: (p.title, p.file))
+    kept: list[_Plan] = []
+    n_tasks = 0
+    for plan in ordered:
+        n = counts.get(plan.iri, 0)
+        if max_tasks is not None and kept and n_tasks + n > max_tasks:
+            break
+        kept.append(plan)
+        n_tasks += n
+    all_tasks = sum(counts.get(p.iri, 0) for p in ordered)
+    scope = "VALUES ?g { " + " ".join(f"<{p.iri}>" for p in kept) + " }"
+
+    def scoped(query: str) -> list[tuple[str | None, ...]]:
+        return query_values(store, query.replace("SCOPE", scope, 1)) if kept else []
+
     sections: dict[str, str] = {}
-    for t, section in sorted(query_values(store, _Q_TASK_SECTIONS), key=lambda r: tuple(x or "" for x in r)):
+    for t, section in sorted(scoped(_Q_TASK_SECTIONS), key=lambda r: tuple(x or "" for x in r)):
         if t is not None and section is not None:
             sections.setdefault(t, section)
     seen_tasks: set[str] = set()
-    for t, doc, ord_, num, text in sorted(query_values(store, _Q_TASKS), key=lambda r: tuple(x or "" for x in r)):
+    for t, doc, ord_, num, text in sorted(scoped(_Q_TASKS), key=lambda r: tuple(x or "" for x in r)):
         plan = plans.get(doc or "")
         if plan is None or t is None or t in seen_tasks:
             continue
@@ -172,12 +196,12 @@ def write_responsibility_matrix(
             labels.setdefault(u, label)
             if base is not None and base.endswith("#UnitGroup"):
                 groups_iris.add(u)
-    as_written_of = dict(query_values(store, _Q_WRITTEN))
-    position = {r: int(p) for r, p in query_values(store, _Q_POSITIONS) if r is not None and p is not None}
-    via_label = dict(query_values(store, _Q_VIA_LABELS))
+    as_written_of = dict(scoped(_Q_WRITTEN))
+    position = {r: int(p) for r, p in scoped(_Q_POSITIONS) if r is not None and p is not None}
+    via_label = dict(scoped(_Q_VIA_LABELS))
     rows = sorted(
         (
-            (t, r, agent, role) for t, r, agent, role in query_values(store, _Q_RESP)
+            (t, r, agent, role) for t, r, agent, role in scoped(_Q_RESP)
             if t in seen_tasks and r is not None and agent in labels and role is not None
         ),
         key=lambda x: (position.get(x[1], 10**9), x[1]),  # type: ignore[arg-type]
@@ -242,14 +266,6 @@ def write_responsibility_matrix(
         summary.column_dimensions[col].width = width
     used: set[str] = {"汇总"}
     fixed = ["序号", "章节", "任务", "主办单位（原文）", "协办单位（原文）"]
-    ordered = sorted(plans.values(), key=lambda p: (p.title, p.file))
-    kept: list[_Plan] = []
-    n_tasks = 0
-    for plan in ordered:
-        if max_tasks is not None and kept and n_tasks + len(plan.tasks) > max_tasks:
-            break
-        kept.append(plan)
-        n_tasks += len(plan.tasks)
     for plan in kept:
         ws = wb.create_sheet(_sheet_name(plan.title or plan.file, used))
         tasks = sorted(plan.tasks, key=lambda x: int(x["ordinal"]))  # type: ignore[call-overload]
@@ -309,7 +325,7 @@ def write_responsibility_matrix(
         notes.append((
             "矩阵范围 (matrix scope)",
             f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），其余 {left} 个文件"
-            f"（{len(seen_tasks) - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
+            f"（{all_tasks - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
             f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook; the ranking counts every task.",
         ))
     for k, v in notes:
