@@ -401,3 +401,20 @@ def test_in_memory_store_answers_like_the_disk_store(example_out: Path, store) -
     mem = OxigraphStore(None)
     mem.load_nquads(example_out / "graph.nq")
     assert Q.run_query(mem, "lead_counts").rows == Q.run_query(store, "lead_counts").rows
+
+
+def test_weighted_load_lists_every_unit_class_of_the_ontology() -> None:
+    """weighted_load.rq names the unit classes (a scan per class is faster than a lookup
+    per unit): they must be exactly the subclasses of kg:Unit."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    from kg.gazetteer import ontology_path
+    from kg.vocab import KG
+
+    onto = Graph().parse(str(ontology_path() / "kg.ttl"), format="turtle")
+    classes = {str(c).rsplit("#", 1)[1] for c in onto.subjects(RDFS.subClassOf, URIRef(KG.Unit))}
+    text = (Path(__file__).resolve().parents[1] / "queries" / "weighted_load.rq").read_text(encoding="utf-8")
+    values = re.search(r"VALUES \?c \{([^}]*)\}", text)
+    assert values is not None
+    assert set(re.findall(r"kg:(\w+)", values.group(1))) == classes
