@@ -95,6 +95,7 @@ __all__ = [
     "CACHE_DIR",
     "load_index",
     "Documents",
+    "write_artifacts",
 ]
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm"}
@@ -297,6 +298,13 @@ def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
             continue
         writers.append(getattr(module, func))
     return writers
+
+
+def write_artifacts(out: Path) -> None:
+    """Run the artifact writers on the build folder ``out`` in place (after a build
+    without them, ``BuildOptions(artifacts=False)``)."""
+    for writer in _artifact_writers():
+        writer(out, None)  # type: ignore[arg-type]
 
 
 def coverage_of(doc: ExtractedDocument) -> dict[str, object]:

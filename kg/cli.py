@@ -205,6 +205,20 @@ def validate(out: str, shapes: str | None) -> None:
     sys.exit(4)
 
 
+@main.command()
+@click.argument("out", default="out", type=click.Path())
+@handle_errors
+def report(out: str) -> None:
+    """(Re)write the HTML report, the views and the workload exports (workload.csv, the
+    responsibility matrix, the networks) of the build folder OUT: what `kg build
+    --no-report` leaves out."""
+    from .build import write_artifacts
+
+    folder = require_build(out)
+    write_artifacts(folder)
+    click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
+
+
 def _register_optional_commands() -> None:
     """Commands that live in their own modules (query, serve, workload, views, store)."""
     import importlib

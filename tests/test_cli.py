@@ -42,6 +42,21 @@ def test_build_prints_a_summary_and_validate_conforms(tmp_path):
     assert r.exit_code == 0 and "conforms" in r.stdout
 
 
+def test_no_report_leaves_the_artifacts_out_and_kg_report_writes_them(tmp_path):
+    out = tmp_path / "out"
+    artifacts = ("index.html", "workload.csv", "responsibility_matrix.xlsx", "collaboration.graphml")
+    r = run("build", str(PLAN), "-o", str(out), "--no-report")
+    assert r.exit_code == 0, r.output
+    assert (out / "graph.nq").is_file() and (out / "store").is_dir()
+    assert not any((out / name).exists() for name in artifacts)
+    r = run("report", str(out))
+    assert r.exit_code == 0, r.output
+    assert all((out / name).is_file() for name in artifacts)
+    assert "区发改委" in (out / "workload.csv").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "nothing")])
+    assert r.exit_code == 2 and "not a kg build folder" in r.output
+
+
 def test_missing_input_is_one_line_and_exit_2(tmp_path):
     r = CliRunner().invoke(main, ["build", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o")])
     assert r.exit_code == 2
