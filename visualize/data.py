@@ -147,14 +147,21 @@ _Q_SECTIONS = _PREFIX + """SELECT DISTINCT ?s ?d ?ord ?num ?title ?parent WHERE 
 
 # Tasks are read one property at a time: a single pattern per query is several times
 # faster in Oxigraph than one query with a row per task and an OPTIONAL per property.
-_Q_TASK_PROPERTY = _PREFIX + """SELECT ?t ?v WHERE {{ ?t a kg:Task ; kg:{prop} ?v }}"""
+# Patterns over every task are each their own { SELECT * }, so that Oxigraph joins them
+# by hash instead of looking each task up (3-4x faster at 100k tasks, more on a freshly
+# bulk-loaded store).
+_Q_TASK_PROPERTY = _PREFIX + """SELECT ?t ?v WHERE {{
+  {{ SELECT * WHERE {{ ?t a kg:Task }} }} {{ SELECT * WHERE {{ ?t kg:{prop} ?v }} }}
+}}"""
 
-_Q_LEAD = _PREFIX + """SELECT ?t ?u WHERE { ?t a kg:Task ; kg:lead ?u }"""
-_Q_CO_LEAD = _PREFIX + """SELECT ?t ?u WHERE { ?t a kg:Task ; kg:coLead ?u }"""
+_Q_LEAD = _PREFIX + """SELECT ?t ?u WHERE { { SELECT * WHERE { ?t a kg:Task } } { SELECT * WHERE { ?t kg:lead ?u } } }"""
+_Q_CO_LEAD = _PREFIX + """SELECT ?t ?u WHERE { { SELECT * WHERE { ?t a kg:Task } } { SELECT * WHERE { ?t kg:coLead ?u } } }"""
 
 # Every qualified responsibility: its number in the task (the graph numbers them in the
 # order the document names the units) gives the order of the leads and co-leads.
-_Q_MENTIONS = _PREFIX + """SELECT ?t ?r ?u WHERE { ?t kg:hasResponsibility ?r . ?r kg:agent ?u }"""
+_Q_MENTIONS = _PREFIX + """SELECT ?t ?r ?u WHERE {
+  { SELECT * WHERE { ?t kg:hasResponsibility ?r } } { SELECT * WHERE { ?r kg:agent ?u } }
+}"""
 
 _Q_VIA = _PREFIX + """SELECT ?r ?g ?role WHERE { ?r kg:viaGroup ?g ; kg:role ?role }"""
 
@@ -166,12 +173,16 @@ _Q_UNRESOLVED = _PREFIX + """SELECT ?u ?x WHERE { ?u kg:unresolved ?x }"""
 
 _Q_MEMBERS = _PREFIX + """SELECT DISTINCT ?g ?m WHERE { ?g a kg:UnitGroup ; skos:member ?m }"""
 
-_Q_INDICATORS = _PREFIX + """SELECT ?t ?i ?text WHERE { ?t kg:hasIndicator ?i . ?i kg:text ?text }"""
+_Q_INDICATORS = _PREFIX + """SELECT ?t ?i ?text WHERE {
+  { SELECT * WHERE { ?t kg:hasIndicator ?i } } { SELECT * WHERE { ?i kg:text ?text } }
+}"""
 
-_Q_METRICS = _PREFIX + """SELECT ?i ?metric WHERE { ?i kg:metric ?m . ?m skos:prefLabel ?metric }"""
+_Q_METRICS = _PREFIX + """SELECT ?i ?metric WHERE {
+  { SELECT * WHERE { ?i kg:metric ?m } } { SELECT * WHERE { ?m skos:prefLabel ?metric } }
+}"""
 
 _Q_PROJECTS = _PREFIX + """SELECT ?t ?p ?label WHERE {
-  ?t kg:mentionsProject ?p . OPTIONAL { ?p skos:prefLabel ?label }
+  { SELECT * WHERE { ?t kg:mentionsProject ?p } } OPTIONAL { { SELECT * WHERE { ?p skos:prefLabel ?label } } }
 }"""
 
 
