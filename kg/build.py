@@ -100,6 +100,10 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".docx", ".xlsx", ".xlsm", ".pdf", ".html", ".htm"}
 
+# With artifacts=None (``kg build`` without --report/--no-report), the report, views and
+# workload exports are written for corpora of at most this many tasks and statements.
+AUTO_REPORT_MAX_TASKS = 20_000
+
 # With jobs=0, fewer documents than this are extracted in the main process: starting a
 # worker (imports, dictionaries) costs more than it saves.
 AUTO_JOBS_MIN_DOCUMENTS = 8
@@ -117,7 +121,10 @@ class BuildOptions:
     jobs: int = 1  # worker processes; 0: one per CPU core when several documents need extracting
     strict: bool = False
     cache: bool = True  # reuse OUT/cache from the previous build
-    artifacts: bool = True  # run the ARTIFACT_WRITERS (reports, views)
+    # run the ARTIFACT_WRITERS (report, views, workload exports); None: only when the
+    # corpus has at most AUTO_REPORT_MAX_TASKS tasks (they read the whole graph: minutes
+    # at 100k tasks, where the graph and store take one)
+    artifacts: bool | None = True
     graph_files: str = "auto"  # "combined", "split" or "auto" (see kg.outputs)
 
 
@@ -140,6 +147,7 @@ class BuildResult:
     # what an artifact writer computed for the writers after it (e.g. the workload
     # ranking, computed once per build), under a name the writer chooses
     shared: dict[str, object] = field(default_factory=dict)
+    artifacts: bool = False  # whether the artifact writers ran
 
     @property
     def tasks(self) -> int:
@@ -860,7 +868,10 @@ def build(
             load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
             result.store_mode = "bulk"
         stage("store")
-        for writer in _artifact_writers() if opts.artifacts else ():
+        result.artifacts = bool(opts.artifacts) or (
+            opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
+        )
+        for writer in _artifact_writers() if result.artifacts else ():
             writer(tmp, result)
         stage("artifacts")
         _swap_in(tmp, out)

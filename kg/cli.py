@@ -66,10 +66,10 @@ def _endpoint_write_options(func: F) -> F:
     help="Worker processes extracting documents (0: one per CPU core when there are several documents to extract).",
 )
 @click.option(
-    "--report/--no-report", default=True, show_default=True,
+    "--report/--no-report", default=None,
     help="Write the HTML report, the views and the workload exports (workload.csv, the matrix, "
-    "the networks). They read the whole graph: on big corpora --no-report makes rebuilds fast, "
-    "and `kg workload OUT` or `python -m kg.visualize.report OUT` makes them later.",
+    "the networks), or not. Default: for corpora of up to 20,000 tasks (they read the whole "
+    "graph: minutes at 100,000 tasks); `kg report OUT` writes them later.",
 )
 @click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
@@ -79,7 +79,7 @@ def _endpoint_write_options(func: F) -> F:
 @handle_errors
 def build(
     paths: tuple[str, ...], out: str, region: str | None, year: int | None, kind: str | None,
-    no_expand: bool, graph_files: str, jobs: int, report: bool, strict: bool, quiet: bool, verbose: bool,
+    no_expand: bool, graph_files: str, jobs: int, report: bool | None, strict: bool, quiet: bool, verbose: bool,
     endpoint: str | None = None, update_url: str | None = None, graph_store: str | None = None,
     user: str | None = None, password: str | None = None,
 ) -> None:
@@ -89,7 +89,7 @@ def build(
     (or OUT/graphs/*.nq for big corpora), OUT/store, OUT/tasks.jsonl and OUT/manifest.json
     (coverage and warnings).
     """
-    from .build import BuildOptions
+    from .build import AUTO_REPORT_MAX_TASKS, BuildOptions
     from .build import build as run_build
 
     opts = BuildOptions(
@@ -113,6 +113,11 @@ def build(
     )
     if result.push is not None:
         click.echo(result.push.summary())  # type: ignore[attr-defined]
+    if report is None and not result.artifacts:
+        click.echo(
+            f"  no report for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}): "
+            f"`kg report {out}` writes the HTML report, views and workload exports"
+        )
     if not quiet and (verbose or len(result.infos) <= COVERAGE_LINES_MAX):
         _echo_coverage(result)
     if verbose:
