@@ -378,7 +378,7 @@ def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> DocInfo:
 
 # Extraction allocates millions of short-lived objects (quads, tokens, spans) next to
 # long-lived memo tables; with Python's default thresholds the cyclic collector walks
-# those tables again and again (a third of the graph stage). Nothing extraction makes is
+# those tables again and again (~10% of a worker's time). Nothing extraction makes is
 # cyclic garbage worth collecting early, so it runs with collections 40x rarer.
 _EXTRACT_GC_THRESHOLD = (30_000, 20, 20)
 _WORKER_NICENESS = 5
