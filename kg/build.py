@@ -68,7 +68,6 @@ from .errors import SourceError, UsageError
 from .extract import extract_document
 from .graph import document_graphs, link_quads, region_quads
 from .models import DocumentKind, ExtractedDocument, Issue, StatementLink
-from .normalize import normalize_name
 from .outputs import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
@@ -264,8 +263,8 @@ def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
             "text": t.text,
             # "unit": the gazetteer's canonical name, or the normalised name when the
             # gazetteer does not know it (listed again under "unresolved")
-            "lead": [{"name": m.name, "unit": m.unit or normalize_name(m.name)} for m in r.lead],
-            "co_lead": [{"name": m.name, "unit": m.unit or normalize_name(m.name)} for m in r.co_lead],
+            "lead": [{"name": m.name, "unit": m.node_name} for m in r.lead],
+            "co_lead": [{"name": m.name, "unit": m.node_name} for m in r.co_lead],
             "indicators": [
                 {
                     "text": i.text, "metric": i.metric, "comparator": i.comparator,
@@ -308,11 +307,12 @@ def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
     return writers
 
 
-def write_artifacts(out: Path) -> None:
-    """Run the artifact writers on the build folder ``out`` in place (after a build
-    without them, ``BuildOptions(artifacts=False)``)."""
+def write_artifacts(out: Path, result: BuildResult | None = None) -> None:
+    """Run the artifact writers on the folder ``out``: the build's new folder, with its
+    ``result``, or a finished build folder, in place (``kg report``, after a build that
+    left them out)."""
     for writer in _artifact_writers():
-        writer(out, None)  # type: ignore[arg-type]
+        writer(out, result)  # type: ignore[arg-type]
 
 
 def coverage_of(doc: ExtractedDocument) -> dict[str, object]:
@@ -871,8 +871,8 @@ def build(
         result.artifacts = bool(opts.artifacts) or (
             opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
         )
-        for writer in _artifact_writers() if result.artifacts else ():
-            writer(tmp, result)
+        if result.artifacts:
+            write_artifacts(tmp, result)
         stage("artifacts")
         _swap_in(tmp, out)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS

@@ -157,10 +157,8 @@ class _Shared:
 
 
 def unit_iri(region: str, mention: UnitMention) -> Term:
-    name = mention.unit or normalize_name(mention.name)
-    if mention.kind == "group":
-        return N(iri_group(region, name))
-    return N(iri_unit(region, name))
+    kind, name = mention.node_key
+    return N((iri_group if kind == "group" else iri_unit)(region, name))
 
 
 def _unit_description(shared: _Shared, node: Term, m: UnitMention) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .normalize import normalize_name
+
 
 class Role(StrEnum):
     """The role a unit holds in a task (see GLOSSARY: lead, co-lead)."""
@@ -107,6 +109,17 @@ class UnitMention:
     start: int = -1
     end: int = -1
     unit_type: str | None = None
+
+    @property
+    def node_name(self) -> str:
+        """The name the graph's node of this unit or group is made of: the gazetteer's
+        name, else the name as written, normalised."""
+        return self.unit or normalize_name(self.name)
+
+    @property
+    def node_key(self) -> tuple[str, str]:
+        """What the mention names: two mentions with equal keys are one node of the graph."""
+        return ("group" if self.kind == "group" else "unit", self.node_name)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from functools import cache, lru_cache
 
 from .gazetteer import Gazetteer, responsibility_rules
 from .models import Responsibility, Role, UnitMention
-from .normalize import normalize_name
 
 __all__ = [
     "parse_responsibility",
@@ -614,31 +613,25 @@ def parse_responsibility(
 def _dedupe(r: Responsibility, text: str) -> Responsibility:
     """Drop repeats of a unit within one role; a unit that leads is not also a co-lead.
 
-    "The same unit" is the same node of the graph (:func:`mention_key`): two ways of
+    "The same unit" is the same node of the graph (``UnitMention.node_key``): two ways of
     writing one name count once, so the graph never says that a task's lead co-leads it.
     """
     seen: set[tuple[str, str]] = set()
     lead = []
     for m in r.lead:
-        key = mention_key(m)
+        key = m.node_key
         if key not in seen:
             seen.add(key)
             lead.append(m)
     co = []
     for m in r.co_lead:
-        key = mention_key(m)
+        key = m.node_key
         if key not in seen:
             seen.add(key)
             co.append(m)
     if len(lead) == len(r.lead) and len(co) == len(r.co_lead):
         return r  # nothing repeated
     return replace(r, lead=tuple(lead), co_lead=tuple(co))
-
-
-def mention_key(m: UnitMention) -> tuple[str, str]:
-    """What a mention names: a group or a unit, by its gazetteer name or, unknown to the
-    gazetteer, its name as written, normalised (what the graph's node IRI is made of)."""
-    return ("group" if m.kind == "group" else "unit", m.unit or normalize_name(m.name))
 
 
 def parse_columns(
