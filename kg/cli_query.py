@@ -50,11 +50,13 @@ def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, st
     from .store import open_store
 
     q = resolve_query(query)
-    check_syntax(q.body)  # before opening anything: a typo answers at once, with line and column
+    # before opening anything: a typo answers at once, with line and column; a SERVICE
+    # clause is refused unless a remote endpoint (which decides for itself) runs the query
+    check_syntax(q.body, allow_service=bool(endpoint))
     coerce_params(q, params)
     store = open_store(None if endpoint else graph, endpoint=endpoint, backend=backend)
     try:
-        result = run_query(store, q, params)
+        result = run_query(store, q, params, allow_service=bool(endpoint))
     finally:
         store.close()
     click.echo(format_result(result, fmt), nl=False)

@@ -40,6 +40,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from kg import sparql_lexer
 from kg.errors import QueryError, UsageError
 from kg.store import XSD, QueryResult, Store, Term, term_from_python, to_oxigraph
 
@@ -54,6 +55,7 @@ __all__ = [
     "parse_term",
     "coerce_params",
     "check_syntax",
+    "check_query_text",
     "describe_syntax_error",
     "is_update",
     "compact_iri",
@@ -303,34 +305,44 @@ def coerce_params(query: CannedQuery, params: Mapping[str, object] | None) -> di
 
 
 _POS_RE = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
-_UPDATE_RE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
-
-
-def _strip_prologue(text: str) -> str:
-    """The text after comments, BASE and PREFIX declarations (to see the query form)."""
-    s = _blank_header(text)
-    pattern = re.compile(r"^\s*(#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)", re.I)
-    while True:
-        m = pattern.match(s)
-        if not m:
-            return s
-        s = s[m.end():]
 
 
 def is_update(text: str) -> bool:
-    """Whether the text is a SPARQL Update request rather than a query."""
-    return bool(_UPDATE_RE.match(_strip_prologue(text)))
+    """Whether the text is a SPARQL Update request rather than a query (see
+    :func:`kg.sparql_lexer.is_update`: keywords in comments and strings do not count)."""
+    return sparql_lexer.is_update(text)
 
 
-def check_syntax(sparql: str) -> None:
+def check_query_text(sparql: str, allow_service: bool = False) -> sparql_lexer.QueryFacts:
+    """Refuse, before any parsing, what kg never runs; return what the lexer saw.
+
+    * an update (the graph is read-only);
+    * nesting of ``{ ( [`` deeper than :data:`kg.sparql_lexer.MAX_NESTING` (the parser
+      would overflow its stack and take the process down);
+    * a ``SERVICE`` clause, unless ``allow_service``: a federated query makes the
+      machine that runs it send requests to any URL the query names.
+    """
+    facts = sparql_lexer.analyze(sparql)
+    if facts.update:
+        raise QueryError("SPARQL Update is not accepted: the graph is read-only (use SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    if facts.depth > sparql_lexer.MAX_NESTING:
+        raise QueryError(
+            f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} levels of {{ ( [ are refused"
+        )
+    if facts.service and not allow_service:
+        raise QueryError("SERVICE (federated query) is refused: kg does not send requests to other servers")
+    return facts
+
+
+def check_syntax(sparql: str, allow_service: bool = False) -> None:
     """Raise :class:`QueryError` with line and column if ``sparql`` is not a valid query.
 
-    Parsing only: the query is prepared against an empty in-memory store and never run.
+    :func:`check_query_text` first; then parsing only: the query is prepared against an
+    empty in-memory store and never run.
     """
     import pyoxigraph as ox
 
-    if is_update(sparql):
-        raise QueryError("SPARQL Update is not accepted: the graph is read-only (use SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    check_query_text(sparql, allow_service)
     try:
         ox.Store().query(sparql)
     except SyntaxError as exc:
@@ -348,18 +360,21 @@ def describe_syntax_error(message: str) -> str:
 
 
 def run_query(
-    store: Store, query: CannedQuery | str, params: Mapping[str, object] | None = None
+    store: Store, query: CannedQuery | str, params: Mapping[str, object] | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a canned query (name, file, :class:`CannedQuery`) or SPARQL text with parameters.
 
     The text is checked first, so a syntax error names the line and column of what the
-    user wrote (not of the text with the bound parameters).
+    user wrote (not of the text with the bound parameters). ``allow_service`` lets a
+    ``SERVICE`` clause through (for a remote endpoint, which decides for itself).
     """
     q = resolve_query(query) if isinstance(query, str) else query
     body = q.body
-    check_syntax(body)
+    check_syntax(body, allow_service)
     bindings = coerce_params(q, params)
-    unused = [n for n in bindings if not re.search(r"[?$]" + re.escape(n) + r"\b", body)]
+    mentioned = sparql_lexer.variables(body)
+    unused = [n for n in bindings if n not in mentioned]
     if unused:
         raise UsageError(f"parameter {unused[0]!r} is not a variable of the query")
     return store.query(body, bindings or None)
