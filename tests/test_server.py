@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -53,16 +54,17 @@ def server(out: Path):
 
 
 def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+         method: str | None = None) -> tuple[int, Message, bytes]:
+    """Status, headers (names are case-insensitive, as in HTTP) and body."""
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, dict(resp.headers), resp.read()
+            return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
-def get(url: str, query: str, accept: str | None = None, **extra: str) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, query: str, accept: str | None = None, **extra: str) -> tuple[int, Message, bytes]:
     qs = urllib.parse.urlencode({"query": query, **extra})
     return http(f"{url}?{qs}", headers={"Accept": accept} if accept else {})
 
