@@ -19,11 +19,11 @@ no value is given, so every file runs as is. Values are bound as RDF terms throu
 :meth:`kg.store.Store.query` (never pasted into the text) and take the default's type:
 ``--param min_shared=3`` is an integer because the default ``1`` is.
 
-Formatters: :func:`format_table` (aligned, CJK double width), :func:`format_csv`
-(SPARQL 1.1 CSV), :func:`format_tsv` (plain values, or SPARQL 1.1 TSV with
-``rdf_terms=True``), :func:`format_json` (SPARQL 1.1 Query Results JSON),
-:func:`format_xml` (SPARQL Query Results XML) and :func:`format_graph` (Turtle or
-N-Triples for CONSTRUCT/DESCRIBE).
+Formatters for ``kg query``: :func:`format_table` (aligned, CJK double width),
+:func:`format_csv` (plain values), :func:`format_tsv` (plain values, tabs and newlines
+escaped), :func:`format_json` (SPARQL 1.1 Query Results JSON) and :func:`format_graph`
+(Turtle or N-Triples for CONSTRUCT/DESCRIBE). ``kg serve`` writes its results with
+pyoxigraph's serialisers instead (:mod:`kg.sparql_worker`).
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from kg import sparql_lexer
 from kg.errors import QueryError, UsageError
@@ -67,7 +65,6 @@ __all__ = [
     "format_csv",
     "format_tsv",
     "format_json",
-    "format_xml",
     "format_graph",
     "format_result",
     "FORMATS",
@@ -504,29 +501,14 @@ def _tsv_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _tsv_term(t: Term | None) -> str:
-    if t is None:
-        return ""
-    if t.kind == "literal" and not t.lang and t.datatype in (XSD + "integer", XSD + "decimal", XSD + "boolean"):
-        if t.datatype != XSD + "decimal" or "." in t.value:
-            return t.value
-    return _tsv_escape(t.n3()) if t.kind == "literal" else t.n3()
-
-
-def format_tsv(result: QueryResult, rdf_terms: bool = False) -> str:
-    """Tab-separated values. Plain values by default (tabs and newlines escaped as ``\\t``
-    ``\\n``); with ``rdf_terms`` the SPARQL 1.1 TSV form (``?var`` header, terms in Turtle syntax).
-    """
+def format_tsv(result: QueryResult) -> str:
+    """Tab-separated plain values (tabs and newlines escaped as ``\\t`` ``\\n``)."""
     if result.kind == "ask":
         return "boolean\n" + ("true" if result.boolean else "false") + "\n"
     if result.kind == "graph":
-        return _graph_table(result, lambda rows: format_tsv(rows, rdf_terms))
-    if rdf_terms:
-        lines = ["\t".join(f"?{v}" for v in result.variables)]
-        lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
-    else:
-        lines = ["\t".join(result.variables)]
-        lines += ["\t".join(_tsv_escape(_plain(t)) for t in row) for row in result.rows]
+        return _graph_table(result, format_tsv)
+    lines = ["\t".join(result.variables)]
+    lines += ["\t".join(_tsv_escape(_plain(t)) for t in row) for row in result.rows]
     return "\n".join(lines) + "\n"
 
 
@@ -552,38 +534,6 @@ def format_json(result: QueryResult, indent: int | None = 2) -> str:
             },
         }
     return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"
-
-
-def format_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML Format."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if result.kind == "ask":
-        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    if result.kind == "graph":
-        return _graph_table(result, format_xml)
-    out.append("  <head>")
-    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["  </head>", "  <results>"]
-    for row in result.rows:
-        out.append("    <result>")
-        for v, t in zip(result.variables, row, strict=True):
-            if t is None:
-                continue
-            if t.kind == "uri":
-                inner = f"<uri>{xml_escape(t.value)}</uri>"
-            elif t.kind == "bnode":
-                inner = f"<bnode>{xml_escape(t.value)}</bnode>"
-            elif t.lang:
-                inner = f"<literal xml:lang={quoteattr(t.lang)}>{xml_escape(t.value)}</literal>"
-            elif t.datatype and t.datatype != XSD + "string":
-                inner = f"<literal datatype={quoteattr(t.datatype)}>{xml_escape(t.value)}</literal>"
-            else:
-                inner = f"<literal>{xml_escape(t.value)}</literal>"
-            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
-        out.append("    </result>")
-    out += ["  </results>", "</sparql>"]
-    return "\n".join(out) + "\n"
 
 
 GRAPH_FORMATS = {
