@@ -391,8 +391,7 @@ class RdflibStore:
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (after prologue and comments).
 
-    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units
-construct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
     'CONSTRUCT'
     """
     form = sparql_lexer.query_form(sparql)

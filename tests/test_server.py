@@ -590,3 +590,18 @@ def test_a_script_that_starts_a_server_is_not_run_again(tmp_path: Path, out: Pat
     res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert res.stdout == "SCRIPT TOP LEVEL\nTrue\n"
+
+
+def test_serve_on_a_damaged_store_is_one_line_exit_1(out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    damaged = tmp_path / "b"
+    shutil.copytree(out, damaged)
+    for f in (damaged / "store").glob("*.sst"):
+        with f.open("r+b") as fh:
+            fh.truncate(100)
+    res = subprocess.run([*KG_CMD, "serve", str(damaged), "--port", "0"],
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert res.returncode == 1 and res.stdout == ""
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {damaged / 'store'}: cannot open the store (")
