@@ -599,8 +599,9 @@ class _RequestLimits:
         elif len(headers) > MAX_HEADERS or sum(len(k) + len(v) + 4 for k, v in headers) > MAX_HEADER_BYTES:
             problem = RequestError(431, f"request headers too large (at most {MAX_HEADERS} headers, {MAX_HEADER_BYTES} bytes)")
         else:
-            host = next((v.decode("latin-1") for k, v in headers if k == b"host"), "")
-            if "*" not in self.allowed_hosts and _host_name(host) not in self.allowed_hosts:
+            host = next((v.decode("latin-1") for k, v in headers if k == b"host"), None)
+            # no Host at all (an HTTP/1.0 client) is not a browser on a rebound name
+            if host is not None and "*" not in self.allowed_hosts and _host_name(host) not in self.allowed_hosts:
                 problem = RequestError(400, f"unknown Host {host!r}: this server answers to {', '.join(sorted(self.allowed_hosts))}")
         if problem is None:
             await self.app(scope, receive, send)
@@ -705,9 +706,20 @@ def make_server(
 
 
 def serve(server: KgServer) -> None:
-    """Serve until SIGINT or SIGTERM, then stop the workers."""
+    """Serve until SIGINT or SIGTERM, then stop the workers.
+
+    uvicorn finishes the requests under way and then raises the signal again; both
+    signals end here as :class:`KeyboardInterrupt`, after the workers are stopped.
+    """
+    import signal
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
     try:
         server.uvicorn.run(sockets=[server.socket])
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.close()
 
