@@ -527,7 +527,7 @@ def create_app(config: ServerConfig, pool: WorkerPool) -> Starlette:
             if facts.update:
                 raise RequestError(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR …) is refused")
             if facts.depth > sparql_lexer.MAX_NESTING:
-                raise RequestError(400, f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} levels of {{ ( [ are refused")
+                raise RequestError(400, f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} nested levels are refused")
             if facts.service:
                 raise RequestError(400, "SERVICE (federated query) is refused: this endpoint sends no requests to other servers")
             job = {

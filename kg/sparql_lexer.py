@@ -40,8 +40,9 @@ __all__ = [
     "MAX_NESTING",
 ]
 
-# Deeper nesting of { ( [ is refused before parsing: pyoxigraph's recursive parser
-# overflows its stack near 3,000 levels (a segfault), and real queries stay under 20.
+# Deeper nesting of { ( [ (or a longer run of !) is refused before parsing: pyoxigraph's
+# recursive parser overflows its stack near 3,000 levels (a segfault), and real queries
+# stay under 20.
 MAX_NESTING = 256
 
 UPDATE_KEYWORDS = frozenset(
@@ -214,17 +215,25 @@ def has_dataset_clause(text: str) -> bool:
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest nesting of ``{``, ``(`` and ``[`` (outside strings, IRIs and comments).
+    """How deep the parser must recurse: the nesting of ``{``, ``(`` and ``[`` plus a run
+    of ``!`` (each one a level of the parser too), outside strings, IRIs and comments.
 
     >>> nesting_depth("SELECT * WHERE { { ?s ?p ?o FILTER((1)) } }  # {{{{")
     4
+    >>> nesting_depth("ASK { FILTER(!!!true) }")
+    5
     """
     return _depth(tokenize(text))
 
 
 def _depth(tokens: list[Token]) -> int:
-    depth = deepest = 0
+    depth = deepest = run = 0
     for t in tokens:
+        if t.kind == "punct" and t.text == "!":
+            run += 1
+            deepest = max(deepest, depth + run)
+            continue
+        run = 0
         if t.kind == "punct":
             if t.text in "{([":
                 depth += 1

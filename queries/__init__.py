@@ -324,7 +324,7 @@ def check_query_text(sparql: str, allow_service: bool = False) -> sparql_lexer.Q
         raise QueryError("SPARQL Update is not accepted: the graph is read-only (use SELECT, ASK, CONSTRUCT or DESCRIBE)")
     if facts.depth > sparql_lexer.MAX_NESTING:
         raise QueryError(
-            f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} levels of {{ ( [ are refused"
+            f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} nested levels are refused"
         )
     if facts.service and not allow_service:
         raise QueryError("SERVICE (federated query) is refused: kg does not send requests to other servers")

@@ -439,7 +439,7 @@ def test_L5_deep_nesting_is_refused_and_no_worker_dies(server) -> None:
     deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
     status, _, body = http(url, deep.encode(), {"Content-Type": "application/sparql-query"})
     assert status == 400
-    assert body.decode() == "query nested 5000 deep: more than 256 levels of { ( [ are refused\n"
+    assert body.decode() == "query nested 5000 deep: more than 256 nested levels are refused\n"
     assert _children(proc.pid) == before
     status, _, body = get(url, f"ASK {{ ?t a <{KG}Task> }}", "application/sparql-results+json")
     assert status == 200 and json.loads(body)["boolean"] is True

@@ -177,12 +177,15 @@ def test_unused_parameter_is_found_by_tokens_not_text(store) -> None:
 
 def test_L5_deep_nesting_is_refused_before_the_parser() -> None:
     deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
-    with pytest.raises(QueryError, match=r"^query nested 5000 deep: more than 256 levels"):
+    with pytest.raises(QueryError, match=r"^query nested 5000 deep: more than 256 nested levels"):
         Q.check_syntax(deep)
     # the limit counts real brackets only: braces in a comment or a string do not nest
     fine = "SELECT * WHERE { ?s ?p ?o } # " + "{" * 5000 + "\n"
     Q.check_syntax(fine)
     Q.check_syntax("SELECT * WHERE " + "{ " * 200 + "?s ?p ?o" + " }" * 200)
+    # a run of ! recurses in the parser as deeply as brackets do
+    with pytest.raises(QueryError, match=r"^query nested 100002 deep"):
+        Q.check_syntax("ASK { FILTER(" + "!" * 100_000 + "true) }")
 
 
 def test_H1_service_is_refused_unless_allowed() -> None:
