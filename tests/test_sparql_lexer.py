@@ -101,30 +101,30 @@ def small_store() -> OxigraphStore:
     return store
 
 
-def _query(c1: str, c2: str, c3: str, decoy: str, filter_: str = "") -> str:
+def _query(c1: str, c2: str, c3: str, c4: str, decoy: str, filter_: str = "") -> str:
     return (
-        "PREFIX ex: <urn:ex#>  # the prologue {\n"
-        f"SELECT ?s ?x ?n WHERE {{{_comment(c1)}"
+        f"PREFIX ex: <urn:ex#>{_comment(c4)}"
+        f"SELECT ?s ?x ?n{_comment(c1)} WHERE {{{_comment(c1)}"
         f"  ?s <urn:p> ?x .{_comment(c2)}"
         "  OPTIONAL { ?s <urn:q> ?n }  # } } }\n"
         f"  BIND({decoy} AS ?decoy){_comment(c3)}"
         f"  {filter_}\n"
-        "}\nORDER BY ?s\n"
+        f"}}{_comment(c4)}ORDER BY ?s{_comment(c3)}"
     )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     value=st.sampled_from(_DATA) | st.text(alphabet='{}#"\'\\ ab', max_size=8),
-    c1=_NOISE, c2=_NOISE, c3=_NOISE, noise=_NOISE, long=st.booleans(),
+    c1=_NOISE, c2=_NOISE, c3=_NOISE, c4=_NOISE, noise=_NOISE, long=st.booleans(),
 )
 def test_binding_filters_exactly_like_writing_the_filter(
-    small_store: OxigraphStore, value: str, c1: str, c2: str, c3: str, noise: str, long: bool
+    small_store: OxigraphStore, value: str, c1: str, c2: str, c3: str, c4: str, noise: str, long: bool
 ) -> None:
     literal = Term("literal", value)
     decoy = _long_string(noise) if long else Term("literal", noise + "}").n3()
-    bound = small_store.query(_query(c1, c2, c3, decoy), {"x": literal})
-    written = small_store.query(_query(c1, c2, c3, decoy, f"FILTER(?x = {literal.n3()})"))
+    bound = small_store.query(_query(c1, c2, c3, c4, decoy), {"x": literal})
+    written = small_store.query(_query(c1, c2, c3, c4, decoy, f"FILTER(?x = {literal.n3()})"))
     assert bound.rows == written.rows
     # and both are what the data says: the subjects whose value is exactly `value`
     expected = [f"urn:s{i}" for i, v in enumerate(_DATA) if v == value]
