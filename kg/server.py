@@ -521,11 +521,11 @@ def create_app(config: ServerConfig, pool: WorkerPool) -> Starlette:
             if not text.strip():
                 raise RequestError(400, "empty query")
             facts = sparql_lexer.analyze(text)
+            if facts.update:
+                raise RequestError(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR …) is refused")
             kind = "graph" if facts.form in ("CONSTRUCT", "DESCRIBE") else "results"
             chosen = negotiate(kind, request.headers.get("accept"), fmt)  # an unknown format: 400 now
             want_html = chosen == "html"
-            if facts.update:
-                raise RequestError(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR …) is refused")
             if facts.depth > sparql_lexer.MAX_NESTING:
                 raise RequestError(400, f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} nested levels are refused")
             if facts.service:

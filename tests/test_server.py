@@ -605,3 +605,35 @@ def test_serve_on_a_damaged_store_is_one_line_exit_1(out: Path, tmp_path: Path) 
     assert res.returncode == 1 and res.stdout == ""
     lines = res.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {damaged / 'store'}: cannot open the store (")
+
+
+UPDATE_FORMS = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "INSERT { ?s ?p 1 } USING <urn:g> WHERE { ?s ?p ?o }",
+    "LOAD <http://127.0.0.1:9/x.ttl>",
+    "LOAD SILENT <http://127.0.0.1:9/x.ttl> INTO GRAPH <urn:g>",
+    "CLEAR ALL",
+    "CREATE GRAPH <urn:g>",
+    "DROP SILENT GRAPH <urn:g>",
+    "COPY DEFAULT TO <urn:g>",
+    "MOVE <urn:a> TO <urn:b>",
+    "ADD <urn:a> TO <urn:b>",
+    "PREFIX kg: <https://w3id.org/govkg/ns#> # a comment\ninsert data { kg:a kg:b kg:c }",
+    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+]
+
+
+@pytest.mark.parametrize("update", UPDATE_FORMS)
+def test_every_update_form_is_refused(server, update: str) -> None:
+    url, _ = server
+    status, _, body = get(url, update, format="foo")  # refused before the format is even looked at
+    assert status == 403 and body.startswith(b"this endpoint is read-only")
+    status, _, _ = http(url, urllib.parse.urlencode({"update": update}).encode(),
+                        {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403
+    status, _, _ = http(url, update.encode(), {"Content-Type": "application/sparql-update; charset=UTF-8"})
+    assert status == 403
