@@ -637,3 +637,14 @@ def test_every_update_form_is_refused(server, update: str) -> None:
     assert status == 403
     status, _, _ = http(url, update.encode(), {"Content-Type": "application/sparql-update; charset=UTF-8"})
     assert status == 403
+
+
+def test_malformed_urls_and_path_traversal_are_4xx(server) -> None:
+    url, _ = server
+    host = urllib.parse.urlsplit(url).netloc
+    for target in ("/sparql?query=%E0%A4%A", "/sparql?query=%zz", "/%zz", "/sparql?query=%", "/../../etc/passwd",
+                   "/sparql/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/queries/../../../etc/passwd"):
+        answer = raw_request(url, f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        status = int(answer.split(b" ", 2)[1])
+        assert status in (400, 404), (target, answer[:200])
+        assert b"root:x:" not in answer
