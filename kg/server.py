@@ -517,7 +517,8 @@ def create_app(config: ServerConfig, pool: WorkerPool) -> Starlette:
                 text = params["query"][0]
             else:
                 text = body_query
-            fmt = (params.get("format") or params.get("output") or [None])[0]
+            formats = params.get("format") or params.get("output") or []
+            fmt = formats[0] if formats else None
             if not text.strip():
                 raise RequestError(400, "empty query")
             facts = sparql_lexer.analyze(text)
@@ -530,7 +531,7 @@ def create_app(config: ServerConfig, pool: WorkerPool) -> Starlette:
                 raise RequestError(400, f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} nested levels are refused")
             if facts.service:
                 raise RequestError(400, "SERVICE (federated query) is refused: this endpoint sends no requests to other servers")
-            job = {
+            job: dict[str, Any] = {
                 "query": text,
                 "format": ("json" if kind == "results" else "turtle") if want_html else chosen,
                 "max_rows": config.max_rows,

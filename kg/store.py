@@ -224,7 +224,7 @@ class OxigraphStore:
         self.union_materialized = path is not None and union_materialized(Path(path))
         self._store = ox.Store() if path is None else open_oxigraph(Path(path), read_only)
 
-    def query_options(self, sparql: str | None = None) -> dict[str, object]:
+    def query_options(self, sparql: str | None = None) -> dict[str, bool]:
         """Keyword arguments for ``raw.query`` that give kg's default-graph semantics.
 
         The default graph is the union of the named graphs, unless the query names its
@@ -246,7 +246,8 @@ class OxigraphStore:
             # Oxigraph's substitutions only bind projected variables; VALUES binds any.
             sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
         try:
-            return _ox_result(self._store.query(sparql, **self.query_options(sparql)))
+            union = bool(self.query_options(sparql))
+            return _ox_result(self._store.query(sparql, use_default_graph_as_union=union))
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from None
         except (OSError, RuntimeError) as exc:
