@@ -50,11 +50,13 @@ def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, st
     from .store import open_store
 
     q = resolve_query(query)
-    check_syntax(q.body)  # before opening anything: a typo answers at once, with line and column
+    # before opening anything: a typo answers at once, with line and column; a SERVICE
+    # clause is refused unless a remote endpoint (which decides for itself) runs the query
+    check_syntax(q.body, allow_service=bool(endpoint))
     coerce_params(q, params)
     store = open_store(None if endpoint else graph, endpoint=endpoint, backend=backend)
     try:
-        result = run_query(store, q, params)
+        result = run_query(store, q, params, allow_service=bool(endpoint))
     finally:
         store.close()
     click.echo(format_result(result, fmt), nl=False)
@@ -89,16 +91,20 @@ def queries_cmd(verbose: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback makes the endpoint reachable from other machines.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable; '*' for any). "
+                   "Loopback names and --host are always allowed.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Largest result (rows or triples) returned.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once (one process each).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 @handle_errors
-def serve_cmd(out: str, port: int, host: str, timeout: float, max_rows: int, workers: int, quiet: bool) -> None:
+def serve_cmd(out: str, port: int, host: str, allow_hosts: tuple[str, ...], timeout: float, max_rows: int,
+              workers: int, quiet: bool) -> None:
     """Serve the graph of build folder OUT as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
     from .server import make_server, serve
 
-    server = make_server(out, host, port, timeout, max_rows, workers, quiet)
+    server = make_server(out, host, port, timeout, max_rows, workers, quiet, allow_hosts)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
     click.echo(
@@ -109,7 +115,8 @@ def serve_cmd(out: str, port: int, host: str, timeout: float, max_rows: int, wor
     try:
         serve(server)
     except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
+        pass
+    click.echo("Stopped.", err=True)
 
 
 def register(main: click.Group) -> None:

@@ -22,7 +22,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from .errors import QueryError, UsageError
+from . import sparql_lexer
+from .errors import KgError, QueryError, UsageError
 
 __all__ = [
     "Term",
@@ -38,6 +39,8 @@ __all__ = [
     "query_values",
     "STORE_MARKER",
     "STORE_DIR",
+    "StoreError",
+    "open_oxigraph",
 ]
 
 STORE_DIR = "store"
@@ -45,6 +48,28 @@ STORE_DIR = "store"
 # of the named graphs (deduplicated), so queries need not ask for the union at run time.
 STORE_MARKER = "kg-store.json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+class StoreError(KgError):
+    """The on-disk store cannot be read (damaged, or not a store): an I/O problem, exit 1."""
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def open_oxigraph(path: Path, read_only: bool = True) -> ox.Store:
+    """The pyoxigraph store at ``path``; a damaged store is a :class:`StoreError` (one line).
+
+    pyoxigraph reports RocksDB corruption (a truncated table file, a garbled MANIFEST)
+    as ``OSError`` or ``RuntimeError``.
+    """
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(
+            f"{path}: cannot open the store ({_one_line(exc)}); rebuild it with kg build"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -197,16 +222,17 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, read_only: bool = True) -> None:
         self.union_materialized = path is not None and union_materialized(Path(path))
-        if path is None:
-            self._store = ox.Store()
-        elif read_only:
-            self._store = ox.Store.read_only(str(path))
-        else:
-            self._store = ox.Store(str(path))
+        self._store = ox.Store() if path is None else open_oxigraph(Path(path), read_only)
 
-    def query_options(self) -> dict[str, object]:
-        """Keyword arguments for ``raw.query`` that give kg's default-graph semantics."""
-        return {} if self.union_materialized else {"use_default_graph_as_union": True}
+    def query_options(self, sparql: str | None = None) -> dict[str, bool]:
+        """Keyword arguments for ``raw.query`` that give kg's default-graph semantics.
+
+        The default graph is the union of the named graphs, unless the query names its
+        own dataset (``FROM`` / ``FROM NAMED``), which then wins.
+        """
+        if self.union_materialized or (sparql is not None and sparql_lexer.has_dataset_clause(sparql)):
+            return {}
+        return {"use_default_graph_as_union": True}
 
     @property
     def raw(self) -> ox.Store:
@@ -220,12 +246,12 @@ class OxigraphStore:
             # Oxigraph's substitutions only bind projected variables; VALUES binds any.
             sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
         try:
-            res = self._store.query(sparql, use_default_graph_as_union=not self.union_materialized)
+            union = bool(self.query_options(sparql))
+            return _ox_result(self._store.query(sparql, use_default_graph_as_union=union))
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from None
         except (OSError, RuntimeError) as exc:
-            raise QueryError(f"query failed: {exc}") from None
-        return _ox_result(res)
+            raise StoreError(f"query failed: {_one_line(exc)}") from None
 
     def close(self) -> None:
         del self._store
@@ -241,9 +267,14 @@ def query_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
     raw = getattr(store, "raw", None)
     options = getattr(store, "query_options", None)
     if raw is not None and callable(options):
-        res = raw.query(sparql, **options())
-        n = len(res.variables)
-        return [tuple(None if (v := sol[i]) is None else v.value for i in range(n)) for sol in res]
+        try:
+            res = raw.query(sparql, **options(sparql))
+            n = len(res.variables)
+            return [tuple(None if (v := sol[i]) is None else v.value for i in range(n)) for sol in res]
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"query failed: {_one_line(exc)}") from None
     return [tuple(None if t is None else t.value for t in row) for row in store.query(sparql).rows]
 
 
@@ -358,20 +389,14 @@ class RdflibStore:
 # remote endpoint
 
 
-_FORM = re.compile(
-    r"^(?:\s|#[^\n]*\n|(?:PREFIX\s+[^\s:]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
-    re.IGNORECASE,
-)
-
-
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (after prologue and comments).
 
-    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
     'CONSTRUCT'
     """
-    m = _FORM.match(sparql)
-    return m.group(1).upper() if m else "SELECT"
+    form = sparql_lexer.query_form(sparql)
+    return form if form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else "SELECT"
 
 
 class EndpointStore:
@@ -417,8 +442,8 @@ class EndpointStore:
             }, ok=(200,))
         except PushError as exc:
             msg = str(exc)
-            if "cannot reach" in msg:
-                raise UsageError(msg.replace("SPARQL server", "SPARQL endpoint")) from None
+            if "cannot reach" in msg:  # an I/O problem (exit 1), like any unreachable server
+                raise PushError(msg.replace("SPARQL server", "SPARQL endpoint")) from None
             raise QueryError(msg) from None
         ctype = ctype.split(";")[0].strip().lower()
         if "json" in ctype:
@@ -459,35 +484,23 @@ def _json_result(doc: Mapping[str, object]) -> QueryResult:
     return QueryResult("select", variables, rows)
 
 
-def _bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
-    """Append ``VALUES (?a ?b) { (x y) }`` inside the outermost WHERE block's end.
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
-    Serialised terms are escaped by :meth:`Term.n3`, so a parameter cannot change the
-    query's structure.
+
+def _bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """Add ``VALUES (?a ?b) { (x y) }`` at the end of the query's WHERE clause.
+
+    The clause is found by :mod:`kg.sparql_lexer` (braces in comments, strings and IRIs
+    do not count). Serialised terms are escaped by :meth:`Term.n3`, so a parameter cannot
+    change the query's structure.
     """
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(t.n3() for t in bindings.values())
-    block = f"VALUES ({names}) {{ ({values}) }}"
-    # insert before the closing brace of the WHERE clause (the last top-level "}")
-    depth, last_close = 0, -1
-    in_str: str | None = None
-    for i, c in enumerate(sparql):
-        if in_str:
-            if c == in_str and sparql[i - 1] != "\\":
-                in_str = None
-        elif c in "\"'":
-            in_str = c
-        elif c == "#":
-            pass
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                last_close = i
-    if last_close < 0:
-        return sparql
-    return sparql[:last_close] + "\n  " + block + "\n" + sparql[last_close:]
+    for name, t in bindings.items():
+        if t.kind == "uri" and _NOT_IN_IRI.search(t.value):
+            raise UsageError(f"parameter {name}: {t.value!r} is not an IRI (spaces and <>\"{{}}|^`\\ are not allowed)")
+    try:
+        return sparql_lexer.bind_values(sparql, {k: t.n3() for k, t in bindings.items()})
+    except ValueError as exc:
+        raise UsageError(f"cannot bind parameters: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ no value is given, so every file runs as is. Values are bound as RDF terms throu
 :meth:`kg.store.Store.query` (never pasted into the text) and take the default's type:
 ``--param min_shared=3`` is an integer because the default ``1`` is.
 
-Formatters: :func:`format_table` (aligned, CJK double width), :func:`format_csv`
-(SPARQL 1.1 CSV), :func:`format_tsv` (plain values, or SPARQL 1.1 TSV with
-``rdf_terms=True``), :func:`format_json` (SPARQL 1.1 Query Results JSON),
-:func:`format_xml` (SPARQL Query Results XML) and :func:`format_graph` (Turtle or
-N-Triples for CONSTRUCT/DESCRIBE).
+Formatters for ``kg query``: :func:`format_table` (aligned, CJK double width),
+:func:`format_csv` (plain values), :func:`format_tsv` (plain values, tabs and newlines
+escaped), :func:`format_json` (SPARQL 1.1 Query Results JSON) and :func:`format_graph`
+(Turtle or N-Triples for CONSTRUCT/DESCRIBE). ``kg serve`` writes its results with
+pyoxigraph's serialisers instead (:mod:`kg.sparql_worker`).
 """
 
 from __future__ import annotations
@@ -37,9 +37,8 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
+from kg import sparql_lexer
 from kg.errors import QueryError, UsageError
 from kg.store import XSD, QueryResult, Store, Term, term_from_python, to_oxigraph
 
@@ -54,6 +53,7 @@ __all__ = [
     "parse_term",
     "coerce_params",
     "check_syntax",
+    "check_query_text",
     "describe_syntax_error",
     "is_update",
     "compact_iri",
@@ -65,7 +65,6 @@ __all__ = [
     "format_csv",
     "format_tsv",
     "format_json",
-    "format_xml",
     "format_graph",
     "format_result",
     "FORMATS",
@@ -303,34 +302,44 @@ def coerce_params(query: CannedQuery, params: Mapping[str, object] | None) -> di
 
 
 _POS_RE = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
-_UPDATE_RE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
-
-
-def _strip_prologue(text: str) -> str:
-    """The text after comments, BASE and PREFIX declarations (to see the query form)."""
-    s = _blank_header(text)
-    pattern = re.compile(r"^\s*(#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)", re.I)
-    while True:
-        m = pattern.match(s)
-        if not m:
-            return s
-        s = s[m.end():]
 
 
 def is_update(text: str) -> bool:
-    """Whether the text is a SPARQL Update request rather than a query."""
-    return bool(_UPDATE_RE.match(_strip_prologue(text)))
+    """Whether the text is a SPARQL Update request rather than a query (see
+    :func:`kg.sparql_lexer.is_update`: keywords in comments and strings do not count)."""
+    return sparql_lexer.is_update(text)
 
 
-def check_syntax(sparql: str) -> None:
+def check_query_text(sparql: str, allow_service: bool = False) -> sparql_lexer.QueryFacts:
+    """Refuse, before any parsing, what kg never runs; return what the lexer saw.
+
+    * an update (the graph is read-only);
+    * nesting of ``{ ( [`` deeper than :data:`kg.sparql_lexer.MAX_NESTING` (the parser
+      would overflow its stack and take the process down);
+    * a ``SERVICE`` clause, unless ``allow_service``: a federated query makes the
+      machine that runs it send requests to any URL the query names.
+    """
+    facts = sparql_lexer.analyze(sparql)
+    if facts.update:
+        raise QueryError("SPARQL Update is not accepted: the graph is read-only (use SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    if facts.depth > sparql_lexer.MAX_NESTING:
+        raise QueryError(
+            f"query nested {facts.depth} deep: more than {sparql_lexer.MAX_NESTING} nested levels are refused"
+        )
+    if facts.service and not allow_service:
+        raise QueryError("SERVICE (federated query) is refused: kg does not send requests to other servers")
+    return facts
+
+
+def check_syntax(sparql: str, allow_service: bool = False) -> None:
     """Raise :class:`QueryError` with line and column if ``sparql`` is not a valid query.
 
-    Parsing only: the query is prepared against an empty in-memory store and never run.
+    :func:`check_query_text` first; then parsing only: the query is prepared against an
+    empty in-memory store and never run.
     """
     import pyoxigraph as ox
 
-    if is_update(sparql):
-        raise QueryError("SPARQL Update is not accepted: the graph is read-only (use SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    check_query_text(sparql, allow_service)
     try:
         ox.Store().query(sparql)
     except SyntaxError as exc:
@@ -348,18 +357,21 @@ def describe_syntax_error(message: str) -> str:
 
 
 def run_query(
-    store: Store, query: CannedQuery | str, params: Mapping[str, object] | None = None
+    store: Store, query: CannedQuery | str, params: Mapping[str, object] | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a canned query (name, file, :class:`CannedQuery`) or SPARQL text with parameters.
 
     The text is checked first, so a syntax error names the line and column of what the
-    user wrote (not of the text with the bound parameters).
+    user wrote (not of the text with the bound parameters). ``allow_service`` lets a
+    ``SERVICE`` clause through (for a remote endpoint, which decides for itself).
     """
     q = resolve_query(query) if isinstance(query, str) else query
     body = q.body
-    check_syntax(body)
+    check_syntax(body, allow_service)
     bindings = coerce_params(q, params)
-    unused = [n for n in bindings if not re.search(r"[?$]" + re.escape(n) + r"\b", body)]
+    mentioned = sparql_lexer.variables(body)
+    unused = [n for n in bindings if n not in mentioned]
     if unused:
         raise UsageError(f"parameter {unused[0]!r} is not a variable of the query")
     return store.query(body, bindings or None)
@@ -489,29 +501,14 @@ def _tsv_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _tsv_term(t: Term | None) -> str:
-    if t is None:
-        return ""
-    if t.kind == "literal" and not t.lang and t.datatype in (XSD + "integer", XSD + "decimal", XSD + "boolean"):
-        if t.datatype != XSD + "decimal" or "." in t.value:
-            return t.value
-    return _tsv_escape(t.n3()) if t.kind == "literal" else t.n3()
-
-
-def format_tsv(result: QueryResult, rdf_terms: bool = False) -> str:
-    """Tab-separated values. Plain values by default (tabs and newlines escaped as ``\\t``
-    ``\\n``); with ``rdf_terms`` the SPARQL 1.1 TSV form (``?var`` header, terms in Turtle syntax).
-    """
+def format_tsv(result: QueryResult) -> str:
+    """Tab-separated plain values (tabs and newlines escaped as ``\\t`` ``\\n``)."""
     if result.kind == "ask":
         return "boolean\n" + ("true" if result.boolean else "false") + "\n"
     if result.kind == "graph":
-        return _graph_table(result, lambda rows: format_tsv(rows, rdf_terms))
-    if rdf_terms:
-        lines = ["\t".join(f"?{v}" for v in result.variables)]
-        lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
-    else:
-        lines = ["\t".join(result.variables)]
-        lines += ["\t".join(_tsv_escape(_plain(t)) for t in row) for row in result.rows]
+        return _graph_table(result, format_tsv)
+    lines = ["\t".join(result.variables)]
+    lines += ["\t".join(_tsv_escape(_plain(t)) for t in row) for row in result.rows]
     return "\n".join(lines) + "\n"
 
 
@@ -537,38 +534,6 @@ def format_json(result: QueryResult, indent: int | None = 2) -> str:
             },
         }
     return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"
-
-
-def format_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML Format."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if result.kind == "ask":
-        out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    if result.kind == "graph":
-        return _graph_table(result, format_xml)
-    out.append("  <head>")
-    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["  </head>", "  <results>"]
-    for row in result.rows:
-        out.append("    <result>")
-        for v, t in zip(result.variables, row, strict=True):
-            if t is None:
-                continue
-            if t.kind == "uri":
-                inner = f"<uri>{xml_escape(t.value)}</uri>"
-            elif t.kind == "bnode":
-                inner = f"<bnode>{xml_escape(t.value)}</bnode>"
-            elif t.lang:
-                inner = f"<literal xml:lang={quoteattr(t.lang)}>{xml_escape(t.value)}</literal>"
-            elif t.datatype and t.datatype != XSD + "string":
-                inner = f"<literal datatype={quoteattr(t.datatype)}>{xml_escape(t.value)}</literal>"
-            else:
-                inner = f"<literal>{xml_escape(t.value)}</literal>"
-            out.append(f"      <binding name={quoteattr(v)}>{inner}</binding>")
-        out.append("    </result>")
-    out += ["  </results>", "</sparql>"]
-    return "\n".join(out) + "\n"
 
 
 GRAPH_FORMATS = {

@@ -134,3 +134,73 @@ def test_queries_lists_every_canned_query() -> None:
     assert f"{'shared_tasks':<{width}}  Which units share tasks with a given unit, and how often?  [unit=区发改委 min_shared=1]" in lines
     r = kg("queries", "-v")
     assert r.exit_code == 0 and "--param unit=区发改委  the unit: its name or any alias in the gazetteer" in r.stdout
+
+
+# ---------------------------------------------------------------------------------------
+# hostile-input review (shared/RELIABILITY.md)
+
+
+def _count(out: Path, query: str) -> int:
+    r = kg("query", query, "--graph", str(out), "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    header, value = r.stdout.splitlines()
+    assert header == "n"
+    return int(value)
+
+
+def test_M4_a_from_clause_sets_the_default_graph(out: Path) -> None:
+    doc = "https://w3id.org/govkg/id/doc/gulou_task_decomposition"
+    union = _count(out, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    in_doc = _count(out, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}")
+    assert 0 < in_doc < union
+    assert _count(out, f"SELECT (COUNT(*) AS ?n) FROM <{doc}> WHERE {{ ?s ?p ?o }}") == in_doc
+    assert _count(out, "SELECT (COUNT(*) AS ?n) FROM <urn:nonexistent> WHERE { ?s ?p ?o }") == 0
+    # FROM NAMED alone: the default graph is empty, the named graph is there for GRAPH
+    assert _count(out, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{doc}> WHERE {{ ?s ?p ?o }}") == 0
+    assert _count(out, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{doc}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == in_doc
+    # "FROM" in a string or an IRI is not a dataset clause: still the union
+    assert _count(out, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != 'FROM <x>') }") == union
+
+
+def test_H1_service_is_refused_by_kg_query(out: Path) -> None:
+    r = kg("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "--graph", str(out))
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr == "Error: SERVICE (federated query) is refused: kg does not send requests to other servers\n"
+
+
+def test_L5_deep_nesting_is_one_line_not_a_segfault(out: Path) -> None:
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+    r = kg("query", deep, "--graph", str(out))
+    assert r.exit_code == 2
+    assert r.stderr == "Error: query nested 5000 deep: more than 256 nested levels are refused\n"
+
+
+def test_L6_a_damaged_store_is_one_line(out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    damaged = tmp_path / "b"
+    shutil.copytree(out, damaged)
+    tables = sorted((damaged / "store").glob("*.sst"))
+    assert tables
+    for f in tables:
+        with f.open("r+b") as fh:
+            fh.truncate(100)
+    for args in (("query", "lead_counts", "--graph", str(damaged)), ("workload", str(damaged))):
+        r = CliRunner().invoke(main, list(args))
+        assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+        assert r.exit_code == 1, r.output
+        lines = r.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: {damaged / 'store'}: cannot open the store (")
+        assert "Traceback" not in r.stderr
+
+
+def test_L13_an_unreachable_endpoint_is_an_io_problem_exit_1() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = kg("query", "lead_counts", "--endpoint", f"http://127.0.0.1:{port}/sparql")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: http://127.0.0.1:{port}/sparql: cannot reach the SPARQL endpoint (")
+    assert len(r.stderr.splitlines()) == 1

@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -29,12 +30,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_example([EXAMPLES], tmp_path_factory.mktemp("server") / "out")
 
 
-@pytest.fixture(scope="module")
-def server(out: Path):
-    """``kg serve OUT --port 0`` in a subprocess; yields (url, process)."""
+def start_server(out: Path, *extra: str) -> tuple[str, subprocess.Popen[str]]:
+    """``kg serve OUT --port 0 …`` in a subprocess: (url, process) once it listens."""
     proc = subprocess.Popen(
         [*KG_CMD, "serve", str(out), "--port", "0", "--timeout", str(TIMEOUT),
-         "--max-rows", "2000", "--workers", "2", "-q"],
+         "--max-rows", "2000", "--workers", "2", "-q", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
     )
     assert proc.stdout is not None
@@ -42,27 +42,42 @@ def server(out: Path):
     if "Serving" not in line:
         proc.kill()
         pytest.fail(f"kg serve did not start: {line!r} {proc.stderr.read() if proc.stderr else ''}")
-    url = line.split(" at ", 1)[1].split(" ", 1)[0]
-    yield url, proc
+    return line.split(" at ", 1)[1].split(" ", 1)[0], proc
+
+
+def stop_server(proc: subprocess.Popen[str]) -> str:
+    """Stop it as Ctrl-C would; its stderr."""
     proc.terminate()
     try:
-        proc.wait(10)
+        _, err = proc.communicate(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.wait(5)
+        _, err = proc.communicate(timeout=5)
+    return err
+
+
+@pytest.fixture(scope="module")
+def server(out: Path):
+    """``kg serve OUT --port 0`` in a subprocess; yields (url, process)."""
+    url, proc = start_server(out)
+    yield url, proc
+    err = stop_server(proc)
+    # no request of this module, however broken, may leave a traceback in the log (L7)
+    assert "Traceback" not in err, err
 
 
 def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+         method: str | None = None) -> tuple[int, Message, bytes]:
+    """Status, headers (names are case-insensitive, as in HTTP) and body."""
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, dict(resp.headers), resp.read()
+            return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
-def get(url: str, query: str, accept: str | None = None, **extra: str) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, query: str, accept: str | None = None, **extra: str) -> tuple[int, Message, bytes]:
     qs = urllib.parse.urlencode({"query": query, **extra})
     return http(f"{url}?{qs}", headers={"Accept": accept} if accept else {})
 
@@ -301,3 +316,335 @@ def test_endpoint_counts_equal_the_local_store(server, out: Path) -> None:
     remote = int(sw.query().convert()["results"]["bindings"][0]["n"]["value"])
     local = open_store(out).query(q).dicts()[0]["n"]
     assert remote == local
+
+
+# ---------------------------------------------------------------------------------------
+# hostile-input review (shared/RELIABILITY.md): the endpoint cases
+
+
+def test_C2_name_param_cannot_read_files(server, out: Path, tmp_path: Path) -> None:
+    url, _ = server
+    base = url.removesuffix("/sparql")
+    secret = tmp_path / "secret.rq"
+    secret.write_text("# question: not for the web\nSELECT ('TOP-SECRET' AS ?x) WHERE { }\n", encoding="utf-8")
+    plain = tmp_path / "notes.txt"
+    plain.write_text("TOP-SECRET notes\n", encoding="utf-8")
+    for name in ("/etc/passwd", "../../../../etc/passwd", str(secret), str(plain), str(secret.with_suffix("")),
+                 "../queries/lead_counts", "%2e%2e/etc/passwd"):
+        status, _, body = http(f"{base}/?{urllib.parse.urlencode({'name': name})}")
+        page = body.decode()
+        assert status == 404, name
+        assert "root:x:" not in page and "TOP-SECRET" not in page
+        assert "no canned query named" in page
+    # a canned query, and a .rq of the served build's queries/ folder, are shown
+    status, _, body = http(f"{base}/?name=lead_counts")
+    assert status == 200 and "kg:lead" in body.decode()
+    (out / "queries").mkdir(exist_ok=True)
+    (out / "queries" / "mine.rq").write_text("# question: mine\nSELECT ('MINE-42' AS ?x) WHERE { }\n", encoding="utf-8")
+    try:
+        status, _, body = http(f"{base}/?name=mine")
+        assert status == 200 and "MINE-42" in body.decode()
+    finally:
+        (out / "queries" / "mine.rq").unlink()
+        (out / "queries").rmdir()
+
+
+class _Listener:
+    """A TCP listener on loopback that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.hits = 0
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+def test_H1_service_is_refused_and_no_request_leaves(server) -> None:
+    url, _ = server
+    listener = _Listener()
+    try:
+        target = f"http://127.0.0.1:{listener.port}/sparql"
+        for q in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?x ?p ?o }} }}",
+                  f"select * where {{ service silent <{target}> {{ ?x ?p ?o }} }}",
+                  f"PREFIX : <urn:x#> ASK {{ ?s ?p ?o . SERVICE\n<{target}> {{ ?s ?p ?o }} }}"):
+            status, _, body = get(url, q, "application/sparql-results+json")
+            assert status == 400, q
+            assert body.decode() == "SERVICE (federated query) is refused: this endpoint sends no requests to other servers\n"
+        time.sleep(0.5)
+        assert listener.hits == 0
+    finally:
+        listener.close()
+    # the word in a string or an IRI is no SERVICE clause
+    status, _, body = get(url, "SELECT ?x WHERE { BIND('SERVICE <http://x/>' AS ?x) }", "text/csv")
+    assert status == 200 and body == b"x\r\nSERVICE <http://x/>\r\n"
+
+
+def test_M4_the_query_dataset_clause_is_used(server) -> None:
+    url, _ = server
+    doc = "https://w3id.org/govkg/id/doc/gulou_task_decomposition"
+
+    def count(q: str, **extra: str) -> int:
+        status, _, body = get(url, q, "text/csv", **extra)
+        assert status == 200, body
+        return int(body.split(b"\r\n")[1])
+
+    union = count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    in_doc = count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}")
+    assert 0 < in_doc < union
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{doc}> WHERE {{ ?s ?p ?o }}") == in_doc
+    assert count("SELECT (COUNT(*) AS ?n) FROM <urn:nonexistent> WHERE { ?s ?p ?o }") == 0
+    # the protocol's default-graph-uri wins over the query's FROM (SPARQL 1.1 Protocol 2.1.4)
+    assert count("SELECT (COUNT(*) AS ?n) FROM <urn:nonexistent> WHERE { ?s ?p ?o }",
+                 **{"default-graph-uri": doc}) == in_doc
+
+
+def test_M5_tsv_results_parse_back_to_the_same_terms(server) -> None:
+    import pyoxigraph as ox
+
+    url, _ = server
+    q = 'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("a,b" "c\\"d") ("e\\nf" "g\\th\\\\i") } }'
+    status, headers, body = get(url, q, "text/tab-separated-values")
+    assert status == 200 and headers["Content-Type"].startswith("text/tab-separated-values")
+    rows = [(s["x"].value, s["y"].value) for s in ox.parse_query_results(body, ox.QueryResultsFormat.TSV)]
+    assert rows == [("a,b", 'c"d'), ("e\nf", "g\th\\i")]
+    status, _, body = get(url, q, "text/csv")
+    assert body == b'x,y\r\n"a,b","c""d"\r\n"e\nf",g\th\\i\r\n'
+
+
+def test_L5_deep_nesting_is_refused_and_no_worker_dies(server) -> None:
+    url, proc = server
+    before = _children(proc.pid)
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+    status, _, body = http(url, deep.encode(), {"Content-Type": "application/sparql-query"})
+    assert status == 400
+    assert body.decode() == "query nested 5000 deep: more than 256 nested levels are refused\n"
+    assert _children(proc.pid) == before
+    status, _, body = get(url, f"ASK {{ ?t a <{KG}Task> }}", "application/sparql-results+json")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def raw_request(url: str, request: bytes) -> bytes:
+    """Send bytes as they are; the server's answer until it closes (or 10 s)."""
+    import socket
+
+    host, port = urllib.parse.urlsplit(url).netloc.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(request)
+        chunks = []
+        try:
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+    return b"".join(chunks)
+
+
+def test_L7_unknown_format_is_400_before_the_query_runs(server) -> None:
+    url, _ = server
+    t0 = time.monotonic()
+    status, _, body = get(url, RUNAWAY, format="foo")
+    assert time.monotonic() - t0 < TIMEOUT / 2  # the runaway query never started
+    assert status == 400 and body.decode().startswith("unknown format 'foo' (choose from html, json, xml")
+    status, _, body = get(url, "ASK { }", format="csv")
+    assert status == 200 and body == b"true"
+
+
+def test_L7_bad_content_length_is_400(server) -> None:
+    url, _ = server
+    host = urllib.parse.urlsplit(url).netloc
+    answer = raw_request(url, f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Length: abc\r\n"
+                              "Content-Type: application/sparql-query\r\n\r\nASK {}".encode())
+    assert answer.startswith(b"HTTP/1.1 400 ")
+
+
+def test_L7_a_client_that_hangs_up_leaves_no_traceback(server) -> None:
+    import socket
+
+    url, _ = server
+    host, port = urllib.parse.urlsplit(url).netloc.rsplit(":", 1)
+    q = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 1999")
+    for _ in range(3):
+        with socket.create_connection((host, int(port))) as s:
+            s.sendall(f"GET /sparql?query={q} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            s.recv(10)  # then close with most of the answer unread
+    status, _, _ = get(url, "ASK { }")
+    assert status == 200  # (and the module's teardown finds no traceback in the log)
+
+
+def test_L7_cors_and_the_options_preflight(server) -> None:
+    url, _ = server
+    status, headers, body = get(url, "ASK { }", "application/sparql-results+json", )
+    origin = {"Origin": "https://sparql-tool.example"}
+    q = urllib.parse.urlencode({"query": "ASK { }"})
+    status, headers, body = http(f"{url}?{q}", headers={**origin, "Accept": "application/sparql-results+json"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+    status, headers, _ = http(url, method="OPTIONS", headers={
+        **origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert "content-type" in headers["Access-Control-Allow-Headers"].lower()
+    status, headers, _ = http(url, method="OPTIONS")
+    assert status == 204 and headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+def test_L7_host_header_must_name_this_server(server) -> None:
+    url, _ = server
+    port = urllib.parse.urlsplit(url).port
+    q = urllib.parse.urlencode({"query": "ASK { }"})
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.evil.example"):
+        answer = raw_request(url, f"GET /sparql?{q} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 400 "), host
+        assert b"unknown Host" in answer
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+        answer = raw_request(url, f"GET /sparql?{q} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 200 "), host
+
+
+def test_request_limits_that_held_still_hold(server) -> None:
+    url, _ = server
+    status, _, _ = get(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 100_000)
+    assert status == 414
+    big = ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 #" + "x" * 900_000).encode()
+    status, _, _ = http(url, big, {"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    assert status == 200
+    host = urllib.parse.urlsplit(url).netloc
+    # 413 from the headers alone: the 2 MB body is never read
+    answer = raw_request(url, f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
+                              "Content-Length: 2000000\r\n\r\n#xxxx".encode())
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"request too large: 2000000 bytes" in answer
+    status, _, _ = get(url, "ASK { }", "text/csv;q=0.1," + "application/x-junk;q=0.1," * 3000)
+    assert status == 431
+    many = "".join(f"X-H{i}: v\r\n" for i in range(150))
+    q = urllib.parse.urlencode({"query": "ASK { }"})
+    answer = raw_request(url, f"GET /sparql?{q} HTTP/1.1\r\nHost: {host}\r\n{many}Connection: close\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.1 431 ")
+    for method in ("PUT", "DELETE", "PATCH"):
+        status, headers, _ = http(url, b"x", {"Content-Type": "text/turtle"}, method=method)
+        assert status == 405 and "POST" in headers["Allow"]
+    status, _, body = http(url, b"query=ASK+%7B%7D", {"Content-Type": "text/plain"})
+    assert status == 415
+    status, headers, body = http(f"{url}?{q}", method="HEAD")
+    assert status == 200 and body == b""
+
+
+def test_M10_a_rebuild_under_a_running_server_is_served_by_every_worker(tmp_path: Path) -> None:
+    from kg.store import open_store
+
+    plan = EXAMPLES / "gulou_task_decomposition.txt"
+    out = build_example([plan], tmp_path / "out")
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = open_store(out).query(q).dicts()[0]["n"]
+    url, proc = start_server(out)
+    try:
+        status, _, body = get(url, q, "text/csv")
+        assert status == 200 and int(body.split(b"\r\n")[1]) == before
+        build_example([EXAMPLES], out)  # both documents now
+        after = open_store(out).query(q).dicts()[0]["n"]
+        assert after > before
+        counts = []
+        for _ in range(6):
+            status, _, body = get(url, q, "text/csv")
+            assert status == 200, body
+            counts.append(int(body.split(b"\r\n")[1]))
+        assert counts == [after] * 6
+    finally:
+        err = stop_server(proc)
+    assert "Traceback" not in err
+
+
+def test_a_script_that_starts_a_server_is_not_run_again(tmp_path: Path, out: Path) -> None:
+    """The workers are fresh interpreters running kg.sparql_worker: a caller's script
+    without a ``__main__`` guard runs once (multiprocessing's spawn/forkserver re-import it)."""
+    script = tmp_path / "myscript.py"
+    script.write_text(
+        "import sys\n"
+        "from kg.server import make_server\n"
+        "print('SCRIPT TOP LEVEL', flush=True)\n"
+        f"server = make_server({str(out)!r}, port=0, workers=2, quiet=True)\n"
+        "print(server.url.startswith('http://127.0.0.1:'), flush=True)\n"
+        "server.close()\n",
+        encoding="utf-8",
+    )
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == "SCRIPT TOP LEVEL\nTrue\n"
+
+
+def test_serve_on_a_damaged_store_is_one_line_exit_1(out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    damaged = tmp_path / "b"
+    shutil.copytree(out, damaged)
+    for f in (damaged / "store").glob("*.sst"):
+        with f.open("r+b") as fh:
+            fh.truncate(100)
+    res = subprocess.run([*KG_CMD, "serve", str(damaged), "--port", "0"],
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert res.returncode == 1 and res.stdout == ""
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {damaged / 'store'}: cannot open the store (")
+
+
+UPDATE_FORMS = [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE DATA { <urn:a> <urn:b> <urn:c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "INSERT { ?s ?p 1 } USING <urn:g> WHERE { ?s ?p ?o }",
+    "LOAD <http://127.0.0.1:9/x.ttl>",
+    "LOAD SILENT <http://127.0.0.1:9/x.ttl> INTO GRAPH <urn:g>",
+    "CLEAR ALL",
+    "CREATE GRAPH <urn:g>",
+    "DROP SILENT GRAPH <urn:g>",
+    "COPY DEFAULT TO <urn:g>",
+    "MOVE <urn:a> TO <urn:b>",
+    "ADD <urn:a> TO <urn:b>",
+    "PREFIX kg: <https://w3id.org/govkg/ns#> # a comment\ninsert data { kg:a kg:b kg:c }",
+    "SELECT * WHERE { ?s ?p ?o } ; DROP ALL",
+]
+
+
+@pytest.mark.parametrize("update", UPDATE_FORMS)
+def test_every_update_form_is_refused(server, update: str) -> None:
+    url, _ = server
+    status, _, body = get(url, update, format="foo")  # refused before the format is even looked at
+    assert status == 403 and body.startswith(b"this endpoint is read-only")
+    status, _, _ = http(url, urllib.parse.urlencode({"update": update}).encode(),
+                        {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403
+    status, _, _ = http(url, update.encode(), {"Content-Type": "application/sparql-update; charset=UTF-8"})
+    assert status == 403
+
+
+def test_malformed_urls_and_path_traversal_are_4xx(server) -> None:
+    url, _ = server
+    host = urllib.parse.urlsplit(url).netloc
+    for target in ("/sparql?query=%E0%A4%A", "/sparql?query=%zz", "/%zz", "/sparql?query=%", "/../../etc/passwd",
+                   "/sparql/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/queries/../../../etc/passwd"):
+        answer = raw_request(url, f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        status = int(answer.split(b" ", 2)[1])
+        assert status in (400, 404), (target, answer[:200])
+        assert b"root:x:" not in answer
