@@ -31,14 +31,16 @@ server) without touching the others.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
+import hashlib
 import json
 import os
 import pickle
 import queue
+import secrets
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -178,24 +180,70 @@ class BuildResult:
         }
 
 
-def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and supported files found (recursively) in folders named; sorted."""
-    out: list[Path] = []
+def collect_paths(
+    paths: Iterable[str | Path], issues: list[Issue] | None = None, exclude: Path | None = None
+) -> list[Path]:
+    """Files named, and supported files found (recursively) in folders named; sorted.
+
+    In folders, hidden files and folders are left out, and so are ``exclude`` (the build's
+    own output folder) and any other folder kg built (its pages and warnings are not
+    documents). What else cannot be taken — a folder that cannot be read, a broken or
+    looping symlink, a symlink to a folder (not followed) — is added to ``issues``.
+    """
+    found: list[Path] = []
+    warn = issues.append if issues is not None else (lambda issue: None)
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(
-                sorted(
-                    f for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
+            found.extend(sorted(_walk(p, warn, exclude)))
         elif p.exists():
-            out.append(p)
+            found.append(p)
+        elif p.is_symlink():
+            raise UsageError(f"{raw}: is a broken symlink (what it points to does not exist)")
         else:
             raise UsageError(f"{raw}: no such file or folder")
-    return out
+    return found
+
+
+def _walk(root: Path, warn: Callable[[Issue], None], exclude: Path | None) -> list[Path]:
+    """The supported files under ``root`` (see :func:`collect_paths`)."""
+    from .outputs import is_kg_build
+
+    skip = os.path.realpath(exclude) if exclude is not None else None
+
+    def unreadable(exc: OSError) -> None:
+        warn(Issue(str(exc.filename), 0, f"folder cannot be read ({exc.strerror}); its documents are skipped", "unreadable-folder"))
+
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            sub = here / name
+            if name.startswith(".") or (skip is not None and os.path.realpath(sub) == skip):
+                continue
+            if sub.is_symlink():
+                warn(Issue(str(sub), 0, "is a symlink to a folder; not followed (name the folder itself to read it)", "symlink-skipped"))
+            elif is_kg_build(sub):
+                warn(Issue(str(sub), 0, "is a kg build folder; its files are not read as documents", "build-folder-skipped"))
+            else:
+                keep.append(name)
+        dirnames[:] = keep
+        for name in filenames:
+            f = here / name
+            if name.startswith(".") or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if f.is_file():
+                files.append(f)
+            elif f.is_symlink():
+                try:
+                    f.stat()
+                except OSError as exc:
+                    why = "a symlink loop" if exc.errno == errno.ELOOP else "a broken symlink"
+                    warn(Issue(str(f), 0, f"is {why}; skipped", "symlink-skipped"))
+                    continue
+                warn(Issue(str(f), 0, "is a symlink to something that is not a file; skipped", "symlink-skipped"))
+    return files
 
 
 def _extract_one(path: Path, opts: BuildOptions) -> tuple[ExtractedDocument | None, list[Issue]]:
@@ -618,6 +666,42 @@ def _rename_exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def _temp_stem(out: Path) -> str:
+    """The start of the names of the build's temporary folders beside ``out``: ``.NAME``,
+    or a hash of a name too long for a suffix (file names are at most 255 bytes)."""
+    name = out.name
+    if len(os.fsencode(name)) > 200:
+        name = "kg-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    return f".{name}"
+
+
+def _make_temp(out: Path) -> Path:
+    """A new, empty folder beside ``out`` for the build to write into. Made with the
+    umask's mode (as any new folder), since it becomes OUT."""
+    for _ in range(100):
+        tmp = out.parent / f"{_temp_stem(out)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "cannot make a temporary folder", str(out.parent))
+
+
+def _rmtree(path: Path) -> None:
+    """Remove a folder kg made, also when parts of it were made read-only."""
+
+    def retry(func: Callable[..., object], p: str, _exc: object) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(p), 0o700)
+            func(p)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=retry)
+
+
 def _swap_in(tmp: Path, out: Path) -> None:
     """Replace ``out`` with ``tmp`` so that a reader sees the old or the new output, never half.
 
@@ -626,15 +710,15 @@ def _swap_in(tmp: Path, out: Path) -> None:
     the two renames).
     """
     if out.exists() and _rename_exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)
+        _rmtree(tmp)
         return
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = out.with_name(f"{_temp_stem(out)}.old-{os.getpid()}")
         os.replace(out, old)
     os.replace(tmp, out)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _rmtree(old)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -651,8 +735,11 @@ def _recover(out: Path) -> None:
     """Clean up after a killed build: restore an output renamed aside, drop stale temp folders."""
     if not out.parent.is_dir():
         return
-    for p in out.parent.glob(f".{out.name}.*"):
-        rest = p.name[len(out.name) + 2 :]
+    stem = _temp_stem(out)
+    for p in out.parent.iterdir():
+        if not p.name.startswith(f"{stem}.") or p.is_symlink() or not p.is_dir():
+            continue  # (kg before 0.2 renamed a file or symlink OUT aside: the user's, kept)
+        rest = p.name[len(stem) + 1 :]
         kind, _, tail = rest.partition("-")
         pid_text = tail.split("-", 1)[0]
         if kind not in ("tmp", "old") or not pid_text.isdigit():
@@ -666,7 +753,52 @@ def _recover(out: Path) -> None:
         taken = p / CACHE_DIR / CACHE_DOCS
         if kind == "tmp" and taken.is_dir() and (out / CACHE_DIR).is_dir() and not (out / CACHE_DIR / CACHE_DOCS).exists():
             os.rename(taken, out / CACHE_DIR / CACHE_DOCS)
-        shutil.rmtree(p, ignore_errors=True)
+        _rmtree(p)
+
+
+def check_out(out: str | Path) -> Path:
+    """The folder a build may write to for the ``-o`` value ``out``, as an absolute path;
+    else a :class:`UsageError` saying why not. A build replaces its output folder as a
+    whole, so OUT must be missing, empty, or a folder kg built (:func:`kg.outputs.is_kg_build`);
+    never a file, the current folder or one holding it. A symlink to a kg build is
+    followed (the build replaces the folder it points to; the link stays)."""
+    from .outputs import is_kg_build
+
+    text = os.fspath(out)
+    if not text.strip():
+        raise UsageError("the output folder name is empty: give one with -o, e.g. -o out")
+    path = Path(os.path.abspath(text))  # "." and "./" are the current folder
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not is_kg_build(target):
+            raise UsageError(f"{text}: is a symlink (to {target}), not a kg build folder; refusing to replace it")
+        path = target
+    here = Path.cwd().resolve()
+    if path == here or path in here.parents:
+        raise UsageError(
+            f"{text}: is the current folder or holds it, and a build replaces its output folder; "
+            f"name a folder of its own, e.g. -o {os.path.join(text, 'out')}"
+        )
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError(f"{text}: is a file, not a kg build folder; refusing to replace it (choose another -o)")
+        if not is_kg_build(path) and next(path.iterdir(), None) is not None:
+            raise UsageError(
+                f"{text}: is a folder that kg did not build (no kg manifest.json) and is not empty; "
+                "refusing to replace what it holds (choose another -o, or a new or empty folder)"
+            )
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UsageError(f"{text}: the build folder is read-only; refusing to replace it")
+    return path
+
+
+def _check_inputs_outside(files: Sequence[Path], out: Path, given: str | Path) -> None:
+    """A build replaces OUT as a whole: no input may live in it."""
+    real = os.path.realpath(out)
+    for f in files:
+        here = os.path.realpath(f)
+        if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+            raise UsageError(f"{f}: is inside the output folder {given}, which the build replaces; move it or choose another -o")
 
 
 # ---------------------------------------------------------------------------------------
@@ -688,7 +820,8 @@ def build(
     opts = opts or BuildOptions()
     if opts.graph_files not in GRAPH_FILES:
         raise UsageError(f"graph files: {opts.graph_files!r} is not one of {', '.join(GRAPH_FILES)}")
-    out = Path(out)
+    given = out
+    out = check_out(out)
     result = BuildResult(out=out)
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
@@ -699,9 +832,11 @@ def build(
         clock[0] = now
 
     t_start = clock[0]
-    files = collect_paths(paths)
+    collected: list[Issue] = []  # what collecting the inputs skipped
+    files = collect_paths(paths, collected, exclude=out)
     if not files:
         raise UsageError("no documents found in " + ", ".join(map(str, paths)))
+    _check_inputs_outside(files, out, given)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     salt = build_salt(opts)
@@ -713,7 +848,7 @@ def build(
     keys = [doc_key(salt, p, file_digest(p) or f"unreadable {time.time_ns()}") for p in files]
     stage("scan")
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    tmp = _make_temp(out)
     (tmp / CACHE_DIR).mkdir()
     folder = CacheFolder(tmp / CACHE_DIR / CACHE_DOCS)
     prev_folder = out / CACHE_DIR / CACHE_DOCS
@@ -734,6 +869,7 @@ def build(
             folder.use(key)
             (reuse if key in prev_keys and folder.has(key) else todo).append(i)
         result.extracted, result.reused = len(todo), len(reuse)
+        result.issues.extend(collected)
         # the store: when much changed it is bulk-loaded from scratch, in a thread that
         # takes each document's chunk as soon as it is settled (the load waits on the
         # disk while the workers use the processors); else updated at the end
@@ -841,7 +977,7 @@ def build(
             write_combined(tmp, [g.chunk for g in graphs])
         else:
             write_split(tmp, [(g.file, g.chunk) for g in graphs])
-        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], duplicates)
+        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], duplicates, collected)
         _write_index(tmp, salt, keys, graphs)
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
             shutil.copy2(f, tmp / CACHE_DIR / f.name)
@@ -882,7 +1018,7 @@ def build(
             loader.abort()
         if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
             os.rename(folder.path, prev_folder)
-        shutil.rmtree(tmp, ignore_errors=True)
+        _rmtree(tmp)
         raise
     if endpoint is not None:
         from .push import PushError, push_build
@@ -898,13 +1034,15 @@ def build(
 
 
 def _write_reports(
-    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo], duplicates: dict[int, Issue]
+    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo], duplicates: dict[int, Issue],
+    collected: Sequence[Issue] = (),
 ) -> None:
     """tasks.jsonl (the documents' task records, in input order), manifest.json and
-    warnings.txt, from the fragments in each document's cache entry."""
+    warnings.txt, from the fragments in each document's cache entry; ``collected``, what
+    collecting the inputs skipped, comes first."""
     concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
-    warnings: list[Path | bytes] = []
-    text: list[Path | bytes] = []
+    warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
+    text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
     for n, info in enumerate(infos):
         warnings.append(folder / f"{info.key}.warnings.json")
         text.append(folder / f"{info.key}.warnings.txt")

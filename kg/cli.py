@@ -25,7 +25,7 @@ import click
 from . import __version__
 from .cli_common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
 from .errors import StrictModeError
-from .models import DocumentKind
+from .models import DocumentKind, Issue
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -179,7 +179,9 @@ def extract(
     from .build import BuildOptions, collect_paths, extract_paths, task_records
 
     opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
-    docs, issues = extract_paths(collect_paths(paths), opts)
+    skipped: list[Issue] = []  # what collecting the inputs left out
+    docs, issues = extract_paths(collect_paths(paths, skipped), opts)
+    issues = [*skipped, *issues]
     records = [
         rec for doc in docs if statements or doc.kind is DocumentKind.TASK_PLAN for rec in task_records(doc)
     ]

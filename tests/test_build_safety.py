@@ -1,0 +1,263 @@
+"""Builds that never destroy what they did not make (the hostile-input review, issue 12):
+each test is named after its case in /work/shared/RELIABILITY.md."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import BuildOptions, build, collect_paths
+from kg.cli import main
+from kg.errors import UsageError
+
+GULOU = "nanjing-gulou"
+FAST = BuildOptions(artifacts=False, region=GULOU)
+PLAN = "鼓楼区2021年目标任务分解方案\n一、科技创新\n1.推进科技创新平台建设。（区科技局主办，区发改委协办）\n2.完善人才服务体系。（区人社局主办，宁海路街道协办）\n"
+
+
+def _plan(folder: Path, name: str = "plan.txt", text: str = PLAN) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def _kg(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))  # click 8.2: stdout and stderr apart
+    return r.exit_code, r.stdout, r.stderr
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ---------------------------------------------------------------------------------------
+# C1, M8, L4: OUT must be missing, empty, or a kg build
+
+
+def test_C1_out_with_foreign_files_is_refused(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    user = tmp_path / "userdir"
+    (user / "sub").mkdir(parents=True)
+    (user / "thesis.txt").write_text("my thesis", encoding="utf-8")
+    (user / "sub" / "notes.md").write_text("important", encoding="utf-8")
+    before = _tree(user)
+    code, out, err = _kg("build", str(plan), "-o", str(user), "--no-report", "--region", GULOU)
+    assert code == 2 and out == ""
+    assert err == (
+        f"Error: {user}: is a folder that kg did not build (no kg manifest.json) and is not empty; "
+        "refusing to replace what it holds (choose another -o, or a new or empty folder)\n"
+    )
+    assert _tree(user) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp folder left
+
+
+def test_C1_input_folder_as_out_is_refused(tmp_path: Path) -> None:
+    same = tmp_path / "same"
+    plan = _plan(same)
+    with pytest.raises(UsageError, match="is a folder that kg did not build"):
+        build([same], same, FAST)
+    assert plan.read_text(encoding="utf-8") == PLAN
+
+
+def test_C1_empty_folder_and_earlier_build_are_replaced(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    r = build([plan], out, FAST)
+    assert r.summary()["tasks"] == 2
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["generator"].startswith("kg build ")
+    # a rebuild replaces its own earlier build; stale files of that build are gone
+    (out / "stale.txt").write_text("left by hand", encoding="utf-8")
+    build([plan], out, FAST)
+    assert not (out / "stale.txt").exists() and (out / "graph.nq").is_file()
+
+
+def test_C1_build_of_the_current_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _plan(tmp_path, "a.txt")
+    (tmp_path / "my_notes.md").write_text("notes", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = _tree(tmp_path)
+    code, out, err = _kg("build", ".", "-o", str(tmp_path), "--no-report")
+    assert code == 2
+    assert err == (
+        f"Error: {tmp_path}: is the current folder or holds it, and a build replaces its output folder; "
+        f"name a folder of its own, e.g. -o {tmp_path / 'out'}\n"
+    )
+    assert _tree(tmp_path) == before
+
+
+def test_C1_input_inside_a_kg_build_is_refused(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    out = tmp_path / "out"
+    build([plan], out, FAST)
+    inside = _plan(out, "extra.txt")
+    with pytest.raises(UsageError, match=r"extra.txt: is inside the output folder .*out, which the build replaces"):
+        build([plan, inside], out, FAST)
+    assert inside.is_file()
+
+
+@pytest.mark.parametrize("value", [".", "./", ""])
+def test_L4_current_folder_or_empty_out_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    plan = _plan(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _kg("build", str(plan), "-o", value, "--no-report")
+    assert code == 2 and out == ""
+    if value:
+        assert err == (
+            f"Error: {value}: is the current folder or holds it, and a build replaces its output folder; "
+            f"name a folder of its own, e.g. -o {os.path.join(value, 'out')}\n"
+        )
+    else:
+        assert err == "Error: the output folder name is empty: give one with -o, e.g. -o out\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # nothing written
+
+
+def test_L4_out_in_the_current_folder_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = _plan(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _kg("build", str(plan), "-o", "./out", "--no-report", "-q", "--region", GULOU)
+    assert code == 0 and out.startswith("Built ./out: 1 documents")
+    assert (tmp_path / "out" / "graph.nq").is_file()
+
+
+def test_M8_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    report = tmp_path / "report.docx"
+    report.write_bytes(b"precious")
+    code, _, err = _kg("build", str(plan), "-o", str(report), "--no-report")
+    assert code == 2
+    assert err == f"Error: {report}: is a file, not a kg build folder; refusing to replace it (choose another -o)\n"
+    assert report.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "report.docx"]
+
+
+def test_M8_symlink_to_a_foreign_folder_is_refused(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    real = tmp_path / "real"
+    _plan(real, "keep.txt", "mine")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    with pytest.raises(UsageError, match=r"link: is a symlink \(to .*real\), not a kg build folder; refusing to replace it"):
+        build([plan], link, FAST)
+    assert link.is_symlink() and (real / "keep.txt").read_text(encoding="utf-8") == "mine"
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(UsageError, match="is a symlink"):
+        build([plan], dangling, FAST)
+    assert dangling.is_symlink() and not (tmp_path / "nowhere").exists()
+
+
+def test_M8_symlink_to_a_kg_build_builds_into_its_target(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    real = tmp_path / "real" / "out"
+    build([plan], real, FAST)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    plan.write_text(PLAN + "3.推进数字政府建设。（区数据局主办）\n", encoding="utf-8")
+    r = build([plan], link, FAST)
+    assert r.summary()["tasks"] == 3
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert len((real / "tasks.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+
+
+# ---------------------------------------------------------------------------------------
+# L10, L11: temporary folder names and modes
+
+
+def test_L10_out_name_of_255_bytes_builds(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    out = tmp_path / ("长" * 85)  # 255 bytes of UTF-8
+    assert len(os.fsencode(out.name)) == 255
+    build([plan], out, FAST)
+    build([plan], out, FAST)  # and a rebuild, through the temp folder and the swap
+    assert (out / "graph.nq").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in", out.name])
+
+
+def test_L11_new_out_has_the_umask_mode(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    old = os.umask(0o022)
+    try:
+        build([plan], tmp_path / "out", FAST)
+        assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
+        os.umask(0o027)
+        build([plan], tmp_path / "out2", FAST)
+        assert stat.S_IMODE((tmp_path / "out2").stat().st_mode) == 0o750
+    finally:
+        os.umask(old)
+
+
+# ---------------------------------------------------------------------------------------
+# H2, L3: what collecting the inputs leaves out
+
+
+def test_H2_rebuild_of_a_folder_holding_out_reads_documents_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "nest"
+    _plan(work, "a.txt")
+    _plan(work, "b.txt", PLAN.replace("科技创新", "城市更新"))
+    monkeypatch.chdir(work)
+    first = build(["."], "out", BuildOptions(region=GULOU))  # with the report: out/ holds .html and .txt files
+    assert (work / "out" / "index.html").is_file() and (work / "out" / "warnings.txt").is_file()
+    for _ in range(2):
+        again = build(["."], "out", BuildOptions(region=GULOU))
+        assert again.summary() == first.summary() and again.summary()["documents"] == 2
+        assert again.issues == []  # the build's own output folder is left out without a word
+    # another kg build inside the input folder is left out, with a warning
+    build(["a.txt"], "old_build", FAST)
+    r = build(["."], "out", FAST)
+    assert r.summary()["documents"] == 2
+    assert [(i.path, i.message) for i in r.issues] == [("old_build", "is a kg build folder; its files are not read as documents")]
+
+
+def test_L3_dangling_and_looping_symlinks_are_warned(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    _plan(src)
+    (src / "dangling.txt").symlink_to(src / "gone.txt")
+    (src / "loop.txt").symlink_to(src / "loop.txt")
+    (src / "linked").symlink_to(tmp_path / "elsewhere")
+    _plan(tmp_path / "elsewhere", "other.txt")
+    issues: list = []
+    assert collect_paths([src], issues) == [src / "plan.txt"]
+    assert sorted((Path(i.path).name, i.message) for i in issues) == [
+        ("dangling.txt", "is a broken symlink; skipped"),
+        ("linked", "is a symlink to a folder; not followed (name the folder itself to read it)"),
+        ("loop.txt", "is a symlink loop; skipped"),
+    ]
+    r = build([src], tmp_path / "out", FAST)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(w["code"] for w in manifest["warnings"]) == ["symlink-skipped"] * 3
+    assert len(r.issues) == 3
+    assert (tmp_path / "out" / "warnings.txt").read_text(encoding="utf-8").count("symlink") == 3
+
+
+def test_L3_unreadable_subfolder_is_warned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "in"
+    _plan(src)
+    _plan(src / "sub", "inner.txt")
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if os.fspath(path) == str(src / "sub"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    if os.geteuid() == 0:  # chmod 000 does not stop root: the folder fails as it would for a user
+        monkeypatch.setattr(os, "scandir", scandir)
+    else:
+        (src / "sub").chmod(0)
+    issues: list = []
+    try:
+        assert collect_paths([src], issues) == [src / "plan.txt"]
+    finally:
+        (src / "sub").chmod(0o755)
+    assert [(i.path, i.message, i.code) for i in issues] == [
+        (str(src / "sub"), "folder cannot be read (Permission denied); its documents are skipped", "unreadable-folder")
+    ]
