@@ -787,8 +787,9 @@ def check_out(out: str | Path) -> Path:
                 f"{text}: is a folder that kg did not build (no kg manifest.json) and is not empty; "
                 "refusing to replace what it holds (choose another -o, or a new or empty folder)"
             )
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise UsageError(f"{text}: the build folder is read-only; refusing to replace it")
+        # (the mode too: root may write anywhere, but a folder made read-only says "keep")
+        if not os.access(path, os.W_OK | os.X_OK) or not path.stat().st_mode & 0o222:
+            raise UsageError(f"{text}: the build folder is read-only; refusing to replace it (make it writable or choose another -o)")
     return path
 
 

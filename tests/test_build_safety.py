@@ -168,6 +168,32 @@ def test_M8_symlink_to_a_kg_build_builds_into_its_target(tmp_path: Path) -> None
     assert len((real / "tasks.jsonl").read_text(encoding="utf-8").splitlines()) == 3
 
 
+def test_L9_read_only_out_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    out = tmp_path / "a"
+    build([plan], out, FAST)
+    before = _tree(out)
+    out.chmod(0o555)
+    try:
+        code, _, err = _kg("build", str(plan), "-o", str(out), "--no-report", "--region", GULOU)
+    finally:
+        out.chmod(0o755)
+    assert code == 2
+    assert err == f"Error: {out}: the build folder is read-only; refusing to replace it (make it writable or choose another -o)\n"
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "in"]  # no hidden leftover
+
+
+def test_L9_parts_made_read_only_do_not_stay_behind(tmp_path: Path) -> None:
+    plan = _plan(tmp_path / "in")
+    out = tmp_path / "out"
+    build([plan], out, FAST)
+    (out / "cache").chmod(0o555)  # the old build is removed after the swap, read-only parts too
+    build([plan], out, FAST)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    assert stat.S_IMODE((out / "cache").stat().st_mode) != 0o555
+
+
 # ---------------------------------------------------------------------------------------
 # L10, L11: temporary folder names and modes
 
