@@ -40,13 +40,14 @@ import pickle
 import queue
 import secrets
 import shutil
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from . import cache
 from .cache import (
@@ -82,6 +83,9 @@ from .outputs import (
 from .read import read_source
 from .store import STORE_DIR, load_oxigraph, update_oxigraph
 from .vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    from multiprocessing.context import BaseContext
 
 __all__ = [
     "BuildOptions",
@@ -246,11 +250,13 @@ def _walk(root: Path, warn: Callable[[Issue], None], exclude: Path | None) -> li
     return files
 
 
-def _extract_one(path: Path, opts: BuildOptions) -> tuple[ExtractedDocument | None, list[Issue]]:
+def _extract_one(path: Path, opts: BuildOptions, name: str | None = None) -> tuple[ExtractedDocument | None, list[Issue]]:
     try:
         source = read_source(path)
     except SourceError as exc:
         return None, [Issue(exc.path, exc.line, exc.message, "unreadable")]
+    if name is not None and name != source.name:
+        source = replace(source, name=name)
     doc = extract_document(source, region=opts.region, kind=opts.kind, year=opts.year)
     return doc, list(doc.issues)
 
@@ -260,43 +266,67 @@ def extract_paths(
 ) -> tuple[list[ExtractedDocument], list[Issue]]:
     """Read and extract every document (in parallel processes when ``opts.jobs`` > 1)."""
     docs: list[ExtractedDocument] = []
-    issues: list[Issue] = []
+    names, issues = document_names(paths)
     results: list[tuple[ExtractedDocument | None, list[Issue]]]
     if opts.jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=opts.jobs) as pool:
+        with ProcessPoolExecutor(
+            max_workers=opts.jobs, mp_context=worker_context(), initializer=_worker_init, initargs=(os.getpid(),)
+        ) as pool:
             results = []
-            for i, res in enumerate(pool.map(_extract_one, paths, [opts] * len(paths), chunksize=4)):
+            for i, res in enumerate(pool.map(_extract_one, paths, [opts] * len(paths), names, chunksize=4)):
                 results.append(res)
                 if progress:
                     progress(i + 1, len(paths))
     else:
         results = []
-        for i, p in enumerate(paths):
-            results.append(_extract_one(p, opts))
+        for i, (p, name) in enumerate(zip(paths, names, strict=True)):
+            results.append(_extract_one(p, opts, name))
             if progress:
                 progress(i + 1, len(paths))
-    names: dict[str, str] = {}
     for doc, doc_issues in results:
         issues.extend(doc_issues)
-        if doc is None:
-            continue
-        issue = _claim_name(doc.name, doc.source.path, names)
-        if issue is None:
+        if doc is not None:
             docs.append(doc)
-        else:
-            issues.append(issue)
     return docs, issues
 
 
-def _claim_name(name: str, path: str, names: dict[str, str]) -> Issue | None:
-    """Give the document at ``path`` its name, or say why not: two files with the same
-    stem (a.txt and a.docx) would share a named graph, so the second is skipped."""
-    if name in names:
-        return Issue(path, 0, f"document name {name!r} also used by {names[name]}; skipped", "duplicate-document")
-    names[name] = path
-    return None
+def document_names(paths: Sequence[Path]) -> tuple[list[str], list[Issue]]:
+    """The document name of each file (it names the document's graph), and a warning for
+    each file named apart from its stem. A document is named after its file (``plan.txt``:
+    ``plan``). When an earlier file has that name, the folder is added (``2021/plan.txt``:
+    ``plan (2021)``), or the file type when an earlier file of that name is in the same
+    folder (``plan.docx``, then ``plan.txt``: ``plan (txt)``; ``plan (2021, txt)`` when the
+    first ``plan`` is elsewhere); numbered when even that is taken. The same inputs always
+    give the same names."""
+    taken: dict[str, Path] = {}
+    earlier: dict[str, list[Path]] = {}  # stem -> the files with it so far
+    names: list[str] = []
+    issues: list[Issue] = []
+    for p in paths:
+        stem = name = p.stem
+        if stem in taken:
+            same = earlier.get(stem) or [taken[stem]]  # (or a name given to an earlier file)
+            first = same[0]
+            kind = p.suffix.lstrip(".") or "file"
+            if not any(e.parent == p.parent for e in same) and p.parent.name:
+                tag = p.parent.name
+            elif first.parent == p.parent or not p.parent.name:
+                tag = kind
+            else:
+                tag = f"{p.parent.name}, {kind}"
+            name, n = f"{stem} ({tag})", 2
+            while name in taken:
+                name, n = f"{stem} ({tag} {n})", n + 1
+            issues.append(Issue(
+                str(p), 0, f"document name {stem!r} is also the name of {first}; this one is named {name!r}",
+                "duplicate-document",
+            ))
+        taken[name] = p
+        earlier.setdefault(stem, []).append(p)
+        names.append(name)
+    return names, issues
 
 
 def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
@@ -406,9 +436,9 @@ def _doc_info(path: Path, key: str, doc: ExtractedDocument | None, issues: list[
     return info
 
 
-def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInfo:
+def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path, name: str | None = None) -> DocInfo:
     """Worker: read and extract one document, make its quads, write its cache entry."""
-    doc, issues = _extract_one(path, opts)
+    doc, issues = _extract_one(path, opts, name)
     info = _doc_info(path, key, doc, issues)
     chunks = (b"", b"", b"")
     records: list[dict[str, object]] = []
@@ -420,7 +450,7 @@ def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInf
     return info
 
 
-def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> DocInfo:
+def _process_star(args: tuple[Path, BuildOptions, str, Path, str]) -> DocInfo:
     return _process_one(*args)
 
 
@@ -437,7 +467,46 @@ def _extraction_warm() -> bool:
     return "spacy" in sys.modules
 
 
-def _worker_init() -> None:
+def worker_context() -> BaseContext:
+    """The start method of kg's child processes: ``fork`` where it is safe (Linux and the
+    other POSIX systems but macOS). It does not run the caller's ``__main__`` again, so a
+    plain script that calls :func:`build` at its top level, without the ``if __name__ ==
+    "__main__":`` guard, runs once (``spawn`` and ``forkserver`` import the script again in
+    each child). Elsewhere ``spawn``, where scripts need that guard."""
+    import multiprocessing
+
+    if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process: end when the process ``parent`` ends, even when it is killed
+    with SIGKILL (it cannot stop its children then). Linux: the kernel sends SIGKILL
+    (``PR_SET_PDEATHSIG``); elsewhere a thread checks the parent every second."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            armed = ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before this
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+
+
+def _worker_init(parent: int) -> None:
+    die_with_parent(parent)
     gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
     gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
     # The store's bulk load (a thread of the parent) goes first: it takes each chunk as
@@ -846,7 +915,13 @@ def build(
         index = None
     prev_graphs: dict[str, str] = dict(index.get("graphs", {})) if index else {}  # type: ignore[call-overload]
     prev_keys: set[str] = set(index.get("keys", [])) if index else set()  # type: ignore[call-overload]
-    keys = [doc_key(salt, p, file_digest(p) or f"unreadable {time.time_ns()}") for p in files]
+    doc_names, renamed = document_names(files)
+    collected += renamed
+    # (a file named apart from its stem has that name in its key: it is in its graph)
+    keys = [
+        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
+        for p, name in zip(files, doc_names, strict=True)
+    ]
     stage("scan")
 
     tmp = _make_temp(out)
@@ -879,13 +954,11 @@ def build(
         incremental = index is not None and prev_store.is_dir() and len(todo) + gone <= max(8, len(files) // 5)
         loader = None if incremental else _BackgroundLoad(tmp / STORE_DIR)
         kept: list[DocInfo] = []
-        names: dict[str, str] = {}
-        duplicates: dict[int, Issue] = {}  # input position -> why the document was skipped
         settled = 0
 
         def settle() -> None:
-            """Claim document names in input order as documents are done (the first of
-            two files with the same name wins) and hand their chunks to the loader."""
+            """Take the documents in input order as they are done (their warnings, in
+            order) and hand their chunks to the loader."""
             nonlocal settled
             while settled < len(infos) and infos[settled] is not None:
                 info = infos[settled]
@@ -893,11 +966,6 @@ def build(
                 assert info is not None
                 result.issues.extend(info.issues)
                 if info.name is None:
-                    continue
-                issue = _claim_name(info.name, info.path, names)
-                if issue is not None:
-                    result.issues.append(issue)
-                    duplicates[settled - 1] = issue
                     continue
                 kept.append(info)
                 if loader is not None and info.kind != DocumentKind.WORK_REPORT.value and info.quads:
@@ -909,12 +977,14 @@ def build(
         # small DocInfo, the rest stays in the cache entry.
         jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
         alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not _extraction_warm()
-        args = [(files[i], opts, keys[i], dest) for i in todo]
+        args = [(files[i], opts, keys[i], dest, doc_names[i]) for i in todo]
         pool = None
         if jobs > 1 or alongside:
             from concurrent.futures import ProcessPoolExecutor
 
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+            pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=worker_context(), initializer=_worker_init, initargs=(os.getpid(),)
+            )
         try:
             extracted = pool.map(_process_star, args, chunksize=1) if pool is not None else None
             for i in reuse:
@@ -978,7 +1048,7 @@ def build(
             write_combined(tmp, [g.chunk for g in graphs])
         else:
             write_split(tmp, [(g.file, g.chunk) for g in graphs])
-        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], duplicates, collected)
+        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], collected)
         _write_index(tmp, salt, keys, graphs)
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
             shutil.copy2(f, tmp / CACHE_DIR / f.name)
@@ -1035,7 +1105,7 @@ def build(
 
 
 def _write_reports(
-    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo], duplicates: dict[int, Issue],
+    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo],
     collected: Sequence[Issue] = (),
 ) -> None:
     """tasks.jsonl (the documents' task records, in input order), manifest.json and
@@ -1044,12 +1114,9 @@ def _write_reports(
     concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
     warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
     text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
-    for n, info in enumerate(infos):
+    for info in infos:
         warnings.append(folder / f"{info.key}.warnings.json")
         text.append(folder / f"{info.key}.warnings.txt")
-        if n in duplicates:
-            warnings.append(warning_json(duplicates[n]).encode())
-            text.append(f"{duplicates[n]}\n".encode())
     documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
     head = {"summary": result.summary(), "graph_files": result.graph_files}
     write_manifest(tmp, head, documents, warnings, text)

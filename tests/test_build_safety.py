@@ -287,3 +287,17 @@ def test_L3_unreadable_subfolder_is_warned(tmp_path: Path, monkeypatch: pytest.M
     assert [(i.path, i.message, i.code) for i in issues] == [
         (str(src / "sub"), "folder cannot be read (Permission denied); its documents are skipped", "unreadable-folder")
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# L2: documents with the same file name
+
+
+def test_L2_document_names_are_distinct_and_stable() -> None:
+    from kg.build import document_names
+
+    paths = [Path("a/plan.docx"), Path("a/plan.txt"), Path("b/plan.txt"), Path("c/b/plan.txt"), Path("plan (b).txt"), Path("x/report.txt")]
+    names, issues = document_names(paths)
+    assert names == ["plan", "plan (txt)", "plan (b)", "plan (b 2)", "plan (b) (txt)", "report"]
+    assert [i.path for i in issues] == ["a/plan.txt", "b/plan.txt", "c/b/plan.txt", "plan (b).txt"]
+    assert document_names(paths) == (names, issues)  # the same inputs, the same names
