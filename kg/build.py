@@ -611,6 +611,20 @@ def _file_part(text: str) -> str:
     return text.replace("/", "_").replace("\\", "_") or "_"
 
 
+def _document_file(name: str) -> str:
+    """The file name (without ``.nq``) of a document's graph in the split layout. The
+    shared graphs' files start with ``_`` (``_metrics``, ``_names-REGION``…): a document
+    named so (or starting with ``~``) gets a ``~`` in front, so no two graphs share a file
+    (the mapping is one-to-one). Names too long for a file name end in a hash instead."""
+    part = _file_part(name)
+    if part.startswith(("_", "~")):
+        part = "~" + part
+    if len(os.fsencode(part)) > 200:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        part = os.fsencode(part)[:150].decode("utf-8", "ignore") + "~" + digest
+    return part
+
+
 def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[bytes]:
     """The lines of the documents' ``suffix`` chunks, without repeats."""
     lines: set[bytes] = set()
@@ -929,12 +943,14 @@ def build(
     folder = CacheFolder(tmp / CACHE_DIR / CACHE_DOCS)
     prev_folder = out / CACHE_DIR / CACHE_DOCS
     taken = False
+    held: set[str] = set()
     loader: _BackgroundLoad | None = None
     try:
         # take the previous build's cache entries over (given back if this build fails)
         if index is not None and prev_folder.is_dir():
             os.rename(prev_folder, folder.path)
             taken = True
+            held = set(os.listdir(folder.path))  # what is given back if this build fails
         else:
             folder.path.mkdir()
         dest = folder.path
@@ -1020,8 +1036,8 @@ def build(
         # region's gazetteer and names graphs, the metrics graph
         result.links, merged = _report_links(kept, folder)
         graphs = [
-            _graph_of_chunk(str(iri_document(i.name)), merged[i.key], i.name) if i.key in merged  # type: ignore[arg-type]
-            else _Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, i.name)  # type: ignore[arg-type]
+            _graph_of_chunk(str(iri_document(i.name)), merged[i.key], _document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
+            else _Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, _document_file(i.name))  # type: ignore[arg-type]
             for i in kept
         ]
         graphs = [g for g in graphs if g.quads]
@@ -1088,6 +1104,11 @@ def build(
         if loader is not None:
             loader.abort()
         if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
+            # the entries this build added go (a build that failed on a full disk must
+            # not leave the disk full), the previous build's go back
+            for name in set(os.listdir(folder.path)) - held:
+                with contextlib.suppress(OSError):
+                    os.unlink(folder.path / name)
             os.rename(folder.path, prev_folder)
         _rmtree(tmp)
         raise

@@ -204,10 +204,12 @@ def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
     folder.mkdir()
     for name, chunk in files:
         target = folder / f"{name}.nq"
+        if target.exists():  # never write through a hard link into the cache entry
+            raise ValueError(f"two graphs of the build would share the file graphs/{target.name}")
         try:
             os.link(chunk, target)
         except OSError:
-            shutil.copy2(chunk, target)
+            shutil.copyfile(chunk, target)
 
 
 def write_manifest(

@@ -301,3 +301,62 @@ def test_L2_document_names_are_distinct_and_stable() -> None:
     assert names == ["plan", "plan (txt)", "plan (b)", "plan (b 2)", "plan (b) (txt)", "report"]
     assert [i.path for i in issues] == ["a/plan.txt", "b/plan.txt", "c/b/plan.txt", "plan (b).txt"]
     assert document_names(paths) == (names, issues)  # the same inputs, the same names
+
+
+# ---------------------------------------------------------------------------------------
+# H4: documents named like the shared graphs; M12: a failed build takes back what it added
+
+
+def test_H4_document_named_like_a_shared_graph(tmp_path: Path) -> None:
+    src = tmp_path / "split3"
+    # a target (the metrics graph) and a unit no gazetteer knows (the names graph)
+    plan = PLAN.replace("平台建设。", "平台建设，确保全年新增硅巷10万平方米以上。").replace("宁海路街道", "宁海路街道、区数字办")
+    _plan(src, "_metrics.txt", plan)
+    _plan(src, f"_names-{GULOU}.txt", plan.replace("科技创新", "城市更新"))
+    _plan(src, f"_gazetteer-{GULOU}.txt", plan.replace("科技创新", "社会治理"))
+    split = BuildOptions(artifacts=False, region=GULOU, graph_files="split")
+    r = build([src], tmp_path / "o", split)
+    files = sorted(p.name for p in (tmp_path / "o" / "graphs").glob("*.nq"))
+    assert files == sorted([
+        "~_metrics.nq", f"~_names-{GULOU}.nq", f"~_gazetteer-{GULOU}.nq",
+        "_metrics.nq", f"_names-{GULOU}.nq", f"_gazetteer-{GULOU}.nq",
+    ])
+    lines = [line for f in sorted((tmp_path / "o" / "graphs").glob("*.nq")) for line in f.read_bytes().splitlines()]
+    assert len(lines) == len(set(lines)) == r.quads
+    # combined, then split, then combined again into one OUT: the cache stays sound
+    fresh = build([src], tmp_path / "fresh", FAST)
+    o2 = tmp_path / "o2"
+    build([src], o2, FAST)
+    build([src], o2, split)
+    again = build([src], o2, FAST)
+    assert again.reused == 3
+    assert (o2 / "graph.nq").read_bytes() == (tmp_path / "fresh" / "graph.nq").read_bytes()
+    assert again.quads == fresh.quads == len((o2 / "graph.nq").read_bytes().splitlines())
+
+
+def test_M12_failed_build_removes_the_cache_entries_it_added(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import kg.build
+
+    src = tmp_path / "in"
+    _plan(src, "a.txt")
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    entries = sorted(p.name for p in (out / "cache" / "docs").iterdir())
+    before = _tree(out)
+    _plan(src, "b.txt", PLAN.replace("科技创新", "城市更新"))
+    _plan(src, "c.txt", PLAN.replace("科技创新", "社会治理"))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(out))
+
+    monkeypatch.setattr(kg.build, "_write_index", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        build([src], out, FAST)
+    assert sorted(p.name for p in (out / "cache" / "docs").iterdir()) == entries
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    monkeypatch.undo()
+    r = build([src], out, FAST)
+    assert (r.reused, r.extracted) == (1, 2)
