@@ -13,6 +13,8 @@ Into the build folder:
 
 from __future__ import annotations
 
+import datetime
+import os
 import re
 from collections import defaultdict
 from copy import copy
@@ -335,4 +337,32 @@ def write_responsibility_matrix(
         summary.append([None, "群组引用（不计入单位排名）", "主办", "协办", "负荷"])
         for g in report.groups:
             summary.append([None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason])
+    wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
+    _fix_workbook_dates(path)
+
+
+# The workbook's dates: fixed, so that the same input gives the same bytes (a build has no
+# date of its own); 1980-01-01 is also the earliest date a zip entry can carry.
+WORKBOOK_DATE = datetime.datetime(1980, 1, 1)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _fix_workbook_dates(path: Path) -> None:
+    """Rewrite the .xlsx (a zip) with :data:`WORKBOOK_DATE` as its created and modified
+    dates (openpyxl sets ``modified`` to the time of saving) and on every zip entry."""
+    import zipfile
+
+    stamp = WORKBOOK_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    tmp = path.with_name(f".{path.name}.tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    os.replace(tmp, path)
