@@ -360,3 +360,86 @@ def test_M12_failed_build_removes_the_cache_entries_it_added(tmp_path: Path, mon
     monkeypatch.undo()
     r = build([src], out, FAST)
     assert (r.reused, r.extracted) == (1, 2)
+
+
+# ---------------------------------------------------------------------------------------
+# issue 12 item 6, M7: child processes
+
+
+def test_plain_script_calling_build_at_top_level_runs_once_and_runs_the_queries(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLES
+
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from kg.build import BuildOptions, build\n"
+        "with open('runs.txt', 'a') as fh:\n"
+        "    fh.write('ran\\n')\n"
+        f"build([{str(EXAMPLES)!r}], 'out', BuildOptions(jobs=2))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "runs.txt").read_text(encoding="utf-8") == "ran\n"
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "lead_counts" in page
+    assert "未运行" not in page and "未完成" not in page and "运行出错" not in page
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat_file.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the process table from /proc (Linux)")
+def test_M7_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    generate.generate(tmp_path / "corpus", 2400, 40, seed=3)
+    code = f"from kg.build import BuildOptions, build; build([{str(tmp_path / 'corpus')!r}], 'o', BuildOptions(jobs=2, artifacts=False))"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
+    kids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(kids) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            kids = _children(proc.pid)
+        assert len(kids) >= 2, "the build did not start its workers"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(_alive(k) for k in kids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [k for k in kids if _alive(k)] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for k in kids:
+            if _alive(k):  # (only when the test failed)
+                os.kill(k, signal.SIGKILL)
