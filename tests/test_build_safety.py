@@ -443,3 +443,51 @@ def test_M7_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
         for k in kids:
             if _alive(k):  # (only when the test failed)
                 os.kill(k, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------------------------------
+# M2: spreadsheet formulas in unit names
+
+FORMULAS = """鼓楼区2021年目标任务分解方案
+一、任务
+1.表格公式任务（=HYPERLINK("http://evil.example/","点击")局主办，+cmd|' /C calc'!A0局协办）
+2.加法任务（@SUM(1+1)局主办，-1+1局协办）
+3.等式任务（=1+1主办，=cmd|'/C calc'!A0协办）
+"""
+
+
+def test_M2_formula_cells_are_text_in_the_workbook_and_the_csv(tmp_path: Path) -> None:
+    import csv
+    import zipfile
+
+    import openpyxl
+
+    src = _plan(tmp_path / "in", "f.txt", FORMULAS)
+    out = tmp_path / "out"
+    build([src], out, BuildOptions(region=GULOU))
+    with zipfile.ZipFile(out / "responsibility_matrix.xlsx") as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in x for x in sheets)
+    wb = openpyxl.load_workbook(out / "responsibility_matrix.xlsx")
+    risky = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in risky} >= {"=1+1", "=cmd", "+cmd", "@SUM（1+1）局", "-1+1局"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in risky)
+    # a number is still a number
+    ranks = [c.value for c in next(iter(wb["汇总"].iter_cols(min_col=1, max_col=1, min_row=2, max_row=4)))]
+    assert ranks == [1, 2, 3]
+    rows = list(csv.DictReader((out / "workload.csv").open(encoding="utf-8", newline="")))
+    units = [r["unit"] for r in rows]
+    assert {"'=1+1", "'=cmd", "'+cmd", "'@SUM（1+1）局", "'-1+1局"} <= set(units)
+    assert not [u for u in units if u[:1] in "=+-@\t\r"]
+    assert all(float(r["load"]) > 0 and r["lead"].isdigit() for r in rows)
+
+
+def test_M2_csv_cells_keep_numbers_and_plain_text() -> None:
+    from kg.workload_outputs import neutralise_csv, neutralise_csv_cell
+
+    assert [neutralise_csv_cell(v) for v in ("-1.5", "+3", "-2e3", "1.0", "区科技局", "")] == ["-1.5", "+3", "-2e3", "1.0", "区科技局", ""]
+    assert [neutralise_csv_cell(v) for v in ("=1+1", "-1+1局", "@SUM(A1)", "+cmd", "\t=x", "\r=x", "-")] == [
+        "'=1+1", "'-1+1局", "'@SUM(A1)", "'+cmd", "'\t=x", "'\r=x", "'-",
+    ]
+    text = 'unit,load\n=1+1,-0.5\n"a,b",1.0\n'
+    assert neutralise_csv(text) == 'unit,load\n\'=1+1,-0.5\n"a,b",1.0\n'
