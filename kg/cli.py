@@ -9,6 +9,8 @@ exit code. Exit codes:
 2   a usage problem: bad option, bad SPARQL, missing build folder
 3   ``--strict`` and the build produced warnings
 4   ``kg validate``: the graph does not conform to the SHACL shapes
+5   ``kg validate``: the build is damaged (a file missing or unreadable, the graph files,
+    the manifest or the store disagree); one line per problem
 ==  =============================================================
 """
 
@@ -200,15 +202,26 @@ def extract(
 @click.option("--shapes", type=click.Path(exists=True), help="SHACL shapes file (default: the bundled shapes).")
 @handle_errors
 def validate(out: str, shapes: str | None) -> None:
-    """Check the graph in the build folder OUT against the SHACL shapes (exit 0 if it conforms)."""
+    """Check the build folder OUT: that it is whole (manifest, graph files, store, of
+    either layout) and that its graph conforms to the SHACL shapes.
+
+    Exit 0 if both hold, 5 if the build is damaged (one line per problem), 4 if the graph
+    does not conform."""
     from .validate import validate_build
 
     report = validate_build(Path(out), Path(shapes) if shapes else None)
-    if report.conforms:
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if report.ok:
         click.echo(f"{out}: conforms ({report.triples} triples checked)")
         return
-    click.echo(f"{out}: does not conform: {report.violations} violations", err=True)
-    click.echo(report.text, err=True)
+    if not report.conforms and report.text:
+        click.echo(f"{out}: does not conform: {report.violations} violations", err=True)
+        click.echo(report.text, err=True)
+    if report.problems:
+        n = len(report.problems)
+        click.echo(f"{out}: the build is damaged: {n} problem{'' if n == 1 else 's'}; `kg build` makes it again", err=True)
+        sys.exit(5)
     sys.exit(4)
 
 
