@@ -75,7 +75,7 @@ def _endpoint_write_options(func: F) -> F:
 )
 @click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage, and every warning.")
 @click.option("--endpoint", metavar="URL", default=None, help="Also write the changed named graphs to this SPARQL server.")
 @_endpoint_write_options
 @handle_errors
@@ -106,8 +106,7 @@ def build(
         config = make_config(endpoint, update_url, graph_store, user, password)
     result = run_build(list(paths), out, opts, progress=_progress(quiet), endpoint=config)
     if not quiet:
-        for issue in result.issues:
-            click.echo(f"warning: {issue}", err=True)
+        _echo_warnings(result.issues, out, None if verbose else WARNINGS_SHOWN_PER_DOCUMENT)
     s = result.summary()
     click.echo(
         f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "
@@ -131,6 +130,21 @@ def build(
 
 
 COVERAGE_LINES_MAX = 20  # documents listed one per line without --verbose
+WARNINGS_SHOWN_PER_DOCUMENT = 20  # warnings printed per input file without --verbose
+
+
+def _echo_warnings(issues: Any, out: str, per_file: int | None) -> None:
+    """Each warning on stderr, but at most ``per_file`` per input file: then one line
+    saying how many more there are and where they all are (OUT/warnings.txt)."""
+    shown: dict[str, int] = {}
+    for issue in issues:
+        n = shown[issue.path] = shown.get(issue.path, 0) + 1
+        if per_file is None or n <= per_file:
+            click.echo(f"warning: {issue}", err=True)
+    for path, n in shown.items():
+        if per_file is not None and n > per_file:
+            where = Path(out) / "warnings.txt"
+            click.echo(f"warning: {path}: {n - per_file} more warnings not shown ({n} in all; every one is in {where}, or use --verbose)", err=True)
 
 
 def _echo_coverage(result: Any) -> None:

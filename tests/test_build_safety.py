@@ -491,3 +491,27 @@ def test_M2_csv_cells_keep_numbers_and_plain_text() -> None:
     ]
     text = 'unit,load\n=1+1,-0.5\n"a,b",1.0\n'
     assert neutralise_csv(text) == 'unit,load\n\'=1+1,-0.5\n"a,b",1.0\n'
+
+
+# ---------------------------------------------------------------------------------------
+# cosmetic: a document with very many warnings
+
+
+def test_cosmetic_many_warnings_are_shown_20_per_file_with_a_count(tmp_path: Path) -> None:
+    lines = ["鼓楼区2021年目标任务分解方案", "一、任务"] + [f"{i}.推进第{i}项工作。（第{i}未知办主办）" for i in range(1, 31)]
+    plan = _plan(tmp_path / "in", "many.txt", "\n".join(lines) + "\n")
+    other = _plan(tmp_path / "in", "few.txt", "鼓楼区方案\n一、任务\n1.推进工作。（某某未知办主办）\n")
+    out = tmp_path / "out"
+    code, _, err = _kg("build", str(tmp_path / "in"), "-o", str(out), "--no-report", "--region", GULOU)
+    assert code == 0
+    shown = err.splitlines()
+    assert len([x for x in shown if x.startswith(f"warning: {plan}:")]) == 21
+    assert shown[-1] == (
+        f"warning: {plan}: 10 more warnings not shown (30 in all; every one is in {out / 'warnings.txt'}, or use --verbose)"
+    )
+    assert [x for x in shown if x.startswith(f"warning: {other}:")] == [
+        f"warning: {other}:3: task 1: unknown unit name '某某未知办' kept as written"
+    ]
+    assert len((out / "warnings.txt").read_text(encoding="utf-8").splitlines()) == 31
+    code, _, err = _kg("build", str(tmp_path / "in"), "-o", str(out), "--no-report", "--region", GULOU, "--verbose")
+    assert code == 0 and len([x for x in err.splitlines() if x.startswith("warning: ")]) == 31
