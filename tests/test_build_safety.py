@@ -515,3 +515,27 @@ def test_cosmetic_many_warnings_are_shown_20_per_file_with_a_count(tmp_path: Pat
     assert len((out / "warnings.txt").read_text(encoding="utf-8").splitlines()) == 31
     code, _, err = _kg("build", str(tmp_path / "in"), "-o", str(out), "--no-report", "--region", GULOU, "--verbose")
     assert code == 0 and len([x for x in err.splitlines() if x.startswith("warning: ")]) == 31
+
+
+def test_cosmetic_query_child_is_quiet_when_nobody_listens(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from kg.visualize.report import _query_worker
+
+    from kg.build import worker_context
+
+    out = tmp_path / "out"
+    build([_plan(tmp_path / "in")], out, FAST)
+    ctx = worker_context()
+    for stopped in (True, False):
+        listen, talk = ctx.Pipe(duplex=False)
+        if stopped:
+            listen.close()  # the build was killed while the report was being written
+        proc = ctx.Process(target=_query_worker, args=(str(out), ["lead_counts"], talk, os.getpid()))
+        proc.start()
+        talk.close()
+        if not stopped:
+            messages = [listen.recv() for _ in range(3)]
+            assert [m[0] for m in messages] == ["start", "done", "end"] and messages[1][1] == "lead_counts"
+        proc.join(60)
+        assert proc.exitcode == 0
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err and "BrokenPipeError" not in captured.err
