@@ -3,7 +3,11 @@
 ``build`` is what ``kg build`` and ``build_graph.py`` call. It never prints; it returns a
 :class:`BuildResult` with counts and every warning. Output is written to a temporary
 folder beside OUT and swapped in at the end, so a failed or killed build leaves the
-previous output intact.
+previous output intact. Since the swap replaces OUT as a whole, OUT must be missing,
+empty or an earlier kg build (:func:`check_out`, before any work), and no input may lie
+inside it; the inputs never include a folder kg built (:func:`collect_paths`). Child
+processes are forked (:func:`worker_context`: a plain script calling ``build`` at its top
+level runs once) and end with the build (:func:`die_with_parent`).
 
 Stages (``--verbose`` prints the time of each):
 
@@ -92,6 +96,10 @@ __all__ = [
     "BuildResult",
     "build",
     "collect_paths",
+    "check_out",
+    "document_names",
+    "worker_context",
+    "die_with_parent",
     "extract_paths",
     "task_records",
     "PREFIXES",
