@@ -851,8 +851,8 @@ def check_out(out: str | Path) -> Path:
     """The folder a build may write to for the ``-o`` value ``out``, as an absolute path;
     else a :class:`UsageError` saying why not. A build replaces its output folder as a
     whole, so OUT must be missing, empty, or a folder kg built (:func:`kg.outputs.is_kg_build`);
-    never a file, the current folder or one holding it. A symlink to a kg build is
-    followed (the build replaces the folder it points to; the link stays)."""
+    never a file, the current folder or one holding it. A symlink to a kg build (or an
+    empty folder) is followed: the build replaces the folder it points to, the link stays."""
     from .outputs import is_kg_build
 
     text = os.fspath(out)
@@ -861,7 +861,7 @@ def check_out(out: str | Path) -> Path:
     path = Path(os.path.abspath(text))  # "." and "./" are the current folder
     if path.is_symlink():
         target = Path(os.path.realpath(path))
-        if not is_kg_build(target):
+        if not (is_kg_build(target) or target.is_dir() and next(target.iterdir(), None) is None):
             raise UsageError(f"{text}: is a symlink (to {target}), not a kg build folder; refusing to replace it")
         path = target
     here = Path.cwd().resolve()

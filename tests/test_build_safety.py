@@ -158,9 +158,11 @@ def test_M8_symlink_to_a_foreign_folder_is_refused(tmp_path: Path) -> None:
 def test_M8_symlink_to_a_kg_build_builds_into_its_target(tmp_path: Path) -> None:
     plan = _plan(tmp_path / "in")
     real = tmp_path / "real" / "out"
-    build([plan], real, FAST)
+    real.mkdir(parents=True)
     link = tmp_path / "link"
     link.symlink_to(real)
+    build([plan], link, FAST)  # an empty folder first
+    assert link.is_symlink() and (real / "graph.nq").is_file()
     plan.write_text(PLAN + "3.推进数字政府建设。（区数据局主办）\n", encoding="utf-8")
     r = build([plan], link, FAST)
     assert r.summary()["tasks"] == 3
