@@ -782,9 +782,14 @@ def _make_temp(out: Path) -> Path:
 def _rmtree(path: Path) -> None:
     """Remove a folder kg made, also when parts of it were made read-only."""
 
+    root = os.fspath(path)
+
     def retry(func: Callable[..., object], p: str, _exc: object) -> None:
+        parent = os.path.dirname(p)
+        if parent != root and not parent.startswith(root + os.sep):
+            return  # (never touch what is outside the folder)
         with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(p), 0o700)
+            os.chmod(parent, 0o700)
             func(p)
 
     if sys.version_info >= (3, 12):
