@@ -963,7 +963,7 @@ def build(
         if index is not None and prev_folder.is_dir():
             os.rename(prev_folder, folder.path)
             taken = True
-            held = set(os.listdir(folder.path))  # what is given back if this build fails
+            held = {n.split(".", 1)[0] for n in os.listdir(folder.path)}  # keys given back on failure
         else:
             folder.path.mkdir()
         dest = folder.path
@@ -1119,9 +1119,10 @@ def build(
         if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
             # the entries this build added go (a build that failed on a full disk must
             # not leave the disk full), the previous build's go back
-            for name in set(os.listdir(folder.path)) - held:
-                with contextlib.suppress(OSError):
-                    os.unlink(folder.path / name)
+            for name in os.listdir(folder.path):
+                if name.split(".", 1)[0] not in held:
+                    with contextlib.suppress(OSError):
+                        os.unlink(folder.path / name)
             os.rename(folder.path, prev_folder)
         _rmtree(tmp)
         raise
