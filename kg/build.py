@@ -3,7 +3,11 @@
 ``build`` is what ``kg build`` and ``build_graph.py`` call. It never prints; it returns a
 :class:`BuildResult` with counts and every warning. Output is written to a temporary
 folder beside OUT and swapped in at the end, so a failed or killed build leaves the
-previous output intact.
+previous output intact. Since the swap replaces OUT as a whole, OUT must be missing,
+empty or an earlier kg build (:func:`check_out`, before any work), and no input may lie
+inside it; the inputs never include a folder kg built (:func:`collect_paths`). Child
+processes are forked (:func:`worker_context`: a plain script calling ``build`` at its top
+level runs once) and end with the build (:func:`die_with_parent`).
 
 Stages (``--verbose`` prints the time of each):
 
@@ -31,20 +35,23 @@ server) without touching the others.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
+import hashlib
 import json
 import os
 import pickle
 import queue
+import secrets
 import shutil
+import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from . import cache
 from .cache import (
@@ -81,11 +88,18 @@ from .read import read_source
 from .store import STORE_DIR, load_oxigraph, update_oxigraph
 from .vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph
 
+if TYPE_CHECKING:  # pragma: no cover
+    from multiprocessing.context import BaseContext
+
 __all__ = [
     "BuildOptions",
     "BuildResult",
     "build",
     "collect_paths",
+    "check_out",
+    "document_names",
+    "worker_context",
+    "die_with_parent",
     "extract_paths",
     "task_records",
     "PREFIXES",
@@ -178,31 +192,79 @@ class BuildResult:
         }
 
 
-def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and supported files found (recursively) in folders named; sorted."""
-    out: list[Path] = []
+def collect_paths(
+    paths: Iterable[str | Path], issues: list[Issue] | None = None, exclude: Path | None = None
+) -> list[Path]:
+    """Files named, and supported files found (recursively) in folders named; sorted.
+
+    In folders, hidden files and folders are left out, and so are ``exclude`` (the build's
+    own output folder) and any other folder kg built (its pages and warnings are not
+    documents). What else cannot be taken — a folder that cannot be read, a broken or
+    looping symlink, a symlink to a folder (not followed) — is added to ``issues``.
+    """
+    found: list[Path] = []
+    warn = issues.append if issues is not None else (lambda issue: None)
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(
-                sorted(
-                    f for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
+            found.extend(sorted(_walk(p, warn, exclude)))
         elif p.exists():
-            out.append(p)
+            found.append(p)
+        elif p.is_symlink():
+            raise UsageError(f"{raw}: is a broken symlink (what it points to does not exist)")
         else:
             raise UsageError(f"{raw}: no such file or folder")
-    return out
+    return found
 
 
-def _extract_one(path: Path, opts: BuildOptions) -> tuple[ExtractedDocument | None, list[Issue]]:
+def _walk(root: Path, warn: Callable[[Issue], None], exclude: Path | None) -> list[Path]:
+    """The supported files under ``root`` (see :func:`collect_paths`)."""
+    from .outputs import is_kg_build
+
+    skip = os.path.realpath(exclude) if exclude is not None else None
+
+    def unreadable(exc: OSError) -> None:
+        warn(Issue(str(exc.filename), 0, f"folder cannot be read ({exc.strerror}); its documents are skipped", "unreadable-folder"))
+
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            sub = here / name
+            if name.startswith(".") or (skip is not None and os.path.realpath(sub) == skip):
+                continue
+            if sub.is_symlink():
+                warn(Issue(str(sub), 0, "is a symlink to a folder; not followed (name the folder itself to read it)", "symlink-skipped"))
+            elif is_kg_build(sub):
+                warn(Issue(str(sub), 0, "is a kg build folder; its files are not read as documents", "build-folder-skipped"))
+            else:
+                keep.append(name)
+        dirnames[:] = keep
+        for name in filenames:
+            f = here / name
+            if name.startswith(".") or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if f.is_file():
+                files.append(f)
+            elif f.is_symlink():
+                try:
+                    f.stat()
+                except OSError as exc:
+                    why = "a symlink loop" if exc.errno == errno.ELOOP else "a broken symlink"
+                    warn(Issue(str(f), 0, f"is {why}; skipped", "symlink-skipped"))
+                    continue
+                warn(Issue(str(f), 0, "is a symlink to something that is not a file; skipped", "symlink-skipped"))
+    return files
+
+
+def _extract_one(path: Path, opts: BuildOptions, name: str | None = None) -> tuple[ExtractedDocument | None, list[Issue]]:
     try:
         source = read_source(path)
     except SourceError as exc:
         return None, [Issue(exc.path, exc.line, exc.message, "unreadable")]
+    if name is not None and name != source.name:
+        source = replace(source, name=name)
     doc = extract_document(source, region=opts.region, kind=opts.kind, year=opts.year)
     return doc, list(doc.issues)
 
@@ -212,43 +274,67 @@ def extract_paths(
 ) -> tuple[list[ExtractedDocument], list[Issue]]:
     """Read and extract every document (in parallel processes when ``opts.jobs`` > 1)."""
     docs: list[ExtractedDocument] = []
-    issues: list[Issue] = []
+    names, issues = document_names(paths)
     results: list[tuple[ExtractedDocument | None, list[Issue]]]
     if opts.jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=opts.jobs) as pool:
+        with ProcessPoolExecutor(
+            max_workers=opts.jobs, mp_context=worker_context(), initializer=_worker_init, initargs=(os.getpid(),)
+        ) as pool:
             results = []
-            for i, res in enumerate(pool.map(_extract_one, paths, [opts] * len(paths), chunksize=4)):
+            for i, res in enumerate(pool.map(_extract_one, paths, [opts] * len(paths), names, chunksize=4)):
                 results.append(res)
                 if progress:
                     progress(i + 1, len(paths))
     else:
         results = []
-        for i, p in enumerate(paths):
-            results.append(_extract_one(p, opts))
+        for i, (p, name) in enumerate(zip(paths, names, strict=True)):
+            results.append(_extract_one(p, opts, name))
             if progress:
                 progress(i + 1, len(paths))
-    names: dict[str, str] = {}
     for doc, doc_issues in results:
         issues.extend(doc_issues)
-        if doc is None:
-            continue
-        issue = _claim_name(doc.name, doc.source.path, names)
-        if issue is None:
+        if doc is not None:
             docs.append(doc)
-        else:
-            issues.append(issue)
     return docs, issues
 
 
-def _claim_name(name: str, path: str, names: dict[str, str]) -> Issue | None:
-    """Give the document at ``path`` its name, or say why not: two files with the same
-    stem (a.txt and a.docx) would share a named graph, so the second is skipped."""
-    if name in names:
-        return Issue(path, 0, f"document name {name!r} also used by {names[name]}; skipped", "duplicate-document")
-    names[name] = path
-    return None
+def document_names(paths: Sequence[Path]) -> tuple[list[str], list[Issue]]:
+    """The document name of each file (it names the document's graph), and a warning for
+    each file named apart from its stem. A document is named after its file (``plan.txt``:
+    ``plan``). When an earlier file has that name, the folder is added (``2021/plan.txt``:
+    ``plan (2021)``), or the file type when an earlier file of that name is in the same
+    folder (``plan.docx``, then ``plan.txt``: ``plan (txt)``; ``plan (2021, txt)`` when the
+    first ``plan`` is elsewhere); numbered when even that is taken. The same inputs always
+    give the same names."""
+    taken: dict[str, Path] = {}
+    earlier: dict[str, list[Path]] = {}  # stem -> the files with it so far
+    names: list[str] = []
+    issues: list[Issue] = []
+    for p in paths:
+        stem = name = p.stem
+        if stem in taken:
+            same = earlier.get(stem) or [taken[stem]]  # (or a name given to an earlier file)
+            first = same[0]
+            kind = p.suffix.lstrip(".") or "file"
+            if not any(e.parent == p.parent for e in same) and p.parent.name:
+                tag = p.parent.name
+            elif first.parent == p.parent or not p.parent.name:
+                tag = kind
+            else:
+                tag = f"{p.parent.name}, {kind}"
+            name, n = f"{stem} ({tag})", 2
+            while name in taken:
+                name, n = f"{stem} ({tag} {n})", n + 1
+            issues.append(Issue(
+                str(p), 0, f"document name {stem!r} is also the name of {first}; this one is named {name!r}",
+                "duplicate-document",
+            ))
+        taken[name] = p
+        earlier.setdefault(stem, []).append(p)
+        names.append(name)
+    return names, issues
 
 
 def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
@@ -358,9 +444,9 @@ def _doc_info(path: Path, key: str, doc: ExtractedDocument | None, issues: list[
     return info
 
 
-def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInfo:
+def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path, name: str | None = None) -> DocInfo:
     """Worker: read and extract one document, make its quads, write its cache entry."""
-    doc, issues = _extract_one(path, opts)
+    doc, issues = _extract_one(path, opts, name)
     info = _doc_info(path, key, doc, issues)
     chunks = (b"", b"", b"")
     records: list[dict[str, object]] = []
@@ -372,7 +458,7 @@ def _process_one(path: Path, opts: BuildOptions, key: str, dest: Path) -> DocInf
     return info
 
 
-def _process_star(args: tuple[Path, BuildOptions, str, Path]) -> DocInfo:
+def _process_star(args: tuple[Path, BuildOptions, str, Path, str]) -> DocInfo:
     return _process_one(*args)
 
 
@@ -389,7 +475,46 @@ def _extraction_warm() -> bool:
     return "spacy" in sys.modules
 
 
-def _worker_init() -> None:
+def worker_context() -> BaseContext:
+    """The start method of kg's child processes: ``fork`` where it is safe (Linux and the
+    other POSIX systems but macOS). It does not run the caller's ``__main__`` again, so a
+    plain script that calls :func:`build` at its top level, without the ``if __name__ ==
+    "__main__":`` guard, runs once (``spawn`` and ``forkserver`` import the script again in
+    each child). Elsewhere ``spawn``, where scripts need that guard."""
+    import multiprocessing
+
+    if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process: end when the process ``parent`` ends, even when it is killed
+    with SIGKILL (it cannot stop its children then). Linux: the kernel sends SIGKILL
+    (``PR_SET_PDEATHSIG``); elsewhere a thread checks the parent every second."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            armed = ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before this
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+
+
+def _worker_init(parent: int) -> None:
+    die_with_parent(parent)
     gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
     gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
     # The store's bulk load (a thread of the parent) goes first: it takes each chunk as
@@ -492,6 +617,20 @@ def _graph_of_chunk(iri: str, chunk: Path, file: str) -> _Graph:
 
 def _file_part(text: str) -> str:
     return text.replace("/", "_").replace("\\", "_") or "_"
+
+
+def _document_file(name: str) -> str:
+    """The file name (without ``.nq``) of a document's graph in the split layout. The
+    shared graphs' files start with ``_`` (``_metrics``, ``_names-REGION``…): a document
+    named so (or starting with ``~``) gets a ``~`` in front, so no two graphs share a file
+    (the mapping is one-to-one). Names too long for a file name end in a hash instead."""
+    part = _file_part(name)
+    if part.startswith(("_", "~")):
+        part = "~" + part
+    if len(os.fsencode(part)) > 200:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        part = os.fsencode(part)[:150].decode("utf-8", "ignore") + "~" + digest
+    return part
 
 
 def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[bytes]:
@@ -618,6 +757,47 @@ def _rename_exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def _temp_stem(out: Path) -> str:
+    """The start of the names of the build's temporary folders beside ``out``: ``.NAME``,
+    or a hash of a name too long for a suffix (file names are at most 255 bytes)."""
+    name = out.name
+    if len(os.fsencode(name)) > 200:
+        name = "kg-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    return f".{name}"
+
+
+def _make_temp(out: Path) -> Path:
+    """A new, empty folder beside ``out`` for the build to write into. Made with the
+    umask's mode (as any new folder), since it becomes OUT."""
+    for _ in range(100):
+        tmp = out.parent / f"{_temp_stem(out)}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            tmp.mkdir()
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(errno.EEXIST, "cannot make a temporary folder", str(out.parent))
+
+
+def _rmtree(path: Path) -> None:
+    """Remove a folder kg made, also when parts of it were made read-only."""
+
+    root = os.fspath(path)
+
+    def retry(func: Callable[..., object], p: str, _exc: object) -> None:
+        parent = os.path.dirname(p)
+        if parent != root and not parent.startswith(root + os.sep):
+            return  # (never touch what is outside the folder)
+        with contextlib.suppress(OSError):
+            os.chmod(parent, 0o700)
+            func(p)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=retry)
+
+
 def _swap_in(tmp: Path, out: Path) -> None:
     """Replace ``out`` with ``tmp`` so that a reader sees the old or the new output, never half.
 
@@ -626,15 +806,15 @@ def _swap_in(tmp: Path, out: Path) -> None:
     the two renames).
     """
     if out.exists() and _rename_exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)
+        _rmtree(tmp)
         return
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = out.with_name(f"{_temp_stem(out)}.old-{os.getpid()}")
         os.replace(out, old)
     os.replace(tmp, out)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        _rmtree(old)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -651,8 +831,11 @@ def _recover(out: Path) -> None:
     """Clean up after a killed build: restore an output renamed aside, drop stale temp folders."""
     if not out.parent.is_dir():
         return
-    for p in out.parent.glob(f".{out.name}.*"):
-        rest = p.name[len(out.name) + 2 :]
+    stem = _temp_stem(out)
+    for p in out.parent.iterdir():
+        if not p.name.startswith(f"{stem}.") or p.is_symlink() or not p.is_dir():
+            continue  # (kg before 0.2 renamed a file or symlink OUT aside: the user's, kept)
+        rest = p.name[len(stem) + 1 :]
         kind, _, tail = rest.partition("-")
         pid_text = tail.split("-", 1)[0]
         if kind not in ("tmp", "old") or not pid_text.isdigit():
@@ -666,7 +849,53 @@ def _recover(out: Path) -> None:
         taken = p / CACHE_DIR / CACHE_DOCS
         if kind == "tmp" and taken.is_dir() and (out / CACHE_DIR).is_dir() and not (out / CACHE_DIR / CACHE_DOCS).exists():
             os.rename(taken, out / CACHE_DIR / CACHE_DOCS)
-        shutil.rmtree(p, ignore_errors=True)
+        _rmtree(p)
+
+
+def check_out(out: str | Path) -> Path:
+    """The folder a build may write to for the ``-o`` value ``out``, as an absolute path;
+    else a :class:`UsageError` saying why not. A build replaces its output folder as a
+    whole, so OUT must be missing, empty, or a folder kg built (:func:`kg.outputs.is_kg_build`);
+    never a file, the current folder or one holding it. A symlink to a kg build (or an
+    empty folder) is followed: the build replaces the folder it points to, the link stays."""
+    from .outputs import is_kg_build
+
+    text = os.fspath(out)
+    if not text.strip():
+        raise UsageError("the output folder name is empty: give one with -o, e.g. -o out")
+    path = Path(os.path.abspath(text))  # "." and "./" are the current folder
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not (is_kg_build(target) or target.is_dir() and next(target.iterdir(), None) is None):
+            raise UsageError(f"{text}: is a symlink (to {target}), not a kg build folder; refusing to replace it")
+        path = target
+    here = Path.cwd().resolve()
+    if path == here or path in here.parents:
+        raise UsageError(
+            f"{text}: is the current folder or holds it, and a build replaces its output folder; "
+            f"name a folder of its own, e.g. -o {os.path.join(text, 'out')}"
+        )
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError(f"{text}: is a file, not a kg build folder; refusing to replace it (choose another -o)")
+        if not is_kg_build(path) and next(path.iterdir(), None) is not None:
+            raise UsageError(
+                f"{text}: is a folder that kg did not build (no kg manifest.json) and is not empty; "
+                "refusing to replace what it holds (choose another -o, or a new or empty folder)"
+            )
+        # (the mode too: root may write anywhere, but a folder made read-only says "keep")
+        if not os.access(path, os.W_OK | os.X_OK) or not path.stat().st_mode & 0o222:
+            raise UsageError(f"{text}: the build folder is read-only; refusing to replace it (make it writable or choose another -o)")
+    return path
+
+
+def _check_inputs_outside(files: Sequence[Path], out: Path, given: str | Path) -> None:
+    """A build replaces OUT as a whole: no input may live in it."""
+    real = os.path.realpath(out)
+    for f in files:
+        here = os.path.realpath(f)
+        if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+            raise UsageError(f"{f}: is inside the output folder {given}, which the build replaces; move it or choose another -o")
 
 
 # ---------------------------------------------------------------------------------------
@@ -688,7 +917,8 @@ def build(
     opts = opts or BuildOptions()
     if opts.graph_files not in GRAPH_FILES:
         raise UsageError(f"graph files: {opts.graph_files!r} is not one of {', '.join(GRAPH_FILES)}")
-    out = Path(out)
+    given = out
+    out = check_out(out)
     result = BuildResult(out=out)
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
@@ -699,9 +929,11 @@ def build(
         clock[0] = now
 
     t_start = clock[0]
-    files = collect_paths(paths)
+    collected: list[Issue] = []  # what collecting the inputs skipped
+    files = collect_paths(paths, collected, exclude=out)
     if not files:
         raise UsageError("no documents found in " + ", ".join(map(str, paths)))
+    _check_inputs_outside(files, out, given)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     salt = build_salt(opts)
@@ -710,20 +942,28 @@ def build(
         index = None
     prev_graphs: dict[str, str] = dict(index.get("graphs", {})) if index else {}  # type: ignore[call-overload]
     prev_keys: set[str] = set(index.get("keys", [])) if index else set()  # type: ignore[call-overload]
-    keys = [doc_key(salt, p, file_digest(p) or f"unreadable {time.time_ns()}") for p in files]
+    doc_names, renamed = document_names(files)
+    collected += renamed
+    # (a file named apart from its stem has that name in its key: it is in its graph)
+    keys = [
+        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
+        for p, name in zip(files, doc_names, strict=True)
+    ]
     stage("scan")
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    tmp = _make_temp(out)
     (tmp / CACHE_DIR).mkdir()
     folder = CacheFolder(tmp / CACHE_DIR / CACHE_DOCS)
     prev_folder = out / CACHE_DIR / CACHE_DOCS
     taken = False
+    held: set[str] = set()
     loader: _BackgroundLoad | None = None
     try:
         # take the previous build's cache entries over (given back if this build fails)
         if index is not None and prev_folder.is_dir():
             os.rename(prev_folder, folder.path)
             taken = True
+            held = {n.split(".", 1)[0] for n in os.listdir(folder.path)}  # keys given back on failure
         else:
             folder.path.mkdir()
         dest = folder.path
@@ -734,6 +974,7 @@ def build(
             folder.use(key)
             (reuse if key in prev_keys and folder.has(key) else todo).append(i)
         result.extracted, result.reused = len(todo), len(reuse)
+        result.issues.extend(collected)
         # the store: when much changed it is bulk-loaded from scratch, in a thread that
         # takes each document's chunk as soon as it is settled (the load waits on the
         # disk while the workers use the processors); else updated at the end
@@ -742,13 +983,11 @@ def build(
         incremental = index is not None and prev_store.is_dir() and len(todo) + gone <= max(8, len(files) // 5)
         loader = None if incremental else _BackgroundLoad(tmp / STORE_DIR)
         kept: list[DocInfo] = []
-        names: dict[str, str] = {}
-        duplicates: dict[int, Issue] = {}  # input position -> why the document was skipped
         settled = 0
 
         def settle() -> None:
-            """Claim document names in input order as documents are done (the first of
-            two files with the same name wins) and hand their chunks to the loader."""
+            """Take the documents in input order as they are done (their warnings, in
+            order) and hand their chunks to the loader."""
             nonlocal settled
             while settled < len(infos) and infos[settled] is not None:
                 info = infos[settled]
@@ -756,11 +995,6 @@ def build(
                 assert info is not None
                 result.issues.extend(info.issues)
                 if info.name is None:
-                    continue
-                issue = _claim_name(info.name, info.path, names)
-                if issue is not None:
-                    result.issues.append(issue)
-                    duplicates[settled - 1] = issue
                     continue
                 kept.append(info)
                 if loader is not None and info.kind != DocumentKind.WORK_REPORT.value and info.quads:
@@ -772,12 +1006,14 @@ def build(
         # small DocInfo, the rest stays in the cache entry.
         jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
         alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not _extraction_warm()
-        args = [(files[i], opts, keys[i], dest) for i in todo]
+        args = [(files[i], opts, keys[i], dest, doc_names[i]) for i in todo]
         pool = None
         if jobs > 1 or alongside:
             from concurrent.futures import ProcessPoolExecutor
 
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+            pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=worker_context(), initializer=_worker_init, initargs=(os.getpid(),)
+            )
         try:
             extracted = pool.map(_process_star, args, chunksize=1) if pool is not None else None
             for i in reuse:
@@ -813,8 +1049,8 @@ def build(
         # region's gazetteer and names graphs, the metrics graph
         result.links, merged = _report_links(kept, folder)
         graphs = [
-            _graph_of_chunk(str(iri_document(i.name)), merged[i.key], i.name) if i.key in merged  # type: ignore[arg-type]
-            else _Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, i.name)  # type: ignore[arg-type]
+            _graph_of_chunk(str(iri_document(i.name)), merged[i.key], _document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
+            else _Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, _document_file(i.name))  # type: ignore[arg-type]
             for i in kept
         ]
         graphs = [g for g in graphs if g.quads]
@@ -841,7 +1077,7 @@ def build(
             write_combined(tmp, [g.chunk for g in graphs])
         else:
             write_split(tmp, [(g.file, g.chunk) for g in graphs])
-        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], duplicates)
+        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], collected)
         _write_index(tmp, salt, keys, graphs)
         for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
             shutil.copy2(f, tmp / CACHE_DIR / f.name)
@@ -881,8 +1117,14 @@ def build(
         if loader is not None:
             loader.abort()
         if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
+            # the entries this build added go (a build that failed on a full disk must
+            # not leave the disk full), the previous build's go back
+            for name in os.listdir(folder.path):
+                if name.split(".", 1)[0] not in held:
+                    with contextlib.suppress(OSError):
+                        os.unlink(folder.path / name)
             os.rename(folder.path, prev_folder)
-        shutil.rmtree(tmp, ignore_errors=True)
+        _rmtree(tmp)
         raise
     if endpoint is not None:
         from .push import PushError, push_build
@@ -898,19 +1140,18 @@ def build(
 
 
 def _write_reports(
-    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo], duplicates: dict[int, Issue]
+    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo],
+    collected: Sequence[Issue] = (),
 ) -> None:
     """tasks.jsonl (the documents' task records, in input order), manifest.json and
-    warnings.txt, from the fragments in each document's cache entry."""
+    warnings.txt, from the fragments in each document's cache entry; ``collected``, what
+    collecting the inputs skipped, comes first."""
     concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
-    warnings: list[Path | bytes] = []
-    text: list[Path | bytes] = []
-    for n, info in enumerate(infos):
+    warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
+    text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
+    for info in infos:
         warnings.append(folder / f"{info.key}.warnings.json")
         text.append(folder / f"{info.key}.warnings.txt")
-        if n in duplicates:
-            warnings.append(warning_json(duplicates[n]).encode())
-            text.append(f"{duplicates[n]}\n".encode())
     documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
     head = {"summary": result.summary(), "graph_files": result.graph_files}
     write_manifest(tmp, head, documents, warnings, text)

@@ -9,6 +9,8 @@ exit code. Exit codes:
 2   a usage problem: bad option, bad SPARQL, missing build folder
 3   ``--strict`` and the build produced warnings
 4   ``kg validate``: the graph does not conform to the SHACL shapes
+5   ``kg validate``: the build is damaged (a file missing or unreadable, the graph files,
+    the manifest or the store disagree); one line per problem
 ==  =============================================================
 """
 
@@ -25,7 +27,7 @@ import click
 from . import __version__
 from .cli_common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
 from .errors import StrictModeError
-from .models import DocumentKind
+from .models import DocumentKind, Issue
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +75,7 @@ def _endpoint_write_options(func: F) -> F:
 )
 @click.option("--strict", is_flag=True, help="Exit with code 3 when there are warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage, and every warning.")
 @click.option("--endpoint", metavar="URL", default=None, help="Also write the changed named graphs to this SPARQL server.")
 @_endpoint_write_options
 @handle_errors
@@ -104,8 +106,7 @@ def build(
         config = make_config(endpoint, update_url, graph_store, user, password)
     result = run_build(list(paths), out, opts, progress=_progress(quiet), endpoint=config)
     if not quiet:
-        for issue in result.issues:
-            click.echo(f"warning: {issue}", err=True)
+        _echo_warnings(result.issues, out, None if verbose else WARNINGS_SHOWN_PER_DOCUMENT)
     s = result.summary()
     click.echo(
         f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "
@@ -129,6 +130,21 @@ def build(
 
 
 COVERAGE_LINES_MAX = 20  # documents listed one per line without --verbose
+WARNINGS_SHOWN_PER_DOCUMENT = 20  # warnings printed per input file without --verbose
+
+
+def _echo_warnings(issues: Any, out: str, per_file: int | None) -> None:
+    """Each warning on stderr, but at most ``per_file`` per input file: then one line
+    saying how many more there are and where they all are (OUT/warnings.txt)."""
+    shown: dict[str, int] = {}
+    for issue in issues:
+        n = shown[issue.path] = shown.get(issue.path, 0) + 1
+        if per_file is None or n <= per_file:
+            click.echo(f"warning: {issue}", err=True)
+    for path, n in shown.items():
+        if per_file is not None and n > per_file:
+            where = Path(out) / "warnings.txt"
+            click.echo(f"warning: {path}: {n - per_file} more warnings not shown ({n} in all; every one is in {where}, or use --verbose)", err=True)
 
 
 def _echo_coverage(result: Any) -> None:
@@ -179,7 +195,9 @@ def extract(
     from .build import BuildOptions, collect_paths, extract_paths, task_records
 
     opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
-    docs, issues = extract_paths(collect_paths(paths), opts)
+    skipped: list[Issue] = []  # what collecting the inputs left out
+    docs, issues = extract_paths(collect_paths(paths, skipped), opts)
+    issues = [*skipped, *issues]
     records = [
         rec for doc in docs if statements or doc.kind is DocumentKind.TASK_PLAN for rec in task_records(doc)
     ]
@@ -198,15 +216,26 @@ def extract(
 @click.option("--shapes", type=click.Path(exists=True), help="SHACL shapes file (default: the bundled shapes).")
 @handle_errors
 def validate(out: str, shapes: str | None) -> None:
-    """Check the graph in the build folder OUT against the SHACL shapes (exit 0 if it conforms)."""
+    """Check the build folder OUT: that it is whole (manifest, graph files, store, of
+    either layout) and that its graph conforms to the SHACL shapes.
+
+    Exit 0 if both hold, 5 if the build is damaged (one line per problem), 4 if the graph
+    does not conform."""
     from .validate import validate_build
 
     report = validate_build(Path(out), Path(shapes) if shapes else None)
-    if report.conforms:
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if report.ok:
         click.echo(f"{out}: conforms ({report.triples} triples checked)")
         return
-    click.echo(f"{out}: does not conform: {report.violations} violations", err=True)
-    click.echo(report.text, err=True)
+    if not report.conforms and report.text:
+        click.echo(f"{out}: does not conform: {report.violations} violations", err=True)
+        click.echo(report.text, err=True)
+    if report.problems:
+        n = len(report.problems)
+        click.echo(f"{out}: the build is damaged: {n} problem{'' if n == 1 else 's'}; `kg build` makes it again", err=True)
+        sys.exit(5)
     sys.exit(4)
 
 

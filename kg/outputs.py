@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import __version__
 from .errors import UsageError
 
 __all__ = [
@@ -37,6 +38,9 @@ __all__ = [
     "concat",
     "graph_nquads",
     "is_build_folder",
+    "is_kg_build",
+    "BUILD_SIGNATURE",
+    "MANIFEST",
     "NQuadsReader",
     "write_combined",
     "write_split",
@@ -58,12 +62,35 @@ PREFIXES = {
 }
 
 
+MANIFEST = "manifest.json"
+# The first key of every manifest.json kg writes: how kg knows a folder is its own build
+# (the only kind of folder ``kg build -o`` replaces).
+BUILD_SIGNATURE = "kg build"
+_SIGNED_HEAD = b'{\n  "generator": "' + BUILD_SIGNATURE.encode()
+# manifest.json of builds made before the signature (kg 0.1 up to this change)
+_LEGACY_HEAD = b'{\n  "summary": {\n    "documents": '
+
+
 # ---------------------------------------------------------------------------------------
 # reading a build folder
 
 
 def is_build_folder(out: Path) -> bool:
     return (out / "graph.nq").is_file() or (out / GRAPHS_DIR).is_dir()
+
+
+def is_kg_build(out: Path) -> bool:
+    """Whether ``out`` is a folder kg built: a real folder (not a symlink) whose
+    manifest.json starts with kg's signature (or is the manifest of an earlier kg, next to
+    its graph files)."""
+    if out.is_symlink() or not out.is_dir():
+        return False
+    try:
+        with (out / MANIFEST).open("rb") as fh:
+            head = fh.read(max(len(_SIGNED_HEAD), len(_LEGACY_HEAD)))
+    except OSError:
+        return False
+    return head.startswith(_SIGNED_HEAD) or (head.startswith(_LEGACY_HEAD) and is_build_folder(out))
 
 
 def graph_nquads(out: str | Path) -> list[Path]:
@@ -177,10 +204,12 @@ def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
     folder.mkdir()
     for name, chunk in files:
         target = folder / f"{name}.nq"
+        if target.exists():  # never write through a hard link into the cache entry
+            raise ValueError(f"two graphs of the build would share the file graphs/{target.name}")
         try:
             os.link(chunk, target)
         except OSError:
-            shutil.copy2(chunk, target)
+            shutil.copyfile(chunk, target)
 
 
 def write_manifest(
@@ -202,12 +231,13 @@ def write_manifest(
             out.append(part)
         return out
 
+    head = {"generator": f"{BUILD_SIGNATURE} {__version__}", **head}
     text = json.dumps(head, ensure_ascii=False, indent=2)[:-2].encode()
     concat(
         [
             text, b',\n  "documents": [\n    ', *joined(documents), b"\n  ],\n",
             b'  "warnings": [\n    ', *joined(warnings), b"\n  ]\n}\n",
         ],
-        tmp / "manifest.json",
+        tmp / MANIFEST,
     )
     concat(warnings_text, tmp / "warnings.txt")

@@ -13,12 +13,14 @@ Into the build folder:
 
 from __future__ import annotations
 
+import datetime
+import os
 import re
 from collections import defaultdict
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .store import Store, open_store
 from .workload import (
@@ -33,7 +35,10 @@ from .workload import (
 if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult
 
-__all__ = ["write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS"]
+__all__ = [
+    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS",
+    "formula_like", "neutralise_csv", "neutralise_csv_cell",
+]
 
 FILES = (
     "workload.csv",
@@ -111,7 +116,7 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
         shared = getattr(result, "shared", None)
         if isinstance(shared, dict):
             shared[_SHARED_KEY] = (tmp_out.resolve(), report)
-        (tmp_out / "workload.csv").write_text(report_csv(report), encoding="utf-8")
+        (tmp_out / "workload.csv").write_text(neutralise_csv(report_csv(report)), encoding="utf-8")
         write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx")
     finally:
         store.close()
@@ -259,7 +264,13 @@ def write_responsibility_matrix(
                 proto.alignment = alignment
         c = WriteOnlyCell(ws, value)  # type: ignore[arg-type]
         c._style = copy(proto._style)
+        if formula_like(value):
+            _as_text(c)
         return c
+
+    def plain(ws: object, values: list[object]) -> list[object]:
+        """A row of unstyled values, any formula-like text a text cell."""
+        return [_as_text(WriteOnlyCell(ws, v)) if formula_like(v) else v for v in values]  # type: ignore[arg-type]
 
     summary.freeze_panes = "C2"
     for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
@@ -310,7 +321,7 @@ def write_responsibility_matrix(
             i, u.unit, type_label(u.type), u.lead, u.co_lead, round(u.load, 3), round(float(lead_load.get(u.iri, 0.0)), 3),
             u.indicators, u.projects, u.partners, round(u.betweenness, 4), "是" if u.overloaded else "", u.reason,
         ]
-        summary.append([styled(summary, v, fill=lead_fill) for v in values] if u.overloaded else values)
+        summary.append([styled(summary, v, fill=lead_fill) for v in values] if u.overloaded else plain(summary, values))
     summary.append([])
     o = report.options
     notes: list[tuple[str, object]] = [
@@ -329,10 +340,76 @@ def write_responsibility_matrix(
             f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook; the ranking counts every task.",
         ))
     for k, v in notes:
-        summary.append([None, k, v])
+        summary.append(plain(summary, [None, k, v]))
     if report.groups:
         summary.append([])
         summary.append([None, "群组引用（不计入单位排名）", "主办", "协办", "负荷"])
         for g in report.groups:
-            summary.append([None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason])
+            summary.append(plain(summary, [None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason]))
+    wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
+    _fix_workbook_dates(path)
+
+
+# Text a spreadsheet reads as a formula when it starts a cell (OWASP, "CSV injection"):
+# unit names are taken from the documents as written.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def formula_like(value: object) -> bool:
+    """Whether ``value`` is text a spreadsheet would take for a formula (not a number)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value)
+
+
+def neutralise_csv_cell(value: str) -> str:
+    """``value`` for a CSV file: formula-like text gets a ``'`` in front, as OWASP
+    recommends, so that a spreadsheet shows it as text; anything else (numbers too) as is."""
+    return f"'{value}" if formula_like(value) else value
+
+
+def neutralise_csv(text: str) -> str:
+    """CSV text (``\n`` line ends) with every cell passed through :func:`neutralise_csv_cell`."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([neutralise_csv_cell(c) for c in row])
+    return out.getvalue()
+
+
+def _as_text(cell: Any) -> Any:
+    """A workbook cell holding formula-like text: a text cell (never a formula), with the
+    quote prefix set, so that editing it in a spreadsheet keeps it text (the workbook
+    form of OWASP's leading ``'``: the text itself is unchanged)."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+# The workbook's dates: fixed, so that the same input gives the same bytes (a build has no
+# date of its own); 1980-01-01 is also the earliest date a zip entry can carry.
+WORKBOOK_DATE = datetime.datetime(1980, 1, 1)
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _fix_workbook_dates(path: Path) -> None:
+    """Rewrite the .xlsx (a zip) with :data:`WORKBOOK_DATE` as its created and modified
+    dates (openpyxl sets ``modified`` to the time of saving) and on every zip entry."""
+    import zipfile
+
+    stamp = WORKBOOK_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    tmp = path.with_name(f".{path.name}.tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    os.replace(tmp, path)

@@ -264,17 +264,37 @@ def test_a_unit_named_by_many_documents_is_described_once(tmp_path: Path) -> Non
     assert sum(len(d.tasks) for d in r.documents) == 300
 
 
-def test_two_files_with_the_same_name_keep_the_first_and_warn(tmp_path: Path) -> None:
+def test_L2_two_files_with_the_same_name_are_both_kept_under_distinct_names(tmp_path: Path) -> None:
     from kg.build import extract_paths
 
-    for folder in ("a", "b"):
+    for folder, unit in (("2020", "区发改委"), ("2021", "区科技局")):
         (tmp_path / "in" / folder).mkdir(parents=True)
-        (tmp_path / "in" / folder / "plan.txt").write_text("一、甲\n1.推进改革。（区发改委主办）\n", encoding="utf-8")
+        (tmp_path / "in" / folder / "plan.txt").write_text(f"一、甲\n1.推进改革。（{unit}主办）\n", encoding="utf-8")
+    (tmp_path / "in" / "2021" / "plan.md").write_text("一、乙\n1.推进创新。（区统计局主办）\n", encoding="utf-8")
     r = build([tmp_path / "in"], tmp_path / "out", FAST)
-    assert r.summary()["documents"] == 1 and r.summary()["tasks"] == 1
-    dup = [i for i in r.issues if i.code == "duplicate-document"]
-    assert [i.path for i in dup] == [str(tmp_path / "in" / "b" / "plan.txt")]
+    assert r.summary()["documents"] == 3 and r.summary()["tasks"] == 3
+    names = ["plan", "plan (2021)", "plan (2021, txt)"]
+    assert [i.name for i in r.infos] == names
+    second, third = tmp_path / "in" / "2021" / "plan.md", tmp_path / "in" / "2021" / "plan.txt"
+    dup = [(i.path, i.message) for i in r.issues if i.code == "duplicate-document"]
+    first = tmp_path / "in" / "2020" / "plan.txt"
+    assert dup == [
+        (str(second), f"document name 'plan' is also the name of {first}; this one is named 'plan (2021)'"),
+        (str(third), f"document name 'plan' is also the name of {first}; this one is named 'plan (2021, txt)'"),
+    ]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert [w["code"] for w in manifest["warnings"]].count("duplicate-document") == 1
-    docs, issues = extract_paths(sorted((tmp_path / "in").rglob("*.txt")), FAST)
-    assert len(docs) == 1 and [i.message for i in issues if i.code == "duplicate-document"] == [dup[0].message]
+    assert [d["document"] for d in manifest["documents"]] == names
+    assert [w["code"] for w in manifest["warnings"]].count("duplicate-document") == 2
+    records = [json.loads(line) for line in (tmp_path / "out" / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(x["document"], x["lead"][0]["unit"]) for x in records] == [
+        ("plan", "区发改委"), ("plan (2021)", "区统计局"), ("plan (2021, txt)", "区科技局"),
+    ]
+    # each has its own named graph; a rebuild reuses all three under the same names
+    store = ox.Store.read_only(str(tmp_path / "out" / STORE_DIR))
+    graphs = {str(g.value) for g in store.named_graphs()}
+    assert {str(iri_document(n)) for n in names} <= graphs
+    again = build([tmp_path / "in"], tmp_path / "out", FAST)
+    assert again.reused == 3 and [i.name for i in again.infos] == names
+    docs, issues = extract_paths(sorted((tmp_path / "in").rglob("plan.*")), FAST)
+    assert [d.name for d in docs] == names
+    assert [(i.path, i.message) for i in issues if i.code == "duplicate-document"] == dup

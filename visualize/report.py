@@ -181,19 +181,28 @@ def _query_block(store: Any, q: Any) -> QueryBlock:
     return block
 
 
-def _query_worker(out: str, names: list[str], conn: Any) -> None:
-    """Child process: run the named canned queries in order, reporting each as it goes."""
+def _query_worker(out: str, names: list[str], conn: Any, parent: int) -> None:
+    """Child process: run the named canned queries in order, reporting each as it goes.
+    It ends with its parent (also when that is killed), quietly when the parent stops
+    listening."""
     from kg.queries import list_queries
 
-    store = _open_store(Path(out))
+    from kg.build import die_with_parent
+
+    die_with_parent(parent)
     try:
-        by_name = {q.name: q for q in list_queries()}
-        for name in names:
-            conn.send(("start", name))
-            conn.send(("done", name, _query_block(store, by_name[name])))
-    finally:
-        store.close()
+        store = _open_store(Path(out))
+        try:
+            by_name = {q.name: q for q in list_queries()}
+            for name in names:
+                conn.send(("start", name))
+                conn.send(("done", name, _query_block(store, by_name[name])))
+        finally:
+            store.close()
         conn.send(("end",))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the build was stopped while the report was being written: nobody listens
+    finally:
         conn.close()
 
 
@@ -208,7 +217,6 @@ def _queries(out: Path) -> tuple[list[QueryBlock], str]:
         from kg.queries import list_queries
     except ImportError as exc:
         return [], f"预设查询模块不可用（kg.queries: {exc}）"
-    import multiprocessing
     import os
     import time
 
@@ -218,7 +226,11 @@ def _queries(out: Path) -> tuple[list[QueryBlock], str]:
     results: dict[str, QueryBlock] = {}
     pending = [q.name for q in queries]
     skipped: dict[str, str] = {}
-    ctx = multiprocessing.get_context("spawn")
+    from kg.build import worker_context
+
+    # fork where it is safe: spawn would run a plain script that calls kg.build.build()
+    # at its top level again in the child (kg.build.worker_context)
+    ctx = worker_context()
     start = time.monotonic()
     while pending:
         left = budget - (time.monotonic() - start)
@@ -227,7 +239,7 @@ def _queries(out: Path) -> tuple[list[QueryBlock], str]:
                 skipped[name] = f"未运行：预设查询总时限 {budget:g} 秒已用完 (time budget used up)"
             break
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child), daemon=True)
+        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child, os.getpid()), daemon=True)
         proc.start()
         child.close()
         current: str | None = None

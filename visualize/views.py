@@ -807,7 +807,7 @@ def _hub_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
     degree = dict(g.degree())  # type: ignore[attr-defined]
     hubs = sorted(degree, key=lambda v: (-degree[v], str(v)))[:HUB_COUNT]
     hub_set = set(hubs)
-    pos = dict(_component_layout(g.subgraph(hubs), seed, HUB_ITERATIONS) if len(hubs) > 1 else {hubs[0]: (0.0, 0.0)})  # type: ignore[attr-defined]
+    pos = dict(_component_layout(_ordered_subgraph(g, hubs), seed, HUB_ITERATIONS) if len(hubs) > 1 else {hubs[0]: (0.0, 0.0)})
     satellites: dict[object, list[object]] = {}
     loose = []
     for v in sorted((v for v in g if v not in hub_set), key=str):  # type: ignore[attr-defined]
@@ -827,6 +827,23 @@ def _hub_layout(g: object, seed: int) -> dict[object, tuple[float, float]]:
     for v, (x, y) in _spiral(g.subgraph(loose)).items() if loose else ():  # type: ignore[attr-defined]
         pos[v] = (1.2 * x, 1.2 * y + 1.3)
     return pos
+
+
+def _ordered_subgraph(g: object, nodes: Iterable[object]) -> object:
+    """The subgraph of ``g`` on ``nodes`` as a new graph whose nodes and edges are in sorted
+    order. (networkx's ``subgraph`` view iterates a set of the nodes: its order, and so a
+    seeded layout, would change with PYTHONHASHSEED from one run to the next.)"""
+    import networkx as nx
+
+    keep = sorted(nodes, key=str)
+    sub = nx.Graph()
+    sub.add_nodes_from(keep)
+    inside = set(keep)
+    sub.add_edges_from(sorted(
+        (tuple(sorted((u, v), key=str)) for u, v in g.edges(keep) if u in inside and v in inside),  # type: ignore[attr-defined]
+        key=lambda e: (str(e[0]), str(e[1])),
+    ))
+    return sub
 
 
 def _spiral(g: object) -> dict[object, tuple[float, float]]:
@@ -864,7 +881,7 @@ def _precompute_positions(net: KgNetwork, iterations: int | None = None) -> None
     for comp, r in placed:
         if x > 0 and x + 2 * r > row_width:
             x, y, row_h = 0.0, y + row_h + unit, 0.0
-        local = _component_layout(g.subgraph(comp), RANDOM_SEED, iterations)
+        local = _component_layout(_ordered_subgraph(g, comp), RANDOM_SEED, iterations)
         for k, (px, py) in local.items():
             pos[k] = (x + r + px * r, y + r + py * r)
         x += 2 * r + unit
