@@ -197,7 +197,8 @@ def test_truncated_pdf_never_raises_anything_but_a_source_error(documents, tmp_p
 
 
 def test_pdf_without_a_text_layer_is_skipped(tmp_path: Path) -> None:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.pdfgen import canvas
+
     path = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(path))
     c.rect(50, 50, 300, 400, fill=1)  # a "scanned page": pictures, no characters
@@ -466,8 +467,8 @@ def test_pdf_table_over_pages_keeps_one_header(tmp_path: Path) -> None:
 
 
 def test_password_protected_pdf_is_skipped(tmp_path: Path) -> None:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
     from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
 
     path = tmp_path / "locked.pdf"
     c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))

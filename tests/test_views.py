@@ -210,7 +210,8 @@ def _esc_text(s: str) -> str:
 
 
 def test_queries_page_lists_every_canned_query_with_its_result(example_out: Path) -> None:
-    queries = pytest.importorskip("kg.queries")
+    from kg import queries
+
     page = (example_out / "queries.html").read_text(encoding="utf-8")
     index = (example_out / "index.html").read_text(encoding="utf-8")
     for q in queries.list_queries():
@@ -424,7 +425,6 @@ def test_many_views_share_one_local_vis_network(tmp_path: Path, monkeypatch: pyt
 
 
 def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("kg.queries")
     import time
 
     from kg.visualize.report import _queries
