@@ -367,7 +367,7 @@ _FORM = re.compile(
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (after prologue and comments).
 
-    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    >>> query_form("PREFIX kg: <https://w3id.org/govkg/ns#>  # units\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
     'CONSTRUCT'
     """
     m = _FORM.match(sparql)
