@@ -93,6 +93,17 @@ def test_build_graph_py_passes_its_arguments_to_kg_build() -> None:
     assert r.stdout.startswith("Usage: build_graph.py build [OPTIONS] PATHS...")
 
 
+def test_build_graph_py_never_runs_the_source_folder_kg() -> None:
+    """Without site-packages (``-S``) there is no installed kg: the script says so instead
+    of importing ./kg beside it, which lacks kg.ontology, kg.queries and kg.visualize."""
+    r = subprocess.run(
+        [sys.executable, "-S", str(ROOT / "build_graph.py"), "--help"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert r.returncode == 1
+    assert r.stderr == "Error: kg is not installed (No module named 'kg'); run `pip install .` first\n"
+
+
 def test_the_development_commands_exist(pytestconfig: pytest.Config) -> None:
     dev = sh_blocks(section("Development"))[0]
     assert "python -m pytest --update-golden" in dev

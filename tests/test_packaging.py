@@ -142,3 +142,15 @@ def test_the_wheel_declares_the_kg_command(wheel: Path) -> None:
         (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
         entry_points = zf.read(name).decode("utf-8")
     assert "[console_scripts]\nkg = kg.cli:main\n" in entry_points
+
+
+def test_no_import_of_a_module_that_ships_is_guarded() -> None:
+    """Fail loudly: every module of kg and every dependency is imported plainly, so a
+    broken install is an error, never a stage that silently does nothing."""
+    guarded = []
+    for folder in SOURCES.values():
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip().startswith(("except ImportError", "except ModuleNotFoundError")):
+                    guarded.append(f"{path.relative_to(ROOT)}:{no}")
+    assert guarded == []
