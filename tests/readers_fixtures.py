@@ -358,7 +358,7 @@ def write_html_table(path: Path) -> Path:
 # --- pdf ------------------------------------------------------------------------
 
 
-def pdf_font() -> str | None:
+def pdf_font() -> str:
     """Name of a registered CJK font for reportlab (a test dependency, which ships the
     STSong-Light CID font): a missing reportlab or font is an error, never a skipped test."""
     from reportlab.pdfbase import pdfmetrics
