@@ -154,3 +154,18 @@ def test_no_import_of_a_module_that_ships_is_guarded() -> None:
                 if line.strip().startswith(("except ImportError", "except ModuleNotFoundError")):
                     guarded.append(f"{path.relative_to(ROOT)}:{no}")
     assert guarded == []
+
+
+def test_the_bare_source_folder_says_it_is_not_an_installed_kg() -> None:
+    """From the repository root without an install (``-S``: no site-packages, so no
+    editable finder either), ``import kg`` finds ./kg: one clear error, not a missing
+    data file later."""
+    r = subprocess.run(
+        [sys.executable, "-S", "-c", "import kg"], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert r.returncode == 1
+    assert r.stderr.splitlines()[-1] == (
+        f"ImportError: kg was imported from the source folder {ROOT / 'kg'}, which is not an installed kg "
+        "(no kg.ontology): install it with `pip install -e .`, or run from outside the repository "
+        "after `pip install .`"
+    )
