@@ -137,6 +137,16 @@ def test_the_wheel_holds_exactly_the_source_tree(wheel: Path) -> None:
     assert {"kg/readers/html_reader.py", "kg/ontology/stopwords.txt", "kg/queries/lead_counts.rq"} <= got
 
 
+def test_check_wheel_contents_finds_nothing_wrong(wheel: Path) -> None:
+    """check-wheel-contents (a test dependency): no duplicate, empty or stray files, no
+    module outside a package, one top-level package."""
+    r = subprocess.run(
+        [str(Path(sys.executable).parent / "check-wheel-contents"), str(wheel)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (0, f"{wheel}: OK\n", "")
+
+
 def test_the_wheel_declares_the_kg_command(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
