@@ -383,13 +383,7 @@ def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
     writers = []
     for spec in ARTIFACT_WRITERS:
         module_name, func = spec.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        writers.append(getattr(module, func))
+        writers.append(getattr(importlib.import_module(module_name), func))
     return writers
 
 
@@ -684,10 +678,8 @@ def _report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[S
     """Links from each work report's statements to similar tasks of its region's plans:
     the links, and per report the chunk of its graph with its link quads merged in.
     Cached by the keys of the report and the plans, so unchanged regions load nothing."""
-    try:
-        from .linking import infer_units, link_statements
-    except ImportError:
-        return [], {}
+    from .linking import infer_units, link_statements
+
     plans: dict[str, list[DocInfo]] = {}
     for info in infos:
         if info.is_plan:

@@ -253,22 +253,16 @@ def report(out: str) -> None:
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
 
 
-def _register_optional_commands() -> None:
+def _register_commands() -> None:
     """Commands that live in their own modules (query, serve, workload, views, store)."""
     import importlib
 
     for name in ("kg.cli_query", "kg.cli_analysis", "kg.cli_store"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(main)
+        importlib.import_module(name).register(main)
 
 
 
-_register_optional_commands()
+_register_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

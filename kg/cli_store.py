@@ -1,6 +1,6 @@
 """``kg push``: write a build's named graphs to a SPARQL 1.1 server.
 
-Registered on the ``kg`` group by :func:`kg.cli._register_optional_commands`.
+Registered on the ``kg`` group by :func:`kg.cli._register_commands`.
 """
 
 from __future__ import annotations

@@ -156,11 +156,9 @@ def _item_responsibility(
 
 
 def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
-    """Indicators, projects and districts (stage kg.mentions), when that stage is present."""
-    try:
-        from .mentions import enrich_document
-    except ImportError:
-        return doc
+    """Indicators, projects and districts (stage kg.mentions)."""
+    from .mentions import enrich_document
+
     return enrich_document(doc, gaz)
 
 

@@ -41,8 +41,14 @@ def stopwords() -> frozenset[str]:
 def tokens(text: str, region: str | None = None) -> list[str]:
     """Content words of ``text`` for similarity (jieba, stopwords dropped).
 
-    >>> tokens("继续推进湖南路片区环境综合整治", "nanjing-gulou")
+    >>> tokens("推进湖南路片区环境综合整治", "nanjing-gulou")
     ['湖南路片区', '环境', '综合', '整治']
+
+    A word that jieba cuts whole is dropped only when it is listed itself (继续 and 推进
+    are, 继续推进 is not):
+
+    >>> tokens("继续推进湖南路片区环境综合整治", "nanjing-gulou")[0]
+    '继续推进'
     """
     from .entities import cut
 

@@ -1,11 +1,12 @@
-"""Word segmentation (jieba cutting) through one helper, accelerated by rjieba when installed.
+"""Word segmentation (jieba cutting) through one helper, accelerated by rjieba.
 
 Every piece of kg that needs words calls :func:`cut` instead of ``jieba.lcut``:
 
-* with the optional ``rjieba`` package (``pip install kg[fast]``; a Rust port of jieba
-  with the same dictionary and the same algorithm: DAG of dictionary words, max
-  probability route, HMM for unknown words) cutting is 5–15× faster;
-* without it, plain ``jieba`` is used.
+* by default with ``rjieba`` (a dependency of kg; a Rust port of jieba with the same
+  dictionary and the same algorithm: DAG of dictionary words, max probability route,
+  HMM for unknown words), 5–15× faster than jieba; a missing rjieba is an error, not
+  a silent fallback;
+* with ``KG_SEGMENTER=jieba``, plain ``jieba``.
 
 The helper owns its tokenizer (a ``jieba.Tokenizer`` or ``rjieba.Jieba`` of its own), so
 words that other code adds to the global ``jieba`` never change its cuts. Both backends
@@ -52,13 +53,9 @@ def _load() -> Any:
         if _impl is not None:
             return _impl
         want = _forced or os.environ.get("KG_SEGMENTER", "").strip().lower()
-        if want != "jieba":
-            try:
-                _impl, _name = _rjieba_class()(), "rjieba"
-            except ImportError:
-                if want == "rjieba":
-                    raise
-        if _impl is None:
+        if want != "jieba":  # rjieba is a dependency of kg: no fallback when it is missing
+            _impl, _name = _rjieba_class()(), "rjieba"
+        else:
             import logging
 
             import jieba
@@ -124,20 +121,16 @@ class Tokenizer:
     """A jieba dictionary of its own: words added as ``jieba.add_word`` adds them, text cut
     as ``jieba.lcut`` cuts it and tagged as ``jieba.posseg.lcut(text, HMM=False)`` tags it.
 
-    Backed by rjieba when installed (unless ``KG_SEGMENTER=jieba``), else by jieba. Not
+    Backed by rjieba, or by jieba with ``KG_SEGMENTER=jieba``. Not
     thread-safe: callers hold one per process and add words before cutting.
     """
 
     def __init__(self, backend_name: str | None = None) -> None:
         want = backend_name or _want()
         self._impl: _RjiebaDict | _JiebaDict | None = None
-        if want != "jieba":
-            try:
-                self._impl = _RjiebaDict()
-            except ImportError:
-                if want == "rjieba":
-                    raise
-        if self._impl is None:
+        if want != "jieba":  # rjieba is a dependency of kg: no fallback when it is missing
+            self._impl = _RjiebaDict()
+        else:
             self._impl = _JiebaDict()
         self.backend = self._impl.name
         self._log: list[tuple[str, str | None]] = []
@@ -308,7 +301,7 @@ def _rjieba_class() -> Any:
     if mod is None:
         spec = importlib.util.find_spec("rjieba")  # finds the package without importing it
         if spec is None:
-            raise ImportError("rjieba is not installed")
+            raise ImportError("rjieba (a dependency of kg) is not installed; KG_SEGMENTER=jieba uses jieba")
         for folder in spec.submodule_search_locations or ():
             for suffix in importlib.machinery.EXTENSION_SUFFIXES:
                 path = os.path.join(folder, "rjieba" + suffix)

@@ -290,18 +290,15 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
 
 @lru_cache(maxsize=1)
 def _type_labels() -> dict[str, str]:
+    import csv
+
+    import kg.ontology
+
     labels = {"OtherUnit": "其他单位", "UnitGroup": "单位群组", "Unit": "单位"}
-    try:
-        import csv
-
-        import kg.ontology
-
-        path = Path(kg.ontology.__file__).parent / "unit_types.csv"
-        with path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                labels[row["type"]] = row["label_zh"]
-    except (OSError, KeyError, ImportError):
-        pass
+    path = Path(kg.ontology.__file__).parent / "unit_types.csv"  # ships with kg
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            labels[row["type"]] = row["label_zh"]
     return labels
 
 

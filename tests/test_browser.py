@@ -13,6 +13,7 @@ when it is absent. ``KG_CHROMIUM`` names another binary.
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 from pathlib import Path
@@ -30,6 +31,8 @@ from kg.visualize.views import PHYSICS_MAX_NODES, render_network, responsibility
 from kg.build import build
 
 CHROMIUM = find_chromium()
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI must run the browser tests, but Chromium is not installed (.ci/run installs it)")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
     reason="Chromium not installed: apt-get install -y chromium fonts-wqy-microhei (CI installs it)",

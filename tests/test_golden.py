@@ -10,6 +10,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from kg.build import build, task_records
 from kg.extract import extract_document
 from kg.read import read_source
@@ -19,9 +21,17 @@ from .conftest import GOLDEN, PLAN
 DATA = Path(__file__).parent / "data"
 
 
-def _compare(actual: str, golden: Path, update: bool) -> None:
-    if update or not golden.exists():
+def compare_golden(actual: str, golden: Path, update: bool) -> None:
+    """Compare ``actual`` with the golden file, with a readable diff; ``update``
+    (``pytest --update-golden``) rewrites the file first. A missing golden file fails:
+    it is never written, and the test never passes, without the flag."""
+    if update:
         golden.write_text(actual, encoding="utf-8")
+    if not golden.exists():
+        raise AssertionError(
+            f"golden file {golden} is missing: run `python -m pytest --update-golden` to write it, "
+            "then review and commit it"
+        )
     expected = golden.read_text(encoding="utf-8")
     if actual != expected:
         diff = "".join(
@@ -66,7 +76,24 @@ def test_small_plan_graph_matches_golden(tmp_path, update_golden):
     out = tmp_path / "out"
     build([DATA / "small_plan.txt"], out)
     nq = (out / "graph.nq").read_text(encoding="utf-8")
-    _compare(nq, GOLDEN / "small_plan.nq", update_golden)
+    compare_golden(nq, GOLDEN / "small_plan.nq", update_golden)
+
+
+def test_a_missing_golden_file_fails_and_names_the_flag(tmp_path):
+    missing = tmp_path / "missing.nq"
+    with pytest.raises(AssertionError, match=r"missing: run `python -m pytest --update-golden`"):
+        compare_golden("<a> <b> <c> .\n", missing, update=False)
+    assert not missing.exists()  # nothing written without the flag
+
+
+def test_a_different_output_fails_with_a_diff_and_the_flag_rewrites_it(tmp_path):
+    golden = tmp_path / "g.nq"
+    golden.write_text("<a> <b> <c> .\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"(?s)differs from g.nq:.*-<a> <b> <c> \.\n\+<a> <b> <d> \."):
+        compare_golden("<a> <b> <d> .\n", golden, update=False)
+    assert golden.read_text(encoding="utf-8") == "<a> <b> <c> .\n"
+    compare_golden("<a> <b> <d> .\n", golden, update=True)
+    assert golden.read_text(encoding="utf-8") == "<a> <b> <d> .\n"
 
 
 def test_two_builds_give_identical_bytes(tmp_path):

@@ -6,8 +6,8 @@ Servers:
   from ``KG_TEST_SPARQL_ENDPOINT`` (and ``KG_TEST_SPARQL_UPDATE``,
   ``KG_TEST_SPARQL_GRAPH_STORE``). Unset, the tests are skipped locally and FAIL in CI
   (when ``CI`` is set), since CI must run them.
-* the ``oxigraph`` server binary (``pip install oxigraph``), started on 127.0.0.1 for
-  quick protocol checks when it is installed; skipped otherwise.
+* the ``oxigraph`` server binary (the ``oxigraph`` test dependency), started on 127.0.0.1
+  for quick protocol checks; a missing binary fails the tests that need it.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _oxigraph_binary() -> str | None:
 def oxigraph_server():
     binary = _oxigraph_binary()
     if binary is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+        pytest.fail("the oxigraph server binary (a test dependency: pip install -e '.[test]') is not installed")
     port = _free_port()
     proc = subprocess.Popen(
         [binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],

@@ -19,9 +19,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import readers_fixtures as fx  # noqa: E402
 
 FONT = fx.pdf_font()
-needs_pdf_font = pytest.mark.skipif(
-    FONT is None, reason="reportlab with its STSong-Light CID font is needed to write a Chinese PDF"
-)
 
 # (form, suffix) → writer
 WRITERS = {
@@ -38,8 +35,7 @@ WRITERS = {
 
 
 def _param(form: str, suffix: str):  # type: ignore[no-untyped-def]
-    marks = [needs_pdf_font] if suffix == "pdf" else []
-    return pytest.param(form, suffix, id=f"{form}.{suffix}", marks=marks)
+    return pytest.param(form, suffix, id=f"{form}.{suffix}")
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +117,7 @@ def test_multi_row_task_joins_into_one_task(documents, form: str, suffix: str) -
 
 @pytest.mark.parametrize(("form", "suffix", "label"), [
     ("prose", "docx", "docx"), ("table", "xlsx", "xlsx"), ("prose", "html", "html"),
-    pytest.param("prose", "pdf", "pdf", marks=needs_pdf_font),
+    pytest.param("prose", "pdf", "pdf"),
 ])
 def test_lines_are_normalised_numbered_and_located(documents, form: str, suffix: str, label: str) -> None:  # type: ignore[no-untyped-def]
     from kg.normalize import normalize_text
@@ -184,7 +180,6 @@ def test_garbage_and_encrypted_files_are_source_errors(tmp_path: Path, suffix: s
             read_source(encrypted)
 
 
-@needs_pdf_font
 @pytest.mark.parametrize("keep", [0.0, 0.3, 0.7, 0.95])
 def test_truncated_pdf_never_raises_anything_but_a_source_error(documents, tmp_path: Path, keep: float) -> None:  # type: ignore[no-untyped-def]
     data = documents("prose", "pdf").read_bytes()
@@ -197,7 +192,8 @@ def test_truncated_pdf_never_raises_anything_but_a_source_error(documents, tmp_p
 
 
 def test_pdf_without_a_text_layer_is_skipped(tmp_path: Path) -> None:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+    from reportlab.pdfgen import canvas
+
     path = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(path))
     c.rect(50, 50, 300, 400, fill=1)  # a "scanned page": pictures, no characters
@@ -430,7 +426,6 @@ def test_html_table_spans_and_layout_tables(tmp_path: Path) -> None:
 # --- pdf --------------------------------------------------------------------------
 
 
-@needs_pdf_font
 def test_pdf_paragraphs_are_rejoined_and_page_numbers_dropped(documents) -> None:  # type: ignore[no-untyped-def]
     lines = _lines(documents("prose", "pdf"))
     texts = [ln.text for ln in lines]
@@ -441,7 +436,6 @@ def test_pdf_paragraphs_are_rejoined_and_page_numbers_dropped(documents) -> None
     assert {ln.location.split(" line")[0] for ln in lines} == {"page 1", "page 2"}
 
 
-@needs_pdf_font
 def test_pdf_table_over_pages_keeps_one_header(tmp_path: Path) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A5
@@ -466,8 +460,8 @@ def test_pdf_table_over_pages_keeps_one_header(tmp_path: Path) -> None:
 
 
 def test_password_protected_pdf_is_skipped(tmp_path: Path) -> None:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
     from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
 
     path = tmp_path / "locked.pdf"
     c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))

@@ -102,16 +102,11 @@ def _open_store(out: Path) -> Any:
 def _workload(store: Any, data: ViewData, out: Path | None = None, result: Any = None) -> tuple[Any | None, str]:
     if not data.tasks:
         return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
-    try:
-        from kg.workload import compute_workload
-    except ImportError as exc:
-        return None, f"负荷分析模块不可用（kg.workload: {exc}）"
-    try:  # the ranking the workload writer already computed for this build, if it ran
-        from kg.workload_outputs import shared_workload
-    except ImportError:
-        shared = None
-    else:
-        shared = shared_workload(out, result) if out is not None else None
+    from kg.workload import compute_workload
+    from kg.workload_outputs import shared_workload
+
+    # the ranking the workload writer already computed for this build, if it ran
+    shared = shared_workload(out, result) if out is not None else None
     return (shared if shared is not None else compute_workload(store)), ""
 
 
@@ -213,12 +208,10 @@ def _queries(out: Path) -> tuple[list[QueryBlock], str]:
     within :data:`QUERY_BUDGET`: on a big corpus a slow query is reported as skipped (with
     the command to run it) instead of holding up the build.
     """
-    try:
-        from kg.queries import list_queries
-    except ImportError as exc:
-        return [], f"预设查询模块不可用（kg.queries: {exc}）"
     import os
     import time
+
+    from kg.queries import list_queries
 
     queries = list_queries()
     timeout = float(os.environ.get("KG_REPORT_QUERY_TIMEOUT", QUERY_TIMEOUT))

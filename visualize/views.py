@@ -779,15 +779,10 @@ def _component_layout(g: object, seed: int, iterations: int | None = None) -> di
         return {next(iter(g)): (0.0, 0.0)}  # type: ignore[call-overload]
     if n > HUB_LAYOUT_MIN:
         return _hub_layout(g, seed)
-    try:
-        # method="force": the classic Fruchterman–Reingold; networkx picks a far slower
-        # energy minimiser for 500+ nodes
-        pos = nx.spring_layout(g, seed=seed, iterations=iterations or (60 if n < 500 else 40), method="force")
-    except ImportError:  # networkx wants scipy from 500 nodes on (and numpy always)
-        try:
-            pos = nx.forceatlas2_layout(g, seed=seed, max_iter=60) if n <= 3000 else _spiral(g)
-        except ImportError:
-            pos = _spiral(g)
+    # method="force": the classic Fruchterman–Reingold; networkx picks a far slower
+    # energy minimiser for 500+ nodes (networkx needs numpy, and scipy from 500 nodes on:
+    # both are dependencies of kg)
+    pos = nx.spring_layout(g, seed=seed, iterations=iterations or (60 if n < 500 else 40), method="force")
     xs = [float(p[0]) for p in pos.values()]
     ys = [float(p[1]) for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2

@@ -98,11 +98,7 @@ def read(path: Path, data: bytes) -> list[Line]:
 
 
 def _parser() -> str:
-    try:
-        import lxml  # noqa: F401
-    except ImportError:
-        return "html.parser"
-    return "lxml"
+    return "lxml"  # a dependency of kg
 
 
 def decode_html(data: bytes, path: str) -> str:
