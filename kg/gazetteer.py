@@ -21,16 +21,26 @@ __all__ = [
     "UnitRecord",
     "GroupRecord",
     "Gazetteer",
+    "StandardDepartment",
     "ontology_path",
     "load_gazetteer",
     "available_regions",
     "detect_region",
+    "read_document_region",
     "responsibility_rules",
+    "standard_departments",
+    "unit_types",
 ]
 
 GENERIC_REGION = "generic"
 _NOT_IN_NAMES = re.compile(r"[，。；：！？“”《》\d%]")
 LEVEL_PREFIXES = ("区", "县", "市", "镇", "乡", "省")
+# the level word a unit name may start with (自治区发展改革委, 州司法局, 旗教育局), longest first
+_WRITTEN_LEVELS = ("自治区", "地区", "省", "市", "州", "盟", "县", "区", "旗", "镇", "乡")
+_LEVEL_OF_CHAR = {
+    "省": "province", "自治区": "province", "市": "city", "州": "city", "盟": "city", "地区": "city",
+    "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town",
+}
 
 
 def ontology_path() -> Path:
@@ -57,6 +67,41 @@ class GroupRecord:
 
 
 @dataclass(frozen=True)
+class StandardDepartment:
+    """A row of ``ontology/units/standard_departments.csv``: a department that exists, under
+    this standard name, at the given levels of every region."""
+
+    full_name: str
+    abbreviations: tuple[str, ...]
+    type: str
+    levels: frozenset[str]  # province | city | county | town
+    after_level: str  # written between the level and the name: 区委组织部
+    bare: bool  # whether the name also stands without 委 (组织部)
+
+    def forms(self) -> tuple[str, ...]:
+        """Every way the department is written after its level word (委组织部, 组织部…)."""
+        out: list[str] = []
+        for x in (self.full_name, *self.abbreviations):
+            if self.after_level and x.startswith(self.after_level):
+                out.append(x)
+                continue
+            out.append(self.after_level + x)
+            if self.bare and self.after_level:
+                out.append(x)
+        return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A row of ``ontology/units/name_forms.csv``: named units of a type (X街道, X镇, X区政府)
+    and the suffix of their canonical name."""
+
+    suffixes: tuple[str, ...]
+    canonical_suffix: str
+    type: str
+
+
+@dataclass(frozen=True)
 class TypeRecord:
     type: str
     label_zh: str
@@ -74,6 +119,12 @@ class Gazetteer:
     units: dict[str, UnitRecord] = field(default_factory=dict)
     groups: dict[str, GroupRecord] = field(default_factory=dict)
     types: tuple[TypeRecord, ...] = ()
+    # the region's level (province | city | county | town) and the names it and the
+    # regions above it go by, each with the level word its units use (广州市 → 市): with a
+    # level, names the profile does not hold are resolved by the national table
+    level: str = ""
+    places: tuple[tuple[str, str], ...] = ()
+    _national: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False, compare=False)
     _unit_alias: dict[str, str] = field(default_factory=dict)
     _group_alias: dict[str, str] = field(default_factory=dict)
     _suffix_re: re.Pattern[str] | None = None
@@ -113,13 +164,68 @@ class Gazetteer:
             prefixed = self.level_prefix + key
             if prefixed in self._unit_alias:
                 return self._unit_alias[prefixed]
+        found = self.resolve_standard(key)
+        return found[0] if found else None
+
+    def resolve_standard(self, name: str) -> tuple[str, str] | None:
+        """Canonical name and type of a unit by the national tables, in this region.
+
+        The canonical name is the level word plus the standard full name: 市发改委,
+        市发展改革委 and 发展和改革委员会 in a city's plan are all 市发展和改革委员会; a
+        place name of the region counts as its level word (桐乡市科技局 → 市科学技术局). Named
+        units keep their name with the standard suffix (南沙区政府 → 南沙区人民政府). Only
+        a gazetteer with a region level (not the generic one) resolves these.
+
+        >>> g = load_gazetteer("cn-440100")
+        >>> g.resolve_standard("市发改委"), g.resolve_standard("国土房管局")
+        (('市发展和改革委员会', 'GovernmentDepartment'), ('市国土资源和房屋管理局', 'GovernmentDepartment'))
+        >>> g.resolve_standard("确保完成") is None
+        True
+        """
+        if not self.level:
+            return None
+        key = normalize_name(name)
+        if key in self._national:
+            return self._national[key]
+        found = self._standard(key)
+        if len(self._national) < 50_000:
+            self._national[key] = found
+        return found
+
+    def _standard(self, key: str) -> tuple[str, str] | None:
+        own = self.level_prefix
+        candidates = [(own, key)]  # (level word as it applies, rest of the name)
+        for place, char in self.places:
+            if key.startswith(place) and len(key) > len(place):
+                candidates.append((char, key[len(place) :]))
+        for word in _WRITTEN_LEVELS:
+            if key.startswith(word) and len(key) > len(word) + 1:
+                candidates.append((word, key[len(word) :]))
+                break
+        index = _standard_index()
+        for char, rest in candidates:
+            rows = index.get(rest)
+            if not rows:
+                continue
+            level = self.level if char == own else _LEVEL_OF_CHAR.get(char, self.level)
+            row = next((r for r in rows if level in r.levels), rows[0])
+            return char + row.after_level + row.full_name, row.type
+        for form in _name_forms():
+            for sfx in form.suffixes:
+                stem = key[: -len(sfx)]
+                if key.endswith(sfx) and len(stem) >= 2 and not _GROUP_WORD.match(stem):
+                    return stem + form.canonical_suffix, form.type
         return None
 
     def unit_type(self, name: str) -> str | None:
         """Type of a known unit, else a guess from the name's suffix, else ``None``."""
         canonical = self.resolve_unit(name)
         if canonical is not None:
-            return self.units[canonical].type
+            if canonical in self.units:
+                return self.units[canonical].type
+            found = self.resolve_standard(name)
+            if found:
+                return found[1]
         key = normalize_name(name)
         best = None
         for n in self._suffix_lengths:
@@ -193,6 +299,9 @@ class Gazetteer:
         return sorted(names, key=lambda s: (-len(s), s))
 
 
+_GROUP_WORD = re.compile(r"^(?:各|有关|相关|其他|其它|全|所有)")
+
+
 def _split(cell: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in cell.split("|") if x.strip()) if cell else ()
 
@@ -212,6 +321,11 @@ def responsibility_rules() -> dict[str, list[str]]:
     with (ontology_path() / "responsibility.json").open(encoding="utf-8") as fh:
         data: dict[str, list[str]] = json.load(fh)
     return data
+
+
+def unit_types() -> tuple[TypeRecord, ...]:
+    """The unit types of ``ontology/unit_types.csv``, in the order their suffixes are tried."""
+    return _types()
 
 
 @cache
@@ -234,6 +348,37 @@ def _groups() -> dict[str, GroupRecord]:
 
 
 @cache
+def standard_departments() -> tuple[StandardDepartment, ...]:
+    """The national table of standard department names (``ontology/units/standard_departments.csv``)."""
+    return tuple(
+        StandardDepartment(
+            r["full_name"], _split(r["abbreviations"]), r["type"], frozenset(_split(r["levels"])),
+            r["after_level"], r["bare"] == "yes",
+        )
+        for r in _read_csv(ontology_path() / "units" / "standard_departments.csv")
+    )
+
+
+@cache
+def _standard_index() -> dict[str, tuple[StandardDepartment, ...]]:
+    index: dict[str, list[StandardDepartment]] = {}
+    for row in standard_departments():
+        for form in row.forms():
+            index.setdefault(normalize_name(form), []).append(row)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@cache
+def _name_forms() -> tuple[NameForm, ...]:
+    rows = [
+        NameForm(_split(r["suffixes"]), r["canonical_suffix"], r["type"])
+        for r in _read_csv(ontology_path() / "units" / "name_forms.csv")
+    ]
+    # the longest suffix first: 街道办事处 before 街道
+    return tuple(NameForm(tuple(sorted(f.suffixes, key=len, reverse=True)), f.canonical_suffix, f.type) for f in rows)
+
+
+@cache
 def _profile(region: str) -> dict[str, object]:
     path = ontology_path() / "regions" / region / "profile.json"
     with path.open(encoding="utf-8") as fh:
@@ -241,9 +386,34 @@ def _profile(region: str) -> dict[str, object]:
     return data
 
 
+def _division_gazetteer(region: str) -> Gazetteer | None:
+    """The gazetteer of a region without a profile: ``cn-440100``, or a division's name."""
+    from .regions import division, divisions_named
+
+    found = division(region) if region.startswith("cn-") else None
+    if found is None:
+        named = divisions_named(region)
+        found = named[0] if len(named) == 1 else None
+    if found is None:
+        return None
+    places = [(found.name, found.level_char), *((s, found.level_char) for s in found.short_names())]
+    for a in reversed(found.ancestors()):
+        places += [(a.name, a.level_char), *((s, a.level_char) for s in a.short_names())]
+    places = [(p, c) for p, c in places if len(p) >= 2 and c]
+    return Gazetteer(
+        found.region_id, found.full_name, found.level_char, {}, _groups(), _types(),
+        level=found.level, places=tuple(sorted(places, key=lambda x: -len(x[0]))),
+    )
+
+
 @cache
 def load_gazetteer(region: str = GENERIC_REGION) -> Gazetteer:
-    """The gazetteer of ``region`` (a folder name under ``ontology/regions``), or generic."""
+    """The gazetteer of ``region``: a folder name under ``ontology/regions``, a division
+    (``cn-440100`` or a name such as ``广州市``), else the generic one."""
+    if region != GENERIC_REGION and region not in available_regions():
+        gaz = _division_gazetteer(region)
+        if gaz is not None:
+            return gaz
     if region == GENERIC_REGION or region not in available_regions():
         return Gazetteer(GENERIC_REGION, "", "", {}, _groups(), _types())
     profile = _profile(region)
@@ -252,9 +422,39 @@ def load_gazetteer(region: str = GENERIC_REGION) -> Gazetteer:
         units[r["canonical"]] = UnitRecord(
             r["canonical"], r["full_name"], _split(r["aliases"]), r["type"], r["governs"] or None
         )
+    places: tuple[tuple[str, str], ...] = ()
+    if profile.get("adcode"):
+        extra = _division_gazetteer("cn-" + str(profile["adcode"]))
+        places = extra.places if extra else ()
     return Gazetteer(
-        region, str(profile["name"]), str(profile.get("level_prefix", "")), units, _groups(), _types()
+        region, str(profile["name"]), str(profile.get("level_prefix", "")), units, _groups(), _types(),
+        level=str(profile.get("level", "")), places=places,
     )
+
+
+def read_document_region(text: str) -> tuple[str, int, str | None]:
+    """The region of a document: ``(region id, line of the evidence, note)``.
+
+    A region profile whose distinctive units the text names comes first
+    (:func:`detect_region`); else the division that issues the document
+    (:func:`kg.regions.read_region`): its profile if one declares its ``adcode``, else
+    ``cn-<adcode>``. When neither is found the region is ``generic`` and the note says so.
+    """
+    region = detect_region(text)
+    if region != GENERIC_REGION:
+        return region, 1, None
+    from .regions import RegionDataMissing, read_region
+
+    try:
+        reading = read_region(text)
+    except RegionDataMissing as exc:
+        return GENERIC_REGION, 1, f"{exc}; units are kept in the generic scope, as written"
+    if reading.division is None:
+        return GENERIC_REGION, reading.line, reading.note
+    for profile in available_regions():
+        if str(_profile(profile).get("adcode", "")) == reading.division.code:
+            return profile, reading.line, None
+    return reading.division.region_id, reading.line, reading.note
 
 
 def detect_region(text: str) -> str:
