@@ -268,17 +268,53 @@ class Gazetteer:
             prefix, key = key[0], key[1:]
         canonical = self._group_alias.get(key)
         if canonical is None:
-            return None
+            shaped = self._group_by_shape(key)
+            return shaped.canonical if shaped else None
         grp = self.groups[canonical]
         if grp.level_prefixed:
             return (prefix or self.level_prefix) + canonical
         return canonical
 
+    def _group_by_shape(self, key: str) -> GroupRecord | None:
+        """A group reference recognised by its shape (``ontology/units/group_shapes.json``):
+        a group of groups.csv when its quantifier and word make one (区级相关部门 →
+        区相关部门, 县各有关单位 → 县相关部门), else a group of its own, labelled as written.
+
+        >>> g = load_gazetteer("generic")
+        >>> [g.resolve_group(n) for n in ("区级相关部门", "州直相关单位", "各县级市", "区属各重点国企", "各类企业")]
+        ['区相关部门', '州相关部门', '各县级市', '区属各重点国企', None]
+        """
+        shapes = _group_shapes()
+        m = shapes.pattern.match(key)
+        if m is None:
+            return None
+        level = m.group("level") or ""  # 区, 州 (of 区级, 州直)
+        quantifier, modifier, word = m.group("q"), m.group("mod") or "", m.group("word")
+        scope = shapes.quantifiers[quantifier]
+        if not modifier:
+            # the group of groups.csv this names, if any (各有关单位, 相关单位 → 相关部门)
+            for core in (quantifier + word, ("各" if scope == "all" else "相关") + word):
+                canonical = self._group_alias.get(core)
+                if canonical is None:
+                    continue
+                grp = self.groups[canonical]
+                if grp.scope == "all" and scope != "all":
+                    continue
+                label = (level or self.level_prefix) + canonical
+                return GroupRecord(label if grp.level_prefixed else canonical, (), grp.scope, grp.member_types, grp.level_prefixed)
+        # a modifier narrows the group (各重点国企 are some of the 国企)
+        return GroupRecord(key, (), "subset" if modifier else scope, shapes.kinds[word])
+
     def group_record(self, label: str) -> GroupRecord | None:
+        """The group of a label :meth:`resolve_group` gave."""
         key = label
         if key not in self.groups and key[:1] in LEVEL_PREFIXES:
             key = key[1:]
-        return self.groups.get(key)
+        found = self.groups.get(key)
+        if found is None and label not in self.groups:
+            shaped = self._group_by_shape(label)
+            return shaped if shaped and shaped.canonical == label else None
+        return found
 
     def group_members(self, label: str) -> tuple[str, ...]:
         """Known members of a group whose scope is "all"; empty when unknown or a subset."""
@@ -376,6 +412,31 @@ def _name_forms() -> tuple[NameForm, ...]:
     ]
     # the longest suffix first: 街道办事处 before 街道
     return tuple(NameForm(tuple(sorted(f.suffixes, key=len, reverse=True)), f.canonical_suffix, f.type) for f in rows)
+
+
+@dataclass(frozen=True)
+class _GroupShapes:
+    pattern: re.Pattern[str]
+    quantifiers: dict[str, str]  # quantifier → scope
+    kinds: dict[str, tuple[str, ...]]  # unit-type word → member types
+
+
+@cache
+def _group_shapes() -> _GroupShapes:
+    with (ontology_path() / "units" / "group_shapes.json").open(encoding="utf-8") as fh:
+        data = json.load(fh)
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(normalize_name(w)) for w in sorted(set(words), key=len, reverse=True))
+
+    kinds = {normalize_name(w): tuple(k["member_types"]) for k in data["kinds"] for w in k["words"]}
+    pattern = re.compile(
+        rf"(?:(?P<level>{alt(data['level_words'])})(?:{alt(data['level_qualifiers'])})?)?"
+        rf"(?P<q>{alt(list(data['quantifiers']))})"
+        rf"(?P<mod>[\u4e00-\u9fff]{{1,{int(data['max_modifier'])}}}?)??"
+        rf"(?P<word>{alt(list(kinds))})"
+    )
+    return _GroupShapes(re.compile(pattern.pattern + r"\Z"), dict(data["quantifiers"]), kinds)
 
 
 @cache
