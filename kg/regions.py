@@ -217,6 +217,8 @@ def read_region(text: str) -> RegionReading:
     best = ranked[0]
     chosen = division(best)
     assert chosen is not None
+    if score[best] < 5:  # no issuer found: the level of the units it names may say more
+        chosen = _raise_to_unit_level(chosen, head)
     if len(ranked) > 1 and rank(ranked[1]) == rank(best):
         other = division(ranked[1])
         assert other is not None
@@ -225,3 +227,25 @@ def read_region(text: str) -> RegionReading:
             "in the generic scope, as written (use --region to say it)"
         ))
     return RegionReading(chosen, first_line[best])
+
+
+_UNIT_LEVEL = re.compile(
+    r"(?:^|[\s:：、,，;；(（])(省|自治区|市|州|盟|县|区|旗)[\u4e00-\u9fff]{1,12}?(?:厅|局|委员会|委|办公室|办)(?=$|[\s、,，;；)）。])",
+    re.MULTILINE,
+)
+_CHAR_LEVEL = {"省": "province", "自治区": "province", "市": "city", "州": "city", "盟": "city",
+               "县": "county", "区": "county", "旗": "county"}
+
+
+def _raise_to_unit_level(found: Division, text: str) -> Division:
+    """The division's ancestor at the level most of the document's units are named at
+    (省发展改革委、省经信厅… in a plan that names 杭州市 only as a lead is 浙江省's plan)."""
+    counts: dict[str, int] = defaultdict(int)
+    for m in _UNIT_LEVEL.finditer(text):
+        counts[_CHAR_LEVEL[m.group(1)]] += 1
+    if not counts:
+        return found
+    level = max(counts, key=lambda lv: (counts[lv], -_LEVELS.index(lv)))
+    if _LEVELS.index(level) >= _LEVELS.index(found.level):
+        return found
+    return next((a for a in found.ancestors() if a.level == level), found)

@@ -137,6 +137,17 @@ def test_a_responsibility_field_is_not_the_issuer():
     assert reading.division is not None and reading.division.name == "浙江省"
 
 
+def test_without_an_issuer_the_level_of_the_units_named_decides():
+    # 02_zhejiang_province_2020: only 杭州市 is named, as a lead; the units are the province's
+    text = "省政府印发2020年政府工作报告重点工作责任分解通知\n  1. 稳企业、防风险。\n  牵头单位:省发展改革委、省经信厅、省财政厅\n  4. 建设科创大走廊。\n  牵头单位:杭州市政府、省科技厅"
+    reading = read_region(text)
+    assert reading.division is not None and reading.division.name == "浙江省"
+    # counter-example: a district's units keep the district (05_kunming_guandu_2016)
+    text = "1. 精简审批手续。(区政务服务局牵头,区发改局、区住建局配合)\n4. 编制完成官渡区三年滚动投资计划。(区发改局牵头)"
+    reading = read_region(text)
+    assert reading.division is not None and reading.division.name == "官渡区"
+
+
 def test_an_ambiguous_or_missing_region_is_said():
     reading = read_region("鼓楼区人民政府办公室关于印发任务分解的通知")
     assert reading.division is None and "ambiguous" in (reading.note or "")
