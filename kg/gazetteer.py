@@ -123,7 +123,7 @@ class Gazetteer:
     # regions above it go by, each with the level word its units use (广州市 → 市): with a
     # level, names the profile does not hold are resolved by the national table
     level: str = ""
-    places: tuple[tuple[str, str], ...] = ()
+    places: tuple[tuple[str, str, str], ...] = ()  # (name, canonical prefix, level)
     _national: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False, compare=False)
     _unit_alias: dict[str, str] = field(default_factory=dict)
     _group_alias: dict[str, str] = field(default_factory=dict)
@@ -193,23 +193,32 @@ class Gazetteer:
         return found
 
     def _standard(self, key: str) -> tuple[str, str] | None:
+        from .regions import divisions_named
+
+        key = key.removeprefix("中共")  # 中共广州市委组织部
         own = self.level_prefix
-        candidates = [(own, key)]  # (level word as it applies, rest of the name)
-        for place, char in self.places:
+        # (what the canonical name starts with, the rest of the name, the level it is at)
+        candidates = [(own, key, self.level)]
+        for place, prefix, level in self.places:
             if key.startswith(place) and len(key) > len(place):
-                candidates.append((char, key[len(place) :]))
+                candidates.append((prefix, key[len(place) :], level))
         for word in _WRITTEN_LEVELS:
             if key.startswith(word) and len(key) > len(word) + 1:
-                candidates.append((word, key[len(word) :]))
+                candidates.append((word, key[len(word) :], self.level if word == own else _LEVEL_OF_CHAR[word]))
+                break
+        # another division, named in full (南沙区发改委 in a city's plan)
+        for k in range(min(len(key) - 2, 12), 2, -1):
+            named = divisions_named(key[:k])
+            if named:
+                candidates.append((key[:k], key[k:], named[0].level))
                 break
         index = _standard_index()
-        for char, rest in candidates:
+        for prefix, rest, level in candidates:
             rows = index.get(rest)
             if not rows:
                 continue
-            level = self.level if char == own else _LEVEL_OF_CHAR.get(char, self.level)
             row = next((r for r in rows if level in r.levels), rows[0])
-            return char + row.after_level + row.full_name, row.type
+            return prefix + row.after_level + row.full_name, row.type
         for form in _name_forms():
             for sfx in form.suffixes:
                 stem = key[: -len(sfx)]
@@ -457,10 +466,13 @@ def _division_gazetteer(region: str) -> Gazetteer | None:
         found = named[0] if len(named) == 1 else None
     if found is None:
         return None
-    places = [(found.name, found.level_char), *((s, found.level_char) for s in found.short_names())]
+    # the region's own names stand for its level word; a region above it keeps its name
+    # where its level word is the same (嘉兴市发改委 in 桐乡市's plan is not 市发改委)
+    places = [(n, found.level_char, found.level) for n in (found.name, *found.short_names())]
     for a in reversed(found.ancestors()):
-        places += [(a.name, a.level_char), *((s, a.level_char) for s in a.short_names())]
-    places = [(p, c) for p, c in places if len(p) >= 2 and c]
+        prefix = a.level_char if a.level_char != found.level_char else a.name
+        places += [(n, prefix, a.level) for n in (a.name, *a.short_names())]
+    places = [p for p in places if len(p[0]) >= 2 and p[1]]
     return Gazetteer(
         found.region_id, found.full_name, found.level_char, {}, _groups(), _types(),
         level=found.level, places=tuple(sorted(places, key=lambda x: -len(x[0]))),
@@ -483,7 +495,7 @@ def load_gazetteer(region: str = GENERIC_REGION) -> Gazetteer:
         units[r["canonical"]] = UnitRecord(
             r["canonical"], r["full_name"], _split(r["aliases"]), r["type"], r["governs"] or None
         )
-    places: tuple[tuple[str, str], ...] = ()
+    places: tuple[tuple[str, str, str], ...] = ()
     if profile.get("adcode"):
         extra = _division_gazetteer("cn-" + str(profile["adcode"]))
         places = extra.places if extra else ()

@@ -78,6 +78,19 @@ def test_a_city_plan_names_the_parent_province_and_its_own_party_units():
     assert gaz.resolve_unit("组织部") == gaz.resolve_unit("市委组织部") == "市委组织部"
 
 
+def test_a_region_above_with_the_same_level_word_keeps_its_name():
+    tongxiang = load_gazetteer("桐乡市")  # a county-level city in 嘉兴市
+    assert tongxiang.resolve_unit("市发改局") == tongxiang.resolve_unit("桐乡市发改局") == "市发展和改革局"
+    assert tongxiang.resolve_unit("嘉兴市发改委") == "嘉兴市发展和改革委员会"
+    assert tongxiang.resolve_unit("浙江省发改委") == "省发展和改革委员会"
+
+
+def test_another_division_named_in_full_and_the_party_s_full_name():
+    gaz = load_gazetteer(GUANGZHOU)
+    assert gaz.resolve_unit("南沙区发改委") == "南沙区发展和改革委员会"
+    assert gaz.resolve_unit("中共广州市委组织部") == "市委组织部"
+
+
 def test_names_that_are_no_department_stay_unresolved():
     gaz = load_gazetteer(GUANGZHOU)
     for text in ("确保完成", "区审改办", "市政府各部门", "各街道", "市"):
@@ -195,6 +208,17 @@ def test_two_cities_departments_are_two_nodes():
     b = extract_document(_source(other, "b"))
     assert b.region == "cn-330600"
     assert _lead_nodes(a).isdisjoint(_lead_nodes(b))
+
+
+def test_a_region_given_by_name_scopes_the_document_and_an_unknown_one_is_said():
+    doc = extract_document(_source(_PLAN.replace("广州市人民政府办公厅", "市政府办公厅")), region="广州市")
+    assert doc.region == GUANGZHOU
+    assert doc.tasks[0].responsibility.lead[0].unit == "市发展和改革委员会"
+    doc = extract_document(_source(_PLAN), region="atlantis")
+    assert doc.region == "generic"
+    assert [i.message for i in doc.issues if i.code == "region"] == [
+        "unknown region 'atlantis': units are kept in the generic scope"
+    ]
 
 
 def test_unread_region_and_untyped_units_are_warnings_with_their_line():
