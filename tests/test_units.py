@@ -227,3 +227,24 @@ def test_unread_region_and_untyped_units_are_warnings_with_their_line():
     assert ("region", 1) in found
     untyped = [i for i in doc.issues if i.code == "untyped-unit"]
     assert [(i.line, "张三李四" in i.message) for i in untyped] == [(3, True)]
+
+
+def test_the_shapes_require_one_unit_type(tmp_path):
+    from rdflib import RDF, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from kg.validate import validate_build
+
+    unit = URIRef("https://w3id.org/govkg/id/cn-440100/unit/x")
+    for types, conforms in [((KG.GovernmentDepartment,), True), ((), False), ((KG.OtherUnit, KG.SOEGroup), False)]:
+        g = Graph()
+        g.add((unit, RDF.type, KG.Unit))
+        g.add((unit, SKOS.prefLabel, Literal("市发展和改革委员会", lang="zh")))
+        for t in types:
+            g.add((unit, RDF.type, t))
+        out = tmp_path / str(len(types))
+        out.mkdir()
+        g.serialize(str(out / "graph.ttl"), format="turtle")
+        report = validate_build(out)
+        assert report.conforms is conforms, types
+        assert conforms or "exactly one unit type" in report.text
