@@ -124,6 +124,19 @@ def test_every_unit_type_is_a_class_of_the_vocabulary_under_kg_unit():
     assert {row.type for row in standard_departments()} <= names
 
 
+def test_the_national_table_is_well_formed():
+    from kg.gazetteer import _standard_index
+
+    rows = standard_departments()
+    assert len(rows) > 100
+    assert all(row.levels <= {"province", "city", "county", "town"} and row.levels for row in rows)
+    assert len({row.full_name for row in rows}) == len(rows)
+    # no way of writing a name stands for two departments at one level
+    for form, found in _standard_index().items():
+        for level in ("province", "city", "county", "town"):
+            assert len([r for r in found if level in r.levels]) <= 1, (form, level)
+
+
 # -- the region of a document ---------------------------------------------------------
 
 
