@@ -146,15 +146,23 @@ class RegionReading:
     note: str | None = None
 
 
+@cache
+def _by_first_two() -> dict[str, tuple[int, ...]]:
+    """The lengths of the division names starting with each two characters, longest first."""
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for name in _divisions()[1]:
+        lengths[name[:2]].add(len(name))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
+
+
 def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Every division name in ``text``, longest first at each place, not overlapping."""
-    names = _divisions()[1]
-    longest = max(map(len, names))
+    names, starts = _divisions()[1], _by_first_two()
     out = []
     i, n = 0, len(text)
-    while i < n:
-        for k in range(min(longest, n - i), 1, -1):
-            found = names.get(text[i : i + k])
+    while i < n - 2:
+        for k in starts.get(text[i : i + 2], ()):
+            found = names.get(text[i : i + k]) if i + k <= n else None
             if found:
                 out.append((i, i + k, found))
                 i += k
