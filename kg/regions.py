@@ -45,6 +45,7 @@ _ISSUER_AFTER = re.compile(
     r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))?(?:人民政府|政府|党委|委员会|[\u4e00-\u9fff]{0,12}?(?:局|委员会|办公室|办公厅|委|办|厅))"
 )
 _ISSUER_BEFORE = re.compile(r"\n[ \t•·>]*(?:[^\n:：,，]{0,6}[:：,，][ \t]*)?$")
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:政办发|府办发|政办函|政发|府发|府办|政办|办发)\s*[〔\[(（]\s*\d{4}")
 _FIELD = re.compile(r"(?:单位|部门)[:：][ \t]*$")
 _HEAD_CHARS = 6000  # the issuer and title are near the top
 
@@ -211,6 +212,14 @@ def read_region(text: str) -> RegionReading:
         for d in found:
             score[d.code] += weight
             first_line.setdefault(d.code, line)
+    # the 文号 (郧政发〔2023〕5号, 长政办发) starts with the issuer's short name: it
+    # confirms a division the text names, it never finds one by itself
+    for m in _DOC_NUMBER.finditer(head):
+        for code in score:
+            d = division(code)
+            assert d is not None
+            if any(n.startswith(m.group(1)) for n in (d.name, *d.short_names())):
+                score[code] += 2.0
     if not score:
         return RegionReading(None, 1, "the document's region could not be read (no issuer or place name found); "
                              "units are kept in the generic scope, as written (use --region to say it)")

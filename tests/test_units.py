@@ -174,6 +174,17 @@ def test_without_an_issuer_the_level_of_the_units_named_decides():
     assert reading.division is not None and reading.division.name == "官渡区"
 
 
+def test_the_document_number_confirms_a_division_the_text_names():
+    # 16_shiyan_yunyang_2023: 郧政发 is 郧阳区's, though its tasks name 十堰市 more often
+    body = "1.支持十堰市建设。\n2.服务十堰市发展。\n3.推进郧阳区建设。"
+    reading = read_region("发文字号\n郧政发〔2023〕5号\n" + body)
+    assert reading.division is not None and reading.division.name == "郧阳区"
+    reading = read_region(body)
+    assert reading.division is not None and reading.division.name == "十堰市"
+    # the 文号 alone names no division
+    assert read_region("郧政发〔2023〕5号\n1.推进建设。").division is None
+
+
 def test_an_ambiguous_or_missing_region_is_said():
     reading = read_region("鼓楼区人民政府办公室关于印发任务分解的通知")
     assert reading.division is None and "ambiguous" in (reading.note or "")
