@@ -31,6 +31,8 @@ DEPARTMENTS = ("PartyDepartment", "GovernmentDepartment", "PeopleOrganisation")
         ("cn-440100", "其他有关单位", "市相关部门", "unknown", ()),
         ("cn-330522", "各乡镇", "各乡镇", "all", ("TownOffice",)),
         ("cn-530111", "各街道办事处", "各街道", "all", ("StreetOffice",)),
+        ("cn-150000", "各盟市", "各盟市", "all", ("LocalGovernment",)),  # 20_neimenggu_province_2024
+        ("cn-430000", "各市（州）人民政府", "各市（州）人民政府", "all", ("LocalGovernment",)),
     ],
 )
 def test_group_references_are_recognised_by_their_shape(region, written, label, scope, members):
