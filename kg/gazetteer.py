@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .normalize import normalize_name
+
+if TYPE_CHECKING:
+    from .regions import Division
 
 __all__ = [
     "UnitRecord",
@@ -457,15 +461,21 @@ def _profile(region: str) -> dict[str, object]:
 
 
 def _division_gazetteer(region: str) -> Gazetteer | None:
-    """The gazetteer of a region without a profile: ``cn-440100``, or a division's name."""
+    """The gazetteer of a region without a profile: ``cn-440100``, ``cn-500113-木洞镇``,
+    or a division's name."""
     from .regions import division, divisions_named
 
-    found = division(region) if region.startswith("cn-") else None
-    if found is None:
+    town = ""
+    if region.startswith("cn-"):
+        region, _, town = region.partition("-")[2].partition("-")
+        found = division(region)
+    else:
         named = divisions_named(region)
         found = named[0] if len(named) == 1 else None
     if found is None:
         return None
+    if town:
+        return _town_gazetteer(found, town)
     # the region's own names stand for its level word; a region above it keeps its name
     # where its level word is the same (嘉兴市发改委 in 桐乡市's plan is not 市发改委)
     places = [(n, found.level_char, found.level) for n in (found.name, *found.short_names())]
@@ -476,6 +486,22 @@ def _division_gazetteer(region: str) -> Gazetteer | None:
     return Gazetteer(
         found.region_id, found.full_name, found.level_char, {}, _groups(), _types(),
         level=found.level, places=tuple(sorted(places, key=lambda x: -len(x[0]))),
+    )
+
+
+def _town_gazetteer(county: Division, town: str) -> Gazetteer:
+    """A township or street (``cn-500113-木洞镇``): its units are 镇…, its places its own
+    name and those of the regions above it."""
+    char = next(w for w in ("街道", "镇", "乡") if town.endswith(w))
+    above = _division_gazetteer(county.region_id)
+    assert above is not None
+    places = [(town, char, "town")]
+    if len(town) - len(char) >= 2:
+        places.append((town[: -len(char)], char, "town"))
+    places += [(n, p if p != char else n, lv) for n, p, lv in above.places]
+    return Gazetteer(
+        f"{county.region_id}-{town}", county.full_name + town, char, {}, _groups(), _types(),
+        level="town", places=tuple(sorted(places, key=lambda x: -len(x[0]))),
     )
 
 
@@ -527,7 +553,7 @@ def read_document_region(text: str) -> tuple[str, int, str | None]:
     for profile in available_regions():
         if str(_profile(profile).get("adcode", "")) == reading.division.code:
             return profile, reading.line, None
-    return reading.division.region_id, reading.line, reading.note
+    return str(reading.region_id), reading.line, reading.note
 
 
 def detect_region(text: str) -> str:

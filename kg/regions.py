@@ -46,6 +46,9 @@ _ISSUER_AFTER = re.compile(
 )
 _ISSUER_BEFORE = re.compile(r"\n[ \t•·>]*(?:[^\n:：,，]{0,6}[:：,，][ \t]*)?$")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:政办发|府办发|政办函|政发|府发|府办|政办|办发)\s*[〔\[(（]\s*\d{4}")
+# 重庆市巴南区木洞镇人民政府: the issuer is a town of the division
+_TOWN_ISSUER = r"([\u4e00-\u9fff]{1,4}?(?:镇|乡|街道))(?:人民政府|党委|办事处)"
+_NUMBER_BEFORE = re.compile(r"[ \t]*(?:[^\n]{0,12}[:：|\]］][ \t]*)?$")
 _FIELD = re.compile(r"(?:单位|部门)[:：][ \t]*$")
 _HEAD_CHARS = 6000  # the issuer and title are near the top
 
@@ -145,6 +148,14 @@ class RegionReading:
     division: Division | None
     line: int
     note: str | None = None
+    town: str | None = None  # a township or street under the division that issues it (木洞镇)
+
+    @property
+    def region_id(self) -> str | None:
+        """``cn-500113`` for 巴南区, ``cn-500113-木洞镇`` for a town of it."""
+        if self.division is None:
+            return None
+        return self.division.region_id + (f"-{self.town}" if self.town else "")
 
 
 @cache
@@ -215,6 +226,9 @@ def read_region(text: str) -> RegionReading:
     # the 文号 (郧政发〔2023〕5号, 长政办发) starts with the issuer's short name: it
     # confirms a division the text names, it never finds one by itself
     for m in _DOC_NUMBER.finditer(head):
+        # its own line, or a field (文件编号: 长政办发…), not a cited document's (…》(昆政发…))
+        if not _NUMBER_BEFORE.match(head[head.rfind("\n", 0, m.start()) + 1 : m.start()]):
+            continue
         for code in score:
             d = division(code)
             assert d is not None
@@ -243,7 +257,8 @@ def read_region(text: str) -> RegionReading:
             f"the document's region is ambiguous ({chosen.full_name} or {other.full_name}); units are kept "
             "in the generic scope, as written (use --region to say it)"
         ))
-    return RegionReading(chosen, first_line[best])
+    town = re.search(re.escape(chosen.name) + _TOWN_ISSUER, head)
+    return RegionReading(chosen, first_line[best], town=town.group(1) if town else None)
 
 
 _UNIT_LEVEL = re.compile(

@@ -157,6 +157,18 @@ def test_the_region_is_read_from_the_issuer(head, name):
     assert reading.note is None
 
 
+def test_a_town_that_issues_the_document_is_its_region():
+    # 19_chongqing_banan_mudong_town_2024_report
+    region, line, note = read_document_region("[ 发布机构 ] | 巴南区木洞镇 |\n重庆市巴南区木洞镇人民政府关于印发2024年政府工作报告的通知")
+    assert (region, line, note) == ("cn-500113-木洞镇", 1, None)
+    town = load_gazetteer(region)
+    assert (town.region_name, town.level, town.level_prefix) == ("重庆市巴南区木洞镇", "town", "镇")
+    assert town.resolve_unit("镇党政办") == town.resolve_unit("木洞镇党政办公室") == "镇党政办公室"
+    assert town.resolve_unit("区发改委") == "区发展和改革委员会"  # the district above
+    # counter-example: a district's plan that names its towns is the district's
+    assert read_document_region("巴南区人民政府办公室\n1.支持木洞镇建设。(木洞镇人民政府牵头)")[0] == "cn-500113"
+
+
 def test_a_responsibility_field_is_not_the_issuer():
     # 02_zhejiang_province_2020: 杭州市政府 leads a task of the province's plan
     reading = read_region("政府工作报告重点工作责任分解\n牵头单位:杭州市政府\n省政府办公厅\n浙江省人民政府办公厅")
@@ -181,6 +193,10 @@ def test_the_document_number_confirms_a_division_the_text_names():
     assert reading.division is not None and reading.division.name == "郧阳区"
     reading = read_region(body)
     assert reading.division is not None and reading.division.name == "十堰市"
+    # a cited document's 文号 is not the issuer's (05_kunming_guandu_2016 cites 昆明市's)
+    reading = read_region("根据《昆明市人民政府关于印发稳增长若干措施的通知》(昆政发〔2016〕13号),结合实际。\n"
+                          "4. 编制完成官渡区三年滚动投资计划。(区发改局牵头)")
+    assert reading.division is not None and reading.division.name == "官渡区"
     # the 文号 alone names no division
     assert read_region("郧政发〔2023〕5号\n1.推进建设。").division is None
 
