@@ -523,7 +523,8 @@ def load_gazetteer(region: str = GENERIC_REGION) -> Gazetteer:
         )
     places: tuple[tuple[str, str, str], ...] = ()
     if profile.get("adcode"):
-        extra = _division_gazetteer("cn-" + str(profile["adcode"]))
+        town = str(profile.get("town", ""))
+        extra = _division_gazetteer("cn-" + str(profile["adcode"]) + (f"-{town}" if town else ""))
         places = extra.places if extra else ()
     return Gazetteer(
         region, str(profile["name"]), str(profile.get("level_prefix", "")), units, _groups(), _types(),
@@ -551,7 +552,8 @@ def read_document_region(text: str) -> tuple[str, int, str | None]:
     if reading.division is None:
         return GENERIC_REGION, reading.line, reading.note
     for profile in available_regions():
-        if str(_profile(profile).get("adcode", "")) == reading.division.code:
+        data = _profile(profile)
+        if (str(data.get("adcode", "")), str(data.get("town", ""))) == (reading.division.code, reading.town or ""):
             return profile, reading.line, None
     return str(reading.region_id), reading.line, reading.note
 

@@ -158,7 +158,7 @@ def _division_name(gaz: Gazetteer) -> str:
     from .regions import division
 
     d = division(gaz.region) if gaz.region.startswith("cn-") else None
-    return d.name if d else gaz.region_name
+    return d.name if d and d.region_id == gaz.region else gaz.region_name
 
 
 def _profile_json(
@@ -167,7 +167,8 @@ def _profile_json(
 ) -> dict[str, object]:
     from .regions import division
 
-    d = division(gaz.region) if gaz.region.startswith("cn-") else None
+    code, _, town = gaz.region.removeprefix("cn-").partition("-")
+    d = division(code) if gaz.region.startswith("cn-") else None
     keywords = [d.short_names()[-1] if d and d.short_names() else region_name] if region_name else []
     by_canonical: dict[str, list[str]] = defaultdict(list)
     for written, canonical in sorted(aliases.items()):
@@ -177,6 +178,7 @@ def _profile_json(
         "name": gaz.region_name,
         "name_en": "",
         "adcode": d.code if d else "",
+        "town": town,
         "level_prefix": gaz.level_prefix,
         "level": gaz.level or (d.level if d else ""),
         "draft": True,

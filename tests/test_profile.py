@@ -143,3 +143,24 @@ def test_an_installed_package_needs_a_folder(built, tmp_path, monkeypatch):
     monkeypatch.setattr(kg.profile, "ontology_path", lambda: tmp_path / "site-packages" / "kg" / "ontology")
     r = _run("profile", str(built), "--region", "广州市")
     assert r.exit_code == 2 and "name the folder to write the draft profile to with --to" in r.output
+
+
+def test_a_town_s_draft_is_its_profile(tmp_path, ontology_copy):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "mudong.txt").write_text(
+        "重庆市巴南区木洞镇人民政府关于印发重点工作分解方案的通知\n一、发展经济\n"
+        "1.推进乡村振兴。（牵头单位：镇经发办；配合单位：镇党政办、各村（社区））\n", encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build([docs], out, BuildOptions(artifacts=False))
+    dest = ontology_copy / "regions" / "mudong"
+    r = _run("profile", str(out), "--region", "cn-500113-木洞镇", "--id", "mudong", "--to", str(dest))
+    assert r.exit_code == 0, r.output
+    profile = json.loads((dest / "profile.json").read_text(encoding="utf-8"))
+    assert (profile["adcode"], profile["town"], profile["level"], profile["level_prefix"]) == ("500113", "木洞镇", "town", "镇")
+    with (dest / "units.csv").open(encoding="utf-8") as fh:
+        rows = {row["canonical"]: row["full_name"] for row in csv.DictReader(fh)}
+    assert rows == {"镇经济发展办公室": "重庆市巴南区木洞镇经济发展办公室", "镇党政办公室": "重庆市巴南区木洞镇党政办公室"}
+    assert gazetteer.read_document_region("重庆市巴南区木洞镇人民政府\n2024年")[0] == "mudong"
+    assert gazetteer.load_gazetteer("mudong").resolve_unit("木洞镇经发办") == "镇经济发展办公室"
