@@ -9,7 +9,11 @@ The region of a document is read from who issues it: a division name that starts
 (or follows ``发布机构:``, ``来源:``) and is followed by its government or one of its
 departments (``广州市人民政府办公厅``, ``谯城区教育局``, ``渝中区人民政府办公室发布``); other
 mentions of a division count for little, and a name qualified by its parent
-(``重庆市巴南区木洞镇``) counts for the child.
+(``重庆市巴南区木洞镇``) counts for the child. A 文号 on its own line (``郧政发〔2023〕5号``)
+confirms the division it abbreviates; without an issuer, the level most of the document's
+units are named at (``省发展改革委``) lifts the region to the division's ancestor at that
+level. A town that issues the document (``木洞镇人民政府``) is a region of its own under its
+county: ``cn-500113-木洞镇``.
 """
 
 from __future__ import annotations
