@@ -226,7 +226,7 @@ class Gazetteer:
         for form in _name_forms():
             for sfx in form.suffixes:
                 stem = key[: -len(sfx)]
-                if key.endswith(sfx) and len(stem) >= 2 and not _GROUP_WORD.match(stem):
+                if key.endswith(sfx) and _NAMED_STEM.fullmatch(stem) and not _GROUP_WORD.match(stem):
                     return stem + form.canonical_suffix, form.type
         return None
 
@@ -349,6 +349,9 @@ class Gazetteer:
 
 
 _GROUP_WORD = re.compile(r"^(?:各|有关|相关|其他|其它|全|所有)")
+# the name a named unit has before its suffix (南沙 of 南沙区政府): a few characters, no
+# conjunction or particle (区发改委和东风镇 is two units)
+_NAMED_STEM = re.compile(r"[^\W\d和及与的、，,在对等]{2,10}")
 
 
 def _split(cell: str) -> tuple[str, ...]:

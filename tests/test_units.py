@@ -93,7 +93,7 @@ def test_another_division_named_in_full_and_the_party_s_full_name():
 
 def test_names_that_are_no_department_stay_unresolved():
     gaz = load_gazetteer(GUANGZHOU)
-    for text in ("确保完成", "区审改办", "市政府各部门", "各街道", "市"):
+    for text in ("确保完成", "区审改办", "市政府各部门", "各街道", "市", "区发改委和东风镇", "推进老旧小区改造的街道"):
         assert gaz.resolve_unit(text) is None, text
     # a bare 办公室 is not the party committee's office (only 市委办 is)
     assert gaz.resolve_unit("办公室") is None
