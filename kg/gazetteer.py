@@ -29,6 +29,7 @@ __all__ = [
     "ontology_path",
     "load_gazetteer",
     "available_regions",
+    "profile_files",
     "detect_region",
     "read_document_region",
     "responsibility_rules",
@@ -461,6 +462,14 @@ def _profile(region: str) -> dict[str, object]:
     with path.open(encoding="utf-8") as fh:
         data: dict[str, object] = json.load(fh)
     return data
+
+
+def profile_files(region: str) -> tuple[dict[str, object], list[dict[str, str]]] | None:
+    """The ``profile.json`` and the ``units.csv`` rows (every column) of a region profile,
+    or ``None`` when ``region`` has no profile."""
+    if region not in available_regions():
+        return None
+    return dict(_profile(region)), _read_csv(ontology_path() / "regions" / region / "units.csv")
 
 
 def _division_gazetteer(region: str) -> Gazetteer | None:

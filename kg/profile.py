@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
-from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, ontology_path
+from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, ontology_path, profile_files
 from .normalize import normalize_name
 
 __all__ = ["DraftProfile", "draft_profile", "default_profile_folder"]
@@ -115,10 +115,20 @@ def draft_profile(
         units.setdefault(rec.canonical, {"aliases": set(), "tasks": 0, "written": rec.canonical})
 
     region_name = _division_name(gaz)
-    rows = []
+    # a region with a profile: its rows and settings are kept as they are, what the build
+    # found is added (aliases, units it does not list, groups)
+    base_profile, base_rows = profile_files(gaz.region) or ({}, [])
+    base = {r["canonical"]: r for r in base_rows}
+    columns = [*UNIT_COLUMNS, *(c for r in base_rows[:1] for c in r if c not in UNIT_COLUMNS)]
+    rows: list[dict[str, object]] = []
     kept = 0
     for canonical in sorted(units):
         u = units[canonical]
+        if canonical in base:
+            row: dict[str, object] = dict(base[canonical])
+            row["aliases"] = "|".join(sorted({*str(row["aliases"]).split("|"), *u["aliases"]} - {""}))  # type: ignore[misc]
+            rows.append(row | {"source": "profile", "tasks": u["tasks"]})
+            continue
         known = gaz.units.get(canonical)
         if known is not None:
             source, type_ = "profile", known.type
@@ -143,10 +153,12 @@ def draft_profile(
             "tasks": groups[label]["tasks"],
         })
     profile = _profile_json(gaz, profile_id, region_name, aliases, group_list, sorted(names))
+    if base_profile:
+        profile = base_profile | {k: profile[k] for k in ("id", "draft", "note", "aliases", "groups", "documents")}
 
     folder.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=UNIT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     (folder / "units.csv").write_text(buf.getvalue(), encoding="utf-8")

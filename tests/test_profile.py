@@ -164,3 +164,29 @@ def test_a_town_s_draft_is_its_profile(tmp_path, ontology_copy):
     assert rows == {"镇经济发展办公室": "重庆市巴南区木洞镇经济发展办公室", "镇党政办公室": "重庆市巴南区木洞镇党政办公室"}
     assert gazetteer.read_document_region("重庆市巴南区木洞镇人民政府\n2024年")[0] == "mudong"
     assert gazetteer.load_gazetteer("mudong").resolve_unit("木洞镇经发办") == "镇经济发展办公室"
+
+
+def test_a_profile_s_draft_keeps_its_rows_and_settings_and_adds_what_the_build_found(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "gulou.txt").write_text(
+        "鼓楼区重点工作任务分解方案\n一、创新发展\n1.推进数字政府建设。（区发展改革委主办，宁海路街道、各街道协办）\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build([docs], out, BuildOptions(region="nanjing-gulou", artifacts=False))
+    dest = tmp_path / "draft"
+    r = _run("profile", str(out), "--region", "nanjing-gulou", "--to", str(dest))
+    assert r.exit_code == 0, r.output
+    profile_json, rows = gazetteer.profile_files("nanjing-gulou")  # type: ignore[misc]
+    draft = json.loads((dest / "profile.json").read_text(encoding="utf-8"))
+    assert {k: draft[k] for k in profile_json} == profile_json
+    with (dest / "units.csv").open(encoding="utf-8") as fh:
+        drafted = {row["canonical"]: row for row in csv.DictReader(fh)}
+    assert set(drafted) == {row["canonical"] for row in rows}
+    for row in rows:
+        got = drafted[row["canonical"]]
+        assert {k: got[k] for k in row if k != "aliases"} == {k: v for k, v in row.items() if k != "aliases"}
+        assert set(got["aliases"].split("|")) >= set(row["aliases"].split("|"))
+    assert (drafted["区发改委"]["tasks"], drafted["宁海路街道"]["tasks"], drafted["区科技局"]["tasks"]) == ("1", "1", "0")
+    assert [g["label"] for g in draft["groups"]] == ["各街道"]
