@@ -40,7 +40,9 @@ _KINDS = {"plan": DocumentKind.TASK_PLAN, "report": DocumentKind.WORK_REPORT}
 
 
 def _common_extract_options(func: F) -> F:
-    func = click.option("--region", help="Region profile (folder under ontology/regions); default: detected.")(func)
+    func = click.option(
+        "--region", help="Region: a profile (folder under ontology/regions), a division id (cn-440100) or name (广州市); default: read from the document."
+    )(func)
     func = click.option("--year", type=int, help="Year of the documents; default: detected from the text.")(func)
     func = click.option(
         "--kind", type=click.Choice(sorted(_KINDS)), help="Treat every input as a task plan or a work report."
@@ -251,6 +253,27 @@ def report(out: str) -> None:
     folder = require_build(out)
     write_artifacts(folder)
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
+
+
+@main.command()
+@click.argument("out", default="out", type=click.Path())
+@click.option("--region", required=True, help="Region of the build: its id (cn-440100), a division name (广州市) or a profile id.")
+@click.option("--id", "profile_id", help="Id (folder name) of the profile; default: the region id, so that IRIs stay the same.")
+@click.option("--to", "dest", type=click.Path(), help="Folder to write to; default: ontology/regions/ID of this source checkout.")
+@click.option("--force", is_flag=True, help="Overwrite an existing profile.")
+@handle_errors
+def profile(out: str, region: str, profile_id: str | None, dest: str | None, force: bool) -> None:
+    """Write a draft region profile (units.csv, profile.json) from what the build in OUT found
+    for REGION: units with their canonical names, aliases and types, and group references,
+    for an analyst to review and commit."""
+    from .profile import draft_profile
+
+    done = draft_profile(Path(out), region, Path(dest) if dest else None, profile_id, force)
+    click.echo(
+        f"wrote a draft profile of {done.region} to {done.folder}: {done.units} units "
+        f"({done.kept_as_written} kept as written, to review), {done.groups} group references, "
+        f"from {done.documents} documents"
+    )
 
 
 def _register_commands() -> None:

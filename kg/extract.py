@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from .gazetteer import GENERIC_REGION, Gazetteer, detect_region, load_gazetteer
+from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, read_document_region
 from .models import (
     DocumentKind,
     ExtractedDocument,
@@ -89,11 +89,18 @@ def extract_document(
 ) -> ExtractedDocument:
     """Extract tasks (or report statements) and their responsibility from one document."""
     full_text = "\n".join(ln.text for ln in source.lines)
-    region = region or detect_region(full_text)
+    issues: list[Issue] = list(source.notes)
+    # the region: as given, else read from the document (a warning when it cannot be)
+    if not region:
+        region, line, note = read_document_region(full_text)
+        if note and source.lines:
+            issues.append(Issue(source.path, line, note, "region"))
     gaz = load_gazetteer(region)
+    if gaz.region == GENERIC_REGION != region:
+        issues.append(Issue(source.path, 0, f"unknown region {region!r}: units are kept in the generic scope", "region"))
+    region = gaz.region
     kind = kind or detect_kind(source)
     first_listed = states_first_listed_leads(full_text)
-    issues: list[Issue] = list(source.notes)
     if not source.lines:
         issues.append(Issue(source.path, 0, "document is empty: no text found", "empty"))
     parser = _Parser(gaz, first_listed)
@@ -171,6 +178,7 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
         out.append(Issue(path, line, msg))
     seen: Counter[tuple[int | None, str]] = Counter()
     unknown: dict[str, list] = {}  # name → [first line, first task number, tasks]
+    untyped: dict[str, tuple[int, str]] = {}  # name → first line, first task number
     for t in tasks:
         key = (t.section, t.number)
         seen[key] += 1
@@ -185,6 +193,8 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
             if m.unit is None:
                 first = unknown.setdefault(m.name, [t.line, t.number, 0])
                 first[2] += 1
+            if m.kind == "unit" and m.unit_type is None:
+                untyped.setdefault(m.name, (t.line, t.number))
         opens = sum(t.text.count(c) for c in "（【[")
         closes = sum(t.text.count(c) for c in "）】]")
         if opens != closes:
@@ -194,6 +204,8 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
     for name, (line, number, count) in unknown.items():
         more = f" and {count - 1} more tasks" if count > 1 else ""
         out.append(Issue(path, line, f"task {number}{more}: unknown unit name {name!r} kept as written", "unknown-unit"))
+    for name, (line, number) in untyped.items():
+        out.append(Issue(path, line, f"task {number}: the type of unit {name!r} is unknown; typed kg:OtherUnit", "untyped-unit"))
     out.sort(key=lambda i: i.line)
     for ln in seg.orphans:
         r = parse_responsibility(ln.text, gaz)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer, unit_types
 from .models import (
     DocumentKind,
     Entity,
@@ -90,15 +90,8 @@ class _Nodes:
 
 _KG, _SKOS, _ORG, _PROV, _DCTERMS = (_Nodes(ns) for ns in (KG, SKOS, ORG, PROV, DCTERMS))
 
-_TYPE_CLASS = {
-    "PartyDepartment": _KG.PartyDepartment,
-    "GovernmentDepartment": _KG.GovernmentDepartment,
-    "DeployedUnit": _KG.DeployedUnit,
-    "ManagementCommittee": _KG.ManagementCommittee,
-    "StreetOffice": _KG.StreetOffice,
-    "TownOffice": _KG.TownOffice,
-    "SOEGroup": _KG.SOEGroup,
-}
+# the class of each unit type of ontology/unit_types.csv (each a kg: class, checked by a test)
+_TYPE_CLASS = {t.type: N(getattr(KG, t.type)) for t in unit_types()}
 
 # N-Quads string escapes, as Oxigraph writes them: the short escapes, \uXXXX for the
 # other control characters, everything else as is
@@ -149,7 +142,8 @@ class _Shared:
     def __init__(self, region: str) -> None:
         self.names = _Emitter(N(iri_names_graph(region)))
         self.metrics = _Emitter(N(iri_metrics_graph()))
-        self.described: set[Term] = set()  # units already described by this document
+        # units (and unit, written name) already described by this document
+        self.described: set[Term | tuple[Term, str]] = set()
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,13 +155,29 @@ def unit_iri(region: str, mention: UnitMention) -> Term:
     return N((iri_group if kind == "group" else iri_unit)(region, name))
 
 
-def _unit_description(shared: _Shared, node: Term, m: UnitMention) -> None:
-    """Label and type of a unit the gazetteer does not know, for the region's names graph
-    (known units and groups are described in the gazetteer graph)."""
-    if m.kind == "group" or m.unit is not None or node in shared.described:
+def _unit_description(shared: _Shared, node: Term, m: UnitMention, gaz: Gazetteer) -> None:
+    """Label and type of a unit the region's profile does not hold, for the region's names
+    graph (units of the profile and groups are described in the gazetteer graph): a unit
+    the national tables resolve, with each way it is written, or one kept as written."""
+    if m.kind == "group" or (m.unit is not None and m.unit in gaz.units):
+        return
+    e = shared.names
+    if m.unit is not None:
+        written = normalize_name(m.name)
+        if written != m.unit and (node, written) not in shared.described:
+            shared.described.add((node, written))
+            e.add(node, _SKOS.altLabel, zh(written))
+        if node in shared.described:
+            return
+        shared.described.add(node)
+        e.add(node, RDF_TYPE, _TYPE_CLASS.get(m.unit_type or "", _KG.OtherUnit))
+        e.add(node, RDF_TYPE, _KG.Unit)
+        e.add(node, _SKOS.prefLabel, zh(m.unit))
+        e.add(node, _KG.region, lit(gaz.region))
+        return
+    if node in shared.described:
         return
     shared.described.add(node)
-    e = shared.names
     e.add(node, RDF_TYPE, _TYPE_CLASS.get(m.unit_type or "", _KG.OtherUnit))
     e.add(node, RDF_TYPE, _KG.Unit)
     e.add(node, _SKOS.prefLabel, zh(normalize_name(m.name)))
@@ -287,7 +297,7 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
         k += 1
         lead = m.role is Role.LEAD
         e.add(tn, _KG.lead if lead else _KG.coLead, node)
-        _unit_description(e.shared, node, m)  # type: ignore[arg-type]
+        _unit_description(e.shared, node, m, gaz)  # type: ignore[arg-type]
         q = N(f"{t_iri}/resp/{k}")
         e.add(tn, _KG.hasResponsibility, q)
         e.add(q, RDF_TYPE, _KG.Responsibility)

@@ -40,10 +40,12 @@ class KG(DefinedNamespace):
     GovernmentDepartment: URIRef
     Indicator: URIRef
     LeadRole: URIRef
+    LocalGovernment: URIRef
     ManagementCommittee: URIRef
     Metric: URIRef
     OtherUnit: URIRef
     PartyDepartment: URIRef
+    PeopleOrganisation: URIRef
     Project: URIRef
     Responsibility: URIRef
     Role: URIRef

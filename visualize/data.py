@@ -34,6 +34,8 @@ UNIT_TYPES: tuple[tuple[str, str, str], ...] = (
     ("StreetOffice", "街道", "street office"),
     ("TownOffice", "乡镇", "town government"),
     ("SOEGroup", "国企集团", "state-owned enterprise"),
+    ("LocalGovernment", "人民政府", "local government"),
+    ("PeopleOrganisation", "群团组织", "people's organisation"),
     ("OtherUnit", "其他/未识别", "other or unresolved"),
 )
 _TYPE_NAMES = {t for t, _, _ in UNIT_TYPES}

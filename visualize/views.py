@@ -95,6 +95,8 @@ TYPE_COLORS = {
     "StreetOffice": "#17917f",
     "TownOffice": "#5d8c2b",
     "SOEGroup": "#8d6e63",
+    "LocalGovernment": "#1b4f72",
+    "PeopleOrganisation": "#ad1457",
     "OtherUnit": "#8a8f94",
 }
 GROUP_COLOR = "#455a64"
