@@ -54,15 +54,15 @@ from functools import cache
 from .gazetteer import ontology_path
 from .models import Indicator
 
-__all__ = ["extract_indicators", "parse_quantity", "COMPARATORS", "KINDS"]
+__all__ = ["extract_indicators", "in_progress", "parse_quantity", "COMPARATORS", "KINDS"]
 
-COMPARATORS = ("at_least", "more_than", "reach", "at_most", "about", "equal")
+COMPARATORS = ("at_least", "more_than", "reach", "at_most", "about", "equal", "between")
 KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amount")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "零〇一二两三四五六七八九十百"
-_BOUNDARY = "，。；：！？\n（）()【】"
-_SENTENCE_END = "。；！？\n"
+_BOUNDARY = "，。；：！？,;:!?\n（）()【】"
+_SENTENCE_END = "。；！？;!?\n"
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,19 @@ class _Rules:
     noun_stops: tuple[str, ...]
     quotes: tuple[tuple[str, str], ...]
     growth_suffixes: tuple[str, ...]
+    growth_after: tuple[str, ...]
+    durations: frozenset[str]
+    time_limits: tuple[str, ...]
+    scope_openers: tuple[str, ...]
+    project_nouns: tuple[str, ...]
+    not_target_nouns: tuple[str, ...]
+    ranking_verbs: tuple[str, ...]
+    ranking_units: frozenset[str]
+    range_connectors: tuple[str, ...]
+    doubling: tuple[tuple[str, int], ...]
+    item_number: re.Pattern[str]
+    progress_opener: re.Pattern[str]
+    progress_inside: tuple[str, ...]
     # the same lists, by first (or last) character, each in its list's order: a word can
     # only match where its first (last) character is
     units_at: dict[str, tuple[str, ...]]
@@ -159,6 +172,19 @@ def _rules() -> _Rules:
         noun_stops=_by_len(d["noun_stop_words"]),
         quotes=tuple((a, b) for a, b in d["quote_pairs"]),
         growth_suffixes=_by_len(d.get("metric_growth_suffixes", [])),
+        growth_after=_by_len(d["growth_after"]),
+        durations=frozenset(d["duration_units"]),
+        time_limits=_by_len(d["time_limit_suffixes"]),
+        scope_openers=_by_len(d["scope_note_openers"]),
+        project_nouns=_by_len(d["project_nouns"]),
+        not_target_nouns=_by_len(d["not_target_counted_nouns"]),
+        ranking_verbs=_by_len(d["ranking_verbs"]),
+        ranking_units=frozenset(d["ranking_units"]),
+        range_connectors=_by_len(d["range_connectors"]),
+        doubling=tuple(sorted(d["doubling"].items(), key=lambda kv: len(kv[0]), reverse=True)),
+        item_number=re.compile(d["item_number_prefix"]),
+        progress_opener=re.compile("(?:" + "|".join(d["progress_openers"]) + ")"),
+        progress_inside=_by_len(d["progress_inside"]),
         units_at=_index(units, lambda w: w[0]),
         multipliers_at=_index(multipliers, lambda m: m[0][0]),
         strip_leading_at=_index(strip_leading, lambda w: w[0]),
@@ -180,6 +206,8 @@ class _Quantity:
     multiplier: int
     base_unit: str
     approx: str | None  # comparator implied by 多/余
+    upper: Decimal | None = None  # the upper bound of a range (6%-6.5%)
+    base_value: Decimal | None = None  # when not value × multiplier (翻一番: 2 倍)
 
 
 def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int, str, int, str, str | None] | None:
@@ -251,27 +279,75 @@ def _cn_value(s: str) -> int | None:
     return total + cur
 
 
+def _scope_notes(text: str) -> list[tuple[int, int]]:
+    """Spans of brackets that note a scope (``(不含6亩)``, ``（包括…）``): no targets inside."""
+    r = _rules()
+    spans = []
+    for m in re.finditer(r"[(（]([^()（）]*)[)）]", text):
+        if m.group(1).startswith(r.scope_openers):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _range_end(text: str, pos: int, unit: str | None) -> tuple[int, Decimal] | None:
+    """``(end of the number, upper bound)`` when ``text[pos:]`` is ``-6.5`` (then ``unit``) of a range."""
+    r = _rules()
+    for c in r.range_connectors:
+        if text.startswith(c, pos):
+            m = _ARABIC.match(text, pos + len(c))
+            if m is None:
+                return None
+            if unit is not None and not text.startswith(unit, m.end()):
+                return None
+            return m.end(), Decimal(m.group().replace(",", ""))
+    return None
+
+
 def _quantities(text: str) -> list[_Quantity]:
     r = _rules()
     quoted = _quoted_spans(text)
+    notes = _scope_notes(text)
 
     def inside_quotes(i: int) -> bool:
-        return any(a < i < b for a, b in quoted)
+        return any(a < i < b for a, b in quoted) or any(a < i < b for a, b in notes)
 
     out: list[_Quantity] = []
+    taken_until = 0
     for m in _ARABIC.finditer(text):
         s, e = m.start(), m.end()
+        if s < taken_until:
+            continue  # the upper bound of a range already read
         before = text[s - 1] if s else ""
         after = text[e : e + 1]
         if _GLUED_BEFORE.match(before) or _LETTER.match(after):
             continue
         if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after_at.get(before, ())):
             continue
+        value = Decimal(m.group().replace(",", ""))
+        upper = None
         parsed = parse_quantity(text, e)
         if parsed is None:
-            continue
+            # 6-6.5%: a bare number, a dash, a number with a unit
+            rng = _range_end(text, e, None)
+            if rng is None or (parsed := parse_quantity(text, rng[0])) is None or parsed[4]:
+                continue
+            upper = rng[1]
+        else:
+            # 6%-6.5%: the same unit on both bounds
+            rng = _range_end(text, parsed[0], parsed[1])
+            if rng is not None and not parsed[4]:
+                upper = rng[1]
+                parsed = (rng[0] + len(parsed[1]), *parsed[1:])
+        if upper is not None and upper <= value:
+            continue  # 2024-2025年 style pairs are not ranges of one target
         end, unit, mult, base, approx = parsed
-        out.append(_Quantity(s, e, end, Decimal(m.group().replace(",", "")), unit, mult, base, approx))
+        out.append(_Quantity(s, e, end, value, unit, mult, base, approx, upper))
+        taken_until = end
+    for word, n in r.doubling:
+        for m in re.finditer(re.escape(word), text):
+            if not inside_quotes(m.start()):
+                out.append(_Quantity(m.start(), m.start() + 1, m.end(), Decimal(n), "番", 1, "倍", None,
+                                     base_value=Decimal(2**n)))
     for m in _CHINESE.finditer(text):
         s, e = m.start(), m.end()
         value = _cn_value(m.group())
@@ -304,8 +380,14 @@ def _sentence_start(text: str, pos: int) -> int:
     return i
 
 
+_LEADING_COUNT = re.compile(r"^\d+(?:\.\d+)?[个家项件类]")
+_COMPARED_WITH = re.compile(r"比(?:(?:19|20)\d\d年|上年|去年|上一年|基期|同期)")
+
+
 def _strip_metric(metric: str) -> str:
     r = _rules()
+    metric = r.item_number.sub("", metric)
+    metric = _LEADING_COUNT.sub("", metric)
     changed = True
     while changed and metric:
         changed = False
@@ -331,6 +413,10 @@ def _metric_before(text: str, start: int, end: int) -> str:
     k = phrase.rfind("从")
     if k > 0:
         phrase = phrase[:k]
+    # 城乡居民收入比2010年翻一番: the metric ends where the base of comparison starts
+    m = _COMPARED_WITH.search(phrase)
+    if m and m.start() > 0:
+        phrase = phrase[: m.start()]
     lead = ""
     stripped = _strip_metric(phrase)
     for p in r.list_prefixes:
@@ -422,22 +508,32 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
     out: list[Indicator] = []
     prev_end = 0
     prev: Indicator | None = None
-    for q in _quantities(text):
+    quantities = _quantities(text)
+    for n, q in enumerate(quantities):
         if q.start < prev_end:
             continue
         # --- what follows the unit: comparator suffix, then maybe the counted noun
         end = q.end
         comparator = q.approx
+        limit = next((w for w in r.time_limits if text.startswith(w, end)), "")
         for word, comp in r.suffixes:
             if text.startswith(word, end):
                 comparator, end = comp, end + len(word)
                 break
         count = q.base_unit in r.count_units or q.unit in r.count_units
-        if text.startswith("的", end):
-            continue  # 1500亿元的预期目标: a qualifier
+        if text.startswith("的", _after_note(text, end)):
+            continue  # 1500亿元的预期目标, 6亩以下(不含6亩)的土地: a qualifier
         noun = _noun_after(text, end)
         if noun and not count and comparator == "at_least":
             continue  # 10亿元以上项目: a qualifier of 项目
+        if noun and not count and noun.endswith(r.project_nouns):
+            continue  # 80万吨乙烯改扩建项目: the capacity in a project's name
+        if noun and count and noun.endswith(r.not_target_nouns):
+            continue  # 共细分出171项目标任务: a count of the document's own tasks
+        if noun and count and _is_subject(text, end + len(noun), quantities[n + 1 :]):
+            continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
+        if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
+            continue  # 比去年同期提升5位: a ranking move
         # --- what precedes the number: comparator / kind / commitment words
         clause = _clause_start(text, q.start, prev_end)
         pos = q.start
@@ -455,6 +551,13 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             else:
                 break
         region = text[clause:pos]
+        own_verb = prefix_comparator is not None or kind_word is not None
+        if limit and q.base_unit in r.durations and prefix_comparator is None:
+            continue  # 14个工作日内完成审批: a time limit, not a target
+        if q.unit == "番":
+            kind_word = kind_word or "growth"
+        elif kind_word is None and q.base_unit == "%" and text.startswith(r.growth_after, end):
+            kind_word = "growth"  # 实现10%以上增长
         connector = ""
         if prev is not None and clause == prev_end:
             connector = next((c for c in r.list_connectors if region.startswith(c)), "")
@@ -471,11 +574,13 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             prefix_comparator = "reach"
         if comparator is None:
             comparator = prefix_comparator or "equal"
+        if q.upper is not None:
+            comparator = "between"
         same_sentence = prev is not None and _sentence_start(text, q.start) <= prev.start
         if prev is not None and same_sentence:
             if not metric:
                 metric = prev.metric
-            elif connected and not noun:
+            elif connected and not noun and not own_verb:
                 for p in r.list_prefixes:
                     if prev.metric.startswith(p) and not metric.startswith(r.list_prefixes):
                         metric = p + metric
@@ -490,7 +595,7 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
                     metric, kind_word = metric[: -len(suffix)], "growth"
                     break
         value = float(q.value)
-        base_value = float(q.value * q.multiplier)
+        base_value = float(q.base_value if q.base_value is not None else q.value * q.multiplier)
         ind = Indicator(
             text=text[start : end + (len(noun) if noun else 0)].strip(),
             metric=metric, comparator=comparator, value=value, unit=q.unit,
@@ -502,6 +607,60 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
         out.append(ind)
         prev, prev_end = ind, ind.end
     return tuple(out)
+
+
+def in_progress(text: str, pos: int) -> bool:
+    """Whether the figure at ``pos`` reports progress or an achieved result, not a target.
+
+    True when its sentence, or the paragraph (line) its sentence is in, opens with a period to
+    date or 已 (``1-2月，全市固定资产投资同比下降12.7%``, ``截至3月底``, ``目前已有10家企业``),
+    or when the clause before the figure says 目前已 / 截至目前 / 已累计. Rules in
+    ``ontology/indicators.json`` (``progress_openers``, ``progress_inside``).
+
+    >>> in_progress("1-2月，全市固定资产投资同比下降12.7%。", 15)
+    True
+    >>> in_progress("确保地区生产总值增长7%左右。5月底前完成。", 10)
+    False
+    """
+    r = _rules()
+    s = _sentence_start(text, pos)
+    p = text.rfind("\n", 0, pos) + 1
+    for start in (s, p):
+        head = text[start:pos].lstrip(" \t，,、")
+        if r.progress_opener.match(head):
+            return True
+    clause = text[_clause_start(text, pos, s) : pos]
+    return any(w in clause for w in r.progress_inside)
+
+
+def _after_note(text: str, pos: int) -> int:
+    """``pos`` past a bracketed note that starts there (``6亩以下(不含6亩)的``), else ``pos``."""
+    if text[pos : pos + 1] in ("(", "（"):
+        close = re.match(r"[(（][^()（）]*[)）]", text[pos:])
+        if close:
+            return pos + close.end()
+    return pos
+
+
+def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
+    """Whether a counted noun is the subject of a later figure in its clause (``4个结构性指标均实现10%``)
+    or a set the clause picks from (``4个结构性指标中，``), so that the count itself is no target."""
+    rest = text[noun_end:]
+    if rest.startswith("中") and rest[1:2] in _BOUNDARY:
+        return True
+    if not later:
+        return False
+    nxt = later[0]
+    between = text[noun_end : nxt.start]
+    if any(c in _BOUNDARY or c == "、" for c in between):
+        return False
+    # the later figure is the clause's predicate, not a qualifier of a following noun
+    after = nxt.end
+    for word, _ in _rules().suffixes:
+        if text.startswith(word, after):
+            after += len(word)
+            break
+    return not _noun_after(text, after) or text.startswith(_rules().growth_after, after)
 
 
 def _strip_metric_reach(region: str) -> bool:
