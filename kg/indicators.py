@@ -410,7 +410,7 @@ def _metric_before(text: str, start: int, end: int) -> str:
     r = _rules()
     phrase = text[start:end]
     # 从A提高到B: the metric ends where the range starts
-    k = phrase.rfind("从")
+    k = max(phrase.rfind("从"), phrase.rfind("由"))
     if k > 0:
         phrase = phrase[:k]
     # 城乡居民收入比2010年翻一番: the metric ends where the base of comparison starts
@@ -528,8 +528,14 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 10亿元以上项目: a qualifier of 项目
         if noun and not count and noun.endswith(r.project_nouns):
             continue  # 80万吨乙烯改扩建项目: the capacity in a project's name
-        if noun and count and noun.endswith(r.not_target_nouns):
-            continue  # 共细分出171项目标任务: a count of the document's own tasks
+        if count and (noun or text[_clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
+            continue  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
+        if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
+            # 培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
+            inner = next((x for x in quantities[n + 1 :] if x.start == end + len(noun)), None)
+            tail = _noun_after(text, _skip_suffix(text, inner.end)) if inner is not None else ""
+            if inner is not None and tail:
+                noun = text[end : _skip_suffix(text, inner.end)] + tail
         if noun and count and _is_subject(text, end + len(noun), quantities[n + 1 :]):
             continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
         if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
@@ -642,6 +648,14 @@ def _after_note(text: str, pos: int) -> int:
     return pos
 
 
+def _skip_suffix(text: str, pos: int) -> int:
+    """``pos`` past a comparator suffix (以上, 左右 …) that starts there."""
+    for word, _ in _rules().suffixes:
+        if text.startswith(word, pos):
+            return pos + len(word)
+    return pos
+
+
 def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
     """Whether a counted noun is the subject of a later figure in its clause (``4个结构性指标均实现10%``)
     or a set the clause picks from (``4个结构性指标中，``), so that the count itself is no target."""
@@ -655,11 +669,7 @@ def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
     if any(c in _BOUNDARY or c == "、" for c in between):
         return False
     # the later figure is the clause's predicate, not a qualifier of a following noun
-    after = nxt.end
-    for word, _ in _rules().suffixes:
-        if text.startswith(word, after):
-            after += len(word)
-            break
+    after = _skip_suffix(text, nxt.end)
     return not _noun_after(text, after) or text.startswith(_rules().growth_after, after)
 
 
