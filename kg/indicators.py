@@ -619,7 +619,8 @@ def in_progress(text: str, pos: int) -> bool:
     """Whether the figure at ``pos`` reports progress or an achieved result, not a target.
 
     True when its sentence, or the paragraph (line) its sentence is in, opens with a period to
-    date or 已 (``1-2月，全市固定资产投资同比下降12.7%``, ``截至3月底``, ``目前已有10家企业``),
+    date or 已 (``1-2月，全市固定资产投资同比下降12.7%``, ``截至3月底``, ``目前已有10家企业``) —
+    a later sentence of such a paragraph that makes a commitment (确保, 力争 …) is a target again —
     or when the clause before the figure says 目前已 / 截至目前 / 已累计. Rules in
     ``ontology/indicators.json`` (``progress_openers``, ``progress_inside``).
 
@@ -630,10 +631,12 @@ def in_progress(text: str, pos: int) -> bool:
     """
     r = _rules()
     s = _sentence_start(text, pos)
+    if r.progress_opener.match(text[s:pos].lstrip(" \t，,、")):
+        return True
+    # the paragraph's opener covers its later sentences, up to one that makes a commitment
     p = text.rfind("\n", 0, pos) + 1
-    for start in (s, p):
-        head = text[start:pos].lstrip(" \t，,、")
-        if r.progress_opener.match(head):
+    if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t，,、")):
+        if not any(w in text[s:pos] for w, _ in r.commitments):
             return True
     clause = text[_clause_start(text, pos, s) : pos]
     return any(w in clause for w in r.progress_inside)

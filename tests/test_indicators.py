@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract_document
-from kg.indicators import extract_indicators, parse_quantity
+from kg.indicators import extract_indicators, in_progress, parse_quantity
 from kg.models import DocumentKind
 from kg.read import read_source
 
@@ -310,3 +310,180 @@ OTHER_PHRASINGS = [
 @pytest.mark.parametrize("text,expected", OTHER_PHRASINGS, ids=[p[0][:10] for p in OTHER_PHRASINGS])
 def test_other_phrasings(text: str, expected: tuple) -> None:
     assert rows(text) == [expected]
+
+
+# -- real sentences of other governments (the development corpus, copied as stored: ASCII
+# commas and brackets) ----------------------------------------------------------------------
+
+def values(text: str) -> list[tuple]:
+    return [(i.value, i.unit, i.comparator, i.kind) for i in extract_indicators(text)]
+
+
+DEV_SENTENCES = [
+    (  # 南陵县 2024, table row 80
+        "极回应群众新期待新要求,加大普惠性托育供给,新增托位数400个以上,公办园在园幼儿占比60%以上。",
+        [
+            ("新增托位数", "at_least", 400.0, "个", 400.0, "个", "count"),
+            ("公办园在园幼儿占比", "at_least", 60.0, "%", 60.0, "%", "rate"),
+        ],
+    ),
+    (  # 绍兴市 2020, task 1
+        "坚持“稳开稳走,提质提效”的总体态势,加强季度、月度数据监测,确保地区生产总值增长7%左右。",
+        [("地区生产总值", "about", 7.0, "%", 7.0, "%", "growth_rate")],
+    ),
+    (  # 绍兴市 2020, task 3: a level reached, 44% (四大 is a name, not a count)
+        "聚焦重点领域编制培育发展新兴产业新三年行动计划,力争规上工业中四大新兴产业增加值占比提升至44%;"
+        "力争生物医药纳入省级“万亩千亿”新产业平台。",
+        [("规上工业中四大新兴产业增加值占比", "reach", 44.0, "%", 44.0, "%", "level")],
+    ),
+    (  # 绍兴市 2020, task 4
+        "深入推进省级军民融合示范区建设,取得军工资质8本以上。",
+        [("取得军工资质", "at_least", 8.0, "本", 8.0, "本", "count")],
+    ),
+    (  # 桐乡市 2020, task 2: the quoted "22条" and "10项举措" are policy names
+        "全面落实各级“五减”系列政策,加快兑现支持企业渡过难关“22条”和鼓励工业企业复工达产“10项举措”,力争为企业减负60亿元。",
+        [("企业减负", "equal", 60.0, "亿元", 6000000000.0, "元", "amount")],
+    ),
+    (  # 官渡区 2016, task 4
+        "加大项目前期工作力度,区级财政安排4000万元重大项目前期费,统筹用于区级重大基础设施项目。",
+        [("重大项目前期费", "equal", 4000.0, "万元", 40000000.0, "元", "amount")],
+    ),
+    (  # 灵璧县 2021, task 5
+        "支持县人民医院、中医医院创建三级综合医院,实施16个乡镇卫生院、158个村卫生室改扩建项目,进一步提升县域医疗服务整体能力。",
+        [
+            ("乡镇卫生院", "equal", 16.0, "个", 16.0, "个", "count"),
+            ("村卫生室改扩建项目", "equal", 158.0, "个", 158.0, "个", "count"),
+        ],
+    ),
+    (  # 内蒙古 2024 report: growth rates mixed with national rankings
+        "地区生产总值增长7.3%、居全国第3、创2010年以来最好位次,人均地区生产总值突破10万元;规上工业增加值增长7.4%、居全国第7;",
+        [
+            ("地区生产总值", "equal", 7.3, "%", 7.3, "%", "growth_rate"),
+            ("人均地区生产总值", "more_than", 10.0, "万元", 100000.0, "元", "amount"),
+            ("规上工业增加值", "equal", 7.4, "%", 7.4, "%", "growth_rate"),
+        ],
+    ),
+    (  # 内蒙古 2024 report: 10个全国第1 is a ranking in quotes
+        "煤炭产量12.2亿吨,完成9.45亿吨保供煤任务,电力总装机超过2亿千瓦,实现煤炭保供量及外送量、"
+        "电力总装机及新增装机、新能源总装机及新增装机、总发电量及外送电量、新能源发电量、煤制气产能“10个全国第1”",
+        [
+            ("煤炭产量", "equal", 12.2, "亿吨", 1220000000.0, "吨", "amount"),
+            ("保供煤任务", "reach", 9.45, "亿吨", 945000000.0, "吨", "amount"),
+            ("电力总装机", "more_than", 2.0, "亿千瓦", 200000000.0, "千瓦", "amount"),
+        ],
+    ),
+    (  # 木洞镇 2024 report
+        "全镇固定资产投资同比增长20.1%;规模以上工业总产值84亿元,同比增长1.2%;",
+        [
+            ("全镇固定资产投资", "equal", 20.1, "%", 20.1, "%", "growth_rate"),
+            ("规模以上工业总产值", "equal", 84.0, "亿元", 8400000000.0, "元", "amount"),
+            ("规模以上工业总产值", "equal", 1.2, "%", 1.2, "%", "growth_rate"),
+        ],
+    ),
+    (  # 渝中区 2023, task 1: the item number is not part of the metric
+        "1.地区生产总值增长5%左右,争取实现更好的发展。",
+        [("地区生产总值", "about", 5.0, "%", 5.0, "%", "growth_rate")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", DEV_SENTENCES, ids=[c[0][:16] for c in DEV_SENTENCES])
+def test_dev_corpus_sentences(text: str, expected: list[tuple]) -> None:
+    assert rows(text) == expected
+
+
+def test_a_counted_subject_is_not_the_target() -> None:
+    # 绍兴市 2020, task 2: the 4 indicators are what must grow by 10%, not a target of 4
+    text = "持续推进重大项目攻坚,确保有效投资增长高于经济增长、4个结构性指标均实现10%以上增长,市县长项目落地率50%以上。"
+    assert values(text) == [(10.0, "%", "at_least", "growth_rate"), (50.0, "%", "at_least", "rate")]
+    # counter-example: counts in a list, each with its own verb, are all targets
+    assert [r[2] for r in rows("推动62个续建项目尽快竣工、34个新建项目加快开工")] == [62.0, 34.0]
+    # the count is the target when the later figure qualifies its noun
+    assert rows("培育5家产值超10亿元企业。") == [("产值超10亿元企业", "equal", 5.0, "家", 5.0, "家", "count")]
+
+
+# Numbers of the development corpus that are not targets, each in its real sentence.
+DEV_COUNTER_EXAMPLES = [
+    # thresholds of a rule, and a scope note in brackets (官渡区 2016)
+    "辖区范围内6亩以下(不含6亩)的土地使用转让手续,区政府审查后办理土地登记。",
+    # time limits of a procedure (官渡区 2016)
+    "环评报告书14个工作日内、环评报告表7个工作日内、环评登记表3个工作日内完成审批。",
+    # the capacity in a named project (广州市 2006)
+    "推进东部石化基地、南沙临港石化基地建设,抓好80万吨乙烯改扩建项目。",
+    # a count of the document's own tasks (渝中区 2023, the outlet's text)
+    "近日,渝中区人民政府办公室发布《2023年区政府工作报告重点工作目标任务分解》方案(下简称“方案”),共细分出171项目标任务,均明确牵头单位与责任单位。",
+    # programme names and meeting numbers (桐乡市 2020)
+    "制定出台高质量发展“1+4+8”政策体系,建立企业参与的政策决策机制",
+    "已经市十六届政府第48次常务会议讨论通过,现印发给你们,请认真贯彻执行。",
+    # deadlines and dates (官渡区 2016, 湘西州 2020)
+    "加快建立“中介超市”,5月底前实现我区中介超市上线运行。",
+    "2020年2月22日",
+    # rankings (绍兴市 2020 progress column)
+    "居全省第6位,比去年同期提升5位。",
+]
+
+
+@pytest.mark.parametrize("text", DEV_COUNTER_EXAMPLES, ids=[t[:12] for t in DEV_COUNTER_EXAMPLES])
+def test_dev_counter_examples(text: str) -> None:
+    assert extract_indicators(text) == ()
+
+
+def test_time_limits_and_targets_in_days() -> None:
+    # a duration with 内 is a time limit; a duration a verb brings down to is a target
+    assert rows("3个月内完成整改") == []
+    assert rows("审批时限由20个工作日压缩至5个工作日。") == [
+        ("审批时限", "reach", 5.0, "个工作日", 5.0, "个工作日", "level"),
+    ]
+    assert values("企业开办时间压缩至1个工作日以内") == [(1.0, "个工作日", "at_most", "level")]
+
+
+def test_ranges_and_doubling() -> None:
+    assert rows("地区生产总值增长6%-6.5%。") == [("地区生产总值", "between", 6.0, "%", 6.0, "%", "growth_rate")]
+    assert values("地区生产总值增长6-6.5%。") == [(6.0, "%", "between", "growth_rate")]
+    (ind,) = extract_indicators("城乡居民收入比2010年翻一番。")
+    assert (ind.metric, ind.value, ind.unit, ind.base_value, ind.base_unit, ind.kind) == (
+        "城乡居民收入", 1.0, "番", 2.0, "倍", "increase",
+    )
+    assert extract_indicators("力争地区生产总值翻两番")[0].base_value == 4.0
+    # counter-examples: year spans and month spans are not ranges
+    assert rows("2024-2025年持续推进,1-2月完成摸底") == []
+
+
+def test_policy_and_project_counts_are_not_targets() -> None:
+    assert rows("出台支持实体经济发展若干政策措施30条。") == []
+    assert rows("年产30万吨新材料项目建成投产。") == []
+    # counter-examples: a count of projects, and an amount of money before a noun, are targets
+    assert values("实施省市重点项目120个,完成投资500亿元以上。") == [
+        (120.0, "个", "equal", "count"), (500.0, "亿元", "at_least", "amount"),
+    ]
+
+
+def test_progress_figures() -> None:
+    progress = "1-2月,全市固定资产投资同比下降12.7%,高于全省平均水平1.7个百分点,居全省第6位,比去年同期提升5位。"
+    found = extract_indicators(progress)
+    assert [(i.value, i.unit) for i in found] == [(12.7, "%"), (1.7, "个百分点")]
+    assert all(in_progress(progress, i.start) for i in found)
+    # a paragraph that opens with a period to date is progress down to its end
+    para = "目前已有10家企业提出申办军工资质需求,其中4家企业承制资质已在办理。"
+    assert [in_progress(para, i.start) for i in extract_indicators(para)] == [True, True]
+    # counter-examples: targets with deadlines, and a target sentence after a progress one
+    target = "确保地区生产总值增长7%左右。5月底前完成。"
+    assert [in_progress(target, i.start) for i in extract_indicators(target)] == [False]
+    mixed = "截至3月底,已开工项目20个。确保全年新开工项目100个以上。"
+    assert [in_progress(mixed, i.start) for i in extract_indicators(mixed)] == [True, False]
+
+
+def test_progress_column_is_not_a_task_target(tmp_path: Path) -> None:
+    # a task of a progress table (绍兴市 2020, tasks 2 and 4) with its 进展情况 cell in the task
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "市政府2020年重点工作进展情况表\n一、稳增长\n"
+        "1.持续推进重大项目攻坚,确保市县长项目落地率50%以上。1-2月,全市固定资产投资同比下降12.7%,"
+        "高于全省平均水平1.7个百分点,居全省第6位。(市发改委主办)\n"
+        "2.深入推进省级军民融合示范区建设,取得军工资质8本以上。目前已有10家企业提出申办军工资质需求,"
+        "其中4家企业承制资质已在办理。(市经信局主办)\n",
+        encoding="utf-8",
+    )
+    doc = extract_document(read_source(str(path)))
+    assert doc.kind is DocumentKind.TASK_PLAN
+    assert [[(i.value, i.unit) for i in t.indicators] for t in doc.tasks] == [[(50.0, "%")], [(8.0, "本")]]
