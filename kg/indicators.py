@@ -230,6 +230,9 @@ def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int,
         if mult_word and not text.startswith(mult_word, p):
             continue
         q = p + len(mult_word)
+        if mult_word and approx is None and text[q : q + 1] in r.approx:
+            approx = r.approx[text[q]]  # 3万余人, 3亿多元
+            q += 1
         for unit in r.units_at.get(text[q : q + 1], ()):
             if text.startswith(unit, q):
                 if chinese and (mult_word or unit in r.cn_excluded or unit not in r.count_units):
@@ -381,6 +384,7 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 _LEADING_COUNT = re.compile(r"^\d+(?:\.\d+)?[个家项件类]")
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年(?:底|末)?")
 _COMPARED_WITH = re.compile(r"比(?:(?:19|20)\d\d年|上年|去年|上一年|基期|同期)")
 
 
@@ -388,6 +392,7 @@ def _strip_metric(metric: str) -> str:
     r = _rules()
     metric = r.item_number.sub("", metric)
     metric = _LEADING_COUNT.sub("", metric)
+    metric = _LEADING_YEAR.sub("", metric)
     changed = True
     while changed and metric:
         changed = False
@@ -524,8 +529,10 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
         if text.startswith("的", _after_note(text, end)):
             continue  # 1500亿元的预期目标, 6亩以下(不含6亩)的土地: a qualifier
         noun = _noun_after(text, end)
-        if noun and not count and comparator == "at_least":
-            continue  # 10亿元以上项目: a qualifier of 项目
+        if noun and not count and comparator in ("at_least", "at_most"):
+            continue  # 10亿元以上项目, 3岁以下婴幼儿: a qualifier of the noun
+        if noun and q.base_unit in r.durations and comparator is None:
+            continue  # 15分钟便民生活圈, 24小时自助服务: a name, not a target
         if noun and not count and noun.endswith(r.project_nouns):
             continue  # 80万吨乙烯改扩建项目: the capacity in a project's name
         if count and (noun or text[_clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
@@ -586,6 +593,8 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
         if prev is not None and same_sentence:
             if not metric:
                 metric = prev.metric
+                if kind_word is None and prev.kind == "growth_rate" and q.base_unit == "%":
+                    kind_word = "growth"  # 增长6.5%左右，力争7%
             elif connected and not noun and not own_verb:
                 for p in r.list_prefixes:
                     if prev.metric.startswith(p) and not metric.startswith(r.list_prefixes):

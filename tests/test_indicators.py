@@ -375,7 +375,7 @@ DEV_SENTENCES = [
     (  # 木洞镇 2024 report
         "全镇固定资产投资同比增长20.1%;规模以上工业总产值84亿元,同比增长1.2%;",
         [
-            ("全镇固定资产投资", "equal", 20.1, "%", 20.1, "%", "growth_rate"),
+            ("固定资产投资", "equal", 20.1, "%", 20.1, "%", "growth_rate"),
             ("规模以上工业总产值", "equal", 84.0, "亿元", 8400000000.0, "元", "amount"),
             ("规模以上工业总产值", "equal", 1.2, "%", 1.2, "%", "growth_rate"),
         ],
@@ -487,3 +487,29 @@ def test_progress_column_is_not_a_task_target(tmp_path: Path) -> None:
     doc = extract_document(read_source(str(path)))
     assert doc.kind is DocumentKind.TASK_PLAN
     assert [[(i.value, i.unit) for i in t.indicators] for t in doc.tasks] == [[(50.0, "%")], [(8.0, "本")]]
+
+
+def test_approximate_amounts_durations_and_ages() -> None:
+    # 余/多 after a multiplier
+    assert values("带动就业3万余人,完成投资3亿多元。") == [
+        (3.0, "万人", "more_than", "count"), (3.0, "亿元", "more_than", "amount"),
+    ]
+    # a duration that names a service is not a target; one a verb brings down to is
+    assert rows("打造15分钟便民生活圈,实现24小时自助服务。") == []
+    assert values("政务服务事项办理时间压缩至2小时以内。") == [(2.0, "小时", "at_most", "level")]
+    assert rows("人均预期寿命达到79岁。") == [("人均预期寿命", "reach", 79.0, "岁", 79.0, "岁", "amount")]
+    # an age bound qualifies the noun after it: the target is the 4.5
+    assert values("每千人口拥有3岁以下婴幼儿托位数达到4.5个。") == [(4.5, "个", "reach", "count")]
+
+
+def test_metric_without_year_scope_and_inherited_growth() -> None:
+    assert rows("2023年全市地区生产总值完成2560亿元,同比增长6.5%。") == [
+        ("地区生产总值", "reach", 2560.0, "亿元", 256000000000.0, "元", "amount"),
+        ("地区生产总值", "equal", 6.5, "%", 6.5, "%", "growth_rate"),
+    ]
+    # 力争7% repeats the growth rate of the same metric
+    assert values("地区生产总值增长6.5%左右,力争7%。") == [
+        (6.5, "%", "about", "growth_rate"), (7.0, "%", "equal", "growth_rate"),
+    ]
+    # counter-example: a level after a level stays a rate
+    assert values("森林覆盖率达到23.5%,力争25%。")[1][3] == "rate"
