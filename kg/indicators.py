@@ -41,6 +41,22 @@ word lists in ``ontology/indicators.json`` once. The procedure:
 
 A quantity that only qualifies a noun is not a target: ``10亿元以上项目26个`` gives the
 26 项目 but not the 10 亿元, and neither does ``…1500亿元的预期目标``.
+
+8. **Not targets** (word lists in ``ontology/indicators.json``): a qualifier behind a bracket
+   (``6亩以下(不含6亩)的土地``) or before a noun (``3岁以下婴幼儿``); a scope note in brackets
+   (``不含``, ``包括`` …); a time limit, a duration with 内/以内 and no verb bringing it down
+   (``14个工作日内完成审批``; but ``压缩至5个工作日`` is a target); a duration that names a
+   service (``15分钟便民生活圈``); the capacity in a project's name (``80万吨乙烯改扩建项目``);
+   a count of the document's own tasks or measures (``171项目标任务``, ``政策措施30条``); a
+   ranking move (``比去年同期提升5位``; ``第3`` never had a unit); a counted subject whose
+   figure follows (``4个结构性指标均实现10%以上增长`` gives the 10%). A count whose noun runs
+   on through a qualifying figure keeps it in its metric (``培育5家产值超10亿元企业``).
+9. **Ranges and doubling**: ``6%-6.5%`` and ``6-6.5%`` are one target, comparator
+   ``between`` with the lower bound as value; ``翻一番`` is value 1, unit 番, base 2 倍.
+
+Progress (``in_progress``): a figure whose sentence or paragraph opens with a period to date
+(``1-2月，`` ``截至`` ``目前`` ``今年以来`` ``已``) reports an achieved result; ``kg.mentions`` leaves
+it out of a task plan's targets and marks it ``actual`` in a work report.
 """
 
 from __future__ import annotations
@@ -108,6 +124,9 @@ class _Rules:
     range_connectors: tuple[str, ...]
     doubling: tuple[tuple[str, int], ...]
     item_number: re.Pattern[str]
+    leading_count: re.Pattern[str]  # 4个结构性指标… at the start of a metric
+    leading_year: re.Pattern[str]
+    compared_with: re.Pattern[str]
     progress_opener: re.Pattern[str]
     progress_inside: tuple[str, ...]
     # the same lists, by first (or last) character, each in its list's order: a word can
@@ -183,6 +202,9 @@ def _rules() -> _Rules:
         range_connectors=_by_len(d["range_connectors"]),
         doubling=tuple(sorted(d["doubling"].items(), key=lambda kv: len(kv[0]), reverse=True)),
         item_number=re.compile(d["item_number_prefix"]),
+        leading_count=re.compile(r"^\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, _by_len(d["count_units"]))) + ")"),
+        leading_year=re.compile(d["metric_leading_year"]),
+        compared_with=re.compile(d["metric_compared_with"]),
         progress_opener=re.compile("(?:" + "|".join(d["progress_openers"]) + ")"),
         progress_inside=_by_len(d["progress_inside"]),
         units_at=_index(units, lambda w: w[0]),
@@ -383,16 +405,11 @@ def _sentence_start(text: str, pos: int) -> int:
     return i
 
 
-_LEADING_COUNT = re.compile(r"^\d+(?:\.\d+)?[个家项件类]")
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年(?:底|末)?")
-_COMPARED_WITH = re.compile(r"比(?:(?:19|20)\d\d年|上年|去年|上一年|基期|同期)")
-
-
 def _strip_metric(metric: str) -> str:
     r = _rules()
     metric = r.item_number.sub("", metric)
-    metric = _LEADING_COUNT.sub("", metric)
-    metric = _LEADING_YEAR.sub("", metric)
+    metric = r.leading_count.sub("", metric)
+    metric = r.leading_year.sub("", metric)
     changed = True
     while changed and metric:
         changed = False
@@ -419,7 +436,7 @@ def _metric_before(text: str, start: int, end: int) -> str:
     if k > 0:
         phrase = phrase[:k]
     # 城乡居民收入比2010年翻一番: the metric ends where the base of comparison starts
-    m = _COMPARED_WITH.search(phrase)
+    m = r.compared_with.search(phrase)
     if m and m.start() > 0:
         phrase = phrase[: m.start()]
     lead = ""
