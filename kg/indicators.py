@@ -120,6 +120,7 @@ class _Rules:
     project_nouns: tuple[str, ...]
     not_target_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
+    policy_terms: tuple[str, ...]
     ranking_units: frozenset[str]
     range_connectors: tuple[str, ...]
     doubling: tuple[tuple[str, int], ...]
@@ -198,6 +199,7 @@ def _rules() -> _Rules:
         project_nouns=_by_len(d["project_nouns"]),
         not_target_nouns=_by_len(d["not_target_counted_nouns"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
+        policy_terms=_by_len(d["policy_term_markers"]),
         ranking_units=frozenset(d["ranking_units"]),
         range_connectors=_by_len(d["range_connectors"]),
         doubling=tuple(sorted(d["doubling"].items(), key=lambda kv: len(kv[0]), reverse=True)),
@@ -564,6 +566,8 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
         if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
             continue  # 比去年同期提升5位: a ranking move
+        if any(w in _clause(text, q.start) for w in r.policy_terms):
+            continue  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
         # --- what precedes the number: comparator / kind / commitment words
         clause = _clause_start(text, q.start, prev_end)
         pos = q.start
@@ -666,6 +670,15 @@ def in_progress(text: str, pos: int) -> bool:
             return True
     clause = text[_clause_start(text, pos, s) : pos]
     return any(w in clause for w in r.progress_inside)
+
+
+def _clause(text: str, pos: int) -> str:
+    """The clause around ``pos`` (between boundaries)."""
+    a = _clause_start(text, pos, 0)
+    b = pos
+    while b < len(text) and text[b] not in _BOUNDARY:
+        b += 1
+    return text[a:b]
 
 
 def _after_note(text: str, pos: int) -> int:

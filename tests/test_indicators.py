@@ -513,3 +513,14 @@ def test_metric_without_year_scope_and_inherited_growth() -> None:
     ]
     # counter-example: a level after a level stays a rate
     assert values("森林覆盖率达到23.5%,力争25%。")[1][3] == "rate"
+
+
+def test_policy_terms_are_not_targets() -> None:
+    assert rows("对新认定的国家级专精特新“小巨人”企业,给予一次性奖励50万元。") == []
+    assert rows("对年纳税额首次突破1000万元的企业,按其地方贡献的50%给予奖励,最高不超过200万元。") == []
+    # counter-examples: money a government lends or sets aside is a target; 一次性 alone is no policy term
+    assert values("发放创业担保贷款5亿元。") == [(5.0, "亿元", "equal", "amount")]
+    assert values("全年安排专项资金2亿元,支持中小企业发展。") == [(2.0, "亿元", "equal", "amount")]
+    assert values("工程一次性验收合格率达到100%。") == [(100.0, "%", "reach", "rate")]
+    # 缩短至 brings a time down to a level
+    assert values("办理时限由法定的20个工作日缩短至10个工作日。") == [(10.0, "个工作日", "reach", "level")]
