@@ -77,6 +77,7 @@ KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amoun
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "零〇一二两三四五六七八九十百"
+_CELL_BREAK = re.compile(r"\n|\||\t| {2,}")  # a paragraph or table cell ends
 _BOUNDARY = "，。；：！？,;:!?\n（）()【】"
 _SENTENCE_END = "。；！？;!?\n"
 
@@ -661,11 +662,12 @@ def in_progress(text: str, pos: int) -> bool:
     """
     r = _rules()
     s = _sentence_start(text, pos)
-    if r.progress_opener.match(text[s:pos].lstrip(" \t，,、")):
+    if r.progress_opener.match(text[s:pos].lstrip(" \t|，,、")):
         return True
-    # the paragraph's opener covers its later sentences, up to one that makes a commitment
-    p = text.rfind("\n", 0, pos) + 1
-    if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t，,、")):
+    # the paragraph's (or table cell's) opener covers its later sentences, up to one that
+    # makes a commitment
+    p = max((m.end() for m in _CELL_BREAK.finditer(text, 0, pos)), default=0)
+    if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t|，,、")):
         if not any(w in text[s:pos] for w, _ in r.commitments):
             return True
     clause = text[_clause_start(text, pos, s) : pos]

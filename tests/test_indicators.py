@@ -524,3 +524,16 @@ def test_policy_terms_are_not_targets() -> None:
     assert values("工程一次性验收合格率达到100%。") == [(100.0, "%", "reach", "rate")]
     # 缩短至 brings a time down to a level
     assert values("办理时限由法定的20个工作日缩短至10个工作日。") == [(10.0, "个工作日", "reach", "level")]
+
+
+def test_progress_cell_in_a_table_row() -> None:
+    # 绍兴市 2020 row 2 read as one line: content | progress | unit
+    row = (
+        "持续推进重大项目攻坚,确保有效投资增长高于经济增长、4个结构性指标均实现10%以上增长,市县长项目落地率50%以上。 | "
+        "1-2月,全市固定资产投资同比下降12.7%,高于全省平均水平1.7个百分点,居全省第6位,比去年同期提升5位。"
+        "4个结构性指标中,生态环保、城市更新和水利设施投资增长12.5%,为全省唯一个该指标实现10%以上增长的地市;"
+        "民间项目投资同比下降26.8%、交通投资同比下降4.8%、高新技术产业投资同比下降2.0%。"
+        "市县长项目目前已安排36个项目,总投资882.1亿元。 | 市发改委"
+    )
+    targets = [(i.value, i.unit) for i in extract_indicators(row) if not in_progress(row, i.start)]
+    assert targets == [(10.0, "%"), (50.0, "%")]
