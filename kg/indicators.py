@@ -120,6 +120,7 @@ class _Rules:
     scope_openers: tuple[str, ...]
     project_nouns: tuple[str, ...]
     not_target_nouns: tuple[str, ...]
+    not_set_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
     policy_terms: tuple[str, ...]
     ranking_units: frozenset[str]
@@ -199,6 +200,7 @@ def _rules() -> _Rules:
         scope_openers=_by_len(d["scope_note_openers"]),
         project_nouns=_by_len(d["project_nouns"]),
         not_target_nouns=_by_len(d["not_target_counted_nouns"]),
+        not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
         policy_terms=_by_len(d["policy_term_markers"]),
         ranking_units=frozenset(d["ranking_units"]),
@@ -438,6 +440,10 @@ def _metric_before(text: str, start: int, end: int) -> str:
     k = max(phrase.rfind("从"), phrase.rfind("由"))
     if k > 0:
         phrase = phrase[:k]
+    # 有效投资增长高于经济增长、4个结构性指标均实现10%: the metric is the item with the count
+    k = phrase.rfind("、")
+    if k >= 0 and phrase[k + 1 : k + 2].isdigit():
+        phrase = phrase[k + 1 :]
     # 城乡居民收入比2010年翻一番: the metric ends where the base of comparison starts
     m = r.compared_with.search(phrase)
     if m and m.start() > 0:
@@ -703,9 +709,9 @@ def _skip_suffix(text: str, pos: int) -> int:
 def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
     """Whether a counted noun is the subject of a later figure in its clause (``4个结构性指标均实现10%``)
     or a set the clause picks from (``4个结构性指标中，``), so that the count itself is no target."""
-    rest = text[noun_end:]
-    if rest.startswith("中") and rest[1:2] in _BOUNDARY:
-        return True
+    if text[noun_end - 1 : noun_end] == "中" and text[noun_end : noun_end + 1] in _BOUNDARY:
+        if not text.endswith(_rules().not_set_nouns, 0, noun_end):
+            return True  # 4个结构性指标中，…
     if not later:
         return False
     nxt = later[0]

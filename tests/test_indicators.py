@@ -395,11 +395,17 @@ def test_dev_corpus_sentences(text: str, expected: list[tuple]) -> None:
 def test_a_counted_subject_is_not_the_target() -> None:
     # 绍兴市 2020, task 2: the 4 indicators are what must grow by 10%, not a target of 4
     text = "持续推进重大项目攻坚,确保有效投资增长高于经济增长、4个结构性指标均实现10%以上增长,市县长项目落地率50%以上。"
-    assert values(text) == [(10.0, "%", "at_least", "growth_rate"), (50.0, "%", "at_least", "rate")]
+    assert rows(text) == [
+        ("结构性指标", "at_least", 10.0, "%", 10.0, "%", "growth_rate"),
+        ("市县长项目落地率", "at_least", 50.0, "%", 50.0, "%", "rate"),
+    ]
     # counter-example: counts in a list, each with its own verb, are all targets
     assert [r[2] for r in rows("推动62个续建项目尽快竣工、34个新建项目加快开工")] == [62.0, 34.0]
     # the count is the target when the later figure qualifies its noun
     assert rows("培育5家产值超10亿元企业。") == [("产值超10亿元企业", "equal", 5.0, "家", 5.0, "家", "count")]
+    # the set a clause picks from (绍兴市 2020 progress column), but a count of 高中 is a target
+    assert values("4个结构性指标中,生态环保、城市更新和水利设施投资增长12.5%") == [(12.5, "%", "equal", "growth_rate")]
+    assert values("新建3所高中,改扩建5所初中。") == [(3.0, "所", "equal", "count"), (5.0, "所", "equal", "count")]
 
 
 # Numbers of the development corpus that are not targets, each in its real sentence.
