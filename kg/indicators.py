@@ -657,7 +657,7 @@ def in_progress(text: str, pos: int) -> bool:
 
     True when its sentence, or the paragraph (line) its sentence is in, opens with a period to
     date or 已 (``1-2月，全市固定资产投资同比下降12.7%``, ``截至3月底``, ``目前已有10家企业``) —
-    a later sentence of such a paragraph that makes a commitment (确保, 力争 …) is a target again —
+    a figure after a commitment (确保, 力争 …) in its sentence is a target again —
     or when the clause before the figure says 目前已 / 截至目前 / 已累计. Rules in
     ``ontology/indicators.json`` (``progress_openers``, ``progress_inside``).
 
@@ -668,14 +668,14 @@ def in_progress(text: str, pos: int) -> bool:
     """
     r = _rules()
     s = _sentence_start(text, pos)
+    # a commitment (确保, 力争 …) before the figure in its sentence makes it a target again
+    committed = any(w in text[s:pos] for w, _ in r.commitments)
     if r.progress_opener.match(text[s:pos].lstrip(" \t|，,、")):
-        return True
-    # the paragraph's (or table cell's) opener covers its later sentences, up to one that
-    # makes a commitment
+        return not committed
+    # the paragraph's (or table cell's) opener covers its later sentences
     p = max((m.end() for m in _CELL_BREAK.finditer(text, 0, pos)), default=0)
     if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t|，,、")):
-        if not any(w in text[s:pos] for w, _ in r.commitments):
-            return True
+        return not committed
     clause = text[_clause_start(text, pos, s) : pos]
     return any(w in clause for w in r.progress_inside)
 

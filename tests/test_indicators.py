@@ -477,6 +477,8 @@ def test_progress_figures() -> None:
     assert [in_progress(target, i.start) for i in extract_indicators(target)] == [False]
     mixed = "截至3月底,已开工项目20个。确保全年新开工项目100个以上。"
     assert [in_progress(mixed, i.start) for i in extract_indicators(mixed)] == [True, False]
+    same = "截至目前,已完成投资5亿元,确保全年完成投资10亿元。"
+    assert [in_progress(same, i.start) for i in extract_indicators(same)] == [True, False]
 
 
 def test_progress_column_is_not_a_task_target(tmp_path: Path) -> None:
