@@ -545,3 +545,13 @@ def test_progress_cell_in_a_table_row() -> None:
     )
     targets = [(i.value, i.unit) for i in extract_indicators(row) if not in_progress(row, i.start)]
     assert targets == [(10.0, "%"), (50.0, "%")]
+
+
+def test_more_units_of_measure() -> None:
+    assert values("全年查处各类违法案件200起,生猪出栏100万头,粮食总产量稳定在65亿斤以上。") == [
+        (200.0, "起", "equal", "count"), (100.0, "万头", "equal", "count"), (65.0, "亿斤", "at_least", "amount"),
+    ]
+    assert values("群众满意度达到90分以上。") == [(90.0, "分", "at_least", "amount")]
+    # counter-examples: a date before 起, a time of day is no score
+    assert rows("本方案自2024年5月1日起施行。") == []
+    assert rows("每日8:30至17:30对外办公。") == []
