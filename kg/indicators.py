@@ -122,6 +122,7 @@ class _Rules:
     not_target_nouns: tuple[str, ...]
     not_set_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
+    scope_verbs: tuple[str, ...]
     policy_terms: tuple[str, ...]
     ranking_units: frozenset[str]
     range_connectors: tuple[str, ...]
@@ -202,6 +203,7 @@ def _rules() -> _Rules:
         not_target_nouns=_by_len(d["not_target_counted_nouns"]),
         not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
+        scope_verbs=_by_len(d["scope_verbs"]),
         policy_terms=_by_len(d["policy_term_markers"]),
         ranking_units=frozenset(d["ranking_units"]),
         range_connectors=_by_len(d["range_connectors"]),
@@ -573,6 +575,8 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
         if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
             continue  # 比去年同期提升5位: a ranking move
+        if count and text.endswith(r.scope_verbs, 0, q.start):
+            continue  # 围绕12条重点产业链: the scope of the work, not a target
         if any(w in _clause(text, q.start) for w in r.policy_terms):
             continue  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
         # --- what precedes the number: comparator / kind / commitment words
@@ -621,7 +625,7 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
         if prev is not None and same_sentence:
             if not metric:
                 metric = prev.metric
-                if kind_word is None and prev.kind == "growth_rate" and q.base_unit == "%":
+                if not own_verb and prev.kind == "growth_rate" and q.base_unit == "%":
                     kind_word = "growth"  # 增长6.5%左右，力争7%
             elif connected and not noun and not own_verb:
                 for p in r.list_prefixes:

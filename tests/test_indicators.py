@@ -555,3 +555,17 @@ def test_more_units_of_measure() -> None:
     # counter-examples: a date before 起, a time of day is no score
     assert rows("本方案自2024年5月1日起施行。") == []
     assert rows("每日8:30至17:30对外办公。") == []
+
+
+def test_rankings_and_scope_are_not_targets() -> None:
+    assert rows("全省排名较上年提升3个位次。") == []
+    assert rows("围绕12条重点产业链,聚焦5大主导产业,开展精准招商。") == []
+    # counter-example: the same counts after a verb of doing are targets
+    assert values("新培育12条重点产业链,打造5大主导产业。") == [(12.0, "条", "equal", "count"), (5.0, "大", "equal", "count")]
+
+
+def test_a_level_after_a_growth_is_a_rate() -> None:
+    assert rows("常住人口城镇化率提高1.2个百分点,达到65%。") == [
+        ("常住人口城镇化率", "equal", 1.2, "个百分点", 1.2, "个百分点", "growth_rate"),
+        ("常住人口城镇化率", "reach", 65.0, "%", 65.0, "%", "rate"),
+    ]
