@@ -123,6 +123,7 @@ class _Rules:
     not_set_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
     scope_verbs: tuple[str, ...]
+    negative_after: tuple[str, ...]
     policy_terms: tuple[str, ...]
     ranking_units: frozenset[str]
     range_connectors: tuple[str, ...]
@@ -204,6 +205,7 @@ def _rules() -> _Rules:
         not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
         scope_verbs=_by_len(d["scope_verbs"]),
+        negative_after=_by_len(d["negative_after"]),
         policy_terms=_by_len(d["policy_term_markers"]),
         ranking_units=frozenset(d["ranking_units"]),
         range_connectors=_by_len(d["range_connectors"]),
@@ -351,11 +353,15 @@ def _quantities(text: str) -> list[_Quantity]:
             continue  # the upper bound of a range already read
         before = text[s - 1] if s else ""
         after = text[e : e + 1]
-        if _GLUED_BEFORE.match(before) or _LETTER.match(after):
+        # 增长-3.2%: a minus sign after a word of growth, not a dash
+        negative = before in "-−" and s > 1 and text.endswith(r.negative_after, 0, s - 1)
+        if (_GLUED_BEFORE.match(before) and not negative) or _LETTER.match(after):
             continue
         if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after_at.get(before, ())):
             continue
         value = Decimal(m.group().replace(",", ""))
+        if negative:
+            value = -value
         upper = None
         parsed = parse_quantity(text, e)
         if parsed is None:
@@ -373,7 +379,7 @@ def _quantities(text: str) -> list[_Quantity]:
         if upper is not None and upper <= value:
             continue  # 2024-2025年 style pairs are not ranges of one target
         end, unit, mult, base, approx = parsed
-        out.append(_Quantity(s, e, end, value, unit, mult, base, approx, upper))
+        out.append(_Quantity(s - 1 if negative else s, e, end, value, unit, mult, base, approx, upper))
         taken_until = end
     for word, n in r.doubling:
         for m in re.finditer(re.escape(word), text):

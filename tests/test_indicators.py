@@ -569,3 +569,16 @@ def test_a_level_after_a_growth_is_a_rate() -> None:
         ("常住人口城镇化率", "equal", 1.2, "个百分点", 1.2, "个百分点", "growth_rate"),
         ("常住人口城镇化率", "reach", 65.0, "%", 65.0, "%", "rate"),
     ]
+
+
+def test_negative_growth_and_shares() -> None:
+    assert rows("规上工业增加值增长-3.2%,固定资产投资增速为-1.5%。") == [
+        ("规上工业增加值", "equal", -3.2, "%", -3.2, "%", "growth_rate"),
+        ("固定资产投资", "equal", -1.5, "%", -1.5, "%", "growth_rate"),
+    ]
+    # 绍兴市 2020 progress column: 为 before the figure is not part of the metric
+    assert rows("战略性新兴产业增加值占规上工业增加值比重为46.3%;") == [
+        ("战略性新兴产业增加值占规上工业增加值比重", "equal", 46.3, "%", 46.3, "%", "rate"),
+    ]
+    # counter-examples: a dash between numbers is no minus sign
+    assert values("监督电话:0557-6031710,2020-2025年") == []
