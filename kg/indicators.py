@@ -123,6 +123,7 @@ class _Rules:
     not_set_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
     scope_verbs: tuple[str, ...]
+    ranking_nouns: tuple[str, ...]
     negative_after: tuple[str, ...]
     policy_terms: tuple[str, ...]
     ranking_units: frozenset[str]
@@ -205,6 +206,7 @@ def _rules() -> _Rules:
         not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
         scope_verbs=_by_len(d["scope_verbs"]),
+        ranking_nouns=_by_len(d["ranking_nouns"]),
         negative_after=_by_len(d["negative_after"]),
         policy_terms=_by_len(d["policy_term_markers"]),
         ranking_units=frozenset(d["ranking_units"]),
@@ -581,6 +583,8 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
         if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
             continue  # 比去年同期提升5位: a ranking move
+        if count and (noun + text[end + len(noun) : end + len(noun) + 1]).startswith(r.ranking_nouns):
+            continue  # 10个全国第1: a count of rankings
         if count and text.endswith(r.scope_verbs, 0, q.start):
             continue  # 围绕12条重点产业链: the scope of the work, not a target
         if any(w in _clause(text, q.start) for w in r.policy_terms):

@@ -559,6 +559,9 @@ def test_more_units_of_measure() -> None:
 
 def test_rankings_and_scope_are_not_targets() -> None:
     assert rows("全省排名较上年提升3个位次。") == []
+    # 内蒙古 2024 report without its quotes: a count of first places
+    assert rows("实现煤炭保供量、电力总装机等10个全国第1。") == []
+    assert rows("进入全国前10名,位列全省第2位,跃升至第5位。") == []
     assert rows("围绕12条重点产业链,聚焦5大主导产业,开展精准招商。") == []
     # counter-example: the same counts after a verb of doing are targets
     assert values("新培育12条重点产业链,打造5大主导产业。") == [(12.0, "条", "equal", "count"), (5.0, "大", "equal", "count")]
