@@ -575,7 +575,8 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
         if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
             # 培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
-            inner = next((x for x in quantities[n + 1 :] if x.start == end + len(noun)), None)
+            inner = next((x for x in quantities[n + 1 :] if x.start == end + len(noun)
+                          and x.base_unit not in r.count_units), None)
             tail = _noun_after(text, _skip_suffix(text, inner.end)) if inner is not None else ""
             if inner is not None and tail:
                 noun = text[end : _skip_suffix(text, inner.end)] + tail

@@ -368,7 +368,7 @@ DEV_SENTENCES = [
         "电力总装机及新增装机、新能源总装机及新增装机、总发电量及外送电量、新能源发电量、煤制气产能“10个全国第1”",
         [
             ("煤炭产量", "equal", 12.2, "亿吨", 1220000000.0, "吨", "amount"),
-            ("保供煤任务", "reach", 9.45, "亿吨", 945000000.0, "吨", "amount"),
+            ("保供煤任务", "equal", 9.45, "亿吨", 945000000.0, "吨", "amount"),
             ("电力总装机", "more_than", 2.0, "亿千瓦", 200000000.0, "千瓦", "amount"),
         ],
     ),
@@ -512,7 +512,7 @@ def test_approximate_amounts_durations_and_ages() -> None:
 
 def test_metric_without_year_scope_and_inherited_growth() -> None:
     assert rows("2023年全市地区生产总值完成2560亿元,同比增长6.5%。") == [
-        ("地区生产总值", "reach", 2560.0, "亿元", 256000000000.0, "元", "amount"),
+        ("地区生产总值", "equal", 2560.0, "亿元", 256000000000.0, "元", "amount"),
         ("地区生产总值", "equal", 6.5, "%", 6.5, "%", "growth_rate"),
     ]
     # 力争7% repeats the growth rate of the same metric
@@ -585,3 +585,10 @@ def test_negative_growth_and_shares() -> None:
     ]
     # counter-examples: a dash between numbers is no minus sign
     assert values("监督电话:0557-6031710,2020-2025年") == []
+
+
+def test_two_counts_in_a_row_are_two_targets() -> None:
+    # the Gulou report: 155幢房屋 is a second target, not a qualifier of 老旧小区
+    assert values("完成16个老旧小区155幢房屋出新") == [(16.0, "个", "equal", "count"), (155.0, "幢", "equal", "count")]
+    # an achieved count of reform tasks is kept; only a document's own 目标任务 are not counted
+    assert (85.0, "条", "equal", "count") in values("区级7大类30项85条改革任务顺利完成")
