@@ -123,6 +123,7 @@ class _Rules:
     not_set_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
     scope_verbs: tuple[str, ...]
+    qualifier_words: tuple[str, ...]
     ranking_nouns: tuple[str, ...]
     negative_after: tuple[str, ...]
     policy_terms: tuple[str, ...]
@@ -206,6 +207,7 @@ def _rules() -> _Rules:
         not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
         scope_verbs=_by_len(d["scope_verbs"]),
+        qualifier_words=_by_len(d["qualifier_words"]),
         ranking_nouns=_by_len(d["ranking_nouns"]),
         negative_after=_by_len(d["negative_after"]),
         policy_terms=_by_len(d["policy_term_markers"]),
@@ -575,11 +577,17 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
         if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
             # 培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
+            # (产值超10亿元企业, 年产10万吨的项目); not when a verb comes first (3个街道实现100%覆盖)
             inner = next((x for x in quantities[n + 1 :] if x.start == end + len(noun)
                           and x.base_unit not in r.count_units), None)
-            tail = _noun_after(text, _skip_suffix(text, inner.end)) if inner is not None else ""
-            if inner is not None and tail:
-                noun = text[end : _skip_suffix(text, inner.end)] + tail
+            if inner is not None:
+                after = _skip_suffix(text, inner.end)
+                qualifies = (noun.endswith(r.qualifier_words) or after > inner.end
+                             or text.startswith("的", after))
+                after += text.startswith("的", after)
+                tail = _noun_after(text, after)
+                if qualifies and tail:
+                    noun = text[end:after] + tail
         if noun and count and _is_subject(text, end + len(noun), quantities[n + 1 :]):
             continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
         if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
@@ -735,6 +743,8 @@ def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
         return False
     # the later figure is the clause's predicate, not a qualifier of a following noun
     after = _skip_suffix(text, nxt.end)
+    if text.startswith("的", after):
+        return False  # 建设2个年产10万吨的项目: the later figure qualifies
     return not _noun_after(text, after) or text.startswith(_rules().growth_after, after)
 
 

@@ -403,6 +403,8 @@ def test_a_counted_subject_is_not_the_target() -> None:
     assert [r[2] for r in rows("推动62个续建项目尽快竣工、34个新建项目加快开工")] == [62.0, 34.0]
     # the count is the target when the later figure qualifies its noun
     assert rows("培育5家产值超10亿元企业。") == [("产值超10亿元企业", "equal", 5.0, "家", 5.0, "家", "count")]
+    assert values("建设2个年产10万吨的项目。") == [(2.0, "个", "equal", "count")]
+    assert rows("引进5个总投资10亿元以上项目。") == [("总投资10亿元以上项目", "equal", 5.0, "个", 5.0, "个", "count")]
     # the set a clause picks from (绍兴市 2020 progress column), but a count of 高中 is a target
     assert values("4个结构性指标中,生态环保、城市更新和水利设施投资增长12.5%") == [(12.5, "%", "equal", "growth_rate")]
     assert values("新建3所高中,改扩建5所初中。") == [(3.0, "所", "equal", "count"), (5.0, "所", "equal", "count")]
