@@ -460,6 +460,9 @@ def test_ranges_and_doubling() -> None:
 def test_policy_and_project_counts_are_not_targets() -> None:
     assert rows("出台支持实体经济发展若干政策措施30条。") == []
     assert rows("年产30万吨新材料项目建成投产。") == []
+    assert rows("建设日处理5万吨污水处理厂。") == []
+    # counter-example: new capacity as such is a target, the capacity of a named plant is not
+    assert values("建成100万千瓦光伏电站,新增光伏装机50万千瓦。") == [(50.0, "万千瓦", "equal", "amount")]
     # counter-examples: a count of projects, and an amount of money before a noun, are targets
     assert values("实施省市重点项目120个,完成投资500亿元以上。") == [
         (120.0, "个", "equal", "count"), (500.0, "亿元", "at_least", "amount"),
