@@ -458,8 +458,8 @@ def _metric_before(text: str, start: int, end: int) -> str:
         phrase = phrase[k + 1 :]
     # 城乡居民收入比2010年翻一番: the metric ends where the base of comparison starts
     m = r.compared_with.search(phrase)
-    if m and m.start() > 0:
-        phrase = phrase[: m.start()]
+    if m:
+        phrase = phrase[: m.start()]  # empty for 比上年增长5.1%: the previous metric's
     lead = ""
     stripped = _strip_metric(phrase)
     for p in r.list_prefixes:

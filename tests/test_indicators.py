@@ -520,6 +520,11 @@ def test_metric_without_year_scope_and_inherited_growth() -> None:
         ("地区生产总值", "equal", 2560.0, "亿元", 256000000000.0, "元", "amount"),
         ("地区生产总值", "equal", 6.5, "%", 6.5, "%", "growth_rate"),
     ]
+    # the base of comparison is not part of the metric
+    assert [r[0] for r in rows("社会消费品零售总额较上年增长8.5%,单位地区生产总值能耗较2020年下降13.5%。")] == [
+        "社会消费品零售总额", "单位地区生产总值能耗",
+    ]
+    assert [r[0] for r in rows("城镇居民人均可支配收入达到5.2万元,比上年增长5.1%。")] == ["城镇居民人均可支配收入"] * 2
     # 力争7% repeats the growth rate of the same metric
     assert values("地区生产总值增长6.5%左右,力争7%。") == [
         (6.5, "%", "about", "growth_rate"), (7.0, "%", "equal", "growth_rate"),
