@@ -602,3 +602,18 @@ def test_two_counts_in_a_row_are_two_targets() -> None:
     assert values("完成16个老旧小区155幢房屋出新") == [(16.0, "个", "equal", "count"), (155.0, "幢", "equal", "count")]
     # an achieved count of reform tasks is kept; only a document's own 目标任务 are not counted
     assert (85.0, "条", "equal", "count") in values("区级7大类30项85条改革任务顺利完成")
+
+
+OFFSET_CASES = [t for t, _ in DEV_SENTENCES] + [
+    "规上工业增加值增长-3.2%,固定资产投资增速为-1.5%。",
+    "地区生产总值增长6%-6.5%,城乡居民收入比2010年翻一番。",
+    "培育5家产值超10亿元企业,带动就业3万余人。",
+]
+
+
+@pytest.mark.parametrize("text", OFFSET_CASES, ids=[t[:12] for t in OFFSET_CASES])
+def test_offsets_give_the_text(text: str) -> None:
+    found = extract_indicators(text)
+    assert found
+    for i in found:
+        assert text[i.start : i.end] == i.text
