@@ -77,6 +77,7 @@ KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amoun
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "零〇一二两三四五六七八九十百"
+_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
 _CELL_BREAK = re.compile(r"\n|\||\t| {2,}")  # a paragraph or table cell ends
 _BOUNDARY = "，。；：！？,;:!?\n（）()【】"
 _SENTENCE_END = "。；！？;!?\n"
@@ -129,7 +130,8 @@ class _Rules:
     policy_terms: tuple[str, ...]
     ranking_units: frozenset[str]
     range_connectors: tuple[str, ...]
-    doubling: tuple[tuple[str, int], ...]
+    doubling: dict[str, int]
+    doubling_re: re.Pattern[str]
     item_number: re.Pattern[str]
     leading_count: re.Pattern[str]  # 4个结构性指标… at the start of a metric
     leading_year: re.Pattern[str]
@@ -213,7 +215,8 @@ def _rules() -> _Rules:
         policy_terms=_by_len(d["policy_term_markers"]),
         ranking_units=frozenset(d["ranking_units"]),
         range_connectors=_by_len(d["range_connectors"]),
-        doubling=tuple(sorted(d["doubling"].items(), key=lambda kv: len(kv[0]), reverse=True)),
+        doubling=dict(d["doubling"]),
+        doubling_re=re.compile("|".join(map(re.escape, _by_len(d["doubling"])))),
         item_number=re.compile(d["item_number_prefix"]),
         leading_count=re.compile(r"^\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, _by_len(d["count_units"]))) + ")"),
         leading_year=re.compile(d["metric_leading_year"]),
@@ -320,8 +323,10 @@ def _cn_value(s: str) -> int | None:
 def _scope_notes(text: str) -> list[tuple[int, int]]:
     """Spans of brackets that note a scope (``(不含6亩)``, ``（包括…）``): no targets inside."""
     r = _rules()
-    spans = []
-    for m in re.finditer(r"[(（]([^()（）]*)[)）]", text):
+    spans: list[tuple[int, int]] = []
+    if "(" not in text and "（" not in text:
+        return spans
+    for m in _BRACKETED.finditer(text):
         if m.group(1).startswith(r.scope_openers):
             spans.append((m.start(), m.end()))
     return spans
@@ -385,9 +390,10 @@ def _quantities(text: str) -> list[_Quantity]:
         end, unit, mult, base, approx = parsed
         out.append(_Quantity(s - 1 if negative else s, e, end, value, unit, mult, base, approx, upper))
         taken_until = end
-    for word, n in r.doubling:
-        for m in re.finditer(re.escape(word), text):
+    if "番" in text:
+        for m in r.doubling_re.finditer(text):
             if not inside_quotes(m.start()):
+                n = r.doubling[m.group()]
                 out.append(_Quantity(m.start(), m.start() + 1, m.end(), Decimal(n), "番", 1, "倍", None,
                                      base_value=Decimal(2**n)))
     for m in _CHINESE.finditer(text):
@@ -715,9 +721,9 @@ def _clause(text: str, pos: int) -> str:
 def _after_note(text: str, pos: int) -> int:
     """``pos`` past a bracketed note that starts there (``6亩以下(不含6亩)的``), else ``pos``."""
     if text[pos : pos + 1] in ("(", "（"):
-        close = re.match(r"[(（][^()（）]*[)）]", text[pos:])
+        close = _BRACKETED.match(text, pos)
         if close:
-            return pos + close.end()
+            return close.end()
     return pos
 
 
