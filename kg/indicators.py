@@ -77,6 +77,7 @@ KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amoun
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "零〇一二两三四五六七八九十百"
+_RANGE_FROM = re.compile(r"[从由](?=\d)")  # 从57.4%提高到, 由20个工作日压缩至 (not 从业, 自由)
 _BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
 _CELL_BREAK = re.compile(r"\n|\||\t| {2,}")  # a paragraph or table cell ends
 _BOUNDARY = "，。；：！？,;:!?\n（）()【】"
@@ -455,7 +456,7 @@ def _metric_before(text: str, start: int, end: int) -> str:
     r = _rules()
     phrase = text[start:end]
     # 从A提高到B: the metric ends where the range starts
-    k = max(phrase.rfind("从"), phrase.rfind("由"))
+    k = max((m.start() for m in _RANGE_FROM.finditer(phrase)), default=-1)
     if k > 0:
         phrase = phrase[:k]
     # 有效投资增长高于经济增长、4个结构性指标均实现10%: the metric is the item with the count

@@ -520,6 +520,10 @@ def test_metric_without_year_scope_and_inherited_growth() -> None:
         ("地区生产总值", "equal", 2560.0, "亿元", 256000000000.0, "元", "amount"),
         ("地区生产总值", "equal", 6.5, "%", 6.5, "%", "growth_rate"),
     ]
+    # 从/由 cut a metric only where a range starts (从57.4%提高到), not inside 从业 or 自由
+    assert [r[0] for r in rows("新增从业人员5000人,自由贸易试验区进出口额增长10%。")] == [
+        "新增从业人员", "自由贸易试验区进出口额",
+    ]
     # the base of comparison is not part of the metric
     assert [r[0] for r in rows("社会消费品零售总额较上年增长8.5%,单位地区生产总值能耗较2020年下降13.5%。")] == [
         "社会消费品零售总额", "单位地区生产总值能耗",
