@@ -377,17 +377,15 @@ def _quantities(text: str) -> list[_Quantity]:
         if parsed is None:
             # 6-6.5%: a bare number, a dash, a number with a unit
             rng = _range_end(text, e, None)
-            if rng is None or (parsed := parse_quantity(text, rng[0])) is None or parsed[4]:
+            if rng is None or rng[1] <= value or (parsed := parse_quantity(text, rng[0])) is None or parsed[4]:
                 continue
             upper = rng[1]
         else:
-            # 6%-6.5%: the same unit on both bounds
+            # 6%-6.5%: the same unit on both bounds (a rising pair)
             rng = _range_end(text, parsed[0], parsed[1])
-            if rng is not None and not parsed[4]:
+            if rng is not None and rng[1] > value and not parsed[4]:
                 upper = rng[1]
                 parsed = (rng[0] + len(parsed[1]), *parsed[1:])
-        if upper is not None and upper <= value:
-            continue  # 2024-2025年 style pairs are not ranges of one target
         end, unit, mult, base, approx = parsed
         out.append(_Quantity(s - 1 if negative else s, e, end, value, unit, mult, base, approx, upper))
         taken_until = end
