@@ -579,6 +579,7 @@ def test_rankings_and_scope_are_not_targets() -> None:
     assert rows("围绕12条重点产业链,聚焦5大主导产业,开展精准招商。") == []
     # counter-example: the same counts after a verb of doing are targets
     assert values("新培育12条重点产业链,打造5大主导产业。") == [(12.0, "条", "equal", "count"), (5.0, "大", "equal", "count")]
+    assert values("实现5G网络覆盖100个行政村。") == [(100.0, "个", "reach", "count")]
 
 
 def test_a_level_after_a_growth_is_a_rate() -> None:
