@@ -41,6 +41,22 @@ word lists in ``ontology/indicators.json`` once. The procedure:
 
 A quantity that only qualifies a noun is not a target: ``10亿元以上项目26个`` gives the
 26 项目 but not the 10 亿元, and neither does ``…1500亿元的预期目标``.
+
+8. **Not targets** (word lists in ``ontology/indicators.json``): a qualifier behind a bracket
+   (``6亩以下(不含6亩)的土地``) or before a noun (``3岁以下婴幼儿``); a scope note in brackets
+   (``不含``, ``包括`` …); a time limit, a duration with 内/以内 and no verb bringing it down
+   (``14个工作日内完成审批``; but ``压缩至5个工作日`` is a target); a duration that names a
+   service (``15分钟便民生活圈``); the capacity in a project's name (``80万吨乙烯改扩建项目``);
+   a count of the document's own tasks or measures (``171项目标任务``, ``政策措施30条``); a
+   ranking move (``比去年同期提升5位``; ``第3`` never had a unit); a counted subject whose
+   figure follows (``4个结构性指标均实现10%以上增长`` gives the 10%). A count whose noun runs
+   on through a qualifying figure keeps it in its metric (``培育5家产值超10亿元企业``).
+9. **Ranges and doubling**: ``6%-6.5%`` and ``6-6.5%`` are one target, comparator
+   ``between`` with the lower bound as value; ``翻一番`` is value 1, unit 番, base 2 倍.
+
+Progress (``in_progress``): a figure whose sentence or paragraph opens with a period to date
+(``1-2月，`` ``截至`` ``目前`` ``今年以来`` ``已``) reports an achieved result; ``kg.mentions`` leaves
+it out of a task plan's targets and marks it ``actual`` in a work report.
 """
 
 from __future__ import annotations
@@ -54,15 +70,18 @@ from functools import cache
 from .gazetteer import ontology_path
 from .models import Indicator
 
-__all__ = ["extract_indicators", "parse_quantity", "COMPARATORS", "KINDS"]
+__all__ = ["extract_indicators", "in_progress", "parse_quantity", "COMPARATORS", "KINDS"]
 
-COMPARATORS = ("at_least", "more_than", "reach", "at_most", "about", "equal")
+COMPARATORS = ("at_least", "more_than", "reach", "at_most", "about", "equal", "between")
 KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amount")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "零〇一二两三四五六七八九十百"
-_BOUNDARY = "，。；：！？\n（）()【】"
-_SENTENCE_END = "。；！？\n"
+_RANGE_FROM = re.compile(r"[从由](?=\d)")  # 从57.4%提高到, 由20个工作日压缩至 (not 从业, 自由)
+_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
+_CELL_BREAK = re.compile(r"\n|\||\t| {2,}")  # a paragraph or table cell ends
+_BOUNDARY = "，。；：！？,;:!?\n（）()【】"
+_SENTENCE_END = "。；！？;!?\n"
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,29 @@ class _Rules:
     noun_stops: tuple[str, ...]
     quotes: tuple[tuple[str, str], ...]
     growth_suffixes: tuple[str, ...]
+    growth_after: tuple[str, ...]
+    durations: frozenset[str]
+    time_limits: tuple[str, ...]
+    scope_openers: tuple[str, ...]
+    project_nouns: tuple[str, ...]
+    not_target_nouns: tuple[str, ...]
+    not_set_nouns: tuple[str, ...]
+    ranking_verbs: tuple[str, ...]
+    scope_verbs: tuple[str, ...]
+    qualifier_words: tuple[str, ...]
+    ranking_nouns: tuple[str, ...]
+    negative_after: tuple[str, ...]
+    policy_terms: tuple[str, ...]
+    ranking_units: frozenset[str]
+    range_connectors: tuple[str, ...]
+    doubling: dict[str, int]
+    doubling_re: re.Pattern[str]
+    item_number: re.Pattern[str]
+    leading_count: re.Pattern[str]  # 4个结构性指标… at the start of a metric
+    leading_year: re.Pattern[str]
+    compared_with: re.Pattern[str]
+    progress_opener: re.Pattern[str]
+    progress_inside: tuple[str, ...]
     # the same lists, by first (or last) character, each in its list's order: a word can
     # only match where its first (last) character is
     units_at: dict[str, tuple[str, ...]]
@@ -159,6 +201,29 @@ def _rules() -> _Rules:
         noun_stops=_by_len(d["noun_stop_words"]),
         quotes=tuple((a, b) for a, b in d["quote_pairs"]),
         growth_suffixes=_by_len(d.get("metric_growth_suffixes", [])),
+        growth_after=_by_len(d["growth_after"]),
+        durations=frozenset(d["duration_units"]),
+        time_limits=_by_len(d["time_limit_suffixes"]),
+        scope_openers=_by_len(d["scope_note_openers"]),
+        project_nouns=_by_len(d["project_nouns"]),
+        not_target_nouns=_by_len(d["not_target_counted_nouns"]),
+        not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
+        ranking_verbs=_by_len(d["ranking_verbs"]),
+        scope_verbs=_by_len(d["scope_verbs"]),
+        qualifier_words=_by_len(d["qualifier_words"]),
+        ranking_nouns=_by_len(d["ranking_nouns"]),
+        negative_after=_by_len(d["negative_after"]),
+        policy_terms=_by_len(d["policy_term_markers"]),
+        ranking_units=frozenset(d["ranking_units"]),
+        range_connectors=_by_len(d["range_connectors"]),
+        doubling=dict(d["doubling"]),
+        doubling_re=re.compile("|".join(map(re.escape, _by_len(d["doubling"])))),
+        item_number=re.compile(d["item_number_prefix"]),
+        leading_count=re.compile(r"^\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, _by_len(d["count_units"]))) + ")"),
+        leading_year=re.compile(d["metric_leading_year"]),
+        compared_with=re.compile(d["metric_compared_with"]),
+        progress_opener=re.compile("(?:" + "|".join(d["progress_openers"]) + ")"),
+        progress_inside=_by_len(d["progress_inside"]),
         units_at=_index(units, lambda w: w[0]),
         multipliers_at=_index(multipliers, lambda m: m[0][0]),
         strip_leading_at=_index(strip_leading, lambda w: w[0]),
@@ -180,6 +245,8 @@ class _Quantity:
     multiplier: int
     base_unit: str
     approx: str | None  # comparator implied by 多/余
+    upper: Decimal | None = None  # the upper bound of a range (6%-6.5%)
+    base_value: Decimal | None = None  # when not value × multiplier (翻一番: 2 倍)
 
 
 def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int, str, int, str, str | None] | None:
@@ -202,6 +269,9 @@ def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int,
         if mult_word and not text.startswith(mult_word, p):
             continue
         q = p + len(mult_word)
+        if mult_word and approx is None and text[q : q + 1] in r.approx:
+            approx = r.approx[text[q]]  # 3万余人, 3亿多元
+            q += 1
         for unit in r.units_at.get(text[q : q + 1], ()):
             if text.startswith(unit, q):
                 if chinese and (mult_word or unit in r.cn_excluded or unit not in r.count_units):
@@ -251,27 +321,80 @@ def _cn_value(s: str) -> int | None:
     return total + cur
 
 
+def _scope_notes(text: str) -> list[tuple[int, int]]:
+    """Spans of brackets that note a scope (``(不含6亩)``, ``（包括…）``): no targets inside."""
+    r = _rules()
+    spans: list[tuple[int, int]] = []
+    if "(" not in text and "（" not in text:
+        return spans
+    for m in _BRACKETED.finditer(text):
+        if m.group(1).startswith(r.scope_openers):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _range_end(text: str, pos: int, unit: str | None) -> tuple[int, Decimal] | None:
+    """``(end of the number, upper bound)`` when ``text[pos:]`` is ``-6.5`` (then ``unit``) of a range."""
+    r = _rules()
+    for c in r.range_connectors:
+        if text.startswith(c, pos):
+            m = _ARABIC.match(text, pos + len(c))
+            if m is None:
+                return None
+            if unit is not None and not text.startswith(unit, m.end()):
+                return None
+            return m.end(), Decimal(m.group().replace(",", ""))
+    return None
+
+
 def _quantities(text: str) -> list[_Quantity]:
     r = _rules()
     quoted = _quoted_spans(text)
+    notes = _scope_notes(text)
 
     def inside_quotes(i: int) -> bool:
-        return any(a < i < b for a, b in quoted)
+        return any(a < i < b for a, b in quoted) or any(a < i < b for a, b in notes)
 
     out: list[_Quantity] = []
+    taken_until = 0
     for m in _ARABIC.finditer(text):
         s, e = m.start(), m.end()
+        if s < taken_until:
+            continue  # the upper bound of a range already read
         before = text[s - 1] if s else ""
         after = text[e : e + 1]
-        if _GLUED_BEFORE.match(before) or _LETTER.match(after):
+        # 增长-3.2%: a minus sign after a word of growth, not a dash
+        negative = before in "-−" and s > 1 and text.endswith(r.negative_after, 0, s - 1)
+        if (_GLUED_BEFORE.match(before) and not negative) or _LETTER.match(after):
             continue
         if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after_at.get(before, ())):
             continue
+        value = Decimal(m.group().replace(",", ""))
+        if negative:
+            value = -value
+        upper = None
         parsed = parse_quantity(text, e)
         if parsed is None:
-            continue
+            # 6-6.5%: a bare number, a dash, a number with a unit
+            rng = _range_end(text, e, None)
+            if rng is None or rng[1] <= value or (parsed := parse_quantity(text, rng[0])) is None or parsed[4]:
+                continue
+            upper = rng[1]
+        else:
+            # 6%-6.5%: the same unit on both bounds (a rising pair)
+            rng = _range_end(text, parsed[0], parsed[1])
+            if rng is not None and rng[1] > value and not parsed[4]:
+                upper = rng[1]
+                parsed = (rng[0] + len(parsed[1]), *parsed[1:])
         end, unit, mult, base, approx = parsed
-        out.append(_Quantity(s, e, end, Decimal(m.group().replace(",", "")), unit, mult, base, approx))
+        out.append(_Quantity(s - 1 if negative else s, e, end, value, unit, mult, base, approx, upper))
+        taken_until = end
+    if "番" in text:
+        for m in r.doubling_re.finditer(text):
+            if not inside_quotes(m.start()):
+                n = r.doubling[m.group()]
+                out.append(_Quantity(m.start(), m.start() + 1, m.end(), Decimal(n), "番", 1, "倍", None,
+                                     base_value=Decimal(2**n)))
     for m in _CHINESE.finditer(text):
         s, e = m.start(), m.end()
         value = _cn_value(m.group())
@@ -306,6 +429,9 @@ def _sentence_start(text: str, pos: int) -> int:
 
 def _strip_metric(metric: str) -> str:
     r = _rules()
+    metric = r.item_number.sub("", metric)
+    metric = r.leading_count.sub("", metric)
+    metric = r.leading_year.sub("", metric)
     changed = True
     while changed and metric:
         changed = False
@@ -328,9 +454,17 @@ def _metric_before(text: str, start: int, end: int) -> str:
     r = _rules()
     phrase = text[start:end]
     # 从A提高到B: the metric ends where the range starts
-    k = phrase.rfind("从")
+    k = max((m.start() for m in _RANGE_FROM.finditer(phrase)), default=-1)
     if k > 0:
         phrase = phrase[:k]
+    # 有效投资增长高于经济增长、4个结构性指标均实现10%: the metric is the item with the count
+    k = phrase.rfind("、")
+    if k >= 0 and phrase[k + 1 : k + 2].isdigit():
+        phrase = phrase[k + 1 :]
+    # 城乡居民收入比2010年翻一番: the metric ends where the base of comparison starts
+    m = r.compared_with.search(phrase)
+    if m:
+        phrase = phrase[: m.start()]  # empty for 比上年增长5.1%: the previous metric's
     lead = ""
     stripped = _strip_metric(phrase)
     for p in r.list_prefixes:
@@ -422,22 +556,53 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
     out: list[Indicator] = []
     prev_end = 0
     prev: Indicator | None = None
-    for q in _quantities(text):
+    quantities = _quantities(text)
+    for n, q in enumerate(quantities):
         if q.start < prev_end:
             continue
         # --- what follows the unit: comparator suffix, then maybe the counted noun
         end = q.end
         comparator = q.approx
+        limit = next((w for w in r.time_limits if text.startswith(w, end)), "")
         for word, comp in r.suffixes:
             if text.startswith(word, end):
                 comparator, end = comp, end + len(word)
                 break
         count = q.base_unit in r.count_units or q.unit in r.count_units
-        if text.startswith("的", end):
-            continue  # 1500亿元的预期目标: a qualifier
+        if text.startswith("的", _after_note(text, end)):
+            continue  # 1500亿元的预期目标, 6亩以下(不含6亩)的土地: a qualifier
         noun = _noun_after(text, end)
-        if noun and not count and comparator == "at_least":
-            continue  # 10亿元以上项目: a qualifier of 项目
+        if noun and not count and comparator in ("at_least", "at_most"):
+            continue  # 10亿元以上项目, 3岁以下婴幼儿: a qualifier of the noun
+        if noun and q.base_unit in r.durations and comparator is None:
+            continue  # 15分钟便民生活圈, 24小时自助服务: a name, not a target
+        if noun and not count and noun.endswith(r.project_nouns):
+            continue  # 80万吨乙烯改扩建项目: the capacity in a project's name
+        if count and (noun or text[_clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
+            continue  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
+        if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
+            # 培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
+            # (产值超10亿元企业, 年产10万吨的项目); not when a verb comes first (3个街道实现100%覆盖)
+            inner = next((x for x in quantities[n + 1 :] if x.start == end + len(noun)
+                          and x.base_unit not in r.count_units), None)
+            if inner is not None:
+                after = _skip_suffix(text, inner.end)
+                qualifies = (noun.endswith(r.qualifier_words) or after > inner.end
+                             or text.startswith("的", after))
+                after += text.startswith("的", after)
+                tail = _noun_after(text, after)
+                if qualifies and tail:
+                    noun = text[end:after] + tail
+        if noun and count and _is_subject(text, end + len(noun), quantities[n + 1 :]):
+            continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
+        if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
+            continue  # 比去年同期提升5位: a ranking move
+        if count and (noun + text[end + len(noun) : end + len(noun) + 1]).startswith(r.ranking_nouns):
+            continue  # 10个全国第1: a count of rankings
+        if count and text.endswith(r.scope_verbs, 0, q.start):
+            continue  # 围绕12条重点产业链: the scope of the work, not a target
+        if any(w in _clause(text, q.start) for w in r.policy_terms):
+            continue  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
         # --- what precedes the number: comparator / kind / commitment words
         clause = _clause_start(text, q.start, prev_end)
         pos = q.start
@@ -455,6 +620,13 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             else:
                 break
         region = text[clause:pos]
+        own_verb = prefix_comparator is not None or kind_word is not None
+        if limit and q.base_unit in r.durations and prefix_comparator is None:
+            continue  # 14个工作日内完成审批: a time limit, not a target
+        if q.unit == "番":
+            kind_word = kind_word or "growth"
+        elif kind_word is None and q.base_unit == "%" and text.startswith(r.growth_after, end):
+            kind_word = "growth"  # 实现10%以上增长
         connector = ""
         if prev is not None and clause == prev_end:
             connector = next((c for c in r.list_connectors if region.startswith(c)), "")
@@ -471,11 +643,15 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             prefix_comparator = "reach"
         if comparator is None:
             comparator = prefix_comparator or "equal"
+        if q.upper is not None:
+            comparator = "between"
         same_sentence = prev is not None and _sentence_start(text, q.start) <= prev.start
         if prev is not None and same_sentence:
             if not metric:
                 metric = prev.metric
-            elif connected and not noun:
+                if not own_verb and prev.kind == "growth_rate" and q.base_unit == "%":
+                    kind_word = "growth"  # 增长6.5%左右，力争7%
+            elif connected and not noun and not own_verb:
                 for p in r.list_prefixes:
                     if prev.metric.startswith(p) and not metric.startswith(r.list_prefixes):
                         metric = p + metric
@@ -490,7 +666,7 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
                     metric, kind_word = metric[: -len(suffix)], "growth"
                     break
         value = float(q.value)
-        base_value = float(q.value * q.multiplier)
+        base_value = float(q.base_value if q.base_value is not None else q.value * q.multiplier)
         ind = Indicator(
             text=text[start : end + (len(noun) if noun else 0)].strip(),
             metric=metric, comparator=comparator, value=value, unit=q.unit,
@@ -502,6 +678,79 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
         out.append(ind)
         prev, prev_end = ind, ind.end
     return tuple(out)
+
+
+def in_progress(text: str, pos: int) -> bool:
+    """Whether the figure at ``pos`` reports progress or an achieved result, not a target.
+
+    True when its sentence, or the paragraph (line) its sentence is in, opens with a period to
+    date or 已 (``1-2月，全市固定资产投资同比下降12.7%``, ``截至3月底``, ``目前已有10家企业``) —
+    a figure after a commitment (确保, 力争 …) in its sentence is a target again —
+    or when the clause before the figure says 目前已 / 截至目前 / 已累计. Rules in
+    ``ontology/indicators.json`` (``progress_openers``, ``progress_inside``).
+
+    >>> in_progress("1-2月，全市固定资产投资同比下降12.7%。", 15)
+    True
+    >>> in_progress("确保地区生产总值增长7%左右。5月底前完成。", 10)
+    False
+    """
+    r = _rules()
+    s = _sentence_start(text, pos)
+    # a commitment (确保, 力争 …) before the figure in its sentence makes it a target again
+    committed = any(w in text[s:pos] for w, _ in r.commitments)
+    if r.progress_opener.match(text[s:pos].lstrip(" \t|，,、")):
+        return not committed
+    # the paragraph's (or table cell's) opener covers its later sentences
+    p = max((m.end() for m in _CELL_BREAK.finditer(text, 0, pos)), default=0)
+    if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t|，,、")):
+        return not committed
+    clause = text[_clause_start(text, pos, s) : pos]
+    return any(w in clause for w in r.progress_inside)
+
+
+def _clause(text: str, pos: int) -> str:
+    """The clause around ``pos`` (between boundaries)."""
+    a = _clause_start(text, pos, 0)
+    b = pos
+    while b < len(text) and text[b] not in _BOUNDARY:
+        b += 1
+    return text[a:b]
+
+
+def _after_note(text: str, pos: int) -> int:
+    """``pos`` past a bracketed note that starts there (``6亩以下(不含6亩)的``), else ``pos``."""
+    if text[pos : pos + 1] in ("(", "（"):
+        close = _BRACKETED.match(text, pos)
+        if close:
+            return close.end()
+    return pos
+
+
+def _skip_suffix(text: str, pos: int) -> int:
+    """``pos`` past a comparator suffix (以上, 左右 …) that starts there."""
+    for word, _ in _rules().suffixes:
+        if text.startswith(word, pos):
+            return pos + len(word)
+    return pos
+
+
+def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
+    """Whether a counted noun is the subject of a later figure in its clause (``4个结构性指标均实现10%``)
+    or a set the clause picks from (``4个结构性指标中，``), so that the count itself is no target."""
+    if text[noun_end - 1 : noun_end] == "中" and text[noun_end : noun_end + 1] in _BOUNDARY:
+        if not text.endswith(_rules().not_set_nouns, 0, noun_end):
+            return True  # 4个结构性指标中，…
+    if not later:
+        return False
+    nxt = later[0]
+    between = text[noun_end : nxt.start]
+    if any(c in _BOUNDARY or c == "、" for c in between):
+        return False
+    # the later figure is the clause's predicate, not a qualifier of a following noun
+    after = _skip_suffix(text, nxt.end)
+    if text.startswith("的", after):
+        return False  # 建设2个年产10万吨的项目: the later figure qualifies
+    return not _noun_after(text, after) or text.startswith(_rules().growth_after, after)
 
 
 def _strip_metric_reach(region: str) -> bool:

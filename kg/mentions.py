@@ -12,6 +12,11 @@ whole, and each indicator gets a *period*:
 * ``"target"`` — everything else: the plan part (``2020年政府主要工作任务``) with its main
   targets paragraph (今年全区国民经济和社会发展的主要预期目标为：…).
 
+In both kinds a figure that reports progress (:func:`kg.indicators.in_progress`: its sentence
+or paragraph opens with a period to date such as ``1-2月，`` ``截至`` ``目前`` or with 已) is
+an achieved figure: in a work report it is ``"actual"``; in a task plan (a progress column,
+进展情况, printed in the task's row) it is not one of the task's targets and is left out.
+
 When ``doc.year`` is ``None`` the report's year is read from the text
 (:func:`detect_report_year`).
 """
@@ -24,7 +29,7 @@ from dataclasses import replace
 
 from .entities import extract_entities
 from .gazetteer import Gazetteer
-from .indicators import extract_indicators
+from .indicators import extract_indicators, in_progress
 from .models import DocumentKind, ExtractedDocument, Indicator, Section, Task
 
 __all__ = ["enrich_document", "detect_report_year", "past_sections", "task_text"]
@@ -107,9 +112,10 @@ def _sentence_period(text: str, pos: int, year: int | None, default: str) -> str
 def _indicators(text: str, period: str, year: int | None, report: bool) -> tuple[Indicator, ...]:
     found = extract_indicators(text, period)
     if not report:
-        return found
+        return tuple(i for i in found if i.start < 0 or not in_progress(text, i.start))
     return tuple(
-        replace(i, period=_sentence_period(text, i.start, year, period)) if i.start >= 0 else i
+        replace(i, period="actual" if in_progress(text, i.start) else _sentence_period(text, i.start, year, period))
+        if i.start >= 0 else i
         for i in found
     )
 
