@@ -200,8 +200,8 @@ def read_source(path: str | Path) -> SourceText:
     if suffix not in TEXT_SUFFIXES:
         from .readers import read_structured
 
-        lines, encoding = read_structured(p, data)
-        return SourceText(str(path), p.stem, lines, encoding, digest)
+        structured = read_structured(p, data)
+        return SourceText(str(path), p.stem, structured.lines, structured.label, digest, structured.notes)
     decoded = decode_text(data, str(path))
     text, encoding = decoded.text, decoded.encoding
     notes: list[Issue] = []

@@ -19,10 +19,10 @@ from kg.read import decode_text, read_source
 from .conftest import PLAN
 
 
-def _task_signature(path: Path) -> list[tuple[str, list[str | None], list[str | None]]]:
+def _task_signature(path: Path) -> list[tuple[str, list[str], list[str]]]:
     doc = extract_document(read_source(path))
     return [
-        (t.number, [m.unit for m in t.responsibility.lead], [m.unit for m in t.responsibility.co_lead])
+        (t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead])
         for t in doc.tasks
     ]
 
@@ -129,3 +129,161 @@ def test_L12_binary_with_nul_bytes_on_one_side_is_still_binary(tmp_path: Path) -
     path.write_bytes(struct.pack("<2000H", *[i % 31 for i in range(2000)]))
     with pytest.raises(SourceError, match="looks like a binary file"):
         read_source(path)
+
+
+# --- H3: a tiny .xlsx that declares a huge sheet -------------------------------------
+
+HEADER = ["序号", "工作任务", "牵头单位", "配合单位"]
+ROWS = [
+    [1, "推进硅巷建设，新增硅巷面积10万平方米以上。", "区科技局", "各街道"],
+    [2, "培育高新技术企业，净增50家。", "区科技局", "高新区管委会"],
+    [3, "地区生产总值增长7%。", "区发改委", None],
+]
+_TABLE_CELLS = len(HEADER) + sum(v is not None for row in ROWS for v in row)
+
+
+def _workbook(path: Path, far_cell: str | None = None) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务"
+    ws.append(HEADER)
+    for row in ROWS:
+        ws.append(row)
+    if far_cell:
+        ws[far_cell] = "x"
+    wb.save(path)
+    return path
+
+
+def _add_merged_ranges(path: Path, refs: list[str]) -> Path:
+    """Write the merged ranges into the sheet's XML, as a hostile 5 KB file holds them
+    (openpyxl itself would create a cell object for every merged cell)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    sheet = sheet.replace("</sheetData>", f'</sheetData><mergeCells count="{len(refs)}">{cells}</mergeCells>')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+_READ_IN_CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+from kg.read import read_source
+src = read_source(sys.argv[1])
+print(json.dumps({"lines": [[ln.number, ln.location, list(ln.cells)] for ln in src.lines],
+                  "notes": [str(n) for n in src.notes]}, ensure_ascii=False))
+"""
+
+
+def _read_bounded(path: Path, seconds: float = 60) -> dict[str, list]:  # type: ignore[type-arg]
+    """Read ``path`` in a child process under a 1.5 GB address-space limit and a time
+    limit, so that a regression fails the test instead of swapping the machine."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _READ_IN_CHILD, str(path)],
+        capture_output=True, text=True, timeout=seconds, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def test_H3_far_cell_xlsx_reads_in_bounded_time(tmp_path: Path) -> None:
+    plain = _read_bounded(_workbook(tmp_path / "plain.xlsx"))
+    path = _workbook(tmp_path / "farcell.xlsx", far_cell="XFD1048576")
+    assert path.stat().st_size < 10_000
+
+    got = _read_bounded(path)
+
+    assert got["notes"] == [
+        f"{path}:1: sheet 任务 spans A1:XFD1048576 (1,048,576 rows × 16,384 columns) but only "
+        f"{_TABLE_CELLS + 1} cells hold text; only those were read"
+    ]
+    # the table reads as without the far cell, which comes last, in its own column
+    far = got["lines"].pop()
+    assert far[:2] == [1048576, "sheet 任务 row 1048576"]
+    assert far[2][-1] == "x" and not any(far[2][:-1])
+    assert [[n, loc, cells[: len(HEADER)]] for n, loc, cells in got["lines"]] == plain["lines"]
+    assert plain["notes"] == []
+
+
+def test_H3_huge_merged_range_xlsx_reads_in_bounded_time(tmp_path: Path) -> None:
+    plain = _read_bounded(_workbook(tmp_path / "plain.xlsx"))
+    path = _add_merged_ranges(_workbook(tmp_path / "merged.xlsx"), ["A5:Z200000"])
+    assert path.stat().st_size < 10_000
+
+    got = _read_bounded(path)
+
+    assert got["notes"] == [
+        f"{path}:1: sheet 任务 spans A1:Z200000 (200,000 rows × 26 columns) but only "
+        f"{_TABLE_CELLS} cells hold text; only those were read"
+    ]
+    assert got["lines"] == plain["lines"]
+
+
+def test_H3_merged_range_over_many_rows_still_covers_the_rows_with_content(tmp_path: Path) -> None:
+    # 牵头单位 merged from the first task down to row 300,000: each task still gets it
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append([1, "推进硅巷建设。", "区科技局", "各街道"])
+    ws.append([2, "培育高新技术企业。", None, "高新区管委会"])
+    ws.append([3, "推进城市更新试点工作。", None, None])
+    path = tmp_path / "lead.xlsx"
+    wb.save(path)
+    _add_merged_ranges(path, ["C2:C300000"])
+
+    assert _task_signature(path) == [
+        ("1", ["区科技局"], ["各街道"]), ("2", ["区科技局"], ["高新区管委会"]), ("3", ["区科技局"], []),
+    ]
+    assert [n.message for n in read_source(path).notes] == [
+        "sheet Sheet spans A1:D300000 (300,000 rows × 4 columns) but only 13 cells hold text; only those were read"
+    ]
+
+
+def test_H3_cells_scattered_over_a_huge_sheet_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "散"
+    for i in range(1, 1201):  # a diagonal: 1,200 cells over 1,200 rows × 1,200 columns
+        ws.cell(row=i, column=i, value=f"第{i}格")
+    table = wb.create_sheet("任务")
+    table.append(HEADER)
+    for row in ROWS:
+        table.append(row)
+    path = tmp_path / "scattered.xlsx"
+    wb.save(path)
+
+    src = read_source(path)
+
+    assert [str(n) for n in src.notes] == [
+        f"{path}:1: sheet 散: its 1,200 cells with text are scattered over 1,200 rows × 1,200 columns "
+        "and form no table; sheet skipped"
+    ]
+    assert [ln.location for ln in src.lines] == [f"sheet 任务 row {i}" for i in range(1, 5)]
+    assert [ln.number for ln in src.lines] == [1201, 1202, 1203, 1204]
+
+
+def test_H3_thousands_of_overlapping_merged_ranges_are_cut_short_with_a_warning(tmp_path: Path) -> None:
+    path = _add_merged_ranges(_workbook(tmp_path / "overlap.xlsx"), ["B2:C4"] * 5000)
+    src = read_source(path)
+    assert [n.message for n in src.notes] == [
+        "sheet 任务: its merged ranges overlap; those past the overlap were not spread"
+    ]
+    # the first range was spread: B2's text covers B2:C4, repeated into each of the 3 tasks
+    assert [ln.cells[1:3] for ln in src.lines[1:]] == [(ROWS[0][1], ROWS[0][1])] * 3

@@ -21,11 +21,13 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import SourceError
-from ..models import Line
+from ..models import Issue, Line
+from .common import LineSink
 
-__all__ = ["read_structured", "STRUCTURED_SUFFIXES"]
+__all__ = ["read_structured", "StructuredText", "STRUCTURED_SUFFIXES"]
 
 # suffix → (format label, module name, function name); modules are imported lazily so
 # that a missing optional library only matters for the format that needs it.
@@ -50,12 +52,18 @@ _LEGACY = {
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_structured(path: Path, data: bytes) -> tuple[tuple[Line, ...], str]:
-    """Read a structured document; return its lines and a format label.
+class StructuredText(NamedTuple):
+    """What a reader made of a document: its lines, the format label (``"docx"``,
+    ``"xlsx"``, ``"pdf"``, ``"html"``: what the caller records where a text file records its
+    encoding) and warnings about parts that were skipped or read differently."""
 
-    The label (``"docx"``, ``"xlsx"``, ``"pdf"``, ``"html"``) is what the caller records
-    where a text file records its encoding.
-    """
+    lines: tuple[Line, ...]
+    label: str
+    notes: tuple[Issue, ...] = ()
+
+
+def read_structured(path: Path, data: bytes) -> StructuredText:
+    """Read a structured document into its lines, format label and warnings."""
     suffix = path.suffix.lower()
     entry = _READERS.get(suffix)
     if entry is None:
@@ -66,17 +74,18 @@ def read_structured(path: Path, data: bytes) -> tuple[tuple[Line, ...], str]:
         _check_ooxml(path, data, label)
     reader = _load(module)
     try:
-        lines = reader(path, data)
+        sink = reader(path, data)
     except SourceError:
         raise
     except zipfile.BadZipFile:
         raise SourceError(str(path), 0, f"is not a valid .{label} file (damaged or truncated archive); skipped") from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a broken file for the user
         raise SourceError(str(path), 0, f"cannot be read as {label}: {_one_line(exc)}; skipped") from None
-    return tuple(lines), label
+    notes = tuple(Issue(str(path), position, message, "reader") for position, message in sink.notes)
+    return StructuredText(tuple(sink.lines), label, notes)
 
 
-def _load(module: str) -> Callable[[Path, bytes], list[Line]]:
+def _load(module: str) -> Callable[[Path, bytes], LineSink]:
     import importlib
 
     mod = importlib.import_module(f"{__name__}.{module}")

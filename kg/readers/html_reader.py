@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..models import Line
 from ..read import decode_bytes
 from ..segment import number_of
 from .common import GridCell, LineSink, clean
@@ -63,13 +62,13 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
 
 
-def read(path: Path, data: bytes) -> list[Line]:
+def read(path: Path, data: bytes) -> LineSink:
     from bs4 import BeautifulSoup, Comment
 
     text = decode_html(data, str(path))
     sink = LineSink()
     if not text.strip():
-        return sink.lines
+        return sink
     soup = BeautifulSoup(text, _parser())
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
@@ -94,7 +93,7 @@ def read(path: Path, data: bytes) -> list[Line]:
         walker.flush()
     walker.walk(container)
     walker.flush()
-    return sink.lines
+    return sink
 
 
 def _parser() -> str:
