@@ -287,3 +287,120 @@ def test_H3_thousands_of_overlapping_merged_ranges_are_cut_short_with_a_warning(
     ]
     # the first range was spread: B2's text covers B2:C4, repeated into each of the 3 tasks
     assert [ln.cells[1:3] for ln in src.lines[1:]] == [(ROWS[0][1], ROWS[0][1])] * 3
+
+
+# --- M1: ``src=//…`` in a task's text --------------------------------------------------
+
+OFFLINE_PLAN = (
+    "鼓楼区2021年重点任务分解方案\n"
+    "一、重点任务\n"
+    "1.推进工作 src=//evil.example/a.png 完成（区发改委主办）\n"
+    "2.推进 <img src=//evil.example/b.png> 和 href=\"//x.example/y\" poster=//p.example/v "
+    "data=//d.example/o action=//a.example srcset=//s.example/1.png 工作（区科技局主办）\n"
+)
+_FETCHING = {"src", "href", "action", "data", "poster", "srcset", "formaction", "background"}
+
+
+def _remote_references(page: str) -> list[str]:
+    """An independent check (lxml, not kg's scanner): tag attributes that fetch from a host."""
+    import lxml.html
+
+    tree = lxml.html.document_fromstring(page)
+    found = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            if name in _FETCHING and value.strip().lower().startswith(("//", "http:", "https:")):
+                found.append(f"{el.tag} {name}={value}")
+    return found
+
+
+def test_M1_task_text_with_src_slashes_builds_and_its_pages_show_it_offline(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    plan = tmp_path / "offline.txt"
+    plan.write_text(OFFLINE_PLAN, encoding="utf-8")
+    out = tmp_path / "out"
+
+    r = CliRunner().invoke(main, ["build", str(plan), "-o", str(out)], catch_exceptions=False)
+
+    assert r.exit_code == 0, r.output
+    assert "2 tasks" in r.stdout
+    pages = sorted(out.rglob("*.html"))
+    assert (out / "index.html") in pages and (out / "views" / "responsibility.html") in pages
+    for page in pages:
+        assert _remote_references(page.read_text(encoding="utf-8")) == [], page
+    # the view carries both texts as written (in its JSON payload, shown with textContent)
+    view = (out / "views" / "responsibility.html").read_text(encoding="utf-8")
+    payload = view.split('<script type="application/json" id="kg-data">', 1)[1].split("</script>", 1)[0]
+    texts = json.dumps(json.loads(payload), ensure_ascii=False)
+    assert "推进工作 src=//evil.example/a.png 完成" in texts
+    assert "推进 <img src=//evil.example/b.png> 和" in texts
+    assert "<img" not in payload  # escaped as \u003c in the page itself
+    # and the query results page shows it as escaped text
+    assert "推进 &lt;img src=//evil.example/b.png&gt; 和" in (out / "queries.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("markup", "found"),
+    [
+        ('<img src="//evil.example/a.png">', "<img src=//evil.example/a.png>"),
+        ("<a href=https://evil.example/>x</a>", "<a href=https://evil.example/>"),
+        ('<video poster="http://p.example/v.png"></video>', "<video poster=http://p.example/v.png>"),
+        ('<img srcset="a.png 1x, //s.example/b.png 2x">', "<img srcset=a.png 1x, //s.example/b.png 2x>"),
+        ('<form action="//a.example/post"></form>', "<form action=//a.example/post>"),
+        ('<object data="//d.example/o"></object>', "<object data=//d.example/o>"),
+        ('<div style="background:url(//x.example/i.png)"></div>', "<div style=background:url(//x.example/i.png)>"),
+        ("<style>@import 'https://x.example/a.css';</style>", "<style>@import 'https:"),
+        ('<meta http-equiv="refresh" content="0;url=//x.example/">', "<meta http-equiv=refresh content=0;url=//x.example/>"),
+        ('<script>var s = document.createElement("img"); s.src="//x.example/p";</script>', 'src="//x.example/p";'),
+    ],
+)
+def test_M1_kg_markup_that_would_load_from_the_network_is_still_caught(markup: str, found: str) -> None:
+    from kg.visualize.safe import OfflineError, page_external_urls, strip_external
+
+    page = f"<!DOCTYPE html><html><body><p>区发改委 src=//ok.example</p>{markup}</body></html>"
+    assert page_external_urls(page) == [found]
+    with pytest.raises(OfflineError, match="page would load from the network: "):
+        strip_external(page)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<a href="views/unit-49654e0e0050.html">区发改委</a>',  # a page beside this one
+        '<img src="data:image/png;base64,AAAA">',
+        '<p title="src=//evil.example/a.png">1.推进工作 src=//evil.example/a.png 完成</p>',
+        '<script type="application/json" id="kg-data">{"t":"href=//evil.example/y"}</script>',
+        "<textarea>SELECT * WHERE { SERVICE <//x.example> {} }</textarea>",
+    ],
+)
+def test_M1_document_text_and_local_references_are_not_network_loads(markup: str) -> None:
+    from kg.visualize.safe import page_external_urls
+
+    assert page_external_urls(f"<html><body>{markup}</body></html>") == []
+
+
+def test_M1_an_offline_error_is_one_line_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.visualize.safe as safe
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    plan = tmp_path / "offline.txt"
+    plan.write_text(OFFLINE_PLAN, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--no-report"]).exit_code == 0
+    # a fault in kg's own template: a page that references a host
+    monkeypatch.setattr(safe, "page_external_urls", lambda page, trusted=(): ["<img src=//cdn.example/x.png>"])
+
+    r = CliRunner().invoke(main, ["report", str(out)])
+
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines()[-1] == "Error: page would load from the network: <img src=//cdn.example/x.png>"
+    assert "Traceback" not in r.output
