@@ -404,3 +404,65 @@ def test_M1_an_offline_error_is_one_line_from_the_cli(tmp_path: Path, monkeypatc
     assert r.exit_code == 1
     assert r.output.strip().splitlines()[-1] == "Error: page would load from the network: <img src=//cdn.example/x.png>"
     assert "Traceback" not in r.output
+
+
+# --- M6: deeply nested HTML ------------------------------------------------------------
+
+_TASK_P = "<p>1. 推进科技创新（区科技局主办）</p>"
+
+
+def _read_html_timed(tmp_path: Path, name: str, html: str) -> tuple[float, list[str]]:
+    """The best of two reads (the machine is shared), and the lines read."""
+    import time
+
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        src = read_source(path)
+        best = min(best, time.perf_counter() - start)
+    return best, [ln.text for ln in src.lines]
+
+
+def test_M6_20000_nested_divs_read_about_as_fast_as_20000_sibling_divs(tmp_path: Path) -> None:
+    n = 20_000
+    deep = "<html><body>" + "<div>" * n + _TASK_P + "</div>" * n + "</body></html>"
+    flat = "<html><body>" + "<div></div>" * n + _TASK_P + "</body></html>"
+    assert len(deep) == len(flat)
+
+    t_flat, flat_lines = _read_html_timed(tmp_path, "flat.html", flat)
+    t_deep, deep_lines = _read_html_timed(tmp_path, "deep.html", deep)
+
+    assert deep_lines == flat_lines == ["1. 推进科技创新（区科技局主办）"]
+    # linear: the same work per element, however deep (quadratic took 98 s at 10,000)
+    assert t_deep < 5 * t_flat + 0.5, (t_deep, t_flat)
+
+
+def test_M6_unclosed_font_tags_nest_every_paragraph_deeper_and_all_are_kept(tmp_path: Path) -> None:
+    # an old exported page: <font> never closed, so paragraph i sits i levels deep
+    n = 999  # (items numbered 1000 and up are case M3, not this one)
+    nested = "".join(f"<font size=3>{i}. 推进第{i}项重点工作（区科技局主办）<br>" for i in range(1, n + 1))
+    siblings = "".join(f"<font size=3>{i}. 推进第{i}项重点工作（区科技局主办）</font><br>" for i in range(1, n + 1))
+    head = "<html><body><div class='nav'><a href='/'>首页</a> <a href='/zw'>政务公开</a></div>"
+    expected = [f"{i}. 推进第{i}项重点工作（区科技局主办）" for i in range(1, n + 1)]
+
+    t_flat, flat_lines = _read_html_timed(tmp_path, "siblings.html", head + siblings + "</body></html>")
+    t_deep, deep_lines = _read_html_timed(tmp_path, "nested.html", head + nested + "</body></html>")
+
+    assert deep_lines == flat_lines == expected  # the menu is dropped, every paragraph kept
+    assert t_deep < 5 * t_flat + 0.5, (t_deep, t_flat)
+    doc = extract_document(read_source(tmp_path / "nested.html"))
+    assert [t.number for t in doc.tasks] == [str(i) for i in range(1, n + 1)]
+
+
+def test_M6_deeply_nested_tables_are_still_one_warning(tmp_path: Path) -> None:
+    # each table nests the next inside its only cell, with a task at every level
+    n = 1_500
+    html = "<html><body>" + "".join(
+        f"<table><tr><td>{i}. 推进第{i}项工作（区科技局主办）" for i in range(1, n + 1)
+    ) + "</td></tr></table>" * n + "</body></html>"
+    path = tmp_path / "tables.html"
+    path.write_text(html, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"cannot be read as html: RecursionError: .*; skipped"):
+        read_source(path)
