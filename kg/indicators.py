@@ -45,6 +45,8 @@ A quantity that only qualifies a noun is not a target: ``10亿元以上项目26�
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -253,10 +255,13 @@ def _cn_value(s: str) -> int | None:
 
 def _quantities(text: str) -> list[_Quantity]:
     r = _rules()
-    quoted = _quoted_spans(text)
+    quoted = sorted(_quoted_spans(text))
+    starts = [a for a, _ in quoted]
+    reach = list(itertools.accumulate((b for _, b in quoted), max))  # furthest end so far
 
-    def inside_quotes(i: int) -> bool:
-        return any(a < i < b for a, b in quoted)
+    def inside_quotes(i: int) -> bool:  # any(a < i < b for a, b in quoted), in log time
+        k = bisect.bisect_left(starts, i)
+        return k > 0 and reach[k - 1] > i
 
     out: list[_Quantity] = []
     for m in _ARABIC.finditer(text):

@@ -11,6 +11,8 @@ import struct
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import SourceError
 from kg.extract import extract_document
@@ -466,3 +468,103 @@ def test_M6_deeply_nested_tables_are_still_one_warning(tmp_path: Path) -> None:
     path.write_text(html, encoding="utf-8")
     with pytest.raises(SourceError, match=r"cannot be read as html: RecursionError: .*; skipped"):
         read_source(path)
+
+
+# --- L8: one very long line ------------------------------------------------------------
+
+def _longest_reference(cands):  # type: ignore[no-untyped-def]
+    """The quadratic greedy that ``entities._longest`` replaced: the output it must keep."""
+    out = []
+    for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
+        if all(c.end <= o.start or c.start >= o.end for o in out):
+            out.append(c)
+    return sorted(out, key=lambda c: c.start)
+
+
+_spans = st.tuples(st.integers(0, 40), st.integers(0, 8)).map(lambda t: (t[0], t[0] + t[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_spans, st.sampled_from(["district", "unit", "project"])), max_size=30))
+def test_L8_longest_keeps_the_output_of_the_quadratic_greedy(spans) -> None:  # type: ignore[no-untyped-def]
+    from kg.entities import _Cand, _longest
+
+    cands = [_Cand(s, e, label, None, f"p{i}") for i, ((s, e), label) in enumerate(spans)]
+    assert _longest(cands) == _longest_reference(cands)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_spans, max_size=20), st.lists(_spans, min_size=1, max_size=20))
+def test_L8_containment_answers_as_the_linear_scan(spans, questions) -> None:  # type: ignore[no-untyped-def]
+    from kg.entities import _Containment
+
+    inside = _Containment(spans)
+    for s, e in questions:
+        assert inside(s, e) == any(a <= s and e <= b for a, b in spans)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "projects", "districts"),
+    [
+        (  # task 48 of the example plan: overlapping names, areas governed by a committee
+            "48.进一步提升办学条件，启动二十九中新校区建设，完成第十二初中改扩建，建成投用天妃宫小学新校区，"
+            "实施二实小、琅小玉泉路校区改扩建。实施学生关爱工程，实现全区学校教室照明改造全覆盖，有序推进中小学"
+            "教室空调安装工作。加快优质教育资源“西进北上”，在滨江、铁北片区建设鼓幼（桃园世纪）分园、实幼（泛悦"
+            "城市广场）分园、三幼（紫郡兰园）分园，争创首批“全国学前教育普及普惠区”。（区教育局主办）",
+            [
+                "二十九中新校区", "第十二初中", "天妃宫小学新校区", "琅小玉泉路校区", "学生关爱工程",
+                "鼓幼（桃园世纪）分园", "实幼（泛悦城市广场）分园", "三幼（紫郡兰园）分园",
+            ],
+            [("滨江", "滨江商务区管委会"), ("铁北片区", "铁北管委会")],
+        ),
+        (
+            "29.继续推进湖南路片区环境综合整治，加大湖南路现代服务业总部城、市青少年宫等重点项目跟踪服务力度，"
+            "完成凤凰书城升级改造，打造狮子桥美食娱乐“网红街区”。（湖南路管委会主办）",
+            ["湖南路现代服务业总部城", "市青少年宫", "凤凰书城"],
+            [("湖南路片区", "湖南路管委会")],
+        ),
+        (  # a name in book-title marks is one project; a slogan in quotes names nothing
+            "52.加强老城空间功能复合利用，推进颐和路、大马路等文化街区建设，彰显鼓楼文化特色和底蕴。完成《南京条约》"
+            "史料陈列馆展陈提升，推进国防园4A级旅游景区创建，争创省级全域旅游示范区。（区文旅局主办）",
+            ["《南京条约》史料陈列馆", "国防园4A级旅游景区"],
+            [("鼓楼", None)],
+        ),
+    ],
+)
+def test_L8_real_sentences_give_the_same_entities(sentence: str, projects: list[str], districts: list) -> None:  # type: ignore[type-arg]
+    from kg.entities import extract_entities
+    from kg.gazetteer import load_gazetteer
+
+    p, d = extract_entities(sentence, load_gazetteer("nanjing-gulou"))
+    assert [e.text for e in p] == projects
+    assert [(e.text, e.governed_by) for e in d] == districts
+    for e in (*p, *d):
+        assert sentence[e.start : e.end] == e.text
+
+
+def test_L8_a_long_line_costs_time_linear_in_its_length() -> None:
+    import time
+
+    from kg.entities import extract_entities
+    from kg.gazetteer import load_gazetteer
+    from kg.indicators import extract_indicators
+
+    gaz = load_gazetteer("nanjing-gulou")
+    # the example plan's tasks as one line, repeated: ~60 k and ~240 k characters
+    body = "".join(ln.text for ln in read_source(PLAN).lines)
+    short = body * max(1, 60_000 // len(body))
+    long = short * 4
+
+    def cost(text: str) -> tuple[float, int]:
+        start = time.perf_counter()
+        projects, districts = extract_entities(text, gaz)
+        indicators = extract_indicators(text)
+        return time.perf_counter() - start, len(projects) + len(districts) + len(indicators)
+
+    cost(body)  # load the models
+    t_short, found_short = cost(short)
+    t_long, found_long = cost(long)
+
+    assert found_short > 1000 and found_long >= 3 * found_short
+    # 4 times the text, 4 times the time; the quadratic code took 16 times (and 69 s at 1 MB)
+    assert t_long < 8 * t_short + 0.5, (t_short, t_long)
