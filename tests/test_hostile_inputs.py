@@ -107,6 +107,23 @@ def test_L1_text_with_many_bad_bytes_is_still_refused() -> None:
         decode_text(data, "junk.txt")
 
 
+def test_L1_html_page_with_one_bad_byte_keeps_its_tasks(tmp_path: Path) -> None:
+    tasks = [f"<p>{i}.推进第{i}项重点工作，完成全年目标任务（区发改委主办）</p>" for i in range(1, 31)]
+    page = "<html><head><meta charset='utf-8'></head><body>\n" + "\n".join(tasks) + "\n</body></html>"
+    raw = page.encode()
+    at = raw.index("第15项".encode()) + 1  # inside 第: its second byte goes missing
+    path = tmp_path / "page.html"
+    path.write_bytes(raw[:at] + raw[at + 1 :])
+
+    src = read_source(path)
+
+    assert [str(n) for n in src.notes] == [
+        f"{path}:16: bytes that are not utf-8 text were replaced with \ufffd at line 16 of the page"
+    ]
+    assert [t.number for t in extract_document(src).tasks] == [str(i) for i in range(1, 31)]
+    assert "15.推进\ufffd15项" in src.lines[14].text
+
+
 # --- L12: UTF-16 without a BOM ------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..read import decode_bytes
+from ..read import Decoded, decode_text
 from ..segment import number_of
 from .common import GridCell, LineSink, clean
 from .tables import TableShaper
@@ -68,8 +68,15 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
 def read(path: Path, data: bytes) -> LineSink:
     from bs4 import BeautifulSoup, Comment
 
-    text = decode_html(data, str(path))
+    decoded = decode_html(data, str(path))
+    text = decoded.text
     sink = LineSink()
+    if decoded.bad:
+        more = f" (and {len(decoded.bad) - 1} more)" if len(decoded.bad) > 1 else ""
+        sink.warn(decoded.bad[0], (
+            f"bytes that are not {decoded.encoding} text were replaced with \ufffd at line {decoded.bad[0]} "
+            f"of the page{more}"
+        ))
     if not text.strip():
         return sink
     soup = BeautifulSoup(text, _parser())
@@ -102,20 +109,21 @@ def _parser() -> str:
     return "lxml"
 
 
-def decode_html(data: bytes, path: str) -> str:
-    """Decode by BOM, then the page's own ``<meta charset>``, then by detection."""
+def decode_html(data: bytes, path: str) -> Decoded:
+    """Decode by BOM, then the page's own ``<meta charset>``, then by detection (which keeps
+    a page with a few bad bytes: see :func:`kg.read.decode_text`)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_bytes(data, path)[0]
+        return decode_text(data, path)
     m = _CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "replace").lower()
         if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
             name = "gb18030"  # what such pages really contain
         try:
-            return data.decode(name)
+            return Decoded(data.decode(name), name)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode_bytes(data, path)[0]
+    return decode_text(data, path)
 
 
 def _is_hidden(tag: Any) -> bool:
