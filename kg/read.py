@@ -120,11 +120,17 @@ def _with_few_bad_bytes(data: bytes, encoding: str) -> Decoded | None:
     """``data`` decoded with its bad bytes replaced, when they are a few stray ones in a text
     that is otherwise clearly in ``encoding``; else ``None``."""
     text = data.decode(encoding, "surrogateescape")
-    matches = list(_ESCAPED.finditer(text))
-    if not matches:
+    limit = len(text) // _MAX_BAD_SHARE
+    runs: list[int] = []
+    bad_chars = 0
+    for m in _ESCAPED.finditer(text):
+        runs.append(m.start())
+        bad_chars += m.end() - m.start()
+        if len(runs) > limit:
+            return None  # not a few: another encoding, or not text
+    if not runs:
         return None
-    runs = [m.start() for m in matches]
-    good = len(text) - sum(m.end() - m.start() for m in matches)
+    good = len(text) - bad_chars
     cjk = len(_CJK_TEXT.findall(text))
     non_ascii = good - len(text.encode("ascii", "ignore"))
     if len(runs) * _MAX_BAD_SHARE > good or cjk < _MIN_GOOD_PER_BAD * len(runs):
