@@ -111,7 +111,8 @@ def decode_text(data: bytes, path: str = "<bytes>") -> Decoded:
 _ESCAPED = re.compile("[\udc80-\udcff]+")
 # what Chinese documents are written with: CJK ideographs and punctuation, full-width forms
 _CJK_TEXT = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2010-\u206f]")
-# at most one bad run per this many decoded characters, and per this many good non-ASCII ones
+# "a few bad bytes": at most one run of them per 100 decoded characters, and at least 20
+# Chinese characters (ideographs, punctuation) per run
 _MAX_BAD_SHARE = 100
 _MIN_GOOD_PER_BAD = 20
 

@@ -217,7 +217,18 @@ class _TextCounts:
 
 
 def _own_rows(table: Any) -> list[list[Any]]:
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    """The cells of the rows of ``table`` itself (not of tables nested in it)."""
+    from bs4 import Tag
+
+    rows = []
+    todo = [c for c in reversed(table.contents) if isinstance(c, Tag)]
+    while todo:  # document order, without entering nested tables
+        el = todo.pop()
+        if el.name == "table":
+            continue
+        if el.name == "tr":
+            rows.append(el)
+        todo.extend(c for c in reversed(el.contents) if isinstance(c, Tag))
     return [list(tr.find_all(["td", "th"], recursive=False)) for tr in rows]
 
 
