@@ -585,3 +585,23 @@ def test_L8_a_long_line_costs_time_linear_in_its_length() -> None:
     assert found_short > 1000 and found_long >= 3 * found_short
     # 4 times the text, 4 times the time; the quadratic code took 16 times (and 69 s at 1 MB)
     assert t_long < 8 * t_short + 0.5, (t_short, t_long)
+
+
+def test_H3_office_file_that_would_expand_enormously_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    import kg.readers
+
+    path = _workbook(tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/padding.xml", b" " * 3_000_000)  # 3 MB of blanks, a few kB packed
+    plain = _workbook(tmp_path / "plain.xlsx")
+    # the real limit is 1 GiB; a test cannot write that much, so lower it to 1 MB
+    monkeypatch.setattr(kg.readers, "MAX_EXPANDED_BYTES", 1_000_000)
+
+    with pytest.raises(SourceError) as err:
+        read_source(path)
+    assert str(err.value) == f"{path}: would expand from {path.stat().st_size / 1024:,.0f} KB to 2.9 MB (a zip bomb?); skipped"
+    assert len(read_source(plain).lines) == 1 + len(ROWS)  # an ordinary file is far below

@@ -18,6 +18,7 @@ A file that cannot be read (damaged, truncated, encrypted, scanned without text)
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,10 @@ _LEGACY = {
     ".et": "a WPS spreadsheet (save it as .xlsx)",
 }
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# an Office file whose parts expand to more than this, and this many times its own size,
+# is refused before any part is read
+MAX_EXPANDED_BYTES = 1 << 30
+MAX_EXPANSION = 100
 
 
 class StructuredText(NamedTuple):
@@ -103,6 +108,29 @@ def _check_ooxml(path: Path, data: bytes, label: str) -> None:
         )
     if not data.startswith(b"PK"):
         raise SourceError(str(path), 0, f"is not a .{label} file (not a zip archive); skipped")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the reader says what is wrong with it
+    # a zip never expands to more than the sizes its entries declare (reading stops there)
+    if expanded > MAX_EXPANDED_BYTES and expanded > MAX_EXPANSION * len(data):
+        raise SourceError(
+            str(path), 0,
+            f"would expand from {_size(len(data))} to {_size(expanded)} (a zip bomb?); skipped",
+        )
+
+
+def _size(n: int) -> str:
+    """
+    >>> _size(5_300), _size(3_000_000), _size(5 * 2**30)
+    ('5 KB', '2.9 MB', '5.0 GB')
+    """
+    if n < 2**20:
+        return f"{n / 2**10:,.0f} KB"
+    if n < 2**30:
+        return f"{n / 2**20:,.1f} MB"
+    return f"{n / 2**30:,.1f} GB"
 
 
 def _one_line(exc: BaseException) -> str:
