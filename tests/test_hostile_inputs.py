@@ -378,6 +378,7 @@ def test_M1_task_text_with_src_slashes_builds_and_its_pages_show_it_offline(tmp_
         ("<style>@import 'https://x.example/a.css';</style>", "<style>@import 'https:"),
         ('<meta http-equiv="refresh" content="0;url=//x.example/">', "<meta http-equiv=refresh content=0;url=//x.example/>"),
         ('<script>var s = document.createElement("img"); s.src="//x.example/p";</script>', 'src="//x.example/p";'),
+        ("<style>p { background: url(//x.example/i.png) }", "<style>url(//"),  # never closed
     ],
 )
 def test_M1_kg_markup_that_would_load_from_the_network_is_still_caught(markup: str, found: str) -> None:

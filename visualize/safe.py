@@ -184,6 +184,9 @@ def page_external_urls(page: str, trusted: Iterable[str] = ()) -> list[str]:
     scan = _PageScan(frozenset(trusted))
     scan.feed(page)
     scan.close()
+    if scan._raw is not None:  # a script or style left open: the parser kept its text back
+        scan.handle_data(scan.rawdata)
+        scan.handle_endtag(scan._raw)
     return scan.found
 
 
