@@ -606,3 +606,35 @@ def test_H3_office_file_that_would_expand_enormously_is_refused_before_reading(
         read_source(path)
     assert str(err.value) == f"{path}: would expand from {path.stat().st_size / 1024:,.0f} KB to 2.9 MB (a zip bomb?); skipped"
     assert len(read_source(plain).lines) == 1 + len(ROWS)  # an ordinary file is far below
+
+
+def test_H3_streamed_sheet_still_reads_formula_cells_as_their_cached_values(tmp_path: Path) -> None:
+    """A case that held before the reader was rewritten: formulas are never read as text."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append([1, "placeholder", "区科技局", None])
+    ws.append([2, "=1+1", "区发改委", None])  # no cached value: nothing to show
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cell_b2 = sheet[sheet.index('<c r="B2"'): sheet.index("</c>", sheet.index('<c r="B2"')) + 4]
+    # what Excel saves: the formula and the value it last computed
+    sheet = sheet.replace(cell_b2, '<c r="B2" t="str"><f>HYPERLINK("http://evil.example/","x")</f><v>推进硅巷建设。</v></c>')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+    src = read_source(path)
+
+    assert [ln.cells for ln in src.lines] == [
+        tuple(HEADER), ("1", "推进硅巷建设。", "区科技局", ""), ("2", "", "区发改委", ""),
+    ]
+    assert src.notes == ()
