@@ -32,6 +32,7 @@ links to the unit that governs it (``governed_by``): 华侨路街道 → 华侨�
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import re
@@ -331,11 +332,54 @@ class _Cand:
 
 
 def _longest(cands: list[_Cand]) -> list[_Cand]:
+    """The longest candidates that overlap no longer (or earlier, equally long) one, in
+    text order.
+
+    Greedy, longest first; whether a candidate overlaps one already taken is read from
+    the characters taken so far, so that the cost is the candidates' total length, not
+    their number squared (a 1 MB line holds hundreds of thousands of candidates).
+    """
+    if not cands:
+        return []
+    size = max(c.end for c in cands) + 1
+    taken = bytearray(size)  # characters covered by a taken candidate
+    starts = bytearray(size)  # positions where a taken candidate starts
+    points = bytearray(size)  # positions of taken empty candidates
     out: list[_Cand] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.start)):
-        if all(c.end <= o.start or c.start >= o.end for o in out):
-            out.append(c)
+        s, e = c.start, c.end
+        if s < e:
+            # overlaps a taken candidate that covers a character of [s, e), or an empty
+            # one strictly inside it
+            if taken.find(1, s, e) >= 0 or points.find(1, s + 1, e) >= 0:
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            starts[s] = 1
+        else:
+            # empty: overlaps a taken candidate that covers both sides of position s
+            if s > 0 and taken[s - 1] and taken[s] and not starts[s]:
+                continue
+            points[s] = 1
+        out.append(c)
     return sorted(out, key=lambda c: c.start)
+
+
+class _Containment:
+    """Whether a span lies inside one of many spans, in logarithmic time per question."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach: list[int] = []  # the furthest end among the spans up to each one
+        furthest = -1
+        for _, b in ordered:
+            furthest = max(furthest, b)
+            self._reach.append(furthest)
+
+    def __call__(self, start: int, end: int) -> bool:
+        """``any(a <= start and end <= b for a, b in spans)``."""
+        i = bisect.bisect_right(self._starts, start)
+        return i > 0 and self._reach[i - 1] >= end
 
 
 def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
@@ -350,10 +394,7 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
         return (), ()
     region = gaz.region if gaz.region in _regions() else None
     rules = _rules()
-    quoted = _quoted(text)
-
-    def in_quotes(s: int, e: int) -> bool:
-        return any(a <= s and e <= b for a, b in quoted)
+    in_quotes = _Containment(_quoted(text))
 
     toks = _tokens(text, region)
     doc = _token_doc(toks) if toks else None
@@ -388,14 +429,18 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
             gov.append(_Cand(s, e, "district", unit, pid))
     if not cands and not gov:
         return (), ()  # most tasks name nothing
-    cands = [c for c in cands if not any(a <= c.start and c.end <= b for a, b in blocked)]
+    in_blocked = _Containment(blocked)
+    cands = [c for c in cands if not in_blocked(c.start, c.end)]
     # gazetteer areas (and unit names, which block them) first, then the rule matches
     gov = _longest(gov)
+    gov_starts = [g.start for g in gov]  # in text order
     districts = [c for c in gov if c.label == "district"]
     for c in cands:
         if c.label != "district":
             continue
-        inner = [g for g in gov if g.start >= c.start and g.end <= c.end]
+        # the gazetteer matches inside c: those that start in [c.start, c.end] and end by c.end
+        near = gov[bisect.bisect_left(gov_starts, c.start): bisect.bisect_right(gov_starts, c.end)]
+        inner = [g for g in near if g.end <= c.end]
         if any(g.label == "unit" for g in inner):
             continue
         unit = next((g.governed_by for g in inner if g.governed_by), None)

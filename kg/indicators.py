@@ -61,6 +61,8 @@ it out of a task plan's targets and marks it ``actual`` in a work report.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -349,11 +351,14 @@ def _range_end(text: str, pos: int, unit: str | None) -> tuple[int, Decimal] | N
 
 def _quantities(text: str) -> list[_Quantity]:
     r = _rules()
-    quoted = _quoted_spans(text)
-    notes = _scope_notes(text)
+    # quoted spans and scope notes: no targets inside
+    spans = sorted(_quoted_spans(text) + _scope_notes(text))
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
 
-    def inside_quotes(i: int) -> bool:
-        return any(a < i < b for a, b in quoted) or any(a < i < b for a, b in notes)
+    def inside_quotes(i: int) -> bool:  # any(a < i < b for a, b in spans), in log time
+        k = bisect.bisect_left(starts, i)
+        return k > 0 and reach[k - 1] > i
 
     out: list[_Quantity] = []
     taken_until = 0

@@ -123,7 +123,7 @@ def test_lines_are_normalised_numbered_and_located(documents, form: str, suffix:
     from kg.normalize import normalize_text
 
     path = documents(form, suffix)
-    lines, got_label = read_structured(path, path.read_bytes())
+    lines, got_label, _notes = read_structured(path, path.read_bytes())
     assert got_label == label
     assert read_source(path).encoding == label
     numbers = [ln.number for ln in lines]

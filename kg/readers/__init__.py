@@ -18,14 +18,17 @@ A file that cannot be read (damaged, truncated, encrypted, scanned without text)
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import SourceError
-from ..models import Line
+from ..models import Issue, Line
+from .common import LineSink
 
-__all__ = ["read_structured", "STRUCTURED_SUFFIXES"]
+__all__ = ["read_structured", "StructuredText", "STRUCTURED_SUFFIXES"]
 
 # suffix → (format label, module name, function name); modules are imported lazily so
 # that a missing optional library only matters for the format that needs it.
@@ -48,14 +51,24 @@ _LEGACY = {
     ".et": "a WPS spreadsheet (save it as .xlsx)",
 }
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# an Office file whose parts expand to more than this, and this many times its own size,
+# is refused before any part is read
+MAX_EXPANDED_BYTES = 1 << 30
+MAX_EXPANSION = 100
 
 
-def read_structured(path: Path, data: bytes) -> tuple[tuple[Line, ...], str]:
-    """Read a structured document; return its lines and a format label.
+class StructuredText(NamedTuple):
+    """What a reader made of a document: its lines, the format label (``"docx"``,
+    ``"xlsx"``, ``"pdf"``, ``"html"``: what the caller records where a text file records its
+    encoding) and warnings about parts that were skipped or read differently."""
 
-    The label (``"docx"``, ``"xlsx"``, ``"pdf"``, ``"html"``) is what the caller records
-    where a text file records its encoding.
-    """
+    lines: tuple[Line, ...]
+    label: str
+    notes: tuple[Issue, ...] = ()
+
+
+def read_structured(path: Path, data: bytes) -> StructuredText:
+    """Read a structured document into its lines, format label and warnings."""
     suffix = path.suffix.lower()
     entry = _READERS.get(suffix)
     if entry is None:
@@ -66,17 +79,18 @@ def read_structured(path: Path, data: bytes) -> tuple[tuple[Line, ...], str]:
         _check_ooxml(path, data, label)
     reader = _load(module)
     try:
-        lines = reader(path, data)
+        sink = reader(path, data)
     except SourceError:
         raise
     except zipfile.BadZipFile:
         raise SourceError(str(path), 0, f"is not a valid .{label} file (damaged or truncated archive); skipped") from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a broken file for the user
         raise SourceError(str(path), 0, f"cannot be read as {label}: {_one_line(exc)}; skipped") from None
-    return tuple(lines), label
+    notes = tuple(Issue(str(path), position, message, "reader") for position, message in sink.notes)
+    return StructuredText(tuple(sink.lines), label, notes)
 
 
-def _load(module: str) -> Callable[[Path, bytes], list[Line]]:
+def _load(module: str) -> Callable[[Path, bytes], LineSink]:
     import importlib
 
     mod = importlib.import_module(f"{__name__}.{module}")
@@ -94,6 +108,29 @@ def _check_ooxml(path: Path, data: bytes, label: str) -> None:
         )
     if not data.startswith(b"PK"):
         raise SourceError(str(path), 0, f"is not a .{label} file (not a zip archive); skipped")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the reader says what is wrong with it
+    # a zip never expands to more than the sizes its entries declare (reading stops there)
+    if expanded > MAX_EXPANDED_BYTES and expanded > MAX_EXPANSION * len(data):
+        raise SourceError(
+            str(path), 0,
+            f"would expand from {_size(len(data))} to {_size(expanded)} (a zip bomb?); skipped",
+        )
+
+
+def _size(n: int) -> str:
+    """
+    >>> _size(5_300), _size(3_000_000), _size(5 * 2**30)
+    ('5 KB', '2.9 MB', '5.0 GB')
+    """
+    if n < 2**20:
+        return f"{n / 2**10:,.0f} KB"
+    if n < 2**30:
+        return f"{n / 2**20:,.1f} MB"
+    return f"{n / 2**30:,.1f} GB"
 
 
 def _one_line(exc: BaseException) -> str:

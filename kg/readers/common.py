@@ -101,11 +101,16 @@ class GridCell:
 
 
 class LineSink:
-    """Collects :class:`Line` records, numbering them with a running position."""
+    """Collects :class:`Line` records, numbering them with a running position, and the
+    reader's warnings (``(position, message)``: what was skipped or read differently)."""
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self.position = 0
+        self.notes: list[tuple[int, str]] = []
+
+    def warn(self, position: int, message: str) -> None:
+        self.notes.append((position, message))
 
     def advance(self) -> int:
         """Take the next running position (also for pieces that turn out empty)."""

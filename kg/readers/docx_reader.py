@@ -19,7 +19,6 @@ from typing import Any
 
 from lxml import etree
 
-from ..models import Line
 from ..normalize import normalize_text
 from ..segment import number_of
 from .common import GridCell, LineSink, join_pieces
@@ -58,13 +57,13 @@ def _val(el: Any, tag: str) -> str | None:
     return child.get(_q("w:val"))
 
 
-def read(path: Path, data: bytes) -> list[Line]:
+def read(path: Path, data: bytes) -> LineSink:
     import docx
 
     document = docx.Document(io.BytesIO(data))
     reader = _DocxReader(document)
     reader.walk(document.element.body)
-    return reader.sink.lines
+    return reader.sink
 
 
 class _DocxReader:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..models import Line
-from ..read import decode_bytes
+from ..read import Decoded, decode_text
 from ..segment import number_of
 from .common import GridCell, LineSink, clean
 from .tables import TableShaper
@@ -60,33 +60,37 @@ _CHROME_LINE = re.compile(
     r"Copyright|©|网站标识码|技术支持[：:]|[京沪苏浙粤]ICP备|.{0,20}公网安备)"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Chinese characters directly in an element that make it the article, not a wrapper
+_OWN_TEXT = 8
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
 
 
-def read(path: Path, data: bytes) -> list[Line]:
+def read(path: Path, data: bytes) -> LineSink:
     from bs4 import BeautifulSoup, Comment
 
-    text = decode_html(data, str(path))
+    decoded = decode_html(data, str(path))
+    text = decoded.text
     sink = LineSink()
+    if decoded.bad:
+        more = f" (and {len(decoded.bad) - 1} more)" if len(decoded.bad) > 1 else ""
+        sink.warn(decoded.bad[0], (
+            f"bytes that are not {decoded.encoding} text were replaced with \ufffd at line {decoded.bad[0]} "
+            f"of the page{more}"
+        ))
     if not text.strip():
-        return sink.lines
+        return sink
     soup = BeautifulSoup(text, _parser())
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        if not tag.decomposed:
-            tag.decompose()
-    for tag in soup.find_all(_is_hidden):
-        if not tag.decomposed:
-            tag.decompose()
+    _decompose_where(soup, lambda tag: tag.name in _DROP_TAGS or _is_hidden(tag))
     body = soup.body or soup
-    total = _cjk(body)
-    for form in body.find_all("form"):
-        # a search or login form; but some sites wrap the whole page in one <form>
-        if not form.decomposed and _cjk(form) * 2 < total:
-            form.decompose()
-    container = _main_container(body)
-    title = _outside_title(body, container)
+    counts = _TextCounts(body)
+    total = counts.cjk(body)
+    # a search or login form; but some sites wrap the whole page in one <form>
+    dropped = _decompose_where(body, lambda tag: tag.name == "form" and counts.cjk(tag) * 2 < total)
+    page = _Page(body, _TextCounts(body) if dropped else counts)
+    container = page.main_container()
+    title = page.outside_title(container)
     _drop_noise(container)
     walker = _Walker(sink)
     if title is not None:
@@ -94,27 +98,28 @@ def read(path: Path, data: bytes) -> list[Line]:
         walker.flush()
     walker.walk(container)
     walker.flush()
-    return sink.lines
+    return sink
 
 
 def _parser() -> str:
     return "lxml"  # a dependency of kg
 
 
-def decode_html(data: bytes, path: str) -> str:
-    """Decode by BOM, then the page's own ``<meta charset>``, then by detection."""
+def decode_html(data: bytes, path: str) -> Decoded:
+    """Decode by BOM, then the page's own ``<meta charset>``, then by detection (which keeps
+    a page with a few bad bytes: see :func:`kg.read.decode_text`)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_bytes(data, path)[0]
+        return decode_text(data, path)
     m = _CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "replace").lower()
         if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
             name = "gb18030"  # what such pages really contain
         try:
-            return data.decode(name)
+            return Decoded(data.decode(name), name)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode_bytes(data, path)[0]
+    return decode_text(data, path)
 
 
 def _is_hidden(tag: Any) -> bool:
@@ -134,37 +139,92 @@ def _words(tag: Any) -> list[str]:
     return [w for w in [*classes, ident] if w]
 
 
-def _is_noise(tag: Any, outside: bool) -> bool:
+def _is_noise(tag: Any, outside: bool, counts: _TextCounts | None = None) -> bool:
+    """Site furniture by its id/class words; ``outside`` the article (with the page's
+    ``counts``), also a site header: mostly links, or no Chinese text."""
     if tag.name in ("body", "html"):
         return False
     words = _words(tag)
     if any(_STRONG_NOISE.search(w) or _WEAK_NOISE.match(w) for w in words):
         return True
     if outside and (tag.name == "header" or any(_HEADER_WORDS.search(w) for w in words)):
+        assert counts is not None
         # a site header is mostly links; an article header holds the title
-        return _link_density(tag) > 0.3 or not _CJK.search(tag.get_text())
+        return counts.link_density(tag) > 0.3 or not counts.all_cjk(tag)
     return False
 
 
-def _link_density(tag: Any) -> float:
-    total = len(tag.get_text(strip=True))
-    if not total:
-        return 1.0
-    linked = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
-    return linked / total
+class _TextCounts:
+    """Text measures of every element under a root, found in one pass over the tree (the
+    same numbers as ``get_text`` and ``find_all("a")`` per element, which cost time
+    quadratic in the depth of the tree).
 
+    For each element: Chinese characters of its text, and of the text inside its
+    descendant links; characters of its stripped text, and of the stripped text of its
+    descendant links (a link inside a link counts once per link, as ``find_all`` finds it).
+    """
 
-def _cjk(tag: Any) -> int:
-    """Chinese characters of a subtree outside links (menus and link lists are links)."""
-    linked = sum(len(_CJK.findall(a.get_text())) for a in tag.find_all("a"))
-    own = len(_CJK.findall(tag.get_text()))
-    if tag.name == "a":
-        return own
-    return own - linked
+    def __init__(self, root: Any) -> None:
+        from bs4 import CData, NavigableString, Tag
+
+        text_types = (NavigableString, CData)  # what get_text() reads: no comments, scripts, <rt>
+        self._counts: dict[int, tuple[int, int, int, int]] = {}
+        self._direct: dict[int, int] = {}
+        # iterative post-order: (tag, children visited?)
+        stack: list[tuple[Any, bool]] = [(root, False)]
+        while stack:
+            tag, done = stack.pop()
+            if not done:
+                stack.append((tag, True))
+                stack.extend((c, False) for c in tag.contents if isinstance(c, Tag))
+                continue
+            cjk = linked_cjk = chars = linked_chars = direct = 0
+            for child in tag.contents:
+                if isinstance(child, Tag):
+                    c_cjk, c_linked_cjk, c_chars, c_linked_chars = self._counts[id(child)]
+                    cjk += c_cjk
+                    chars += c_chars
+                    linked_cjk += c_linked_cjk + (c_cjk if child.name == "a" else 0)
+                    linked_chars += c_linked_chars + (c_chars if child.name == "a" else 0)
+                elif type(child) in text_types:
+                    n = len(_CJK.findall(child))
+                    cjk += n
+                    direct += n
+                    chars += len(child.strip())
+            self._counts[id(tag)] = (cjk, linked_cjk, chars, linked_chars)
+            self._direct[id(tag)] = direct
+
+    def all_cjk(self, tag: Any) -> int:
+        """Chinese characters of the whole subtree, links included."""
+        return self._counts[id(tag)][0]
+
+    def cjk(self, tag: Any) -> int:
+        """Chinese characters of a subtree outside links (menus and link lists are links)."""
+        own, linked, _, _ = self._counts[id(tag)]
+        return own if tag.name == "a" else own - linked
+
+    def direct_cjk(self, tag: Any) -> int:
+        """Chinese characters of the strings directly in ``tag`` (in none of its children)."""
+        return self._direct[id(tag)]
+
+    def link_density(self, tag: Any) -> float:
+        _, _, total, linked = self._counts[id(tag)]
+        return linked / total if total else 1.0
 
 
 def _own_rows(table: Any) -> list[list[Any]]:
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    """The cells of the rows of ``table`` itself (not of tables nested in it)."""
+    from bs4 import Tag
+
+    rows = []
+    todo = [c for c in reversed(table.contents) if isinstance(c, Tag)]
+    while todo:  # document order, without entering nested tables
+        el = todo.pop()
+        if el.name == "table":
+            continue
+        if el.name == "tr":
+            rows.append(el)
+        todo.extend(c for c in reversed(el.contents) if isinstance(c, Tag))
     return [list(tr.find_all(["td", "th"], recursive=False)) for tr in rows]
 
 
@@ -188,68 +248,99 @@ def _is_data_table(tag: Any) -> bool:
     return tag.name == "table" and not _is_layout_table(tag)
 
 
-def _main_container(body: Any) -> Any:
-    """The element that holds the document's text."""
-    total = _cjk(body)
-    if total == 0:
-        return body
-    for name in ("article", "main"):
-        found = [t for t in body.find_all(name) if not _noisy_path(t, body)]
-        if found:
-            best = max(found, key=_cjk)
-            if _cjk(best) * 2 >= total:
-                return best
-    # descend while one child holds most of the text
-    node = body
-    while True:
-        children = [
-            c for c in node.find_all(recursive=False)
-            if c.name in _CONTAINER_TAGS and not _is_data_table(c) and not _is_noise(c, True)
+class _Page:
+    """Choosing the article in a page's body, with the text counts of the page."""
+
+    def __init__(self, body: Any, counts: _TextCounts) -> None:
+        self.body = body
+        self.counts = counts
+        self._noisy: dict[int, bool] = {}
+
+    def main_container(self) -> Any:
+        """The element that holds the document's text."""
+        body, cjk = self.body, self.counts.cjk
+        total = cjk(body)
+        if total == 0:
+            return body
+        for name in ("article", "main"):
+            found = [t for t in body.find_all(name) if not self.noisy_path(t)]
+            if found:
+                best = max(found, key=cjk)
+                if cjk(best) * 2 >= total:
+                    return best
+        # descend while one child holds most of the text, but not past an element that holds
+        # text of its own: under unclosed <font>/<div> tags each paragraph is one level
+        # deeper, and every level holds most of the text below it
+        node = body
+        while node is body or self.counts.direct_cjk(node) < _OWN_TEXT:
+            children = [
+                c for c in node.find_all(recursive=False)
+                if c.name in _CONTAINER_TAGS and not _is_data_table(c) and not _is_noise(c, True, self.counts)
+            ]
+            if not children:
+                return node
+            best = max(children, key=cjk)
+            if cjk(best) == 0 or cjk(best) < 0.7 * cjk(node):
+                return node
+            node = best
+        return node
+
+    def noisy_path(self, tag: Any) -> bool:
+        """Whether ``tag`` or one of its ancestors below the body is site furniture
+        (remembered per element: one walk up the tree for all the page's elements)."""
+        path = []
+        node = tag
+        while node is not None and node is not self.body and id(node) not in self._noisy:
+            path.append(node)
+            node = node.parent
+        noisy = node is not None and node is not self.body and self._noisy[id(node)]
+        for el in reversed(path):
+            noisy = noisy or _is_noise(el, True, self.counts)
+            self._noisy[id(el)] = noisy
+        return noisy
+
+    def outside_title(self, container: Any) -> Any | None:
+        """The heading nearest before the container, when the container has no ``<h1>``."""
+        body = self.body
+        if container is body or container.find("h1") is not None:
+            return None
+        inside = {id(t) for t in container.find_all(True)}
+        order = {id(t): i for i, t in enumerate(body.find_all(True))}
+        where = order.get(id(container), -1)
+        candidates = [
+            t for t in body.find_all(["h1", "h2", "div", "p", "td"])
+            if (t.name == "h1" or any(re.search(r"(?:^|[-_])(?:title|bt|tit)$", w, re.I) for w in _words(t)))
+            and id(t) not in inside and self.counts.all_cjk(t)
+            and not t.find(["div", "table", "p"]) and not self.noisy_path(t)
         ]
-        if not children:
-            return node
-        best = max(children, key=_cjk)
-        if _cjk(best) == 0 or _cjk(best) < 0.7 * _cjk(node):
-            return node
-        node = best
-
-
-def _noisy_path(tag: Any, body: Any) -> bool:
-    """Whether ``tag`` or one of its ancestors below ``body`` is site furniture."""
-    node = tag
-    while node is not None and node is not body:
-        if _is_noise(node, True):
-            return True
-        node = node.parent
-    return False
+        # document order: what comes before the container (its ancestors included)
+        before = [c for c in candidates if order[id(c)] < where]
+        return before[-1] if before else None
 
 
 def _drop_noise(container: Any) -> None:
-    for tag in container.find_all(True):
-        if not tag.decomposed and _is_noise(tag, outside=False):
+    _decompose_where(container, lambda tag: _is_noise(tag, outside=False))
+
+
+def _decompose_where(root: Any, select: Callable[[Any], bool]) -> bool:
+    """Remove every element below ``root`` that ``select`` picks (the outermost: what is
+    inside a removed element is not looked at); return whether any was removed.
+
+    One pass over the tree. (bs4's ``Tag.decomposed`` of an element that was not removed
+    searches its whole subtree, which made a loop over all elements quadratic.)
+    """
+    from bs4 import Tag
+
+    removed = False
+    todo = [c for c in reversed(root.contents) if isinstance(c, Tag)]
+    while todo:
+        tag = todo.pop()
+        if select(tag):
             tag.decompose()
-
-
-def _outside_title(body: Any, container: Any) -> Any | None:
-    """The heading nearest before the container, when the container has no ``<h1>``."""
-    if container is body or container.find("h1") is not None:
-        return None
-    candidates = [
-        t for t in body.find_all(["h1", "h2", "div", "p", "td"])
-        if (t.name == "h1" or any(re.search(r"(?:^|[-_])(?:title|bt|tit)$", w, re.I) for w in _words(t)))
-        and not _inside(t, container) and _CJK.search(t.get_text())
-        and not t.find(["div", "table", "p"]) and not _noisy_path(t, body)
-    ]
-    before = [c for c in candidates if _precedes(c, container)]
-    return before[-1] if before else None
-
-
-def _inside(tag: Any, container: Any) -> bool:
-    return any(p is container for p in tag.parents)
-
-
-def _precedes(a: Any, b: Any) -> bool:
-    return any(el is a for el in b.find_all_previous(True))
+            removed = True
+        else:
+            todo.extend(c for c in reversed(tag.contents) if isinstance(c, Tag))
+    return removed
 
 
 class _Walker:
@@ -276,29 +367,34 @@ class _Walker:
         self.sink.prose(text, f"block {self.sink.position + 1}")
 
     def walk(self, node: Any, depth: int = 0) -> None:
+        """The children of ``node`` in document order; a loop, not a recursion, so that
+        pages nested thousands of elements deep (unclosed ``<div>``/``<font>``) read."""
         from bs4 import NavigableString, Tag
 
-        for child in list(node.children):
-            if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            if name == "br":
+        # None: the end of a block (flush); else an element or string still to read
+        todo: list[Any] = list(reversed(list(node.children)))
+        while todo:
+            child = todo.pop()
+            if child is None:
                 self.flush()
-            elif name == "table":
+            elif isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+            elif not isinstance(child, Tag):
+                continue
+            elif child.name == "br":
+                self.flush()
+            elif child.name == "table":
                 self.flush()
                 self.table(child, depth)
-            elif name == "ol":
+            elif child.name == "ol":
                 self.flush()
                 self.ordered_list(child, depth)
-            elif name in _BLOCK_TAGS:
+            elif child.name in _BLOCK_TAGS:
                 self.flush()
-                self.walk(child, depth)
-                self.flush()
+                todo.append(None)
+                todo.extend(reversed(list(child.children)))
             else:
-                self.walk(child, depth)
+                todo.extend(reversed(list(child.children)))
 
     def ordered_list(self, ol: Any, depth: int) -> None:
         try:
@@ -356,19 +452,18 @@ def _cell_text(cell: Any) -> str:
         if text:
             pieces.append(text)
 
-    def walk(node: Any) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                buf.append(str(child))
-            elif isinstance(child, Tag):
-                if child.name == "br" or child.name in _BLOCK_TAGS:
-                    flush()
-                    walk(child)
-                    flush()
-                else:
-                    walk(child)
-
-    walk(cell)
+    todo: list[Any] = list(reversed(list(cell.children)))  # None: the end of a block
+    while todo:
+        child = todo.pop()
+        if child is None:
+            flush()
+        elif isinstance(child, NavigableString):
+            buf.append(str(child))
+        elif isinstance(child, Tag):
+            if child.name == "br" or child.name in _BLOCK_TAGS:
+                flush()
+                todo.append(None)
+            todo.extend(reversed(list(child.children)))
     flush()
     return clean("\n".join(pieces))
 

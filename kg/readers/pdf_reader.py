@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..models import Line
 from ..normalize import normalize_text
 from ..segment import number_of
 from .common import GridCell, LineSink, join_pieces, join_wrapped
@@ -57,7 +56,7 @@ class _Page:
     items: list[tuple[float, str, Any]] = field(default_factory=list)
 
 
-def read(path: Path, data: bytes) -> list[Line]:
+def read(path: Path, data: bytes) -> LineSink:
     import pdfplumber
 
     try:
@@ -72,7 +71,7 @@ def read(path: Path, data: bytes) -> list[Line]:
         if not any(p.items for p in pages):
             raise SourceError(str(path), 0, "no text layer (scanned PDF?); skipped")
         _emit(pages, sink)
-    return sink.lines
+    return sink
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

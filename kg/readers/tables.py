@@ -82,19 +82,28 @@ class TableShaper:
         grid: Sequence[Sequence[GridCell]],
         location: Callable[[int], str],
         skip_repeated_header: bool = False,
+        numbers: Sequence[int] | None = None,
     ) -> None:
         """Emit the lines of one table. ``location(i)`` names row ``i`` (0-based).
 
         With ``skip_repeated_header`` (a table continued on the next PDF page) a header
-        row equal to the previous table's header is not emitted again.
+        row equal to the previous table's header is not emitted again. ``numbers`` (rising)
+        are the running positions of the rows when the grid leaves rows out (a sheet read
+        sparsely); without it, row ``i`` takes the next position.
         """
         self.tables += 1
         grid = _drop_empty_columns(grid)
         if not grid or not grid[0]:
             return
+
+        def seat(i: int) -> None:
+            if numbers is not None:
+                self.sink.position = numbers[i] - 1
+
         width = len(grid[0])
         if width == 1:
             for i, row in enumerate(grid):  # one column: prose, not a table
+                seat(i)
                 self.sink.prose(row[0].text, location(i))
             return
         start = 0
@@ -116,13 +125,17 @@ class TableShaper:
             last = self._last
             if skip_repeated_header and last is not None and last.header == layout.header:
                 layout = last  # the header repeated on a new page: same table
-                for _ in range(start):
+                for t in range(start):
+                    seat(t)
                     self.sink.advance()
             else:
                 for t in range(i):
+                    seat(t)
                     self._prose_row(grid[t], location(t))
+                seat(i)
                 self.sink.row(layout.header, location(i))
-                for _ in header_rows[1:]:
+                for t in header_rows[1:]:
+                    seat(t)
                     self.sink.advance()
             break
         if layout is None:
@@ -133,6 +146,7 @@ class TableShaper:
                 layout = _headerless_layout(grid)
         self._last = layout
         for i in range(start, len(grid)):
+            seat(i)
             self._data_row(grid[i], layout, location(i))
 
     # -- rows -------------------------------------------------------------------
