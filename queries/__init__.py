@@ -23,7 +23,7 @@ Formatters for ``kg query``: :func:`format_table` (aligned, CJK double width),
 :func:`format_csv` (plain values), :func:`format_tsv` (plain values, tabs and newlines
 escaped), :func:`format_json` (SPARQL 1.1 Query Results JSON) and :func:`format_graph`
 (Turtle or N-Triples for CONSTRUCT/DESCRIBE). ``kg serve`` writes its results with
-pyoxigraph's serialisers instead (:mod:`kg.sparql_worker`).
+pyoxigraph's serialisers instead (:mod:`kg.serve.sparql_worker`).
 """
 
 from __future__ import annotations
@@ -38,9 +38,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg import sparql_lexer
 from kg.errors import QueryError, UsageError
-from kg.store import XSD, QueryResult, Store, Term, term_from_python, to_oxigraph
+from kg.store import XSD, QueryResult, Store, Term, sparql_lexer, term_from_python, to_oxigraph
 
 __all__ = [
     "QUERY_DIR",
@@ -306,7 +305,7 @@ _POS_RE = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
 
 def is_update(text: str) -> bool:
     """Whether the text is a SPARQL Update request rather than a query (see
-    :func:`kg.sparql_lexer.is_update`: keywords in comments and strings do not count)."""
+    :func:`kg.store.sparql_lexer.is_update`: keywords in comments and strings do not count)."""
     return sparql_lexer.is_update(text)
 
 
@@ -314,7 +313,7 @@ def check_query_text(sparql: str, allow_service: bool = False) -> sparql_lexer.Q
     """Refuse, before any parsing, what kg never runs; return what the lexer saw.
 
     * an update (the graph is read-only);
-    * nesting of ``{ ( [`` deeper than :data:`kg.sparql_lexer.MAX_NESTING` (the parser
+    * nesting of ``{ ( [`` deeper than :data:`kg.store.sparql_lexer.MAX_NESTING` (the parser
       would overflow its stack and take the process down);
     * a ``SERVICE`` clause, unless ``allow_service``: a federated query makes the
       machine that runs it send requests to any URL the query names.

@@ -498,7 +498,7 @@ def test_M2_formula_cells_are_text_in_the_workbook_and_the_csv(tmp_path: Path) -
 
 
 def test_M2_csv_cells_keep_numbers_and_plain_text() -> None:
-    from kg.workload_outputs import neutralise_csv, neutralise_csv_cell
+    from kg.analysis.workload_outputs import neutralise_csv, neutralise_csv_cell
 
     assert [neutralise_csv_cell(v) for v in ("-1.5", "+3", "-2e3", "1.0", "区科技局", "")] == ["-1.5", "+3", "-2e3", "1.0", "区科技局", ""]
     assert [neutralise_csv_cell(v) for v in ("=1+1", "-1+1局", "@SUM(A1)", "+cmd", "\t=x", "\r=x", "-")] == [

@@ -46,8 +46,8 @@ def test_M11_two_builds_are_identical_file_by_file(tmp_path: Path) -> None:
 
 
 def test_M11_workbook_has_fixed_dates(tmp_path: Path) -> None:
+    from kg.analysis.workload_outputs import WORKBOOK_DATE
     from kg.build import BuildOptions, build
-    from kg.workload_outputs import WORKBOOK_DATE
 
     build([EXAMPLES / "gulou_task_decomposition.txt"], tmp_path / "out", BuildOptions())
     with zipfile.ZipFile(tmp_path / "out" / "responsibility_matrix.xlsx") as z:

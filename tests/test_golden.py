@@ -14,7 +14,7 @@ import pytest
 
 from kg.build import build, task_records
 from kg.extract import extract_document
-from kg.read import read_source
+from kg.read.text import read_source
 
 from .conftest import GOLDEN, PLAN
 
@@ -123,7 +123,7 @@ def test_gb18030_and_utf16_inputs_give_the_same_graph_as_utf8(tmp_path):
 
 
 def test_the_built_example_conforms_to_the_shapes(tmp_path):
-    from kg.validate import validate_build
+    from kg.graph.validate import validate_build
 
     out = tmp_path / "out"
     shutil.copytree(PLAN.parent, tmp_path / "examples")
@@ -136,8 +136,8 @@ def test_the_shapes_catch_a_wrong_lead_count_and_a_lead_that_also_co_leads(tmp_p
     """Counter-examples of the invariants queries/weighted_load.rq relies on."""
     from rdflib import Graph, Literal, URIRef
 
-    from kg.validate import validate_build
-    from kg.vocab import KG
+    from kg.graph.validate import validate_build
+    from kg.graph.vocab import KG
 
     out = tmp_path / "out"
     build([PLAN], out)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kg.errors import SourceError
 from kg.extract import extract_document
-from kg.read import decode_text, read_source
+from kg.read.text import decode_text, read_source
 
 from .conftest import PLAN
 
@@ -196,7 +196,7 @@ def _add_merged_ranges(path: Path, refs: list[str]) -> Path:
 _READ_IN_CHILD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
-from kg.read import read_source
+from kg.read.text import read_source
 src = read_source(sys.argv[1])
 print(json.dumps({"lines": [[ln.number, ln.location, list(ln.cells)] for ln in src.lines],
                   "notes": [str(n) for n in src.notes]}, ensure_ascii=False))
@@ -593,14 +593,14 @@ def test_H3_office_file_that_would_expand_enormously_is_refused_before_reading(
 ) -> None:
     import zipfile
 
-    import kg.readers
+    import kg.read.structured
 
     path = _workbook(tmp_path / "bomb.xlsx")
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/padding.xml", b" " * 3_000_000)  # 3 MB of blanks, a few kB packed
     plain = _workbook(tmp_path / "plain.xlsx")
     # the real limit is 1 GiB; a test cannot write that much, so lower it to 1 MB
-    monkeypatch.setattr(kg.readers, "MAX_EXPANDED_BYTES", 1_000_000)
+    monkeypatch.setattr(kg.read.structured, "MAX_EXPANDED_BYTES", 1_000_000)
 
     with pytest.raises(SourceError) as err:
         read_source(path)

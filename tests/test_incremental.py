@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import BuildOptions, build
+from kg.graph.vocab import iri_document
 from kg.store import STORE_DIR, open_store
-from kg.vocab import iri_document
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))

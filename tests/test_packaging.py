@@ -134,7 +134,7 @@ def test_the_wheel_holds_exactly_the_source_tree(wheel: Path) -> None:
     got, want = wheel_files(wheel), source_files()
     assert sorted(want - got) == [], "missing from the wheel"
     assert sorted(got - want) == [], "in the wheel but not in the source tree"
-    assert {"kg/readers/html_reader.py", "kg/ontology/stopwords.txt", "kg/queries/lead_counts.rq"} <= got
+    assert {"kg/read/html_reader.py", "kg/ontology/stopwords.txt", "kg/queries/lead_counts.rq"} <= got
 
 
 def test_check_wheel_contents_finds_nothing_wrong(wheel: Path) -> None:

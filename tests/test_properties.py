@@ -9,7 +9,7 @@ from kg.extract import extract_document
 from kg.gazetteer import load_gazetteer
 from kg.models import SourceText
 from kg.normalize import normalize_text
-from kg.read import lines_from_text
+from kg.read.text import lines_from_text
 from kg.responsibility import parse_responsibility
 
 GAZ = load_gazetteer("nanjing-gulou")

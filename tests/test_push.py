@@ -28,8 +28,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import BuildOptions, build
+from kg.build.push import EndpointConfig, SparqlClient, graph_digest, push_build, push_graphs
 from kg.cli import main
-from kg.push import EndpointConfig, SparqlClient, graph_digest, push_build, push_graphs
 from kg.store import EndpointStore, open_store, query_form
 
 PLAN_TEXT = """{title}
@@ -278,7 +278,7 @@ def test_digest_authenticated_endpoints(virtuoso: EndpointConfig) -> None:
         gsp = EndpointConfig.make(virtuoso.query_url, None, base + "/sparql-graph-crud-auth", user, password)
         assert push_graphs({g: triples[:3]}, gsp).pushed == [g]
         assert _graph_count(virtuoso, g) == 3
-        from kg.push import PushError
+        from kg.build.push import PushError
 
         bad = EndpointConfig.make(virtuoso.query_url, url, None, user, password + "-wrong")
         with pytest.raises(PushError, match="401"):
@@ -316,7 +316,7 @@ def test_bad_urls_are_usage_errors() -> None:
 
 
 def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path: Path) -> None:
-    from kg.workload import compute_workload
+    from kg.analysis.workload import compute_workload
 
     from .conftest import PLAN
 

@@ -24,7 +24,7 @@ def build_example(paths: list[Path], out: Path, region: str | None = None) -> Pa
     import kg.build
 
     saved = list(kg.build.ARTIFACT_WRITERS)
-    kg.build.ARTIFACT_WRITERS[:] = ["kg.workload_outputs:write_workload_outputs"]
+    kg.build.ARTIFACT_WRITERS[:] = ["kg.analysis.workload_outputs:write_workload_outputs"]
     try:
         kg.build.build(paths, out, kg.build.BuildOptions(region=region))
     finally:
@@ -153,7 +153,7 @@ def test_lead_counts(store) -> None:
 
 
 def test_weighted_load_matches_the_workload_analysis(store) -> None:
-    from kg.workload import compute_workload
+    from kg.analysis.workload import compute_workload
 
     rows = run(store, "weighted_load")
     assert rows[0]["unit"] == "区发改委" and rows[0]["load"] == pytest.approx(7.5)
@@ -402,7 +402,7 @@ def test_weighted_load_lists_every_unit_class_of_the_ontology() -> None:
     from rdflib.namespace import RDFS
 
     from kg.gazetteer import ontology_path
-    from kg.vocab import KG
+    from kg.graph.vocab import KG
 
     onto = Graph().parse(str(ontology_path() / "kg.ttl"), format="turtle")
     classes = {str(c).rsplit("#", 1)[1] for c in onto.subjects(RDFS.subClassOf, URIRef(KG.Unit))}

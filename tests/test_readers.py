@@ -1,4 +1,4 @@
-"""Structured-document readers (kg.readers): the same document in every format gives the
+"""Structured-document readers (kg.read.structured): the same document in every format gives the
 same graph; tables, merged cells, numbering, page furniture and broken files."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from kg.errors import SourceError
 from kg.extract import extract_document
 from kg.models import Line
-from kg.read import read_source
-from kg.readers import read_structured
+from kg.read.structured import read_structured
+from kg.read.text import read_source
 
 sys.path.insert(0, str(Path(__file__).parent))
 import readers_fixtures as fx  # noqa: E402
@@ -361,7 +361,7 @@ def test_xlsx_values_sheets_and_merged_ranges(tmp_path: Path) -> None:
 
 
 def test_xlsx_percentages_and_whole_numbers() -> None:
-    from kg.readers.xlsx_reader import format_value
+    from kg.read.xlsx_reader import format_value
 
     assert format_value(3.0) == "3"
     assert format_value(0.07, "0%") == "7%"

@@ -14,11 +14,11 @@ from kg.gazetteer import (
     standard_departments,
     unit_types,
 )
-from kg.graph import document_graphs
+from kg.graph.quads import document_graphs
+from kg.graph.vocab import KG
 from kg.models import Line, SourceText
 from kg.normalize import normalize_text
 from kg.regions import read_region
-from kg.vocab import KG
 
 GUANGZHOU = "cn-440100"
 
@@ -275,7 +275,7 @@ def test_the_shapes_require_one_unit_type(tmp_path):
     from rdflib import RDF, Literal, URIRef
     from rdflib.namespace import SKOS
 
-    from kg.validate import validate_build
+    from kg.graph.validate import validate_build
 
     unit = URIRef("https://w3id.org/govkg/id/cn-440100/unit/x")
     for types, conforms in [((KG.GovernmentDepartment,), True), ((), False), ((KG.OtherUnit, KG.SOEGroup), False)]:

@@ -163,8 +163,8 @@ def test_index_links_every_view_and_every_link_resolves(example_out: Path) -> No
 
 
 def test_index_has_the_ranking_chart_and_concentration(example_out: Path) -> None:
+    from kg.analysis.workload import compute_workload
     from kg.store import OxigraphStore
-    from kg.workload import compute_workload
 
     store = OxigraphStore(example_out / "store", read_only=True)
     try:
@@ -244,8 +244,8 @@ def test_view_payload_matches_the_graph(example_out: Path) -> None:
 def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> None:
     from kg.visualize.data import load_view_data
 
+    from kg.analysis.workload import compute_workload
     from kg.store import OxigraphStore
-    from kg.workload import compute_workload
 
     store = OxigraphStore(example_out / "store", read_only=True)
     try:
@@ -472,7 +472,7 @@ def test_layout_without_numpy_or_scipy_is_an_error_not_a_fallback(monkeypatch: p
 @pytest.fixture(scope="module")
 def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated corpus of 3 districts × 2 plans (600 tasks), built without the report."""
-    from kg.workload_outputs import write_workload_outputs
+    from kg.analysis.workload_outputs import write_workload_outputs
 
     from .conftest import build_generated
 

@@ -2,7 +2,7 @@
 
 The views read the graph (not the extraction records) so that they show exactly what an
 analyst querying ``OUT/store`` sees, and so that unit IRIs line up with the workload
-analysis (``kg.workload``), which reads the same store.
+analysis (``kg.analysis.workload``), which reads the same store.
 """
 
 from __future__ import annotations

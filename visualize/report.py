@@ -5,7 +5,7 @@ after the graph files, the store and the workload tables are in the temporary bu
 folder. It reads everything from the store, so ``python -m kg.visualize.report OUT``
 rebuilds the report of an existing build folder.
 
-The ranking comes from :func:`kg.workload.compute_workload` (imported lazily); the canned
+The ranking comes from :func:`kg.analysis.workload.compute_workload` (imported lazily); the canned
 queries and their results from :mod:`kg.queries`. Every page works from disk with no
 network: no external URL, styles and scripts inline, a Content-Security-Policy that
 allows nothing else.
@@ -102,8 +102,8 @@ def _open_store(out: Path) -> Any:
 def _workload(store: Any, data: ViewData, out: Path | None = None, result: Any = None) -> tuple[Any | None, str]:
     if not data.tasks:
         return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
-    from kg.workload import compute_workload
-    from kg.workload_outputs import shared_workload
+    from kg.analysis.workload import compute_workload
+    from kg.analysis.workload_outputs import shared_workload
 
     # the ranking the workload writer already computed for this build, if it ran
     shared = shared_workload(out, result) if out is not None else None
@@ -119,7 +119,7 @@ def _lead_loads(report: Any) -> dict[str, float]:
 
 def _load_infos(report: Any | None, data: ViewData) -> dict[str, LoadInfo]:
     """Per unit IRI: its load, rank and overload flag from the workload report, or — when
-    kg.workload is missing — a plain count (lead 1, co-lead 0.5) so that views still size."""
+    kg.analysis.workload is missing — a plain count (lead 1, co-lead 0.5) so that views still size."""
     if report is not None:
         return {
             u.iri: LoadInfo(float(u.load), float(u.lead), float(u.co_lead), rank, bool(u.overloaded), str(u.reason))
@@ -615,7 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import sys
 
-    from kg.outputs import is_build_folder
+    from kg.layout import is_build_folder
 
     ap = argparse.ArgumentParser(
         prog="python -m kg.visualize.report",

@@ -24,10 +24,10 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .cli_common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
-from .errors import StrictModeError
-from .models import DocumentKind, Issue
+from .. import __version__
+from ..errors import StrictModeError
+from ..models import DocumentKind, Issue
+from .common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,7 +51,7 @@ def _common_extract_options(func: F) -> F:
 
 
 def _endpoint_write_options(func: F) -> F:
-    from .cli_store import endpoint_write_options
+    from .push import endpoint_write_options
 
     return endpoint_write_options(func)
 
@@ -93,8 +93,8 @@ def build(
     (or OUT/graphs/*.nq for big corpora), OUT/store, OUT/tasks.jsonl and OUT/manifest.json
     (coverage and warnings).
     """
-    from .build import AUTO_REPORT_MAX_TASKS, BuildOptions
-    from .build import build as run_build
+    from ..build import AUTO_REPORT_MAX_TASKS, BuildOptions
+    from ..build import build as run_build
 
     opts = BuildOptions(
         region=region, year=year, kind=_KINDS[kind] if kind else None,
@@ -103,7 +103,7 @@ def build(
     )
     config = None
     if endpoint:
-        from .cli_store import make_config
+        from .push import make_config
 
         config = make_config(endpoint, update_url, graph_store, user, password)
     result = run_build(list(paths), out, opts, progress=_progress(quiet), endpoint=config)
@@ -194,7 +194,7 @@ def extract(
     warnings: bool, statements: bool,
 ) -> None:
     """Print the tasks of PATHS with their lead and co-lead units, one JSON object per task."""
-    from .build import BuildOptions, collect_paths, extract_paths, task_records
+    from ..build import BuildOptions, collect_paths, extract_paths, task_records
 
     opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
     skipped: list[Issue] = []  # what collecting the inputs left out
@@ -223,7 +223,7 @@ def validate(out: str, shapes: str | None) -> None:
 
     Exit 0 if both hold, 5 if the build is damaged (one line per problem), 4 if the graph
     does not conform."""
-    from .validate import validate_build
+    from ..graph.validate import validate_build
 
     report = validate_build(Path(out), Path(shapes) if shapes else None)
     for problem in report.problems:
@@ -248,7 +248,7 @@ def report(out: str) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
-    from .build import write_artifacts
+    from ..build import write_artifacts
 
     folder = require_build(out)
     write_artifacts(folder)
@@ -266,7 +266,7 @@ def profile(out: str, region: str, profile_id: str | None, dest: str | None, for
     """Write a draft region profile (units.csv, profile.json) from what the build in OUT found
     for REGION: units with their canonical names, aliases and types, and group references,
     for an analyst to review and commit."""
-    from .profile import draft_profile
+    from ..profile import draft_profile
 
     done = draft_profile(Path(out), region, Path(dest) if dest else None, profile_id, force)
     click.echo(
@@ -280,7 +280,7 @@ def _register_commands() -> None:
     """Commands that live in their own modules (query, serve, workload, views, store)."""
     import importlib
 
-    for name in ("kg.cli_query", "kg.cli_analysis", "kg.cli_store"):
+    for name in ("kg.cli.query", "kg.cli.analysis", "kg.cli.push"):
         importlib.import_module(name).register(main)
 
 

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from .cli_common import handle_errors
-from .errors import UsageError
+from ..errors import UsageError
+from .common import handle_errors
 
 __all__ = ["register"]
 
@@ -47,7 +47,7 @@ def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, st
     """
     from kg.queries import check_syntax, coerce_params, format_result, resolve_query, run_query
 
-    from .store import open_store
+    from ..store import open_store
 
     q = resolve_query(query)
     # before opening anything: a typo answers at once, with line and column; a SERVICE
@@ -102,7 +102,7 @@ def queries_cmd(verbose: bool) -> None:
 def serve_cmd(out: str, port: int, host: str, allow_hosts: tuple[str, ...], timeout: float, max_rows: int,
               workers: int, quiet: bool) -> None:
     """Serve the graph of build folder OUT as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
-    from .server import make_server, serve
+    from ..serve.server import make_server, serve
 
     server = make_server(out, host, port, timeout, max_rows, workers, quiet, allow_hosts)
     if host not in ("127.0.0.1", "localhost", "::1"):

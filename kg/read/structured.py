@@ -1,13 +1,13 @@
 """Readers for structured documents: Word (.docx), Excel (.xlsx/.xlsm), PDF and HTML.
 
-:func:`read_structured` is the one entry point (called by :func:`kg.read.read_source`
+:func:`read_structured` is the one entry point (called by :func:`kg.read.text.read_source`
 for every suffix that is not plain text). Every reader turns its format into the same
 thing the text reader produces: normalised :class:`~kg.models.Line` records in reading
 order, so that the rest of the pipeline never knows which format a document came in.
 
 * prose (a Word paragraph, an HTML block, a PDF paragraph) becomes one line;
 * a table row becomes one line whose ``cells`` are the row's cells in column order and
-  whose ``text`` is the cells joined with `` | `` (see :mod:`kg.readers.tables` for
+  whose ``text`` is the cells joined with `` | `` (see :mod:`kg.read.grid` for
   headers, merged cells and the synthetic 序号 column);
 * numbering that the format draws itself (Word list numbering, HTML ``<ol>``) is put
   back into the text, because the segmenter finds tasks by their numbers.

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..read import Decoded, decode_text
 from ..segment import number_of
 from .common import GridCell, LineSink, clean
-from .tables import TableShaper
+from .grid import TableShaper
+from .text import Decoded, decode_text
 
 __all__ = ["read"]
 
@@ -107,7 +107,7 @@ def _parser() -> str:
 
 def decode_html(data: bytes, path: str) -> Decoded:
     """Decode by BOM, then the page's own ``<meta charset>``, then by detection (which keeps
-    a page with a few bad bytes: see :func:`kg.read.decode_text`)."""
+    a page with a few bad bytes: see :func:`kg.read.text.decode_text`)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode_text(data, path)
     m = _CHARSET.search(data[:4096])

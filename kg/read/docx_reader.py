@@ -5,7 +5,7 @@ they are. A paragraph numbered by Word (``w:numPr``, directly or through its sty
 shows a number that is not in its text; it is computed from the numbering definitions
 (format and level text of each level, counters per list, restarts, nested levels) and
 put in front of the text. Table cells are spread over the table grid (``gridSpan``,
-``vMerge``, ``gridBefore``/``gridAfter``) before :class:`~kg.readers.tables.TableShaper`
+``vMerge``, ``gridBefore``/``gridAfter``) before :class:`~kg.read.grid.TableShaper`
 reads them. A table of one column is a frame around prose: its paragraphs are read as
 paragraphs.
 """
@@ -22,7 +22,7 @@ from lxml import etree
 from ..normalize import normalize_text
 from ..segment import number_of
 from .common import GridCell, LineSink, join_pieces
-from .tables import TableShaper
+from .grid import TableShaper
 
 __all__ = ["read"]
 

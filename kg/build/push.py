@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KgError, UsageError
+from ..errors import KgError, UsageError
 
 __all__ = [
     "EndpointConfig",
@@ -415,8 +415,8 @@ def push_build(
     The build's cache index gives each graph's digest and its own N-Quads chunk, so only
     changed graphs are read; without it (an old build), graph.nq is read whole.
     """
-    from .build import CACHE_DIR, load_index
-    from .outputs import graph_nquads
+    from . import CACHE_DIR, load_index
+    from ..layout import graph_nquads
 
     out = Path(out)
     files = graph_nquads(out)

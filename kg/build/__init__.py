@@ -13,13 +13,13 @@ Stages (``--verbose`` prints the time of each):
 
 ``scan``      list the inputs, hash each file (SHA-256 of its bytes);
 ``reuse``     hard-link the cache entries of documents whose content, kg version and data
-              are unchanged (see :mod:`kg.cache`);
+              are unchanged (see :mod:`kg.build.cache`);
 ``extract``   read, extract and turn into quads every other document, in parallel
               processes with ``jobs`` > 1; each worker writes the document's cache entry
-              and sends back only a small :class:`kg.cache.DocInfo`;
+              and sends back only a small :class:`kg.build.cache.DocInfo`;
 ``link``      cross-document graphs: report links, each region's gazetteer and names
               graphs, the metrics graph (each made again only when its inputs changed);
-``write``     the graph files (:mod:`kg.outputs`: combined or split), tasks.jsonl,
+``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
               manifest.json;
 ``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
               the changed graphs replaced, or a bulk load of every chunk;
@@ -71,11 +71,11 @@ from .cache import (
     warning_json,
     write_entry,
 )
-from .errors import SourceError, UsageError
-from .extract import extract_document
-from .graph import document_graphs, link_quads, region_quads
-from .models import DocumentKind, ExtractedDocument, Issue, StatementLink
-from .outputs import (
+from ..errors import SourceError, UsageError
+from ..extract import extract_document
+from ..graph.quads import document_graphs, link_quads, region_quads
+from ..models import DocumentKind, ExtractedDocument, Issue, StatementLink
+from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
     PREFIXES,
@@ -84,9 +84,9 @@ from .outputs import (
     write_manifest,
     write_split,
 )
-from .read import read_source
-from .store import STORE_DIR, load_oxigraph, update_oxigraph
-from .vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph
+from ..read.text import read_source
+from ..store import STORE_DIR, load_oxigraph, update_oxigraph
+from ..graph.vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.context import BaseContext
@@ -138,7 +138,7 @@ class BuildOptions:
     # corpus has at most AUTO_REPORT_MAX_TASKS tasks (they read the whole graph: minutes
     # at 100k tasks, where the graph and store take one)
     artifacts: bool | None = True
-    graph_files: str = "auto"  # "combined", "split" or "auto" (see kg.outputs)
+    graph_files: str = "auto"  # "combined", "split" or "auto" (see kg.layout)
 
 
 @dataclass
@@ -156,7 +156,7 @@ class BuildResult:
     removed_graphs: list[str] = field(default_factory=list)  # named graphs no longer built
     store_mode: str = ""  # "bulk" or "incremental"
     graph_files: str = ""  # "combined" or "split"
-    push: object | None = None  # kg.push.PushResult when an endpoint was given
+    push: object | None = None  # kg.build.push.PushResult when an endpoint was given
     # what an artifact writer computed for the writers after it (e.g. the workload
     # ranking, computed once per build), under a name the writer chooses
     shared: dict[str, object] = field(default_factory=dict)
@@ -219,7 +219,7 @@ def collect_paths(
 
 def _walk(root: Path, warn: Callable[[Issue], None], exclude: Path | None) -> list[Path]:
     """The supported files under ``root`` (see :func:`collect_paths`)."""
-    from .outputs import is_kg_build
+    from ..layout import is_kg_build
 
     skip = os.path.realpath(exclude) if exclude is not None else None
 
@@ -372,7 +372,7 @@ def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
 # Writers of extra artifacts (workload tables, views): each is called with
 # (tmp_out_dir, result) after the graph files and the store are written, in this order.
 ARTIFACT_WRITERS: list[str] = [
-    "kg.workload_outputs:write_workload_outputs",
+    "kg.analysis.workload_outputs:write_workload_outputs",
     "kg.visualize.report:write_report",
 ]
 
@@ -416,7 +416,7 @@ def coverage_of(doc: ExtractedDocument) -> dict[str, object]:
 
 
 def build_salt(opts: BuildOptions) -> str:
-    """The cache salt of a build with ``opts`` (see :func:`kg.cache.build_salt`)."""
+    """The cache salt of a build with ``opts`` (see :func:`kg.build.cache.build_salt`)."""
     return cache.build_salt((opts.region, opts.year, opts.kind.value if opts.kind else None, opts.expand_groups))
 
 
@@ -637,7 +637,7 @@ def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[by
 
 def _shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[_Graph]:
     """Each region's gazetteer and names graphs, and the metrics graph."""
-    from .gazetteer import load_gazetteer
+    from ..gazetteer import load_gazetteer
 
     regions: dict[str, list[DocInfo]] = {}
     for info in infos:
@@ -678,7 +678,7 @@ def _report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[S
     """Links from each work report's statements to similar tasks of its region's plans:
     the links, and per report the chunk of its graph with its link quads merged in.
     Cached by the keys of the report and the plans, so unchanged regions load nothing."""
-    from .linking import infer_units, link_statements
+    from ..linking import infer_units, link_statements
 
     plans: dict[str, list[DocInfo]] = {}
     for info in infos:
@@ -847,10 +847,10 @@ def _recover(out: Path) -> None:
 def check_out(out: str | Path) -> Path:
     """The folder a build may write to for the ``-o`` value ``out``, as an absolute path;
     else a :class:`UsageError` saying why not. A build replaces its output folder as a
-    whole, so OUT must be missing, empty, or a folder kg built (:func:`kg.outputs.is_kg_build`);
+    whole, so OUT must be missing, empty, or a folder kg built (:func:`kg.layout.is_kg_build`);
     never a file, the current folder or one holding it. A symlink to a kg build (or an
     empty folder) is followed: the build replaces the folder it points to, the link stays."""
-    from .outputs import is_kg_build
+    from ..layout import is_kg_build
 
     text = os.fspath(out)
     if not text.strip():
@@ -903,7 +903,7 @@ def build(
 ) -> BuildResult:
     """Build the knowledge graph of ``paths`` into the folder ``out``.
 
-    ``endpoint`` (a :class:`kg.push.EndpointConfig`) also writes the changed named graphs
+    ``endpoint`` (a :class:`kg.build.push.EndpointConfig`) also writes the changed named graphs
     to that SPARQL server once the local output is in place.
     """
     opts = opts or BuildOptions()

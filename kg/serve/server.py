@@ -12,8 +12,8 @@ A thin ASGI app (Starlette, served by uvicorn) over kg's store:
 * Read-only: ``update=``, ``application/sparql-update`` and update text sent as a query
   are refused with 403; PUT/DELETE/PATCH with 405. A query with a ``SERVICE`` clause is
   refused with 400 (the server makes no outgoing requests), and so is one nested deeper
-  than :data:`kg.sparql_lexer.MAX_NESTING`.
-* Every query runs in a worker *process* (:mod:`kg.sparql_worker`) holding the store
+  than :data:`kg.store.sparql_lexer.MAX_NESTING`.
+* Every query runs in a worker *process* (:mod:`kg.serve.sparql_worker`) holding the store
   read-only. A query still running after ``timeout`` seconds is stopped by killing its
   worker (the only way to stop a runaway query inside the store); a fresh worker takes
   its place, and so does one that crashed. Results over ``max_rows`` rows (or triples)
@@ -60,10 +60,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import sparql_lexer
-from .errors import UsageError
+from ..errors import UsageError
+from ..store import StoreError, sparql_lexer
 from .sparql_worker import GRAPH_FORMATS, RESULT_FORMATS
-from .store import StoreError
 
 __all__ = [
     "KgServer",
@@ -89,7 +88,7 @@ MAX_CONNECTIONS = 200  # uvicorn answers 503 beyond
 KEEP_ALIVE_SECONDS = 5  # an idle connection is closed after this
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-_log = logging.getLogger("kg.server")
+_log = logging.getLogger("kg.serve.server")
 
 
 class RequestError(Exception):
@@ -131,7 +130,7 @@ def _best_media(accept: str | None, supported: list[str]) -> str:
 
 def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str:
     """The output format for a result ``kind`` (``results`` or ``graph``): a key of
-    :data:`kg.sparql_worker.RESULT_FORMATS` / ``GRAPH_FORMATS``, or ``html``.
+    :data:`kg.serve.sparql_worker.RESULT_FORMATS` / ``GRAPH_FORMATS``, or ``html``.
 
     An explicit ``fmt`` wins (an unknown one is a 400); otherwise the best supported type
     in ``accept``; otherwise the default (JSON results, Turtle graphs): a client asking
@@ -181,13 +180,13 @@ def _store_identity(out: Path) -> tuple[int, ...] | None:
 
 
 class _Worker:
-    """One ``python -m kg.sparql_worker`` process and its connection."""
+    """One ``python -m kg.serve.sparql_worker`` process and its connection."""
 
     def __init__(self, out: Path, generation: int) -> None:
         parent, child = socket.socketpair()
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kg.sparql_worker", str(child.fileno()), str(out)],
+                [sys.executable, "-m", "kg.serve.sparql_worker", str(child.fileno()), str(out)],
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
             )
         finally:
@@ -361,7 +360,7 @@ class ServerConfig:
 
 
 _pages = Environment(
-    loader=PackageLoader("kg", "server_pages"), autoescape=select_autoescape(["html"]), keep_trailing_newline=True
+    loader=PackageLoader("kg.serve", "server_pages"), autoescape=select_autoescape(["html"]), keep_trailing_newline=True
 )
 
 _DEFAULT_QUERY = """PREFIX kg: <https://w3id.org/govkg/ns#>
@@ -397,7 +396,7 @@ def _page(config: ServerConfig, status: int = 200, query: str | None = None, err
     """The query page: the form, an error or a result (escaped), the canned queries."""
     from kg.queries import display_value
 
-    from .store import _ox_term
+    from ..store import _ox_term
 
     table = None
     boolean = None
@@ -688,7 +687,7 @@ def make_server(
     ``allowed_hosts`` adds names a client may use in its ``Host`` header (a DNS name of
     this machine, say) to the loopback names and ``host``; ``"*"`` allows any.
     """
-    from .outputs import graph_nquads
+    from ..layout import graph_nquads
 
     out = Path(out)
     graph_nquads(out)  # raises the UsageError when it is not a build folder

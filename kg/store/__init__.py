@@ -22,8 +22,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from ..errors import KgError, QueryError, UsageError
 from . import sparql_lexer
-from .errors import KgError, QueryError, UsageError
 
 __all__ = [
     "Term",
@@ -294,7 +294,7 @@ def load_oxigraph(nquads: Path | Iterable[Path], target: Path) -> None:
     The files are kg's own, written by Oxigraph from terms it validated when they were
     made, so the load skips validating IRIs again (``lenient``: a tenth of the load).
     """
-    from .outputs import NQuadsReader
+    from ..layout import NQuadsReader
 
     files = [Path(nquads)] if isinstance(nquads, Path | str) else nquads
     store = ox.Store(str(target))
@@ -415,7 +415,7 @@ class EndpointStore:
         self, url: str, timeout: float = 60.0, update_url: str | None = None,
         user: str | None = None, password: str | None = None, graph_store_url: str | None = None,
     ) -> None:
-        from .push import EndpointConfig, SparqlClient
+        from ..build.push import EndpointConfig, SparqlClient
 
         self.url = url
         self.update_url = update_url or url
@@ -424,7 +424,7 @@ class EndpointStore:
         self._client = SparqlClient(self.config)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
-        from .push import PushError
+        from ..build.push import PushError
 
         if bindings:
             sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
@@ -490,7 +490,7 @@ _NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 def _bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     """Add ``VALUES (?a ?b) { (x y) }`` at the end of the query's WHERE clause.
 
-    The clause is found by :mod:`kg.sparql_lexer` (braces in comments, strings and IRIs
+    The clause is found by :mod:`kg.store.sparql_lexer` (braces in comments, strings and IRIs
     do not count). Serialised terms are escaped by :meth:`Term.n3`, so a parameter cannot
     change the query's structure.
     """
@@ -518,7 +518,7 @@ def open_store(
         return EndpointStore(endpoint, **endpoint_options)  # type: ignore[arg-type]
     if out is None:
         raise UsageError("give a build folder or --endpoint URL")
-    from .outputs import graph_nquads
+    from ..layout import graph_nquads
 
     p = Path(out)
     files = graph_nquads(p)

@@ -6,7 +6,7 @@ of making pyoxigraph terms (its ``Quad`` constructor spends ~3 µs on a literal 
 half of this stage). The terms are written exactly as Oxigraph's N-Quads serialiser
 writes them (``tests/test_graph_terms.py`` checks it character by character), so chunks
 are canonical: the same input gives byte-identical files. Every IRI comes from
-:mod:`kg.vocab`, which percent-encodes each name, so no IRI needs escaping.
+:mod:`kg.graph.vocab`, which percent-encodes each name, so no IRI needs escaping.
 
 A region's gazetteer (its units, groups, members and areas) goes to its own named graph,
 written once however many documents use it; so do the descriptions of what documents name
@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from .gazetteer import Gazetteer, load_gazetteer, unit_types
-from .models import (
+from ..gazetteer import Gazetteer, load_gazetteer, unit_types
+from ..models import (
     DocumentKind,
     Entity,
     ExtractedDocument,
@@ -37,7 +37,7 @@ from .models import (
     Task,
     UnitMention,
 )
-from .normalize import normalize_name
+from ..normalize import normalize_name
 from .vocab import (
     DCTERMS,
     KG,

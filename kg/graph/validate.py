@@ -1,6 +1,6 @@
 """Validation of a build folder: is the build whole, and does its graph conform?
 
-Two checks, of either layout (``combined`` or ``split``, :mod:`kg.outputs`):
+Two checks, of either layout (``combined`` or ``split``, :mod:`kg.layout`):
 
 * the build itself (:func:`check_build`): manifest.json is there and is kg's; every graph
   file is there and parses; the files hold the same graph (graph.nq, graph.trig and
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import UsageError
-from .gazetteer import ontology_path
-from .outputs import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST
+from ..errors import UsageError
+from ..gazetteer import ontology_path
+from ..layout import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST
 
 __all__ = ["ValidationReport", "BuildCheck", "check_build", "validate_build", "load_union_graph"]
 
@@ -143,7 +143,7 @@ def check_build(out: str | Path) -> BuildCheck:
 
 
 def _check_store(out: Path, expected: int | None, problems: list[str]) -> None:
-    from .store import STORE_DIR
+    from ..store import STORE_DIR
 
     folder = out / STORE_DIR
     if not folder.is_dir():

@@ -32,13 +32,13 @@ def endpoint_write_options(func: F) -> F:
 
 
 def make_config(endpoint: str, update_url: str | None, graph_store: str | None, user: str | None, password: str | None):  # type: ignore[no-untyped-def]
-    from .push import EndpointConfig
+    from ..build.push import EndpointConfig
 
     return EndpointConfig.make(endpoint, update_url, graph_store, user, password)
 
 
 def register(main: click.Group) -> None:
-    from .cli import handle_errors
+    from . import handle_errors
 
     @main.command()
     @click.argument("out", default="out", type=click.Path())
@@ -59,8 +59,8 @@ def register(main: click.Group) -> None:
         with --graph-store. Graphs unchanged since the last push to the same server are
         skipped; graphs no longer in the build are dropped.
         """
-        from .cli import require_build
-        from .push import push_build
+        from ..build.push import push_build
+        from . import require_build
 
         config = make_config(endpoint, update_url, graph_store, user, password)
         result = push_build(require_build(out), config, force=force, batch=max(1, batch), progress=_progress(quiet))

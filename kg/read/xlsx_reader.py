@@ -1,7 +1,7 @@
 """Excel .xlsx/.xlsm: every visible sheet in order, each read as one table.
 
 Merged ranges are spread over the cells they cover (see
-:mod:`kg.readers.tables`); values are shown as a reader of the sheet sees them:
+:mod:`kg.read.grid`); values are shown as a reader of the sheet sees them:
 whole numbers without ``.0``, percentages with ``%``, dates as ``YYYY-MM-DD``.
 Formulas give their cached values (``data_only``).
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import GridCell, LineSink, clean
-from .tables import TableShaper
+from .grid import TableShaper
 
 __all__ = ["read", "format_value", "ABSURD_SHEET_CELLS", "MAX_SPARSE_GRID_CELLS"]
 

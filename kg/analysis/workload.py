@@ -71,7 +71,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .store import Store, query_values
+from ..store import Store, query_values
 
 __all__ = [
     "WorkloadOptions",

@@ -2,7 +2,7 @@
 
 Into the build folder:
 
-* ``workload.csv`` — the ranking of :func:`kg.workload.compute_workload` (default options);
+* ``workload.csv`` — the ranking of :func:`kg.analysis.workload.compute_workload` (default options);
 * ``responsibility_matrix.xlsx`` — tasks × units, cells 主办/协办 (the RACI-style sheet
   analysts use): one sheet per task plan, header and task columns frozen, plus a
   ``汇总`` summary sheet with each unit's counts, load and overload reason;
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .store import Store, open_store
+from ..store import Store, open_store
 from .workload import (
     WorkloadReport,
     compute_workload,
@@ -33,7 +33,7 @@ from .workload import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import BuildResult
+    from ..build import BuildResult
 
 __all__ = [
     "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS",

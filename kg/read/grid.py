@@ -1,7 +1,7 @@
 """From a table grid to lines the segmenter understands.
 
 Every reader spreads merged cells out into a rectangular grid of
-:class:`~kg.readers.common.GridCell` and hands it to a :class:`TableShaper` (one per
+:class:`~kg.read.common.GridCell` and hands it to a :class:`TableShaper` (one per
 document, so that a table continued on the next page or sheet keeps its columns).
 The shaper
 

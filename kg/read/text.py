@@ -5,7 +5,7 @@ UTF-16 without a BOM (its NUL bytes all on one side of each byte pair), then str
 UTF-8 with a few bad bytes (replaced with U+FFFD, each one a warning), then GB18030 (a
 superset of GBK and GB2312, the usual encoding of Chinese government files), strict and then
 with a few bad bytes, then charset-normalizer's best guess. Structured formats
-(.docx, .xlsx, .pdf, .html) are read by :mod:`kg.readers`.
+(.docx, .xlsx, .pdf, .html) are read by :mod:`kg.read.structured`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SourceError
-from .models import Issue, Line, SourceText
-from .normalize import normalize_text
+from ..errors import SourceError
+from ..models import Issue, Line, SourceText
+from ..normalize import normalize_text
 
 __all__ = ["read_source", "decode_bytes", "decode_text", "Decoded", "lines_from_text", "TEXT_SUFFIXES"]
 
@@ -205,7 +205,7 @@ def read_source(path: str | Path) -> SourceText:
     digest = hashlib.sha256(data).hexdigest()
     suffix = p.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
-        from .readers import read_structured
+        from .structured import read_structured
 
         structured = read_structured(p, data)
         return SourceText(str(path), p.stem, structured.lines, structured.label, digest, structured.notes)

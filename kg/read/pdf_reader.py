@@ -1,7 +1,7 @@
 """PDF with a text layer: paragraphs and ruled tables, top to bottom, page after page.
 
 pdfplumber finds the ruled tables of a page; their cells become table rows (a cell
-covered by a merged cell gets its text, see :mod:`kg.readers.tables`). The characters
+covered by a merged cell gets its text, see :mod:`kg.read.grid`). The characters
 outside the tables are grouped into visual lines, and the lines into paragraphs: a line
 that runs to the right margin continues in the next line unless that one is indented
 or starts a new numbered item — also across a page break, so that a task split over
@@ -22,7 +22,7 @@ from ..errors import SourceError
 from ..normalize import normalize_text
 from ..segment import number_of
 from .common import GridCell, LineSink, join_pieces, join_wrapped
-from .tables import TableShaper
+from .grid import TableShaper
 
 __all__ = ["read"]
 

@@ -1,7 +1,7 @@
 """The query worker of ``kg serve``: a separate Python process that holds the store open
 read-only and runs one query at a time.
 
-:class:`kg.server.WorkerPool` starts it as ``python -m kg.sparql_worker FD OUT`` (a fresh
+:class:`kg.serve.server.WorkerPool` starts it as ``python -m kg.serve.sparql_worker FD OUT`` (a fresh
 interpreter that imports only kg: the caller's script is never run again, and no process
 is forked from a server that has threads). Jobs and replies are dicts and tuples over a
 :class:`multiprocessing.connection.Connection` on the socket ``FD``. A query that runs
@@ -95,7 +95,7 @@ def execute(store: Any, job: Mapping[str, Any]) -> tuple[Any, ...]:
     """
     from kg.queries import PREFIXES, check_query_text, describe_syntax_error
 
-    from .errors import QueryError
+    from ..errors import QueryError
 
     text = job["query"]
     try:  # the server checked already; a worker never runs what kg refuses
@@ -147,12 +147,12 @@ def execute(store: Any, job: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in the worker process
-    """``python -m kg.sparql_worker FD OUT``: answer jobs on socket ``FD`` until EOF."""
+    """``python -m kg.serve.sparql_worker FD OUT``: answer jobs on socket ``FD`` until EOF."""
     args = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     conn = Connection(int(args[0]))
     try:
-        from .store import OxigraphStore, open_store
+        from ..store import OxigraphStore, open_store
 
         store = open_store(Path(args[1]))
         if not isinstance(store, OxigraphStore):

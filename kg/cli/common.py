@@ -1,6 +1,6 @@
 """What every kg command shares: errors to one line and an exit code, the build folder check.
 
-Kept apart from :mod:`kg.cli` so that command modules (``kg.cli_query``…) can import it
+Kept apart from :mod:`kg.cli` so that command modules (``kg.cli.query``…) can import it
 while ``kg.cli`` itself is still being imported.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import KgError
+from ..errors import KgError
 
 __all__ = ["handle_errors", "require_build"]
 
@@ -43,7 +43,7 @@ def handle_errors(func: F) -> F:
 
 def require_build(out: str | Path) -> Path:
     """The build folder OUT, or a UsageError telling how to make one."""
-    from .outputs import graph_nquads
+    from ..layout import graph_nquads
 
     p = Path(out)
     graph_nquads(p)  # raises the UsageError

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli_common import handle_errors, require_build
-from .errors import UsageError
+from ..errors import UsageError
+from .common import handle_errors, require_build
 
 __all__ = ["register"]
 
@@ -17,7 +17,7 @@ __all__ = ["register"]
 
 def _options(expand_groups: bool, lead_weight: float, co_lead_weight: float, no_split: bool,
              fence_k: float, top_share: float):  # type: ignore[no-untyped-def]
-    from .workload import WorkloadOptions
+    from ..analysis.workload import WorkloadOptions
 
     if lead_weight < 0 or co_lead_weight < 0:
         raise UsageError("weights must not be negative")
@@ -45,7 +45,7 @@ def _weight_options(func):  # type: ignore[no-untyped-def]
 
 
 def _store(out: str, endpoint: str | None):  # type: ignore[no-untyped-def]
-    from .store import open_store
+    from ..store import open_store
 
     if endpoint:
         return open_store(endpoint=endpoint)
@@ -59,7 +59,7 @@ def _pct(x: float) -> str:
 def _table(report, top: int | None) -> str:  # type: ignore[no-untyped-def]
     from kg.queries import display_width
 
-    from .workload import type_label
+    from ..analysis.workload import type_label
 
     header = ["rank", "unit", "type", "lead", "co_lead", "load", "indicators", "projects", "partners",
               "betweenness", "overloaded"]
@@ -116,7 +116,7 @@ def workload_cmd(out: str, endpoint: str | None, expand_groups: bool, lead_weigh
     A unit is overloaded when its load is above Tukey's upper fence (Q3 + k·IQR) of the
     units of its type, or in the top share of all units. `lead` and `co_lead` are task counts.
     """
-    from .workload import compute_workload, report_csv, report_json
+    from ..analysis.workload import compute_workload, report_csv, report_json
 
     opts = _options(expand_groups, lead_weight, co_lead_weight, no_split, fence_k, top_share)
     store = _store(out, endpoint)
@@ -144,7 +144,7 @@ def workload_cmd(out: str, endpoint: str | None, expand_groups: bool, lead_weigh
 def export_cmd(out: str, fmt: str | None, output: str, network: str, endpoint: str | None, expand_groups: bool,
                lead_weight: float, co_lead_weight: float, no_split: bool, fence_k: float, top_share: float) -> None:
     """Write a network of build folder OUT as GraphML or GEXF (Gephi, Cytoscape)."""
-    from .workload import compute_workload, write_network
+    from ..analysis.workload import compute_workload, write_network
 
     f = fmt or Path(output).suffix.lstrip(".").lower()
     if f not in ("graphml", "gexf"):
