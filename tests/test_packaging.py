@@ -98,7 +98,6 @@ def test_the_package_data_globs_cover_every_data_file() -> None:
     uncovered = []
     for target, folder in SOURCES.items():
         base = ROOT / folder
-        covered = {p for g in globs.get(target.replace("/", "."), []) for p in base.glob(g) if p.is_file()}
         for path in base.rglob("*"):
             rel = PurePosixPath(path.relative_to(base).as_posix())
             if not path.is_file() or is_cache(rel):
@@ -106,8 +105,15 @@ def test_the_package_data_globs_cover_every_data_file() -> None:
             package = ".".join((*PurePosixPath(target).parts, *rel.parent.parts))
             if path.suffix == ".py" and package in packages:
                 continue  # a module, installed with its package
+            # the globs of the package that holds the file, in that package's folder
             owner = max((p for p in packages if package == p or package.startswith(p + ".")), key=len)
-            if owner != target.replace("/", ".") or path not in covered:
+            top = target.replace("/", ".")
+            if owner != top and not owner.startswith(top + "."):
+                uncovered.append(f"{folder}/{rel}")
+                continue
+            owner_dir = base.joinpath(*owner.split(".")[len(top.split(".")):])
+            covered = {p for g in globs.get(owner, []) for p in owner_dir.glob(g) if p.is_file()}
+            if path not in covered:
                 uncovered.append(f"{folder}/{rel}")
     assert uncovered == []
 
