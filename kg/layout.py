@@ -63,6 +63,8 @@ PREFIXES = {
 
 
 MANIFEST = "manifest.json"
+# the Oxigraph store of a build (see kg.store)
+STORE_DIR = "store"
 # The first key of every manifest.json kg writes: how kg knows a folder is its own build
 # (the only kind of folder ``kg build -o`` replaces).
 BUILD_SIGNATURE = "kg build"

@@ -75,17 +75,21 @@ from ..errors import SourceError, UsageError
 from ..extract import extract_document
 from ..graph.quads import document_graphs, link_quads, region_quads
 from ..models import DocumentKind, ExtractedDocument, Issue, StatementLink
+from ..gazetteer import load_gazetteer
 from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
     PREFIXES,
+    STORE_DIR,
     concat,
+    is_kg_build,
     write_combined,
     write_manifest,
     write_split,
 )
 from ..read.text import read_source
-from ..store import STORE_DIR, load_oxigraph, update_oxigraph
+from ..linking import infer_units, link_statements
+from ..store import load_oxigraph, update_oxigraph
 from ..graph.vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -156,7 +160,6 @@ class BuildResult:
     removed_graphs: list[str] = field(default_factory=list)  # named graphs no longer built
     store_mode: str = ""  # "bulk" or "incremental"
     graph_files: str = ""  # "combined" or "split"
-    push: object | None = None  # kg.build.push.PushResult when an endpoint was given
     # what an artifact writer computed for the writers after it (e.g. the workload
     # ranking, computed once per build), under a name the writer chooses
     shared: dict[str, object] = field(default_factory=dict)
@@ -219,8 +222,6 @@ def collect_paths(
 
 def _walk(root: Path, warn: Callable[[Issue], None], exclude: Path | None) -> list[Path]:
     """The supported files under ``root`` (see :func:`collect_paths`)."""
-    from ..layout import is_kg_build
-
     skip = os.path.realpath(exclude) if exclude is not None else None
 
     def unreadable(exc: OSError) -> None:
@@ -637,8 +638,6 @@ def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[by
 
 def _shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[_Graph]:
     """Each region's gazetteer and names graphs, and the metrics graph."""
-    from ..gazetteer import load_gazetteer
-
     regions: dict[str, list[DocInfo]] = {}
     for info in infos:
         regions.setdefault(info.region, []).append(info)
@@ -678,8 +677,6 @@ def _report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[S
     """Links from each work report's statements to similar tasks of its region's plans:
     the links, and per report the chunk of its graph with its link quads merged in.
     Cached by the keys of the report and the plans, so unchanged regions load nothing."""
-    from ..linking import infer_units, link_statements
-
     plans: dict[str, list[DocInfo]] = {}
     for info in infos:
         if info.is_plan:
@@ -850,8 +847,6 @@ def check_out(out: str | Path) -> Path:
     whole, so OUT must be missing, empty, or a folder kg built (:func:`kg.layout.is_kg_build`);
     never a file, the current folder or one holding it. A symlink to a kg build (or an
     empty folder) is followed: the build replaces the folder it points to, the link stays."""
-    from ..layout import is_kg_build
-
     text = os.fspath(out)
     if not text.strip():
         raise UsageError("the output folder name is empty: give one with -o, e.g. -o out")
@@ -899,12 +894,11 @@ def build(
     out: str | Path,
     opts: BuildOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
-    endpoint: object | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``paths`` into the folder ``out``.
 
-    ``endpoint`` (a :class:`kg.build.push.EndpointConfig`) also writes the changed named graphs
-    to that SPARQL server once the local output is in place.
+    Writing the result to a SPARQL server is a separate step (:func:`kg.build.push.push_build`,
+    which ``kg build --endpoint`` runs after this).
     """
     opts = opts or BuildOptions()
     if opts.graph_files not in GRAPH_FILES:
@@ -1118,14 +1112,6 @@ def build(
             os.rename(folder.path, prev_folder)
         _rmtree(tmp)
         raise
-    if endpoint is not None:
-        from .push import PushError, push_build
-
-        try:
-            result.push = push_build(out, endpoint)  # type: ignore[arg-type]
-        except PushError as exc:
-            raise PushError(f"{out} is built, but writing it to the SPARQL server failed: {exc}") from None
-        stage("push")
     timings["total"] = time.perf_counter() - t_start
     result.timings = timings
     return result

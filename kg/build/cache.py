@@ -35,6 +35,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .. import __version__
+from ..gazetteer import ontology_path
 from ..models import DocumentKind, ExtractedDocument, Issue
 
 __all__ = [
@@ -66,9 +68,6 @@ _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".y
 def build_salt(options: tuple[object, ...]) -> str:
     """What a cached document depends on besides its bytes: kg's version and code, the
     ontology/gazetteer data, and the build options that change extraction or the graph."""
-    from .. import __version__
-    from ..gazetteer import ontology_path
-
     h = hashlib.sha256(f"kg {__version__} cache {CACHE_FORMAT}\n".encode())
     pkg = Path(__file__).resolve().parent
     for f in sorted(pkg.rglob("*.py")):

@@ -27,7 +27,9 @@ import click
 from .. import __version__
 from ..errors import StrictModeError
 from ..models import DocumentKind, Issue
+from . import analysis, push, query
 from .common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
+from .push import endpoint_write_options, make_config, push_after_build
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,12 +50,6 @@ def _common_extract_options(func: F) -> F:
         "--kind", type=click.Choice(sorted(_KINDS)), help="Treat every input as a task plan or a work report."
     )(func)
     return func
-
-
-def _endpoint_write_options(func: F) -> F:
-    from .push import endpoint_write_options
-
-    return endpoint_write_options(func)
 
 
 @main.command()
@@ -79,7 +75,7 @@ def _endpoint_write_options(func: F) -> F:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Print the time of each stage, and every warning.")
 @click.option("--endpoint", metavar="URL", default=None, help="Also write the changed named graphs to this SPARQL server.")
-@_endpoint_write_options
+@endpoint_write_options
 @handle_errors
 def build(
     paths: tuple[str, ...], out: str, region: str | None, year: int | None, kind: str | None,
@@ -101,12 +97,11 @@ def build(
         expand_groups=not no_expand, jobs=max(0, jobs), strict=strict, graph_files=graph_files,
         artifacts=report,
     )
-    config = None
-    if endpoint:
-        from .push import make_config
-
-        config = make_config(endpoint, update_url, graph_store, user, password)
-    result = run_build(list(paths), out, opts, progress=_progress(quiet), endpoint=config)
+    # the library builds, then (with --endpoint) pushes: the output is in place before
+    # anything is sent to the server
+    config = make_config(endpoint, update_url, graph_store, user, password) if endpoint else None
+    result = run_build(list(paths), out, opts, progress=_progress(quiet))
+    pushed = push_after_build(result, config) if config is not None else None
     if not quiet:
         _echo_warnings(result.issues, out, None if verbose else WARNINGS_SHOWN_PER_DOCUMENT)
     s = result.summary()
@@ -114,8 +109,8 @@ def build(
         f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "
         f"{s['statements']} report statements, {s['units']} units, {s['quads']} quads, {s['warnings']} warnings"
     )
-    if result.push is not None:
-        click.echo(result.push.summary())  # type: ignore[attr-defined]
+    if pushed is not None:
+        click.echo(pushed.summary())
     if report is None and not result.artifacts:
         click.echo(
             f"  no report for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}): "
@@ -277,11 +272,9 @@ def profile(out: str, region: str, profile_id: str | None, dest: str | None, for
 
 
 def _register_commands() -> None:
-    """Commands that live in their own modules (query, serve, workload, views, store)."""
-    import importlib
-
-    for name in ("kg.cli.query", "kg.cli.analysis", "kg.cli.push"):
-        importlib.import_module(name).register(main)
+    """Commands that live in their own modules (query, serve, workload, views, push)."""
+    for module in (query, analysis, push):
+        module.register(main)
 
 
 

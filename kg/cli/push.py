@@ -6,10 +6,18 @@ Registered on the ``kg`` group by :func:`kg.cli._register_commands`.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from .common import handle_errors, require_build
+
+if TYPE_CHECKING:
+    from ..build import BuildResult
+    from ..build.push import PushResult
+    from ..store.endpoint import EndpointConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,15 +39,34 @@ def endpoint_write_options(func: F) -> F:
     return func
 
 
-def make_config(endpoint: str, update_url: str | None, graph_store: str | None, user: str | None, password: str | None):  # type: ignore[no-untyped-def]
-    from ..build.push import EndpointConfig
+def make_config(
+    endpoint: str, update_url: str | None, graph_store: str | None, user: str | None, password: str | None
+) -> EndpointConfig:
+    # imported here, like the library in every command, to keep `kg --help` fast
+    from ..store.endpoint import EndpointConfig
 
     return EndpointConfig.make(endpoint, update_url, graph_store, user, password)
 
 
-def register(main: click.Group) -> None:
-    from . import handle_errors
+def push_after_build(result: BuildResult, config: EndpointConfig) -> PushResult:
+    """``kg build --endpoint``: write the changed named graphs of the finished build to the
+    server (the timing goes into ``result.timings`` as the ``push`` stage)."""
+    from ..build.push import push_build
+    from ..store.endpoint import PushError
 
+    start = time.perf_counter()
+    try:
+        pushed = push_build(result.out, config)
+    except PushError as exc:
+        raise PushError(f"{result.out} is built, but writing it to the SPARQL server failed: {exc}") from None
+    took = time.perf_counter() - start
+    total = result.timings.pop("total", 0.0)
+    result.timings["push"] = took
+    result.timings["total"] = total + took
+    return pushed
+
+
+def register(main: click.Group) -> None:
     @main.command()
     @click.argument("out", default="out", type=click.Path())
     @click.option("--endpoint", metavar="URL", required=True, help="SPARQL query endpoint of the server.")
@@ -60,7 +87,6 @@ def register(main: click.Group) -> None:
         skipped; graphs no longer in the build are dropped.
         """
         from ..build.push import push_build
-        from . import require_build
 
         config = make_config(endpoint, update_url, graph_store, user, password)
         result = push_build(require_build(out), config, force=force, batch=max(1, batch), progress=_progress(quiet))

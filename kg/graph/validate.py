@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..gazetteer import ontology_path
-from ..layout import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST
+from ..layout import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST, STORE_DIR
 
 __all__ = ["ValidationReport", "BuildCheck", "check_build", "validate_build", "load_union_graph"]
 
@@ -143,8 +143,6 @@ def check_build(out: str | Path) -> BuildCheck:
 
 
 def _check_store(out: Path, expected: int | None, problems: list[str]) -> None:
-    from ..store import STORE_DIR
-
     folder = out / STORE_DIR
     if not folder.is_dir():
         problems.append(f"{folder}: missing")

@@ -23,7 +23,9 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from ..errors import KgError, QueryError, UsageError
+from ..layout import STORE_DIR, NQuadsReader, graph_nquads
 from . import sparql_lexer
+from .endpoint import EndpointConfig, PushError, SparqlClient
 
 __all__ = [
     "Term",
@@ -43,7 +45,6 @@ __all__ = [
     "open_oxigraph",
 ]
 
-STORE_DIR = "store"
 # Written inside a store folder built by kg: says that its default graph holds the union
 # of the named graphs (deduplicated), so queries need not ask for the union at run time.
 STORE_MARKER = "kg-store.json"
@@ -294,8 +295,6 @@ def load_oxigraph(nquads: Path | Iterable[Path], target: Path) -> None:
     The files are kg's own, written by Oxigraph from terms it validated when they were
     made, so the load skips validating IRIs again (``lenient``: a tenth of the load).
     """
-    from ..layout import NQuadsReader
-
     files = [Path(nquads)] if isinstance(nquads, Path | str) else nquads
     store = ox.Store(str(target))
     with NQuadsReader(files) as stream:
@@ -415,8 +414,6 @@ class EndpointStore:
         self, url: str, timeout: float = 60.0, update_url: str | None = None,
         user: str | None = None, password: str | None = None, graph_store_url: str | None = None,
     ) -> None:
-        from ..build.push import EndpointConfig, SparqlClient
-
         self.url = url
         self.update_url = update_url or url
         self.timeout = timeout
@@ -424,8 +421,6 @@ class EndpointStore:
         self._client = SparqlClient(self.config)
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
-        from ..build.push import PushError
-
         if bindings:
             sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
         form = query_form(sparql)
@@ -518,8 +513,6 @@ def open_store(
         return EndpointStore(endpoint, **endpoint_options)  # type: ignore[arg-type]
     if out is None:
         raise UsageError("give a build folder or --endpoint URL")
-    from ..layout import graph_nquads
-
     p = Path(out)
     files = graph_nquads(p)
     if backend == "rdflib":
