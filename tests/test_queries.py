@@ -23,12 +23,7 @@ def build_example(paths: list[Path], out: Path, region: str | None = None) -> Pa
     """Build with only the graph and the workload artifacts (other views are tested elsewhere)."""
     import kg.build
 
-    saved = list(kg.build.ARTIFACT_WRITERS)
-    kg.build.ARTIFACT_WRITERS[:] = ["kg.analysis.workload_outputs:write_workload_outputs"]
-    try:
-        kg.build.build(paths, out, kg.build.BuildOptions(region=region))
-    finally:
-        kg.build.ARTIFACT_WRITERS[:] = saved
+    kg.build.build(paths, out, kg.build.BuildOptions(region=region, artifact_writers=("workload",)))
     return out
 
 

@@ -1,6 +1,6 @@
 """The analyst's report: ``OUT/index.html``, ``OUT/queries.html`` and the views in ``OUT/views/``.
 
-:func:`write_report` is an artifact writer of :mod:`kg.build` (``ARTIFACT_WRITERS``): it runs
+:func:`write_report` is an artifact writer (``report``, see :mod:`kg.build.artifacts`): it runs
 after the graph files, the store and the workload tables are in the temporary build
 folder. It reads everything from the store, so ``python -m kg.visualize.report OUT``
 rebuilds the report of an existing build folder.

@@ -1,4 +1,4 @@
-"""Workload artifacts written by ``kg build`` (an ``ARTIFACT_WRITERS`` entry of :mod:`kg.build`).
+"""Workload artifacts written by ``kg build`` (the ``workload`` writer of :mod:`kg.build.artifacts`).
 
 Into the build folder:
 
@@ -123,6 +123,10 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
     write_network(report.collaboration, tmp_out / "collaboration.gexf", "gexf")
     write_network(report.responsibility, tmp_out / "responsibility.graphml", "graphml")
+
+
+# first of the artifact writers: the report reads the ranking it leaves in BuildResult.shared
+write_workload_outputs.run_order = 10  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from . import cache
+from .artifacts import write_artifacts
 from .cache import (
     CACHE_DIR,
     CACHE_DOCS,
@@ -108,7 +109,6 @@ __all__ = [
     "task_records",
     "PREFIXES",
     "SUPPORTED_SUFFIXES",
-    "ARTIFACT_WRITERS",
     "CACHE_DIR",
     "load_index",
     "Documents",
@@ -138,10 +138,12 @@ class BuildOptions:
     jobs: int = 1  # worker processes; 0: one per CPU core when several documents need extracting
     strict: bool = False
     cache: bool = True  # reuse OUT/cache from the previous build
-    # run the ARTIFACT_WRITERS (report, views, workload exports); None: only when the
-    # corpus has at most AUTO_REPORT_MAX_TASKS tasks (they read the whole graph: minutes
-    # at 100k tasks, where the graph and store take one)
+    # run the artifact writers (report, views, workload exports: kg.build.artifacts); None:
+    # only when the corpus has at most AUTO_REPORT_MAX_TASKS tasks (they read the whole
+    # graph: minutes at 100k tasks, where the graph and store take one)
     artifacts: bool | None = True
+    # the artifact writers to run, by their entry-point names; None: every one registered
+    artifact_writers: tuple[str, ...] | None = None
     graph_files: str = "auto"  # "combined", "split" or "auto" (see kg.layout)
 
 
@@ -368,32 +370,6 @@ def task_records(doc: ExtractedDocument) -> Iterable[dict[str, object]]:
             "deadline": r.deadline,
             "kind": doc.kind.value,
         }
-
-
-# Writers of extra artifacts (workload tables, views): each is called with
-# (tmp_out_dir, result) after the graph files and the store are written, in this order.
-ARTIFACT_WRITERS: list[str] = [
-    "kg.analysis.workload_outputs:write_workload_outputs",
-    "kg.visualize.report:write_report",
-]
-
-
-def _artifact_writers() -> list[Callable[[Path, BuildResult], None]]:
-    import importlib
-
-    writers = []
-    for spec in ARTIFACT_WRITERS:
-        module_name, func = spec.split(":")
-        writers.append(getattr(importlib.import_module(module_name), func))
-    return writers
-
-
-def write_artifacts(out: Path, result: BuildResult | None = None) -> None:
-    """Run the artifact writers on the folder ``out``: the build's new folder, with its
-    ``result``, or a finished build folder, in place (``kg report``, after a build that
-    left them out)."""
-    for writer in _artifact_writers():
-        writer(out, result)  # type: ignore[arg-type]
 
 
 def coverage_of(doc: ExtractedDocument) -> dict[str, object]:
@@ -1094,7 +1070,7 @@ def build(
             opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
         )
         if result.artifacts:
-            write_artifacts(tmp, result)
+            write_artifacts(tmp, result, opts.artifact_writers)
         stage("artifacts")
         _swap_in(tmp, out)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS

@@ -243,7 +243,7 @@ def report(out: str) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
-    from ..build import write_artifacts
+    from ..build.artifacts import write_artifacts
 
     folder = require_build(out)
     write_artifacts(folder)
