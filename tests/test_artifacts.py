@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from kg.visualize.report import write_report
 
 from kg.analysis.workload_outputs import write_workload_outputs
 from kg.build.artifacts import artifact_writers
 from kg.errors import UsageError
-from kg.visualize.report import write_report
 
 
 def test_the_registered_writers_run_workload_first() -> None:

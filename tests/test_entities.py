@@ -18,7 +18,7 @@ from kg.entities import (
 )
 from kg.extract import extract_document
 from kg.gazetteer import load_gazetteer
-from kg.read.text import read_source
+from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "examples" / "gulou_task_decomposition.txt"

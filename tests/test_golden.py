@@ -14,7 +14,7 @@ import pytest
 
 from kg.build import build, task_records
 from kg.extract import extract_document
-from kg.read.text import read_source
+from kg.read import read_source
 
 from .conftest import GOLDEN, PLAN
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from kg.errors import SourceError
 from kg.extract import extract_document
-from kg.read.text import decode_text, read_source
+from kg.read import read_source
+from kg.read.text import decode_text
 
 from .conftest import PLAN
 
@@ -196,7 +197,7 @@ def _add_merged_ranges(path: Path, refs: list[str]) -> Path:
 _READ_IN_CHILD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
-from kg.read.text import read_source
+from kg.read import read_source
 src = read_source(sys.argv[1])
 print(json.dumps({"lines": [[ln.number, ln.location, list(ln.cells)] for ln in src.lines],
                   "notes": [str(n) for n in src.notes]}, ensure_ascii=False))

@@ -11,7 +11,7 @@ import pytest
 from kg.extract import extract_document
 from kg.indicators import extract_indicators, in_progress, parse_quantity
 from kg.models import DocumentKind
-from kg.read.text import read_source
+from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "examples" / "gulou_task_decomposition.txt"

@@ -8,7 +8,7 @@ from pathlib import Path
 from kg.extract import extract_document
 from kg.linking import infer_units, link_statements, stopwords, tokens
 from kg.mentions import past_sections
-from kg.read.text import read_source
+from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "examples" / "gulou_task_decomposition.txt"

@@ -6,7 +6,8 @@ import pytest
 
 from kg.errors import SourceError
 from kg.normalize import normalize_text
-from kg.read.text import decode_bytes, read_source
+from kg.read import read_source
+from kg.read.text import decode_bytes
 
 TEXT = "一、关于扩大有效投入\n11.地区生产总值增长7%。(区发改委主办)\n"
 

@@ -12,8 +12,8 @@ import pytest
 from kg.errors import SourceError
 from kg.extract import extract_document
 from kg.models import Line
+from kg.read import read_source
 from kg.read.structured import read_structured
-from kg.read.text import read_source
 
 sys.path.insert(0, str(Path(__file__).parent))
 import readers_fixtures as fx  # noqa: E402

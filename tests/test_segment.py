@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kg.extract import extract_document
 from kg.models import Line, SourceText
-from kg.read.text import lines_from_text, read_source
+from kg.read import read_source
+from kg.read.text import lines_from_text
 from kg.segment import column_meaning, number_of
 
 from .conftest import PLAN

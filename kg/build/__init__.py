@@ -88,7 +88,7 @@ from ..layout import (
     write_manifest,
     write_split,
 )
-from ..read.text import read_source
+from ..read import read_source
 from ..linking import infer_units, link_statements
 from ..store import load_oxigraph, update_oxigraph
 from ..graph.vocab import iri_document, iri_metrics_graph, iri_names_graph, iri_region_graph

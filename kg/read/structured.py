@@ -26,21 +26,22 @@ from typing import NamedTuple
 
 from ..errors import SourceError
 from ..models import Issue, Line
+from . import docx_reader, html_reader, pdf_reader, xlsx_reader
 from .common import LineSink
 
 __all__ = ["read_structured", "StructuredText", "STRUCTURED_SUFFIXES"]
 
-# suffix → (format label, module name, function name); modules are imported lazily so
-# that a missing optional library only matters for the format that needs it.
-_READERS: dict[str, tuple[str, str]] = {
-    ".docx": ("docx", "docx_reader"),
-    ".docm": ("docx", "docx_reader"),
-    ".xlsx": ("xlsx", "xlsx_reader"),
-    ".xlsm": ("xlsx", "xlsx_reader"),
-    ".pdf": ("pdf", "pdf_reader"),
-    ".htm": ("html", "html_reader"),
-    ".html": ("html", "html_reader"),
-    ".xhtml": ("html", "html_reader"),
+# suffix → (format label, reader); each reader imports its format's library when it
+# first reads, so that a missing library only matters for the format that needs it
+_READERS: dict[str, tuple[str, Callable[[Path, bytes], LineSink]]] = {
+    ".docx": ("docx", docx_reader.read),
+    ".docm": ("docx", docx_reader.read),
+    ".xlsx": ("xlsx", xlsx_reader.read),
+    ".xlsm": ("xlsx", xlsx_reader.read),
+    ".pdf": ("pdf", pdf_reader.read),
+    ".htm": ("html", html_reader.read),
+    ".html": ("html", html_reader.read),
+    ".xhtml": ("html", html_reader.read),
 }
 STRUCTURED_SUFFIXES = frozenset(_READERS)
 
@@ -74,10 +75,9 @@ def read_structured(path: Path, data: bytes) -> StructuredText:
     if entry is None:
         hint = f" ({_LEGACY[suffix]})" if suffix in _LEGACY else ""
         raise SourceError(str(path), 0, f"unsupported file type {suffix or '(none)'}{hint}; skipped")
-    label, module = entry
+    label, reader = entry
     if label in ("docx", "xlsx"):
         _check_ooxml(path, data, label)
-    reader = _load(module)
     try:
         sink = reader(path, data)
     except SourceError:
@@ -88,13 +88,6 @@ def read_structured(path: Path, data: bytes) -> StructuredText:
         raise SourceError(str(path), 0, f"cannot be read as {label}: {_one_line(exc)}; skipped") from None
     notes = tuple(Issue(str(path), position, message, "reader") for position, message in sink.notes)
     return StructuredText(tuple(sink.lines), label, notes)
-
-
-def _load(module: str) -> Callable[[Path, bytes], LineSink]:
-    import importlib
-
-    mod = importlib.import_module(f"{__name__}.{module}")
-    return mod.read  # type: ignore[no-any-return]
 
 
 def _check_ooxml(path: Path, data: bytes, label: str) -> None:

@@ -1,4 +1,4 @@
-"""Stage 1: read a file from disk into a :class:`~kg.models.SourceText`.
+"""Plain text files: bytes decoded into a :class:`~kg.models.SourceText`.
 
 Plain text is decoded by detection, never by asking: BOMs first (UTF-8, UTF-16, UTF-32),
 UTF-16 without a BOM (its NUL bytes all on one side of each byte pair), then strict UTF-8,
@@ -11,7 +11,6 @@ with a few bad bytes, then charset-normalizer's best guess. Structured formats
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from ..errors import SourceError
 from ..models import Issue, Line, SourceText
 from ..normalize import normalize_text
 
-__all__ = ["read_source", "decode_bytes", "decode_text", "Decoded", "lines_from_text", "TEXT_SUFFIXES"]
+__all__ = ["text_source", "decode_bytes", "decode_text", "Decoded", "lines_from_text", "TEXT_SUFFIXES"]
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
@@ -191,24 +190,9 @@ def lines_from_text(text: str) -> tuple[Line, ...]:
     return tuple(out)
 
 
-def read_source(path: str | Path) -> SourceText:
-    """Read one document. Text files are decoded here; other formats go to their reader."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(str(path), 0, "no such file") from None
-    except IsADirectoryError:
-        raise SourceError(str(path), 0, "is a folder, not a document") from None
-    except OSError as exc:
-        raise SourceError(str(path), 0, f"cannot be read: {exc.strerror}") from None
-    digest = hashlib.sha256(data).hexdigest()
-    suffix = p.suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
-        from .structured import read_structured
-
-        structured = read_structured(p, data)
-        return SourceText(str(path), p.stem, structured.lines, structured.label, digest, structured.notes)
+def text_source(path: str | Path, data: bytes, digest: str) -> SourceText:
+    """The :class:`SourceText` of a plain-text file's bytes ``data`` (SHA-256 ``digest``),
+    decoded by detection; truncated endings and replaced bytes are warnings."""
     decoded = decode_text(data, str(path))
     text, encoding = decoded.text, decoded.encoding
     notes: list[Issue] = []
@@ -216,7 +200,7 @@ def read_source(path: str | Path) -> SourceText:
         last = text.count("\n") + 1
         notes.append(Issue(str(path), last, "file ends inside a character (truncated?); the incomplete last bytes were dropped", "truncated"))
     notes.extend(_bad_byte_notes(str(path), decoded))
-    return SourceText(str(path), p.stem, lines_from_text(text), encoding, digest, tuple(notes))
+    return SourceText(str(path), Path(path).stem, lines_from_text(text), encoding, digest, tuple(notes))
 
 
 _MAX_BAD_NOTES = 5
