@@ -197,14 +197,14 @@ def test_L9_parts_made_read_only_do_not_stay_behind(tmp_path: Path) -> None:
 
 
 def test_L9_removing_a_temp_folder_never_changes_the_folder_around_it(tmp_path: Path) -> None:
-    from kg.build import _rmtree
+    from kg.build.swap import rmtree
 
     tmp_path.chmod(0o751)
-    _rmtree(tmp_path / ".out.tmp-1-gone")  # already gone: nothing to do
+    rmtree(tmp_path / ".out.tmp-1-gone")  # already gone: nothing to do
     (tmp_path / ".out.tmp-2-x" / "ro").mkdir(parents=True)
     (tmp_path / ".out.tmp-2-x" / "ro" / "f").write_text("x", encoding="utf-8")
     (tmp_path / ".out.tmp-2-x" / "ro").chmod(0o555)
-    _rmtree(tmp_path / ".out.tmp-2-x")
+    rmtree(tmp_path / ".out.tmp-2-x")
     assert list(tmp_path.iterdir()) == []
     assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o751
 

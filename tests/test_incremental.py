@@ -90,7 +90,7 @@ def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
     victim.write_text(victim.read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
     started: list[int] = []
     monkeypatch.setattr(kg.build, "ALONGSIDE_MIN_REUSED", 5)
-    monkeypatch.setattr(kg.build, "_extraction_warm", lambda: False)
+    monkeypatch.setattr(kg.build, "extraction_warm", lambda: False)
     import concurrent.futures
 
     class Pool(concurrent.futures.ProcessPoolExecutor):
@@ -206,9 +206,9 @@ def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     res = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert res.rows[0][0].value == count  # type: ignore[union-attr]
     # the killed build had taken the cache entries over; the next build gives them back
-    from kg.build import _recover
+    from kg.build.swap import recover
 
-    _recover(out)
+    recover(out)
     assert len(list((out / "cache" / "docs").glob("*.pkl"))) >= 30
     # the next build cleans the stale temporary folder and completes
     r = build([src], out, FAST)
