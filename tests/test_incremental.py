@@ -98,7 +98,7 @@ def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
             started.append(max_workers)
             super().__init__(max_workers=max_workers, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(kg.build, "ProcessPoolExecutor", Pool)
     r = build([src], out, FAST)
     assert started == [1]  # one worker, though a single document changed
     assert r.extracted == 1 and r.reused == 5 and r.store_mode == "incremental"

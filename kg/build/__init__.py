@@ -40,6 +40,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
@@ -69,7 +71,13 @@ from .cache import (
     load_index,
     warning_json,
 )
-from .inputs import SUPPORTED_SUFFIXES, check_inputs_outside, check_out, collect_paths, document_names
+from .inputs import (
+    SUPPORTED_SUFFIXES,
+    check_inputs_outside,
+    check_out,
+    collect_paths,
+    document_names,
+)
 from .records import BuildOptions, BuildResult, Documents, build_salt
 from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
 from .store_load import BackgroundLoad
@@ -130,11 +138,251 @@ def _write_index(tmp: Path, salt: str, keys: Sequence[str], graphs: Sequence[Gra
 
 
 # ---------------------------------------------------------------------------------------
-# the atomic swap
+# the build, stage by stage
 
 
-# ---------------------------------------------------------------------------------------
-# the build
+class _Clock:
+    """The time of each stage (``BuildResult.timings``)."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def total(self) -> dict[str, float]:
+        self.timings["total"] = time.perf_counter() - self.start
+        return self.timings
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the ``scan`` stage found: the input files in order, their document names and
+    cache keys, what collecting them skipped, and what the previous build of OUT had (its
+    cache index, when it can be reused)."""
+
+    files: list[Path]
+    names: list[str]
+    keys: list[str]
+    salt: str
+    collected: list[Issue]  # what collecting the inputs skipped, documents named apart
+    reusable: bool  # the previous build's cache index matches these options
+    prev_graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest
+    prev_keys: frozenset[str] = frozenset()
+
+
+def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str | Path | None = None) -> Inputs:
+    """``scan``: list the inputs, name the documents, hash each file into its cache key, and
+    read the previous build's cache index (after removing what a killed build left)."""
+    collected: list[Issue] = []
+    files = collect_paths(paths, collected, exclude=out)
+    if not files:
+        raise UsageError("no documents found in " + ", ".join(map(str, paths)))
+    check_inputs_outside(files, out, given if given is not None else out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    salt = build_salt(opts)
+    index = load_index(out) if opts.cache else None
+    if index is not None and index.get("salt") != salt:
+        index = None
+    names, renamed = document_names(files)
+    collected += renamed
+    # (a file named apart from its stem has that name in its key: it is in its graph)
+    keys = [
+        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
+        for p, name in zip(files, names, strict=True)
+    ]
+    return Inputs(
+        files, names, keys, salt, collected, index is not None,
+        dict(index.get("graphs", {})) if index else {},  # type: ignore[call-overload]
+        frozenset(index.get("keys", [])) if index else frozenset(),  # type: ignore[call-overload]
+    )
+
+
+class _Workspace:
+    """The temporary folder beside OUT that the build writes into, with the previous
+    build's cache entries taken over (given back if the build fails)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp = make_temp(out)
+        (self.tmp / CACHE_DIR).mkdir()
+        self.folder = CacheFolder(self.tmp / CACHE_DIR / CACHE_DOCS)
+        self.prev_folder = out / CACHE_DIR / CACHE_DOCS
+        self.taken = False
+        self.held: set[str] = set()  # the previous build's keys, given back on failure
+        self.loader: BackgroundLoad | None = None
+
+    def take_cache(self, reusable: bool) -> None:
+        if reusable and self.prev_folder.is_dir():
+            os.rename(self.prev_folder, self.folder.path)
+            self.taken = True
+            self.held = {n.split(".", 1)[0] for n in os.listdir(self.folder.path)}
+        else:
+            self.folder.path.mkdir()
+
+    def roll_back(self) -> None:
+        """After a failure: stop the store's load, give the previous build's cache entries
+        back and remove the entries this build added (a build that failed on a full disk
+        must not leave the disk full), then the temporary folder."""
+        if self.loader is not None:
+            self.loader.abort()
+        if self.taken and self.folder.path.is_dir() and (self.out / CACHE_DIR).is_dir():
+            for name in os.listdir(self.folder.path):
+                if name.split(".", 1)[0] not in self.held:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.folder.path / name)
+            os.rename(self.folder.path, self.prev_folder)
+        rmtree(self.tmp)
+
+
+class _Settled:
+    """The documents in input order as they are done: their warnings go to ``issues`` in
+    order, the kept ones to ``kept``, and their chunks to the store's bulk load (a report's
+    graph waits for its links)."""
+
+    def __init__(self, count: int, loader: BackgroundLoad | None, issues: list[Issue]) -> None:
+        self.infos: list[DocInfo | None] = [None] * count
+        self.kept: list[DocInfo] = []
+        self._next = 0
+        self._loader = loader
+        self._issues = issues
+
+    def put(self, i: int, info: DocInfo, dest: Path) -> None:
+        self.infos[i] = info
+        while self._next < len(self.infos) and self.infos[self._next] is not None:
+            done = self.infos[self._next]
+            self._next += 1
+            assert done is not None
+            self._issues.extend(done.issues)
+            if done.name is None:
+                continue
+            self.kept.append(done)
+            if self._loader is not None and done.kind != DocumentKind.WORK_REPORT.value and done.quads:
+                self._loader.add(dest / f"{done.key}.nq")
+
+
+def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int]]:
+    """The inputs (by index) to extract, and those whose cache entry is reused (their
+    content, kg's version and data, and the options are unchanged)."""
+    todo: list[int] = []
+    reuse: list[int] = []
+    for i, key in enumerate(inputs.keys):
+        folder.use(key)
+        (reuse if key in inputs.prev_keys and folder.has(key) else todo).append(i)
+    return todo, reuse
+
+
+def reuse_and_extract(
+    inputs: Inputs, opts: BuildOptions, folder: CacheFolder, todo: Sequence[int], reuse: Sequence[int],
+    settled: _Settled, clock: _Clock, progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """``reuse`` and ``extract``: take the cache entries of the documents in ``reuse``,
+    extract those in ``todo`` into ``folder`` (the settled documents go to ``settled``, in
+    input order).
+
+    Extraction runs in worker processes when jobs > 1, or when a few documents changed among
+    many kept ones: then one worker extracts them (importing spaCy, ~0.6 s) while this
+    process reads the kept entries. Workers send back only the small DocInfo, the rest stays
+    in the cache entry."""
+    dest = folder.path
+    jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
+    alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm()
+    args = [(inputs.files[i], opts, inputs.keys[i], dest, inputs.names[i]) for i in todo]
+    pool = None
+    if jobs > 1 or alongside:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
+        )
+    try:
+        extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
+        for i in reuse:
+            settled.put(i, folder.info(inputs.keys[i]), dest)
+        clock.stage("reuse")
+        done, total = len(reuse), len(inputs.files)
+        if progress and done:
+            progress(done, total)
+        with contextlib.nullcontext() if extracted is not None else rare_collections():
+            infos = extracted if extracted is not None else (process_one(*a) for a in args)
+            for i, info in zip(todo, infos, strict=True):
+                settled.put(i, info, dest)
+                done += 1
+                if progress:
+                    progress(done, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def link(kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult) -> list[Graph]:
+    """``link``: the cross-document graphs (report links, merged into the reports' graphs,
+    go to ``result.links``; each region's gazetteer and names graphs; the metrics graph).
+    Returns every named graph of the output, sorted; the bulk load gets the new chunks."""
+    dest = folder.path
+    result.links, merged = report_links(kept, folder)
+    graphs = [
+        graph_of_chunk(str(iri_document(i.name)), merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
+        else Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
+        for i in kept
+    ]
+    graphs = [g for g in graphs if g.quads]
+    shared = shared_graphs(kept, folder)
+    if loader is not None:
+        for i in kept:
+            if i.kind == DocumentKind.WORK_REPORT.value:
+                loader.add(merged.get(i.key, dest / f"{i.key}.nq"))
+        for g in shared:
+            loader.add(g.chunk)
+    graphs += shared
+    graphs.sort(key=lambda g: f"<{g.iri}>")
+    return graphs
+
+
+def write_files(
+    tmp: Path, out: Path, inputs: Inputs, graphs: Sequence[Graph], result: BuildResult, settled: _Settled,
+    folder: CacheFolder, mode: str,
+) -> None:
+    """``write``: the graph files (``mode``: combined, split or auto), tasks.jsonl,
+    manifest.json, warnings.txt and the cache index, into ``tmp``."""
+    if mode == "auto":
+        mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
+    result.graph_files = mode
+    if mode == "combined":
+        write_combined(tmp, [g.chunk for g in graphs])
+    else:
+        write_split(tmp, [(g.file, g.chunk) for g in graphs])
+    _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected)
+    _write_index(tmp, inputs.salt, inputs.keys, graphs)
+    for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
+        shutil.copy2(f, tmp / CACHE_DIR / f.name)
+    folder.collect()
+
+
+def write_store(
+    tmp: Path, out: Path, graphs: Sequence[Graph], result: BuildResult, loader: BackgroundLoad | None
+) -> None:
+    """``store``: wait for the bulk load to end, or update the previous store (a
+    hard-linked checkpoint) with the changed graphs; a bulk load when the update fails."""
+    changed = set(result.changed_graphs)
+    if loader is not None:
+        loader.finish()
+        result.store_mode = "bulk"
+    else:
+        try:
+            update_oxigraph(
+                out / STORE_DIR, tmp / STORE_DIR,
+                remove=[*sorted(changed), *result.removed_graphs],
+                add=[g.chunk for g in graphs if g.iri in changed],
+            )
+            result.store_mode = "incremental"
+        except (OSError, RuntimeError, ValueError):
+            shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
+    if not result.store_mode:
+        load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
+        result.store_mode = "bulk"
 
 
 def build(
@@ -143,7 +391,8 @@ def build(
     opts: BuildOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
-    """Build the knowledge graph of ``paths`` into the folder ``out``.
+    """Build the knowledge graph of ``paths`` into the folder ``out``: the stages of the
+    module's docstring, in order.
 
     Writing the result to a SPARQL server is a separate step (:func:`kg.build.push.push_build`,
     which ``kg build --endpoint`` runs after this).
@@ -154,214 +403,50 @@ def build(
     given = out
     out = check_out(out)
     result = BuildResult(out=out)
-    timings: dict[str, float] = {}
-    clock = [time.perf_counter()]
+    clock = _Clock()
+    inputs = scan(paths, out, opts, given)
+    clock.stage("scan")
 
-    def stage(name: str) -> None:
-        now = time.perf_counter()
-        timings[name] = timings.get(name, 0.0) + now - clock[0]
-        clock[0] = now
-
-    t_start = clock[0]
-    collected: list[Issue] = []  # what collecting the inputs skipped
-    files = collect_paths(paths, collected, exclude=out)
-    if not files:
-        raise UsageError("no documents found in " + ", ".join(map(str, paths)))
-    check_inputs_outside(files, out, given)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    salt = build_salt(opts)
-    index = load_index(out) if opts.cache else None
-    if index is not None and index.get("salt") != salt:
-        index = None
-    prev_graphs: dict[str, str] = dict(index.get("graphs", {})) if index else {}  # type: ignore[call-overload]
-    prev_keys: set[str] = set(index.get("keys", [])) if index else set()  # type: ignore[call-overload]
-    doc_names, renamed = document_names(files)
-    collected += renamed
-    # (a file named apart from its stem has that name in its key: it is in its graph)
-    keys = [
-        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
-        for p, name in zip(files, doc_names, strict=True)
-    ]
-    stage("scan")
-
-    tmp = make_temp(out)
-    (tmp / CACHE_DIR).mkdir()
-    folder = CacheFolder(tmp / CACHE_DIR / CACHE_DOCS)
-    prev_folder = out / CACHE_DIR / CACHE_DOCS
-    taken = False
-    held: set[str] = set()
-    loader: BackgroundLoad | None = None
+    ws = _Workspace(out)
     try:
-        # take the previous build's cache entries over (given back if this build fails)
-        if index is not None and prev_folder.is_dir():
-            os.rename(prev_folder, folder.path)
-            taken = True
-            held = {n.split(".", 1)[0] for n in os.listdir(folder.path)}  # keys given back on failure
-        else:
-            folder.path.mkdir()
-        dest = folder.path
-        infos: list[DocInfo | None] = [None] * len(files)
-        todo: list[int] = []
-        reuse: list[int] = []
-        for i, key in enumerate(keys):
-            folder.use(key)
-            (reuse if key in prev_keys and folder.has(key) else todo).append(i)
-        result.extracted, result.reused = len(todo), len(reuse)
-        result.issues.extend(collected)
+        ws.take_cache(inputs.reusable)
+        result.issues.extend(inputs.collected)
         # the store: when much changed it is bulk-loaded from scratch, in a thread that
         # takes each document's chunk as soon as it is settled (the load waits on the
         # disk while the workers use the processors); else updated at the end
-        prev_store = out / STORE_DIR
-        gone = len(prev_keys - set(keys))
-        incremental = index is not None and prev_store.is_dir() and len(todo) + gone <= max(8, len(files) // 5)
-        loader = None if incremental else BackgroundLoad(tmp / STORE_DIR)
-        kept: list[DocInfo] = []
-        settled = 0
+        todo, reuse = plan_reuse(inputs, ws.folder)
+        result.extracted, result.reused = len(todo), len(reuse)
+        gone = len(inputs.prev_keys - set(inputs.keys))
+        incremental = inputs.reusable and (out / STORE_DIR).is_dir() and len(todo) + gone <= max(8, len(inputs.files) // 5)
+        ws.loader = None if incremental else BackgroundLoad(ws.tmp / STORE_DIR)
+        settled = _Settled(len(inputs.files), ws.loader, result.issues)
+        reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress)
+        clock.stage("extract")
+        result.infos = settled.kept
+        result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
 
-        def settle() -> None:
-            """Take the documents in input order as they are done (their warnings, in
-            order) and hand their chunks to the loader."""
-            nonlocal settled
-            while settled < len(infos) and infos[settled] is not None:
-                info = infos[settled]
-                settled += 1
-                assert info is not None
-                result.issues.extend(info.issues)
-                if info.name is None:
-                    continue
-                kept.append(info)
-                if loader is not None and info.kind != DocumentKind.WORK_REPORT.value and info.quads:
-                    loader.add(dest / f"{info.key}.nq")  # a report's graph waits for its links
-
-        # extract what changed, in worker processes when jobs > 1, or when a few documents
-        # changed among many kept ones: then one worker extracts them (importing spaCy,
-        # ~0.6 s) while this process reads the kept entries. Workers send back only the
-        # small DocInfo, the rest stays in the cache entry.
-        jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
-        alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm()
-        args = [(files[i], opts, keys[i], dest, doc_names[i]) for i in todo]
-        pool = None
-        if jobs > 1 or alongside:
-            from concurrent.futures import ProcessPoolExecutor
-
-            pool = ProcessPoolExecutor(
-                max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
-            )
-        try:
-            extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
-            for i in reuse:
-                infos[i] = folder.info(keys[i])
-            settle()
-            stage("reuse")
-            done, total = result.reused, len(files)
-            if progress and done:
-                progress(done, total)
-            if extracted is not None:
-                for i, info in zip(todo, extracted, strict=True):
-                    infos[i] = info
-                    settle()
-                    done += 1
-                    if progress:
-                        progress(done, total)
-            else:
-                with rare_collections():
-                    for i, a in zip(todo, args, strict=True):
-                        infos[i] = process_one(*a)
-                        settle()
-                        done += 1
-                        if progress:
-                            progress(done, total)
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-        stage("extract")
-        result.infos = kept
-        result.documents = Documents(dest, [i.key for i in kept])
-
-        # cross-document graphs: report links (merged into the reports' graphs), each
-        # region's gazetteer and names graphs, the metrics graph
-        result.links, merged = report_links(kept, folder)
-        graphs = [
-            graph_of_chunk(str(iri_document(i.name)), merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
-            else Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
-            for i in kept
-        ]
-        graphs = [g for g in graphs if g.quads]
-        shared = shared_graphs(kept, folder)
-        if loader is not None:
-            for i in kept:
-                if i.kind == DocumentKind.WORK_REPORT.value:
-                    loader.add(merged.get(i.key, dest / f"{i.key}.nq"))
-            for g in shared:
-                loader.add(g.chunk)
-        graphs += shared
-        graphs.sort(key=lambda g: f"<{g.iri}>")
+        graphs = link(settled.kept, ws.folder, ws.loader, result)
         result.quads = sum(g.quads for g in graphs)
-        result.changed_graphs = [g.iri for g in graphs if prev_graphs.get(g.iri) != g.digest]
-        result.removed_graphs = sorted(set(prev_graphs) - {g.iri for g in graphs})
-        stage("link")
-
-        # the graph files, tasks.jsonl, manifest.json, the cache index
-        mode = opts.graph_files
-        if mode == "auto":
-            mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
-        result.graph_files = mode
-        if mode == "combined":
-            write_combined(tmp, [g.chunk for g in graphs])
-        else:
-            write_split(tmp, [(g.file, g.chunk) for g in graphs])
-        _write_reports(tmp, result, folder.path, [i for i in infos if i is not None], collected)
-        _write_index(tmp, salt, keys, graphs)
-        for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
-            shutil.copy2(f, tmp / CACHE_DIR / f.name)
-        folder.collect()
-        stage("write")
-
-        # the store: update the previous one (a hard-linked checkpoint), or wait for the
-        # bulk load to end
-        changed = set(result.changed_graphs)
-        if loader is not None:
-            loader.finish()
-            result.store_mode = "bulk"
-        else:
-            try:
-                update_oxigraph(
-                    prev_store, tmp / STORE_DIR,
-                    remove=[*sorted(changed), *result.removed_graphs],
-                    add=[g.chunk for g in graphs if g.iri in changed],
-                )
-                result.store_mode = "incremental"
-            except (OSError, RuntimeError, ValueError):
-                shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
-        if not result.store_mode:
-            load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
-            result.store_mode = "bulk"
-        stage("store")
+        result.changed_graphs = [g.iri for g in graphs if inputs.prev_graphs.get(g.iri) != g.digest]
+        result.removed_graphs = sorted(set(inputs.prev_graphs) - {g.iri for g in graphs})
+        clock.stage("link")
+        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files)
+        clock.stage("write")
+        write_store(ws.tmp, out, graphs, result, ws.loader)
+        clock.stage("store")
         result.artifacts = bool(opts.artifacts) or (
             opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
         )
         if result.artifacts:
-            write_artifacts(tmp, result, opts.artifact_writers)
-        stage("artifacts")
-        swap_in(tmp, out)
+            write_artifacts(ws.tmp, result, opts.artifact_writers)
+        clock.stage("artifacts")
+        swap_in(ws.tmp, out)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
-        stage("swap")
+        clock.stage("swap")
     except BaseException:
-        if loader is not None:
-            loader.abort()
-        if taken and folder.path.is_dir() and (out / CACHE_DIR).is_dir():
-            # the entries this build added go (a build that failed on a full disk must
-            # not leave the disk full), the previous build's go back
-            for name in os.listdir(folder.path):
-                if name.split(".", 1)[0] not in held:
-                    with contextlib.suppress(OSError):
-                        os.unlink(folder.path / name)
-            os.rename(folder.path, prev_folder)
-        rmtree(tmp)
+        ws.roll_back()
         raise
-    timings["total"] = time.perf_counter() - t_start
-    result.timings = timings
+    result.timings = clock.total()
     return result
 
 
