@@ -23,7 +23,7 @@ from .models import (
     Task,
 )
 from .responsibility import find_deadline, parse_responsibility, states_first_listed_leads
-from .segment import segment_lines, split_cells
+from .segment import Segmentation, segment_lines, split_cells
 from .tables import row_responsibility
 
 __all__ = ["extract_document", "detect_kind", "detect_year"]
@@ -91,13 +91,26 @@ def extract_document(
     full_text = "\n".join(ln.text for ln in source.lines)
     region = region or detect_region(full_text)
     gaz = load_gazetteer(region)
-    kind = kind or detect_kind(source)
     first_listed = states_first_listed_leads(full_text)
     issues: list[Issue] = list(source.notes)
     if not source.lines:
         issues.append(Issue(source.path, 0, "document is empty: no text found", "empty"))
     parser = _Parser(gaz, first_listed)
-    seg = segment_lines(source.lines, parser.has, report=kind is DocumentKind.WORK_REPORT)
+    # The kind is decided by evidence: numbered items that carry responsibility clauses
+    # make a task plan, whatever the title says. The title decides only without evidence.
+    plan_seg = segment_lines(source.lines, parser.has)
+    with_clause = _items_with_clause(plan_seg, gaz, parser)
+    by_title = detect_kind(source)
+    if kind is None:
+        kind = DocumentKind.TASK_PLAN if with_clause else by_title
+    elif kind is DocumentKind.WORK_REPORT and with_clause:
+        first_line = next(i.line for i in plan_seg.items if i.ordinal == with_clause[0])
+        issues.append(Issue(
+            source.path, first_line,
+            f"read as a work report, but {len(with_clause)} numbered items carry responsibility clauses "
+            "(a task plan?); their units are not in the graph", "report-with-clauses",
+        ))
+    seg = plan_seg if kind is DocumentKind.TASK_PLAN else segment_lines(source.lines, parser.has, report=True)
     tasks: list[Task] = []
     for item in seg.items:
         if kind is DocumentKind.WORK_REPORT:
@@ -121,6 +134,16 @@ def extract_document(
         first_listed_leads=first_listed,
     )
     return _enrich(doc, gaz)
+
+
+def _items_with_clause(seg: Segmentation, gaz: Gazetteer, parser: _Parser) -> list[int]:
+    """Ordinals of the segmented items whose responsibility names at least one unit."""
+    out = []
+    for item in seg.items:
+        resp, _ = _item_responsibility(item, item.columns, gaz, parser)
+        if resp.lead or resp.co_lead:
+            out.append(item.ordinal)
+    return out
 
 
 def _item_responsibility(
