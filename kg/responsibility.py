@@ -185,9 +185,14 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
         if mark:
             item_role = _role_of_word(mark.group(1))
             name = name[: mark.start()]
+        note = _note_bracket(name)
+        if note is not None:
+            name = name[:note]
         stripped = _strip_unbalanced(name)
         start += name.find(stripped) if stripped else 0
         name = stripped
+        if name and find_deadline(name) == name:
+            continue  # 6月底完成 inside a unit list is the deadline, not a unit
         lead_in = _LEAD_IN.match(name)
         if lead_in and len(name) > len(lead_in.group(0)) + 1:
             start += len(lead_in.group(0))
@@ -223,6 +228,29 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
             )
         )
     return mentions
+
+
+def _note_bracket(name: str) -> int | None:
+    """Where a bracketed note that ends a name starts: ``工商联（列第一位者为牵头或汇总单位，下同）``
+    is 工商联 and a note, while 各县（市、区）人民政府 and 区发改委（牵头） are left alone."""
+    if not name or name[-1] not in "）)":
+        return None
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        c = name[i]
+        if c in "）)":
+            depth += 1
+        elif c in "（(":
+            depth -= 1
+            if depth == 0:
+                inner = name[i + 1 : -1]
+                if i > 0 and (
+                    states_first_listed_leads(inner) or re.search(r"下同|^注|以下同|同上", inner)
+                    or find_deadline(inner) == inner
+                ):
+                    return i
+                return None
+    return None
 
 
 def _split_top_level(text: str) -> list[tuple[str, int]]:
