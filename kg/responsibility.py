@@ -271,7 +271,7 @@ def _split_top_level(text: str) -> list[tuple[str, int]]:
 
 def _strip_unbalanced(name: str) -> str:
     """Strip quotes, colons and brackets at the ends of a name unless they pair up inside it."""
-    name = name.strip("：:“”\"'《》 ")
+    name = name.strip("：:“”\"'《》 。；;")
     while name and name[0] in "（(【[" and not _closes(name, 0):
         name = name[1:]
     while name and name[-1] in "）)】]" and not _opens_before(name, len(name) - 1):

@@ -30,6 +30,7 @@ __all__ = [
     "STYLE_RANK",
     "column_meaning",
     "split_cells",
+    "rebuild_vertical_tables",
 ]
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
@@ -96,6 +97,90 @@ def column_meaning(header: str) -> str | None:
 def split_cells(text: str) -> list[str]:
     """Cells of a table row flattened to text (``|`` or tab separated)."""
     return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
+
+
+_CELL_END = re.compile(r"\s*[|｜]\s*$")
+_ROW_NUMBER = re.compile(r"^(\d{1,4})$")
+
+
+def _cell_text(text: str) -> str:
+    return _CELL_END.sub("", text).strip()
+
+
+def _vertical_header(lines: Sequence[Line], i: int) -> int:
+    """Length of a table header written one column word per line from ``i`` (0 if none)."""
+    meanings: list[str | None] = []
+    j = i
+    while j < len(lines) and not lines[j].cells:
+        cell = _cell_text(lines[j].text)
+        meaning = column_meaning(cell) if 0 < len(cell) <= 12 and not _ROW_NUMBER.match(cell) else None
+        if meaning is None:
+            break
+        meanings.append(meaning)
+        j += 1
+    if (len(meanings) >= 3 and meanings[0] == "number" and "task" in meanings
+            and {"lead", "co_lead", "responsible"} & set(meanings)):
+        return len(meanings)
+    return 0
+
+
+def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
+    """Tables whose cell separators were lost, one cell per line (``序号`` / ``重点工作任务`` /
+    ``牵头单位`` … then ``3`` / ``固定资产投资增长7.5%左右。`` / ``区发改委`` …), rebuilt as rows.
+
+    A header is a run of lines that are each a column word, starting with the number
+    column; a row starts at a line that is only a number and takes the following lines as
+    its cells, up to the next row number, a numbered heading or the header's width. A row
+    with more lines than columns before the next row gives the extra lines to its task
+    cell (a task of several paragraphs). Cells may end with ``|``.
+
+    >>> rows = rebuild_vertical_tables([Line(i + 1, t) for i, t in enumerate(
+    ...     ["序号", "工作任务", "牵头单位", "1", "推进改革。", "区发改委"])])
+    >>> [(r.number, r.cells) for r in rows]
+    [(1, ('序号', '工作任务', '牵头单位')), (4, ('1', '推进改革。', '区发改委'))]
+    """
+    out: list[Line] = []
+    i = 0
+    width = 0
+    task_col = 1
+    while i < len(lines):
+        ln = lines[i]
+        k = _vertical_header(lines, i) if not ln.cells else 0
+        if k:
+            words = tuple(_cell_text(x.text) for x in lines[i : i + k])
+            out.append(Line(ln.number, " | ".join(words), ln.location, words))
+            width = k
+            meanings = [column_meaning(w) for w in words]
+            task_col = meanings.index("task") if "task" in meanings else 1
+            i += k
+            continue
+        m = _ROW_NUMBER.match(_cell_text(ln.text)) if width and not ln.cells else None
+        if m is None:
+            out.append(ln)
+            i += 1
+            continue
+        j = i + 1
+        body: list[str] = []
+        while j < len(lines) and not lines[j].cells:
+            cell = _cell_text(lines[j].text)
+            n = number_of(cell)
+            if _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren")):
+                break
+            body.append(cell)
+            j += 1
+        more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
+        if len(body) > width - 1:
+            if more_rows:
+                extra = len(body) - (width - 1)
+                t = task_col - 1
+                body = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
+            else:
+                j = i + 1 + (width - 1)  # the lines after the last row are not in the table
+                body = body[: width - 1]
+        cells = (m.group(1), *body)
+        out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
+        i = j
+    return out
 
 
 @dataclass(frozen=True)
@@ -175,6 +260,8 @@ def segment_lines(
     headings.
     """
     seg = Segmentation(title=lines[0].text if lines else "")
+    if not report:
+        lines = rebuild_vertical_tables(lines)
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
     for i, ln in enumerate(lines):
         if ln.cells and numbered[i][1] is None and ln.cells[0].strip().isdigit():
