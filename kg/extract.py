@@ -21,7 +21,9 @@ from .models import (
     Responsibility,
     SourceText,
     Task,
+    UnitMention,
 )
+from .normalize import Restorer, converter_available, matching_form, needs_matching_form
 from .responsibility import find_deadline, parse_responsibility, states_first_listed_leads
 from .segment import Segmentation, segment_lines, split_cells
 from .tables import row_responsibility
@@ -87,8 +89,22 @@ def extract_document(
     kind: DocumentKind | None = None,
     year: int | None = None,
 ) -> ExtractedDocument:
-    """Extract tasks (or report statements) and their responsibility from one document."""
+    """Extract tasks (or report statements) and their responsibility from one document.
+
+    A document in traditional characters, or with inserted pinyin (``經(jīng)``), is read
+    in its matching form (simplified, without the pinyin) and every text and name is
+    mapped back to what the document writes.
+    """
     full_text = "\n".join(ln.text for ln in source.lines)
+    if needs_matching_form(full_text):
+        restorer = Restorer([ln.text for ln in source.lines])
+        matching = replace(source, lines=tuple(
+            replace(ln, text=matching_form(ln.text)[0], cells=tuple(matching_form(c)[0] for c in ln.cells))
+            for ln in source.lines
+        ))
+        doc = extract_document(matching, region, kind, year)
+        doc = _restored(doc, restorer, source)
+        return doc
     region = region or detect_region(full_text)
     gaz = load_gazetteer(region)
     first_listed = states_first_listed_leads(full_text)
@@ -176,6 +192,55 @@ def _item_responsibility(
             if dl and re.search(r"完成时限|时间节点|完成时间", item.text):
                 resp = replace(resp, deadline=dl)
     return resp, item.text
+
+
+def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) -> ExtractedDocument:
+    """``doc`` extracted from a matching form, with its texts and names as ``source`` writes them."""
+    r = restorer.restore
+
+    def mention(m: UnitMention, offs: list[int], text: str) -> UnitMention:
+        if 0 <= m.start < m.end < len(offs):
+            s, e = offs[m.start], offs[m.end]
+            return replace(m, name=text[s:e], start=s, end=e)
+        return replace(m, name=r(m.name))
+
+    tasks = []
+    for t in doc.tasks:
+        text, offs = restorer.offsets(t.text)
+        resp = t.responsibility
+        resp = replace(
+            resp,
+            lead=tuple(mention(m, offs, text) for m in resp.lead),
+            co_lead=tuple(mention(m, offs, text) for m in resp.co_lead),
+            leaders=tuple(r(x) for x in resp.leaders),
+            deadline=r(resp.deadline) if resp.deadline else resp.deadline,
+            clause=r(resp.clause) if resp.clause else resp.clause,
+            clause_start=offs[resp.clause_start] if 0 <= resp.clause_start < len(offs) else resp.clause_start,
+        )
+        indicators = tuple(
+            replace(i, text=text[offs[i.start] : offs[i.end]], start=offs[i.start], end=offs[i.end])
+            if 0 <= i.start < i.end < len(offs) else replace(i, text=r(i.text))
+            for i in t.indicators
+        )
+        entities = [
+            tuple(
+                replace(e, text=text[offs[e.start] : offs[e.end]], start=offs[e.start], end=offs[e.end])
+                if 0 <= e.start < e.end < len(offs) else replace(e, text=r(e.text))
+                for e in ents
+            )
+            for ents in (t.projects, t.districts)
+        ]
+        tasks.append(replace(
+            t, text=text, responsibility=resp, indicators=indicators, projects=entities[0], districts=entities[1],
+        ))
+    sections = tuple(replace(s, title=r(s.title)) for s in doc.sections)
+    issues = list(doc.issues)
+    if not converter_available():
+        issues.append(Issue(
+            source.path, 1, "traditional characters not converted for matching (install the opencc package): "
+            "unit names and labels may be missed", "no-converter",
+        ))
+    return replace(doc, source=source, title=r(doc.title), sections=sections, tasks=tuple(tasks), issues=tuple(issues))
 
 
 def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:

@@ -301,9 +301,20 @@ def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str
         return [(piece, start)]
     for m in _CONJUNCTION.finditer(piece):
         left, right = piece[: m.start()], piece[m.end() :]
-        if gaz.looks_like_unit(left) and gaz.looks_like_unit(right):
+        if gaz.looks_like_unit(left) and (gaz.looks_like_unit(right) or _reads_as_unit_group(right)):
             return [(left, start), (right, start + m.end())]
     return [(piece, start)]
+
+
+_GROUP_SHAPE = re.compile(r"(?:各|相关|有关|其他|其它)[^，、；。]{0,8}(?:单位|部门|机构|企业|国企)$")
+
+
+def _reads_as_unit_group(name: str) -> bool:
+    """``州直相关单位``, ``县各有关单位``: a reference to several units by its shape."""
+    return _GROUP_SHAPE.search(name) is not None and not _NOT_NAME.search(name)
+
+
+_NOT_NAME = re.compile(r"[，。；：！？“”《》\d%]")
 
 
 # ---------------------------------------------------------------------------------------
@@ -375,6 +386,10 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
             mentions = _apply_first_listed(mentions, first_listed)
         for mention in mentions:
             (lead if mention.role is Role.LEAD else co).append(mention)
+    if deadline is None:
+        # a deadline written inside the list (…，6月底完成)
+        deadline = next((p for _, value, _ in fields for p in re.split(r"[，、；]", value)
+                         if p and find_deadline(p) == p), None)
     if not (lead or co or leaders):
         return None
     first = matches[0].start()
