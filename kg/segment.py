@@ -39,11 +39,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"^第([{_CN_NUM}\d]{{1,4}})(?:部分|章|篇)\s*(.*)$", re.S)),
     ("cn_dun", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.]\s*(.*)$", re.S)),
     ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
-    ("ar_paren", re.compile(r"^（(\d{1,3})）[、.]?\s*(.*)$|^(\d{1,3})）\s*(.*)$", re.S)),
-    ("ar_dot", re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*(.*)$", re.S)),
+    ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$", re.S)),
+    ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$", re.S)),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
 )
-_ROW_START = re.compile(r"^(\d{1,4})\s*[\t|｜]\s*(.*)$", re.S)
+# a row number may be compound (1-1, 2.3) when a table numbers sub-rows
+_ROW_START = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)\s*[\t|｜]\s*(.*)$", re.S)
 
 
 def number_of(text: str) -> tuple[str, str, str] | None:
@@ -100,7 +101,7 @@ def split_cells(text: str) -> list[str]:
 
 
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
-_ROW_NUMBER = re.compile(r"^(\d{1,4})$")
+_ROW_NUMBER = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)$")
 
 
 def _cell_text(text: str) -> str:
@@ -264,7 +265,7 @@ def segment_lines(
         lines = rebuild_vertical_tables(lines)
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
     for i, ln in enumerate(lines):
-        if ln.cells and numbered[i][1] is None and ln.cells[0].strip().isdigit():
+        if ln.cells and numbered[i][1] is None and _ROW_NUMBER.match(ln.cells[0].strip()):
             numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
     seg.numbered_items = sum(1 for _, n in numbered if n is not None)
     if report:
@@ -282,7 +283,7 @@ def segment_lines(
         # under a table header, "1推进……" is a row whose cell separators were lost
         first = min(headers)
         for i, ln in enumerate(lines):
-            m = re.match(r"^(\d{1,4})(?=[\u4e00-\u9fff“《])(.*)$", ln.text, re.S)
+            m = re.match(r"^(\d{1,5})(?=[\u4e00-\u9fff“《])(.*)$", ln.text, re.S)
             if numbered[i][1] is None and m and i > first:
                 numbered[i] = (i, ("row", m.group(1), m.group(2)))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)

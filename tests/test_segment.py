@@ -197,3 +197,28 @@ def test_an_unknown_name_is_reported_once_with_its_first_task():
     d = doc_from(text)
     warnings = [str(i) for i in d.issues if i.code == "unknown-unit"]
     assert warnings == ["mem.txt:2: task 1 and 1 more tasks: unknown unit name '区火星局' kept as written"]
+
+
+def test_M3_items_numbered_1000_or_more_are_tasks():
+    """Regression (RELIABILITY.md M3): numbering patterns stopped at three digits, so task
+    1000 was read as unnumbered text and 十一、 headings after it became tasks."""
+    body = [f"{i}.推进第{i}项重点工作。（区发改委主办）" for i in range(997, 1003)]
+    text = "\n".join(["某区重点任务分解", "十、第十部分", *body[:3], "十一、第十一部分", *body[3:]])
+    d = doc_from(text)
+    assert [t.number for t in d.tasks] == ["997", "998", "999", "1000", "1001", "1002"]
+    assert [s.number for s in d.sections] == ["十", "十一"]
+    assert not [i for i in d.issues if i.code == "orphan"]
+    # a year is not a number of an item: 2023、2024年 and 2021.5 stay text
+    assert number_of("2023、2024年连续两年增长") is None and number_of("2021.5亿元") is None
+
+
+def test_compound_row_numbers_under_a_table_header():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位",
+        "1\t推进营商环境改革。\t市发改委",
+        "1-1\t细化改革实施方案。\t市财政局",
+        "2.3\t优化审批服务流程。\t市政务办",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [
+        ("1", ["市发改委"]), ("1-1", ["市财政局"]), ("2.3", ["市政务办"])]
