@@ -82,7 +82,7 @@ def _rules() -> _Rules:
     label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：")
     roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
-    tails = "|".join(map(re.escape, by_len(d["list_tail_words"])))
+    tails = "|".join([*d.get("list_tail_patterns", []), *map(re.escape, by_len(d["list_tail_words"]))])
     return _Rules(
         by_len(d["lead_words"]), by_len(d["co_lead_words"]), by_len(d["shared_words"]),
         by_len(d["co_lead_prefixes"]), re.compile(f"(?:{tails})+$"),
@@ -176,7 +176,8 @@ def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[Un
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
     for piece, pos in _split_top_level(text):
-        items.extend(_split_conjunction(piece, offset + pos, gaz))
+        for part, ppos in _split_run_together(piece, pos, gaz):
+            items.extend(_split_conjunction(part, offset + ppos, gaz))
     mentions: list[UnitMention] = []
     shared_prefix = ""
     for i, (raw, start) in enumerate(items):
@@ -293,6 +294,37 @@ def _opens_before(s: str, i: int) -> bool:
     return s[:i].count("（") + s[:i].count("(") + s[:i].count("【") + s[:i].count("[") > (
         s[:i].count("）") + s[:i].count(")") + s[:i].count("】") + s[:i].count("]")
     )
+
+
+@cache
+def _run_together_rules() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    d = responsibility_rules()
+    starts = "|".join(map(re.escape, d["unit_name_starts"]))
+    return tuple(d["unit_name_endings"]), re.compile(rf"(?=(?:{starts})..)")
+
+
+def _split_run_together(piece: str, pos: int, gaz: Gazetteer) -> list[tuple[str, int]]:
+    """``市行政审批局市司法局`` (a lost separator) as two names, where a unit ending meets a
+    level prefix and every part reads as a unit; a known name is never split."""
+    if len(piece) < 6 or gaz.resolve_unit(piece) or gaz.resolve_group(piece):
+        return [(piece, pos)]
+    ends, starts = _run_together_rules()
+    cuts = [m.start() for m in starts.finditer(piece) if 0 < m.start() and piece[: m.start()].endswith(ends)]
+    if not cuts:
+        return [(piece, pos)]
+    parts: list[tuple[str, int]] = []
+    last = 0
+    for c in cuts:
+        left = piece[last:c]
+        # the left part must read as a unit, else the cut is inside a name (市场监管局)
+        # a level and an ending alone (县乡, 区委) are not a name: 县乡镇企业局 stays whole
+        if len(left) >= 3 and len(piece) - c >= 3 and (gaz.looks_like_unit(left) or _reads_as_unit_group(left)):
+            parts.append((left, pos + last))
+            last = c
+    parts.append((piece[last:], pos + last))
+    if len(parts) < 2 or not all(gaz.looks_like_unit(p) or _reads_as_unit_group(p) for p, _ in parts):
+        return [(piece, pos)]
+    return parts
 
 
 def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str, int]]:
@@ -542,9 +574,10 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         m.unit for m in lead + co
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
+    deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
     return Responsibility(
         lead=tuple(lead), co_lead=tuple(co), clause=text[s - 1 : e + 1], clause_start=s - 1,
-        pattern="trailing",
+        pattern="trailing", deadline=deadline,
     )
 
 

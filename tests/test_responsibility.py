@@ -196,3 +196,90 @@ def test_more_real_world_formats(text, lead, co, generic):
     r = parse(text, generic)
     assert names(r.lead) == lead
     assert names(r.co_lead) == co
+
+
+# Forms seen in real plans of other governments (tests/data/real), written here as
+# made-up but realistic sentences, full-width and ASCII alike.
+REAL_PLAN_FORMATS = [
+    # X牵头，Y配合 after any label
+    ("推动工业稳增长。部门分工:市工信局牵头,市发改委、市财政局配合。", ["市工信局"], ["市发改委", "市财政局"]),
+    ("强化市场监管。任务分工：区市场监管局牵头；区公安分局配合。", ["区市场监管局"], ["区公安分局"]),
+    # labelled lines with the labels of real plans
+    ("落实积极应对人口老龄化战略。\n牵头责任单位:县卫健委、县民政局\n主要协作单位:各乡镇人民政府、县政府有关部门",
+     ["县卫健委", "县民政局"], ["各乡镇人民政府", "县政府有关部门"]),
+    ("持续推进学前教育普及普惠。\n主要责任单位：区教育局\n协同配合单位：区政府有关部门，各乡镇人民政府、街道办事处。",
+     ["区教育局"], ["区政府有关部门", "各乡镇人民政府", "街道办事处"]),
+    # 责任单位：X。 alone leads; the full stop is not part of the name
+    ("财政总收入与经济增长基本同步。\n责任单位:县财政局。", ["县财政局"], []),
+    # (A、B负责): all lead; (X等N个部门负责): the count is not part of the name
+    ("加快农业现代化。(县农业农村局、县林业局负责)", ["县农业农村局", "县林业局"], []),
+    ("推动文旅融合发展。（县文旅局等5个部门负责）", ["县文旅局"], []),
+    ("优化基层治理。（市民政局等十个相关单位负责）", ["市民政局"], []),
+    # a deadline inside the parenthesis is the deadline, not a unit; 及 joins two units
+    ("加大简政放权力度。(牵头单位:州行政审批服务局;责任单位:州司法局、州委编办及州直相关单位,各县市人民政府,6月底完成)",
+     ["州行政审批服务局"], ["州司法局", "州委编办", "州直相关单位", "各县市人民政府"]),
+    # a closing 等 is dropped from the name
+    ("区级一般公共预算收入增长5%。\n牵头单位:区财政局\n责任单位:区税务局、区国资委等", ["区财政局"], ["区税务局", "区国资委"]),
+    # unit names run together where a separator was lost
+    ("推进审批改革。牵头单位：市行政审批局市司法局；配合单位：市委编办市人社局",
+     ["市行政审批局", "市司法局"], ["市委编办", "市人社局"]),
+]
+
+
+@pytest.mark.parametrize("text,lead,co", REAL_PLAN_FORMATS)
+def test_real_plan_formats(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+def test_deadline_inside_the_parenthesis(generic):
+    r = parse("优化营商环境。（县政务服务中心负责，6月底前完成）", generic)
+    assert names(r.lead) == ["县政务服务中心"] and r.deadline == "6月底前完成"
+    r = parse("加大简政放权力度。(牵头单位:州行政审批服务局;责任单位:州司法局,6月底完成)", generic)
+    assert names(r.co_lead) == ["州司法局"] and r.deadline == "6月底完成"
+
+
+RUN_TOGETHER_COUNTER_EXAMPLES = [
+    # a level and an ending alone are not a name; one office written as one name stays whole
+    ("县乡镇企业局", ["县乡镇企业局"]),
+    ("区委区政府督查室", ["区委区政府督查室"]),
+    ("各乡镇人民政府", ["各乡镇人民政府"]),
+    ("省市场监管局", ["省市场监管局"]),
+    ("县乡村振兴局", ["县乡村振兴局"]),
+    # 及 inside prose is not split into units
+    ("州委编办及州直相关单位", ["州委编办", "州直相关单位"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", RUN_TOGETHER_COUNTER_EXAMPLES)
+def test_names_are_split_only_between_units(text, expected, generic):
+    assert names(parse_unit_list(text, Role.LEAD, generic)) == expected
+
+
+def test_note_bracket_after_a_list_is_not_part_of_the_last_name(generic):
+    text = "责任单位:财政局、发改局、工商联(列第一位者为牵头或汇总单位,下同)"
+    r = parse(text, generic, first=states_first_listed_leads(normalize_text(text)))
+    assert names(r.lead) == ["财政局"] and names(r.co_lead) == ["发改局", "工商联"]
+    # a bracket that belongs to the name stays
+    assert names(parse("（各县（市、区）人民政府负责）", generic).lead) == ["各县（市、区）人民政府"]
+
+
+@pytest.mark.parametrize("text,states", [
+    ("(列第一位者为牵头或汇总单位,下同)", True),
+    ("首位单位为牵头单位，下同。", True),
+    ("注：列第一位的部门为牵头部门。", True),
+    ("排在首位的为牵头单位", True),
+    # counter-examples: words about leading, not the convention
+    ("各牵头单位要切实承担起牵头协调职责", False),
+    ("列入第一批试点单位", False),
+])
+def test_first_listed_conventions(text, states):
+    assert states_first_listed_leads(normalize_text(text)) is states
+
+
+def test_persons_are_leaders_never_units(generic):
+    r = parse("稳企业防风险。\n分管省领导:李某某\n牵头单位:省发展改革委、省财政厅", generic)
+    assert names(r.lead) == ["省发展改革委", "省财政厅"] and list(r.leaders) == ["李某某"]
+    r = parse("推动义务教育优质均衡发展。\n分管县领导：俞悦\n牵头责任单位：县教育局", generic)
+    assert names(r.lead) == ["县教育局"] and list(r.leaders) == ["俞悦"]
