@@ -64,11 +64,17 @@ def row_responsibility(
     Returns the responsibility and the row's text (cells joined with `` | ``); unit
     offsets point into that text.
     """
-    text, offsets = _cells_with_offsets(cells)
     if len(cells) == 1:
         return _flattened(cells[0], meanings, gaz, first_listed_leads)
     if meanings is None:
         meanings = _guess_meanings(cells, gaz)
+    # progress columns (进展情况, 完成情况) say what was achieved: kept apart from the
+    # task text, so that their figures are never read as the task's targets
+    progress = [c for c, m in zip(cells, meanings, strict=False) if m == "progress" and c]
+    if progress:
+        kept = [(c, m) for c, m in zip(cells, meanings, strict=False) if m != "progress"]
+        cells, meanings = [c for c, _ in kept], [m for _, m in kept]
+    text, offsets = _cells_with_offsets(cells)
     lead: list[tuple[str, int]] = []
     co: list[tuple[str, int]] = []
     resp: list[tuple[str, int]] = []
@@ -88,7 +94,7 @@ def row_responsibility(
         elif meaning == "leader":
             leaders.extend(x for x in re.split(r"[、，\s]+", cell) if x)
     r = parse_columns(lead, co, resp, gaz, first_listed_leads)
-    return replace(r, deadline=deadline, leaders=tuple(leaders)), text
+    return replace(r, deadline=deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
 
 
 def _guess_meanings(cells: Sequence[str], gaz: Gazetteer) -> list[str | None]:

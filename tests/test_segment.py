@@ -222,3 +222,42 @@ def test_compound_row_numbers_under_a_table_header():
     d = doc_from(text, region=None)
     assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [
         ("1", ["市发改委"]), ("1-1", ["市财政局"]), ("2.3", ["市政务办"])]
+
+
+def test_progress_column_is_neither_task_text_nor_targets():
+    """A progress table (进展情况): the achieved figures between task and unit are kept apart."""
+    text = "\n".join([
+        "序号\t内容与要求\t进展情况\t责任单位",
+        "1\t确保地区生产总值增长7%左右。\t1-2月，全市固定资产投资同比下降12.7%。\t市发改委",
+    ])
+    d = doc_from(text, region=None)
+    (t,) = d.tasks
+    assert "12.7" not in t.text and t.responsibility.progress == "1-2月，全市固定资产投资同比下降12.7%。"
+    assert [m.name for m in t.responsibility.lead] == ["市发改委"]
+    assert [i.value for i in t.indicators] == [7]
+
+
+def test_table_written_one_cell_per_line_with_a_progress_column():
+    text = "\n".join([
+        "市政府2020年重点工作进展情况表", "序号", "内容与要求", "进展情况", "责任单位",
+        "1", "确保地区生产总值增长7%左右。", "金融机构存贷款余额实现正增长，规上工业增加值全省第2。", "市发改委",
+        "2", "市县长项目落地率50%以上。", "市县长项目目前已安排36个项目，总投资882.1亿元。", "市发改委",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["市发改委"]), ("2", ["市发改委"])]
+    assert [[i.value for i in t.indicators] for t in d.tasks] == [[7], [50]]
+
+
+def test_table_with_bars_at_line_ends_and_a_leader_column():
+    text = "\n".join([
+        "序号 |", "目标与任务 |", "分 管 县领导 |", "牵头责任单位 |", "责任单位 |",
+        "80 |", "加大普惠性托育供给，新增托位数400个以上。 |", "俞 悦 |", "县教育局 |", "县各有关单位 |",
+        "81 |", "支持职业教育发展。 |", "陆 明俞 悦 |", "县教育局 |", "县各有关单位 |",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("80", ["县教育局"], ["县各有关单位"]), ("81", ["县教育局"], ["县各有关单位"])]
+    assert d.tasks[0].responsibility.leaders == ("俞悦",)
+    # counter-example: a list of numbers and words without a header is not a table
+    d = doc_from("\n".join(["某县重点工作", "80", "加大托育供给。", "县教育局"]), region=None)
+    assert not d.tasks
