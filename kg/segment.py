@@ -296,6 +296,7 @@ def segment_lines(
     current: dict[str, object] | None = None  # the open task being collected
     closed = True
     header: TableHeader | None = None
+    prev_row: list[str] = []
 
     def flush() -> None:
         nonlocal current
@@ -345,6 +346,13 @@ def segment_lines(
             }
             if ln.cells:
                 current["texts"] = [" | ".join(ln.cells[1:])]
+            if header is not None and n[0] == "row":
+                row = list(ln.cells[1:]) if ln.cells else split_cells(n[2])
+                filled = _carried_down(row, prev_row, header, last=idx == len(lines) - 1)
+                if filled is not row:
+                    current["cells"] = [tuple(filled)]
+                    current["texts"] = [" | ".join(filled)]
+                prev_row = filled
             # a table row is complete in itself; rows continuing it have an empty first cell
             closed = n[0] == "row" or has_responsibility(n[2])
             continue
@@ -364,6 +372,24 @@ def segment_lines(
         seg.orphans.append(ln)
     flush()
     return seg
+
+
+_CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
+
+
+def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
+    """A row shorter than its header takes the missing unit, leader and deadline cells
+    from the row above (cells merged over several rows lose their text in all but the
+    first). The last row of a document cut off mid-sentence takes nothing."""
+    meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
+    if not row or len(row) >= len(meanings) or len(prev) < len(meanings):
+        return row
+    if last and not re.search(r"[。；！？）]$", row[-1]):
+        return row
+    missing = meanings[len(row) :]
+    if not all(m in _CARRIED for m in missing):
+        return row
+    return [*row, *prev[len(row) : len(meanings)]]
 
 
 def _classify(

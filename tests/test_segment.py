@@ -261,3 +261,24 @@ def test_table_with_bars_at_line_ends_and_a_leader_column():
     # counter-example: a list of numbers and words without a header is not a table
     d = doc_from("\n".join(["某县重点工作", "80", "加大托育供给。", "县教育局"]), region=None)
     assert not d.tasks
+
+
+def test_rows_shorter_than_the_header_take_the_merged_cells_from_above():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进行政审批制度改革。\t市行政审批局\t市司法局\t2022年底",
+        "2\t优化审批服务流程。",
+        "3\t推进法治政府建设。\t市司法局\t市委编办\t长期",
+        "4\t深化综合执法改革",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead],
+            t.responsibility.deadline) for t in d.tasks]
+    assert got[:3] == [
+        ("1", ["市行政审批局"], ["市司法局"], "2022年底"),
+        ("2", ["市行政审批局"], ["市司法局"], "2022年底"),
+        ("3", ["市司法局"], ["市委编办"], "长期"),
+    ]
+    # counter-example: the last row, cut off mid-sentence, takes nothing and is reported
+    assert got[3] == ("4", [], [], None)
+    assert any(i.code == "no-units" and "task 4" in i.message for i in d.issues)
