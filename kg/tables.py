@@ -124,6 +124,10 @@ def _flattened(
         deadline, body = dl.group(0), row[: dl.start()]
     cut = max(body.rfind(c) for c in "。；！？”")
     tail = body[cut + 1 :]
+    if cut < 0 and not parse_unit_list(tail, Role.LEAD, gaz, strict=True):
+        # no sentence end and no unit names: the task text alone (a row cut off, or
+        # one whose unit cells are empty), not a unit
+        return Responsibility(deadline=deadline, pattern="table-flattened"), row
     parts = split_lost_separators(tail)
     unit_meanings = [m for m in (meanings or []) if m in ("lead", "co_lead", "responsible")]
     base = cut + 1
