@@ -31,6 +31,8 @@ __all__ = [
     "column_meaning",
     "split_cells",
     "rebuild_vertical_tables",
+    "page_noise",
+    "document_title",
 ]
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
@@ -98,6 +100,65 @@ def column_meaning(header: str) -> str | None:
 def split_cells(text: str) -> list[str]:
     """Cells of a table row flattened to text (``|`` or tab separated)."""
     return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
+
+
+@cache
+def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
+        d = json.load(fh)
+    labels = "|".join(map(re.escape, sorted(d["metadata_labels"], key=len, reverse=True)))
+    meta = re.compile(rf"^(?:[\[【]\s*(?:{labels})\s*[\]】]|(?:{labels})\s*[：:])|(?:{labels})\s*[：:].*(?:{labels})\s*[：:]")
+    nav = re.compile("|".join(f"(?:{p})" for p in d["navigation"]))
+    return meta, nav, re.compile(d["addressee"]), re.compile(d["signature_date"])
+
+
+_BULLET = re.compile(r"^[•·●]\s*")
+_TITLE_WORDS = re.compile(r"方案|分解|分工|通知|计划|报告|清单|任务|安排|意见|要点|事项|台账|[表单]$")
+
+
+def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = None) -> set[int]:
+    """Indices of the lines that are page noise, not document text: site navigation and
+    widgets (当前位置, 扫一扫, 分享到…), metadata (索引号, 发布日期, 浏览次数…), image names,
+    and the notice that hands a plan out, from its addressee line (各区人民政府、各部门：)
+    to the date under its signature — unless a numbered line in it is a task
+    (``is_task``): then the plan is in the notice, and only the addressee line is noise.
+
+    >>> [i for i in sorted(page_noise([Line(1, "索引号：11341602/2025-00023"), Line(2, "一、经济发展"),
+    ...                                 Line(3, "扫一扫在手机打开当前页")]))]
+    [0, 2]
+    """
+    meta, nav, addressee, date = _noise_rules()
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        text = _BULLET.sub("", ln.text.strip())
+        if not text.strip(" •·●-|"):
+            if text != ln.text.strip():
+                out.add(i)
+            continue
+        if meta.search(text) or nav.search(ln.text.strip()):
+            out.add(i)
+    for i, ln in enumerate(lines):
+        if addressee.match(ln.text.strip()) and not number_of(ln.text):
+            end = next((j for j in range(i + 1, min(i + 30, len(lines))) if date.match(lines[j].text.strip())), None)
+            inside = range(i + 1, end) if end is not None else range(0)
+            if end is not None and not (is_task and any(
+                number_of(lines[k].text) and is_task(lines[k].text) for k in inside
+            )):
+                out.update(range(i, end + 1))
+            else:
+                out.add(i)
+    return out
+
+
+def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = frozenset()) -> str:
+    """The title: the first line that is not page noise and reads as a title (方案, 分解,
+    通知, 报告, …表), else the first line that is not page noise."""
+    candidates = [ln.text for i, ln in enumerate(lines[:60]) if i not in noise and ln.text.strip()]
+    for text in candidates:
+        if (len(text) <= 80 and _TITLE_WORDS.search(text) and not re.search(r"[。；？！]$", text)
+                and not number_of(text) and not re.search(r"〔\d{4}〕\d+号$", text)):
+            return text
+    return candidates[0] if candidates else (lines[0].text if lines else "")
 
 
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
@@ -199,6 +260,7 @@ class Segmentation:
     task_style: str | None = None
     header: TableHeader | None = None
     orphans: list[Line] = field(default_factory=list)  # unnumbered lines outside any task
+    skipped: int = 0  # lines of page noise (navigation, metadata, the notice before a plan)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
 
 
@@ -260,7 +322,10 @@ def segment_lines(
     report), every paragraph becomes an item and numbered or short unpunctuated lines are
     headings.
     """
-    seg = Segmentation(title=lines[0].text if lines else "")
+    noise = page_noise(lines, None if report else has_responsibility)
+    seg = Segmentation(title=document_title(lines, noise))
+    seg.skipped = len(noise)
+    lines = [ln for i, ln in enumerate(lines) if i not in noise]
     if not report:
         lines = rebuild_vertical_tables(lines)
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]

@@ -282,3 +282,53 @@ def test_rows_shorter_than_the_header_take_the_merged_cells_from_above():
     # counter-example: the last row, cut off mid-sentence, takes nothing and is reported
     assert got[3] == ("4", [], [], None)
     assert any(i.code == "no-units" and "task 4" in i.message for i in d.issues)
+
+
+NOISY_PLAN = """首页 > 信息公开 > 政策文件
+索引号: 1234/2023-00001 发布日期: 2023-02-01
+浏览次数: 字体:[大 中 小] 分享到:
+• 听全文
+banner_2023.jpg
+某县人民政府办公室关于印发2023年重点工作任务分解方案的通知
+各乡镇人民政府,县政府各部门:
+现将《2023年重点工作任务分解方案》印发给你们,请认真贯彻执行。各牵头单位要切实承担起牵头协调职责。
+1.本通知自印发之日起施行
+某县人民政府办公室
+2023年2月1日
+2023年重点工作任务分解方案
+一、经济发展
+1.地区生产总值增长6%。(县发改局牵头,县统计局配合)
+2.固定资产投资增长8%。(县发改局牵头)
+扫一扫在手机打开当前页
+"""
+
+
+def test_page_noise_is_skipped_not_turned_into_sections_or_tasks():
+    d = doc_from(NOISY_PLAN, region=None)
+    assert d.title == "某县人民政府办公室关于印发2023年重点工作任务分解方案的通知"
+    assert [s.title for s in d.sections] == ["经济发展"]
+    assert [(t.number, t.text) for t in d.tasks] == [
+        ("1", "地区生产总值增长6%。（县发改局牵头，县统计局配合）"), ("2", "固定资产投资增长8%。（县发改局牵头）")]
+    assert not [i for i in d.issues if i.code in ("orphan", "no-units")]
+
+
+def test_noise_rules_leave_document_text_alone():
+    from kg.segment import page_noise
+
+    lines = [Line(i + 1, t) for i, t in enumerate([
+        "各位代表：",  # a report's address, not a notice addressee
+        "来源于基层的创新做法要及时总结推广。",  # a sentence that starts like a label
+        "1.发布日期前完成清理。（区政务办牵头）",
+        "推进“互联网+政务服务”，提升网上办事比例。",
+    ])]
+    assert page_noise(lines) == set()
+
+
+def test_a_plan_written_inside_its_notice_keeps_its_tasks():
+    text = "\n".join([
+        "某区关于做好2023年重点工作的通知", "各街道、区政府各部门：",
+        "1.推进老旧小区改造。（区住建局牵头，各街道配合）", "2.加强基层治理。（区民政局牵头）",
+        "某区人民政府办公室", "2023年3月1日",
+    ])
+    d = doc_from(text, region=None)
+    assert [t.number for t in d.tasks] == ["1", "2"]
