@@ -28,7 +28,7 @@ from .responsibility import find_deadline, parse_responsibility, states_first_li
 from .segment import Segmentation, segment_lines, split_cells
 from .tables import row_responsibility
 
-__all__ = ["extract_document", "detect_kind", "detect_year"]
+__all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
 
 _REPORT_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 
@@ -119,12 +119,17 @@ def extract_document(
     by_title = detect_kind(source)
     if kind is None:
         kind = DocumentKind.TASK_PLAN if with_clause else by_title
-    elif kind is DocumentKind.WORK_REPORT and with_clause:
+        # a work report by its title, where only a few of many numbered paragraphs name
+        # units (由区发改委负责…), stays a report, with a warning below
+        if (with_clause and by_title is DocumentKind.WORK_REPORT and len(with_clause) < 2
+                and len(plan_seg.items) >= 5 * len(with_clause)):
+            kind = DocumentKind.WORK_REPORT
+    if kind is DocumentKind.WORK_REPORT and with_clause:
         first_line = next(i.line for i in plan_seg.items if i.ordinal == with_clause[0])
         issues.append(Issue(
             source.path, first_line,
-            f"read as a work report, but {len(with_clause)} numbered items carry responsibility clauses "
-            "(a task plan?); their units are not in the graph", "report-with-clauses",
+            f"read as a work report, but {len(with_clause)} numbered item(s) carry responsibility clauses "
+            "(a task plan? --kind plan reads it as one); their units are not in the graph", "report-with-clauses",
         ))
     seg = plan_seg if kind is DocumentKind.TASK_PLAN else segment_lines(source.lines, parser.has, report=True)
     tasks: list[Task] = []
@@ -252,11 +257,23 @@ def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
     return enrich_document(doc, gaz)
 
 
+# Issue codes that flag a whole document in the manifest (its kind or coverage is in doubt).
+DOCUMENT_FLAGS = ("no-tasks", "unread-responsibility", "report-with-clauses", "no-converter")
+_RESPONSIBILITY_WORDS = re.compile(r"(?:牵头|主办|配合|协办|责任)(?:单位|部门)[：:]|[（(][^（）()]{2,40}(?:牵头|主办)[，,；;）)]")
+
+
 def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> list[Issue]:  # type: ignore[no-untyped-def]
     out: list[Issue] = []
     path = source.path
     if not tasks and source.lines:
-        out.append(Issue(path, 1, "no numbered tasks found (is this a task plan?)", "no-tasks"))
+        words = _RESPONSIBILITY_WORDS.search("\n".join(ln.text for ln in source.lines))
+        if seg.numbered_items and words:
+            out.append(Issue(
+                path, 1, f"{seg.numbered_items} numbered items and responsibility words ({words.group(0)!r}) "
+                "but no task was read: the layout is not understood", "unread-responsibility",
+            ))
+        else:
+            out.append(Issue(path, 1, "no numbered tasks found (is this a task plan?)", "no-tasks"))
     for line, msg in seg.notes:
         out.append(Issue(path, line, msg))
     seen: Counter[tuple[int | None, str]] = Counter()

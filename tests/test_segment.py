@@ -332,3 +332,30 @@ def test_a_plan_written_inside_its_notice_keeps_its_tasks():
     ])
     d = doc_from(text, region=None)
     assert [t.number for t in d.tasks] == ["1", "2"]
+
+
+def test_kind_by_evidence_whatever_the_title():
+    # a plan titled like a report (政府工作报告…) with clauses on its items is a task plan
+    plan = "\n".join(["2023年政府工作报告", "1.推进城市更新。", "牵头单位：区住建局", "2.加强基层治理。", "牵头单位：区民政局"])
+    d = doc_from(plan, region=None)
+    assert d.kind.value == "TaskPlan" and [t.number for t in d.tasks] == ["1", "2"]
+    # a report with one numbered paragraph naming a unit stays a report, and says so
+    report = "\n".join(["2021年政府工作报告", "一、过去一年工作回顾", "全区地区生产总值增长6%。", "二、2021年工作安排",
+                        "1.推进科技创新。", "2.加强民生保障。", "3.推进城市更新。", "4.深化改革。由区发改委负责。",
+                        "5.优化营商环境。", "6.加强生态保护。"])
+    d = doc_from(report, region=None)
+    assert d.kind.value == "WorkReport"
+    assert [(i.code, i.line) for i in d.issues if i.code == "report-with-clauses"] == [("report-with-clauses", 8)]
+
+
+def test_numbered_items_with_responsibility_words_but_no_task_are_flagged():
+    from kg.build import coverage_of
+
+    text = "\n".join(["某区重点工作", "1.推进城市更新。", "2.加强基层治理。", "牵头单位：", "责任单位："])
+    d = doc_from(text, region=None)
+    assert not d.tasks
+    assert [i.code for i in d.issues] == ["unread-responsibility"]
+    assert coverage_of(d)["flags"] == ["unread-responsibility"]
+    # counter-example: a plan that reads gets no flag
+    d = doc_from("某区重点工作\n1.推进城市更新。（区住建局牵头）", region=None)
+    assert coverage_of(d)["flags"] == []
