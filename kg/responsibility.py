@@ -537,23 +537,30 @@ def _parse_clauses_uncached(
         if not items:
             return None
         if m.group(0) in r.shared_words:
+            shared.extend(bare)
+            bare = []
             shared.extend(items)
             continue
-        for it in items:
+        # a bare list before a role-marked one shares its role: in 区财政局、区住建局等部门，
+        # 各街道配合 all three co-lead
+        for it in [*(replace(b, role=role) for b in bare), *items]:
             (lead if it.role is Role.LEAD else co).append(it)
+        bare = []
     # 按职责分工负责: co-leads beside a named lead, leads otherwise
     if shared:
         role = Role.CO_LEAD if lead else Role.LEAD
         (co if lead else lead).extend(replace(x, role=role) for x in shared)
     if bare:
         if saw_role:
-            # a bare list next to role-marked ones shares the role of the previous clause
-            (co if co else lead).extend(replace(b, role=Role.CO_LEAD if co else Role.LEAD) for b in bare)
+            # a bare list after the role-marked ones: co-leads beside a lead
+            (co if lead else lead).extend(replace(b, role=Role.CO_LEAD if lead else Role.LEAD) for b in bare)
         else:
             for it in _apply_first_listed(bare, first_listed):
                 (lead if it.role is Role.LEAD else co).append(it)
     if not (lead or co):
         return None
+    lead.sort(key=lambda x: x.start)
+    co.sort(key=lambda x: x.start)
     return lead, co
 
 

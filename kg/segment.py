@@ -156,6 +156,7 @@ def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = fro
     candidates = [ln.text for i, ln in enumerate(lines[:60]) if i not in noise and ln.text.strip()]
     for text in candidates:
         if (len(text) <= 80 and _TITLE_WORDS.search(text) and not re.search(r"[。；？！]$", text)
+                and column_meaning(text) is None and not _header_words(text)
                 and not number_of(text) and not re.search(r"〔\d{4}〕\d+号$", text)):
             return text
     return candidates[0] if candidates else (lines[0].text if lines else "")
@@ -348,7 +349,7 @@ def segment_lines(
         # under a table header, "1推进……" is a row whose cell separators were lost
         first = min(headers)
         for i, ln in enumerate(lines):
-            m = re.match(r"^(\d{1,5})(?=[\u4e00-\u9fff“《])(.*)$", ln.text, re.S)
+            m = re.match(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(.*)$", ln.text, re.S)
             if numbered[i][1] is None and m and i > first:
                 numbered[i] = (i, ("row", m.group(1), m.group(2)))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)

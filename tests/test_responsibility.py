@@ -283,3 +283,18 @@ def test_persons_are_leaders_never_units(generic):
     assert names(r.lead) == ["省发展改革委", "省财政厅"] and list(r.leaders) == ["李某某"]
     r = parse("推动义务教育优质均衡发展。\n分管县领导：俞悦\n牵头责任单位：县教育局", generic)
     assert names(r.lead) == ["县教育局"] and list(r.leaders) == ["俞悦"]
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # a bare list before a role-marked one shares its role; names stay in the order written
+    ("（区发改局牵头，区财政局、区住建局等部门，各街道配合）", ["区发改局"], ["区财政局", "区住建局", "各街道"]),
+    # a bare list after the lead: co-leads
+    ("（区发改委牵头，区财政局、区统计局）", ["区发改委"], ["区财政局", "区统计局"]),
+    # the distractor 由区级负责审批 in the body is not a clause
+    ("环境影响报告表原则上由区级负责审批。（区环保局牵头，区水务局、区级相关部门配合）",
+     ["区环保局"], ["区水务局", "区级相关部门"]),
+])
+def test_bare_lists_beside_role_marked_ones(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co

@@ -359,3 +359,28 @@ def test_numbered_items_with_responsibility_words_but_no_task_are_flagged():
     # counter-example: a plan that reads gets no flag
     d = doc_from("某区重点工作\n1.推进城市更新。（区住建局牵头）", region=None)
     assert coverage_of(d)["flags"] == []
+
+
+def test_header_and_rows_with_single_spaces_whose_separators_were_lost():
+    text = "\n".join([
+        "序号 重点工作任务 牵头单位 配合单位",
+        "1 推进数字政府建设。 区数据局 区财政局、区政务办",
+        "2 优化营商环境。 区发改委 区市场监管局",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区数据局"], ["区财政局", "区政务办"]), ("2", ["区发改委"], ["区市场监管局"])]
+    assert d.title == "序号重点工作任务牵头单位配合单位"  # no title line: the first line
+
+
+def test_a_task_cell_of_several_paragraphs_in_a_table_one_cell_per_line():
+    text = "\n".join([
+        "序号", "工作任务", "牵头单位", "配合单位", "完成时限",
+        "1", "加快5G基站建设。", "新建基站300个。", "区工信局", "区通信发展办", "2023年6月底",
+        "2", "提升教育质量。", "区教育局", "区财政局", "长期坚持",
+    ])
+    d = doc_from(text, region=None)
+    t1, t2 = d.tasks
+    assert t1.text.startswith("加快5G基站建设。\n新建基站300个。")
+    assert [m.name for m in t1.responsibility.lead] == ["区工信局"] and t1.responsibility.deadline == "2023年6月底"
+    assert [m.name for m in t2.responsibility.co_lead] == ["区财政局"] and t2.responsibility.deadline == "长期坚持"
