@@ -46,7 +46,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
 )
 # a row number may be compound (1-1, 2.3) when a table numbers sub-rows
-_ROW_START = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)\s*[\t|｜]\s*(.*)$", re.S)
+_ROW_START = re.compile(r"^(?:[|｜]\s*)?(\d{1,5}(?:[-－.]\d{1,3})*)\s*[\t|｜]\s*(.*)$", re.S)
 
 
 def number_of(text: str) -> tuple[str, str, str] | None:
@@ -156,7 +156,7 @@ def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = fro
     candidates = [ln.text for i, ln in enumerate(lines[:60]) if i not in noise and ln.text.strip()]
     for text in candidates:
         if (len(text) <= 80 and _TITLE_WORDS.search(text) and not re.search(r"[。；？！]$", text)
-                and column_meaning(text) is None and not _header_words(text)
+                and not (len(text) <= 8 and column_meaning(text)) and not _header_words(text)
                 and not number_of(text) and not re.search(r"〔\d{4}〕\d+号$", text)):
             return text
     return candidates[0] if candidates else (lines[0].text if lines else "")

@@ -384,3 +384,16 @@ def test_a_task_cell_of_several_paragraphs_in_a_table_one_cell_per_line():
     assert t1.text.startswith("加快5G基站建设。\n新建基站300个。")
     assert [m.name for m in t1.responsibility.lead] == ["区工信局"] and t1.responsibility.deadline == "2023年6月底"
     assert [m.name for m in t2.responsibility.co_lead] == ["区财政局"] and t2.responsibility.deadline == "长期坚持"
+
+
+def test_rows_with_bars_at_both_ends_and_the_table_title_as_title():
+    text = "\n".join([
+        "附件", "2023年重点工作任务分解表",
+        "| 序号 | 工作任务 | 牵头单位 | 配合单位 |",
+        "| 1 | 推进数字政府建设。 | 区数据局 | 区财政局、区政务办 |",
+        "| 2 | 优化营商环境。 | 区发改委 | 区市场监管局 |",
+    ])
+    d = doc_from(text, region=None)
+    assert d.title == "2023年重点工作任务分解表"
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区数据局"], ["区财政局", "区政务办"]), ("2", ["区发改委"], ["区市场监管局"])]
