@@ -19,12 +19,18 @@ from .models import (
     Issue,
     RawItem,
     Responsibility,
+    Section,
     SourceText,
     Task,
     UnitMention,
 )
 from .normalize import Restorer, converter_available, matching_form, needs_matching_form
-from .responsibility import find_deadline, parse_responsibility, states_first_listed_leads
+from .responsibility import (
+    find_deadline,
+    heading_leaders,
+    parse_responsibility,
+    states_first_listed_leads,
+)
 from .segment import Segmentation, segment_lines, split_cells
 from .tables import row_responsibility
 
@@ -147,6 +153,7 @@ def extract_document(
             )
         )
     if kind is DocumentKind.TASK_PLAN:
+        tasks = _section_leaders(tasks, seg.sections, gaz)
         issues.extend(_task_issues(source, seg, tasks, gaz))
     doc = ExtractedDocument(
         source=source, kind=kind, title=seg.title, region=region if region else GENERIC_REGION,
@@ -155,6 +162,24 @@ def extract_document(
         first_listed_leads=first_listed,
     )
     return _enrich(doc, gaz)
+
+
+def _section_leaders(tasks: list[Task], sections: list[Section], gaz: Gazetteer) -> list[Task]:
+    """Tasks without leaders of their own take the persons their nearest section heading
+    names (一、袁家军省长主抓重点工作; …（牵头领导：成坤、柯相国）)."""
+    by_ordinal = {s.ordinal: s for s in sections}
+    own = {s.ordinal: heading_leaders(s.title, gaz) for s in sections}
+    out = []
+    for t in tasks:
+        sec = by_ordinal.get(t.section) if t.section is not None else None
+        leaders: tuple[str, ...] = ()
+        while sec is not None and not leaders:
+            leaders = own[sec.ordinal]
+            sec = by_ordinal.get(sec.parent) if sec.parent is not None else None
+        if leaders and not t.responsibility.leaders:
+            t = replace(t, responsibility=replace(t.responsibility, leaders=leaders))
+        out.append(t)
+    return out
 
 
 def _items_with_clause(seg: Segmentation, gaz: Gazetteer, parser: _Parser) -> list[int]:

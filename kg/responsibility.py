@@ -31,6 +31,7 @@ __all__ = [
     "parse_columns",
     "states_first_listed_leads",
     "find_deadline",
+    "heading_leaders",
 ]
 
 _OPEN = "（【["
@@ -103,6 +104,32 @@ def states_first_listed_leads(text: str) -> bool:
     False
     """
     return any(p.search(text) for p in _rules().first_listed)
+
+
+@cache
+def _leader_heading_re() -> re.Pattern[str]:
+    d = responsibility_rules()
+    titles = "|".join(map(re.escape, sorted(d["leader_titles"], key=len, reverse=True)))
+    verbs = "|".join(map(re.escape, d["leader_heading_verbs"]))
+    return re.compile(rf"^([\u4e00-\u9fff]{{2,4}}?)(?:同志)?(?:{titles})(?:{verbs})")
+
+
+def heading_leaders(title: str, gaz: Gazetteer) -> tuple[str, ...]:
+    """Persons a section heading names as leading its tasks: ``袁家军省长主抓重点工作`` or
+    ``…工作目标（牵头领导：成坤、柯相国）``. Persons are leaders, never units.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> g = load_gazetteer()
+    >>> heading_leaders("袁家军省长主抓重点工作", g), heading_leaders("主要经济指标（牵头领导：成坤、柯相国）", g)
+    (('袁家军',), ('成坤', '柯相国'))
+    >>> heading_leaders("市长热线办理工作", g), heading_leaders("加快产业发展", g)
+    ((), ())
+    """
+    m = _leader_heading_re().match(title)
+    if m:
+        return (m.group(1),)
+    parsed = _parse_labelled(title, gaz, False)
+    return parsed.leaders if parsed is not None else ()
 
 
 def find_deadline(text: str) -> str | None:

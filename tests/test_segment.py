@@ -397,3 +397,21 @@ def test_rows_with_bars_at_both_ends_and_the_table_title_as_title():
     assert d.title == "2023年重点工作任务分解表"
     got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
     assert got == [("1", ["区数据局"], ["区财政局", "区政务办"]), ("2", ["区发改委"], ["区市场监管局"])]
+
+
+def test_a_person_named_in_a_heading_leads_its_tasks_as_a_leader_never_a_unit():
+    text = "\n".join([
+        "2020年政府工作报告重点工作责任分解", "一、王某某省长主抓重点工作",
+        "1.稳企业、防风险。", "牵头单位:省发展改革委、省财政厅",
+        "二、主要经济指标(牵头领导:成某、柯某某)",
+        "2.地区生产总值增长6%。", "牵头单位:省统计局",
+        "三、市长热线办理工作",  # counter-example: 市长 here names no person
+        "3.提升热线办理质量。", "牵头单位:省政务办",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, t.responsibility.leaders, [m.name for m in t.responsibility.lead]) for t in d.tasks]
+    assert got == [
+        ("1", ("王某某",), ["省发展改革委", "省财政厅"]),
+        ("2", ("成某", "柯某某"), ["省统计局"]),
+        ("3", (), ["省政务办"]),
+    ]
