@@ -31,7 +31,7 @@ from .responsibility import (
     parse_responsibility,
     states_first_listed_leads,
 )
-from .segment import Segmentation, segment_lines, split_cells
+from .segment import segment_lines, split_cells
 from .tables import row_responsibility
 
 __all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
@@ -121,7 +121,8 @@ def extract_document(
     # The kind is decided by evidence: numbered items that carry responsibility clauses
     # make a task plan, whatever the title says. The title decides only without evidence.
     plan_seg = segment_lines(source.lines, parser.has)
-    with_clause = _items_with_clause(plan_seg, gaz, parser)
+    parsed = {item.ordinal: _item_responsibility(item, item.columns, gaz, parser) for item in plan_seg.items}
+    with_clause = [o for o, (r, _) in parsed.items() if r.lead or r.co_lead]
     by_title = detect_kind(source)
     if kind is None:
         kind = DocumentKind.TASK_PLAN if with_clause else by_title
@@ -143,7 +144,7 @@ def extract_document(
         if kind is DocumentKind.WORK_REPORT:
             resp = Responsibility()
         else:
-            resp, text = _item_responsibility(item, item.columns, gaz, parser)
+            resp, text = parsed[item.ordinal]
             if text != item.text:
                 item = replace(item, text=text)
         tasks.append(
@@ -179,16 +180,6 @@ def _section_leaders(tasks: list[Task], sections: list[Section], gaz: Gazetteer)
         if leaders and not t.responsibility.leaders:
             t = replace(t, responsibility=replace(t.responsibility, leaders=leaders))
         out.append(t)
-    return out
-
-
-def _items_with_clause(seg: Segmentation, gaz: Gazetteer, parser: _Parser) -> list[int]:
-    """Ordinals of the segmented items whose responsibility names at least one unit."""
-    out = []
-    for item in seg.items:
-        resp, _ = _item_responsibility(item, item.columns, gaz, parser)
-        if resp.lead or resp.co_lead:
-            out.append(item.ordinal)
     return out
 
 
