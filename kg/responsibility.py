@@ -45,7 +45,7 @@ _SHARED_PREFIX = re.compile(r"^(各|相关|有关)")
 _CONJUNCTION = re.compile(r"[和及与]")
 _CLAUSE = re.compile(r"[^，；。\n]+")
 # every label match contains one of these (see _Rules.label_re)
-_LABEL_MARKS = ("：", "【", "[")
+_LABEL_MARKS = ("：", "【", "[", "\t")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def _rules() -> _Rules:
     )
     # A label counts when a colon follows it, or when it sits alone in brackets (【牵头单位】).
     label_alt = "|".join(map(re.escape, labels))
-    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：")
+    # …or a tab (a lost cell boundary) follows it at the start of a line (牵头单位\t区发改委).
+    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：|(?:(?<=\n)|^)({label_alt})\t")
     roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
     tails = "|".join([*d.get("list_tail_patterns", []), *map(re.escape, by_len(d["list_tail_words"]))])
@@ -418,10 +419,14 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         return None
     fields: list[tuple[str, str, int]] = []  # (kind, value, value_start)
     for i, m in enumerate(matches):
-        label = m.group(1) or m.group(2)
+        label = m.group(1) or m.group(2) or m.group(3)
         start = m.end()
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[start:end]
+        if not value[: _value_end(value)].strip(" \t") and value.lstrip(" \t").startswith("\n"):
+            # the label alone on its line: the value is the next line (牵头单位：\n县卫健委)
+            start += len(value) - len(value.lstrip(" \t\n"))
+            value = text[start:end]
         value = value[: _value_end(value)]
         value = value.rstrip("，、 \t[（【")
         fields.append((_label_kind(label), value, start))

@@ -363,6 +363,7 @@ def segment_lines(
     closed = True
     header: TableHeader | None = None
     prev_row: list[str] = []
+    awaiting_value = False
 
     def flush() -> None:
         nonlocal current
@@ -404,6 +405,7 @@ def segment_lines(
             continue
         if n is not None and role == "task":
             flush()
+            awaiting_value = False
             cells = [ln.cells[1:]] if ln.cells else []
             current = {
                 "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
@@ -424,10 +426,12 @@ def segment_lines(
             continue
         # a deeper numbered sub-point, or an unnumbered line
         if current is not None and (not closed or n is not None or _is_labelled_field(ln.text) or
-                                    (ln.cells and not ln.cells[0].strip())):
+                                    awaiting_value or (ln.cells and not ln.cells[0].strip())):
             texts = current["texts"]
             assert isinstance(texts, list)
             texts.append(ln.text if not ln.cells else " | ".join(ln.cells[1:]))
+            # a label alone on its line (牵头单位：): its value is the next line
+            awaiting_value = _is_labelled_field(ln.text) and bool(re.fullmatch(r"[【\[]?[^：】\]]{2,8}[】\]]?[：]?", ln.text))
             if ln.cells:
                 cells_list = current["cells"]
                 assert isinstance(cells_list, list)

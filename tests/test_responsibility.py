@@ -298,3 +298,21 @@ def test_bare_lists_beside_role_marked_ones(text, lead, co, generic):
     r = parse(text, generic)
     assert names(r.lead) == lead
     assert names(r.co_lead) == co
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # the label alone on its line, the units on the next
+    ("创建国家卫生县城。\n牵头责任单位：\n县卫健委\n主要协作单位：\n各乡镇人民政府", ["县卫健委"], ["各乡镇人民政府"]),
+    # a tab (a lost cell boundary) instead of the colon, at the start of a line
+    ("创建国家卫生县城。\n牵头单位\t县卫健委\n配合单位\t县财政局、县住建局", ["县卫健委"], ["县财政局", "县住建局"]),
+])
+def test_labels_without_a_colon_or_value_on_the_next_line(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+def test_label_words_inside_a_sentence_are_not_labels(generic):
+    # 牵头 starts a sentence here; no colon, no tab: not a label
+    r = parse("牵头抓好安全生产工作，落实属地责任。", generic)
+    assert not r.lead and not r.co_lead

@@ -415,3 +415,15 @@ def test_a_person_named_in_a_heading_leads_its_tasks_as_a_leader_never_a_unit():
         ("2", ("成某", "柯某某"), ["省统计局"]),
         ("3", (), ["省政务办"]),
     ]
+
+
+def test_a_label_alone_on_its_line_takes_the_next_line_as_its_value():
+    text = "\n".join([
+        "县卫健委2021年任务分解", "1.创建国家卫生县城。", "牵头责任单位：", "县卫健委", "主要协作单位：",
+        "各乡镇人民政府、县政府有关部门", "2.推广家庭医生签约服务。", "牵头责任单位：", "县卫健委",
+        "监督电话：0557-6031710",  # counter-example: an unlabelled line after a closed task is not task text
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["县卫健委"], ["各乡镇人民政府", "县政府有关部门"]), ("2", ["县卫健委"], [])]
+    assert "监督电话" not in d.tasks[1].text
