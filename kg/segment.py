@@ -326,6 +326,11 @@ def segment_lines(
     noise = page_noise(lines, None if report else has_responsibility)
     seg = Segmentation(title=document_title(lines, noise))
     seg.skipped = len(noise)
+    skipped_numbered = [lines[i] for i in sorted(noise) if number_of(lines[i].text)]
+    if skipped_numbered and not report:
+        seg.notes.append((skipped_numbered[0].number, (
+            f"{len(skipped_numbered)} numbered line(s) in page noise or in the notice before the plan "
+            "skipped: not tasks")))
     lines = [ln for i, ln in enumerate(lines) if i not in noise]
     if not report:
         lines = rebuild_vertical_tables(lines)

@@ -310,6 +310,9 @@ def test_page_noise_is_skipped_not_turned_into_sections_or_tasks():
     assert [(t.number, t.text) for t in d.tasks] == [
         ("1", "地区生产总值增长6%。（县发改局牵头，县统计局配合）"), ("2", "固定资产投资增长8%。（县发改局牵头）")]
     assert not [i for i in d.issues if i.code in ("orphan", "no-units")]
+    # the numbered line of the notice is not a task, and a warning says so
+    assert [(i.line, i.message) for i in d.issues if "page noise" in i.message] == [
+        (9, "1 numbered line(s) in page noise or in the notice before the plan skipped: not tasks")]
 
 
 def test_noise_rules_leave_document_text_alone():
