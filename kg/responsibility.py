@@ -443,6 +443,13 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
             deadline = value.strip() or deadline
             continue
         role = Role.LEAD if kind == "lead" else Role.CO_LEAD
+        if kind == "resp" and _ends_with_role(value):
+            # 责任单位：X牵头，Y配合 — the roles are in the value
+            clauses = _parse_clauses(value, start, gaz, first_listed, strict=False)
+            if clauses is not None:
+                lead.extend(clauses[0])
+                co.extend(clauses[1])
+                continue
         mentions = parse_unit_list(value, role, gaz, offset=start)
         if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
             # 责任单位 alone leads, unless one of them is marked （牵头）
@@ -462,6 +469,15 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     return Responsibility(
         lead=tuple(lead), co_lead=tuple(co), leaders=tuple(leaders), deadline=deadline,
         clause=text[first:].strip(), clause_start=first, pattern="labelled",
+    )
+
+
+def _ends_with_role(value: str) -> bool:
+    """Whether a clause of ``value`` ends with a role word (区发改委牵头，区财政局配合)."""
+    r = _rules()
+    return any(
+        value[m.end() : m.end() + 1] in ("", "，", "；", "。", "\n") and not value[m.end() :].startswith(r.not_role_after)
+        for m in r.role_re.finditer(value)
     )
 
 

@@ -316,3 +316,15 @@ def test_label_words_inside_a_sentence_are_not_labels(generic):
     # 牵头 starts a sentence here; no colon, no tab: not a label
     r = parse("牵头抓好安全生产工作，落实属地责任。", generic)
     assert not r.lead and not r.co_lead
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    ("推进改革。（责任单位：区发改委牵头，区财政局配合）", ["区发改委"], ["区财政局"]),
+    ("推进改革。（区发改委为牵头单位，区财政局为配合单位）", ["区发改委"], ["区财政局"]),
+    # counter-example: a marked lead inside the list, no role word ending a clause
+    ("推进改革。\n责任单位：区发改委（牵头）、区财政局", ["区发改委"], ["区财政局"]),
+])
+def test_roles_written_inside_a_labelled_value(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
