@@ -150,10 +150,20 @@ def matching_form(text: str) -> tuple[str, list[str]]:
 
 
 def needs_matching_form(text: str) -> bool:
-    """Whether ``text`` holds traditional characters or inserted pinyin."""
+    """Whether ``text`` is written in traditional characters (more than 2% of its Chinese
+    characters, so that a 繁體中文 link on a page does not count) or holds inserted pinyin.
+
+    >>> needs_matching_form("加大簡政放權力度"), needs_matching_form("加入收藏 | 繁體中文 | " + "推进改革工作。" * 20)
+    (True, False)
+    """
     if _PINYIN_NOISE.search(text):
         return True
-    return any(_simplified_char(ch) != ch for ch in text)
+    cjk = traditional = 0
+    for ch in text:
+        if "\u3400" <= ch <= "\u9fff":
+            cjk += 1
+            traditional += _simplified_char(ch) != ch
+    return traditional > 0 and traditional * 50 > cjk
 
 
 class Restorer:
