@@ -430,3 +430,22 @@ def test_a_label_alone_on_its_line_takes_the_next_line_as_its_value():
     got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
     assert got == [("1", ["县卫健委"], ["各乡镇人民政府", "县政府有关部门"]), ("2", ["县卫健委"], [])]
     assert "监督电话" not in d.tasks[1].text
+
+
+def test_traditional_characters_and_inserted_pinyin_are_read_and_kept_as_written():
+    text = "\n".join([
+        "湘西州2020年工作計劃", "一、提升政務服務效能",
+        "1.加大簡政放權力度。(牽頭單位:州行政審批服務局;責任單位:州司法局、州委編辦及州直相關單位,湘西經(jīng)開區(qū)管委會,7月底前完成)",
+        "2.推動政務服務導則落實。(州政務服務中心牽頭,各縣市人民政府配合)",
+    ])
+    d = doc_from(text, region=None)
+    t1, t2 = d.tasks
+    assert d.sections[0].title == "提升政務服務效能"
+    assert t1.text.startswith("加大簡政放權力度。（牽頭單位：")
+    assert [m.name for m in t1.responsibility.lead] == ["州行政審批服務局"]
+    assert [m.name for m in t1.responsibility.co_lead] == ["州司法局", "州委編辦", "州直相關單位", "湘西經（jīng）開區（qū）管委會"]
+    assert t1.responsibility.deadline == "7月底前完成"
+    # spans point at the names as written
+    assert all(t1.text[m.start : m.end] == m.name for m in (*t1.responsibility.lead, *t1.responsibility.co_lead))
+    assert [m.name for m in t2.responsibility.lead] == ["州政務服務中心"]
+    assert [m.name for m in t2.responsibility.co_lead] == ["各縣市人民政府"]
