@@ -209,6 +209,15 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
     while i < len(lines):
         ln = lines[i]
         k = _vertical_header(lines, i) if not ln.cells else 0
+        if not k and any(_ROW_NUMBER.match(_cell_text(x.text)) for x in lines[i + 1 : i + 4]):
+            # a header on one line (cells, tabs or words run together), rows one cell per line
+            hdr = _detect_header(ln)
+            if hdr is not None and "number" in hdr.meanings[:1]:
+                out.append(ln)
+                width = len(hdr.meanings)
+                task_col = hdr.meanings.index("task") if "task" in hdr.meanings else 1
+                i += 1
+                continue
         if k:
             words = tuple(_cell_text(x.text) for x in lines[i : i + k])
             out.append(Line(ln.number, " | ".join(words), ln.location, words))

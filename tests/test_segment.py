@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.extract import extract_document
 from kg.models import Line, SourceText
 from kg.read import lines_from_text, read_source
@@ -449,3 +451,18 @@ def test_traditional_characters_and_inserted_pinyin_are_read_and_kept_as_written
     assert all(t1.text[m.start : m.end] == m.name for m in (*t1.responsibility.lead, *t1.responsibility.co_lead))
     assert [m.name for m in t2.responsibility.lead] == ["州政務服務中心"]
     assert [m.name for m in t2.responsibility.co_lead] == ["各縣市人民政府"]
+
+
+@pytest.mark.parametrize("header", [
+    "序号\t重点工作任务\t主要责任单位\t协同配合单位",
+    "序号重点工作任务主要责任单位协同配合单位",  # header words run together
+])
+def test_header_on_one_line_rows_one_cell_per_line(header):
+    text = "\n".join([
+        header, "一、全力以赴扩投资", "3", "固定资产投资增长7.5%左右。", "区发改委", "区工信局、区住建局，各乡镇人民政府。",
+        "68", "持续推进学前教育普及普惠。", "区教育局", "区政府有关部门。",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("3", ["区发改委"], ["区工信局", "区住建局", "各乡镇人民政府"]), ("68", ["区教育局"], ["区政府有关部门"])]
+    assert [s.title for s in d.sections] == ["全力以赴扩投资"]
