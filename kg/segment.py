@@ -187,6 +187,17 @@ def _vertical_header(lines: Sequence[Line], i: int) -> int:
     return 0
 
 
+@cache
+def _unit_end_re() -> re.Pattern[str]:
+    ends = sorted({*responsibility_rules()["unit_name_endings"], "单位", "部门", "机构", "企业", "国企"}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, ends)) + r")(?:等)?[。；]?$")
+
+
+def _unit_shaped(cell: str) -> bool:
+    """Whether a cell ends like a unit list (…区住建局。), not like prose or a task."""
+    return _unit_end_re().search(cell) is not None and len(cell) <= 200
+
+
 def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
     """Tables whose cell separators were lost, one cell per line (``序号`` / ``重点工作任务`` /
     ``牵头单位`` … then ``3`` / ``固定资产投资增长7.5%左右。`` / ``区发改委`` …), rebuilt as rows.
@@ -206,6 +217,7 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
     i = 0
     width = 0
     task_col = 1
+    col_meanings: list[str | None] = []
     while i < len(lines):
         ln = lines[i]
         k = _vertical_header(lines, i) if not ln.cells else 0
@@ -215,6 +227,7 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             if hdr is not None and "number" in hdr.meanings[:1]:
                 out.append(ln)
                 width = len(hdr.meanings)
+                col_meanings = list(hdr.meanings)
                 task_col = hdr.meanings.index("task") if "task" in hdr.meanings else 1
                 i += 1
                 continue
@@ -222,12 +235,14 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             words = tuple(_cell_text(x.text) for x in lines[i : i + k])
             out.append(Line(ln.number, " | ".join(words), ln.location, words))
             width = k
-            meanings = [column_meaning(w) for w in words]
-            task_col = meanings.index("task") if "task" in meanings else 1
+            col_meanings = [column_meaning(w) for w in words]
+            task_col = col_meanings.index("task") if "task" in col_meanings else 1
             i += k
             continue
         m = _ROW_NUMBER.match(_cell_text(ln.text)) if width and not ln.cells else None
         if m is None:
+            if width and out and out[-1].cells and number_of(ln.text) is None:
+                width = 0  # prose after the last row: the table has ended
             out.append(ln)
             i += 1
             continue
@@ -242,10 +257,14 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             j += 1
         more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
         if len(body) > width - 1:
-            if more_rows:
-                extra = len(body) - (width - 1)
-                t = task_col - 1
-                body = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
+            extra = len(body) - (width - 1)
+            t = task_col - 1
+            merged = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
+            # a task cell of several paragraphs when the cell after it reads as a unit list;
+            # otherwise the lines after the row's cells are prose after the table
+            u = next((k - 1 for k, mm in enumerate(col_meanings) if mm in ("lead", "co_lead", "responsible")), t + 1)
+            if more_rows and u < len(merged) and _unit_shaped(merged[u]):
+                body = merged
             else:
                 j = i + 1 + (width - 1)  # the lines after the last row are not in the table
                 body = body[: width - 1]

@@ -466,3 +466,26 @@ def test_header_on_one_line_rows_one_cell_per_line(header):
     got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
     assert got == [("3", ["区发改委"], ["区工信局", "区住建局", "各乡镇人民政府"]), ("68", ["区教育局"], ["区政府有关部门"])]
     assert [s.title for s in d.sections] == ["全力以赴扩投资"]
+
+
+def test_a_bare_number_after_a_table_one_cell_per_line_is_not_a_row():
+    text = "\n".join([
+        "序号", "工作任务", "牵头单位", "1", "推进城市更新。", "区住建局",
+        "各单位要抓好落实。", "2", "本方案自印发之日起施行。",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["区住建局"])]
+
+
+def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
+    text = "\n".join([
+        "序号", "内容与要求", "进展情况", "责任单位",
+        "1", "持续推进重大项目攻坚。", "确保有效投资增长10%以上。", "1-2月，全市固定资产投资同比下降12.7%。", "市发改委",
+        "2", "深入推进军民融合示范区建设。", "已有10家企业提出申办需求。", "市经信局",
+    ])
+    d = doc_from(text, region=None)
+    t1, t2 = d.tasks
+    assert t1.text.startswith("持续推进重大项目攻坚。\n确保有效投资增长10%以上。")
+    assert t1.responsibility.progress == "1-2月，全市固定资产投资同比下降12.7%。"
+    assert [m.name for m in t1.responsibility.lead] == ["市发改委"]
+    assert [m.name for m in t2.responsibility.lead] == ["市经信局"]
