@@ -572,6 +572,10 @@ def _parse_clauses_uncached(
         if m is None or clause[m.end() :].strip(" 。"):
             # no role word at the end of this clause: a bare list (or prose)
             items = parse_unit_list(clause, Role.LEAD, gaz, offset + cs, strict=True)
+            if not items and not strict and _unit_slot(clause, content):
+                # a unit the gazetteer does not know, in a bracket that assigns roles: kept
+                # as written (and reported as unknown), never dropped
+                items = parse_unit_list(clause, Role.LEAD, gaz, offset + cs)
             if not items:
                 if strict:
                     return None
@@ -610,6 +614,21 @@ def _parse_clauses_uncached(
     lead.sort(key=lambda x: x.start)
     co.sort(key=lambda x: x.start)
     return lead, co
+
+
+@cache
+def _not_unit_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, responsibility_rules()["not_unit_words"])))
+
+
+def _unit_slot(clause: str, content: str) -> bool:
+    """A clause of a bracket that names roles elsewhere, shaped like a name (short, no
+    digits, no prose or deadline words): a unit slot."""
+    c = clause.strip(" 。")
+    return (
+        bool(c) and len(c) <= 20 and _rules().role_re.search(content) is not None
+        and not re.search(r"[\d%：:“”《》]", c) and not _not_unit_re().search(c) and find_deadline(c) is None
+    )
 
 
 def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:

@@ -328,3 +328,16 @@ def test_roles_written_inside_a_labelled_value(text, lead, co, generic):
     r = parse(text, generic)
     assert names(r.lead) == lead
     assert names(r.co_lead) == co
+
+
+@pytest.mark.parametrize("text,lead,co,deadline", [
+    # a unit the gazetteer does not know, in a bracket that assigns roles: kept as written
+    ("推进国企改革。（区国资委牵头，区属各重点国企）", ["区国资委"], ["区属各重点国企"], None),
+    # counter-examples: deadlines and prose in the same slot are not units
+    ("推进国企改革。（区国资委牵头，年底前完成）", ["区国资委"], [], "年底前完成"),
+    ("推进国企改革。（区国资委牵头，按季度报送进展）", ["区国资委"], [], None),
+    ("推进国企改革。（区国资委牵头，长期坚持）", ["区国资委"], [], "长期坚持"),
+])
+def test_unknown_names_in_a_unit_slot_are_kept(text, lead, co, deadline, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (lead, co, deadline)
