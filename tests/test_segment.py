@@ -489,3 +489,23 @@ def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
     assert t1.responsibility.progress == "1-2月，全市固定资产投资同比下降12.7%。"
     assert [m.name for m in t1.responsibility.lead] == ["市发改委"]
     assert [m.name for m in t2.responsibility.lead] == ["市经信局"]
+
+
+@pytest.mark.parametrize("text,noise", [
+    ("首页 > 信息公开 > 政策文件", True),
+    ("当前位置：首页>>最新政策", True),
+    ("网站首页 > 政府信息公开 > 区教育局 > 决策部署落实情况", True),
+    ("发布时间：2025-06-13 09:13 信息来源：谯城区教育局浏览次数：字体：[]", True),
+    ("[ 索引号 ] | 115001130093083510/2024-00007 | [ 发文字号 ] | 木洞府发〔2024〕2号 |", True),
+    ("扫一扫在手机打开当前页", True),
+    ("banner_2023.jpg", True),
+    # counter-examples: document text with the same characters
+    ("1.推进<b>数字政府</b>建设>提升>服务", False),
+    ("确保增速>5%，高于全省平均水平。", False),
+    ("2.分享经济发展成果。（区发改委牵头）", False),
+])
+def test_page_noise_lines(text, noise):
+    from kg.normalize import normalize_text
+    from kg.segment import page_noise
+
+    assert (page_noise([Line(1, normalize_text(text))]) == {0}) is noise
