@@ -218,6 +218,7 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
     width = 0
     task_col = 1
     col_meanings: list[str | None] = []
+    bars = False
     while i < len(lines):
         ln = lines[i]
         k = _vertical_header(lines, i) if not ln.cells else 0
@@ -228,11 +229,13 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
                 out.append(ln)
                 width = len(hdr.meanings)
                 col_meanings = list(hdr.meanings)
+                bars = bool(_CELL_END.search(ln.text))
                 task_col = hdr.meanings.index("task") if "task" in hdr.meanings else 1
                 i += 1
                 continue
         if k:
             words = tuple(_cell_text(x.text) for x in lines[i : i + k])
+            bars = all(_CELL_END.search(x.text) for x in lines[i : i + k])
             out.append(Line(ln.number, " | ".join(words), ln.location, words))
             width = k
             col_meanings = [column_meaning(w) for w in words]
@@ -248,12 +251,19 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             continue
         j = i + 1
         body: list[str] = []
+        open_cell = False  # with | ending each cell, a line without it runs on into the next
         while j < len(lines) and not lines[j].cells:
             cell = _cell_text(lines[j].text)
             n = number_of(cell)
-            if _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren")):
+            if not open_cell and (
+                _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren"))
+            ):
                 break
-            body.append(cell)
+            if open_cell:
+                body[-1] += "\n" + cell
+            else:
+                body.append(cell)
+            open_cell = bars and not _CELL_END.search(lines[j].text)
             j += 1
         more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
         if len(body) > width - 1:

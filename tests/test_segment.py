@@ -509,3 +509,17 @@ def test_page_noise_lines(text, noise):
     from kg.segment import page_noise
 
     assert (page_noise([Line(1, normalize_text(text))]) == {0}) is noise
+
+
+def test_bar_ended_cells_run_over_several_lines():
+    text = "\n".join([
+        "序号 |", "目标与任务 |", "牵头责任单位 |", "责任单位 |",
+        "80 |", "加大普惠性托育供给，新增托位数400个以上。", "实施中小学办学能力提升工程。 |", "县教育局 |", "县各有关单位 |",
+        "81 |", "支持职业教育发展。 |", "县教育局 |", "县人社局 |",
+    ])
+    d = doc_from(text, region=None)
+    t80, t81 = d.tasks
+    assert t80.text.startswith("加大普惠性托育供给，新增托位数400个以上。\n实施中小学办学能力提升工程。")
+    assert [m.name for m in t80.responsibility.lead] == ["县教育局"]
+    assert [m.name for m in t80.responsibility.co_lead] == ["县各有关单位"]
+    assert [m.name for m in t81.responsibility.co_lead] == ["县人社局"]
