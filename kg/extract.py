@@ -255,7 +255,11 @@ def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) ->
             t, text=text, responsibility=resp, indicators=indicators, projects=entities[0], districts=entities[1],
         ))
     sections = tuple(replace(s, title=r(s.title)) for s in doc.sections)
-    issues = list(doc.issues)
+    # names quoted in warnings as the document writes them
+    issues = [
+        replace(i, path=source.path, message=re.sub(r"'([^']+)'", lambda m: repr(r(m.group(1))), i.message))
+        for i in doc.issues
+    ]
     if not converter_available():
         issues.append(Issue(
             source.path, 1, "traditional characters not converted for matching (install the opencc package): "
