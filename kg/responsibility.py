@@ -275,7 +275,7 @@ def _note_bracket(name: str) -> int | None:
                 inner = name[i + 1 : -1]
                 if i > 0 and (
                     states_first_listed_leads(inner) or re.search(r"下同|^注|以下同|同上", inner)
-                    or find_deadline(inner) == inner
+                    or find_deadline(inner) == inner or inner.startswith(_rules().leader_labels)
                 ):
                     return i
                 return None
@@ -414,7 +414,7 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     if not any(c in text for c in _LABEL_MARKS):
         return None
     r = _rules()
-    matches = list(r.label_re.finditer(text))
+    matches = _top_level_labels(text, list(r.label_re.finditer(text)))
     if not matches:
         return None
     fields: list[tuple[str, str, int]] = []  # (kind, value, value_start)
@@ -470,6 +470,20 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         lead=tuple(lead), co_lead=tuple(co), leaders=tuple(leaders), deadline=deadline,
         clause=text[first:].strip(), clause_start=first, pattern="labelled",
     )
+
+
+def _top_level_labels(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Labels not nested in a bracket opened inside the previous label's value: in
+    ``责任单位：县教育局（责任人：张三）、县财政局`` the 责任人 belongs to the unit."""
+    kept: list[re.Match[str]] = []
+    for m in matches:
+        if kept:
+            between = text[kept[-1].end() : m.start()]
+            depth = sum(between.count(c) for c in "（(【[") - sum(between.count(c) for c in "）)】]")
+            if depth > 0:
+                continue
+        kept.append(m)
+    return kept
 
 
 def _ends_with_role(value: str) -> bool:

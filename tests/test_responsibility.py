@@ -341,3 +341,11 @@ def test_roles_written_inside_a_labelled_value(text, lead, co, generic):
 def test_unknown_names_in_a_unit_slot_are_kept(text, lead, co, deadline, generic):
     r = parse(text, generic)
     assert (names(r.lead), names(r.co_lead), r.deadline) == (lead, co, deadline)
+
+
+def test_a_label_inside_a_bracket_of_a_value_belongs_to_that_value(generic):
+    r = parse("推进改革。\n责任单位：县教育局（责任人：张三）、县财政局", generic)
+    assert names(r.lead) == ["县教育局", "县财政局"] and r.co_lead == ()
+    # counter-example: labels inside the one bracket that holds them all are fields
+    r = parse("推进改革（牵头单位：区发改委；配合单位：区财政局）", generic)
+    assert names(r.lead) == ["区发改委"] and names(r.co_lead) == ["区财政局"]
