@@ -8,6 +8,7 @@ spaces between Chinese characters. ``normalize_text`` is idempotent.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -119,6 +120,14 @@ def _simplified_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+@lru_cache(maxsize=1)
+def _traditional_hint() -> frozenset[str]:
+    from .gazetteer import ontology_path
+
+    with (ontology_path() / "traditional_hint.json").open(encoding="utf-8") as fh:
+        return frozenset(json.load(fh)["characters"])
+
+
 def converter_available() -> bool:
     """Whether traditional characters can be converted (the ``opencc`` package is installed)."""
     return _t2s() is not None
@@ -158,6 +167,14 @@ def needs_matching_form(text: str) -> bool:
     """
     if _PINYIN_NOISE.search(text):
         return True
+    conv = _t2s()
+    if conv is None:
+        # no converter: notice a traditional document by its common characters, so that
+        # the caller can say it was not converted
+        hint = _traditional_hint()
+        return sum(1 for ch in text if ch in hint) * 50 > sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") > 0
+    if conv.convert(text) == text:  # type: ignore[attr-defined]
+        return False  # (the converter's own loop is fast; most documents stop here)
     cjk = traditional = 0
     for ch in text:
         if "\u3400" <= ch <= "\u9fff":

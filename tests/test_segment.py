@@ -523,3 +523,15 @@ def test_bar_ended_cells_run_over_several_lines():
     assert [m.name for m in t80.responsibility.lead] == ["县教育局"]
     assert [m.name for m in t80.responsibility.co_lead] == ["县各有关单位"]
     assert [m.name for m in t81.responsibility.co_lead] == ["县人社局"]
+
+
+def test_without_the_converter_a_traditional_document_is_reported(monkeypatch):
+    import kg.normalize as normalize
+
+    monkeypatch.setattr(normalize, "_t2s", lambda: None)
+    text = "湘西州2020年工作計劃\n1.加大簡政放權力度。（牽頭單位：州行政審批服務局）\n2.推動政務服務導則落實。（州政務服務中心牽頭）"
+    d = doc_from(text, region=None)
+    assert [i.code for i in d.issues if i.code == "no-converter"] == ["no-converter"]
+    # counter-example: a simplified document gets no such warning
+    d = doc_from("某区任务\n1.推进改革。（区发改委牵头）", region=None)
+    assert not [i for i in d.issues if i.code == "no-converter"]
