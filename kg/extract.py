@@ -138,6 +138,14 @@ def extract_document(
             f"read as a work report, but {len(with_clause)} numbered item(s) carry responsibility clauses "
             "(a task plan? --kind plan reads it as one); their units are not in the graph", "report-with-clauses",
         ))
+    elif kind is DocumentKind.WORK_REPORT:
+        found = next(((ln, m) for ln in source.lines if (m := _RESPONSIBILITY_WORDS.search(ln.text))), None)
+        if found is not None:
+            issues.append(Issue(
+                source.path, found[0].number,
+                f"read as a work report, but it has responsibility words ({found[1].group(0)!r}) that no "
+                "task was read from: the layout is not understood", "report-with-clauses",
+            ))
     seg = plan_seg if kind is DocumentKind.TASK_PLAN else segment_lines(source.lines, parser.has, report=True)
     tasks: list[Task] = []
     for item in seg.items:

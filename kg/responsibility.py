@@ -222,6 +222,8 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
         name = stripped
         if name and find_deadline(name) == name:
             continue  # 6月底完成 inside a unit list is the deadline, not a unit
+        if name and _placeholder(name):
+            continue  # 详见附件, 待定: no unit named
         lead_in = _LEAD_IN.match(name)
         if lead_in and len(name) > len(lead_in.group(0)) + 1:
             start += len(lead_in.group(0))
@@ -257,6 +259,15 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
             )
         )
     return mentions
+
+
+def _placeholder(name: str) -> bool:
+    """``详见附件``, ``待定``, ``无``: a placeholder where a unit would be (无锡市… is a name).
+
+    >>> _placeholder("详见附件"), _placeholder("无"), _placeholder("无锡市发改委")
+    (True, True, False)
+    """
+    return any(name == p or (len(p) >= 2 and name.startswith(p)) for p in responsibility_rules()["placeholder_values"])
 
 
 def _note_bracket(name: str) -> int | None:

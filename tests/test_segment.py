@@ -535,3 +535,15 @@ def test_without_the_converter_a_traditional_document_is_reported(monkeypatch):
     # counter-example: a simplified document gets no such warning
     d = doc_from("某区任务\n1.推进改革。（区发改委牵头）", region=None)
     assert not [i for i in d.issues if i.code == "no-converter"]
+
+
+def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
+    from kg.build import coverage_of
+    from kg.models import DocumentKind
+
+    text = "2021年政府工作报告\n一、工作回顾\n全区地区生产总值增长6%。\n牵头单位和责任单位表见附件。\n责任单位：详见附件"
+    src = SourceText("r.txt", "r", lines_from_text(text))
+    d = extract_document(src, region=None)
+    assert d.kind is DocumentKind.WORK_REPORT
+    assert [(i.line, i.code) for i in d.issues] == [(5, "report-with-clauses")]
+    assert coverage_of(d)["flags"] == ["report-with-clauses"]
