@@ -4,6 +4,13 @@
 region, segments it, parses every task's responsibility, resolves unit names through
 the gazetteer, runs the indicator/project/district extractors, and collects a warning
 for everything it could not do, so that nothing is silently dropped.
+
+The kind is decided by evidence: a document whose numbered items carry responsibility
+clauses is a task plan, whatever its title; one without is what its title says. A plan
+that yields no task although it has numbered items and responsibility words, or a report
+that holds such words or clauses, is warned about and flagged (``DOCUMENT_FLAGS``).
+A document in traditional characters is read through its simplified matching form and
+everything is mapped back to the text as written.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from .responsibility import (
     parse_responsibility,
     states_first_listed_leads,
 )
-from .segment import segment_lines, split_cells
+from .segment import document_title, page_noise, segment_lines, split_cells
 from .tables import row_responsibility
 
 __all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
@@ -43,10 +50,15 @@ _PLAN_TITLE = re.compile(r"分解|分工|责任清单|任务清单|台账|落实
 
 
 def detect_kind(source: SourceText) -> DocumentKind:
-    """A work report names itself (政府工作报告) near the top, and is not a plan that splits
-    one up (……政府工作报告重点任务分解方案 is a task plan)."""
-    head = [ln.text for ln in source.lines[:20]]
-    title = head[0] if head else ""
+    """The kind a document's title gives: a work report names itself (政府工作报告) near the
+    top, and is not a plan that splits one up (……政府工作报告重点任务分解方案 is a task plan).
+
+    :func:`extract_document` asks the title only when the evidence is missing: numbered
+    items that carry responsibility clauses make a task plan whatever the title says.
+    """
+    noise = page_noise(source.lines[:60])
+    head = [ln.text for i, ln in enumerate(source.lines[:30]) if i not in noise][:20]
+    title = document_title(source.lines[:60], noise)
     if _PLAN_TITLE.search(title) or _PLAN_TITLE.search(source.name):
         return DocumentKind.TASK_PLAN
     if any(_REPORT_TITLE.search(t) for t in head) or _REPORT_TITLE.search(source.name):

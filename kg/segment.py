@@ -9,6 +9,11 @@ above the tasks are section headings; items below are sub-points folded into the
 A task runs over several paragraphs until its responsibility clause closes it (tasks
 25–27 of the bundled plan); after that, unnumbered lines are not task text unless they
 are labelled fields of the task (``牵头单位：…``, ``完成时限：…``).
+
+Page noise — site navigation, metadata (索引号, 发布日期…), image names and the notice
+that hands a plan out — is skipped (:func:`page_noise`, rules in
+``ontology/page_noise.json``). Tables whose separators were lost, one cell per line, are
+rebuilt into rows from their header's column words (:func:`rebuild_vertical_tables`).
 """
 
 from __future__ import annotations
