@@ -547,3 +547,16 @@ def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
     assert d.kind is DocumentKind.WORK_REPORT
     assert [(i.line, i.code) for i in d.issues] == [(5, "report-with-clauses")]
     assert coverage_of(d)["flags"] == ["report-with-clauses"]
+
+
+@pytest.mark.parametrize("text", ["关闭退出落后产能企业10家。", "打印复印服务纳入政府采购。", "相关内容纳入年度考核。"])
+def test_words_of_page_widgets_starting_a_sentence_are_not_noise(text):
+    from kg.segment import page_noise
+
+    assert page_noise([Line(1, text)]) == set()
+
+
+def test_a_lead_label_that_a_site_footer_also_uses_is_not_noise():
+    d = doc_from("某区任务\n1.推进改革。\n主办单位：区发改委\n协办单位：区财政局\n2.推广“扫一扫”缴费服务。（区政务办主办）", region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区发改委"], ["区财政局"]), ("2", ["区政务办"], [])]
