@@ -146,8 +146,8 @@ def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = No
         if addressee.match(ln.text.strip()) and not number_of(ln.text):
             end = next((j for j in range(i + 1, min(i + 30, len(lines))) if date.match(lines[j].text.strip())), None)
             inside = range(i + 1, end) if end is not None else range(0)
-            if end is not None and not (is_task and any(
-                number_of(lines[k].text) and is_task(lines[k].text) for k in inside
+            if end is not None and not (is_task and any(number_of(lines[k].text) for k in inside) and is_task(
+                "\n".join(lines[k].text for k in inside)
             )):
                 out.update(range(i, end + 1))
             else:

@@ -560,3 +560,13 @@ def test_a_lead_label_that_a_site_footer_also_uses_is_not_noise():
     d = doc_from("某区任务\n1.推进改革。\n主办单位：区发改委\n协办单位：区财政局\n2.推广“扫一扫”缴费服务。（区政务办主办）", region=None)
     got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
     assert got == [("1", ["区发改委"], ["区财政局"]), ("2", ["区政务办"], [])]
+
+
+def test_a_plan_of_labelled_lines_inside_its_notice_keeps_its_tasks():
+    text = "\n".join([
+        "某县关于做好2023年重点工作的通知", "各乡镇人民政府，县直各单位：",
+        "1.推进老旧小区改造。", "牵头单位：县住建局", "2.加强基层治理。", "牵头单位：县民政局",
+        "某县人民政府办公室", "2023年3月1日",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["县住建局"]), ("2", ["县民政局"])]
