@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, responsibility_rules
 from .models import Responsibility, Role
 from .responsibility import find_deadline, parse_columns, parse_unit_list
 
@@ -113,10 +114,37 @@ def _guess_meanings(cells: Sequence[str], gaz: Gazetteer) -> list[str | None]:
     return meanings
 
 
+@cache
+def _progress_start_re() -> re.Pattern[str]:
+    starts = "|".join(f"(?:{p})" for p in responsibility_rules()["progress_starts"])
+    return re.compile(rf"(?<=[。；])(?:{starts})")
+
+
+def _progress_span(row: str) -> tuple[int, int] | None:
+    """(start, end) of the progress cell inside a flattened row: from the first sentence
+    that opens like a progress report to the last sentence end before the unit names."""
+    m = _progress_start_re().search(row)
+    end = max(row.rfind(c) for c in "。；！？”") + 1
+    if m is None or end <= m.start():
+        return None
+    return m.start(), end
+
+
 def _flattened(
     row: str, meanings: Sequence[str | None] | None, gaz: Gazetteer, first_listed: bool
 ) -> tuple[Responsibility, str]:
-    """A row whose separators were lost: sentence, then unit lists, then a deadline."""
+    """A row whose separators were lost: sentence, then unit lists, then a deadline.
+
+    Under a header with a progress column, the progress cell starts at the first sentence
+    that opens like a progress report (``1-2月，…``, ``截至目前…``): it is kept apart.
+    """
+    if meanings and "progress" in meanings:
+        split = _progress_span(row)
+        if split is not None:
+            s, e = split
+            rest = [m for m in meanings if m != "progress"]
+            r, text = _flattened(row[:s] + row[e:], rest, gaz, first_listed)
+            return replace(r, progress=row[s:e]), text
     deadline = None
     body = row
     dl = _TRAILING_DEADLINE.search(row)

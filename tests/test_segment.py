@@ -570,3 +570,20 @@ def test_a_plan_of_labelled_lines_inside_its_notice_keeps_its_tasks():
     ])
     d = doc_from(text, region=None)
     assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["县住建局"]), ("2", ["县民政局"])]
+
+
+def test_progress_cell_of_a_flattened_row_is_kept_apart():
+    text = "\n".join([
+        "序号内容与要求进展情况责任单位",
+        "1确保地区生产总值增长7%左右。1-2月，全市固定资产投资同比下降12.7%，居全省第6位。市发改委",
+        "2市县长项目落地率50%以上。截至目前已安排36个项目，总投资882.1亿元。市发改委",
+        "3打造国家数字经济示范区。市经信局",  # counter-example: no progress written
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [i.value for i in t.indicators], t.responsibility.progress) for t in d.tasks]
+    assert got == [
+        ("1", ["市发改委"], [7], "1-2月，全市固定资产投资同比下降12.7%，居全省第6位。"),
+        ("2", ["市发改委"], [50], "截至目前已安排36个项目，总投资882.1亿元。"),
+        ("3", ["市经信局"], [], None),
+    ]
+    assert "12.7" not in d.tasks[0].text
