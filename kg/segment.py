@@ -304,7 +304,6 @@ class Segmentation:
     task_style: str | None = None
     header: TableHeader | None = None
     orphans: list[Line] = field(default_factory=list)  # unnumbered lines outside any task
-    skipped: int = 0  # lines of page noise (navigation, metadata, the notice before a plan)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
 
 
@@ -368,7 +367,6 @@ def segment_lines(
     """
     noise = page_noise(lines, None if report else has_responsibility)
     seg = Segmentation(title=document_title(lines, noise))
-    seg.skipped = len(noise)
     skipped_numbered = [lines[i] for i in sorted(noise) if number_of(lines[i].text)]
     if skipped_numbered and not report:
         seg.notes.append((skipped_numbered[0].number, (
