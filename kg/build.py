@@ -72,7 +72,7 @@ from .cache import (
     write_entry,
 )
 from .errors import SourceError, UsageError
-from .extract import extract_document
+from .extract import DOCUMENT_FLAGS, extract_document
 from .graph import document_graphs, link_quads, region_quads
 from .models import DocumentKind, ExtractedDocument, Issue, StatementLink
 from .outputs import (
@@ -412,6 +412,7 @@ def coverage_of(doc: ExtractedDocument) -> dict[str, object]:
         "tasks_without_lead": sum(1 for t in doc.tasks if not t.responsibility.lead) if doc.kind is DocumentKind.TASK_PLAN else None,
         "unknown_units": unknown,
         "warnings": len(doc.issues),
+        "flags": sorted({i.code for i in doc.issues if i.code in DOCUMENT_FLAGS}),
     }
 
 
