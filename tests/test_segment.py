@@ -359,7 +359,8 @@ def test_numbered_items_with_responsibility_words_but_no_task_are_flagged():
     text = "\n".join(["某区重点工作", "1.推进城市更新。", "2.加强基层治理。", "牵头单位：", "责任单位："])
     d = doc_from(text, region=None)
     assert not d.tasks
-    assert [i.code for i in d.issues] == ["unread-responsibility"]
+    # (the region warning aside: these lines name no place)
+    assert [i.code for i in d.issues if i.code != "region"] == ["unread-responsibility"]
     assert coverage_of(d)["flags"] == ["unread-responsibility"]
     # counter-example: a plan that reads gets no flag
     d = doc_from("某区重点工作\n1.推进城市更新。（区住建局牵头）", region=None)
@@ -533,7 +534,7 @@ def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
     src = SourceText("r.txt", "r", lines_from_text(text))
     d = extract_document(src, region=None)
     assert d.kind is DocumentKind.WORK_REPORT
-    assert [(i.line, i.code) for i in d.issues] == [(5, "report-with-clauses")]
+    assert [(i.line, i.code) for i in d.issues if i.code != "region"] == [(5, "report-with-clauses")]
     assert coverage_of(d)["flags"] == ["report-with-clauses"]
 
 
