@@ -4,6 +4,13 @@
 region, segments it, parses every task's responsibility, resolves unit names through
 the gazetteer, runs the indicator/project/district extractors, and collects a warning
 for everything it could not do, so that nothing is silently dropped.
+
+The kind is decided by evidence: a document whose numbered items carry responsibility
+clauses is a task plan, whatever its title; one without is what its title says. A plan
+that yields no task although it has numbered items and responsibility words, or a report
+that holds such words or clauses, is warned about and flagged (``DOCUMENT_FLAGS``).
+A document in traditional characters is read through its simplified matching form and
+everything is mapped back to the text as written.
 """
 
 from __future__ import annotations
@@ -19,14 +26,22 @@ from .models import (
     Issue,
     RawItem,
     Responsibility,
+    Section,
     SourceText,
     Task,
+    UnitMention,
 )
-from .responsibility import find_deadline, parse_responsibility, states_first_listed_leads
-from .segment import segment_lines, split_cells
+from .normalize import Restorer, matching_form, needs_matching_form
+from .responsibility import (
+    find_deadline,
+    heading_leaders,
+    parse_responsibility,
+    states_first_listed_leads,
+)
+from .segment import document_title, page_noise, segment_lines, split_cells
 from .tables import row_responsibility
 
-__all__ = ["extract_document", "detect_kind", "detect_year"]
+__all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
 
 _REPORT_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 
@@ -35,10 +50,15 @@ _PLAN_TITLE = re.compile(r"分解|分工|责任清单|任务清单|台账|落实
 
 
 def detect_kind(source: SourceText) -> DocumentKind:
-    """A work report names itself (政府工作报告) near the top, and is not a plan that splits
-    one up (……政府工作报告重点任务分解方案 is a task plan)."""
-    head = [ln.text for ln in source.lines[:20]]
-    title = head[0] if head else ""
+    """The kind a document's title gives: a work report names itself (政府工作报告) near the
+    top, and is not a plan that splits one up (……政府工作报告重点任务分解方案 is a task plan).
+
+    :func:`extract_document` asks the title only when the evidence is missing: numbered
+    items that carry responsibility clauses make a task plan whatever the title says.
+    """
+    noise = page_noise(source.lines[:60])
+    head = [ln.text for i, ln in enumerate(source.lines[:30]) if i not in noise][:20]
+    title = document_title(source.lines[:60], noise)
     if _PLAN_TITLE.search(title) or _PLAN_TITLE.search(source.name):
         return DocumentKind.TASK_PLAN
     if any(_REPORT_TITLE.search(t) for t in head) or _REPORT_TITLE.search(source.name):
@@ -87,8 +107,22 @@ def extract_document(
     kind: DocumentKind | None = None,
     year: int | None = None,
 ) -> ExtractedDocument:
-    """Extract tasks (or report statements) and their responsibility from one document."""
+    """Extract tasks (or report statements) and their responsibility from one document.
+
+    A document in traditional characters, or with inserted pinyin (``經(jīng)``), is read
+    in its matching form (simplified, without the pinyin) and every text and name is
+    mapped back to what the document writes.
+    """
     full_text = "\n".join(ln.text for ln in source.lines)
+    if needs_matching_form(full_text):
+        restorer = Restorer([ln.text for ln in source.lines])
+        matching = replace(source, lines=tuple(
+            replace(ln, text=matching_form(ln.text)[0], cells=tuple(matching_form(c)[0] for c in ln.cells))
+            for ln in source.lines
+        ))
+        doc = extract_document(matching, region, kind, year)
+        doc = _restored(doc, restorer, source)
+        return doc
     issues: list[Issue] = list(source.notes)
     # the region: as given, else read from the document (a warning when it cannot be)
     if not region:
@@ -99,18 +133,45 @@ def extract_document(
     if gaz.region == GENERIC_REGION != region:
         issues.append(Issue(source.path, 0, f"unknown region {region!r}: units are kept in the generic scope", "region"))
     region = gaz.region
-    kind = kind or detect_kind(source)
     first_listed = states_first_listed_leads(full_text)
     if not source.lines:
         issues.append(Issue(source.path, 0, "document is empty: no text found", "empty"))
     parser = _Parser(gaz, first_listed)
-    seg = segment_lines(source.lines, parser.has, report=kind is DocumentKind.WORK_REPORT)
+    # The kind is decided by evidence: numbered items that carry responsibility clauses
+    # make a task plan, whatever the title says. The title decides only without evidence.
+    plan_seg = segment_lines(source.lines, parser.has)
+    parsed = {item.ordinal: _item_responsibility(item, item.columns, gaz, parser) for item in plan_seg.items}
+    with_clause = [o for o, (r, _) in parsed.items() if r.lead or r.co_lead]
+    by_title = detect_kind(source)
+    if kind is None:
+        kind = DocumentKind.TASK_PLAN if with_clause else by_title
+        # a work report by its title, where only a few of many numbered paragraphs name
+        # units (由区发改委负责…), stays a report, with a warning below
+        if (with_clause and by_title is DocumentKind.WORK_REPORT and len(with_clause) < 2
+                and len(plan_seg.items) >= 5 * len(with_clause)):
+            kind = DocumentKind.WORK_REPORT
+    if kind is DocumentKind.WORK_REPORT and with_clause:
+        first_line = next(i.line for i in plan_seg.items if i.ordinal == with_clause[0])
+        issues.append(Issue(
+            source.path, first_line,
+            f"read as a work report, but {len(with_clause)} numbered item(s) carry responsibility clauses "
+            "(a task plan? --kind plan reads it as one); their units are not in the graph", "report-with-clauses",
+        ))
+    elif kind is DocumentKind.WORK_REPORT:
+        found = next(((ln, m) for ln in source.lines if (m := _RESPONSIBILITY_WORDS.search(ln.text))), None)
+        if found is not None:
+            issues.append(Issue(
+                source.path, found[0].number,
+                f"read as a work report, but it has responsibility words ({found[1].group(0)!r}) that no "
+                "task was read from: the layout is not understood", "report-with-clauses",
+            ))
+    seg = plan_seg if kind is DocumentKind.TASK_PLAN else segment_lines(source.lines, parser.has, report=True)
     tasks: list[Task] = []
     for item in seg.items:
         if kind is DocumentKind.WORK_REPORT:
             resp = Responsibility()
         else:
-            resp, text = _item_responsibility(item, item.columns, gaz, parser)
+            resp, text = parsed[item.ordinal]
             if text != item.text:
                 item = replace(item, text=text)
         tasks.append(
@@ -120,6 +181,7 @@ def extract_document(
             )
         )
     if kind is DocumentKind.TASK_PLAN:
+        tasks = _section_leaders(tasks, seg.sections, gaz)
         issues.extend(_task_issues(source, seg, tasks, gaz))
     doc = ExtractedDocument(
         source=source, kind=kind, title=seg.title, region=region if region else GENERIC_REGION,
@@ -128,6 +190,24 @@ def extract_document(
         first_listed_leads=first_listed,
     )
     return _enrich(doc, gaz)
+
+
+def _section_leaders(tasks: list[Task], sections: list[Section], gaz: Gazetteer) -> list[Task]:
+    """Tasks without leaders of their own take the persons their nearest section heading
+    names (一、袁家军省长主抓重点工作; …（牵头领导：成坤、柯相国）)."""
+    by_ordinal = {s.ordinal: s for s in sections}
+    own = {s.ordinal: heading_leaders(s.title, gaz) for s in sections}
+    out = []
+    for t in tasks:
+        sec = by_ordinal.get(t.section) if t.section is not None else None
+        leaders: tuple[str, ...] = ()
+        while sec is not None and not leaders:
+            leaders = own[sec.ordinal]
+            sec = by_ordinal.get(sec.parent) if sec.parent is not None else None
+        if leaders and not t.responsibility.leaders:
+            t = replace(t, responsibility=replace(t.responsibility, leaders=leaders))
+        out.append(t)
+    return out
 
 
 def _item_responsibility(
@@ -162,6 +242,54 @@ def _item_responsibility(
     return resp, item.text
 
 
+def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) -> ExtractedDocument:
+    """``doc`` extracted from a matching form, with its texts and names as ``source`` writes them."""
+    r = restorer.restore
+
+    def mention(m: UnitMention, offs: list[int], text: str) -> UnitMention:
+        if 0 <= m.start < m.end < len(offs):
+            s, e = offs[m.start], offs[m.end]
+            return replace(m, name=text[s:e], start=s, end=e)
+        return replace(m, name=r(m.name))
+
+    tasks = []
+    for t in doc.tasks:
+        text, offs = restorer.offsets(t.text)
+        resp = t.responsibility
+        resp = replace(
+            resp,
+            lead=tuple(mention(m, offs, text) for m in resp.lead),
+            co_lead=tuple(mention(m, offs, text) for m in resp.co_lead),
+            leaders=tuple(r(x) for x in resp.leaders),
+            deadline=r(resp.deadline) if resp.deadline else resp.deadline,
+            clause=r(resp.clause) if resp.clause else resp.clause,
+            clause_start=offs[resp.clause_start] if 0 <= resp.clause_start < len(offs) else resp.clause_start,
+        )
+        indicators = tuple(
+            replace(i, text=text[offs[i.start] : offs[i.end]], start=offs[i.start], end=offs[i.end])
+            if 0 <= i.start < i.end < len(offs) else replace(i, text=r(i.text))
+            for i in t.indicators
+        )
+        entities = [
+            tuple(
+                replace(e, text=text[offs[e.start] : offs[e.end]], start=offs[e.start], end=offs[e.end])
+                if 0 <= e.start < e.end < len(offs) else replace(e, text=r(e.text))
+                for e in ents
+            )
+            for ents in (t.projects, t.districts)
+        ]
+        tasks.append(replace(
+            t, text=text, responsibility=resp, indicators=indicators, projects=entities[0], districts=entities[1],
+        ))
+    sections = tuple(replace(s, title=r(s.title)) for s in doc.sections)
+    # names quoted in warnings as the document writes them
+    issues = [
+        replace(i, path=source.path, message=re.sub(r"'([^']+)'", lambda m: repr(r(m.group(1))), i.message))
+        for i in doc.issues
+    ]
+    return replace(doc, source=source, title=r(doc.title), sections=sections, tasks=tuple(tasks), issues=tuple(issues))
+
+
 def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
     """Indicators, projects and districts (stage kg.mentions)."""
     from .mentions import enrich_document
@@ -169,11 +297,23 @@ def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
     return enrich_document(doc, gaz)
 
 
+# Issue codes that flag a whole document in the manifest (its kind or coverage is in doubt).
+DOCUMENT_FLAGS = ("no-tasks", "unread-responsibility", "report-with-clauses")
+_RESPONSIBILITY_WORDS = re.compile(r"(?:牵头|主办|配合|协办|责任)(?:单位|部门)[：:]|[（(][^（）()]{2,40}(?:牵头|主办)[，,；;）)]")
+
+
 def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> list[Issue]:  # type: ignore[no-untyped-def]
     out: list[Issue] = []
     path = source.path
     if not tasks and source.lines:
-        out.append(Issue(path, 1, "no numbered tasks found (is this a task plan?)", "no-tasks"))
+        words = _RESPONSIBILITY_WORDS.search("\n".join(ln.text for ln in source.lines))
+        if seg.numbered_items and words:
+            out.append(Issue(
+                path, 1, f"{seg.numbered_items} numbered items and responsibility words ({words.group(0)!r}) "
+                "but no task was read: the layout is not understood", "unread-responsibility",
+            ))
+        else:
+            out.append(Issue(path, 1, "no numbered tasks found (is this a task plan?)", "no-tasks"))
     for line, msg in seg.notes:
         out.append(Issue(path, line, msg))
     seen: Counter[tuple[int | None, str]] = Counter()

@@ -133,6 +133,7 @@ class Responsibility:
     clause: str | None = None  # the responsibility text as written
     clause_start: int = -1
     pattern: str | None = None  # which rule matched, for diagnostics
+    progress: str | None = None  # a table's progress cell (进展情况), never task text or targets
 
 
 @dataclass(frozen=True)

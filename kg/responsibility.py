@@ -31,6 +31,7 @@ __all__ = [
     "parse_columns",
     "states_first_listed_leads",
     "find_deadline",
+    "heading_leaders",
 ]
 
 _OPEN = "（【["
@@ -44,7 +45,7 @@ _SHARED_PREFIX = re.compile(r"^(各|相关|有关)")
 _CONJUNCTION = re.compile(r"[和及与]")
 _CLAUSE = re.compile(r"[^，；。\n]+")
 # every label match contains one of these (see _Rules.label_re)
-_LABEL_MARKS = ("：", "【", "[")
+_LABEL_MARKS = ("：", "【", "[", "\t")
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,11 @@ def _rules() -> _Rules:
     )
     # A label counts when a colon follows it, or when it sits alone in brackets (【牵头单位】).
     label_alt = "|".join(map(re.escape, labels))
-    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：")
+    # …or a tab (a lost cell boundary) follows it at the start of a line (牵头单位\t区发改委).
+    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：|(?:(?<=\n)|^)({label_alt})\t")
     roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
-    tails = "|".join(map(re.escape, by_len(d["list_tail_words"])))
+    tails = "|".join([*d.get("list_tail_patterns", []), *map(re.escape, by_len(d["list_tail_words"]))])
     return _Rules(
         by_len(d["lead_words"]), by_len(d["co_lead_words"]), by_len(d["shared_words"]),
         by_len(d["co_lead_prefixes"]), re.compile(f"(?:{tails})+$"),
@@ -103,6 +105,32 @@ def states_first_listed_leads(text: str) -> bool:
     False
     """
     return any(p.search(text) for p in _rules().first_listed)
+
+
+@cache
+def _leader_heading_re() -> re.Pattern[str]:
+    d = responsibility_rules()
+    titles = "|".join(map(re.escape, sorted(d["leader_titles"], key=len, reverse=True)))
+    verbs = "|".join(map(re.escape, d["leader_heading_verbs"]))
+    return re.compile(rf"^([\u4e00-\u9fff]{{2,4}}?)(?:同志)?(?:{titles})(?:{verbs})")
+
+
+def heading_leaders(title: str, gaz: Gazetteer) -> tuple[str, ...]:
+    """Persons a section heading names as leading its tasks: ``袁家军省长主抓重点工作`` or
+    ``…工作目标（牵头领导：成坤、柯相国）``. Persons are leaders, never units.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> g = load_gazetteer()
+    >>> heading_leaders("袁家军省长主抓重点工作", g), heading_leaders("主要经济指标（牵头领导：成坤、柯相国）", g)
+    (('袁家军',), ('成坤', '柯相国'))
+    >>> heading_leaders("市长热线办理工作", g), heading_leaders("加快产业发展", g)
+    ((), ())
+    """
+    m = _leader_heading_re().match(title)
+    if m:
+        return (m.group(1),)
+    parsed = _parse_labelled(title, gaz, False)
+    return parsed.leaders if parsed is not None else ()
 
 
 def find_deadline(text: str) -> str | None:
@@ -176,7 +204,8 @@ def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[Un
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
     for piece, pos in _split_top_level(text):
-        items.extend(_split_conjunction(piece, offset + pos, gaz))
+        for part, ppos in _split_run_together(piece, pos, gaz):
+            items.extend(_split_conjunction(part, offset + ppos, gaz))
     mentions: list[UnitMention] = []
     shared_prefix = ""
     for i, (raw, start) in enumerate(items):
@@ -185,9 +214,16 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
         if mark:
             item_role = _role_of_word(mark.group(1))
             name = name[: mark.start()]
+        note = _note_bracket(name)
+        if note is not None:
+            name = name[:note]
         stripped = _strip_unbalanced(name)
         start += name.find(stripped) if stripped else 0
         name = stripped
+        if name and find_deadline(name) == name:
+            continue  # 6月底完成 inside a unit list is the deadline, not a unit
+        if name and _placeholder(name):
+            continue  # 详见附件, 待定: no unit named
         lead_in = _LEAD_IN.match(name)
         if lead_in and len(name) > len(lead_in.group(0)) + 1:
             start += len(lead_in.group(0))
@@ -225,6 +261,38 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
     return mentions
 
 
+def _placeholder(name: str) -> bool:
+    """``详见附件``, ``待定``, ``无``: a placeholder where a unit would be (无锡市… is a name).
+
+    >>> _placeholder("详见附件"), _placeholder("无"), _placeholder("无锡市发改委")
+    (True, True, False)
+    """
+    return any(name == p or (len(p) >= 2 and name.startswith(p)) for p in responsibility_rules()["placeholder_values"])
+
+
+def _note_bracket(name: str) -> int | None:
+    """Where a bracketed note that ends a name starts: ``工商联（列第一位者为牵头或汇总单位，下同）``
+    is 工商联 and a note, while 各县（市、区）人民政府 and 区发改委（牵头） are left alone."""
+    if not name or name[-1] not in "）)":
+        return None
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        c = name[i]
+        if c in "）)":
+            depth += 1
+        elif c in "（(":
+            depth -= 1
+            if depth == 0:
+                inner = name[i + 1 : -1]
+                if i > 0 and (
+                    states_first_listed_leads(inner) or re.search(r"下同|^注|以下同|同上", inner)
+                    or find_deadline(inner) == inner or inner.startswith(_rules().leader_labels)
+                ):
+                    return i
+                return None
+    return None
+
+
 def _split_top_level(text: str) -> list[tuple[str, int]]:
     """Split at list separators outside brackets: 各县（市、区）人民政府 stays whole."""
     out: list[tuple[str, int]] = []
@@ -243,7 +311,7 @@ def _split_top_level(text: str) -> list[tuple[str, int]]:
 
 def _strip_unbalanced(name: str) -> str:
     """Strip quotes, colons and brackets at the ends of a name unless they pair up inside it."""
-    name = name.strip("：:“”\"'《》 ")
+    name = name.strip("：:“”\"'《》 。；;")
     while name and name[0] in "（(【[" and not _closes(name, 0):
         name = name[1:]
     while name and name[-1] in "）)】]" and not _opens_before(name, len(name) - 1):
@@ -267,15 +335,57 @@ def _opens_before(s: str, i: int) -> bool:
     )
 
 
+@cache
+def _run_together_rules() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    d = responsibility_rules()
+    starts = "|".join(map(re.escape, d["unit_name_starts"]))
+    return tuple(d["unit_name_endings"]), re.compile(rf"(?=(?:{starts})..)")
+
+
+def _split_run_together(piece: str, pos: int, gaz: Gazetteer) -> list[tuple[str, int]]:
+    """``市行政审批局市司法局`` (a lost separator) as two names, where a unit ending meets a
+    level prefix and every part reads as a unit; a known name is never split."""
+    if len(piece) < 6 or gaz.resolve_unit(piece) or gaz.resolve_group(piece):
+        return [(piece, pos)]
+    ends, starts = _run_together_rules()
+    cuts = [m.start() for m in starts.finditer(piece) if 0 < m.start() and piece[: m.start()].endswith(ends)]
+    if not cuts:
+        return [(piece, pos)]
+    parts: list[tuple[str, int]] = []
+    last = 0
+    for c in cuts:
+        left = piece[last:c]
+        # the left part must read as a unit, else the cut is inside a name (市场监管局)
+        # a level and an ending alone (县乡, 区委) are not a name: 县乡镇企业局 stays whole
+        if len(left) >= 3 and len(piece) - c >= 3 and (gaz.looks_like_unit(left) or _reads_as_unit_group(left)):
+            parts.append((left, pos + last))
+            last = c
+    parts.append((piece[last:], pos + last))
+    if len(parts) < 2 or not all(gaz.looks_like_unit(p) or _reads_as_unit_group(p) for p, _ in parts):
+        return [(piece, pos)]
+    return parts
+
+
 def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str, int]]:
     """Split ``区发改委和区科技局`` at 和/及/与 when both halves read as units."""
     if gaz.resolve_unit(piece) or gaz.resolve_group(piece):
         return [(piece, start)]
     for m in _CONJUNCTION.finditer(piece):
         left, right = piece[: m.start()], piece[m.end() :]
-        if gaz.looks_like_unit(left) and gaz.looks_like_unit(right):
+        if gaz.looks_like_unit(left) and (gaz.looks_like_unit(right) or _reads_as_unit_group(right)):
             return [(left, start), (right, start + m.end())]
     return [(piece, start)]
+
+
+_GROUP_SHAPE = re.compile(r"(?:各|相关|有关|其他|其它)[^，、；。]{0,8}(?:单位|部门|机构|企业|国企)$")
+
+
+def _reads_as_unit_group(name: str) -> bool:
+    """``州直相关单位``, ``县各有关单位``: a reference to several units by its shape."""
+    return _GROUP_SHAPE.search(name) is not None and not _NOT_NAME.search(name)
+
+
+_NOT_NAME = re.compile(r"[，。；：！？“”《》\d%]")
 
 
 # ---------------------------------------------------------------------------------------
@@ -315,15 +425,19 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     if not any(c in text for c in _LABEL_MARKS):
         return None
     r = _rules()
-    matches = list(r.label_re.finditer(text))
+    matches = _top_level_labels(text, list(r.label_re.finditer(text)))
     if not matches:
         return None
     fields: list[tuple[str, str, int]] = []  # (kind, value, value_start)
     for i, m in enumerate(matches):
-        label = m.group(1) or m.group(2)
+        label = m.group(1) or m.group(2) or m.group(3)
         start = m.end()
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[start:end]
+        if not value[: _value_end(value)].strip(" \t") and value.lstrip(" \t").startswith("\n"):
+            # the label alone on its line: the value is the next line (牵头单位：\n县卫健委)
+            start += len(value) - len(value.lstrip(" \t\n"))
+            value = text[start:end]
         value = value[: _value_end(value)]
         value = value.rstrip("，、 \t[（【")
         fields.append((_label_kind(label), value, start))
@@ -340,6 +454,13 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
             deadline = value.strip() or deadline
             continue
         role = Role.LEAD if kind == "lead" else Role.CO_LEAD
+        if kind == "resp" and _ends_with_role(value):
+            # 责任单位：X牵头，Y配合 — the roles are in the value
+            clauses = _parse_clauses(value, start, gaz, first_listed, strict=False)
+            if clauses is not None:
+                lead.extend(clauses[0])
+                co.extend(clauses[1])
+                continue
         mentions = parse_unit_list(value, role, gaz, offset=start)
         if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
             # 责任单位 alone leads, unless one of them is marked （牵头）
@@ -347,6 +468,10 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
             mentions = _apply_first_listed(mentions, first_listed)
         for mention in mentions:
             (lead if mention.role is Role.LEAD else co).append(mention)
+    if deadline is None:
+        # a deadline written inside the list (…，6月底完成)
+        deadline = next((p for _, value, _ in fields for p in re.split(r"[，、；]", value)
+                         if p and find_deadline(p) == p), None)
     if not (lead or co or leaders):
         return None
     first = matches[0].start()
@@ -355,6 +480,29 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     return Responsibility(
         lead=tuple(lead), co_lead=tuple(co), leaders=tuple(leaders), deadline=deadline,
         clause=text[first:].strip(), clause_start=first, pattern="labelled",
+    )
+
+
+def _top_level_labels(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Labels not nested in a bracket opened inside the previous label's value: in
+    ``责任单位：县教育局（责任人：张三）、县财政局`` the 责任人 belongs to the unit."""
+    kept: list[re.Match[str]] = []
+    for m in matches:
+        if kept:
+            between = text[kept[-1].end() : m.start()]
+            depth = sum(between.count(c) for c in "（(【[") - sum(between.count(c) for c in "）)】]")
+            if depth > 0:
+                continue
+        kept.append(m)
+    return kept
+
+
+def _ends_with_role(value: str) -> bool:
+    """Whether a clause of ``value`` ends with a role word (区发改委牵头，区财政局配合)."""
+    r = _rules()
+    return any(
+        value[m.end() : m.end() + 1] in ("", "，", "；", "。", "\n") and not value[m.end() :].startswith(r.not_role_after)
+        for m in r.role_re.finditer(value)
     )
 
 
@@ -449,6 +597,10 @@ def _parse_clauses_uncached(
         if m is None or clause[m.end() :].strip(" 。"):
             # no role word at the end of this clause: a bare list (or prose)
             items = parse_unit_list(clause, Role.LEAD, gaz, offset + cs, strict=True)
+            if not items and not strict and _unit_slot(clause, content):
+                # a unit the gazetteer does not know, in a bracket that assigns roles: kept
+                # as written (and reported as unknown), never dropped
+                items = parse_unit_list(clause, Role.LEAD, gaz, offset + cs)
             if not items:
                 if strict:
                     return None
@@ -462,24 +614,46 @@ def _parse_clauses_uncached(
         if not items:
             return None
         if m.group(0) in r.shared_words:
+            shared.extend(bare)
+            bare = []
             shared.extend(items)
             continue
-        for it in items:
+        # a bare list before a role-marked one shares its role: in 区财政局、区住建局等部门，
+        # 各街道配合 all three co-lead
+        for it in [*(replace(b, role=role) for b in bare), *items]:
             (lead if it.role is Role.LEAD else co).append(it)
+        bare = []
     # 按职责分工负责: co-leads beside a named lead, leads otherwise
     if shared:
         role = Role.CO_LEAD if lead else Role.LEAD
         (co if lead else lead).extend(replace(x, role=role) for x in shared)
     if bare:
         if saw_role:
-            # a bare list next to role-marked ones shares the role of the previous clause
-            (co if co else lead).extend(replace(b, role=Role.CO_LEAD if co else Role.LEAD) for b in bare)
+            # a bare list after the role-marked ones: co-leads beside a lead
+            (co if lead else lead).extend(replace(b, role=Role.CO_LEAD if lead else Role.LEAD) for b in bare)
         else:
             for it in _apply_first_listed(bare, first_listed):
                 (lead if it.role is Role.LEAD else co).append(it)
     if not (lead or co):
         return None
+    lead.sort(key=lambda x: x.start)
+    co.sort(key=lambda x: x.start)
     return lead, co
+
+
+@cache
+def _not_unit_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, responsibility_rules()["not_unit_words"])))
+
+
+def _unit_slot(clause: str, content: str) -> bool:
+    """A clause of a bracket that names roles elsewhere, shaped like a name (short, no
+    digits, no prose or deadline words): a unit slot."""
+    c = clause.strip(" 。")
+    return (
+        bool(c) and len(c) <= 20 and _rules().role_re.search(content) is not None
+        and not re.search(r"[\d%：:“”《》]", c) and not _not_unit_re().search(c) and find_deadline(c) is None
+    )
 
 
 def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
@@ -499,9 +673,10 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         m.unit for m in lead + co
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
+    deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
     return Responsibility(
         lead=tuple(lead), co_lead=tuple(co), clause=text[s - 1 : e + 1], clause_start=s - 1,
-        pattern="trailing",
+        pattern="trailing", deadline=deadline,
     )
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, responsibility_rules
 from .models import Responsibility, Role
 from .responsibility import find_deadline, parse_columns, parse_unit_list
 
@@ -64,11 +65,17 @@ def row_responsibility(
     Returns the responsibility and the row's text (cells joined with `` | ``); unit
     offsets point into that text.
     """
-    text, offsets = _cells_with_offsets(cells)
     if len(cells) == 1:
         return _flattened(cells[0], meanings, gaz, first_listed_leads)
     if meanings is None:
         meanings = _guess_meanings(cells, gaz)
+    # progress columns (进展情况, 完成情况) say what was achieved: kept apart from the
+    # task text, so that their figures are never read as the task's targets
+    progress = [c for c, m in zip(cells, meanings, strict=False) if m == "progress" and c]
+    if progress:
+        kept = [(c, m) for c, m in zip(cells, meanings, strict=False) if m != "progress"]
+        cells, meanings = [c for c, _ in kept], [m for _, m in kept]
+    text, offsets = _cells_with_offsets(cells)
     lead: list[tuple[str, int]] = []
     co: list[tuple[str, int]] = []
     resp: list[tuple[str, int]] = []
@@ -88,7 +95,7 @@ def row_responsibility(
         elif meaning == "leader":
             leaders.extend(x for x in re.split(r"[、，\s]+", cell) if x)
     r = parse_columns(lead, co, resp, gaz, first_listed_leads)
-    return replace(r, deadline=deadline, leaders=tuple(leaders)), text
+    return replace(r, deadline=deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
 
 
 def _guess_meanings(cells: Sequence[str], gaz: Gazetteer) -> list[str | None]:
@@ -107,10 +114,37 @@ def _guess_meanings(cells: Sequence[str], gaz: Gazetteer) -> list[str | None]:
     return meanings
 
 
+@cache
+def _progress_start_re() -> re.Pattern[str]:
+    starts = "|".join(f"(?:{p})" for p in responsibility_rules()["progress_starts"])
+    return re.compile(rf"(?<=[。；])(?:{starts})")
+
+
+def _progress_span(row: str) -> tuple[int, int] | None:
+    """(start, end) of the progress cell inside a flattened row: from the first sentence
+    that opens like a progress report to the last sentence end before the unit names."""
+    m = _progress_start_re().search(row)
+    end = max(row.rfind(c) for c in "。；！？”") + 1
+    if m is None or end <= m.start():
+        return None
+    return m.start(), end
+
+
 def _flattened(
     row: str, meanings: Sequence[str | None] | None, gaz: Gazetteer, first_listed: bool
 ) -> tuple[Responsibility, str]:
-    """A row whose separators were lost: sentence, then unit lists, then a deadline."""
+    """A row whose separators were lost: sentence, then unit lists, then a deadline.
+
+    Under a header with a progress column, the progress cell starts at the first sentence
+    that opens like a progress report (``1-2月，…``, ``截至目前…``): it is kept apart.
+    """
+    if meanings and "progress" in meanings:
+        split = _progress_span(row)
+        if split is not None:
+            s, e = split
+            rest = [m for m in meanings if m != "progress"]
+            r, text = _flattened(row[:s] + row[e:], rest, gaz, first_listed)
+            return replace(r, progress=row[s:e]), text
     deadline = None
     body = row
     dl = _TRAILING_DEADLINE.search(row)
@@ -118,6 +152,10 @@ def _flattened(
         deadline, body = dl.group(0), row[: dl.start()]
     cut = max(body.rfind(c) for c in "。；！？”")
     tail = body[cut + 1 :]
+    if cut < 0 and not parse_unit_list(tail, Role.LEAD, gaz, strict=True):
+        # no sentence end and no unit names: the task text alone (a row cut off, or
+        # one whose unit cells are empty), not a unit
+        return Responsibility(deadline=deadline, pattern="table-flattened"), row
     parts = split_lost_separators(tail)
     unit_meanings = [m for m in (meanings or []) if m in ("lead", "co_lead", "responsible")]
     base = cut + 1

@@ -196,3 +196,156 @@ def test_more_real_world_formats(text, lead, co, generic):
     r = parse(text, generic)
     assert names(r.lead) == lead
     assert names(r.co_lead) == co
+
+
+# Forms seen in real plans of other governments (tests/data/real), written here as
+# made-up but realistic sentences, full-width and ASCII alike.
+REAL_PLAN_FORMATS = [
+    # X牵头，Y配合 after any label
+    ("推动工业稳增长。部门分工:市工信局牵头,市发改委、市财政局配合。", ["市工信局"], ["市发改委", "市财政局"]),
+    ("强化市场监管。任务分工：区市场监管局牵头；区公安分局配合。", ["区市场监管局"], ["区公安分局"]),
+    # labelled lines with the labels of real plans
+    ("落实积极应对人口老龄化战略。\n牵头责任单位:县卫健委、县民政局\n主要协作单位:各乡镇人民政府、县政府有关部门",
+     ["县卫健委", "县民政局"], ["各乡镇人民政府", "县政府有关部门"]),
+    ("持续推进学前教育普及普惠。\n主要责任单位：区教育局\n协同配合单位：区政府有关部门，各乡镇人民政府、街道办事处。",
+     ["区教育局"], ["区政府有关部门", "各乡镇人民政府", "街道办事处"]),
+    # 责任单位：X。 alone leads; the full stop is not part of the name
+    ("财政总收入与经济增长基本同步。\n责任单位:县财政局。", ["县财政局"], []),
+    # (A、B负责): all lead; (X等N个部门负责): the count is not part of the name
+    ("加快农业现代化。(县农业农村局、县林业局负责)", ["县农业农村局", "县林业局"], []),
+    ("推动文旅融合发展。（县文旅局等5个部门负责）", ["县文旅局"], []),
+    ("优化基层治理。（市民政局等十个相关单位负责）", ["市民政局"], []),
+    # a deadline inside the parenthesis is the deadline, not a unit; 及 joins two units
+    ("加大简政放权力度。(牵头单位:州行政审批服务局;责任单位:州司法局、州委编办及州直相关单位,各县市人民政府,6月底完成)",
+     ["州行政审批服务局"], ["州司法局", "州委编办", "州直相关单位", "各县市人民政府"]),
+    # a closing 等 is dropped from the name
+    ("区级一般公共预算收入增长5%。\n牵头单位:区财政局\n责任单位:区税务局、区国资委等", ["区财政局"], ["区税务局", "区国资委"]),
+    # unit names run together where a separator was lost
+    ("推进审批改革。牵头单位：市行政审批局市司法局；配合单位：市委编办市人社局",
+     ["市行政审批局", "市司法局"], ["市委编办", "市人社局"]),
+]
+
+
+@pytest.mark.parametrize("text,lead,co", REAL_PLAN_FORMATS)
+def test_real_plan_formats(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+def test_deadline_inside_the_parenthesis(generic):
+    r = parse("优化营商环境。（县政务服务中心负责，6月底前完成）", generic)
+    assert names(r.lead) == ["县政务服务中心"] and r.deadline == "6月底前完成"
+    r = parse("加大简政放权力度。(牵头单位:州行政审批服务局;责任单位:州司法局,6月底完成)", generic)
+    assert names(r.co_lead) == ["州司法局"] and r.deadline == "6月底完成"
+
+
+RUN_TOGETHER_COUNTER_EXAMPLES = [
+    # a level and an ending alone are not a name; one office written as one name stays whole
+    ("县乡镇企业局", ["县乡镇企业局"]),
+    ("区委区政府督查室", ["区委区政府督查室"]),
+    ("各乡镇人民政府", ["各乡镇人民政府"]),
+    ("省市场监管局", ["省市场监管局"]),
+    ("县乡村振兴局", ["县乡村振兴局"]),
+    # 及 inside prose is not split into units
+    ("州委编办及州直相关单位", ["州委编办", "州直相关单位"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", RUN_TOGETHER_COUNTER_EXAMPLES)
+def test_names_are_split_only_between_units(text, expected, generic):
+    assert names(parse_unit_list(text, Role.LEAD, generic)) == expected
+
+
+def test_note_bracket_after_a_list_is_not_part_of_the_last_name(generic):
+    text = "责任单位:财政局、发改局、工商联(列第一位者为牵头或汇总单位,下同)"
+    r = parse(text, generic, first=states_first_listed_leads(normalize_text(text)))
+    assert names(r.lead) == ["财政局"] and names(r.co_lead) == ["发改局", "工商联"]
+    # a bracket that belongs to the name stays
+    assert names(parse("（各县（市、区）人民政府负责）", generic).lead) == ["各县（市、区）人民政府"]
+
+
+@pytest.mark.parametrize("text,states", [
+    ("(列第一位者为牵头或汇总单位,下同)", True),
+    ("首位单位为牵头单位，下同。", True),
+    ("注：列第一位的部门为牵头部门。", True),
+    ("排在首位的为牵头单位", True),
+    # counter-examples: words about leading, not the convention
+    ("各牵头单位要切实承担起牵头协调职责", False),
+    ("列入第一批试点单位", False),
+])
+def test_first_listed_conventions(text, states):
+    assert states_first_listed_leads(normalize_text(text)) is states
+
+
+def test_persons_are_leaders_never_units(generic):
+    r = parse("稳企业防风险。\n分管省领导:李某某\n牵头单位:省发展改革委、省财政厅", generic)
+    assert names(r.lead) == ["省发展改革委", "省财政厅"] and list(r.leaders) == ["李某某"]
+    r = parse("推动义务教育优质均衡发展。\n分管县领导：俞悦\n牵头责任单位：县教育局", generic)
+    assert names(r.lead) == ["县教育局"] and list(r.leaders) == ["俞悦"]
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # a bare list before a role-marked one shares its role; names stay in the order written
+    ("（区发改局牵头，区财政局、区住建局等部门，各街道配合）", ["区发改局"], ["区财政局", "区住建局", "各街道"]),
+    # a bare list after the lead: co-leads
+    ("（区发改委牵头，区财政局、区统计局）", ["区发改委"], ["区财政局", "区统计局"]),
+    # the distractor 由区级负责审批 in the body is not a clause
+    ("环境影响报告表原则上由区级负责审批。（区环保局牵头，区水务局、区级相关部门配合）",
+     ["区环保局"], ["区水务局", "区级相关部门"]),
+])
+def test_bare_lists_beside_role_marked_ones(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # the label alone on its line, the units on the next
+    ("创建国家卫生县城。\n牵头责任单位：\n县卫健委\n主要协作单位：\n各乡镇人民政府", ["县卫健委"], ["各乡镇人民政府"]),
+    # a tab (a lost cell boundary) instead of the colon, at the start of a line
+    ("创建国家卫生县城。\n牵头单位\t县卫健委\n配合单位\t县财政局、县住建局", ["县卫健委"], ["县财政局", "县住建局"]),
+])
+def test_labels_without_a_colon_or_value_on_the_next_line(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+def test_label_words_inside_a_sentence_are_not_labels(generic):
+    # 牵头 starts a sentence here; no colon, no tab: not a label
+    r = parse("牵头抓好安全生产工作，落实属地责任。", generic)
+    assert not r.lead and not r.co_lead
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    ("推进改革。（责任单位：区发改委牵头，区财政局配合）", ["区发改委"], ["区财政局"]),
+    ("推进改革。（区发改委为牵头单位，区财政局为配合单位）", ["区发改委"], ["区财政局"]),
+    # counter-example: a marked lead inside the list, no role word ending a clause
+    ("推进改革。\n责任单位：区发改委（牵头）、区财政局", ["区发改委"], ["区财政局"]),
+])
+def test_roles_written_inside_a_labelled_value(text, lead, co, generic):
+    r = parse(text, generic)
+    assert names(r.lead) == lead
+    assert names(r.co_lead) == co
+
+
+@pytest.mark.parametrize("text,lead,co,deadline", [
+    # a unit the gazetteer does not know, in a bracket that assigns roles: kept as written
+    ("推进国企改革。（区国资委牵头，区属各重点国企）", ["区国资委"], ["区属各重点国企"], None),
+    # counter-examples: deadlines and prose in the same slot are not units
+    ("推进国企改革。（区国资委牵头，年底前完成）", ["区国资委"], [], "年底前完成"),
+    ("推进国企改革。（区国资委牵头，按季度报送进展）", ["区国资委"], [], None),
+    ("推进国企改革。（区国资委牵头，长期坚持）", ["区国资委"], [], "长期坚持"),
+])
+def test_unknown_names_in_a_unit_slot_are_kept(text, lead, co, deadline, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (lead, co, deadline)
+
+
+def test_a_label_inside_a_bracket_of_a_value_belongs_to_that_value(generic):
+    r = parse("推进改革。\n责任单位：县教育局（责任人：张三）、县财政局", generic)
+    assert names(r.lead) == ["县教育局", "县财政局"] and r.co_lead == ()
+    # counter-example: labels inside the one bracket that holds them all are fields
+    r = parse("推进改革（牵头单位：区发改委；配合单位：区财政局）", generic)
+    assert names(r.lead) == ["区发改委"] and names(r.co_lead) == ["区财政局"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.extract import extract_document
 from kg.models import Line, SourceText
 from kg.read import read_source
@@ -198,3 +200,380 @@ def test_an_unknown_name_is_reported_once_with_its_first_task():
     d = doc_from(text)
     warnings = [str(i) for i in d.issues if i.code == "unknown-unit"]
     assert warnings == ["mem.txt:2: task 1 and 1 more tasks: unknown unit name '区火星局' kept as written"]
+
+
+def test_M3_items_numbered_1000_or_more_are_tasks():
+    """Regression (RELIABILITY.md M3): numbering patterns stopped at three digits, so task
+    1000 was read as unnumbered text and 十一、 headings after it became tasks."""
+    body = [f"{i}.推进第{i}项重点工作。（区发改委主办）" for i in range(997, 1003)]
+    text = "\n".join(["某区重点任务分解", "十、第十部分", *body[:3], "十一、第十一部分", *body[3:]])
+    d = doc_from(text)
+    assert [t.number for t in d.tasks] == ["997", "998", "999", "1000", "1001", "1002"]
+    assert [s.number for s in d.sections] == ["十", "十一"]
+    assert not [i for i in d.issues if i.code == "orphan"]
+    # a year is not a number of an item: 2023、2024年 and 2021.5 stay text
+    assert number_of("2023、2024年连续两年增长") is None and number_of("2021.5亿元") is None
+
+
+def test_compound_row_numbers_under_a_table_header():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位",
+        "1\t推进营商环境改革。\t市发改委",
+        "1-1\t细化改革实施方案。\t市财政局",
+        "2.3\t优化审批服务流程。\t市政务办",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [
+        ("1", ["市发改委"]), ("1-1", ["市财政局"]), ("2.3", ["市政务办"])]
+
+
+def test_progress_column_is_neither_task_text_nor_targets():
+    """A progress table (进展情况): the achieved figures between task and unit are kept apart."""
+    text = "\n".join([
+        "序号\t内容与要求\t进展情况\t责任单位",
+        "1\t确保地区生产总值增长7%左右。\t1-2月，全市固定资产投资同比下降12.7%。\t市发改委",
+    ])
+    d = doc_from(text, region=None)
+    (t,) = d.tasks
+    assert "12.7" not in t.text and t.responsibility.progress == "1-2月，全市固定资产投资同比下降12.7%。"
+    assert [m.name for m in t.responsibility.lead] == ["市发改委"]
+    assert [i.value for i in t.indicators] == [7]
+
+
+def test_table_written_one_cell_per_line_with_a_progress_column():
+    text = "\n".join([
+        "市政府2020年重点工作进展情况表", "序号", "内容与要求", "进展情况", "责任单位",
+        "1", "确保地区生产总值增长7%左右。", "金融机构存贷款余额实现正增长，规上工业增加值全省第2。", "市发改委",
+        "2", "市县长项目落地率50%以上。", "市县长项目目前已安排36个项目，总投资882.1亿元。", "市发改委",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["市发改委"]), ("2", ["市发改委"])]
+    assert [[i.value for i in t.indicators] for t in d.tasks] == [[7], [50]]
+
+
+def test_table_with_bars_at_line_ends_and_a_leader_column():
+    text = "\n".join([
+        "序号 |", "目标与任务 |", "分 管 县领导 |", "牵头责任单位 |", "责任单位 |",
+        "80 |", "加大普惠性托育供给，新增托位数400个以上。 |", "俞 悦 |", "县教育局 |", "县各有关单位 |",
+        "81 |", "支持职业教育发展。 |", "陆 明俞 悦 |", "县教育局 |", "县各有关单位 |",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("80", ["县教育局"], ["县各有关单位"]), ("81", ["县教育局"], ["县各有关单位"])]
+    assert d.tasks[0].responsibility.leaders == ("俞悦",)
+    # counter-example: a list of numbers and words without a header is not a table
+    d = doc_from("\n".join(["某县重点工作", "80", "加大托育供给。", "县教育局"]), region=None)
+    assert not d.tasks
+
+
+def test_rows_shorter_than_the_header_take_the_merged_cells_from_above():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进行政审批制度改革。\t市行政审批局\t市司法局\t2022年底",
+        "2\t优化审批服务流程。",
+        "3\t推进法治政府建设。\t市司法局\t市委编办\t长期",
+        "4\t深化综合执法改革",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead],
+            t.responsibility.deadline) for t in d.tasks]
+    assert got[:3] == [
+        ("1", ["市行政审批局"], ["市司法局"], "2022年底"),
+        ("2", ["市行政审批局"], ["市司法局"], "2022年底"),
+        ("3", ["市司法局"], ["市委编办"], "长期"),
+    ]
+    # counter-example: the last row, cut off mid-sentence, takes nothing and is reported
+    assert got[3] == ("4", [], [], None)
+    assert any(i.code == "no-units" and "task 4" in i.message for i in d.issues)
+
+
+NOISY_PLAN = """首页 > 信息公开 > 政策文件
+索引号: 1234/2023-00001 发布日期: 2023-02-01
+浏览次数: 字体:[大 中 小] 分享到:
+• 听全文
+banner_2023.jpg
+某县人民政府办公室关于印发2023年重点工作任务分解方案的通知
+各乡镇人民政府,县政府各部门:
+现将《2023年重点工作任务分解方案》印发给你们,请认真贯彻执行。各牵头单位要切实承担起牵头协调职责。
+1.本通知自印发之日起施行
+某县人民政府办公室
+2023年2月1日
+2023年重点工作任务分解方案
+一、经济发展
+1.地区生产总值增长6%。(县发改局牵头,县统计局配合)
+2.固定资产投资增长8%。(县发改局牵头)
+扫一扫在手机打开当前页
+"""
+
+
+def test_page_noise_is_skipped_not_turned_into_sections_or_tasks():
+    d = doc_from(NOISY_PLAN, region=None)
+    assert d.title == "某县人民政府办公室关于印发2023年重点工作任务分解方案的通知"
+    assert [s.title for s in d.sections] == ["经济发展"]
+    assert [(t.number, t.text) for t in d.tasks] == [
+        ("1", "地区生产总值增长6%。（县发改局牵头，县统计局配合）"), ("2", "固定资产投资增长8%。（县发改局牵头）")]
+    assert not [i for i in d.issues if i.code in ("orphan", "no-units")]
+    # the numbered line of the notice is not a task, and a warning says so
+    assert [(i.line, i.message) for i in d.issues if "page noise" in i.message] == [
+        (9, "1 numbered line(s) in page noise or in the notice before the plan skipped: not tasks")]
+
+
+def test_noise_rules_leave_document_text_alone():
+    from kg.segment import page_noise
+
+    lines = [Line(i + 1, t) for i, t in enumerate([
+        "各位代表：",  # a report's address, not a notice addressee
+        "来源于基层的创新做法要及时总结推广。",  # a sentence that starts like a label
+        "1.发布日期前完成清理。（区政务办牵头）",
+        "推进“互联网+政务服务”，提升网上办事比例。",
+    ])]
+    assert page_noise(lines) == set()
+
+
+def test_a_plan_written_inside_its_notice_keeps_its_tasks():
+    text = "\n".join([
+        "某区关于做好2023年重点工作的通知", "各街道、区政府各部门：",
+        "1.推进老旧小区改造。（区住建局牵头，各街道配合）", "2.加强基层治理。（区民政局牵头）",
+        "某区人民政府办公室", "2023年3月1日",
+    ])
+    d = doc_from(text, region=None)
+    assert [t.number for t in d.tasks] == ["1", "2"]
+
+
+def test_kind_by_evidence_whatever_the_title():
+    # a plan titled like a report (政府工作报告…) with clauses on its items is a task plan
+    plan = "\n".join(["2023年政府工作报告", "1.推进城市更新。", "牵头单位：区住建局", "2.加强基层治理。", "牵头单位：区民政局"])
+    d = doc_from(plan, region=None)
+    assert d.kind.value == "TaskPlan" and [t.number for t in d.tasks] == ["1", "2"]
+    # a report with one numbered paragraph naming a unit stays a report, and says so
+    report = "\n".join(["2021年政府工作报告", "一、过去一年工作回顾", "全区地区生产总值增长6%。", "二、2021年工作安排",
+                        "1.推进科技创新。", "2.加强民生保障。", "3.推进城市更新。", "4.深化改革。由区发改委负责。",
+                        "5.优化营商环境。", "6.加强生态保护。"])
+    d = doc_from(report, region=None)
+    assert d.kind.value == "WorkReport"
+    assert [(i.code, i.line) for i in d.issues if i.code == "report-with-clauses"] == [("report-with-clauses", 8)]
+
+
+def test_numbered_items_with_responsibility_words_but_no_task_are_flagged():
+    from kg.build.workers import coverage_of
+
+    text = "\n".join(["某区重点工作", "1.推进城市更新。", "2.加强基层治理。", "牵头单位：", "责任单位："])
+    d = doc_from(text, region=None)
+    assert not d.tasks
+    # (the region warning aside: these lines name no place)
+    assert [i.code for i in d.issues if i.code != "region"] == ["unread-responsibility"]
+    assert coverage_of(d)["flags"] == ["unread-responsibility"]
+    # counter-example: a plan that reads gets no flag
+    d = doc_from("某区重点工作\n1.推进城市更新。（区住建局牵头）", region=None)
+    assert coverage_of(d)["flags"] == []
+
+
+def test_header_and_rows_with_single_spaces_whose_separators_were_lost():
+    text = "\n".join([
+        "序号 重点工作任务 牵头单位 配合单位",
+        "1 推进数字政府建设。 区数据局 区财政局、区政务办",
+        "2 优化营商环境。 区发改委 区市场监管局",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区数据局"], ["区财政局", "区政务办"]), ("2", ["区发改委"], ["区市场监管局"])]
+    assert d.title == "序号重点工作任务牵头单位配合单位"  # no title line: the first line
+
+
+def test_a_task_cell_of_several_paragraphs_in_a_table_one_cell_per_line():
+    text = "\n".join([
+        "序号", "工作任务", "牵头单位", "配合单位", "完成时限",
+        "1", "加快5G基站建设。", "新建基站300个。", "区工信局", "区通信发展办", "2023年6月底",
+        "2", "提升教育质量。", "区教育局", "区财政局", "长期坚持",
+    ])
+    d = doc_from(text, region=None)
+    t1, t2 = d.tasks
+    assert t1.text.startswith("加快5G基站建设。\n新建基站300个。")
+    assert [m.name for m in t1.responsibility.lead] == ["区工信局"] and t1.responsibility.deadline == "2023年6月底"
+    assert [m.name for m in t2.responsibility.co_lead] == ["区财政局"] and t2.responsibility.deadline == "长期坚持"
+
+
+def test_rows_with_bars_at_both_ends_and_the_table_title_as_title():
+    text = "\n".join([
+        "附件", "2023年重点工作任务分解表",
+        "| 序号 | 工作任务 | 牵头单位 | 配合单位 |",
+        "| 1 | 推进数字政府建设。 | 区数据局 | 区财政局、区政务办 |",
+        "| 2 | 优化营商环境。 | 区发改委 | 区市场监管局 |",
+    ])
+    d = doc_from(text, region=None)
+    assert d.title == "2023年重点工作任务分解表"
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区数据局"], ["区财政局", "区政务办"]), ("2", ["区发改委"], ["区市场监管局"])]
+
+
+def test_a_person_named_in_a_heading_leads_its_tasks_as_a_leader_never_a_unit():
+    text = "\n".join([
+        "2020年政府工作报告重点工作责任分解", "一、王某某省长主抓重点工作",
+        "1.稳企业、防风险。", "牵头单位:省发展改革委、省财政厅",
+        "二、主要经济指标(牵头领导:成某、柯某某)",
+        "2.地区生产总值增长6%。", "牵头单位:省统计局",
+        "三、市长热线办理工作",  # counter-example: 市长 here names no person
+        "3.提升热线办理质量。", "牵头单位:省政务办",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, t.responsibility.leaders, [m.name for m in t.responsibility.lead]) for t in d.tasks]
+    assert got == [
+        ("1", ("王某某",), ["省发展改革委", "省财政厅"]),
+        ("2", ("成某", "柯某某"), ["省统计局"]),
+        ("3", (), ["省政务办"]),
+    ]
+
+
+def test_a_label_alone_on_its_line_takes_the_next_line_as_its_value():
+    text = "\n".join([
+        "县卫健委2021年任务分解", "1.创建国家卫生县城。", "牵头责任单位：", "县卫健委", "主要协作单位：",
+        "各乡镇人民政府、县政府有关部门", "2.推广家庭医生签约服务。", "牵头责任单位：", "县卫健委",
+        "监督电话：0557-6031710",  # counter-example: an unlabelled line after a closed task is not task text
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["县卫健委"], ["各乡镇人民政府", "县政府有关部门"]), ("2", ["县卫健委"], [])]
+    assert "监督电话" not in d.tasks[1].text
+
+
+def test_traditional_characters_and_inserted_pinyin_are_read_and_kept_as_written():
+    text = "\n".join([
+        "湘西州2020年工作計劃", "一、提升政務服務效能",
+        "1.加大簡政放權力度。(牽頭單位:州行政審批服務局;責任單位:州司法局、州委編辦及州直相關單位,湘西經(jīng)開區(qū)管委會,7月底前完成)",
+        "2.推動政務服務導則落實。(州政務服務中心牽頭,各縣市人民政府配合)",
+    ])
+    d = doc_from(text, region=None)
+    t1, t2 = d.tasks
+    assert d.sections[0].title == "提升政務服務效能"
+    assert t1.text.startswith("加大簡政放權力度。（牽頭單位：")
+    assert [m.name for m in t1.responsibility.lead] == ["州行政審批服務局"]
+    assert [m.name for m in t1.responsibility.co_lead] == ["州司法局", "州委編辦", "州直相關單位", "湘西經（jīng）開區（qū）管委會"]
+    assert t1.responsibility.deadline == "7月底前完成"
+    # spans point at the names as written
+    assert all(t1.text[m.start : m.end] == m.name for m in (*t1.responsibility.lead, *t1.responsibility.co_lead))
+    assert [m.name for m in t2.responsibility.lead] == ["州政務服務中心"]
+    assert [m.name for m in t2.responsibility.co_lead] == ["各縣市人民政府"]
+
+
+@pytest.mark.parametrize("header", [
+    "序号\t重点工作任务\t主要责任单位\t协同配合单位",
+    "序号重点工作任务主要责任单位协同配合单位",  # header words run together
+])
+def test_header_on_one_line_rows_one_cell_per_line(header):
+    text = "\n".join([
+        header, "一、全力以赴扩投资", "3", "固定资产投资增长7.5%左右。", "区发改委", "区工信局、区住建局，各乡镇人民政府。",
+        "68", "持续推进学前教育普及普惠。", "区教育局", "区政府有关部门。",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("3", ["区发改委"], ["区工信局", "区住建局", "各乡镇人民政府"]), ("68", ["区教育局"], ["区政府有关部门"])]
+    assert [s.title for s in d.sections] == ["全力以赴扩投资"]
+
+
+def test_a_bare_number_after_a_table_one_cell_per_line_is_not_a_row():
+    text = "\n".join([
+        "序号", "工作任务", "牵头单位", "1", "推进城市更新。", "区住建局",
+        "各单位要抓好落实。", "2", "本方案自印发之日起施行。",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["区住建局"])]
+
+
+def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
+    text = "\n".join([
+        "序号", "内容与要求", "进展情况", "责任单位",
+        "1", "持续推进重大项目攻坚。", "确保有效投资增长10%以上。", "1-2月，全市固定资产投资同比下降12.7%。", "市发改委",
+        "2", "深入推进军民融合示范区建设。", "已有10家企业提出申办需求。", "市经信局",
+    ])
+    d = doc_from(text, region=None)
+    t1, t2 = d.tasks
+    assert t1.text.startswith("持续推进重大项目攻坚。\n确保有效投资增长10%以上。")
+    assert t1.responsibility.progress == "1-2月，全市固定资产投资同比下降12.7%。"
+    assert [m.name for m in t1.responsibility.lead] == ["市发改委"]
+    assert [m.name for m in t2.responsibility.lead] == ["市经信局"]
+
+
+@pytest.mark.parametrize("text,noise", [
+    ("首页 > 信息公开 > 政策文件", True),
+    ("当前位置：首页>>最新政策", True),
+    ("网站首页 > 政府信息公开 > 区教育局 > 决策部署落实情况", True),
+    ("发布时间：2025-06-13 09:13 信息来源：谯城区教育局浏览次数：字体：[]", True),
+    ("[ 索引号 ] | 115001130093083510/2024-00007 | [ 发文字号 ] | 木洞府发〔2024〕2号 |", True),
+    ("扫一扫在手机打开当前页", True),
+    ("banner_2023.jpg", True),
+    # counter-examples: document text with the same characters
+    ("1.推进<b>数字政府</b>建设>提升>服务", False),
+    ("确保增速>5%，高于全省平均水平。", False),
+    ("2.分享经济发展成果。（区发改委牵头）", False),
+])
+def test_page_noise_lines(text, noise):
+    from kg.normalize import normalize_text
+    from kg.segment import page_noise
+
+    assert (page_noise([Line(1, normalize_text(text))]) == {0}) is noise
+
+
+def test_bar_ended_cells_run_over_several_lines():
+    text = "\n".join([
+        "序号 |", "目标与任务 |", "牵头责任单位 |", "责任单位 |",
+        "80 |", "加大普惠性托育供给，新增托位数400个以上。", "实施中小学办学能力提升工程。 |", "县教育局 |", "县各有关单位 |",
+        "81 |", "支持职业教育发展。 |", "县教育局 |", "县人社局 |",
+    ])
+    d = doc_from(text, region=None)
+    t80, t81 = d.tasks
+    assert t80.text.startswith("加大普惠性托育供给，新增托位数400个以上。\n实施中小学办学能力提升工程。")
+    assert [m.name for m in t80.responsibility.lead] == ["县教育局"]
+    assert [m.name for m in t80.responsibility.co_lead] == ["县各有关单位"]
+    assert [m.name for m in t81.responsibility.co_lead] == ["县人社局"]
+
+
+def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
+    from kg.build.workers import coverage_of
+    from kg.models import DocumentKind
+
+    text = "2021年政府工作报告\n一、工作回顾\n全区地区生产总值增长6%。\n牵头单位和责任单位表见附件。\n责任单位：详见附件"
+    src = SourceText("r.txt", "r", lines_from_text(text))
+    d = extract_document(src, region=None)
+    assert d.kind is DocumentKind.WORK_REPORT
+    assert [(i.line, i.code) for i in d.issues if i.code != "region"] == [(5, "report-with-clauses")]
+    assert coverage_of(d)["flags"] == ["report-with-clauses"]
+
+
+@pytest.mark.parametrize("text", ["关闭退出落后产能企业10家。", "打印复印服务纳入政府采购。", "相关内容纳入年度考核。"])
+def test_words_of_page_widgets_starting_a_sentence_are_not_noise(text):
+    from kg.segment import page_noise
+
+    assert page_noise([Line(1, text)]) == set()
+
+
+def test_a_lead_label_that_a_site_footer_also_uses_is_not_noise():
+    d = doc_from("某区任务\n1.推进改革。\n主办单位：区发改委\n协办单位：区财政局\n2.推广“扫一扫”缴费服务。（区政务办主办）", region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区发改委"], ["区财政局"]), ("2", ["区政务办"], [])]
+
+
+def test_a_plan_of_labelled_lines_inside_its_notice_keeps_its_tasks():
+    text = "\n".join([
+        "某县关于做好2023年重点工作的通知", "各乡镇人民政府，县直各单位：",
+        "1.推进老旧小区改造。", "牵头单位：县住建局", "2.加强基层治理。", "牵头单位：县民政局",
+        "某县人民政府办公室", "2023年3月1日",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, [m.name for m in t.responsibility.lead]) for t in d.tasks] == [("1", ["县住建局"]), ("2", ["县民政局"])]
+
+
+def test_progress_cell_of_a_flattened_row_is_kept_apart():
+    text = "\n".join([
+        "序号内容与要求进展情况责任单位",
+        "1确保地区生产总值增长7%左右。1-2月，全市固定资产投资同比下降12.7%，居全省第6位。市发改委",
+        "2市县长项目落地率50%以上。截至目前已安排36个项目，总投资882.1亿元。市发改委",
+        "3打造国家数字经济示范区。市经信局",  # counter-example: no progress written
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [i.value for i in t.indicators], t.responsibility.progress) for t in d.tasks]
+    assert got == [
+        ("1", ["市发改委"], [7], "1-2月，全市固定资产投资同比下降12.7%，居全省第6位。"),
+        ("2", ["市发改委"], [50], "截至目前已安排36个项目，总投资882.1亿元。"),
+        ("3", ["市经信局"], [], None),
+    ]
+    assert "12.7" not in d.tasks[0].text
