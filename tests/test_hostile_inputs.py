@@ -506,7 +506,7 @@ _spans = st.tuples(st.integers(0, 40), st.integers(0, 8)).map(lambda t: (t[0], t
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_spans, st.sampled_from(["district", "unit", "project"])), max_size=30))
 def test_L8_longest_keeps_the_output_of_the_quadratic_greedy(spans) -> None:  # type: ignore[no-untyped-def]
-    from kg.entities import _Cand, _longest
+    from kg.extract.entities import _Cand, _longest
 
     cands = [_Cand(s, e, label, None, f"p{i}") for i, ((s, e), label) in enumerate(spans)]
     assert _longest(cands) == _longest_reference(cands)
@@ -515,7 +515,7 @@ def test_L8_longest_keeps_the_output_of_the_quadratic_greedy(spans) -> None:  # 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_spans, max_size=20), st.lists(_spans, min_size=1, max_size=20))
 def test_L8_containment_answers_as_the_linear_scan(spans, questions) -> None:  # type: ignore[no-untyped-def]
-    from kg.entities import _Containment
+    from kg.extract.entities import _Containment
 
     inside = _Containment(spans)
     for s, e in questions:
@@ -551,8 +551,8 @@ def test_L8_containment_answers_as_the_linear_scan(spans, questions) -> None:  #
     ],
 )
 def test_L8_real_sentences_give_the_same_entities(sentence: str, projects: list[str], districts: list) -> None:  # type: ignore[type-arg]
-    from kg.entities import extract_entities
-    from kg.gazetteer import load_gazetteer
+    from kg.extract.entities import extract_entities
+    from kg.extract.gazetteer import load_gazetteer
 
     p, d = extract_entities(sentence, load_gazetteer("nanjing-gulou"))
     assert [e.text for e in p] == projects
@@ -564,9 +564,9 @@ def test_L8_real_sentences_give_the_same_entities(sentence: str, projects: list[
 def test_L8_a_long_line_costs_time_linear_in_its_length() -> None:
     import time
 
-    from kg.entities import extract_entities
-    from kg.gazetteer import load_gazetteer
-    from kg.indicators import extract_indicators
+    from kg.extract.entities import extract_entities
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.extract.indicators import extract_indicators
 
     gaz = load_gazetteer("nanjing-gulou")
     # the example plan's tasks as one line, repeated: ~60 k and ~240 k characters

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.gazetteer as gazetteer
+import kg.extract.gazetteer as gazetteer
 from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.graph.vocab import KG, iri_unit
@@ -138,9 +138,9 @@ def test_a_committed_draft_is_the_region_s_profile(built, ontology_copy):
 
 
 def test_an_installed_package_needs_a_folder(built, tmp_path, monkeypatch):
-    import kg.profile
+    import kg.analysis.profile
 
-    monkeypatch.setattr(kg.profile, "ontology_path", lambda: tmp_path / "site-packages" / "kg" / "ontology")
+    monkeypatch.setattr(kg.analysis.profile, "ontology_path", lambda: tmp_path / "site-packages" / "kg" / "ontology")
     r = _run("profile", str(built), "--region", "广州市")
     assert r.exit_code == 2 and "name the folder to write the draft profile to with --to" in r.output
 

@@ -396,7 +396,7 @@ def test_weighted_load_lists_every_unit_class_of_the_ontology() -> None:
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDFS
 
-    from kg.gazetteer import ontology_path
+    from kg.extract.gazetteer import ontology_path
     from kg.graph.vocab import KG
 
     onto = Graph().parse(str(ontology_path() / "kg.ttl"), format="turtle")

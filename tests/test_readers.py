@@ -120,7 +120,7 @@ def test_multi_row_task_joins_into_one_task(documents, form: str, suffix: str) -
     pytest.param("prose", "pdf", "pdf"),
 ])
 def test_lines_are_normalised_numbered_and_located(documents, form: str, suffix: str, label: str) -> None:  # type: ignore[no-untyped-def]
-    from kg.normalize import normalize_text
+    from kg.text.normalize import normalize_text
 
     path = documents(form, suffix)
     lines, got_label, _notes = read_structured(path, path.read_bytes())

@@ -9,7 +9,7 @@ import jieba
 import pytest
 import rjieba
 
-from kg import segmenter
+from kg.text import tokenizer as segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
@@ -80,9 +80,9 @@ def test_add_words_keeps_names_whole() -> None:
 # -- segmenter.Tokenizer: jieba's dictionary arithmetic on rjieba -------------------------
 
 def _entity_words() -> list[tuple[str, str | None]]:
-    """The words kg.entities adds, in its order: stop tokens, then unit and area names."""
-    from kg.entities import _rules, area_names
-    from kg.gazetteer import load_gazetteer
+    """The words kg.extract.entities adds, in its order: stop tokens, then unit and area names."""
+    from kg.extract.entities import _rules, area_names
+    from kg.extract.gazetteer import load_gazetteer
 
     rules = _rules()
     words: dict[str, str | None] = {}

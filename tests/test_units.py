@@ -7,18 +7,18 @@ import pytest
 from rdflib import RDFS, Graph
 
 from kg.extract import extract_document
-from kg.gazetteer import (
+from kg.extract.gazetteer import (
     load_gazetteer,
     ontology_path,
     read_document_region,
     standard_departments,
     unit_types,
 )
+from kg.extract.regions import read_region
 from kg.graph.quads import document_graphs
 from kg.graph.vocab import KG
 from kg.models import Line, SourceText
-from kg.normalize import normalize_text
-from kg.regions import read_region
+from kg.text.normalize import normalize_text
 
 GUANGZHOU = "cn-440100"
 
@@ -127,7 +127,7 @@ def test_every_unit_type_is_a_class_of_the_vocabulary_under_kg_unit():
 
 
 def test_the_national_table_is_well_formed():
-    from kg.gazetteer import _standard_index
+    from kg.extract.gazetteer import _standard_index
 
     rows = standard_departments()
     assert len(rows) > 100

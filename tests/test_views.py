@@ -25,7 +25,7 @@ from kg.visualize.views import (
 )
 
 from kg.build import BuildOptions, build
-from kg.normalize import normalize_text
+from kg.text.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

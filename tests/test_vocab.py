@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg.gazetteer import ontology_path
+from kg.extract.gazetteer import ontology_path
 from kg.graph.vocab import KG
 
 

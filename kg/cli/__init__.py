@@ -261,7 +261,7 @@ def profile(out: str, region: str, profile_id: str | None, dest: str | None, for
     """Write a draft region profile (units.csv, profile.json) from what the build in OUT found
     for REGION: units with their canonical names, aliases and types, and group references,
     for an analyst to review and commit."""
-    from ..profile import draft_profile
+    from ..analysis.profile import draft_profile
 
     done = draft_profile(Path(out), region, Path(dest) if dest else None, profile_id, force)
     click.echo(

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from ..gazetteer import Gazetteer, load_gazetteer, unit_types
+from ..extract.gazetteer import Gazetteer, load_gazetteer, unit_types
 from ..models import (
     DocumentKind,
     Entity,
@@ -37,7 +37,7 @@ from ..models import (
     Task,
     UnitMention,
 )
-from ..normalize import normalize_name
+from ..text.normalize import normalize_name
 from .vocab import (
     DCTERMS,
     KG,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import UsageError
-from ..gazetteer import ontology_path
+from ..extract.gazetteer import ontology_path
 from ..layout import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST, STORE_DIR
 
 __all__ = ["ValidationReport", "BuildCheck", "check_build", "validate_build", "load_union_graph"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Line
-from ..normalize import normalize_text
+from ..text.normalize import normalize_text
 
 __all__ = ["LineSink", "GridCell", "join_pieces", "join_wrapped", "clean", "row_text"]
 

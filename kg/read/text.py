@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..models import Issue, Line, SourceText
-from ..normalize import normalize_text
+from ..text.normalize import normalize_text
 
 __all__ = ["text_source", "decode_bytes", "decode_text", "Decoded", "lines_from_text", "TEXT_SUFFIXES"]
 

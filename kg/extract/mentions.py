@@ -12,7 +12,7 @@ whole, and each indicator gets a *period*:
 * ``"target"`` — everything else: the plan part (``2020年政府主要工作任务``) with its main
   targets paragraph (今年全区国民经济和社会发展的主要预期目标为：…).
 
-In both kinds a figure that reports progress (:func:`kg.indicators.in_progress`: its sentence
+In both kinds a figure that reports progress (:func:`kg.extract.indicators.in_progress`: its sentence
 or paragraph opens with a period to date such as ``1-2月，`` ``截至`` ``目前`` or with 已) is
 an achieved figure: in a work report it is ``"actual"``; in a task plan (a progress column,
 进展情况, printed in the task's row) it is not one of the task's targets and is left out.
@@ -27,10 +27,10 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from ..models import DocumentKind, ExtractedDocument, Indicator, Section, Task
 from .entities import extract_entities
 from .gazetteer import Gazetteer
 from .indicators import extract_indicators, in_progress
-from .models import DocumentKind, ExtractedDocument, Indicator, Section, Task
 
 __all__ = ["enrich_document", "detect_report_year", "past_sections", "task_text"]
 

@@ -19,8 +19,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, read_document_region
-from .models import (
+from ..models import (
     DocumentKind,
     ExtractedDocument,
     Issue,
@@ -31,7 +30,8 @@ from .models import (
     Task,
     UnitMention,
 )
-from .normalize import Restorer, matching_form, needs_matching_form
+from ..text.normalize import Restorer, matching_form, needs_matching_form
+from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, read_document_region
 from .responsibility import (
     find_deadline,
     heading_leaders,
@@ -39,7 +39,7 @@ from .responsibility import (
     states_first_listed_leads,
 )
 from .segment import document_title, page_noise, segment_lines, split_cells
-from .tables import row_responsibility
+from .table_rows import row_responsibility
 
 __all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
 
@@ -291,7 +291,7 @@ def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) ->
 
 
 def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
-    """Indicators, projects and districts (stage kg.mentions)."""
+    """Indicators, projects and districts (stage kg.extract.mentions)."""
     from .mentions import enrich_document
 
     return enrich_document(doc, gaz)

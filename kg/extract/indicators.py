@@ -55,7 +55,7 @@ A quantity that only qualifies a noun is not a target: ``10亿元以上项目26�
    ``between`` with the lower bound as value; ``翻一番`` is value 1, unit 番, base 2 倍.
 
 Progress (``in_progress``): a figure whose sentence or paragraph opens with a period to date
-(``1-2月，`` ``截至`` ``目前`` ``今年以来`` ``已``) reports an achieved result; ``kg.mentions`` leaves
+(``1-2月，`` ``截至`` ``目前`` ``今年以来`` ``已``) reports an achieved result; ``kg.extract.mentions`` leaves
 it out of a task plan's targets and marks it ``actual`` in a work report.
 """
 
@@ -69,8 +69,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from ..models import Indicator
 from .gazetteer import ontology_path
-from .models import Indicator
 
 __all__ = ["extract_indicators", "in_progress", "parse_quantity", "COMPARATORS", "KINDS"]
 

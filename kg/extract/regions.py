@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import KgError
+from ..errors import KgError
 
 __all__ = [
     "Division",

@@ -25,8 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from ..models import Line, RawItem, Section
 from .gazetteer import ontology_path, responsibility_rules
-from .models import Line, RawItem, Section
 
 __all__ = [
     "Segmentation",

@@ -6,7 +6,7 @@ matching the text cut the way its rules need:
 * **jieba tokens** for suffix patterns. Every clause that contains a pattern suffix
   (``triggers``) is cut and POS-tagged as ``jieba.posseg`` does without HMM (every
   gazetteer unit and area name is added to the dictionary first, so that 由区|发改委 or
-  湖南路片区 stay whole; see :class:`kg.segmenter.Tokenizer`, rjieba when installed);
+  湖南路片区 stay whole; see :class:`kg.text.tokenizer.Tokenizer`, rjieba when installed);
   every token gets ``kg_name`` — it may be part of a name unless it is punctuation, a
   bare number or a stop token (``ontology/patterns/entity_rules.json``). The token
   patterns of ``ontology/patterns/projects.jsonl`` and ``districts.jsonl`` then find
@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from ..models import Entity
 from .gazetteer import Gazetteer, ontology_path
-from .models import Entity
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher
@@ -120,7 +120,7 @@ class _Words:
     """
 
     def __init__(self) -> None:
-        from .segmenter import Tokenizer
+        from ..text.tokenizer import Tokenizer
 
         self.tok = Tokenizer()
         self.added: set[str] = set()
@@ -385,7 +385,7 @@ class _Containment:
 def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
     """``(projects, districts)`` named in ``text``, in text order.
 
-    >>> from kg.gazetteer import load_gazetteer
+    >>> from kg.extract.gazetteer import load_gazetteer
     >>> p, d = extract_entities("全力推动南京华贸商务中心、金茂广场二期等高端载体建设", load_gazetteer("nanjing-gulou"))
     >>> [e.text for e in p]
     ['南京华贸商务中心', '金茂广场二期']

@@ -19,9 +19,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UsageError
-from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, ontology_path, profile_files
-from .normalize import normalize_name
+from ..errors import UsageError
+from ..extract.gazetteer import (
+    GENERIC_REGION,
+    Gazetteer,
+    load_gazetteer,
+    ontology_path,
+    profile_files,
+)
+from ..text.normalize import normalize_name
 
 __all__ = ["DraftProfile", "draft_profile", "default_profile_folder"]
 
@@ -167,7 +173,7 @@ def draft_profile(
 
 
 def _division_name(gaz: Gazetteer) -> str:
-    from .regions import division
+    from ..extract.regions import division
 
     d = division(gaz.region) if gaz.region.startswith("cn-") else None
     return d.name if d and d.region_id == gaz.region else gaz.region_name
@@ -177,7 +183,7 @@ def _profile_json(
     gaz: Gazetteer, profile_id: str, region_name: str, aliases: dict[str, str],
     groups: list[dict[str, object]], documents: list[str],
 ) -> dict[str, object]:
-    from .regions import division
+    from ..extract.regions import division
 
     code, _, town = gaz.region.removeprefix("cn-").partition("-")
     d = division(code) if gaz.region.startswith("cn-") else None

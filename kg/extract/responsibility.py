@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
+from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer, responsibility_rules
-from .models import Responsibility, Role, UnitMention
 
 __all__ = [
     "parse_responsibility",
@@ -119,7 +119,7 @@ def heading_leaders(title: str, gaz: Gazetteer) -> tuple[str, ...]:
     """Persons a section heading names as leading its tasks: ``袁家军省长主抓重点工作`` or
     ``…工作目标（牵头领导：成坤、柯相国）``. Persons are leaders, never units.
 
-    >>> from kg.gazetteer import load_gazetteer
+    >>> from kg.extract.gazetteer import load_gazetteer
     >>> g = load_gazetteer()
     >>> heading_leaders("袁家军省长主抓重点工作", g), heading_leaders("主要经济指标（牵头领导：成坤、柯相国）", g)
     (('袁家军',), ('成坤', '柯相国'))
@@ -182,7 +182,7 @@ def parse_unit_list(
     ``strict``, every item must read as a unit, else nothing is returned (used for inline
     phrases, where a false match would invent responsibility).
 
-    >>> from kg.gazetteer import load_gazetteer
+    >>> from kg.extract.gazetteer import load_gazetteer
     >>> g = load_gazetteer("nanjing-gulou")
     >>> [(m.name, m.unit) for m in parse_unit_list("区相关部门、各街道、板块", Role.CO_LEAD, g)]
     [('区相关部门', '区相关部门'), ('各街道', '各街道'), ('板块', '各板块')]
@@ -764,7 +764,7 @@ def parse_responsibility(
 ) -> Responsibility:
     """Find the lead and co-lead units of one task.
 
-    >>> from kg.gazetteer import load_gazetteer
+    >>> from kg.extract.gazetteer import load_gazetteer
     >>> g = load_gazetteer("nanjing-gulou")
     >>> r = parse_responsibility("地区生产总值增长7%。（区发改委主办）", g)
     >>> [m.name for m in r.lead], [m.name for m in r.co_lead]

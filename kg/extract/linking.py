@@ -20,9 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import cache
 
+from ..models import ExtractedDocument, StatementLink
 from .gazetteer import ontology_path
 from .mentions import past_sections, task_text
-from .models import ExtractedDocument, StatementLink
 
 __all__ = ["link_statements", "infer_units", "tokens", "stopwords"]
 

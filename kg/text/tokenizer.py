@@ -22,7 +22,7 @@ dictionary. POS tagging (``jieba.posseg``, ~6× slower than cutting) is delibera
 offered by :func:`cut`: use a gazetteer or character match where it answers the question.
 
 :class:`Tokenizer` is for code whose output must stay exactly what plain jieba gives
-(``kg.entities``): a dictionary of its own that grows the way ``jieba.add_word`` grows
+(``kg.extract.entities``): a dictionary of its own that grows the way ``jieba.add_word`` grows
 jieba's, cut and tagged like ``jieba.posseg`` without HMM. With rjieba it computes the
 frequency jieba would give every added word (from jieba's ``dict.txt``, looked up by
 binary search instead of loading it: ~0.1 s instead of ~2 s for jieba and its tag table)

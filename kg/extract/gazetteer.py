@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .normalize import normalize_name
+from ..text.normalize import normalize_name
 
 if TYPE_CHECKING:
     from .regions import Division
@@ -549,7 +549,7 @@ def read_document_region(text: str) -> tuple[str, int, str | None]:
 
     A region profile whose distinctive units the text names comes first
     (:func:`detect_region`); else the division that issues the document
-    (:func:`kg.regions.read_region`): its profile if one declares its ``adcode``, else
+    (:func:`kg.extract.regions.read_region`): its profile if one declares its ``adcode``, else
     ``cn-<adcode>``. When neither is found the region is ``generic`` and the note says so.
     """
     region = detect_region(text)

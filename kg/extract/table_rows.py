@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
+from ..models import Responsibility, Role
 from .gazetteer import Gazetteer, responsibility_rules
-from .models import Responsibility, Role
 from .responsibility import find_deadline, parse_columns, parse_unit_list
 
 __all__ = ["row_responsibility", "split_lost_separators"]
