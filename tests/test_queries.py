@@ -396,8 +396,8 @@ def test_weighted_load_lists_every_unit_class_of_the_ontology() -> None:
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDFS
 
-    from kg.extract.gazetteer import ontology_path
     from kg.graph.vocab import KG
+    from kg.resources import ontology_path
 
     onto = Graph().parse(str(ontology_path() / "kg.ttl"), format="turtle")
     classes = {str(c).rsplit("#", 1)[1] for c in onto.subjects(RDFS.subClassOf, URIRef(KG.Unit))}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_document
-from kg.extract.segment import column_meaning, number_of
 from kg.models import Line, SourceText
 from kg.read import read_source
 from kg.read.text import lines_from_text
+from kg.text.numbering import column_meaning, number_of
 
 from .conftest import PLAN
 

@@ -9,7 +9,6 @@ from rdflib import RDFS, Graph
 from kg.extract import extract_document
 from kg.extract.gazetteer import (
     load_gazetteer,
-    ontology_path,
     read_document_region,
     standard_departments,
     unit_types,
@@ -18,6 +17,7 @@ from kg.extract.regions import read_region
 from kg.graph.quads import document_graphs
 from kg.graph.vocab import KG
 from kg.models import Line, SourceText
+from kg.resources import ontology_path
 from kg.text.normalize import normalize_text
 
 GUANGZHOU = "cn-440100"

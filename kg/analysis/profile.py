@@ -24,9 +24,9 @@ from ..extract.gazetteer import (
     GENERIC_REGION,
     Gazetteer,
     load_gazetteer,
-    ontology_path,
     profile_files,
 )
+from ..resources import ontology_path
 from ..text.normalize import normalize_name
 
 __all__ = ["DraftProfile", "draft_profile", "default_profile_folder"]

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..extract.gazetteer import ontology_path
+from ..resources import ontology_path
 from ..models import DocumentKind, ExtractedDocument, Issue
 
 __all__ = [

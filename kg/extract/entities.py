@@ -42,7 +42,8 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from ..models import Entity
-from .gazetteer import Gazetteer, ontology_path
+from ..resources import ontology_path
+from .gazetteer import Gazetteer
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher

@@ -12,10 +12,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..resources import ontology_path
 from ..text.normalize import normalize_name
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ __all__ = [
     "GroupRecord",
     "Gazetteer",
     "StandardDepartment",
-    "ontology_path",
     "load_gazetteer",
     "available_regions",
     "profile_files",
@@ -46,11 +45,6 @@ _LEVEL_OF_CHAR = {
     "省": "province", "自治区": "province", "市": "city", "州": "city", "盟": "city", "地区": "city",
     "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town",
 }
-
-
-def ontology_path() -> Path:
-    """Folder of the ontology data (inside the installed package)."""
-    return Path(str(resources.files("kg.ontology")))
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ from decimal import Decimal
 from functools import cache
 
 from ..models import Indicator
-from .gazetteer import ontology_path
+from ..resources import ontology_path
 
 __all__ = ["extract_indicators", "in_progress", "parse_quantity", "COMPARATORS", "KINDS"]
 

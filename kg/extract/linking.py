@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from ..models import ExtractedDocument, StatementLink
-from .gazetteer import ontology_path
+from ..resources import ontology_path
 from .mentions import past_sections, task_text
 
 __all__ = ["link_statements", "infer_units", "tokens", "stopwords"]

@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import UsageError
-from ..extract.gazetteer import ontology_path
 from ..layout import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST, STORE_DIR
+from ..resources import ontology_path
 
 __all__ = ["ValidationReport", "BuildCheck", "check_build", "validate_build", "load_union_graph"]
 

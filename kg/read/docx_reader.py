@@ -19,8 +19,8 @@ from typing import Any
 
 from lxml import etree
 
-from ..extract.segment import number_of
 from ..text.normalize import normalize_text
+from ..text.numbering import number_of
 from .common import GridCell, LineSink, join_pieces
 from .grid import TableShaper
 

@@ -5,7 +5,7 @@ Every reader spreads merged cells out into a rectangular grid of
 document, so that a table continued on the next page or sheet keeps its columns).
 The shaper
 
-* finds the header row through :func:`kg.extract.segment.column_meaning` (a title row above it
+* finds the header row through :func:`kg.text.numbering.column_meaning` (a title row above it
   becomes prose; a second header row under a spanning 责任单位 gives the real names);
 * puts the 序号 column first, and invents one (``序号`` and the row ordinal) when the
   table numbers nothing but has a task column and a unit column;
@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..extract.segment import column_meaning, number_of
+from ..text.numbering import column_meaning, number_of
 from .common import GridCell, LineSink
 
 __all__ = ["TableShaper", "header_meanings"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..extract.segment import number_of
+from ..text.numbering import number_of
 from .common import GridCell, LineSink, clean
 from .grid import TableShaper
 from .text import Decoded, decode_text

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..extract.segment import number_of
 from ..text.normalize import normalize_text
+from ..text.numbering import number_of
 from .common import GridCell, LineSink, join_pieces, join_wrapped
 from .grid import TableShaper
 
