@@ -844,7 +844,8 @@ def _ordered_subgraph(g: object, nodes: Iterable[object]) -> object:
 
 
 def _spiral(g: object) -> dict[object, tuple[float, float]]:
-    """Nodes on a golden-angle spiral, best connected first: no numpy needed."""
+    """Nodes on a golden-angle spiral, best connected first (the nodes of a big component
+    that no hub anchors)."""
     nodes = sorted(g, key=lambda v: (-g.degree(v), str(v)))  # type: ignore[attr-defined]
     golden = math.pi * (3 - math.sqrt(5))
     n = max(len(nodes), 1)

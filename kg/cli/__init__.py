@@ -94,7 +94,7 @@ def build(
 
     opts = BuildOptions(
         region=region, year=year, kind=_KINDS[kind] if kind else None,
-        expand_groups=not no_expand, jobs=max(0, jobs), strict=strict, graph_files=graph_files,
+        expand_groups=not no_expand, jobs=max(0, jobs), graph_files=graph_files,
         artifacts=report,
     )
     # the library builds, then (with --endpoint) pushes: the output is in place before
