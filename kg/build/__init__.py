@@ -464,5 +464,5 @@ def _write_reports(
         warnings.append(folder / f"{info.key}.warnings.json")
         text.append(folder / f"{info.key}.warnings.txt")
     documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
-    head = {"summary": result.summary(), "graph_files": result.graph_files}
+    head: dict[str, object] = {"summary": result.summary(), "graph_files": result.graph_files}
     write_manifest(tmp, head, documents, warnings, text)
