@@ -36,6 +36,7 @@ import unicodedata
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from kg.errors import QueryError, UsageError
@@ -43,6 +44,8 @@ from kg.store import XSD, QueryResult, Store, Term, sparql_lexer, term_from_pyth
 
 __all__ = [
     "QUERY_DIR",
+    "INTERNAL_DIR",
+    "internal_query",
     "Param",
     "CannedQuery",
     "list_queries",
@@ -70,6 +73,9 @@ __all__ = [
 ]
 
 QUERY_DIR = Path(__file__).resolve().parent
+# the queries kg runs itself (workload, responsibility matrix, views): not canned queries,
+# not listed by `kg queries`; syntax-checked by the tests like the canned ones
+INTERNAL_DIR = QUERY_DIR / "internal"
 FORMATS = ("table", "csv", "tsv", "json")
 
 PREFIXES = {
@@ -206,6 +212,16 @@ def list_queries(directory: Path | None = None) -> list[CannedQuery]:
     """Every canned query, sorted by name."""
     d = directory or QUERY_DIR
     return [load_query(p) for p in sorted(d.glob("*.rq"))]
+
+
+@cache
+def internal_query(name: str) -> str:
+    """The text of ``queries/internal/NAME.rq`` without its header comment lines."""
+    text = (INTERNAL_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "".join(lines).removesuffix("\n")
 
 
 def load_query(path: str | Path) -> CannedQuery:

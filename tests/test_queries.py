@@ -66,6 +66,42 @@ def test_every_query_has_a_header_and_runs(store) -> None:
         assert tuple(res.variables) == q.columns, q.name
 
 
+INTERNAL = sorted(p.stem for p in Q.INTERNAL_DIR.glob("*.rq"))
+
+
+@pytest.mark.parametrize("name", INTERNAL)
+def test_every_internal_query_is_valid_sparql_and_runs(store, name: str) -> None:
+    """The queries the workload, the matrix and the views run (queries/internal/)."""
+    text = Q.internal_query(name)
+    assert text.startswith("PREFIX kg: <https://w3id.org/govkg/ns#>\n")  # the header comment is left out
+    header = (Q.INTERNAL_DIR / f"{name}.rq").read_text(encoding="utf-8").removesuffix(text + "\n")
+    # a placeholder the code fills in is named in the header
+    for placeholder, value in (("SCOPE", "VALUES ?g { <urn:kg:plan> }"), ("kg:PROPERTY", "kg:taskNumber")):
+        if placeholder in text:
+            assert f"# {placeholder} is replaced by" in header
+            text = text.replace(placeholder, value)
+    Q.check_syntax(text)
+    assert Q.sparql_lexer.query_form(text) == "SELECT"
+    store.query(text)
+
+
+def test_the_internal_queries_are_the_ones_kg_runs() -> None:
+    """Each file is read by its module, and none is listed among the canned queries."""
+    assert len(INTERNAL) == 28
+    sources = "".join(
+        (ROOT / f).read_text(encoding="utf-8")
+        for f in ("kg/analysis/workload.py", "kg/analysis/workload_outputs.py", "visualize/data.py")
+    )
+    assert sorted(re.findall(r'internal_query\("(\w+)"\)', sources)) == INTERNAL
+    assert not {q.name for q in Q.list_queries()} & set(INTERNAL)
+
+
+def test_an_internal_query_with_a_syntax_error_is_caught() -> None:
+    """Counter-example: what the check above would say of a broken file."""
+    with pytest.raises(QueryError, match=r"^invalid SPARQL at line 2, column 30: "):
+        Q.check_syntax("PREFIX kg: <https://w3id.org/govkg/ns#>\nSELECT ?t WHERE { ?t kg:lead }")
+
+
 def test_header_parsing() -> None:
     q = Q.parse_header(
         '# question: What?\n# a note\n# param unit = "区发改委" -- the unit\n# param n = 3\n'

@@ -71,6 +71,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..queries import internal_query
 from ..store import Store, query_values
 
 __all__ = [
@@ -92,53 +93,21 @@ __all__ = [
 KG = "https://w3id.org/govkg/ns#"
 _LEAD = KG + "LeadRole"
 
-_PREFIXES = """PREFIX kg: <https://w3id.org/govkg/ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
 # Patterns over every task are each a { SELECT * } so that Oxigraph joins whole scans by
 # hash instead of looking each task up in turn (see queries/weighted_load.rq).
-_Q_DIRECT = _PREFIXES + """
-SELECT ?t ?num ?ord ?doc ?agent ?lead WHERE {
-  ?t a kg:Task .
-  { SELECT * WHERE { ?t kg:taskNumber ?num . } }
-  { SELECT * WHERE { ?t kg:ordinal ?ord . } }
-  { SELECT * WHERE { ?t kg:inDocument ?doc . } }
-  { SELECT * WHERE { { ?t kg:lead ?agent . BIND(true AS ?lead) } UNION { ?t kg:coLead ?agent . BIND(false AS ?lead) } } }
-}"""
+_Q_DIRECT = internal_query("workload_direct")
 
 # Starts from the (few) expanded assignments: `?t a kg:Task` would be looked at first
 # (Oxigraph estimates a pattern with a constant object as smaller), i.e. every task.
-_Q_VIA = _PREFIXES + """
-SELECT ?t ?member ?group ?role WHERE {
-  ?r kg:viaGroup ?group ; kg:agent ?member ; kg:role ?role .
-  ?t kg:hasResponsibility ?r ; a ?task_class .
-  FILTER(?task_class = kg:Task)
-}"""
+_Q_VIA = internal_query("workload_via")
 
-_Q_MEMBERS = _PREFIXES + """
-SELECT ?group ?member WHERE { ?group a kg:UnitGroup ; skos:member ?member . }"""
+_Q_MEMBERS = internal_query("workload_members")
 
-_Q_AGENTS = _PREFIXES + """
-SELECT DISTINCT ?agent ?label ?cls ?scope WHERE {
-  {
-    SELECT DISTINCT ?agent WHERE {
-      ?t a kg:Task .
-      { SELECT * WHERE { { ?t kg:lead ?agent } UNION { ?t kg:coLead ?agent }
-                         UNION { ?t kg:leadViaGroup ?agent } UNION { ?t kg:coLeadViaGroup ?agent } } }
-    }
-  }
-  UNION { ?g a kg:UnitGroup ; skos:member ?agent . }
-  ?agent skos:prefLabel ?label .
-  OPTIONAL { ?agent a ?cls . FILTER(?cls != kg:Unit) }
-  OPTIONAL { ?agent kg:groupScope ?scope . }
-}"""
+_Q_AGENTS = internal_query("workload_agents")
 
-_Q_INDICATORS = _PREFIXES + """
-SELECT ?t (COUNT(DISTINCT ?i) AS ?n) WHERE { ?t a kg:Task ; kg:hasIndicator ?i . } GROUP BY ?t"""
+_Q_INDICATORS = internal_query("workload_indicators")
 
-_Q_PROJECTS = _PREFIXES + """
-SELECT DISTINCT ?t ?p WHERE { ?t a kg:Task ; kg:mentionsProject ?p . }"""
+_Q_PROJECTS = internal_query("workload_projects")
 
 # Above this many units, betweenness centrality is estimated from BETWEENNESS_SAMPLE sources;
 # on a network of more than BETWEENNESS_WORK / BETWEENNESS_SAMPLE edges from fewer (one

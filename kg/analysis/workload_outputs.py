@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..queries import internal_query
 from ..store import Store, open_store
 from .workload import (
     WorkloadReport,
@@ -50,40 +51,26 @@ FILES = (
 
 # The matrix is read with queries of one or two patterns each, joined here: Oxigraph
 # answers those several times faster than one query with an OPTIONAL per column.
-_PREFIXES = """PREFIX kg: <https://w3id.org/govkg/ns#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_Q_PLAN_DOCS = internal_query("matrix_plan_docs")
 
-_Q_PLAN_DOCS = _PREFIXES + """SELECT ?doc ?title ?file WHERE {
-  ?doc a kg:TaskPlan . OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc kg:sourceFile ?file }
-}"""
-
-_Q_PLAN_TASKS = _PREFIXES + """SELECT ?doc (COUNT(?t) AS ?n) WHERE {
-  { SELECT * WHERE { ?t a kg:Task } } { SELECT * WHERE { ?t kg:inDocument ?doc } }
-} GROUP BY ?doc"""
+_Q_PLAN_TASKS = internal_query("matrix_plan_tasks")
 
 # The queries below read the plans the workbook holds, each in its own named graph
 # (SCOPE: ``VALUES ?g { <plan> … }``): a national corpus has 100,000s of tasks, and the
 # matrix holds MAX_MATRIX_TASKS.
-_Q_TASKS = _PREFIXES + """SELECT ?t ?doc ?ord ?num ?text WHERE { SCOPE GRAPH ?g {
-  ?t a kg:Task ; kg:inDocument ?doc ; kg:ordinal ?ord ; kg:taskNumber ?num ; kg:text ?text .
-} }"""
+_Q_TASKS = internal_query("matrix_tasks")
 
-_Q_TASK_SECTIONS = _PREFIXES + """SELECT ?t ?section WHERE { SCOPE GRAPH ?g { ?t kg:inSection ?s . ?s dcterms:title ?section } }"""
+_Q_TASK_SECTIONS = internal_query("matrix_task_sections")
 
-_Q_RESP = _PREFIXES + """SELECT ?t ?r ?agent ?role WHERE { SCOPE GRAPH ?g {
-  ?t kg:hasResponsibility ?r . ?r kg:agent ?agent ; kg:role ?role } }"""
+_Q_RESP = internal_query("matrix_resp")
 
-_Q_WRITTEN = _PREFIXES + """SELECT ?r ?written WHERE { SCOPE GRAPH ?g { ?r kg:asWritten ?written } }"""
+_Q_WRITTEN = internal_query("matrix_written")
 
-_Q_POSITIONS = _PREFIXES + """SELECT ?r ?pos WHERE { SCOPE GRAPH ?g { ?r a kg:Responsibility ; kg:charStart ?pos } }"""
+_Q_POSITIONS = internal_query("matrix_positions")
 
-_Q_VIA_LABELS = _PREFIXES + """SELECT ?r ?group_label WHERE { SCOPE GRAPH ?g { ?r kg:viaGroup ?grp } ?grp skos:prefLabel ?group_label }"""
+_Q_VIA_LABELS = internal_query("matrix_via_labels")
 
-_Q_PARTY_LABELS = _PREFIXES + """SELECT ?u ?label ?base WHERE {
-  VALUES ?base { kg:Unit kg:UnitGroup } ?u a ?base ; skos:prefLabel ?label .
-}"""
+_Q_PARTY_LABELS = internal_query("matrix_party_labels")
 
 LEAD, CO_LEAD = "主办", "协办"
 
