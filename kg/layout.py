@@ -29,12 +29,12 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import UsageError
+from .namespaces import FILE_PREFIXES
 
 __all__ = [
     "GRAPH_FILES",
     "COMBINED_MAX_QUADS",
     "GRAPHS_DIR",
-    "PREFIXES",
     "concat",
     "graph_nquads",
     "is_build_folder",
@@ -51,15 +51,6 @@ GRAPH_FILES = ("auto", "combined", "split")
 COMBINED_MAX_QUADS = 2_000_000
 GRAPHS_DIR = "graphs"
 
-PREFIXES = {
-    "kg": "https://w3id.org/govkg/ns#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 MANIFEST = "manifest.json"
@@ -175,7 +166,7 @@ def _strip_prefixes(data: bytes) -> bytes:
 
 
 def _prefix_header() -> bytes:
-    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in FILE_PREFIXES.items()).encode()
 
 
 def _trig_ttl(chunk: Path) -> tuple[Path, Path]:
@@ -184,9 +175,9 @@ def _trig_ttl(chunk: Path) -> tuple[Path, Path]:
     if trig.is_file() and ttl.is_file():
         return trig, ttl
     quads = list(ox.parse(path=str(chunk), format=ox.RdfFormat.N_QUADS))
-    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) if quads else b""
+    data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=FILE_PREFIXES) if quads else b""
     trig.write_bytes(_strip_prefixes(data))
-    data = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) if quads else b""
+    data = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE, prefixes=FILE_PREFIXES) if quads else b""
     ttl.write_bytes(_strip_prefixes(data))
     return trig, ttl
 

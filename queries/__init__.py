@@ -40,6 +40,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import QueryError, UsageError
+from kg.namespaces import QUERY_PREFIXES
 from kg.store import XSD, QueryResult, Store, Term, sparql_lexer, term_from_python, to_oxigraph
 
 __all__ = [
@@ -78,17 +79,7 @@ QUERY_DIR = Path(__file__).resolve().parent
 INTERNAL_DIR = QUERY_DIR / "internal"
 FORMATS = ("table", "csv", "tsv", "json")
 
-PREFIXES = {
-    "kg": "https://w3id.org/govkg/ns#",
-    "id": "https://w3id.org/govkg/id/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": XSD,
-}
+PREFIXES = QUERY_PREFIXES  # declared for every query run
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kg.queries import internal_query
 
+from kg.namespaces import KG_NS
 from kg.store import query_values
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
     "load_view_data",
 ]
 
-KG = "https://w3id.org/govkg/ns#"
+KG = KG_NS
 
 # Unit classes of the ontology, in legend order: (class local name, Chinese, English).
 UNIT_TYPES: tuple[tuple[str, str, str], ...] = (

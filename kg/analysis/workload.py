@@ -71,6 +71,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..namespaces import KG_NS
 from ..queries import internal_query
 from ..store import Store, query_values
 
@@ -90,7 +91,7 @@ __all__ = [
     "EXAMPLE_TTL",
 ]
 
-KG = "https://w3id.org/govkg/ns#"
+KG = KG_NS
 _LEAD = KG + "LeadRole"
 
 # Patterns over every task are each a { SELECT * } so that Oxigraph joins whole scans by

@@ -49,7 +49,6 @@ from ..graph.vocab import iri_document
 from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
-    PREFIXES,
     STORE_DIR,
     concat,
     write_combined,
@@ -105,7 +104,6 @@ __all__ = [
     "die_with_parent",
     "extract_paths",
     "task_records",
-    "PREFIXES",
     "SUPPORTED_SUFFIXES",
     "CACHE_DIR",
     "load_index",

@@ -37,6 +37,7 @@ from ..models import (
     Task,
     UnitMention,
 )
+from ..namespaces import XSD_NS
 from ..text.normalize import normalize_name
 from .vocab import (
     DCTERMS,
@@ -61,7 +62,7 @@ __all__ = ["Term", "document_graphs", "region_quads", "link_quads", "lit", "zh"]
 
 Term = str  # an RDF term in N-Quads syntax: <iri>, "text"@zh, "1"^^<…#integer>
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = XSD_NS
 RDF_TYPE: Term = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS_LABEL: Term = "<http://www.w3.org/2000/01/rdf-schema#label>"
 _INT = f"^^<{XSD}integer>"

@@ -13,24 +13,26 @@ from urllib.parse import quote
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+from ..namespaces import DCTERMS_NS, ID_NS, KG_NS, ORG_NS, PROV_NS, SKOS_NS
+
 __all__ = [
     "KG", "ID", "ORG", "PROV", "SKOS", "DCTERMS", "BASE",
     "iri_document", "iri_section", "iri_task", "iri_unit", "iri_group", "iri_area",
     "iri_project", "iri_metric", "iri_region_graph", "iri_names_graph", "iri_metrics_graph", "slug",
 ]
 
-BASE = "https://w3id.org/govkg/"
-ID = Namespace(BASE + "id/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
+BASE = ID_NS.removesuffix("id/")
+ID = Namespace(ID_NS)
+ORG = Namespace(ORG_NS)
+PROV = Namespace(PROV_NS)
+SKOS = Namespace(SKOS_NS)
+DCTERMS = Namespace(DCTERMS_NS)
 
 
 class KG(DefinedNamespace):
     """Terms of ``ontology/kg.ttl``."""
 
-    _NS = Namespace(BASE + "ns#")
+    _NS = Namespace(KG_NS)
     _fail = True
 
     Area: URIRef

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..errors import KgError, QueryError, UsageError
 from ..layout import STORE_DIR, NQuadsReader, graph_nquads
+from ..namespaces import XSD_NS
 from . import sparql_lexer
 from .endpoint import EndpointConfig, PushError, SparqlClient
 
@@ -48,7 +49,7 @@ __all__ = [
 # Written inside a store folder built by kg: says that its default graph holds the union
 # of the named graphs (deduplicated), so queries need not ask for the union at run time.
 STORE_MARKER = "kg-store.json"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = XSD_NS
 
 
 class StoreError(KgError):
