@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SKIPPED = {"store", "cache"}  # the binary store, and the cache (its keys hold the input paths)
@@ -28,6 +30,7 @@ def _files(out: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow  # two whole builds of the examples in fresh processes
 def test_M11_two_builds_are_identical_file_by_file(tmp_path: Path) -> None:
     _build(tmp_path / "one", "1")
     _build(tmp_path / "two", "2")

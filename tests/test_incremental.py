@@ -180,6 +180,7 @@ def _wait_for(pred, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+@pytest.mark.slow  # a corpus of 1,200 tasks, killed mid-build
 def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     src = _corpus(tmp_path, 1200, 40)
     out = tmp_path / "out"

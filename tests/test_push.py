@@ -114,7 +114,10 @@ def oxigraph_server():
         proc.wait(timeout=10)
 
 
-@pytest.fixture(params=["virtuoso-update", "virtuoso-gsp", "oxigraph-update", "oxigraph-gsp"])
+@pytest.fixture(params=[
+    pytest.param("virtuoso-update", marks=pytest.mark.slow), pytest.param("virtuoso-gsp", marks=pytest.mark.slow),
+    "oxigraph-update", "oxigraph-gsp",
+])
 def server(request) -> EndpointConfig:
     kind = request.param
     if kind == "virtuoso-update":
@@ -207,6 +210,7 @@ def test_push_replaces_never_duplicates(server: EndpointConfig, tmp_path: Path) 
         _drop(server, [doc_graph])
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_incremental_build_pushes_only_the_changed_graph(virtuoso: EndpointConfig, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:10]
     src = tmp_path / "docs"
@@ -242,6 +246,7 @@ def test_incremental_build_pushes_only_the_changed_graph(virtuoso: EndpointConfi
         _drop(virtuoso, [g for g in graphs if tag in g])
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_cli_build_push_and_query_against_virtuoso(virtuoso: EndpointConfig, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:10]
     src = tmp_path / "docs"
@@ -306,6 +311,7 @@ def test_cli_build_keeps_the_build_when_the_push_fails(tmp_path: Path) -> None:
     assert (out / "graph.nq").is_file()
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_digest_authenticated_endpoints(virtuoso: EndpointConfig) -> None:
     url = os.environ.get("KG_TEST_SPARQL_AUTH_UPDATE")
     user = os.environ.get("KG_TEST_SPARQL_AUTH_USER")
@@ -359,6 +365,7 @@ def test_bad_urls_are_usage_errors() -> None:
         EndpointConfig.make("ftp://example.org/sparql")
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path: Path) -> None:
     from kg.analysis.workload import compute_workload
 
