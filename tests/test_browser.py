@@ -26,7 +26,8 @@ except ImportError:  # tests/ not a package
     from browser_util import Chromium, Page, PageResult, find_chromium  # type: ignore[no-redef]
 
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
-from kg.visualize.views import PHYSICS_MAX_NODES, render_network, responsibility_network
+from kg.visualize.networks import responsibility_network
+from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 
 from kg.build import build
 

@@ -12,17 +12,10 @@ from pathlib import Path
 
 import pytest
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
+from kg.visualize.networks import collaboration_pairs, ego_network, responsibility_network
+from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 from kg.visualize.safe import csp, external_urls, script_json, strip_external
-from kg.visualize.views import (
-    PHYSICS_MAX_NODES,
-    LoadInfo,
-    collaboration_pairs,
-    ego_network,
-    render_network,
-    responsibility_network,
-    section_file,
-    unit_file,
-)
+from kg.visualize.style import LoadInfo, section_file, unit_file
 
 from kg.build import BuildOptions, build
 from kg.text.normalize import normalize_text

@@ -21,21 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 from .charts import Bar, bar_chart, lorenz_curve
 from .data import UNIT_TYPES, ViewData, load_view_data
+from .networks import MAX_VIEW_TASKS
+from .render import asset, env
 from .safe import csp, strip_external
+from .style import TYPE_COLORS, TYPE_EN, TYPE_ZH, LoadInfo
 from .views import (
     MAX_SECTION_VIEWS,
     MAX_UNIT_VIEWS,
-    MAX_VIEW_TASKS,
-    TYPE_COLORS,
-    TYPE_EN,
-    TYPE_ZH,
     VIEWS_DIR,
     VIS_FILE,
-    LoadInfo,
     ViewLimits,
     ViewPage,
-    _asset,
-    _env,
     select_views,
     write_views,
 )
@@ -413,8 +409,8 @@ def _unslug_doc(iri: str) -> str:
 
 
 def _render(template: str, scripts: Sequence[str] = (), **context: Any) -> str:
-    page = _env().get_template(template).render(
-        base_css=_asset("base.css"), report_css=_asset("report.css"), csp=csp(scripts), **context
+    page = env().get_template(template).render(
+        base_css=asset("base.css"), report_css=asset("report.css"), csp=csp(scripts), **context
     )
     return strip_external(page)
 
@@ -450,7 +446,7 @@ def write_report(
     if result is not None:
         summary = {**result.summary(), **summary}
 
-    report_js = _asset("report.js")
+    report_js = asset("report.js")
     # -- queries.html ---------------------------------------------------------------------
     (out / "queries.html").write_text(
         _render("queries.html", [report_js], queries=queries, queries_error=queries_error,
