@@ -234,7 +234,8 @@ def step_view(out: Path) -> dict[str, object]:
         from pathlib import Path
         try:
             from kg.visualize.data import load_view_data
-            from kg.visualize.views import render_network, responsibility_network
+            from kg.visualize.networks import responsibility_network
+            from kg.visualize.render import render_network
         except ImportError as exc:
             print(json.dumps({{"na": f"kg.visualize not importable: {{exc}}"}}))
             raise SystemExit(0)

@@ -294,7 +294,7 @@ def test_the_shapes_require_one_unit_type(tmp_path):
 
 def test_the_views_know_every_unit_type():
     from kg.visualize.data import UNIT_TYPES
-    from kg.visualize.views import TYPE_COLORS
+    from kg.visualize.style import TYPE_COLORS
 
     names = {t.type for t in unit_types()} | {"OtherUnit"}
     assert {t for t, _, _ in UNIT_TYPES} == names
