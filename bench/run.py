@@ -164,7 +164,7 @@ def step_oxigraph(out: Path, reload: bool = True) -> dict[str, object]:
         from pathlib import Path
         import shutil, tempfile
         import pyoxigraph as ox
-        from kg.outputs import graph_nquads
+        from kg.layout import graph_nquads
         from kg.queries import resolve_query, run_query, with_defaults_inlined
         from kg.store import OxigraphStore, load_oxigraph
         out = Path({str(out)!r})
@@ -198,7 +198,7 @@ def step_oxigraph(out: Path, reload: bool = True) -> dict[str, object]:
 def step_rdflib(out: Path, oxrdflib: bool = False, timeout: float = 3600) -> dict[str, object]:
     return _child(f"""
         from pathlib import Path
-        from kg.outputs import graph_nquads
+        from kg.layout import graph_nquads
         from kg.queries import resolve_query, run_query
         from kg.store import RdflibStore  # noqa
         out = Path({str(out)!r})
@@ -234,7 +234,8 @@ def step_view(out: Path) -> dict[str, object]:
         from pathlib import Path
         try:
             from kg.visualize.data import load_view_data
-            from kg.visualize.views import render_network, responsibility_network
+            from kg.visualize.networks import responsibility_network
+            from kg.visualize.render import render_network
         except ImportError as exc:
             print(json.dumps({{"na": f"kg.visualize not importable: {{exc}}"}}))
             raise SystemExit(0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .normalize import normalize_name
+from .text.normalize import normalize_name
 
 
 class Role(StrEnum):

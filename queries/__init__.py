@@ -23,7 +23,7 @@ Formatters for ``kg query``: :func:`format_table` (aligned, CJK double width),
 :func:`format_csv` (plain values), :func:`format_tsv` (plain values, tabs and newlines
 escaped), :func:`format_json` (SPARQL 1.1 Query Results JSON) and :func:`format_graph`
 (Turtle or N-Triples for CONSTRUCT/DESCRIBE). ``kg serve`` writes its results with
-pyoxigraph's serialisers instead (:mod:`kg.sparql_worker`).
+pyoxigraph's serialisers instead (:mod:`kg.serve.sparql_worker`).
 """
 
 from __future__ import annotations
@@ -36,14 +36,17 @@ import unicodedata
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from kg import sparql_lexer
 from kg.errors import QueryError, UsageError
-from kg.store import XSD, QueryResult, Store, Term, term_from_python, to_oxigraph
+from kg.namespaces import QUERY_PREFIXES
+from kg.store import XSD, QueryResult, Store, Term, sparql_lexer, term_from_python, to_oxigraph
 
 __all__ = [
     "QUERY_DIR",
+    "INTERNAL_DIR",
+    "internal_query",
     "Param",
     "CannedQuery",
     "list_queries",
@@ -71,19 +74,12 @@ __all__ = [
 ]
 
 QUERY_DIR = Path(__file__).resolve().parent
+# the queries kg runs itself (workload, responsibility matrix, views): not canned queries,
+# not listed by `kg queries`; syntax-checked by the tests like the canned ones
+INTERNAL_DIR = QUERY_DIR / "internal"
 FORMATS = ("table", "csv", "tsv", "json")
 
-PREFIXES = {
-    "kg": "https://w3id.org/govkg/ns#",
-    "id": "https://w3id.org/govkg/id/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": XSD,
-}
+PREFIXES = QUERY_PREFIXES  # declared for every query run
 
 
 # ---------------------------------------------------------------------------------------
@@ -209,6 +205,16 @@ def list_queries(directory: Path | None = None) -> list[CannedQuery]:
     return [load_query(p) for p in sorted(d.glob("*.rq"))]
 
 
+@cache
+def internal_query(name: str) -> str:
+    """The text of ``queries/internal/NAME.rq`` without its header comment lines."""
+    text = (INTERNAL_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "".join(lines).removesuffix("\n")
+
+
 def load_query(path: str | Path) -> CannedQuery:
     """A ``.rq`` file with its header."""
     p = Path(path)
@@ -306,7 +312,7 @@ _POS_RE = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.S)
 
 def is_update(text: str) -> bool:
     """Whether the text is a SPARQL Update request rather than a query (see
-    :func:`kg.sparql_lexer.is_update`: keywords in comments and strings do not count)."""
+    :func:`kg.store.sparql_lexer.is_update`: keywords in comments and strings do not count)."""
     return sparql_lexer.is_update(text)
 
 
@@ -314,7 +320,7 @@ def check_query_text(sparql: str, allow_service: bool = False) -> sparql_lexer.Q
     """Refuse, before any parsing, what kg never runs; return what the lexer saw.
 
     * an update (the graph is read-only);
-    * nesting of ``{ ( [`` deeper than :data:`kg.sparql_lexer.MAX_NESTING` (the parser
+    * nesting of ``{ ( [`` deeper than :data:`kg.store.sparql_lexer.MAX_NESTING` (the parser
       would overflow its stack and take the process down);
     * a ``SERVICE`` clause, unless ``allow_service``: a federated query makes the
       machine that runs it send requests to any URL the query names.

@@ -41,14 +41,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def gulou():
-    from kg.gazetteer import load_gazetteer
+    from kg.extract.gazetteer import load_gazetteer
 
     return load_gazetteer("nanjing-gulou")
 
 
 @pytest.fixture(scope="session")
 def generic():
-    from kg.gazetteer import load_gazetteer
+    from kg.extract.gazetteer import load_gazetteer
 
     return load_gazetteer("generic")
 

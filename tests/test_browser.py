@@ -26,17 +26,22 @@ except ImportError:  # tests/ not a package
     from browser_util import Chromium, Page, PageResult, find_chromium  # type: ignore[no-redef]
 
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
-from kg.visualize.views import PHYSICS_MAX_NODES, render_network, responsibility_network
+from kg.visualize.networks import responsibility_network
+from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 
 from kg.build import build
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("CI must run the browser tests, but Chromium is not installed (.ci/run installs it)")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium not installed: apt-get install -y chromium fonts-wqy-microhei (CI installs it)",
-)
+pytestmark = [
+    # a minute of the default run: CI runs them (.ci/run), locally `python -m pytest -m slow`
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Chromium not installed: apt-get install -y chromium fonts-wqy-microhei (CI installs it)",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

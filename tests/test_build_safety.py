@@ -197,14 +197,14 @@ def test_L9_parts_made_read_only_do_not_stay_behind(tmp_path: Path) -> None:
 
 
 def test_L9_removing_a_temp_folder_never_changes_the_folder_around_it(tmp_path: Path) -> None:
-    from kg.build import _rmtree
+    from kg.build.swap import rmtree
 
     tmp_path.chmod(0o751)
-    _rmtree(tmp_path / ".out.tmp-1-gone")  # already gone: nothing to do
+    rmtree(tmp_path / ".out.tmp-1-gone")  # already gone: nothing to do
     (tmp_path / ".out.tmp-2-x" / "ro").mkdir(parents=True)
     (tmp_path / ".out.tmp-2-x" / "ro" / "f").write_text("x", encoding="utf-8")
     (tmp_path / ".out.tmp-2-x" / "ro").chmod(0o555)
-    _rmtree(tmp_path / ".out.tmp-2-x")
+    rmtree(tmp_path / ".out.tmp-2-x")
     assert list(tmp_path.iterdir()) == []
     assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o751
 
@@ -498,7 +498,7 @@ def test_M2_formula_cells_are_text_in_the_workbook_and_the_csv(tmp_path: Path) -
 
 
 def test_M2_csv_cells_keep_numbers_and_plain_text() -> None:
-    from kg.workload_outputs import neutralise_csv, neutralise_csv_cell
+    from kg.analysis.workload_outputs import neutralise_csv, neutralise_csv_cell
 
     assert [neutralise_csv_cell(v) for v in ("-1.5", "+3", "-2e3", "1.0", "区科技局", "")] == ["-1.5", "+3", "-2e3", "1.0", "区科技局", ""]
     assert [neutralise_csv_cell(v) for v in ("=1+1", "-1+1局", "@SUM(A1)", "+cmd", "\t=x", "\r=x", "-")] == [

@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SKIPPED = {"store", "cache"}  # the binary store, and the cache (its keys hold the input paths)
@@ -28,6 +30,7 @@ def _files(out: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow  # two whole builds of the examples in fresh processes
 def test_M11_two_builds_are_identical_file_by_file(tmp_path: Path) -> None:
     _build(tmp_path / "one", "1")
     _build(tmp_path / "two", "2")
@@ -46,8 +49,8 @@ def test_M11_two_builds_are_identical_file_by_file(tmp_path: Path) -> None:
 
 
 def test_M11_workbook_has_fixed_dates(tmp_path: Path) -> None:
+    from kg.analysis.workload_outputs import WORKBOOK_DATE
     from kg.build import BuildOptions, build
-    from kg.workload_outputs import WORKBOOK_DATE
 
     build([EXAMPLES / "gulou_task_decomposition.txt"], tmp_path / "out", BuildOptions())
     with zipfile.ZipFile(tmp_path / "out" / "responsibility_matrix.xlsx") as z:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.entities import (
+from kg.extract import extract_document
+from kg.extract.entities import (
     _phrase_matcher,
     _phrase_spans,
     _token_doc,
@@ -16,8 +17,7 @@ from kg.entities import (
     area_names,
     extract_entities,
 )
-from kg.extract import extract_document
-from kg.gazetteer import load_gazetteer
+from kg.extract.gazetteer import load_gazetteer
 from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def test_report_statements_are_enriched() -> None:
     assert ("下关滨江商务区", "滨江商务区管委会") in areas
 
 
-# -- spaCy's matchers on the tokens kg.entities gives them -------------------------------
+# -- spaCy's matchers on the tokens kg.extract.entities gives them -------------------------------
 
 def _tok(word: str, tag: str = "n", name: bool = True) -> tuple[str, str, bool]:
     return word, tag, name

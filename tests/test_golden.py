@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.build import build, task_records
+from kg.build import BuildOptions, build, task_records
 from kg.extract import extract_document
 from kg.read import read_source
 
 from .conftest import GOLDEN, PLAN
 
 DATA = Path(__file__).parent / "data"
+# the graph files, tasks.jsonl and the store only: what these tests compare
+GRAPH_ONLY = BuildOptions(artifacts=False)
 
 
 def compare_golden(actual: str, golden: Path, update: bool) -> None:
@@ -74,7 +75,7 @@ def test_lead_counts_of_the_example_match_a_hand_count():
 
 def test_small_plan_graph_matches_golden(tmp_path, update_golden):
     out = tmp_path / "out"
-    build([DATA / "small_plan.txt"], out)
+    build([DATA / "small_plan.txt"], out, GRAPH_ONLY)
     nq = (out / "graph.nq").read_text(encoding="utf-8")
     compare_golden(nq, GOLDEN / "small_plan.nq", update_golden)
 
@@ -98,8 +99,8 @@ def test_a_different_output_fails_with_a_diff_and_the_flag_rewrites_it(tmp_path)
 
 def test_two_builds_give_identical_bytes(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    build([PLAN], a)
-    build([PLAN], b)
+    build([PLAN], a, GRAPH_ONLY)
+    build([PLAN], b, GRAPH_ONLY)
     for name in ("graph.nq", "graph.trig", "graph.ttl", "tasks.jsonl"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
@@ -113,7 +114,7 @@ def test_gb18030_and_utf16_inputs_give_the_same_graph_as_utf8(tmp_path):
         path = folder / PLAN.name  # same document name, so the same IRIs
         path.write_bytes(text.encode(enc))
         out = tmp_path / f"out-{enc}"
-        build([path], out)
+        build([path], out, GRAPH_ONLY)
         nq = (out / "graph.nq").read_text(encoding="utf-8")
         # the encoding and the file hash are recorded on the document and must differ
         outs[enc] = "\n".join(
@@ -122,13 +123,10 @@ def test_gb18030_and_utf16_inputs_give_the_same_graph_as_utf8(tmp_path):
     assert outs["utf-8"] == outs["gb18030"] == outs["utf-8-sig"] == outs["utf-16"]
 
 
-def test_the_built_example_conforms_to_the_shapes(tmp_path):
-    from kg.validate import validate_build
+def test_the_built_example_conforms_to_the_shapes(example_out):
+    from kg.graph.validate import validate_build
 
-    out = tmp_path / "out"
-    shutil.copytree(PLAN.parent, tmp_path / "examples")
-    build([tmp_path / "examples"], out)
-    report = validate_build(out)
+    report = validate_build(example_out)
     assert report.conforms, report.text
 
 
@@ -136,11 +134,11 @@ def test_the_shapes_catch_a_wrong_lead_count_and_a_lead_that_also_co_leads(tmp_p
     """Counter-examples of the invariants queries/weighted_load.rq relies on."""
     from rdflib import Graph, Literal, URIRef
 
-    from kg.validate import validate_build
-    from kg.vocab import KG
+    from kg.graph.validate import validate_build
+    from kg.graph.vocab import KG
 
     out = tmp_path / "out"
-    build([PLAN], out)
+    build([PLAN], out, GRAPH_ONLY)
     g = Graph().parse(str(out / "graph.ttl"), format="turtle")
     task, lead = next((t, u) for t, u in g.subject_objects(KG.lead) if (t, KG.leadCount, Literal(1)) in g)
     for tampered, message in [

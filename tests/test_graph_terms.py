@@ -1,4 +1,4 @@
-"""The graph stage writes N-Quads lines itself (see kg/graph.py): every term must be
+"""The graph stage writes N-Quads lines itself (see kg/graph/quads.py): every term must be
 written exactly as Oxigraph's serialiser writes it, and every line must parse."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.graph import N, lit, zh
+from kg.graph.quads import N, lit, zh
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -54,7 +54,7 @@ def test_typed_literals(value: object, lexical: str, datatype: str) -> None:
 
 
 def test_iris() -> None:
-    from kg.vocab import iri_task
+    from kg.graph.vocab import iri_task
 
     iri = iri_task("鼓楼区2021年 任务/分解", 3)
     assert N(iri) == str(ox.NamedNode(iri))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.gazetteer import load_gazetteer
-from kg.graph import region_quads
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.responsibility import parse_unit_list
+from kg.graph.quads import region_quads
+from kg.graph.vocab import KG
 from kg.models import Role
-from kg.responsibility import parse_unit_list
-from kg.vocab import KG
 
 DEPARTMENTS = ("PartyDepartment", "GovernmentDepartment", "PeopleOrganisation")
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from kg.errors import SourceError
 from kg.extract import extract_document
-from kg.read import decode_text, read_source
+from kg.read import read_source
+from kg.read.text import decode_text
 
 from .conftest import PLAN
 
@@ -505,7 +506,7 @@ _spans = st.tuples(st.integers(0, 40), st.integers(0, 8)).map(lambda t: (t[0], t
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_spans, st.sampled_from(["district", "unit", "project"])), max_size=30))
 def test_L8_longest_keeps_the_output_of_the_quadratic_greedy(spans) -> None:  # type: ignore[no-untyped-def]
-    from kg.entities import _Cand, _longest
+    from kg.extract.entities import _Cand, _longest
 
     cands = [_Cand(s, e, label, None, f"p{i}") for i, ((s, e), label) in enumerate(spans)]
     assert _longest(cands) == _longest_reference(cands)
@@ -514,7 +515,7 @@ def test_L8_longest_keeps_the_output_of_the_quadratic_greedy(spans) -> None:  # 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_spans, max_size=20), st.lists(_spans, min_size=1, max_size=20))
 def test_L8_containment_answers_as_the_linear_scan(spans, questions) -> None:  # type: ignore[no-untyped-def]
-    from kg.entities import _Containment
+    from kg.extract.entities import _Containment
 
     inside = _Containment(spans)
     for s, e in questions:
@@ -550,8 +551,8 @@ def test_L8_containment_answers_as_the_linear_scan(spans, questions) -> None:  #
     ],
 )
 def test_L8_real_sentences_give_the_same_entities(sentence: str, projects: list[str], districts: list) -> None:  # type: ignore[type-arg]
-    from kg.entities import extract_entities
-    from kg.gazetteer import load_gazetteer
+    from kg.extract.entities import extract_entities
+    from kg.extract.gazetteer import load_gazetteer
 
     p, d = extract_entities(sentence, load_gazetteer("nanjing-gulou"))
     assert [e.text for e in p] == projects
@@ -563,9 +564,9 @@ def test_L8_real_sentences_give_the_same_entities(sentence: str, projects: list[
 def test_L8_a_long_line_costs_time_linear_in_its_length() -> None:
     import time
 
-    from kg.entities import extract_entities
-    from kg.gazetteer import load_gazetteer
-    from kg.indicators import extract_indicators
+    from kg.extract.entities import extract_entities
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.extract.indicators import extract_indicators
 
     gaz = load_gazetteer("nanjing-gulou")
     # the example plan's tasks as one line, repeated: ~60 k and ~240 k characters
@@ -593,14 +594,14 @@ def test_H3_office_file_that_would_expand_enormously_is_refused_before_reading(
 ) -> None:
     import zipfile
 
-    import kg.readers
+    import kg.read.structured
 
     path = _workbook(tmp_path / "bomb.xlsx")
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/padding.xml", b" " * 3_000_000)  # 3 MB of blanks, a few kB packed
     plain = _workbook(tmp_path / "plain.xlsx")
     # the real limit is 1 GiB; a test cannot write that much, so lower it to 1 MB
-    monkeypatch.setattr(kg.readers, "MAX_EXPANDED_BYTES", 1_000_000)
+    monkeypatch.setattr(kg.read.structured, "MAX_EXPANDED_BYTES", 1_000_000)
 
     with pytest.raises(SourceError) as err:
         read_source(path)

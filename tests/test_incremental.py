@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build import BuildOptions, build
+from kg.graph.vocab import iri_document
 from kg.store import STORE_DIR, open_store
-from kg.vocab import iri_document
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -90,7 +90,7 @@ def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
     victim.write_text(victim.read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
     started: list[int] = []
     monkeypatch.setattr(kg.build, "ALONGSIDE_MIN_REUSED", 5)
-    monkeypatch.setattr(kg.build, "_extraction_warm", lambda: False)
+    monkeypatch.setattr(kg.build, "extraction_warm", lambda: False)
     import concurrent.futures
 
     class Pool(concurrent.futures.ProcessPoolExecutor):
@@ -98,7 +98,7 @@ def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
             started.append(max_workers)
             super().__init__(max_workers=max_workers, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(kg.build, "ProcessPoolExecutor", Pool)
     r = build([src], out, FAST)
     assert started == [1]  # one worker, though a single document changed
     assert r.extracted == 1 and r.reused == 5 and r.store_mode == "incremental"
@@ -180,6 +180,7 @@ def _wait_for(pred, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+@pytest.mark.slow  # a corpus of 1,200 tasks, killed mid-build
 def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     src = _corpus(tmp_path, 1200, 40)
     out = tmp_path / "out"
@@ -206,9 +207,9 @@ def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     res = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert res.rows[0][0].value == count  # type: ignore[union-attr]
     # the killed build had taken the cache entries over; the next build gives them back
-    from kg.build import _recover
+    from kg.build.swap import recover
 
-    _recover(out)
+    recover(out)
     assert len(list((out / "cache" / "docs").glob("*.pkl"))) >= 30
     # the next build cleans the stale temporary folder and completes
     r = build([src], out, FAST)

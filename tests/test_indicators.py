@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract_document
-from kg.indicators import extract_indicators, in_progress, parse_quantity
+from kg.extract.indicators import extract_indicators, in_progress, parse_quantity
 from kg.models import DocumentKind
 from kg.read import read_source
 
@@ -274,8 +274,8 @@ def test_report_actuals_and_targets() -> None:
 def test_report_year_detected_when_unknown() -> None:
     from dataclasses import replace
 
-    from kg.gazetteer import load_gazetteer
-    from kg.mentions import detect_report_year, enrich_document, past_sections
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.extract.mentions import detect_report_year, enrich_document, past_sections
 
     doc = replace(report(), year=None)
     assert detect_report_year(doc) == 2020

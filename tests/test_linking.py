@@ -6,8 +6,8 @@ from functools import cache
 from pathlib import Path
 
 from kg.extract import extract_document
-from kg.linking import infer_units, link_statements, stopwords, tokens
-from kg.mentions import past_sections
+from kg.extract.linking import infer_units, link_statements, stopwords, tokens
+from kg.extract.mentions import past_sections
 from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent

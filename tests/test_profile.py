@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.gazetteer as gazetteer
+import kg.extract.gazetteer as gazetteer
 from kg.build import BuildOptions, build
 from kg.cli import main
-from kg.vocab import KG, iri_unit
+from kg.graph.vocab import KG, iri_unit
 
 # two plans of 广州市 (01_guangzhou_city_2006), each spelling 发改委 its own way
 PLAN_A = """广州市人民政府办公厅关于印发重点工作事项的通知
@@ -138,9 +138,9 @@ def test_a_committed_draft_is_the_region_s_profile(built, ontology_copy):
 
 
 def test_an_installed_package_needs_a_folder(built, tmp_path, monkeypatch):
-    import kg.profile
+    import kg.analysis.profile
 
-    monkeypatch.setattr(kg.profile, "ontology_path", lambda: tmp_path / "site-packages" / "kg" / "ontology")
+    monkeypatch.setattr(kg.analysis.profile, "ontology_path", lambda: tmp_path / "site-packages" / "kg" / "ontology")
     r = _run("profile", str(built), "--region", "广州市")
     assert r.exit_code == 2 and "name the folder to write the draft profile to with --to" in r.output
 

@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.extract import extract_document
-from kg.gazetteer import load_gazetteer
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.responsibility import parse_responsibility
 from kg.models import SourceText
-from kg.normalize import normalize_text
-from kg.read import lines_from_text
-from kg.responsibility import parse_responsibility
+from kg.read.text import lines_from_text
+from kg.text.normalize import normalize_text
 
 GAZ = load_gazetteer("nanjing-gulou")
 

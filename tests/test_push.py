@@ -28,9 +28,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import BuildOptions, build
+from kg.build.push import graph_digest, push_build, push_graphs
 from kg.cli import main
-from kg.push import EndpointConfig, SparqlClient, graph_digest, push_build, push_graphs
 from kg.store import EndpointStore, open_store, query_form
+from kg.store.endpoint import EndpointConfig, SparqlClient
 
 PLAN_TEXT = """{title}
 一、关于创新
@@ -113,7 +114,10 @@ def oxigraph_server():
         proc.wait(timeout=10)
 
 
-@pytest.fixture(params=["virtuoso-update", "virtuoso-gsp", "oxigraph-update", "oxigraph-gsp"])
+@pytest.fixture(params=[
+    pytest.param("virtuoso-update", marks=pytest.mark.slow), pytest.param("virtuoso-gsp", marks=pytest.mark.slow),
+    "oxigraph-update", "oxigraph-gsp",
+])
 def server(request) -> EndpointConfig:
     kind = request.param
     if kind == "virtuoso-update":
@@ -206,6 +210,7 @@ def test_push_replaces_never_duplicates(server: EndpointConfig, tmp_path: Path) 
         _drop(server, [doc_graph])
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_incremental_build_pushes_only_the_changed_graph(virtuoso: EndpointConfig, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:10]
     src = tmp_path / "docs"
@@ -216,28 +221,32 @@ def test_incremental_build_pushes_only_the_changed_graph(virtuoso: EndpointConfi
     out = tmp_path / "out"
     graphs: list[str] = []
     try:
-        r1 = build([src], out, BuildOptions(artifacts=False), endpoint=virtuoso)
-        graphs = list(r1.push.pushed)  # type: ignore[attr-defined]
+        build([src], out, BuildOptions(artifacts=False))
+        p1 = push_build(out, virtuoso)
+        graphs = list(p1.pushed)
         assert len([g for g in graphs if tag in g]) == 3
         # edit one document: only its graph is sent again
         p = src / f"{names[1]}.txt"
         p.write_text(p.read_text(encoding="utf-8") + "4.新增一项任务。（区财政局主办）\n", encoding="utf-8")
-        r2 = build([src], out, BuildOptions(artifacts=False), endpoint=virtuoso)
+        r2 = build([src], out, BuildOptions(artifacts=False))
+        p2 = push_build(out, virtuoso)
         assert r2.extracted == 1 and r2.reused == 2
-        assert [g for g in r2.push.pushed if tag in g] == [g for g in graphs if names[1] in g]  # type: ignore[attr-defined]
+        assert [g for g in p2.pushed if tag in g] == [g for g in graphs if names[1] in g]
         g1 = next(g for g in graphs if names[1] in g)
         local = open_store(out).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g1}> {{ ?s ?p ?o }} }}").rows[0][0].value  # type: ignore[union-attr]
         assert _graph_count(virtuoso, g1) == int(local)
         # remove a document: its graph is dropped on the server
         (src / f"{names[2]}.txt").unlink()
-        r3 = build([src], out, BuildOptions(artifacts=False), endpoint=virtuoso)
+        build([src], out, BuildOptions(artifacts=False))
+        p3 = push_build(out, virtuoso)
         g2 = next(g for g in graphs if names[2] in g)
-        assert g2 in r3.push.dropped  # type: ignore[attr-defined]
+        assert g2 in p3.dropped
         assert _graph_count(virtuoso, g2) == 0
     finally:
         _drop(virtuoso, [g for g in graphs if tag in g])
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_cli_build_push_and_query_against_virtuoso(virtuoso: EndpointConfig, tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:10]
     src = tmp_path / "docs"
@@ -262,6 +271,47 @@ def test_cli_build_push_and_query_against_virtuoso(virtuoso: EndpointConfig, tmp
         _drop(virtuoso, [graph])
 
 
+def test_cli_build_then_push_to_a_local_server(oxigraph_server: str, tmp_path: Path) -> None:
+    """``kg build --endpoint``: the library builds, the CLI pushes the finished build."""
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "t1.txt").write_text(PLAN_TEXT.format(title="t1 任务分解"), encoding="utf-8")
+    out = tmp_path / "out"
+    cfg = EndpointConfig.make(oxigraph_server + "/query", oxigraph_server + "/update")
+    graph = "https://w3id.org/govkg/id/doc/t1"
+    try:
+        r = CliRunner().invoke(main, [
+            "build", str(src), "-o", str(out), "--no-report", "--verbose",
+            "--endpoint", cfg.query_url, "--update-url", str(cfg.update_url),
+        ])
+        assert r.exit_code == 0, r.output
+        store = open_store(out)
+        built = len(store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows)
+        assert built >= 2  # the document's graph and its region's
+        assert f"Pushed to {cfg.update_url} (update): {built} graphs replaced, 0 unchanged, 0 dropped" in r.output
+        assert "  push " in r.output  # the push's time among the stages
+        local = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows[0][0]
+        assert _graph_count(cfg, graph) == int(local.value) > 0  # type: ignore[union-attr]
+    finally:
+        _drop(cfg, [graph])
+
+
+def test_cli_build_keeps_the_build_when_the_push_fails(tmp_path: Path) -> None:
+    """Counter-example: a server that cannot be reached fails the command with one line,
+    after the build folder is in place."""
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "t1.txt").write_text(PLAN_TEXT.format(title="t1 任务分解"), encoding="utf-8")
+    out = tmp_path / "out"
+    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    r = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "--no-report", "--endpoint", url])
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {out} is built, but writing it to the SPARQL server failed: ")
+    assert r.output.count("\n") == 1
+    assert (out / "graph.nq").is_file()
+
+
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_digest_authenticated_endpoints(virtuoso: EndpointConfig) -> None:
     url = os.environ.get("KG_TEST_SPARQL_AUTH_UPDATE")
     user = os.environ.get("KG_TEST_SPARQL_AUTH_USER")
@@ -278,7 +328,7 @@ def test_digest_authenticated_endpoints(virtuoso: EndpointConfig) -> None:
         gsp = EndpointConfig.make(virtuoso.query_url, None, base + "/sparql-graph-crud-auth", user, password)
         assert push_graphs({g: triples[:3]}, gsp).pushed == [g]
         assert _graph_count(virtuoso, g) == 3
-        from kg.push import PushError
+        from kg.store.endpoint import PushError
 
         bad = EndpointConfig.make(virtuoso.query_url, url, None, user, password + "-wrong")
         with pytest.raises(PushError, match="401"):
@@ -315,8 +365,9 @@ def test_bad_urls_are_usage_errors() -> None:
         EndpointConfig.make("ftp://example.org/sparql")
 
 
+@pytest.mark.slow  # Virtuoso (CI starts it)
 def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path: Path) -> None:
-    from kg.workload import compute_workload
+    from kg.analysis.workload import compute_workload
 
     from .conftest import PLAN
 

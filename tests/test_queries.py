@@ -23,12 +23,7 @@ def build_example(paths: list[Path], out: Path, region: str | None = None) -> Pa
     """Build with only the graph and the workload artifacts (other views are tested elsewhere)."""
     import kg.build
 
-    saved = list(kg.build.ARTIFACT_WRITERS)
-    kg.build.ARTIFACT_WRITERS[:] = ["kg.workload_outputs:write_workload_outputs"]
-    try:
-        kg.build.build(paths, out, kg.build.BuildOptions(region=region))
-    finally:
-        kg.build.ARTIFACT_WRITERS[:] = saved
+    kg.build.build(paths, out, kg.build.BuildOptions(region=region, artifact_writers=("workload",)))
     return out
 
 
@@ -69,6 +64,42 @@ def test_every_query_has_a_header_and_runs(store) -> None:
         res = Q.run_query(store, q)
         assert res.kind == "select"
         assert tuple(res.variables) == q.columns, q.name
+
+
+INTERNAL = sorted(p.stem for p in Q.INTERNAL_DIR.glob("*.rq"))
+
+
+@pytest.mark.parametrize("name", INTERNAL)
+def test_every_internal_query_is_valid_sparql_and_runs(store, name: str) -> None:
+    """The queries the workload, the matrix and the views run (queries/internal/)."""
+    text = Q.internal_query(name)
+    assert text.startswith("PREFIX kg: <https://w3id.org/govkg/ns#>\n")  # the header comment is left out
+    header = (Q.INTERNAL_DIR / f"{name}.rq").read_text(encoding="utf-8").removesuffix(text + "\n")
+    # a placeholder the code fills in is named in the header
+    for placeholder, value in (("SCOPE", "VALUES ?g { <urn:kg:plan> }"), ("kg:PROPERTY", "kg:taskNumber")):
+        if placeholder in text:
+            assert f"# {placeholder} is replaced by" in header
+            text = text.replace(placeholder, value)
+    Q.check_syntax(text)
+    assert Q.sparql_lexer.query_form(text) == "SELECT"
+    store.query(text)
+
+
+def test_the_internal_queries_are_the_ones_kg_runs() -> None:
+    """Each file is read by its module, and none is listed among the canned queries."""
+    assert len(INTERNAL) == 28
+    sources = "".join(
+        (ROOT / f).read_text(encoding="utf-8")
+        for f in ("kg/analysis/workload.py", "kg/analysis/workload_outputs.py", "visualize/data.py")
+    )
+    assert sorted(re.findall(r'internal_query\("(\w+)"\)', sources)) == INTERNAL
+    assert not {q.name for q in Q.list_queries()} & set(INTERNAL)
+
+
+def test_an_internal_query_with_a_syntax_error_is_caught() -> None:
+    """Counter-example: what the check above would say of a broken file."""
+    with pytest.raises(QueryError, match=r"^invalid SPARQL at line 2, column 30: "):
+        Q.check_syntax("PREFIX kg: <https://w3id.org/govkg/ns#>\nSELECT ?t WHERE { ?t kg:lead }")
 
 
 def test_header_parsing() -> None:
@@ -153,7 +184,7 @@ def test_lead_counts(store) -> None:
 
 
 def test_weighted_load_matches_the_workload_analysis(store) -> None:
-    from kg.workload import compute_workload
+    from kg.analysis.workload import compute_workload
 
     rows = run(store, "weighted_load")
     assert rows[0]["unit"] == "区发改委" and rows[0]["load"] == pytest.approx(7.5)
@@ -401,8 +432,8 @@ def test_weighted_load_lists_every_unit_class_of_the_ontology() -> None:
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDFS
 
-    from kg.gazetteer import ontology_path
-    from kg.vocab import KG
+    from kg.graph.vocab import KG
+    from kg.resources import ontology_path
 
     onto = Graph().parse(str(ontology_path() / "kg.ttl"), format="turtle")
     classes = {str(c).rsplit("#", 1)[1] for c in onto.subjects(RDFS.subClassOf, URIRef(KG.Unit))}

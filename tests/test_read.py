@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import SourceError
-from kg.normalize import normalize_text
-from kg.read import decode_bytes, read_source
+from kg.read import read_source
+from kg.read.text import decode_bytes
+from kg.text.normalize import normalize_text
 
 TEXT = "一、关于扩大有效投入\n11.地区生产总值增长7%。(区发改委主办)\n"
 

@@ -1,4 +1,4 @@
-"""Structured-document readers (kg.readers): the same document in every format gives the
+"""Structured-document readers (kg.read.structured): the same document in every format gives the
 same graph; tables, merged cells, numbering, page furniture and broken files."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kg.errors import SourceError
 from kg.extract import extract_document
 from kg.models import Line
 from kg.read import read_source
-from kg.readers import read_structured
+from kg.read.structured import read_structured
 
 sys.path.insert(0, str(Path(__file__).parent))
 import readers_fixtures as fx  # noqa: E402
@@ -120,7 +120,7 @@ def test_multi_row_task_joins_into_one_task(documents, form: str, suffix: str) -
     pytest.param("prose", "pdf", "pdf"),
 ])
 def test_lines_are_normalised_numbered_and_located(documents, form: str, suffix: str, label: str) -> None:  # type: ignore[no-untyped-def]
-    from kg.normalize import normalize_text
+    from kg.text.normalize import normalize_text
 
     path = documents(form, suffix)
     lines, got_label, _notes = read_structured(path, path.read_bytes())
@@ -361,7 +361,7 @@ def test_xlsx_values_sheets_and_merged_ranges(tmp_path: Path) -> None:
 
 
 def test_xlsx_percentages_and_whole_numbers() -> None:
-    from kg.readers.xlsx_reader import format_value
+    from kg.read.xlsx_reader import format_value
 
     assert format_value(3.0) == "3"
     assert format_value(0.07, "0%") == "7%"

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.responsibility import (
+    parse_responsibility,
+    parse_unit_list,
+    states_first_listed_leads,
+)
 from kg.models import Role
-from kg.normalize import normalize_text
-from kg.responsibility import parse_responsibility, parse_unit_list, states_first_listed_leads
+from kg.text.normalize import normalize_text
 
 
 def names(ms):

@@ -9,7 +9,7 @@ import jieba
 import pytest
 import rjieba
 
-from kg import segmenter
+from kg.text.tokenizer import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
@@ -52,37 +52,12 @@ def test_same_cuts_with_gazetteer_words(explicit_freq: int | None) -> None:
         assert rj.cut(text, True) == j.lcut(text, HMM=True), text[:60]
 
 
-def test_segmenter_helper_backends_agree() -> None:
-    texts = _corpus()
-    try:
-        segmenter.reset("jieba")
-        assert segmenter.backend() == "jieba"
-        by_jieba = [segmenter.cut(t) for t in texts]
-        segmenter.reset("rjieba")
-        assert segmenter.backend() == "rjieba"
-        by_rjieba = [segmenter.cut(t) for t in texts]
-    finally:
-        segmenter.reset()
-    assert by_rjieba == by_jieba
-    assert segmenter.backend() == "rjieba"  # the default when installed
-
-
-def test_add_words_keeps_names_whole() -> None:
-    try:
-        for name in ("jieba", "rjieba"):
-            segmenter.reset(name)
-            segmenter.add_words(["鼓楼区硅巷联盟"], freq=100000)
-            assert "鼓楼区硅巷联盟" in segmenter.cut("支持鼓楼区硅巷联盟发展")
-    finally:
-        segmenter.reset()
-
-
-# -- segmenter.Tokenizer: jieba's dictionary arithmetic on rjieba -------------------------
+# -- Tokenizer: jieba's dictionary arithmetic on rjieba -------------------------
 
 def _entity_words() -> list[tuple[str, str | None]]:
-    """The words kg.entities adds, in its order: stop tokens, then unit and area names."""
-    from kg.entities import _rules, area_names
-    from kg.gazetteer import load_gazetteer
+    """The words kg.extract.entities adds, in its order: stop tokens, then unit and area names."""
+    from kg.extract.entities import _rules, area_names
+    from kg.extract.gazetteer import load_gazetteer
 
     rules = _rules()
     words: dict[str, str | None] = {}
@@ -104,8 +79,8 @@ def _clauses() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def tokenizers() -> tuple[segmenter.Tokenizer, segmenter.Tokenizer]:
-    by_rjieba, by_jieba = segmenter.Tokenizer("rjieba"), segmenter.Tokenizer("jieba")
+def tokenizers() -> tuple[Tokenizer, Tokenizer]:
+    by_rjieba, by_jieba = Tokenizer("rjieba"), Tokenizer("jieba")
     assert (by_rjieba.backend, by_jieba.backend) == ("rjieba", "jieba")
     for word, tag in _entity_words():
         by_rjieba.add_word(word, tag)
@@ -133,10 +108,18 @@ def test_tokenizer_backends_agree(tokenizers) -> None:
 
 
 def test_tokenizer_tags_like_posseg() -> None:
-    tok = segmenter.Tokenizer("rjieba")
+    tok = Tokenizer("rjieba")
     tok.add_word("湖南路片区", "ns")
     tok.add_word("社区", "nt")  # a dictionary word: the added tag wins, as in jieba
     assert tok.tag("推进湖南路片区建设") == [("推进", "v"), ("湖南路片区", "ns"), ("建设", "vn")]
     assert ("社区", "nt") in tok.tag("建设智慧社区")
     # posseg tags a run of ASCII letters and digits "eng", numbers included
     assert tok.tag("增长8%，PM2.5") == [("增长", "v"), ("8", "eng"), ("%", "x"), ("，", "x"), ("PM2", "eng"), (".", "x"), ("5", "eng")]
+
+
+def test_the_backend_is_rjieba_unless_jieba_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KG_SEGMENTER", raising=False)
+    assert Tokenizer().backend == "rjieba"
+    monkeypatch.setenv("KG_SEGMENTER", "jieba")
+    assert Tokenizer().backend == "jieba"
+    assert Tokenizer("rjieba").backend == "rjieba"  # a name given wins over the environment

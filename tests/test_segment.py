@@ -6,8 +6,9 @@ import pytest
 
 from kg.extract import extract_document
 from kg.models import Line, SourceText
-from kg.read import lines_from_text, read_source
-from kg.segment import column_meaning, number_of
+from kg.read import read_source
+from kg.read.text import lines_from_text
+from kg.text.numbering import column_meaning, number_of
 
 from .conftest import PLAN
 
@@ -318,7 +319,7 @@ def test_page_noise_is_skipped_not_turned_into_sections_or_tasks():
 
 
 def test_noise_rules_leave_document_text_alone():
-    from kg.segment import page_noise
+    from kg.extract.segment import page_noise
 
     lines = [Line(i + 1, t) for i, t in enumerate([
         "各位代表：",  # a report's address, not a notice addressee
@@ -354,7 +355,7 @@ def test_kind_by_evidence_whatever_the_title():
 
 
 def test_numbered_items_with_responsibility_words_but_no_task_are_flagged():
-    from kg.build import coverage_of
+    from kg.build.workers import coverage_of
 
     text = "\n".join(["某区重点工作", "1.推进城市更新。", "2.加强基层治理。", "牵头单位：", "责任单位："])
     d = doc_from(text, region=None)
@@ -506,8 +507,8 @@ def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
     ("2.分享经济发展成果。（区发改委牵头）", False),
 ])
 def test_page_noise_lines(text, noise):
-    from kg.normalize import normalize_text
-    from kg.segment import page_noise
+    from kg.extract.segment import page_noise
+    from kg.text.normalize import normalize_text
 
     assert (page_noise([Line(1, normalize_text(text))]) == {0}) is noise
 
@@ -527,7 +528,7 @@ def test_bar_ended_cells_run_over_several_lines():
 
 
 def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
-    from kg.build import coverage_of
+    from kg.build.workers import coverage_of
     from kg.models import DocumentKind
 
     text = "2021年政府工作报告\n一、工作回顾\n全区地区生产总值增长6%。\n牵头单位和责任单位表见附件。\n责任单位：详见附件"
@@ -540,7 +541,7 @@ def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
 
 @pytest.mark.parametrize("text", ["关闭退出落后产能企业10家。", "打印复印服务纳入政府采购。", "相关内容纳入年度考核。"])
 def test_words_of_page_widgets_starting_a_sentence_are_not_noise(text):
-    from kg.segment import page_noise
+    from kg.extract.segment import page_noise
 
     assert page_noise([Line(1, text)]) == set()
 

@@ -575,12 +575,12 @@ def test_M10_a_rebuild_under_a_running_server_is_served_by_every_worker(tmp_path
 
 
 def test_a_script_that_starts_a_server_is_not_run_again(tmp_path: Path, out: Path) -> None:
-    """The workers are fresh interpreters running kg.sparql_worker: a caller's script
+    """The workers are fresh interpreters running kg.serve.sparql_worker: a caller's script
     without a ``__main__`` guard runs once (multiprocessing's spawn/forkserver re-import it)."""
     script = tmp_path / "myscript.py"
     script.write_text(
         "import sys\n"
-        "from kg.server import make_server\n"
+        "from kg.serve.server import make_server\n"
         "print('SCRIPT TOP LEVEL', flush=True)\n"
         f"server = make_server({str(out)!r}, port=0, workers=2, quiet=True)\n"
         "print(server.url.startswith('http://127.0.0.1:'), flush=True)\n"

@@ -1,4 +1,4 @@
-"""The SPARQL lexer (kg/sparql_lexer.py) and the parameter binding built on it (issue 12).
+"""The SPARQL lexer (kg/store/sparql_lexer.py) and the parameter binding built on it (issue 12).
 
 Braces, ``#`` and keywords inside comments, strings and IRIs must never be taken for
 query structure; binding ``?x`` must filter exactly like writing ``FILTER(?x = …)``.
@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import queries as Q
-from kg import sparql_lexer as lx
 from kg.errors import QueryError, UsageError
 from kg.store import OxigraphStore, Term
+from kg.store import sparql_lexer as lx
 
 # ---------------------------------------------------------------------------------------
 # the tokens

@@ -7,18 +7,18 @@ import pytest
 from rdflib import RDFS, Graph
 
 from kg.extract import extract_document
-from kg.gazetteer import (
+from kg.extract.gazetteer import (
     load_gazetteer,
-    ontology_path,
     read_document_region,
     standard_departments,
     unit_types,
 )
-from kg.graph import document_graphs
+from kg.extract.regions import read_region
+from kg.graph.quads import document_graphs
+from kg.graph.vocab import KG
 from kg.models import Line, SourceText
-from kg.normalize import normalize_text
-from kg.regions import read_region
-from kg.vocab import KG
+from kg.resources import ontology_path
+from kg.text.normalize import normalize_text
 
 GUANGZHOU = "cn-440100"
 
@@ -127,7 +127,7 @@ def test_every_unit_type_is_a_class_of_the_vocabulary_under_kg_unit():
 
 
 def test_the_national_table_is_well_formed():
-    from kg.gazetteer import _standard_index
+    from kg.extract.gazetteer import _standard_index
 
     rows = standard_departments()
     assert len(rows) > 100
@@ -275,7 +275,7 @@ def test_the_shapes_require_one_unit_type(tmp_path):
     from rdflib import RDF, Literal, URIRef
     from rdflib.namespace import SKOS
 
-    from kg.validate import validate_build
+    from kg.graph.validate import validate_build
 
     unit = URIRef("https://w3id.org/govkg/id/cn-440100/unit/x")
     for types, conforms in [((KG.GovernmentDepartment,), True), ((), False), ((KG.OtherUnit, KG.SOEGroup), False)]:
@@ -294,7 +294,7 @@ def test_the_shapes_require_one_unit_type(tmp_path):
 
 def test_the_views_know_every_unit_type():
     from kg.visualize.data import UNIT_TYPES
-    from kg.visualize.views import TYPE_COLORS
+    from kg.visualize.style import TYPE_COLORS
 
     names = {t.type for t in unit_types()} | {"OtherUnit"}
     assert {t for t, _, _ in UNIT_TYPES} == names

@@ -12,20 +12,13 @@ from pathlib import Path
 
 import pytest
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
+from kg.visualize.networks import collaboration_pairs, ego_network, responsibility_network
+from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 from kg.visualize.safe import csp, external_urls, script_json, strip_external
-from kg.visualize.views import (
-    PHYSICS_MAX_NODES,
-    LoadInfo,
-    collaboration_pairs,
-    ego_network,
-    render_network,
-    responsibility_network,
-    section_file,
-    unit_file,
-)
+from kg.visualize.style import LoadInfo, section_file, unit_file
 
-from kg.build import build
-from kg.normalize import normalize_text
+from kg.build import BuildOptions, build
+from kg.text.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -163,8 +156,8 @@ def test_index_links_every_view_and_every_link_resolves(example_out: Path) -> No
 
 
 def test_index_has_the_ranking_chart_and_concentration(example_out: Path) -> None:
+    from kg.analysis.workload import compute_workload
     from kg.store import OxigraphStore
-    from kg.workload import compute_workload
 
     store = OxigraphStore(example_out / "store", read_only=True)
     try:
@@ -244,8 +237,8 @@ def test_view_payload_matches_the_graph(example_out: Path) -> None:
 def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> None:
     from kg.visualize.data import load_view_data
 
+    from kg.analysis.workload import compute_workload
     from kg.store import OxigraphStore
-    from kg.workload import compute_workload
 
     store = OxigraphStore(example_out / "store", read_only=True)
     try:
@@ -440,12 +433,9 @@ def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monke
     assert not any(b.error for b in blocks)
 
 
-def test_a_build_without_task_plans_still_gets_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.build
-
-    monkeypatch.setattr(kg.build, "ARTIFACT_WRITERS", ["kg.visualize.report:write_report"])
+def test_a_build_without_task_plans_still_gets_a_report(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build([EXAMPLES / "gulou_2020_work_report.txt"], out)
+    build([EXAMPLES / "gulou_2020_work_report.txt"], out, BuildOptions(artifact_writers=("report",)))
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "no tasks of a task plan" in index
     assert (out / "views" / "responsibility.html").is_file()
@@ -472,7 +462,7 @@ def test_layout_without_numpy_or_scipy_is_an_error_not_a_fallback(monkeypatch: p
 @pytest.fixture(scope="module")
 def generated_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated corpus of 3 districts × 2 plans (600 tasks), built without the report."""
-    from kg.workload_outputs import write_workload_outputs
+    from kg.analysis.workload_outputs import write_workload_outputs
 
     from .conftest import build_generated
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg.gazetteer import ontology_path
-from kg.vocab import KG
+from kg.graph.vocab import KG
+from kg.resources import ontology_path
 
 
 def test_every_vocab_term_is_defined_in_the_ontology_and_back():

@@ -13,9 +13,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-import kg.workload
+import kg.analysis.workload
+from kg.analysis.workload import WorkloadOptions, compute_workload, gini, tukey_fence
 from kg.store import open_store
-from kg.workload import WorkloadOptions, compute_workload, gini, tukey_fence
 
 from .test_queries import EXAMPLES
 
@@ -153,7 +153,7 @@ def test_gini_and_fence() -> None:
 
 
 def test_docstring_examples() -> None:
-    failures, tried = doctest.testmod(kg.workload)
+    failures, tried = doctest.testmod(kg.analysis.workload)
     assert tried >= 5 and failures == 0
 
 
@@ -211,7 +211,7 @@ def test_export_graphml_and_gexf(out: Path, tmp_path: Path) -> None:
 def test_build_writes_the_workload_artifacts(out: Path) -> None:
     from openpyxl import load_workbook
 
-    from kg.workload_outputs import FILES
+    from kg.analysis.workload_outputs import FILES
 
     for name in FILES:
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
@@ -238,8 +238,8 @@ def test_build_writes_the_workload_artifacts(out: Path) -> None:
 
 def test_a_build_without_task_plan_has_an_empty_ranking(tmp_path):
     """Regression: a work report alone crashed the collaboration projection."""
+    from kg.analysis.workload import compute_workload
     from kg.build import build
-    from kg.workload import compute_workload
 
     out = tmp_path / "out"
     build([Path(__file__).resolve().parent.parent / "examples" / "gulou_2020_work_report.txt"], out)
@@ -253,7 +253,7 @@ def test_collaboration_graph_is_networkx_weighted_projection() -> None:
 
     import networkx as nx
 
-    from kg.workload import collaboration_graph
+    from kg.analysis.workload import collaboration_graph
 
     rng = random.Random(7)
     units = [f"u{i}" for i in range(40)]

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from kg.analysis.workload import compute_workload
+from kg.analysis.workload_outputs import (
+    shared_workload,
+    write_responsibility_matrix,
+    write_workload_outputs,
+)
 from kg.store import STORE_DIR, OxigraphStore
-from kg.workload import compute_workload
-from kg.workload_outputs import shared_workload, write_responsibility_matrix, write_workload_outputs
 
 from .conftest import build_generated
 

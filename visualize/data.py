@@ -2,7 +2,7 @@
 
 The views read the graph (not the extraction records) so that they show exactly what an
 analyst querying ``OUT/store`` sees, and so that unit IRIs line up with the workload
-analysis (``kg.workload``), which reads the same store.
+analysis (``kg.analysis.workload``), which reads the same store.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from kg.queries import internal_query
+
+from kg.namespaces import KG_NS
 from kg.store import query_values
 
 __all__ = [
@@ -23,7 +26,7 @@ __all__ = [
     "load_view_data",
 ]
 
-KG = "https://w3id.org/govkg/ns#"
+KG = KG_NS
 
 # Unit classes of the ontology, in legend order: (class local name, Chinese, English).
 UNIT_TYPES: tuple[tuple[str, str, str], ...] = (
@@ -131,61 +134,37 @@ class ViewData:
         return dict(out)
 
 
-_PREFIX = f"""PREFIX kg: <{KG}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+_Q_DOCS = internal_query("views_docs")
 
-_Q_DOCS = _PREFIX + """SELECT DISTINCT ?d ?title ?kind WHERE {
-  ?d a kg:Document . OPTIONAL { ?d dcterms:title ?title }
-  OPTIONAL { ?d a ?kind . FILTER(?kind IN (kg:TaskPlan, kg:WorkReport)) }
-}"""
-
-_Q_SECTIONS = _PREFIX + """SELECT DISTINCT ?s ?d ?ord ?num ?title ?parent WHERE {
-  ?s a kg:Section ; kg:inDocument ?d .
-  OPTIONAL { ?s kg:ordinal ?ord } OPTIONAL { ?s kg:taskNumber ?num }
-  OPTIONAL { ?s dcterms:title ?title } OPTIONAL { ?s kg:subSectionOf ?parent }
-}"""
+_Q_SECTIONS = internal_query("views_sections")
 
 # Tasks are read one property at a time: a single pattern per query is several times
 # faster in Oxigraph than one query with a row per task and an OPTIONAL per property.
 # Patterns over every task are each their own { SELECT * }, so that Oxigraph joins them
 # by hash instead of looking each task up (3-4x faster at 100k tasks, more on a freshly
 # bulk-loaded store).
-_Q_TASK_PROPERTY = _PREFIX + """SELECT ?t ?v WHERE {{
-  {{ SELECT * WHERE {{ ?t a kg:Task }} }} {{ SELECT * WHERE {{ ?t kg:{prop} ?v }} }}
-}}"""
+_Q_TASK_PROPERTY = internal_query("views_task_property")
 
-_Q_LEAD = _PREFIX + """SELECT ?t ?u WHERE { { SELECT * WHERE { ?t a kg:Task } } { SELECT * WHERE { ?t kg:lead ?u } } }"""
-_Q_CO_LEAD = _PREFIX + """SELECT ?t ?u WHERE { { SELECT * WHERE { ?t a kg:Task } } { SELECT * WHERE { ?t kg:coLead ?u } } }"""
+_Q_LEAD = internal_query("views_lead")
+_Q_CO_LEAD = internal_query("views_co_lead")
 
 # Every qualified responsibility: its number in the task (the graph numbers them in the
 # order the document names the units) gives the order of the leads and co-leads.
-_Q_MENTIONS = _PREFIX + """SELECT ?t ?r ?u WHERE {
-  { SELECT * WHERE { ?t kg:hasResponsibility ?r } } { SELECT * WHERE { ?r kg:agent ?u } }
-}"""
+_Q_MENTIONS = internal_query("views_mentions")
 
-_Q_VIA = _PREFIX + """SELECT ?r ?g ?role WHERE { ?r kg:viaGroup ?g ; kg:role ?role }"""
+_Q_VIA = internal_query("views_via")
 
-_Q_PARTIES = _PREFIX + """SELECT ?u ?label ?type WHERE {
-  VALUES ?base { kg:Unit kg:UnitGroup } ?u a ?base ; skos:prefLabel ?label ; a ?type .
-}"""
+_Q_PARTIES = internal_query("views_parties")
 
-_Q_UNRESOLVED = _PREFIX + """SELECT ?u ?x WHERE { ?u kg:unresolved ?x }"""
+_Q_UNRESOLVED = internal_query("views_unresolved")
 
-_Q_MEMBERS = _PREFIX + """SELECT DISTINCT ?g ?m WHERE { ?g a kg:UnitGroup ; skos:member ?m }"""
+_Q_MEMBERS = internal_query("views_members")
 
-_Q_INDICATORS = _PREFIX + """SELECT ?t ?i ?text WHERE {
-  { SELECT * WHERE { ?t kg:hasIndicator ?i } } { SELECT * WHERE { ?i kg:text ?text } }
-}"""
+_Q_INDICATORS = internal_query("views_indicators")
 
-_Q_METRICS = _PREFIX + """SELECT ?i ?metric WHERE {
-  { SELECT * WHERE { ?i kg:metric ?m } } { SELECT * WHERE { ?m skos:prefLabel ?metric } }
-}"""
+_Q_METRICS = internal_query("views_metrics")
 
-_Q_PROJECTS = _PREFIX + """SELECT ?t ?p ?label WHERE {
-  { SELECT * WHERE { ?t kg:mentionsProject ?p } } OPTIONAL { { SELECT * WHERE { ?p skos:prefLabel ?label } } }
-}"""
+_Q_PROJECTS = internal_query("views_projects")
 
 
 def _rows(store: object, sparql: str) -> list[dict[str, object]]:
@@ -229,7 +208,7 @@ def load_view_data(store: object) -> ViewData:
     props: dict[str, dict[str, str]] = {}
     for prop in ("inDocument", "taskNumber", "ordinal", "text", "inSection", "deadline"):
         values = props[prop] = {}
-        for t, v in sorted(query_values(store, _Q_TASK_PROPERTY.format(prop=prop))):  # (sorted: the same value wins every time)
+        for t, v in sorted(query_values(store, _Q_TASK_PROPERTY.replace("kg:PROPERTY", f"kg:{prop}"))):  # (sorted: the same value wins every time)
             if t is not None and v is not None:
                 values.setdefault(t, v)
     docs, numbers, ordinals, texts = props["inDocument"], props["taskNumber"], props["ordinal"], props["text"]

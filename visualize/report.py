@@ -1,11 +1,11 @@
 """The analyst's report: ``OUT/index.html``, ``OUT/queries.html`` and the views in ``OUT/views/``.
 
-:func:`write_report` is an artifact writer of :mod:`kg.build` (``ARTIFACT_WRITERS``): it runs
+:func:`write_report` is an artifact writer (``report``, see :mod:`kg.build.artifacts`): it runs
 after the graph files, the store and the workload tables are in the temporary build
 folder. It reads everything from the store, so ``python -m kg.visualize.report OUT``
 rebuilds the report of an existing build folder.
 
-The ranking comes from :func:`kg.workload.compute_workload` (imported lazily); the canned
+The ranking comes from :func:`kg.analysis.workload.compute_workload` (imported lazily); the canned
 queries and their results from :mod:`kg.queries`. Every page works from disk with no
 network: no external URL, styles and scripts inline, a Content-Security-Policy that
 allows nothing else.
@@ -21,21 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 from .charts import Bar, bar_chart, lorenz_curve
 from .data import UNIT_TYPES, ViewData, load_view_data
+from .networks import MAX_VIEW_TASKS
+from .render import asset, env
 from .safe import csp, strip_external
+from .style import TYPE_COLORS, TYPE_EN, TYPE_ZH, LoadInfo
 from .views import (
     MAX_SECTION_VIEWS,
     MAX_UNIT_VIEWS,
-    MAX_VIEW_TASKS,
-    TYPE_COLORS,
-    TYPE_EN,
-    TYPE_ZH,
     VIEWS_DIR,
     VIS_FILE,
-    LoadInfo,
     ViewLimits,
     ViewPage,
-    _asset,
-    _env,
     select_views,
     write_views,
 )
@@ -102,8 +98,8 @@ def _open_store(out: Path) -> Any:
 def _workload(store: Any, data: ViewData, out: Path | None = None, result: Any = None) -> tuple[Any | None, str]:
     if not data.tasks:
         return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
-    from kg.workload import compute_workload
-    from kg.workload_outputs import shared_workload
+    from kg.analysis.workload import compute_workload
+    from kg.analysis.workload_outputs import shared_workload
 
     # the ranking the workload writer already computed for this build, if it ran
     shared = shared_workload(out, result) if out is not None else None
@@ -119,7 +115,7 @@ def _lead_loads(report: Any) -> dict[str, float]:
 
 def _load_infos(report: Any | None, data: ViewData) -> dict[str, LoadInfo]:
     """Per unit IRI: its load, rank and overload flag from the workload report, or — when
-    kg.workload is missing — a plain count (lead 1, co-lead 0.5) so that views still size."""
+    kg.analysis.workload is missing — a plain count (lead 1, co-lead 0.5) so that views still size."""
     if report is not None:
         return {
             u.iri: LoadInfo(float(u.load), float(u.lead), float(u.co_lead), rank, bool(u.overloaded), str(u.reason))
@@ -413,8 +409,8 @@ def _unslug_doc(iri: str) -> str:
 
 
 def _render(template: str, scripts: Sequence[str] = (), **context: Any) -> str:
-    page = _env().get_template(template).render(
-        base_css=_asset("base.css"), report_css=_asset("report.css"), csp=csp(scripts), **context
+    page = env().get_template(template).render(
+        base_css=asset("base.css"), report_css=asset("report.css"), csp=csp(scripts), **context
     )
     return strip_external(page)
 
@@ -450,7 +446,7 @@ def write_report(
     if result is not None:
         summary = {**result.summary(), **summary}
 
-    report_js = _asset("report.js")
+    report_js = asset("report.js")
     # -- queries.html ---------------------------------------------------------------------
     (out / "queries.html").write_text(
         _render("queries.html", [report_js], queries=queries, queries_error=queries_error,
@@ -615,7 +611,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import sys
 
-    from kg.outputs import is_build_folder
+    from kg.layout import is_build_folder
 
     ap = argparse.ArgumentParser(
         prog="python -m kg.visualize.report",

@@ -1,0 +1,474 @@
+"""The build: input paths → extracted documents → graph files in an output folder.
+
+``build`` is what ``kg build`` and ``build_graph.py`` call. It never prints; it returns a
+:class:`BuildResult` with counts and every warning. Output is written to a temporary
+folder beside OUT and swapped in at the end, so a failed or killed build leaves the
+previous output intact. Since the swap replaces OUT as a whole, OUT must be missing,
+empty or an earlier kg build (:func:`check_out`, before any work), and no input may lie
+inside it; the inputs never include a folder kg built (:func:`collect_paths`). Child
+processes are forked (:func:`worker_context`: a plain script calling ``build`` at its top
+level runs once) and end with the build (:func:`die_with_parent`).
+
+Stages (``--verbose`` prints the time of each):
+
+``scan``      list the inputs, hash each file (SHA-256 of its bytes);
+``reuse``     hard-link the cache entries of documents whose content, kg version and data
+              are unchanged (see :mod:`kg.build.cache`);
+``extract``   read, extract and turn into quads every other document, in parallel
+              processes with ``jobs`` > 1; each worker writes the document's cache entry
+              and sends back only a small :class:`kg.build.cache.DocInfo`;
+``link``      cross-document graphs: report links, each region's gazetteer and names
+              graphs, the metrics graph (each made again only when its inputs changed);
+``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
+              manifest.json;
+``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
+              the changed graphs replaced, or a bulk load of every chunk;
+``artifacts`` the registered artifact writers;
+``swap``      the new folder replaces the old one (atomically on Linux).
+
+The parent process never holds the documents: :attr:`BuildResult.documents` loads them
+from the cache when asked. A rebuild after editing one file of a thousand re-extracts
+that file only and replaces its named graph in the store (and, with an endpoint, on the
+server) without touching the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from ..graph.vocab import iri_document
+from ..layout import (
+    COMBINED_MAX_QUADS,
+    GRAPH_FILES,
+    STORE_DIR,
+    concat,
+    write_combined,
+    write_manifest,
+    write_split,
+)
+from ..models import DocumentKind, Issue
+from ..store import load_oxigraph, update_oxigraph
+from .artifacts import write_artifacts
+from .cache import (
+    CACHE_DIR,
+    CACHE_DOCS,
+    CACHE_FORMAT,
+    CACHE_INDEX,
+    CacheFolder,
+    DocInfo,
+    doc_key,
+    file_digest,
+    load_index,
+    warning_json,
+)
+from .inputs import (
+    SUPPORTED_SUFFIXES,
+    check_inputs_outside,
+    check_out,
+    collect_paths,
+    document_names,
+)
+from .records import BuildOptions, BuildResult, Documents, build_salt
+from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
+from .store_load import BackgroundLoad
+from .swap import make_temp, recover, rmtree, swap_in
+from .workers import (
+    die_with_parent,
+    extract_paths,
+    extraction_warm,
+    process_one,
+    process_star,
+    rare_collections,
+    task_records,
+    worker_context,
+    worker_init,
+)
+
+__all__ = [
+    "BuildOptions",
+    "BuildResult",
+    "build",
+    # the stages of build(), in order
+    "Inputs",
+    "scan",
+    "plan_reuse",
+    "reuse_and_extract",
+    "link",
+    "write_files",
+    "write_store",
+    "collect_paths",
+    "check_out",
+    "document_names",
+    "worker_context",
+    "die_with_parent",
+    "extract_paths",
+    "task_records",
+    "SUPPORTED_SUFFIXES",
+    "CACHE_DIR",
+    "load_index",
+    "Documents",
+    "write_artifacts",
+]
+
+
+# With artifacts=None (``kg build`` without --report/--no-report), the report, views and
+# workload exports are written for corpora of at most this many tasks and statements.
+AUTO_REPORT_MAX_TASKS = 20_000
+
+# With jobs=0, fewer documents than this are extracted in the main process: starting a
+# worker (imports, dictionaries) costs more than it saves.
+AUTO_JOBS_MIN_DOCUMENTS = 8
+# ...unless this many documents are reused: reading their entries takes as long as a
+# worker's start, so one worker extracts the changed ones meanwhile.
+ALONGSIDE_MIN_REUSED = 200
+
+
+def _write_index(tmp: Path, salt: str, keys: Sequence[str], graphs: Sequence[Graph]) -> None:
+    data = {
+        "format": CACHE_FORMAT,
+        "salt": salt,
+        "keys": list(keys),
+        "graphs": {g.iri: g.digest for g in graphs},
+        "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
+    }
+    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------
+# the build, stage by stage
+
+
+class _Clock:
+    """The time of each stage (``BuildResult.timings``)."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def total(self) -> dict[str, float]:
+        self.timings["total"] = time.perf_counter() - self.start
+        return self.timings
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the ``scan`` stage found: the input files in order, their document names and
+    cache keys, what collecting them skipped, and what the previous build of OUT had (its
+    cache index, when it can be reused)."""
+
+    files: list[Path]
+    names: list[str]
+    keys: list[str]
+    salt: str
+    collected: list[Issue]  # what collecting the inputs skipped, documents named apart
+    reusable: bool  # the previous build's cache index matches these options
+    prev_graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest
+    prev_keys: frozenset[str] = frozenset()
+
+
+def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str | Path | None = None) -> Inputs:
+    """``scan``: list the inputs, name the documents, hash each file into its cache key, and
+    read the previous build's cache index (after removing what a killed build left)."""
+    collected: list[Issue] = []
+    files = collect_paths(paths, collected, exclude=out)
+    if not files:
+        raise UsageError("no documents found in " + ", ".join(map(str, paths)))
+    check_inputs_outside(files, out, given if given is not None else out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    salt = build_salt(opts)
+    index = load_index(out) if opts.cache else None
+    if index is not None and index.get("salt") != salt:
+        index = None
+    names, renamed = document_names(files)
+    collected += renamed
+    # (a file named apart from its stem has that name in its key: it is in its graph)
+    keys = [
+        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
+        for p, name in zip(files, names, strict=True)
+    ]
+    return Inputs(
+        files, names, keys, salt, collected, index is not None,
+        dict(index.get("graphs", {})) if index else {},  # type: ignore[call-overload]
+        frozenset(index.get("keys", [])) if index else frozenset(),  # type: ignore[call-overload]
+    )
+
+
+class _Workspace:
+    """The temporary folder beside OUT that the build writes into, with the previous
+    build's cache entries taken over (given back if the build fails)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp = make_temp(out)
+        (self.tmp / CACHE_DIR).mkdir()
+        self.folder = CacheFolder(self.tmp / CACHE_DIR / CACHE_DOCS)
+        self.prev_folder = out / CACHE_DIR / CACHE_DOCS
+        self.taken = False
+        self.held: set[str] = set()  # the previous build's keys, given back on failure
+        self.loader: BackgroundLoad | None = None
+
+    def take_cache(self, reusable: bool) -> None:
+        if reusable and self.prev_folder.is_dir():
+            os.rename(self.prev_folder, self.folder.path)
+            self.taken = True
+            self.held = {n.split(".", 1)[0] for n in os.listdir(self.folder.path)}
+        else:
+            self.folder.path.mkdir()
+
+    def roll_back(self) -> None:
+        """After a failure: stop the store's load, give the previous build's cache entries
+        back and remove the entries this build added (a build that failed on a full disk
+        must not leave the disk full), then the temporary folder."""
+        if self.loader is not None:
+            self.loader.abort()
+        if self.taken and self.folder.path.is_dir() and (self.out / CACHE_DIR).is_dir():
+            for name in os.listdir(self.folder.path):
+                if name.split(".", 1)[0] not in self.held:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.folder.path / name)
+            os.rename(self.folder.path, self.prev_folder)
+        rmtree(self.tmp)
+
+
+class _Settled:
+    """The documents in input order as they are done: their warnings go to ``issues`` in
+    order, the kept ones to ``kept``, and their chunks to the store's bulk load (a report's
+    graph waits for its links)."""
+
+    def __init__(self, count: int, loader: BackgroundLoad | None, issues: list[Issue]) -> None:
+        self.infos: list[DocInfo | None] = [None] * count
+        self.kept: list[DocInfo] = []
+        self._next = 0
+        self._loader = loader
+        self._issues = issues
+
+    def put(self, i: int, info: DocInfo, dest: Path) -> None:
+        self.infos[i] = info
+        while self._next < len(self.infos) and self.infos[self._next] is not None:
+            done = self.infos[self._next]
+            self._next += 1
+            assert done is not None
+            self._issues.extend(done.issues)
+            if done.name is None:
+                continue
+            self.kept.append(done)
+            if self._loader is not None and done.kind != DocumentKind.WORK_REPORT.value and done.quads:
+                self._loader.add(dest / f"{done.key}.nq")
+
+
+def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int]]:
+    """The inputs (by index) to extract, and those whose cache entry is reused (their
+    content, kg's version and data, and the options are unchanged)."""
+    todo: list[int] = []
+    reuse: list[int] = []
+    for i, key in enumerate(inputs.keys):
+        folder.use(key)
+        (reuse if key in inputs.prev_keys and folder.has(key) else todo).append(i)
+    return todo, reuse
+
+
+def reuse_and_extract(
+    inputs: Inputs, opts: BuildOptions, folder: CacheFolder, todo: Sequence[int], reuse: Sequence[int],
+    settled: _Settled, clock: _Clock, progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """``reuse`` and ``extract``: take the cache entries of the documents in ``reuse``,
+    extract those in ``todo`` into ``folder`` (the settled documents go to ``settled``, in
+    input order).
+
+    Extraction runs in worker processes when jobs > 1, or when a few documents changed among
+    many kept ones: then one worker extracts them (importing spaCy, ~0.6 s) while this
+    process reads the kept entries. Workers send back only the small DocInfo, the rest stays
+    in the cache entry."""
+    dest = folder.path
+    jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
+    alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm()
+    args = [(inputs.files[i], opts, inputs.keys[i], dest, inputs.names[i]) for i in todo]
+    pool = None
+    if jobs > 1 or alongside:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
+        )
+    try:
+        extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
+        for i in reuse:
+            settled.put(i, folder.info(inputs.keys[i]), dest)
+        clock.stage("reuse")
+        done, total = len(reuse), len(inputs.files)
+        if progress and done:
+            progress(done, total)
+        with contextlib.nullcontext() if extracted is not None else rare_collections():
+            infos = extracted if extracted is not None else (process_one(*a) for a in args)
+            for i, info in zip(todo, infos, strict=True):
+                settled.put(i, info, dest)
+                done += 1
+                if progress:
+                    progress(done, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def link(kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult) -> list[Graph]:
+    """``link``: the cross-document graphs (report links, merged into the reports' graphs,
+    go to ``result.links``; each region's gazetteer and names graphs; the metrics graph).
+    Returns every named graph of the output, sorted; the bulk load gets the new chunks."""
+    dest = folder.path
+    result.links, merged = report_links(kept, folder)
+    graphs = [
+        graph_of_chunk(str(iri_document(i.name)), merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
+        else Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
+        for i in kept
+    ]
+    graphs = [g for g in graphs if g.quads]
+    shared = shared_graphs(kept, folder)
+    if loader is not None:
+        for i in kept:
+            if i.kind == DocumentKind.WORK_REPORT.value:
+                loader.add(merged.get(i.key, dest / f"{i.key}.nq"))
+        for g in shared:
+            loader.add(g.chunk)
+    graphs += shared
+    graphs.sort(key=lambda g: f"<{g.iri}>")
+    return graphs
+
+
+def write_files(
+    tmp: Path, out: Path, inputs: Inputs, graphs: Sequence[Graph], result: BuildResult, settled: _Settled,
+    folder: CacheFolder, mode: str,
+) -> None:
+    """``write``: the graph files (``mode``: combined, split or auto), tasks.jsonl,
+    manifest.json, warnings.txt and the cache index, into ``tmp``."""
+    if mode == "auto":
+        mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
+    result.graph_files = mode
+    if mode == "combined":
+        write_combined(tmp, [g.chunk for g in graphs])
+    else:
+        write_split(tmp, [(g.file, g.chunk) for g in graphs])
+    _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected)
+    _write_index(tmp, inputs.salt, inputs.keys, graphs)
+    for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
+        shutil.copy2(f, tmp / CACHE_DIR / f.name)
+    folder.collect()
+
+
+def write_store(
+    tmp: Path, out: Path, graphs: Sequence[Graph], result: BuildResult, loader: BackgroundLoad | None
+) -> None:
+    """``store``: wait for the bulk load to end, or update the previous store (a
+    hard-linked checkpoint) with the changed graphs; a bulk load when the update fails."""
+    changed = set(result.changed_graphs)
+    if loader is not None:
+        loader.finish()
+        result.store_mode = "bulk"
+    else:
+        try:
+            update_oxigraph(
+                out / STORE_DIR, tmp / STORE_DIR,
+                remove=[*sorted(changed), *result.removed_graphs],
+                add=[g.chunk for g in graphs if g.iri in changed],
+            )
+            result.store_mode = "incremental"
+        except (OSError, RuntimeError, ValueError):
+            shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
+    if not result.store_mode:
+        load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
+        result.store_mode = "bulk"
+
+
+def build(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    opts: BuildOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of ``paths`` into the folder ``out``: the stages of the
+    module's docstring, in order.
+
+    Writing the result to a SPARQL server is a separate step (:func:`kg.build.push.push_build`,
+    which ``kg build --endpoint`` runs after this).
+    """
+    opts = opts or BuildOptions()
+    if opts.graph_files not in GRAPH_FILES:
+        raise UsageError(f"graph files: {opts.graph_files!r} is not one of {', '.join(GRAPH_FILES)}")
+    given = out
+    out = check_out(out)
+    result = BuildResult(out=out)
+    clock = _Clock()
+    inputs = scan(paths, out, opts, given)
+    clock.stage("scan")
+
+    ws = _Workspace(out)
+    try:
+        ws.take_cache(inputs.reusable)
+        result.issues.extend(inputs.collected)
+        # the store: when much changed it is bulk-loaded from scratch, in a thread that
+        # takes each document's chunk as soon as it is settled (the load waits on the
+        # disk while the workers use the processors); else updated at the end
+        todo, reuse = plan_reuse(inputs, ws.folder)
+        result.extracted, result.reused = len(todo), len(reuse)
+        gone = len(inputs.prev_keys - set(inputs.keys))
+        incremental = inputs.reusable and (out / STORE_DIR).is_dir() and len(todo) + gone <= max(8, len(inputs.files) // 5)
+        ws.loader = None if incremental else BackgroundLoad(ws.tmp / STORE_DIR)
+        settled = _Settled(len(inputs.files), ws.loader, result.issues)
+        reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress)
+        clock.stage("extract")
+        result.infos = settled.kept
+        result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
+
+        graphs = link(settled.kept, ws.folder, ws.loader, result)
+        result.quads = sum(g.quads for g in graphs)
+        result.changed_graphs = [g.iri for g in graphs if inputs.prev_graphs.get(g.iri) != g.digest]
+        result.removed_graphs = sorted(set(inputs.prev_graphs) - {g.iri for g in graphs})
+        clock.stage("link")
+        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files)
+        clock.stage("write")
+        write_store(ws.tmp, out, graphs, result, ws.loader)
+        clock.stage("store")
+        result.artifacts = bool(opts.artifacts) or (
+            opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
+        )
+        if result.artifacts:
+            write_artifacts(ws.tmp, result, opts.artifact_writers)
+        clock.stage("artifacts")
+        swap_in(ws.tmp, out)
+        result.documents.folder = out / CACHE_DIR / CACHE_DOCS
+        clock.stage("swap")
+    except BaseException:
+        ws.roll_back()
+        raise
+    result.timings = clock.total()
+    return result
+
+
+def _write_reports(
+    tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo],
+    collected: Sequence[Issue] = (),
+) -> None:
+    """tasks.jsonl (the documents' task records, in input order), manifest.json and
+    warnings.txt, from the fragments in each document's cache entry; ``collected``, what
+    collecting the inputs skipped, comes first."""
+    concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
+    warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
+    text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
+    for info in infos:
+        warnings.append(folder / f"{info.key}.warnings.json")
+        text.append(folder / f"{info.key}.warnings.txt")
+    documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
+    head: dict[str, object] = {"summary": result.summary(), "graph_files": result.graph_files}
+    write_manifest(tmp, head, documents, warnings, text)

@@ -1,0 +1,234 @@
+"""The build's per-document cache (``OUT/cache``): what one document turns into, kept so
+that a rebuild re-extracts only what changed.
+
+One entry per input document, keyed by the file's path and content hash, kg's version and
+code, the ontology data and the build options (:func:`build_salt`). An entry is a few
+files named ``KEY.*``:
+
+``.nq``          the document's named graph: sorted N-Quads, no repeats (the *chunk*);
+``.names.nq``    what the document contributes to its region's names graph, and
+``.metrics.nq``  to the metrics graph, in the same form;
+``.jsonl``       its ``kg extract`` task records;
+``.pkl``         the extracted document (loaded only when something needs it);
+``.info.json``   its :class:`DocInfo`: counts, warnings, digest — all the build needs of a
+                 document to assemble the output without loading it;
+``.manifest.json``, ``.warnings.json``, ``.warnings.txt``
+                 its entry and warnings in manifest.json and warnings.txt, ready to be
+                 concatenated.
+
+Derived chunks (a region's gazetteer and names graphs, the
+metrics graph, report links) are named after a hash of what they are made of, so a
+rebuild reuses them as long as their inputs are unchanged.
+
+A build takes the previous build's entries folder over (one rename, given back if the
+build fails), adds what it makes and, at the end, drops the files no longer used
+(:class:`CacheFolder`): a rebuild costs time in proportion to what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..resources import ontology_path
+from ..models import DocumentKind, ExtractedDocument, Issue
+
+__all__ = [
+    "CACHE_DIR",
+    "CACHE_DOCS",
+    "CACHE_INDEX",
+    "CACHE_FORMAT",
+    "DocInfo",
+    "build_salt",
+    "doc_key",
+    "derived_key",
+    "file_digest",
+    "sorted_nquads",
+    "chunk_digest",
+    "load_index",
+    "write_entry",
+    "warning_json",
+    "load_document",
+    "CacheFolder",
+]
+
+CACHE_DIR = "cache"
+CACHE_DOCS = "docs"
+CACHE_INDEX = "index.json"
+CACHE_FORMAT = 3
+_DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
+
+
+def build_salt(options: tuple[object, ...]) -> str:
+    """What a cached document depends on besides its bytes: kg's version and code, the
+    ontology/gazetteer data, and the build options that change extraction or the graph."""
+    h = hashlib.sha256(f"kg {__version__} cache {CACHE_FORMAT}\n".encode())
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(pkg.rglob("*.py")):
+        if "__pycache__" not in f.parts:
+            h.update(f"{f.relative_to(pkg)}\n".encode())
+            h.update(f.read_bytes())
+    data = ontology_path()
+    for f in sorted(data.rglob("*")):
+        if f.is_file() and f.suffix.lower() in _DATA_SUFFIXES and "__pycache__" not in f.parts:
+            h.update(f"{f.relative_to(data)}\n".encode())
+            h.update(f.read_bytes())
+    h.update(repr(options).encode())
+    return h.hexdigest()
+
+
+def doc_key(salt: str, path: Path, digest: str) -> str:
+    return hashlib.sha256(f"{salt}\n{path}\n{digest}".encode()).hexdigest()[:40]
+
+
+def derived_key(*parts: object) -> str:
+    """Key of a chunk made from other chunks: a hash of what it is made of."""
+    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:40]
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None  # read_source reports it
+
+
+def sorted_nquads(lines: Iterable[str] | Iterable[bytes]) -> bytes:
+    """N-Quads lines (without their newline), each once, in canonical (byte) order — the
+    form of every chunk, so that equal graphs give equal bytes. (Code point order of
+    ``str`` lines is the byte order of their UTF-8.)"""
+    unique = set(lines)
+    unique.discard(b"")  # type: ignore[arg-type]
+    unique.discard("")  # type: ignore[arg-type]
+    if not unique:
+        return b""
+    if isinstance(next(iter(unique)), bytes):
+        return b"".join(line + b"\n" for line in sorted(unique))  # type: ignore[operator]
+    # sorted as bytes: comparing str lines that hold Chinese is per character, not memcmp
+    return b"\n".join(sorted(line.encode() for line in unique)) + b"\n"  # type: ignore[union-attr]
+
+
+def chunk_digest(chunk: bytes) -> str:
+    """Digest of a graph: its chunk is canonical (sorted lines, one graph name), so equal
+    triples in the same graph give the same digest."""
+    return hashlib.sha256(chunk).hexdigest()
+
+
+@dataclass
+class DocInfo:
+    """What the build keeps of one input document (``KEY.json``)."""
+
+    key: str
+    path: str
+    issues: list[Issue] = field(default_factory=list)
+    name: str | None = None  # None: the file could not be read
+    region: str = ""
+    kind: str = ""  # DocumentKind value
+    tasks: int = 0
+    sections: int = 0
+    units: list[str] = field(default_factory=list)  # units named (canonical, else normalised)
+    groups: list[str] = field(default_factory=list)  # group references the gazetteer resolved
+    digest: str = ""  # of the document's graph chunk
+    names_digest: str = ""  # of its contribution to the names graph
+    metrics_digest: str = ""  # of its contribution to the metrics graph
+    quads: int = 0
+
+    @property
+    def is_plan(self) -> bool:
+        return self.kind == DocumentKind.TASK_PLAN.value
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> DocInfo:
+        raw = json.loads(data)
+        raw["issues"] = [Issue(**i) for i in raw["issues"]]
+        return cls(**raw)
+
+
+def warning_json(issue: Issue) -> str:
+    """A warning as manifest.json lists it."""
+    return json.dumps({"path": issue.path, "line": issue.line, "code": issue.code, "message": issue.message}, ensure_ascii=False)
+
+
+def load_index(out: str | Path) -> dict[str, object] | None:
+    """``OUT/cache/index.json`` of a build folder, or None."""
+    try:
+        data = json.loads((Path(out) / CACHE_DIR / CACHE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        return None
+    return data
+
+
+def write_entry(
+    dest: Path,
+    info: DocInfo,
+    doc: ExtractedDocument | None,
+    chunks: tuple[bytes, bytes, bytes],
+    records: Iterable[dict[str, object]],
+    coverage: dict[str, object],
+) -> None:
+    """Write one document's cache entry: ``chunks`` are its own graph, names and metrics
+    contributions (``info`` gets their digests and the size of its own graph)."""
+    key = info.key
+    own, names, metrics = chunks
+    info.digest, info.names_digest, info.metrics_digest = map(chunk_digest, chunks)
+    info.quads = own.count(b"\n")
+    (dest / f"{key}.nq").write_bytes(own)
+    (dest / f"{key}.names.nq").write_bytes(names)
+    (dest / f"{key}.metrics.nq").write_bytes(metrics)
+    with (dest / f"{key}.jsonl").open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    with (dest / f"{key}.pkl").open("wb") as fh:
+        pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    (dest / f"{key}.manifest.json").write_text(json.dumps(coverage, ensure_ascii=False) if coverage else "", encoding="utf-8")
+    (dest / f"{key}.warnings.json").write_text(",\n    ".join(map(warning_json, info.issues)), encoding="utf-8")
+    (dest / f"{key}.warnings.txt").write_text("".join(f"{i}\n" for i in info.issues), encoding="utf-8")
+    (dest / f"{key}.info.json").write_bytes(info.to_json())
+
+
+class CacheFolder:
+    """The entries folder of the build being made. Every file is named ``KEY.suffix``;
+    the build says which keys it uses (:meth:`use`), and :meth:`collect` drops the files
+    of every other key — entries of edited or removed documents, stale derived chunks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.used: set[str] = set()
+
+    def use(self, key: str) -> None:
+        self.used.add(key)
+
+    def has(self, key: str) -> bool:
+        """Whether the folder holds a complete entry ``key`` (its info is written last)."""
+        return os.path.isfile(f"{self.path}/{key}.info.json")
+
+    def info(self, key: str) -> DocInfo:
+        with open(f"{self.path}/{key}.info.json", "rb") as fh:
+            return DocInfo.from_json(fh.read())
+
+    def collect(self) -> int:
+        dropped = 0
+        with os.scandir(self.path) as it:
+            for entry in it:
+                if entry.name.split(".", 1)[0] not in self.used:
+                    os.unlink(entry.path)
+                    dropped += 1
+        return dropped
+
+
+def load_document(folder: Path, key: str) -> ExtractedDocument:
+    doc = pickle.loads((folder / f"{key}.pkl").read_bytes())
+    assert isinstance(doc, ExtractedDocument)
+    return doc

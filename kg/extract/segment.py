@@ -1,0 +1,554 @@
+"""Stage 2: cut a document into sections and numbered items.
+
+Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、``,
+``（一）``, ``1.`` / ``1、``, ``（1）``, ``①``, and table rows (a number in the first cell).
+Which numbered items are *tasks* is not fixed by style: it is decided on the tree of
+numbered items by where the responsibility clauses are (see :func:`_classify`). Items
+above the tasks are section headings; items below are sub-points folded into their task.
+
+A task runs over several paragraphs until its responsibility clause closes it (tasks
+25–27 of the bundled plan); after that, unnumbered lines are not task text unless they
+are labelled fields of the task (``牵头单位：…``, ``完成时限：…``).
+
+Page noise — site navigation, metadata (索引号, 发布日期…), image names and the notice
+that hands a plan out — is skipped (:func:`page_noise`, rules in
+``ontology/page_noise.json``). Tables whose separators were lost, one cell per line, are
+rebuilt into rows from their header's column words (:func:`rebuild_vertical_tables`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..models import Line, RawItem, Section
+from ..resources import ontology_path
+from ..text.numbering import STYLE_RANK, column_meaning, column_words, number_of
+from .gazetteer import responsibility_rules
+
+__all__ = [
+    "Segmentation",
+    "segment_lines",
+    "split_cells",
+    "rebuild_vertical_tables",
+    "page_noise",
+    "document_title",
+]
+
+def split_cells(text: str) -> list[str]:
+    """Cells of a table row flattened to text (``|`` or tab separated)."""
+    return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
+
+
+@cache
+def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
+        d = json.load(fh)
+    labels = "|".join(map(re.escape, sorted(d["metadata_labels"], key=len, reverse=True)))
+    meta = re.compile(rf"^(?:[\[【]\s*(?:{labels})\s*[\]】]|(?:{labels})\s*[：:])|(?:{labels})\s*[：:].*(?:{labels})\s*[：:]")
+    nav = re.compile("|".join(f"(?:{p})" for p in d["navigation"]))
+    return meta, nav, re.compile(d["addressee"]), re.compile(d["signature_date"])
+
+
+_BULLET = re.compile(r"^[•·●]\s*")
+_TITLE_WORDS = re.compile(r"方案|分解|分工|通知|计划|报告|清单|任务|安排|意见|要点|事项|台账|[表单]$")
+
+
+def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = None) -> set[int]:
+    """Indices of the lines that are page noise, not document text: site navigation and
+    widgets (当前位置, 扫一扫, 分享到…), metadata (索引号, 发布日期, 浏览次数…), image names,
+    and the notice that hands a plan out, from its addressee line (各区人民政府、各部门：)
+    to the date under its signature — unless a numbered line in it is a task
+    (``is_task``): then the plan is in the notice, and only the addressee line is noise.
+
+    >>> [i for i in sorted(page_noise([Line(1, "索引号：11341602/2025-00023"), Line(2, "一、经济发展"),
+    ...                                 Line(3, "扫一扫在手机打开当前页")]))]
+    [0, 2]
+    """
+    meta, nav, addressee, date = _noise_rules()
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        text = _BULLET.sub("", ln.text.strip())
+        if not text.strip(" •·●-|"):
+            if text != ln.text.strip():
+                out.add(i)
+            continue
+        if meta.search(text) or nav.search(ln.text.strip()):
+            out.add(i)
+    for i, ln in enumerate(lines):
+        if addressee.match(ln.text.strip()) and not number_of(ln.text):
+            end = next((j for j in range(i + 1, min(i + 30, len(lines))) if date.match(lines[j].text.strip())), None)
+            inside = range(i + 1, end) if end is not None else range(0)
+            if end is not None and not (is_task and any(number_of(lines[k].text) for k in inside) and is_task(
+                "\n".join(lines[k].text for k in inside)
+            )):
+                out.update(range(i, end + 1))
+            else:
+                out.add(i)
+    return out
+
+
+def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = frozenset()) -> str:
+    """The title: the first line that is not page noise and reads as a title (方案, 分解,
+    通知, 报告, …表), else the first line that is not page noise."""
+    candidates = [ln.text for i, ln in enumerate(lines[:60]) if i not in noise and ln.text.strip()]
+    for text in candidates:
+        if (len(text) <= 80 and _TITLE_WORDS.search(text) and not re.search(r"[。；？！]$", text)
+                and not (len(text) <= 8 and column_meaning(text)) and not _header_words(text)
+                and not number_of(text) and not re.search(r"〔\d{4}〕\d+号$", text)):
+            return text
+    return candidates[0] if candidates else (lines[0].text if lines else "")
+
+
+_CELL_END = re.compile(r"\s*[|｜]\s*$")
+_ROW_NUMBER = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)$")
+
+
+def _cell_text(text: str) -> str:
+    return _CELL_END.sub("", text).strip()
+
+
+def _vertical_header(lines: Sequence[Line], i: int) -> int:
+    """Length of a table header written one column word per line from ``i`` (0 if none)."""
+    meanings: list[str | None] = []
+    j = i
+    while j < len(lines) and not lines[j].cells:
+        cell = _cell_text(lines[j].text)
+        meaning = column_meaning(cell) if 0 < len(cell) <= 12 and not _ROW_NUMBER.match(cell) else None
+        if meaning is None:
+            break
+        meanings.append(meaning)
+        j += 1
+    if (len(meanings) >= 3 and meanings[0] == "number" and "task" in meanings
+            and {"lead", "co_lead", "responsible"} & set(meanings)):
+        return len(meanings)
+    return 0
+
+
+@cache
+def _unit_end_re() -> re.Pattern[str]:
+    ends = sorted({*responsibility_rules()["unit_name_endings"], "单位", "部门", "机构", "企业", "国企"}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, ends)) + r")(?:等)?[。；]?$")
+
+
+def _unit_shaped(cell: str) -> bool:
+    """Whether a cell ends like a unit list (…区住建局。), not like prose or a task."""
+    return _unit_end_re().search(cell) is not None and len(cell) <= 200
+
+
+def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
+    """Tables whose cell separators were lost, one cell per line (``序号`` / ``重点工作任务`` /
+    ``牵头单位`` … then ``3`` / ``固定资产投资增长7.5%左右。`` / ``区发改委`` …), rebuilt as rows.
+
+    A header is a run of lines that are each a column word, starting with the number
+    column; a row starts at a line that is only a number and takes the following lines as
+    its cells, up to the next row number, a numbered heading or the header's width. A row
+    with more lines than columns before the next row gives the extra lines to its task
+    cell (a task of several paragraphs). Cells may end with ``|``.
+
+    >>> rows = rebuild_vertical_tables([Line(i + 1, t) for i, t in enumerate(
+    ...     ["序号", "工作任务", "牵头单位", "1", "推进改革。", "区发改委"])])
+    >>> [(r.number, r.cells) for r in rows]
+    [(1, ('序号', '工作任务', '牵头单位')), (4, ('1', '推进改革。', '区发改委'))]
+    """
+    out: list[Line] = []
+    i = 0
+    width = 0
+    task_col = 1
+    col_meanings: list[str | None] = []
+    bars = False
+    while i < len(lines):
+        ln = lines[i]
+        k = _vertical_header(lines, i) if not ln.cells else 0
+        if not k and any(_ROW_NUMBER.match(_cell_text(x.text)) for x in lines[i + 1 : i + 4]):
+            # a header on one line (cells, tabs or words run together), rows one cell per line
+            hdr = _detect_header(ln)
+            if hdr is not None and "number" in hdr.meanings[:1]:
+                out.append(ln)
+                width = len(hdr.meanings)
+                col_meanings = list(hdr.meanings)
+                bars = bool(_CELL_END.search(ln.text))
+                task_col = hdr.meanings.index("task") if "task" in hdr.meanings else 1
+                i += 1
+                continue
+        if k:
+            words = tuple(_cell_text(x.text) for x in lines[i : i + k])
+            bars = all(_CELL_END.search(x.text) for x in lines[i : i + k])
+            out.append(Line(ln.number, " | ".join(words), ln.location, words))
+            width = k
+            col_meanings = [column_meaning(w) for w in words]
+            task_col = col_meanings.index("task") if "task" in col_meanings else 1
+            i += k
+            continue
+        m = _ROW_NUMBER.match(_cell_text(ln.text)) if width and not ln.cells else None
+        if m is None:
+            if width and out and out[-1].cells and number_of(ln.text) is None:
+                width = 0  # prose after the last row: the table has ended
+            out.append(ln)
+            i += 1
+            continue
+        j = i + 1
+        body: list[str] = []
+        open_cell = False  # with | ending each cell, a line without it runs on into the next
+        while j < len(lines) and not lines[j].cells:
+            cell = _cell_text(lines[j].text)
+            n = number_of(cell)
+            if not open_cell and (
+                _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren"))
+            ):
+                break
+            if open_cell:
+                body[-1] += "\n" + cell
+            else:
+                body.append(cell)
+            open_cell = bars and not _CELL_END.search(lines[j].text)
+            j += 1
+        more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
+        if len(body) > width - 1:
+            extra = len(body) - (width - 1)
+            t = task_col - 1
+            merged = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
+            # a task cell of several paragraphs when the cell after it reads as a unit list;
+            # otherwise the lines after the row's cells are prose after the table
+            u = next((k - 1 for k, mm in enumerate(col_meanings) if mm in ("lead", "co_lead", "responsible")), t + 1)
+            if more_rows and u < len(merged) and _unit_shaped(merged[u]):
+                body = merged
+            else:
+                j = i + 1 + (width - 1)  # the lines after the last row are not in the table
+                body = body[: width - 1]
+        cells = (m.group(1), *body)
+        out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
+        i = j
+    return out
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    meanings: tuple[str | None, ...]
+    line: int
+
+
+@dataclass
+class Segmentation:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    items: list[RawItem] = field(default_factory=list)
+    numbered_items: int = 0
+    task_style: str | None = None
+    header: TableHeader | None = None
+    orphans: list[Line] = field(default_factory=list)  # unnumbered lines outside any task
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
+
+
+@cache
+def _header_vocabulary() -> tuple[str, ...]:
+    return tuple(sorted({w for ws in column_words().values() for w in ws if len(w) >= 2}, key=len, reverse=True))
+
+
+def _header_words(text: str) -> list[str] | None:
+    """A header line whose separators were lost (序号工作任务牵头单位…), cut into header words."""
+    words = _header_vocabulary()
+    out, pos = [], 0
+    while pos < len(text):
+        w = next((w for w in words if text.startswith(w, pos)), None)
+        if w is None:
+            return None
+        out.append(w)
+        pos += len(w)
+    return out
+
+
+def _detect_header(line: Line) -> TableHeader | None:
+    cells = list(line.cells) if line.cells else split_cells(line.text)
+    if len(cells) < 2:
+        cells = [c for c in re.split(r"\s+", line.text) if c]
+    if len(cells) < 2 and len(line.text) <= 40:
+        cells = _header_words(line.text) or []
+    if len(cells) < 2:
+        return None
+    meanings = tuple(column_meaning(c) if len(c) <= 12 else None for c in cells)
+    unit_cols = {"lead", "co_lead", "responsible"} & set(meanings)
+    if unit_cols and ("task" in meanings or "number" in meanings) and sum(m is not None for m in meanings) >= 2:
+        return TableHeader(meanings, line.number)
+    return None
+
+
+@cache
+def _labelled_field_re() -> re.Pattern[str]:
+    d = responsibility_rules()
+    labels = d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"] + d["leader_labels"] + d["deadline_labels"]
+    # the bracket and colon after a label are optional: a label at the start is enough
+    alternatives = "|".join(re.escape(lab) for lab in labels if len(lab) > 2)
+    return re.compile(rf"[【\[（]?(?:{alternatives})" if alternatives else r"(?!)")
+
+
+def _is_labelled_field(text: str) -> bool:
+    return _labelled_field_re().match(text) is not None
+
+
+def segment_lines(
+    lines: Sequence[Line],
+    has_responsibility: Callable[[str], bool],
+    report: bool = False,
+) -> Segmentation:
+    """Cut ``lines`` into sections and numbered items.
+
+    ``has_responsibility(text)`` tells whether a text block carries a responsibility
+    clause; it decides which numbering style numbers the tasks. With ``report`` (a work
+    report), every paragraph becomes an item and numbered or short unpunctuated lines are
+    headings.
+    """
+    noise = page_noise(lines, None if report else has_responsibility)
+    seg = Segmentation(title=document_title(lines, noise))
+    skipped_numbered = [lines[i] for i in sorted(noise) if number_of(lines[i].text)]
+    if skipped_numbered and not report:
+        seg.notes.append((skipped_numbered[0].number, (
+            f"{len(skipped_numbered)} numbered line(s) in page noise or in the notice before the plan "
+            "skipped: not tasks")))
+    lines = [ln for i, ln in enumerate(lines) if i not in noise]
+    if not report:
+        lines = rebuild_vertical_tables(lines)
+    numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
+    for i, ln in enumerate(lines):
+        if ln.cells and numbered[i][1] is None and _ROW_NUMBER.match(ln.cells[0].strip()):
+            numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
+    seg.numbered_items = sum(1 for _, n in numbered if n is not None)
+    if report:
+        return _segment_report(lines, numbered, seg)
+
+    # Table headers: each one gives the meaning of the columns of the rows below it.
+    headers: dict[int, TableHeader] = {}
+    for i, ln in enumerate(lines):
+        if numbered[i][1] is None or numbered[i][1][0] != "row":  # type: ignore[index]
+            hdr = _detect_header(ln)
+            if hdr:
+                headers[i] = hdr
+    if headers:
+        seg.header = headers[min(headers)]
+        # under a table header, "1推进……" is a row whose cell separators were lost
+        first = min(headers)
+        for i, ln in enumerate(lines):
+            m = re.match(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(.*)$", ln.text, re.S)
+            if numbered[i][1] is None and m and i > first:
+                numbered[i] = (i, ("row", m.group(1), m.group(2)))
+        seg.numbered_items = sum(1 for _, n in numbered if n is not None)
+
+    roles = _classify(lines, numbered, has_responsibility, seg.header is not None)
+    task_styles = Counter(numbered[i][1][0] for i, r in roles.items() if r == "task")  # type: ignore[index]
+    seg.task_style = task_styles.most_common(1)[0][0] if task_styles else None
+
+    section_stack: list[Section] = []
+    current: dict[str, object] | None = None  # the open task being collected
+    closed = True
+    header: TableHeader | None = None
+    prev_row: list[str] = []
+    awaiting_value = False
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            seg.items.append(
+                RawItem(
+                    ordinal=len(seg.items) + 1,
+                    number=str(current["number"]),
+                    style=str(current["style"]),
+                    line=int(current["line"]),  # type: ignore[call-overload]
+                    text="\n".join(current["texts"]),  # type: ignore[arg-type]
+                    section=int(current["section"]) if current["section"] is not None else None,  # type: ignore[call-overload]
+                    cells=tuple(current["cells"]),  # type: ignore[arg-type]
+                    columns=current["columns"],  # type: ignore[arg-type]
+                )
+            )
+        current = None
+
+    for idx, ln in enumerate(lines):
+        n = numbered[idx][1]
+        if idx in headers:
+            flush()
+            header = headers[idx]
+            closed = True
+            continue
+        role = roles.get(idx)
+        if n is not None and role == "heading":
+            flush()
+            level = STYLE_RANK[n[0]]
+            while section_stack and section_stack[-1].level >= level:
+                section_stack.pop()
+            sec = Section(
+                ordinal=len(seg.sections) + 1, number=n[1], title=n[2].strip() or ln.text,
+                line=ln.number, level=level, parent=section_stack[-1].ordinal if section_stack else None,
+            )
+            seg.sections.append(sec)
+            section_stack.append(sec)
+            closed = True
+            continue
+        if n is not None and role == "task":
+            flush()
+            awaiting_value = False
+            cells = [ln.cells[1:]] if ln.cells else []
+            current = {
+                "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
+                "section": section_stack[-1].ordinal if section_stack else None, "cells": cells,
+                "columns": header.meanings if header is not None and n[0] == "row" else None,
+            }
+            if ln.cells:
+                current["texts"] = [" | ".join(ln.cells[1:])]
+            if header is not None and n[0] == "row":
+                row = list(ln.cells[1:]) if ln.cells else split_cells(n[2])
+                filled = _carried_down(row, prev_row, header, last=idx == len(lines) - 1)
+                if filled is not row:
+                    current["cells"] = [tuple(filled)]
+                    current["texts"] = [" | ".join(filled)]
+                prev_row = filled
+            # a table row is complete in itself; rows continuing it have an empty first cell
+            closed = n[0] == "row" or has_responsibility(n[2])
+            continue
+        # a deeper numbered sub-point, or an unnumbered line
+        if current is not None and (not closed or n is not None or _is_labelled_field(ln.text) or
+                                    awaiting_value or (ln.cells and not ln.cells[0].strip())):
+            texts = current["texts"]
+            assert isinstance(texts, list)
+            texts.append(ln.text if not ln.cells else " | ".join(ln.cells[1:]))
+            # a label alone on its line (牵头单位：): its value is the next line
+            awaiting_value = _is_labelled_field(ln.text) and bool(re.fullmatch(r"[【\[]?[^：】\]]{2,8}[】\]]?[：]?", ln.text))
+            if ln.cells:
+                cells_list = current["cells"]
+                assert isinstance(cells_list, list)
+                cells_list.append(ln.cells[1:])
+            if has_responsibility("\n".join(texts)) and not ln.cells:
+                closed = True
+            continue
+        seg.orphans.append(ln)
+    flush()
+    return seg
+
+
+_CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
+
+
+def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
+    """A row shorter than its header takes the missing unit, leader and deadline cells
+    from the row above (cells merged over several rows lose their text in all but the
+    first). The last row of a document cut off mid-sentence takes nothing."""
+    meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
+    if not row or len(row) >= len(meanings) or len(prev) < len(meanings):
+        return row
+    if last and not re.search(r"[。；！？）]$", row[-1]):
+        return row
+    missing = meanings[len(row) :]
+    if not all(m in _CARRIED for m in missing):
+        return row
+    return [*row, *prev[len(row) : len(meanings)]]
+
+
+def _classify(
+    lines: Sequence[Line],
+    numbered: list[tuple[int, tuple[str, str, str] | None]],
+    has_responsibility: Callable[[str], bool],
+    has_header: bool,
+) -> dict[int, str]:
+    """Decide for each numbered line whether it is a heading, a task or a sub-point.
+
+    The numbered lines form a tree by style (一、 > （一） > 1. > （1） > ①). Walking it from
+    the top, a node whose block carries no responsibility clause at all is a heading if
+    it has children; a node with a clause is a task, unless most of its children carry
+    their own clause (then they are the tasks, and it is a heading). Sub-points below a
+    task are folded into it. Childless nodes without a clause are tasks when their style
+    numbers tasks elsewhere (a task whose clause is missing), headings otherwise.
+    """
+    idx = [i for i, n in numbered if n is not None]
+    rank = {i: STYLE_RANK[numbered[i][1][0]] for i in idx}  # type: ignore[index]
+    children: dict[int, list[int]] = {-1: []}
+    stack: list[int] = []
+    end: dict[int, int] = {}
+    for i in idx:
+        while stack and rank[stack[-1]] >= rank[i]:
+            end[stack.pop()] = i
+        children.setdefault(stack[-1] if stack else -1, []).append(i)
+        children.setdefault(i, [])
+        stack.append(i)
+    for i in stack:
+        end[i] = len(lines)
+    resp: dict[int, bool] = {}
+
+    def has(i: int) -> bool:
+        if i not in resp:
+            if numbered[i][1][0] == "row" and has_header:  # type: ignore[index]
+                resp[i] = True
+            else:
+                resp[i] = has_responsibility("\n".join(ln.text for ln in lines[i : end[i]]))
+        return resp[i]
+
+    roles: dict[int, str] = {}
+
+    def fold(i: int) -> None:
+        for c in children[i]:
+            roles[c] = "sub"
+            fold(c)
+
+    def visit(i: int) -> None:
+        kids = children[i]
+        if i >= 0 and not has(i):
+            roles[i] = "heading" if kids else "pending"
+            for c in kids:
+                visit(c)
+            return
+        with_clause = [c for c in kids if has(c)]
+        # clauses on most children (or on any, under a 一、 or 第一部分 heading): descend
+        descend = i < 0 or (
+            with_clause and (len(with_clause) * 2 > len(kids) or rank[i] <= STYLE_RANK["cn_dun"])
+        )
+        if descend:
+            if i >= 0:
+                roles[i] = "heading"
+            for c in kids:
+                visit(c)
+        else:
+            roles[i] = "task"
+            fold(i)
+
+    visit(-1)
+    task_ranks = {rank[i] for i, r in roles.items() if r == "task"}
+    for i, r in list(roles.items()):
+        if r == "pending":
+            roles[i] = "task" if rank[i] in task_ranks else "heading"
+    return roles
+
+
+def _segment_report(
+    lines: Sequence[Line], numbered: list[tuple[int, tuple[str, str, str] | None]], seg: Segmentation
+) -> Segmentation:
+    """Work reports: headings are numbered lines or short lines without sentence punctuation;
+    every other paragraph is a statement."""
+    stack: list[Section] = []
+    for idx, ln in enumerate(lines):
+        n = numbered[idx][1]
+        short = len(ln.text) <= 40 and not re.search(r"[。；！？]", ln.text)
+        if idx == 0:
+            continue  # the title
+        if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", ln.text):
+            continue  # a date line (signature, issue date) is neither heading nor statement
+        if short and (n is not None or not re.search(r"[：，]$|^——", ln.text)):
+            level = STYLE_RANK[n[0]] if n else 0
+            if n is not None and n[0] == "ar_dot":
+                level = 1  # a numbered heading among 一、二、 headings is at their level
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            sec = Section(
+                ordinal=len(seg.sections) + 1, number=n[1] if n else "", title=(n[2] if n else ln.text).strip(),
+                line=ln.number, level=level, parent=stack[-1].ordinal if stack else None,
+            )
+            seg.sections.append(sec)
+            stack.append(sec)
+            continue
+        seg.items.append(
+            RawItem(
+                ordinal=len(seg.items) + 1, number=str(len(seg.items) + 1), style="paragraph",
+                line=ln.number, text=ln.text, section=stack[-1].ordinal if stack else None,
+            )
+        )
+    return seg

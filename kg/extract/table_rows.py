@@ -1,0 +1,181 @@
+"""Responsibility from table rows: real cells from a reader, or a row flattened to text.
+
+A header row (序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限) gives each column its meaning;
+rows are read by meaning, not position. Without a header, the usual order is assumed:
+number, task, then unit columns (the first leads), then a deadline. A row whose cell
+separators were lost (``1推进……。区发改委区科技局、区商务局2021年6月底前``) is split at
+the end of the task sentence, then at the places where two unit names touch with no
+separator between them — the trace of a lost cell boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
+
+from ..models import Responsibility, Role
+from .gazetteer import Gazetteer, responsibility_rules
+from .responsibility import find_deadline, parse_columns, parse_unit_list
+
+__all__ = ["row_responsibility", "split_lost_separators"]
+
+_UNIT_END = "局委办部院队所处室会厅站团司心道镇乡"
+_TRAILING_DEADLINE = re.compile(
+    r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?[底末前中上下旬半年起至到—\-\d月]*|长期坚持|持续推进|长期|常态化)$"
+)
+_TOUCH = re.compile(rf"(?<=[{_UNIT_END}])(?=[区市县省各]|相关|有关)")
+
+
+def split_lost_separators(tail: str) -> list[str]:
+    """Split a run of unit lists whose cell separators were lost.
+
+    >>> split_lost_separators("区发改委区科技局、区商务局")
+    ['区发改委', '区科技局、区商务局']
+    """
+    parts: list[str] = []
+    for chunk in _TOUCH.split(tail):
+        if parts and (parts[-1].endswith("、") or chunk.startswith("、")):
+            parts[-1] += chunk
+        elif chunk:
+            parts.append(chunk)
+    return parts
+
+
+def _cells_with_offsets(cells: Sequence[str]) -> tuple[str, list[int]]:
+    text, offsets = "", []
+    for i, c in enumerate(cells):
+        if i:
+            text += " | "
+        offsets.append(len(text))
+        text += c
+    return text, offsets
+
+
+def row_responsibility(
+    cells: Sequence[str],
+    meanings: Sequence[str | None] | None,
+    gaz: Gazetteer,
+    first_listed_leads: bool = False,
+) -> tuple[Responsibility, str]:
+    """Responsibility and task text of one table row (cells after the number cell).
+
+    ``meanings`` are the header's column meanings for the same cells, or ``None``.
+    Returns the responsibility and the row's text (cells joined with `` | ``); unit
+    offsets point into that text.
+    """
+    if len(cells) == 1:
+        return _flattened(cells[0], meanings, gaz, first_listed_leads)
+    if meanings is None:
+        meanings = _guess_meanings(cells, gaz)
+    # progress columns (进展情况, 完成情况) say what was achieved: kept apart from the
+    # task text, so that their figures are never read as the task's targets
+    progress = [c for c, m in zip(cells, meanings, strict=False) if m == "progress" and c]
+    if progress:
+        kept = [(c, m) for c, m in zip(cells, meanings, strict=False) if m != "progress"]
+        cells, meanings = [c for c, _ in kept], [m for _, m in kept]
+    text, offsets = _cells_with_offsets(cells)
+    lead: list[tuple[str, int]] = []
+    co: list[tuple[str, int]] = []
+    resp: list[tuple[str, int]] = []
+    leaders: list[str] = []
+    deadline = None
+    for cell, off, meaning in zip(cells, offsets, meanings, strict=False):
+        if not cell:
+            continue
+        if meaning == "lead":
+            lead.append((cell, off))
+        elif meaning == "co_lead":
+            co.append((cell, off))
+        elif meaning == "responsible":
+            resp.append((cell, off))
+        elif meaning == "deadline":
+            deadline = cell
+        elif meaning == "leader":
+            leaders.extend(x for x in re.split(r"[、，\s]+", cell) if x)
+    r = parse_columns(lead, co, resp, gaz, first_listed_leads)
+    return replace(r, deadline=deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
+
+
+def _guess_meanings(cells: Sequence[str], gaz: Gazetteer) -> list[str | None]:
+    """Header-less rows: task text first, then unit lists (first leads), then a deadline."""
+    meanings: list[str | None] = []
+    unit_cols = 0
+    for i, cell in enumerate(cells):
+        units = parse_unit_list(cell, Role.LEAD, gaz, strict=True) if cell else []
+        if i > 0 and units:
+            meanings.append("lead" if unit_cols == 0 else "co_lead")
+            unit_cols += 1
+        elif i > 0 and cell and find_deadline(cell) == cell:
+            meanings.append("deadline")
+        else:
+            meanings.append("task" if i == 0 else None)
+    return meanings
+
+
+@cache
+def _progress_start_re() -> re.Pattern[str]:
+    starts = "|".join(f"(?:{p})" for p in responsibility_rules()["progress_starts"])
+    return re.compile(rf"(?<=[。；])(?:{starts})")
+
+
+def _progress_span(row: str) -> tuple[int, int] | None:
+    """(start, end) of the progress cell inside a flattened row: from the first sentence
+    that opens like a progress report to the last sentence end before the unit names."""
+    m = _progress_start_re().search(row)
+    end = max(row.rfind(c) for c in "。；！？”") + 1
+    if m is None or end <= m.start():
+        return None
+    return m.start(), end
+
+
+def _flattened(
+    row: str, meanings: Sequence[str | None] | None, gaz: Gazetteer, first_listed: bool
+) -> tuple[Responsibility, str]:
+    """A row whose separators were lost: sentence, then unit lists, then a deadline.
+
+    Under a header with a progress column, the progress cell starts at the first sentence
+    that opens like a progress report (``1-2月，…``, ``截至目前…``): it is kept apart.
+    """
+    if meanings and "progress" in meanings:
+        split = _progress_span(row)
+        if split is not None:
+            s, e = split
+            rest = [m for m in meanings if m != "progress"]
+            r, text = _flattened(row[:s] + row[e:], rest, gaz, first_listed)
+            return replace(r, progress=row[s:e]), text
+    deadline = None
+    body = row
+    dl = _TRAILING_DEADLINE.search(row)
+    if dl:
+        deadline, body = dl.group(0), row[: dl.start()]
+    cut = max(body.rfind(c) for c in "。；！？”")
+    tail = body[cut + 1 :]
+    if cut < 0 and not parse_unit_list(tail, Role.LEAD, gaz, strict=True):
+        # no sentence end and no unit names: the task text alone (a row cut off, or
+        # one whose unit cells are empty), not a unit
+        return Responsibility(deadline=deadline, pattern="table-flattened"), row
+    parts = split_lost_separators(tail)
+    unit_meanings = [m for m in (meanings or []) if m in ("lead", "co_lead", "responsible")]
+    base = cut + 1
+    cells: list[tuple[str, int]] = []
+    for p in parts:
+        cells.append((p, base))
+        base += len(p)
+    lead: list[tuple[str, int]] = []
+    co: list[tuple[str, int]] = []
+    resp: list[tuple[str, int]] = []
+    if not unit_meanings:
+        unit_meanings = ["lead", "co_lead"]
+    for i, (cell, off) in enumerate(cells):
+        # more touching names than unit columns: the extra ones belong to the last column
+        meaning = unit_meanings[min(i, len(unit_meanings) - 1)]
+        if meaning == "lead":
+            lead.append((cell, off))
+        elif meaning == "co_lead":
+            co.append((cell, off))
+        else:
+            resp.append((cell, off))
+    r = parse_columns(lead, co, resp, gaz, first_listed)
+    return replace(r, deadline=deadline, pattern="table-flattened"), row

@@ -1,0 +1,57 @@
+"""The stages of ``kg.build.build`` one at a time (issue 14: build() as a sequence of stage
+functions, each testable alone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import BuildOptions, build, plan_reuse, scan
+from kg.build.cache import CacheFolder
+from kg.errors import UsageError
+
+FAST = BuildOptions(artifacts=False, region="nanjing-gulou")
+PLAN = "鼓楼区2021年目标任务分解方案\n一、科技创新\n1.推进科技创新平台建设。（区科技局主办，区发改委协办）\n"
+
+
+def _corpus(root: Path) -> Path:
+    for folder, name in (("a", "plan.txt"), ("b", "plan.txt"), ("a", "report.txt")):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(PLAN, encoding="utf-8")
+    return root
+
+
+def test_scan_names_the_documents_and_keys_them_by_content(tmp_path: Path) -> None:
+    src = _corpus(tmp_path / "in")
+    inputs = scan([src], tmp_path / "out", FAST)
+    assert [p.relative_to(src).as_posix() for p in inputs.files] == ["a/plan.txt", "a/report.txt", "b/plan.txt"]
+    assert inputs.names == ["plan", "report", "plan (b)"]
+    assert [i.message for i in inputs.collected] == [
+        f"document name 'plan' is also the name of {src / 'a' / 'plan.txt'}; this one is named 'plan (b)'"
+    ]
+    # the same bytes under two names: two keys (the name is in the key), the third its own
+    assert len(set(inputs.keys)) == 3
+    assert not inputs.reusable and inputs.prev_keys == frozenset() and inputs.prev_graphs == {}
+
+
+def test_scan_finds_nothing_to_build(tmp_path: Path) -> None:
+    """Counter-example: a folder without documents is a usage error, before any work."""
+    (tmp_path / "in").mkdir()
+    with pytest.raises(UsageError, match=r"^no documents found in "):
+        scan([tmp_path / "in"], tmp_path / "out", FAST)
+    assert not (tmp_path / "out").exists()
+
+
+def test_after_a_build_scan_sees_its_cache_and_plan_reuse_takes_every_unchanged_document(tmp_path: Path) -> None:
+    src = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    (src / "b" / "plan.txt").write_text(PLAN + "2.新任务。（区财政局主办）\n", encoding="utf-8")
+    inputs = scan([src], out, FAST)
+    assert inputs.reusable
+    assert len(inputs.prev_keys) == 3 and len(inputs.prev_graphs) > 3  # documents, and the shared graphs
+    todo, reuse = plan_reuse(inputs, CacheFolder(out / "cache" / "docs"))
+    assert (todo, reuse) == ([2], [0, 1])  # the edited b/plan.txt only
+    # other options: another cache salt, nothing is reused
+    assert not scan([src], out, BuildOptions(artifacts=False, region="nanjing-gulou", expand_groups=False)).reusable
