@@ -1,0 +1,156 @@
+"""The ``link`` stage: the cross-document graphs (report links, each region's gazetteer
+and names graphs, the metrics graph), each made again only when its inputs changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..extract.gazetteer import load_gazetteer
+from ..graph.quads import link_quads, region_quads
+from ..graph.vocab import iri_metrics_graph, iri_names_graph, iri_region_graph
+from ..extract.linking import infer_units, link_statements
+from ..models import DocumentKind, ExtractedDocument, StatementLink
+from .cache import (
+    CacheFolder,
+    DocInfo,
+    chunk_digest,
+    derived_key,
+    load_document,
+    sorted_nquads,
+)
+
+
+@dataclass
+class Graph:
+    """One named graph of the output: its chunk (sorted N-Quads), digest, size, and the
+    name of its file in the split layout."""
+
+    iri: str
+    chunk: Path
+    digest: str
+    quads: int
+    file: str
+
+
+def _derived(folder: CacheFolder, key: str, make: Callable[[], bytes]) -> Path | None:
+    """The derived chunk ``KEY.nq``: from the cache, or made now. None when it is empty."""
+    folder.use(key)
+    target = folder.path / f"{key}.nq"
+    if not target.is_file():
+        target.write_bytes(make())
+    return target if target.stat().st_size else None
+
+
+def graph_of_chunk(iri: str, chunk: Path, file: str) -> Graph:
+    data = chunk.read_bytes()
+    return Graph(iri, chunk, chunk_digest(data), data.count(b"\n"), file)
+
+
+def _file_part(text: str) -> str:
+    return text.replace("/", "_").replace("\\", "_") or "_"
+
+
+def document_file(name: str) -> str:
+    """The file name (without ``.nq``) of a document's graph in the split layout. The
+    shared graphs' files start with ``_`` (``_metrics``, ``_names-REGION``…): a document
+    named so (or starting with ``~``) gets a ``~`` in front, so no two graphs share a file
+    (the mapping is one-to-one). Names too long for a file name end in a hash instead."""
+    part = _file_part(name)
+    if part.startswith(("_", "~")):
+        part = "~" + part
+    if len(os.fsencode(part)) > 200:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        part = os.fsencode(part)[:150].decode("utf-8", "ignore") + "~" + digest
+    return part
+
+
+def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[bytes]:
+    """The lines of the documents' ``suffix`` chunks, without repeats."""
+    lines: set[bytes] = set()
+    for info in infos:
+        lines.update((folder.path / f"{info.key}{suffix}").read_bytes().splitlines())
+    return lines
+
+
+def shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[Graph]:
+    """Each region's gazetteer and names graphs, and the metrics graph."""
+    regions: dict[str, list[DocInfo]] = {}
+    for info in infos:
+        regions.setdefault(info.region, []).append(info)
+    out: list[Graph] = []
+    for region, members in sorted(regions.items()):
+        groups = sorted({g for i in members for g in i.groups})
+        gkey = derived_key("gazetteer", region, *groups)
+        gazetteer = _derived(
+            folder, gkey,
+            lambda region=region, groups=groups: sorted_nquads(region_quads(load_gazetteer(region), groups)),  # type: ignore[misc]
+        )
+        if gazetteer:
+            out.append(graph_of_chunk(str(iri_region_graph(region)), gazetteer, f"_gazetteer-{_file_part(region)}"))
+
+        def names(members: list[DocInfo] = members, gazetteer: Path | None = gazetteer) -> bytes:
+            lines = _union(folder, members, ".names.nq")
+            if gazetteer:  # what the gazetteer graph says (an area it knows) is not said again
+                known = {line.rsplit(b" ", 2)[0] for line in gazetteer.read_bytes().splitlines()}
+                lines = {line for line in lines if line.rsplit(b" ", 2)[0] not in known}
+            return sorted_nquads(lines)
+
+        # made again only when what the documents contribute changed (most edits do not)
+        chunk = _derived(folder, derived_key("names", region, gkey, *sorted({i.names_digest for i in members})), names)
+        if chunk:
+            out.append(graph_of_chunk(str(iri_names_graph(region)), chunk, f"_names-{_file_part(region)}"))
+    iri = str(iri_metrics_graph())
+    chunk = _derived(
+        folder, derived_key("metrics", *sorted({i.metrics_digest for i in infos})),
+        lambda: sorted_nquads(_union(folder, infos, ".metrics.nq")),
+    )
+    if chunk:
+        out.append(graph_of_chunk(iri, chunk, "_metrics"))
+    return out
+
+
+def report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[StatementLink], dict[str, Path]]:
+    """Links from each work report's statements to similar tasks of its region's plans:
+    the links, and per report the chunk of its graph with its link quads merged in.
+    Cached by the keys of the report and the plans, so unchanged regions load nothing."""
+    plans: dict[str, list[DocInfo]] = {}
+    for info in infos:
+        if info.is_plan:
+            plans.setdefault(info.region, []).append(info)
+    loaded: dict[str, ExtractedDocument] = {}
+
+    def doc(info: DocInfo) -> ExtractedDocument:
+        if info.key not in loaded:
+            loaded[info.key] = load_document(folder.path, info.key)
+        return loaded[info.key]
+
+    links: list[StatementLink] = []
+    merged: dict[str, Path] = {}
+    for info in infos:
+        if info.kind != DocumentKind.WORK_REPORT.value or not plans.get(info.region):
+            continue
+        region_plans = plans[info.region]
+        lkey = derived_key("links", info.key, *(p.key for p in region_plans))
+        folder.use(lkey)
+        cached = folder.path / f"{lkey}.links.pkl"
+        if cached.is_file():
+            found, quads = pickle.loads(cached.read_bytes())
+        else:
+            report = doc(info)
+            plan_docs = [doc(p) for p in region_plans]
+            found = link_statements(report, plan_docs)
+            quads = sorted_nquads(link_quads(report, found, infer_units(found, plan_docs)))
+            cached.write_bytes(pickle.dumps((found, quads), protocol=pickle.HIGHEST_PROTOCOL))
+        links.extend(found)
+        if quads:
+            merged[info.key] = _derived(  # type: ignore[assignment]
+                folder, derived_key("merged", info.key, lkey),
+                lambda info=info, quads=quads: sorted_nquads([*(folder.path / f"{info.key}.nq").read_bytes().splitlines(), *quads.splitlines()]),  # type: ignore[misc]
+            )
+    return links, merged
