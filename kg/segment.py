@@ -168,6 +168,9 @@ def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = fro
 
 
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
+# "1推进……" under a table header: a row whose separators were lost. A number followed by a
+# unit of time or measure (12月底, 3个, 10日前, 5%) is a deadline or a figure, never a row number.
+_RUN_ON_ROW = re.compile(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(?![年月日号时个万亿])(.*)$", re.S)
 _ROW_NUMBER = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)$")
 
 
@@ -395,7 +398,7 @@ def segment_lines(
         # under a table header, "1推进……" is a row whose cell separators were lost
         first = min(headers)
         for i, ln in enumerate(lines):
-            m = re.match(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(.*)$", ln.text, re.S)
+            m = _RUN_ON_ROW.match(ln.text)
             if numbered[i][1] is None and m and i > first:
                 numbered[i] = (i, ("row", m.group(1), m.group(2)))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)

@@ -576,3 +576,55 @@ def test_progress_cell_of_a_flattened_row_is_kept_apart():
         ("3", ["市经信局"], [], None),
     ]
     assert "12.7" not in d.tasks[0].text
+
+
+def _resp(d):  # type: ignore[no-untyped-def]
+    return [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead],
+             t.responsibility.deadline, t.responsibility.leaders) for t in d.tasks]
+
+
+def test_one_cell_per_line_with_deadline_and_leader_columns():
+    """序号/工作任务/责任单位/完成时限/县级领导, one cell per line: a deadline cell (12月底) is
+    the row's deadline, never a row numbered 12, and the persons of the 县级领导 column lead
+    as leaders, never as units."""
+    text = "\n".join([
+        "某县2020年重点工作责任分解", "序号", "工作任务", "责任单位", "完成时限", "县级领导",
+        "1", "新建改扩建中小学校4所，新增学位2400个。", "县教体局（牵头）、县发改局、县财政局", "12月底", "周海燕",
+        "2", "完成农村公路提档升级80公里。", "县交通运输局、县财政局", "10月底前", "马建新",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["县教体局"], ["县发改局", "县财政局"], "12月底", ("周海燕",)),
+        ("2", ["县交通运输局", "县财政局"], [], "10月底前", ("马建新",)),
+    ]
+    assert not any(i.code == "no-units" for i in d.issues)
+
+
+@pytest.mark.parametrize("line", ["12月底", "3个月内完成", "6月30日前", "2万元以上"])
+def test_a_number_followed_by_a_unit_of_time_or_measure_is_not_a_run_on_row(line):
+    text = "\n".join(["序号 工作任务 牵头单位", "1推进城市更新。区住建局", line])
+    d = doc_from(text, region=None)
+    assert [t.number for t in d.tasks] == ["1"]
+
+
+def test_a_run_on_row_whose_separators_were_lost_is_still_a_row():
+    # counter-example of the above: a number touching the task text is a row number
+    text = "\n".join(["序号 工作任务 牵头单位", "1推进城市更新。区住建局", "12实施老旧小区改造。区城管局"])
+    d = doc_from(text, region=None)
+    assert [(n, lead) for n, lead, *_ in _resp(d)] == [("1", ["区住建局"]), ("12", ["区城管局"])]
+
+
+def test_a_lead_marked_inside_a_responsible_cell_of_a_tab_table():
+    text = "\n".join([
+        "序号\t重点工作任务\t责任单位\t完成时限",
+        "1\t全市地区生产总值增长7%左右。\t市发改委（牵头）、市统计局\t2021年12月",
+        "2\t新改建农村公路150公里。\t市交通运输局\t2021年11月",
+        "3\t新增城镇就业3000人。\t市人社局、市财政局（配合）\t2021年12月",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["市发改委"], ["市统计局"], "2021年12月", ()),
+        # counter-examples: a cell without a 牵头 mark leads as a whole, except a unit marked 配合
+        ("2", ["市交通运输局"], [], "2021年11月", ()),
+        ("3", ["市人社局"], ["市财政局"], "2021年12月", ()),
+    ]
