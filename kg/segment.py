@@ -494,21 +494,31 @@ def segment_lines(
 
 
 _CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
+_UNIT_COLUMNS = {"lead", "co_lead", "responsible"}
 
 
 def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
-    """A row shorter than its header takes the missing unit, leader and deadline cells
-    from the row above (cells merged over several rows lose their text in all but the
-    first). The last row of a document cut off mid-sentence takes nothing."""
+    """Cells merged over several rows keep their text in the first row only: a row shorter
+    than its header takes the missing unit, leader and deadline cells from the row above,
+    and a row whose unit cells are all empty takes them, and its other empty unit, leader
+    and deadline cells, from the row above. A row naming any unit of its own keeps its
+    empty cells empty. The last row of a document cut off mid-sentence takes nothing."""
     meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
-    if not row or len(row) >= len(meanings) or len(prev) < len(meanings):
+    if not row or len(prev) < len(meanings):
         return row
-    if last and not re.search(r"[。；！？）]$", row[-1]):
-        return row
-    missing = meanings[len(row) :]
-    if not all(m in _CARRIED for m in missing):
-        return row
-    return [*row, *prev[len(row) : len(meanings)]]
+    filled = row
+    if len(row) < len(meanings):
+        if last and not re.search(r"[。；！？）]$", row[-1]):
+            return row
+        missing = meanings[len(row) :]
+        if not all(m in _CARRIED for m in missing):
+            return row
+        filled = [*row, *prev[len(row) : len(meanings)]]
+    units = [i for i, m in enumerate(meanings) if m in _UNIT_COLUMNS and i < len(row)]
+    if units and not any(row[i].strip() for i in units):
+        filled = [prev[i] if i < len(meanings) and meanings[i] in _CARRIED and not c.strip() else c
+                  for i, c in enumerate(filled)]
+    return filled
 
 
 def _classify(

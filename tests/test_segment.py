@@ -628,3 +628,21 @@ def test_a_lead_marked_inside_a_responsible_cell_of_a_tab_table():
         ("2", ["市交通运输局"], [], "2021年11月", ()),
         ("3", ["市人社局"], ["市财政局"], "2021年12月", ()),
     ]
+
+
+def test_empty_merged_unit_cells_are_carried_down_from_the_row_above():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限\t区级责任领导",
+        "1\t实施区级重点项目80个，年度计划投资120亿元。\t区发改局\t区住建局、各镇人民政府\t12月底\t李红梅",
+        "2\t新建标准化厂房5万平方米。\t\t\t11月底\t",
+        "3\t完成园区道路6公里。\t\t\t\t",
+        "4\t新增城镇就业3000人。\t区人社局\t\t12月底\t王志刚",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["区发改局"], ["区住建局", "各镇人民政府"], "12月底", ("李红梅",)),
+        ("2", ["区发改局"], ["区住建局", "各镇人民政府"], "11月底", ("李红梅",)),
+        ("3", ["区发改局"], ["区住建局", "各镇人民政府"], "11月底", ("李红梅",)),  # the row above
+        # counter-example: a row naming its own lead keeps its empty co-lead cell empty
+        ("4", ["区人社局"], [], "12月底", ("王志刚",)),
+    ]
