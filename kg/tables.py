@@ -19,7 +19,7 @@ from .gazetteer import Gazetteer, responsibility_rules
 from .models import Responsibility, Role
 from .responsibility import find_deadline, parse_columns, parse_unit_list
 
-__all__ = ["row_responsibility", "split_lost_separators"]
+__all__ = ["row_responsibility", "split_cell_deadline", "split_lost_separators"]
 
 _UNIT_END = "局委办部院队所处室会厅站团司心道镇乡"
 _TRAILING_DEADLINE = re.compile(
@@ -41,6 +41,25 @@ def split_lost_separators(tail: str) -> list[str]:
         elif chunk:
             parts.append(chunk)
     return parts
+
+
+def split_cell_deadline(cell: str) -> tuple[str, str | None]:
+    """A unit cell that also holds the deadline, as its last clause or as the whole cell:
+    ``(units, deadline)``. A deadline is never a unit.
+
+    >>> split_cell_deadline("区发改局，2022年6月底前完成"), split_cell_deadline("区发改局、区财政局")
+    (('区发改局', '2022年6月底前完成'), ('区发改局、区财政局', None))
+    """
+    whole = cell.strip().rstrip("。；;")
+    if find_deadline(whole) == whole:
+        return "", whole
+    parts = re.split(r"[，,；;\s]+", whole)
+    tail = parts[-1]
+    dl = find_deadline(tail) if len(parts) > 1 else None
+    # the deadline opens the clause and only a verb follows it (完成, 前完成, 见效)
+    if dl is None or not tail.startswith(dl) or len(tail) - len(dl) > 3:
+        return cell, None
+    return whole[: whole.rfind(tail)].rstrip("，,；; \t"), tail
 
 
 def _cells_with_offsets(cells: Sequence[str]) -> tuple[str, list[int]]:
@@ -81,9 +100,15 @@ def row_responsibility(
     resp: list[tuple[str, int]] = []
     leaders: list[str] = []
     deadline = None
+    cell_deadline = None
     for cell, off, meaning in zip(cells, offsets, meanings, strict=False):
         if not cell:
             continue
+        if meaning in ("lead", "co_lead", "responsible"):
+            cell, dl = split_cell_deadline(cell)
+            cell_deadline = cell_deadline or dl
+            if not cell:
+                continue
         if meaning == "lead":
             lead.append((cell, off))
         elif meaning == "co_lead":
@@ -95,7 +120,7 @@ def row_responsibility(
         elif meaning == "leader":
             leaders.extend(x for x in re.split(r"[、，\s]+", cell) if x)
     r = parse_columns(lead, co, resp, gaz, first_listed_leads)
-    return replace(r, deadline=deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
+    return replace(r, deadline=deadline or cell_deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
 
 
 def _guess_meanings(cells: Sequence[str], gaz: Gazetteer) -> list[str | None]:

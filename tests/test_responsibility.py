@@ -349,3 +349,28 @@ def test_a_label_inside_a_bracket_of_a_value_belongs_to_that_value(generic):
     # counter-example: labels inside the one bracket that holds them all are fields
     r = parse("推进改革（牵头单位：区发改委；配合单位：区财政局）", generic)
     assert names(r.lead) == ["区发改委"] and names(r.co_lead) == ["区财政局"]
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("区发改局，2022年6月底前完成", ("区发改局", "2022年6月底前完成")),
+    ("区住建局、区城管局；12月底前", ("区住建局、区城管局", "12月底前")),
+    ("长期坚持", ("", "长期坚持")),
+    # counter-examples: no deadline, or a clause that goes on after the date
+    ("区发改局、区财政局", ("区发改局、区财政局", None)),
+    ("区教育局，2022年秋季学期开学前建成投用并验收", ("区教育局，2022年秋季学期开学前建成投用并验收", None)),
+])
+def test_a_deadline_inside_a_unit_cell_is_the_deadline_never_a_unit(cell, want):
+    from kg.tables import split_cell_deadline
+
+    assert split_cell_deadline(cell) == want
+
+
+def test_a_table_row_with_the_deadline_in_its_unit_cell(generic):
+    from kg.tables import row_responsibility
+
+    r, _ = row_responsibility(["新建标准化厂房5万平方米。", "区工信局（牵头）、区商务局，2022年6月底前完成"],
+                              ["task", "responsible"], generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (["区工信局"], ["区商务局"], "2022年6月底前完成")
+    # counter-example: a deadline column keeps its own cell
+    r, _ = row_responsibility(["新建标准化厂房5万平方米。", "区工信局", "11月底"], ["task", "lead", "deadline"], generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (["区工信局"], [], "11月底")
