@@ -27,6 +27,7 @@ from functools import cache
 
 from .gazetteer import ontology_path, responsibility_rules
 from .models import Line, RawItem, Section
+from .responsibility import find_deadline
 
 __all__ = [
     "Segmentation",
@@ -206,6 +207,36 @@ def _unit_shaped(cell: str) -> bool:
     return _unit_end_re().search(cell) is not None and len(cell) <= 200
 
 
+def _fits(cell: str, meaning: str | None) -> bool:
+    """Whether a cell can be in a column: a deadline in the deadline column, a unit list in
+    a unit column, anything else (persons, notes, progress) in any other column."""
+    if meaning == "deadline":
+        return find_deadline(cell) == cell.rstrip("。；")
+    if meaning in _UNIT_COLUMNS:
+        return _unit_shaped(cell)
+    return not _unit_shaped(cell) and find_deadline(cell) != cell.rstrip("。；")
+
+
+def _aligned(body: list[str], meanings: Sequence[str | None], task: int) -> list[str]:
+    """A row written one cell per line with fewer cells than columns: its empty cells were
+    left out (cells merged with the row above). The cells after the task go to the columns
+    they fit, in order (``11月底`` to 完成时限, not to 牵头单位), the skipped columns left
+    empty. When they fit where they stand, or fit nowhere, the row is left as it is."""
+    cells, cols = body[task + 1 :], list(meanings[task + 1 :])
+    if all(_fits(c, m) for c, m in zip(cells, cols, strict=False)):
+        return body
+    out = [""] * len(cols)
+    pos = 0
+    for c in cells:
+        while pos < len(cols) and not _fits(c, cols[pos]):
+            pos += 1
+        if pos == len(cols):
+            return body
+        out[pos] = c
+        pos += 1
+    return [*body[: task + 1], *out]
+
+
 def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
     """Tables whose cell separators were lost, one cell per line (``序号`` / ``重点工作任务`` /
     ``牵头单位`` … then ``3`` / ``固定资产投资增长7.5%左右。`` / ``区发改委`` …), rebuilt as rows.
@@ -286,6 +317,8 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             else:
                 j = i + 1 + (width - 1)  # the lines after the last row are not in the table
                 body = body[: width - 1]
+        elif len(body) < width - 1:
+            body = _aligned(body, col_meanings[1:], task_col - 1)
         cells = (m.group(1), *body)
         out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
         i = j

@@ -646,3 +646,23 @@ def test_empty_merged_unit_cells_are_carried_down_from_the_row_above():
         # counter-example: a row naming its own lead keeps its empty co-lead cell empty
         ("4", ["区人社局"], [], "12月底", ("王志刚",)),
     ]
+
+
+def test_one_cell_per_line_rows_that_leave_out_their_merged_cells():
+    """Written one cell per line, a row whose unit cells were merged with the row above has
+    fewer lines: its deadline goes to the deadline column, and the units come from above."""
+    text = "\n".join([
+        "序号", "工作任务", "牵头单位", "配合单位", "完成时限", "区级责任领导",
+        "1", "实施区级重点项目80个。", "区发改局", "区住建局、各镇人民政府", "12月底", "李红梅",
+        "2", "新建标准化厂房5万平方米。", "11月底",
+        "3", "新增城镇就业3000人。", "区人社局", "区财政局", "12月底", "王志刚",
+        "4", "新建幼儿园3所。", "区教体局", "8月底",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["区发改局"], ["区住建局", "各镇人民政府"], "12月底", ("李红梅",)),
+        ("2", ["区发改局"], ["区住建局", "各镇人民政府"], "11月底", ("李红梅",)),
+        ("3", ["区人社局"], ["区财政局"], "12月底", ("王志刚",)),
+        # counter-example: a row with a lead of its own takes no co-lead from above
+        ("4", ["区教体局"], [], "8月底", ()),
+    ]
