@@ -179,17 +179,31 @@ def _cell_text(text: str) -> str:
     return _CELL_END.sub("", text).strip()
 
 
+_HEADER_WORD = re.compile(r"[\u4e00-\u9fff（）()]{2,8}")
+
+
 def _vertical_header(lines: Sequence[Line], i: int) -> int:
-    """Length of a table header written one column word per line from ``i`` (0 if none)."""
+    """Length of a table header written one column word per line from ``i`` (0 if none).
+
+    A short word the column vocabulary does not know (督查科室) is a column of its own when
+    the header goes on after it or the first row follows it; it is reported, not guessed."""
     meanings: list[str | None] = []
     j = i
-    while j < len(lines) and not lines[j].cells:
+    while j < len(lines) and not lines[j].cells and len(meanings) < 15:
         cell = _cell_text(lines[j].text)
-        meaning = column_meaning(cell) if 0 < len(cell) <= 12 and not _ROW_NUMBER.match(cell) else None
-        if meaning is None:
+        if not 0 < len(cell) <= 12 or _ROW_NUMBER.match(cell):
+            break
+        meaning = column_meaning(cell)
+        if meaning is None and (not meanings or not _HEADER_WORD.fullmatch(cell)):
             break
         meanings.append(meaning)
         j += 1
+    row_follows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
+    if not row_follows:
+        while meanings and meanings[-1] is None:
+            meanings.pop()
+    if meanings.count(None) > 2:
+        return 0
     if (len(meanings) >= 3 and meanings[0] == "number" and "task" in meanings
             and {"lead", "co_lead", "responsible"} & set(meanings)):
         return len(meanings)
@@ -426,6 +440,12 @@ def segment_lines(
             hdr = _detect_header(ln)
             if hdr:
                 headers[i] = hdr
+                words = list(ln.cells) if ln.cells else split_cells(ln.text)
+                unknown = [w for w, m in zip(words, hdr.meanings, strict=False) if m is None and w.strip()]
+                if len(words) == len(hdr.meanings) and unknown:
+                    seg.notes.append((ln.number, (
+                        f"table column(s) {'、'.join(unknown)} not understood: their cells are neither "
+                        "task text nor units (add the header word to ontology/columns.json)")))
     if headers:
         seg.header = headers[min(headers)]
         # under a table header, "1推进……" is a row whose cell separators were lost

@@ -666,3 +666,25 @@ def test_one_cell_per_line_rows_that_leave_out_their_merged_cells():
         # counter-example: a row with a lead of its own takes no co-lead from above
         ("4", ["区教体局"], [], "8月底", ()),
     ]
+
+
+@pytest.mark.parametrize("header", [
+    ["序号", "工作任务", "督查科室", "责任单位", "完成时限"],  # one cell per line
+    ["序号\t工作任务\t督查科室\t责任单位\t完成时限"],  # tab-separated
+])
+def test_a_column_the_vocabulary_does_not_know_is_reported_and_its_cells_are_not_units(header):
+    one_per_line = len(header) > 1
+    rows = [["1", "实施区级重点项目80个。", "督查一科", "区发改局（牵头）、区住建局", "12月底"],
+            ["2", "新建标准化厂房5万平方米。", "督查二科", "区工信局", "11月底"]]
+    text = "\n".join([*header, *(c for r in rows for c in (r if one_per_line else ["\t".join(r)]))])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区发改局"], ["区住建局"], "12月底", ()), ("2", ["区工信局"], [], "11月底", ())]
+    notes = [i for i in d.issues if "not understood" in i.message]
+    assert [(i.line, "督查科室" in i.message) for i in notes] == [(1, True)]
+
+
+def test_a_list_of_short_words_before_a_table_is_not_a_header():
+    # counter-example: without 序号 first, short lines followed by a number are no header
+    text = "\n".join(["工作任务", "督查科室", "责任单位", "1", "实施区级重点项目80个。", "区发改局"])
+    d = doc_from(text, region=None)
+    assert not d.tasks and not any("not understood" in i.message for i in d.issues)
