@@ -172,7 +172,14 @@ _CELL_END = re.compile(r"\s*[|｜]\s*$")
 # "1推进……" under a table header: a row whose separators were lost. A number followed by a
 # unit of time or measure (12月底, 3个, 10日前, 5%) is a deadline or a figure, never a row number.
 _RUN_ON_ROW = re.compile(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(?![年月日号时个万亿])(.*)$", re.S)
-_ROW_NUMBER = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)$")
+# the number cell of a table row: 3, 1-1, 2.3, and as Word lists write it, 3. / 3、 / （3）
+_ROW_NUMBER = re.compile(r"^(?:(\d{1,5}(?:[-－.]\d{1,3})*)[.、．]?|[（(](\d{1,5})[）)])$")
+
+
+def _row_number(cell: str) -> str | None:
+    """The number of a table row's number cell (``3.`` → ``3``), or ``None``."""
+    m = _ROW_NUMBER.match(cell.strip())
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def _cell_text(text: str) -> str:
@@ -333,7 +340,7 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
                 body = body[: width - 1]
         elif len(body) < width - 1:
             body = _aligned(body, col_meanings[1:], task_col - 1)
-        cells = (m.group(1), *body)
+        cells = (m.group(1) or m.group(2), *body)
         out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
         i = j
     return out
@@ -427,8 +434,9 @@ def segment_lines(
         lines = rebuild_vertical_tables(lines)
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
     for i, ln in enumerate(lines):
-        if ln.cells and numbered[i][1] is None and _ROW_NUMBER.match(ln.cells[0].strip()):
-            numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
+        number = _row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None
+        if number is not None:
+            numbered[i] = (i, ("row", number, " | ".join(ln.cells[1:])))
     seg.numbered_items = sum(1 for _, n in numbered if n is not None)
     if report:
         return _segment_report(lines, numbered, seg)
@@ -451,9 +459,17 @@ def segment_lines(
         # under a table header, "1推进……" is a row whose cell separators were lost
         first = min(headers)
         for i, ln in enumerate(lines):
+            if i <= first or ln.cells or (numbered[i][1] is not None and numbered[i][1][0] == "row"):  # type: ignore[index]
+                continue
             m = _RUN_ON_ROW.match(ln.text)
-            if numbered[i][1] is None and m and i > first:
+            if numbered[i][1] is None and m:
                 numbered[i] = (i, ("row", m.group(1), m.group(2)))
+                continue
+            # a row whose number cell reads 1. / 1、 / （1）: cells after the number
+            cells = split_cells(ln.text) if re.search(r"[\t|｜]", ln.text) else []
+            number = _row_number(cells[0]) if len(cells) >= 2 else None
+            if number is not None:
+                numbered[i] = (i, ("row", number, " | ".join(cells[1:])))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)
 
     roles = _classify(lines, numbered, has_responsibility, seg.header is not None)

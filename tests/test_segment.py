@@ -688,3 +688,24 @@ def test_a_list_of_short_words_before_a_table_is_not_a_header():
     text = "\n".join(["工作任务", "督查科室", "责任单位", "1", "实施区级重点项目80个。", "区发改局"])
     d = doc_from(text, region=None)
     assert not d.tasks and not any("not understood" in i.message for i in d.issues)
+
+
+@pytest.mark.parametrize("number", ["{}.", "{}、", "（{}）"])
+@pytest.mark.parametrize("one_per_line", [False, True])
+def test_a_number_cell_written_like_a_word_list_numbers_the_row(number, one_per_line):
+    header = ["序号", "工作任务", "责任单位", "完成时限"]
+    rows = [[number.format(1), "推进城市更新。", "区住建局（牵头）、区城管局", "12月底"],
+            [number.format(2), "新增城镇就业3000人。", "区人社局", "11月底"]]
+    if one_per_line:
+        text = "\n".join([*header, *(c for r in rows for c in r)])
+    else:
+        text = "\n".join("\t".join(r) for r in [header, *rows])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ()), ("2", ["区人社局"], [], "11月底", ())]
+
+
+def test_a_tab_after_a_list_number_without_a_table_header_is_no_table_row():
+    # counter-example: Word list numbering exported as "1.<tab>" in a plan without a table
+    d = doc_from("一、经济发展\n1.\t推进城市更新。（区住建局牵头，区城管局配合）", region=None)
+    assert [t.text for t in d.tasks] == ["推进城市更新。（区住建局牵头，区城管局配合）"]
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], None, ())]
