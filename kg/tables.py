@@ -16,8 +16,14 @@ from dataclasses import replace
 from functools import cache
 
 from .gazetteer import Gazetteer, responsibility_rules
-from .models import Responsibility, Role
-from .responsibility import find_deadline, parse_columns, parse_unit_list
+from .models import Responsibility, Role, UnitMention
+from .responsibility import (
+    _ends_with_role,
+    _parse_clauses,
+    find_deadline,
+    parse_columns,
+    parse_unit_list,
+)
 
 __all__ = ["row_responsibility", "split_cell_deadline", "split_lost_separators"]
 
@@ -101,6 +107,8 @@ def row_responsibility(
     leaders: list[str] = []
     deadline = None
     cell_deadline = None
+    stated_lead: list[UnitMention] = []
+    stated_co: list[UnitMention] = []
     for cell, off, meaning in zip(cells, offsets, meanings, strict=False):
         if not cell:
             continue
@@ -108,6 +116,12 @@ def row_responsibility(
             cell, dl = split_cell_deadline(cell)
             cell_deadline = cell_deadline or dl
             if not cell:
+                continue
+            # 区住建局牵头，区城管局配合: the roles written in the cell win over its column
+            clauses = _parse_clauses(cell, off, gaz, first_listed_leads, strict=False) if _ends_with_role(cell) else None
+            if clauses is not None:
+                stated_lead.extend(clauses[0])
+                stated_co.extend(clauses[1])
                 continue
         if meaning == "lead":
             lead.append((cell, off))
@@ -120,6 +134,8 @@ def row_responsibility(
         elif meaning == "leader":
             leaders.extend(x for x in re.split(r"[、，\s]+", cell) if x)
     r = parse_columns(lead, co, resp, gaz, first_listed_leads)
+    if stated_lead or stated_co:
+        r = replace(r, lead=(*stated_lead, *r.lead), co_lead=(*stated_co, *r.co_lead))
     return replace(r, deadline=deadline or cell_deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
 
 

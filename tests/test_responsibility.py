@@ -374,3 +374,14 @@ def test_a_table_row_with_the_deadline_in_its_unit_cell(generic):
     # counter-example: a deadline column keeps its own cell
     r, _ = row_responsibility(["新建标准化厂房5万平方米。", "区工信局", "11月底"], ["task", "lead", "deadline"], generic)
     assert (names(r.lead), names(r.co_lead), r.deadline) == (["区工信局"], [], "11月底")
+
+
+def test_roles_written_inside_a_table_cell_win_over_its_column(generic):
+    from kg.tables import row_responsibility
+
+    r, _ = row_responsibility(["推进城市更新。", "区住建局牵头，区城管局、各街道配合", "12月底"],
+                              ["task", "responsible", "deadline"], generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (["区住建局"], ["区城管局", "各街道"], "12月底")
+    # counter-example: a cell without role words keeps the meaning of its column
+    r, _ = row_responsibility(["推进城市更新。", "区住建局", "区城管局、各街道"], ["task", "lead", "co_lead"], generic)
+    assert (names(r.lead), names(r.co_lead)) == (["区住建局"], ["区城管局", "各街道"])
