@@ -520,6 +520,7 @@ def segment_lines(
             seg.sections.append(sec)
             section_stack.append(sec)
             closed = True
+            prev_row = []  # a cell merged over rows never spans a section row
             continue
         if n is not None and role == "task":
             flush()

@@ -709,3 +709,23 @@ def test_a_tab_after_a_list_number_without_a_table_header_is_no_table_row():
     d = doc_from("一、经济发展\n1.\t推进城市更新。（区住建局牵头，区城管局配合）", region=None)
     assert [t.text for t in d.tasks] == ["推进城市更新。（区住建局牵头，区城管局配合）"]
     assert _resp(d) == [("1", ["区住建局"], ["区城管局"], None, ())]
+
+
+def test_empty_unit_cells_take_nothing_across_a_section_row():
+    """A cell merged over rows never spans a section row: the first row of a section with
+    empty unit cells has no units, and is reported."""
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "一、城市建设",
+        "1\t推进城市更新，完成老旧小区改造30个。\t区住建局\t区城管局\t12月底",
+        "2\t新增停车位2000个。\t\t\t12月底",
+        "二、民生保障",
+        "3\t新增城镇就业3000人。\t\t\t11月底",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["区住建局"], ["区城管局"], "12月底", ()),
+        ("2", ["区住建局"], ["区城管局"], "12月底", ()),  # same section: merged with row 1
+        ("3", [], [], "11月底", ()),
+    ]
+    assert any(i.code == "no-units" and "task 3" in i.message for i in d.issues)
