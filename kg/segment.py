@@ -37,6 +37,7 @@ __all__ = [
     "column_meaning",
     "split_cells",
     "rebuild_vertical_tables",
+    "join_broken_rows",
     "page_noise",
     "document_title",
 ]
@@ -346,6 +347,54 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
     return out
 
 
+_SEPARATOR = re.compile(r"[\t|｜]")
+
+
+def join_broken_rows(lines: Sequence[Line]) -> list[Line]:
+    r"""Rows of a tab- or ``|``-separated table whose task cell was broken over several lines
+    (a line break inside the cell): the row's first line starts with its number and has too
+    few cells, the next lines have no number. They are joined when together they make
+    exactly the header's number of cells; otherwise they are left as they are.
+
+    >>> rows = join_broken_rows([Line(1, "序号\t工作任务\t牵头单位"), Line(2, "1\t推进城市更新，"),
+    ...                          Line(3, "新增停车位2000个。\t区住建局")])
+    >>> [(r.number, r.text) for r in rows]
+    [(1, '序号\t工作任务\t牵头单位'), (2, '1\t推进城市更新，\n新增停车位2000个。\t区住建局')]
+    """
+    out: list[Line] = []
+    width = 0
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.cells or not _SEPARATOR.search(ln.text):
+            out.append(ln)
+            i += 1
+            continue
+        cells = split_cells(ln.text)
+        if _row_number(cells[0]) is None:
+            hdr = _detect_header(ln)
+            if hdr is not None:
+                width = len(hdr.meanings)
+            out.append(ln)
+            i += 1
+            continue
+        text, n, j = ln.text, len(cells), i + 1
+        while width and n < width and j < len(lines) and not lines[j].cells:
+            nxt = lines[j].text
+            if number_of(nxt) is not None or not nxt.strip():
+                break
+            n += len(split_cells(nxt)) - 1
+            text += "\n" + nxt
+            j += 1
+        if width and n == width and j > i + 1:
+            out.append(Line(ln.number, text, ln.location))
+            i = j
+        else:
+            out.append(ln)
+            i += 1
+    return out
+
+
 @dataclass(frozen=True)
 class TableHeader:
     meanings: tuple[str | None, ...]
@@ -431,7 +480,7 @@ def segment_lines(
             "skipped: not tasks")))
     lines = [ln for i, ln in enumerate(lines) if i not in noise]
     if not report:
-        lines = rebuild_vertical_tables(lines)
+        lines = join_broken_rows(rebuild_vertical_tables(lines))
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
     for i, ln in enumerate(lines):
         number = _row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None

@@ -729,3 +729,27 @@ def test_empty_unit_cells_take_nothing_across_a_section_row():
         ("3", [], [], "11月底", ()),
     ]
     assert any(i.code == "no-units" and "task 3" in i.message for i in d.issues)
+
+
+def test_a_task_cell_broken_over_two_lines_in_a_tab_table_is_one_row():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进城市更新，完成老旧小区改造30个，",
+        "新增停车位2000个。\t区住建局\t区城管局\t12月底",
+        "2\t新增城镇就业3000人。\t区人社局\t区财政局\t11月底",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ()), ("2", ["区人社局"], ["区财政局"], "11月底", ())]
+    assert "新增停车位2000个" in d.tasks[0].text
+
+
+def test_lines_that_do_not_complete_a_row_are_not_joined_to_it():
+    # counter-example: the line after a short row does not make up the header's cells
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进城市更新。\t区住建局",
+        "说明\t表中未列配合单位的，由牵头单位商定",
+        "2\t新增城镇就业3000人。\t区人社局\t区财政局\t11月底",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, "说明" in t.text) for t in d.tasks] == [("1", False), ("2", False)]
