@@ -25,7 +25,7 @@ from .responsibility import (
     parse_unit_list,
 )
 
-__all__ = ["row_responsibility", "split_cell_deadline", "split_lost_separators"]
+__all__ = ["row_responsibility", "split_cell_deadline", "split_cell_leaders", "split_lost_separators"]
 
 _UNIT_END = "局委办部院队所处室会厅站团司心道镇乡"
 _TRAILING_DEADLINE = re.compile(
@@ -47,6 +47,41 @@ def split_lost_separators(tail: str) -> list[str]:
         elif chunk:
             parts.append(chunk)
     return parts
+
+
+@cache
+def _cell_leader_re() -> re.Pattern[str]:
+    labels = sorted({*responsibility_rules()["leader_labels"], "联系人"}, key=len, reverse=True)
+    alt = "|".join(map(re.escape, labels))
+    # a whole bracket (区住建局（责任人：张伟）) or its last clause (区人社局（牵头，分管领导：李强）)
+    return re.compile(
+        rf"[（(]\s*(?:{alt})\s*[：:]\s*([^（）()]*?)\s*[）)]|[，,；;]\s*(?:{alt})\s*[：:]\s*([^（）()]*?)\s*(?=[）)])"
+    )
+
+
+def split_cell_leaders(cell: str) -> tuple[str, list[str], list[tuple[int, int]]]:
+    """Persons named with a leader label inside a unit cell: ``(cell without them, persons,
+    cuts)``, each cut ``(position in the new cell, characters removed)``. Persons are
+    leaders, never units.
+
+    >>> split_cell_leaders("区人社局（牵头，分管领导：李强）、区财政局")
+    ('区人社局（牵头）、区财政局', ['李强'], [(7, 8)])
+    """
+    out, last = "", 0
+    persons: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    for m in _cell_leader_re().finditer(cell):
+        out += cell[last : m.start()]
+        cuts.append((len(out), m.end() - m.start()))
+        persons.extend(x for x in re.split(r"[、，,\s]+", m.group(1) or m.group(2) or "") if x)
+        last = m.end()
+    return out + cell[last:], persons, cuts
+
+
+def _restored(m: UnitMention, cuts: Sequence[tuple[int, int, int]]) -> UnitMention:
+    """A mention parsed in a cell that lost its persons, moved back to the row text."""
+    shift = sum(n for at, end, n in cuts if at <= m.start < end)
+    return replace(m, start=m.start + shift, end=m.end + shift) if shift else m
 
 
 def split_cell_deadline(cell: str) -> tuple[str, str | None]:
@@ -109,10 +144,14 @@ def row_responsibility(
     cell_deadline = None
     stated_lead: list[UnitMention] = []
     stated_co: list[UnitMention] = []
+    cuts: list[tuple[int, int, int]] = []  # (from, to, characters removed) in the row text
     for cell, off, meaning in zip(cells, offsets, meanings, strict=False):
         if not cell:
             continue
         if meaning in ("lead", "co_lead", "responsible"):
+            cell, persons, cell_cuts = split_cell_leaders(cell)
+            leaders.extend(persons)
+            cuts.extend((off + at, off + len(cell), n) for at, n in cell_cuts)
             cell, dl = split_cell_deadline(cell)
             cell_deadline = cell_deadline or dl
             if not cell:
@@ -136,6 +175,9 @@ def row_responsibility(
     r = parse_columns(lead, co, resp, gaz, first_listed_leads)
     if stated_lead or stated_co:
         r = replace(r, lead=(*stated_lead, *r.lead), co_lead=(*stated_co, *r.co_lead))
+    if cuts:
+        r = replace(r, lead=tuple(_restored(m, cuts) for m in r.lead),
+                    co_lead=tuple(_restored(m, cuts) for m in r.co_lead))
     return replace(r, deadline=deadline or cell_deadline, leaders=tuple(leaders), progress="\n".join(progress) or None), text
 
 

@@ -385,3 +385,19 @@ def test_roles_written_inside_a_table_cell_win_over_its_column(generic):
     # counter-example: a cell without role words keeps the meaning of its column
     r, _ = row_responsibility(["推进城市更新。", "区住建局", "区城管局、各街道"], ["task", "lead", "co_lead"], generic)
     assert (names(r.lead), names(r.co_lead)) == (["区住建局"], ["区城管局", "各街道"])
+
+
+def test_persons_named_inside_a_unit_cell_are_leaders_never_units(generic):
+    from kg.tables import row_responsibility
+
+    r, text = row_responsibility(["新增就业3000人。", "区人社局（牵头，分管领导：李强）、区财政局", "11月底"],
+                                 ["task", "responsible", "deadline"], generic)
+    assert (names(r.lead), names(r.co_lead), r.leaders) == (["区人社局"], ["区财政局"], ("李强",))
+    assert [text[m.start : m.end] for m in (*r.lead, *r.co_lead)] == ["区人社局", "区财政局"]
+    r, text = row_responsibility(["推进城市更新。", "区住建局（责任人：张伟、王芳）", "区城管局"],
+                                 ["task", "lead", "co_lead"], generic)
+    assert (names(r.lead), names(r.co_lead), r.leaders) == (["区住建局"], ["区城管局"], ("张伟", "王芳"))
+    assert [text[m.start : m.end] for m in (*r.lead, *r.co_lead)] == ["区住建局", "区城管局"]
+    # counter-example: a bracket without a leader label is left to the unit list
+    r, _ = row_responsibility(["推进城市更新。", "各镇（街道）、区城管局"], ["task", "responsible"], generic)
+    assert (names(r.lead), r.leaders) == (["各镇（街道）", "区城管局"], ())
