@@ -25,7 +25,7 @@ from .responsibility import (
     parse_unit_list,
 )
 
-__all__ = ["row_responsibility", "split_cell_deadline", "split_cell_leaders", "split_lost_separators"]
+__all__ = ["person_name", "row_responsibility", "split_cell_deadline", "split_cell_leaders", "split_lost_separators"]
 
 _UNIT_END = "局委办部院队所处室会厅站团司心道镇乡"
 _TRAILING_DEADLINE = re.compile(
@@ -82,6 +82,24 @@ def _restored(m: UnitMention, cuts: Sequence[tuple[int, int, int]]) -> UnitMenti
     """A mention parsed in a cell that lost its persons, moved back to the row text."""
     shift = sum(n for at, end, n in cuts if at <= m.start < end)
     return replace(m, start=m.start + shift, end=m.end + shift) if shift else m
+
+
+@cache
+def _title_re() -> re.Pattern[str]:
+    titles = "|".join(map(re.escape, sorted(responsibility_rules()["leader_titles"], key=len, reverse=True)))
+    return re.compile(rf"^(?:[^（(）)]{{0,8}}?(?:{titles}))?[（(]?(.+?)[）)]?(?:[（(]?(?:{titles})[）)]?)?$")
+
+
+def person_name(item: str) -> str:
+    """A person of a leader cell without the title written around the name.
+
+    >>> [person_name(x) for x in ("张伟副区长", "区政府副区长李强", "王芳（副县长）", "陈明")]
+    ['张伟', '李强', '王芳', '陈明']
+    """
+    m = _title_re().match(item)
+    name = m.group(1) if m else item
+    # what is left must read as a name (2 to 4 characters); otherwise keep the cell as written
+    return name if 2 <= len(name) <= 4 else item
 
 
 def split_cell_deadline(cell: str) -> tuple[str, str | None]:
@@ -171,7 +189,7 @@ def row_responsibility(
         elif meaning == "deadline":
             deadline = cell
         elif meaning == "leader":
-            leaders.extend(x for x in re.split(r"[、，\s]+", cell) if x)
+            leaders.extend(person_name(x) for x in re.split(r"[、，,；;\s]+", cell) if x)
     r = parse_columns(lead, co, resp, gaz, first_listed_leads)
     if stated_lead or stated_co:
         r = replace(r, lead=(*stated_lead, *r.lead), co_lead=(*stated_co, *r.co_lead))

@@ -401,3 +401,14 @@ def test_persons_named_inside_a_unit_cell_are_leaders_never_units(generic):
     # counter-example: a bracket without a leader label is left to the unit list
     r, _ = row_responsibility(["推进城市更新。", "各镇（街道）、区城管局"], ["task", "responsible"], generic)
     assert (names(r.lead), r.leaders) == (["各镇（街道）", "区城管局"], ())
+
+
+def test_a_leader_column_gives_persons_without_their_titles(generic):
+    from kg.tables import row_responsibility
+
+    r, _ = row_responsibility(["新增就业3000人。", "区政府副区长李强、王芳（副区长）", "区人社局"],
+                              ["task", "leader", "lead"], generic)
+    assert (names(r.lead), r.leaders) == (["区人社局"], ("李强", "王芳"))
+    # counter-examples: a title alone, or a name with no title, is kept as written
+    r, _ = row_responsibility(["新增就业3000人。", "区长、欧阳娜娜", "区人社局"], ["task", "leader", "lead"], generic)
+    assert r.leaders == ("区长", "欧阳娜娜")
