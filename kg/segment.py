@@ -446,6 +446,36 @@ def _detect_header(line: Line) -> TableHeader | None:
     return None
 
 
+_SUB_MEANINGS = {"lead", "co_lead", "responsible", "leader"}
+
+
+def _sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | None:
+    """A header of two rows: ``责任单位`` spans two columns that the row below names
+    (``牵头单位`` / ``配合单位``). The row below gives those columns their meaning, by
+    position when it keeps its empty cells, else over the spanning cell and the empty
+    cells after it."""
+    if nxt.cells or not _SEPARATOR.search(nxt.text):
+        return None
+    sub = list(nxt.cells) if nxt.cells else split_cells(nxt.text)
+    words = [w for w in sub if w]
+    meanings = [column_meaning(w) if len(w) <= 12 else None for w in words]
+    if len(words) < 2 or not all(m in _SUB_MEANINGS for m in meanings):
+        return None
+    top = list(header.meanings)
+    cells = list(line.cells) if line.cells else split_cells(line.text)
+    if len(sub) == len(top):
+        merged = [column_meaning(w) if w else t for w, t in zip(sub, top, strict=True)]
+        return TableHeader(tuple(merged), header.line)
+    # the spanning cell: a unit or leader column followed by empty cells, as wide as the row below
+    for k, m in enumerate(top):
+        span = 1
+        while k + span < len(cells) and not cells[k + span]:
+            span += 1
+        if m in _SUB_MEANINGS and span == len(words):
+            return TableHeader((*top[:k], *meanings, *top[k + span :]), header.line)
+    return None
+
+
 @cache
 def _labelled_field_re() -> re.Pattern[str]:
     d = responsibility_rules()
@@ -503,6 +533,10 @@ def segment_lines(
                     seg.notes.append((ln.number, (
                         f"table column(s) {'、'.join(unknown)} not understood: their cells are neither "
                         "task text nor units (add the header word to ontology/columns.json)")))
+    for i in sorted(headers):
+        sub = _sub_header(headers[i], lines[i], lines[i + 1]) if i + 1 < len(lines) and i + 1 not in headers else None
+        if sub is not None:
+            headers[i] = headers[i + 1] = sub
     if headers:
         seg.header = headers[min(headers)]
         # under a table header, "1推进……" is a row whose cell separators were lost

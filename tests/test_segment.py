@@ -753,3 +753,25 @@ def test_lines_that_do_not_complete_a_row_are_not_joined_to_it():
     ])
     d = doc_from(text, region=None)
     assert [(t.number, "说明" in t.text) for t in d.tasks] == [("1", False), ("2", False)]
+
+
+@pytest.mark.parametrize("header", [
+    ["序号\t工作任务\t责任单位\t\t完成时限", "\t\t牵头单位\t配合单位\t"],  # the reader drops the leading tabs
+    ["| 序号 | 工作任务 | 责任单位 |  | 完成时限 |", "|  |  | 牵头 | 配合 |  |"],  # empty cells kept
+])
+def test_a_header_of_two_rows_whose_unit_column_spans_lead_and_co_lead(header):
+    sep = "\t" if "\t" in header[0] else " | "
+    rows = [["1", "推进城市更新。", "区住建局", "区城管局", "12月底"],
+            ["2", "新增城镇就业3000人。", "区人社局", "区财政局、各街道", "11月底"]]
+    d = doc_from("\n".join([*header, *(sep.join(r) for r in rows)]), region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ()),
+                        ("2", ["区人社局"], ["区财政局", "各街道"], "11月底", ())]
+    assert not any(i.code == "orphan" for i in d.issues)
+
+
+def test_a_line_of_other_words_under_a_header_is_no_second_header_row():
+    # counter-example: words that are not unit or leader columns leave the header as it is
+    text = "\n".join(["序号\t工作任务\t责任单位\t\t完成时限", "说明\t备注",
+                      "1\t推进城市更新。\t区住建局（牵头）、区城管局\t\t12月底"])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ())]
