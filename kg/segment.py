@@ -229,14 +229,22 @@ def _unit_shaped(cell: str) -> bool:
     return _unit_end_re().search(cell) is not None and len(cell) <= 200
 
 
+def _person_like(cell: str) -> bool:
+    """Names of persons (张伟、李强): short items that do not end like units."""
+    items = [x for x in re.split(r"[、，,\s]+", cell) if x]
+    return bool(items) and all(2 <= len(x) <= 4 for x in items) and not _unit_shaped(cell)
+
+
 def _fits(cell: str, meaning: str | None) -> bool:
-    """Whether a cell can be in a column: a deadline in the deadline column, a unit list in
-    a unit column, anything else (persons, notes, progress) in any other column."""
-    if meaning == "deadline":
-        return find_deadline(cell) == cell.rstrip("。；")
+    """Whether a cell can be in a column: a deadline only in the deadline column, persons in
+    the leader column, anything else in a unit column or any other column."""
+    if find_deadline(cell.rstrip("。；")) == cell.rstrip("。；"):
+        return meaning == "deadline"
+    if meaning == "leader":
+        return _person_like(cell)
     if meaning in _UNIT_COLUMNS:
-        return _unit_shaped(cell)
-    return not _unit_shaped(cell) and find_deadline(cell) != cell.rstrip("。；")
+        return not _person_like(cell)
+    return meaning != "deadline" and not _unit_shaped(cell)
 
 
 def _aligned(body: list[str], meanings: Sequence[str | None], task: int) -> list[str]:

@@ -657,6 +657,7 @@ def test_one_cell_per_line_rows_that_leave_out_their_merged_cells():
         "2", "新建标准化厂房5万平方米。", "11月底",
         "3", "新增城镇就业3000人。", "区人社局", "区财政局", "12月底", "王志刚",
         "4", "新建幼儿园3所。", "区教体局", "8月底",
+        "5", "建设智慧社区10个。", "区民政局", "各镇（街道）",
     ])
     d = doc_from(text, region=None)
     assert _resp(d) == [
@@ -665,6 +666,9 @@ def test_one_cell_per_line_rows_that_leave_out_their_merged_cells():
         ("3", ["区人社局"], ["区财政局"], "12月底", ("王志刚",)),
         # counter-example: a row with a lead of its own takes no co-lead from above
         ("4", ["区教体局"], [], "8月底", ()),
+        # a group name that does not end like a unit stays in its unit column, not a person;
+        # the trailing cells left out are merged with the row above
+        ("5", ["区民政局"], ["各镇（街道）"], "8月底", ()),
     ]
 
 
