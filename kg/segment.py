@@ -387,7 +387,7 @@ def join_broken_rows(lines: Sequence[Line]) -> list[Line]:
             i += 1
             continue
         text, n, j = ln.text, len(cells), i + 1
-        while width and n < width and j < len(lines) and not lines[j].cells:
+        while width and n < width and j < len(lines) and j - i <= 5 and not lines[j].cells:
             nxt = lines[j].text
             if number_of(nxt) is not None or not nxt.strip():
                 break
