@@ -353,3 +353,66 @@ def test_a_label_inside_a_bracket_of_a_value_belongs_to_that_value(generic):
     # counter-example: labels inside the one bracket that holds them all are fields
     r = parse("推进改革（牵头单位：区发改委；配合单位：区财政局）", generic)
     assert names(r.lead) == ["区发改委"] and names(r.co_lead) == ["区财政局"]
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("区发改局，2022年6月底前完成", ("区发改局", "2022年6月底前完成")),
+    ("区住建局、区城管局；12月底前", ("区住建局、区城管局", "12月底前")),
+    ("长期坚持", ("", "长期坚持")),
+    # counter-examples: no deadline, or a clause that goes on after the date
+    ("区发改局、区财政局", ("区发改局、区财政局", None)),
+    ("区教育局，2022年秋季学期开学前建成投用并验收", ("区教育局，2022年秋季学期开学前建成投用并验收", None)),
+])
+def test_a_deadline_inside_a_unit_cell_is_the_deadline_never_a_unit(cell, want):
+    from kg.extract.table_rows import split_cell_deadline
+
+    assert split_cell_deadline(cell) == want
+
+
+def test_a_table_row_with_the_deadline_in_its_unit_cell(generic):
+    from kg.extract.table_rows import row_responsibility
+
+    r, _ = row_responsibility(["新建标准化厂房5万平方米。", "区工信局（牵头）、区商务局，2022年6月底前完成"],
+                              ["task", "responsible"], generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (["区工信局"], ["区商务局"], "2022年6月底前完成")
+    # counter-example: a deadline column keeps its own cell
+    r, _ = row_responsibility(["新建标准化厂房5万平方米。", "区工信局", "11月底"], ["task", "lead", "deadline"], generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (["区工信局"], [], "11月底")
+
+
+def test_roles_written_inside_a_table_cell_win_over_its_column(generic):
+    from kg.extract.table_rows import row_responsibility
+
+    r, _ = row_responsibility(["推进城市更新。", "区住建局牵头，区城管局、各街道配合", "12月底"],
+                              ["task", "responsible", "deadline"], generic)
+    assert (names(r.lead), names(r.co_lead), r.deadline) == (["区住建局"], ["区城管局", "各街道"], "12月底")
+    # counter-example: a cell without role words keeps the meaning of its column
+    r, _ = row_responsibility(["推进城市更新。", "区住建局", "区城管局、各街道"], ["task", "lead", "co_lead"], generic)
+    assert (names(r.lead), names(r.co_lead)) == (["区住建局"], ["区城管局", "各街道"])
+
+
+def test_persons_named_inside_a_unit_cell_are_leaders_never_units(generic):
+    from kg.extract.table_rows import row_responsibility
+
+    r, text = row_responsibility(["新增就业3000人。", "区人社局（牵头，分管领导：李强）、区财政局", "11月底"],
+                                 ["task", "responsible", "deadline"], generic)
+    assert (names(r.lead), names(r.co_lead), r.leaders) == (["区人社局"], ["区财政局"], ("李强",))
+    assert [text[m.start : m.end] for m in (*r.lead, *r.co_lead)] == ["区人社局", "区财政局"]
+    r, text = row_responsibility(["推进城市更新。", "区住建局（责任人：张伟、王芳）", "区城管局"],
+                                 ["task", "lead", "co_lead"], generic)
+    assert (names(r.lead), names(r.co_lead), r.leaders) == (["区住建局"], ["区城管局"], ("张伟", "王芳"))
+    assert [text[m.start : m.end] for m in (*r.lead, *r.co_lead)] == ["区住建局", "区城管局"]
+    # counter-example: a bracket without a leader label is left to the unit list
+    r, _ = row_responsibility(["推进城市更新。", "各镇（街道）、区城管局"], ["task", "responsible"], generic)
+    assert (names(r.lead), r.leaders) == (["各镇（街道）", "区城管局"], ())
+
+
+def test_a_leader_column_gives_persons_without_their_titles(generic):
+    from kg.extract.table_rows import row_responsibility
+
+    r, _ = row_responsibility(["新增就业3000人。", "区政府副区长李强、王芳（副区长）", "区人社局"],
+                              ["task", "leader", "lead"], generic)
+    assert (names(r.lead), r.leaders) == (["区人社局"], ("李强", "王芳"))
+    # counter-examples: a title alone, or a name with no title, is kept as written
+    r, _ = row_responsibility(["新增就业3000人。", "区长、欧阳娜娜", "区人社局"], ["task", "leader", "lead"], generic)
+    assert r.leaders == ("区长", "欧阳娜娜")

@@ -577,3 +577,206 @@ def test_progress_cell_of_a_flattened_row_is_kept_apart():
         ("3", ["市经信局"], [], None),
     ]
     assert "12.7" not in d.tasks[0].text
+
+
+def _resp(d):  # type: ignore[no-untyped-def]
+    return [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead],
+             t.responsibility.deadline, t.responsibility.leaders) for t in d.tasks]
+
+
+def test_one_cell_per_line_with_deadline_and_leader_columns():
+    """序号/工作任务/责任单位/完成时限/县级领导, one cell per line: a deadline cell (12月底) is
+    the row's deadline, never a row numbered 12, and the persons of the 县级领导 column lead
+    as leaders, never as units."""
+    text = "\n".join([
+        "某县2020年重点工作责任分解", "序号", "工作任务", "责任单位", "完成时限", "县级领导",
+        "1", "新建改扩建中小学校4所，新增学位2400个。", "县教体局（牵头）、县发改局、县财政局", "12月底", "周海燕",
+        "2", "完成农村公路提档升级80公里。", "县交通运输局、县财政局", "10月底前", "马建新",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["县教体局"], ["县发改局", "县财政局"], "12月底", ("周海燕",)),
+        ("2", ["县交通运输局", "县财政局"], [], "10月底前", ("马建新",)),
+    ]
+    assert not any(i.code == "no-units" for i in d.issues)
+
+
+@pytest.mark.parametrize("line", ["12月底", "3个月内完成", "6月30日前", "2万元以上"])
+def test_a_number_followed_by_a_unit_of_time_or_measure_is_not_a_run_on_row(line):
+    text = "\n".join(["序号 工作任务 牵头单位", "1推进城市更新。区住建局", line])
+    d = doc_from(text, region=None)
+    assert [t.number for t in d.tasks] == ["1"]
+
+
+def test_a_run_on_row_whose_separators_were_lost_is_still_a_row():
+    # counter-example of the above: a number touching the task text is a row number
+    text = "\n".join(["序号 工作任务 牵头单位", "1推进城市更新。区住建局", "12实施老旧小区改造。区城管局"])
+    d = doc_from(text, region=None)
+    assert [(n, lead) for n, lead, *_ in _resp(d)] == [("1", ["区住建局"]), ("12", ["区城管局"])]
+
+
+def test_a_lead_marked_inside_a_responsible_cell_of_a_tab_table():
+    text = "\n".join([
+        "序号\t重点工作任务\t责任单位\t完成时限",
+        "1\t全市地区生产总值增长7%左右。\t市发改委（牵头）、市统计局\t2021年12月",
+        "2\t新改建农村公路150公里。\t市交通运输局\t2021年11月",
+        "3\t新增城镇就业3000人。\t市人社局、市财政局（配合）\t2021年12月",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["市发改委"], ["市统计局"], "2021年12月", ()),
+        # counter-examples: a cell without a 牵头 mark leads as a whole, except a unit marked 配合
+        ("2", ["市交通运输局"], [], "2021年11月", ()),
+        ("3", ["市人社局"], ["市财政局"], "2021年12月", ()),
+    ]
+
+
+def test_empty_merged_unit_cells_are_carried_down_from_the_row_above():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限\t区级责任领导",
+        "1\t实施区级重点项目80个，年度计划投资120亿元。\t区发改局\t区住建局、各镇人民政府\t12月底\t李红梅",
+        "2\t新建标准化厂房5万平方米。\t\t\t11月底\t",
+        "3\t完成园区道路6公里。\t\t\t\t",
+        "4\t新增城镇就业3000人。\t区人社局\t\t12月底\t王志刚",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["区发改局"], ["区住建局", "各镇人民政府"], "12月底", ("李红梅",)),
+        ("2", ["区发改局"], ["区住建局", "各镇人民政府"], "11月底", ("李红梅",)),
+        ("3", ["区发改局"], ["区住建局", "各镇人民政府"], "11月底", ("李红梅",)),  # the row above
+        # counter-example: a row naming its own lead keeps its empty co-lead cell empty
+        ("4", ["区人社局"], [], "12月底", ("王志刚",)),
+    ]
+
+
+def test_one_cell_per_line_rows_that_leave_out_their_merged_cells():
+    """Written one cell per line, a row whose unit cells were merged with the row above has
+    fewer lines: its deadline goes to the deadline column, and the units come from above."""
+    text = "\n".join([
+        "序号", "工作任务", "牵头单位", "配合单位", "完成时限", "区级责任领导",
+        "1", "实施区级重点项目80个。", "区发改局", "区住建局、各镇人民政府", "12月底", "李红梅",
+        "2", "新建标准化厂房5万平方米。", "11月底",
+        "3", "新增城镇就业3000人。", "区人社局", "区财政局", "12月底", "王志刚",
+        "4", "新建幼儿园3所。", "区教体局", "8月底",
+        "5", "建设智慧社区10个。", "区民政局", "各镇（街道）",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["区发改局"], ["区住建局", "各镇人民政府"], "12月底", ("李红梅",)),
+        ("2", ["区发改局"], ["区住建局", "各镇人民政府"], "11月底", ("李红梅",)),
+        ("3", ["区人社局"], ["区财政局"], "12月底", ("王志刚",)),
+        # counter-example: a row with a lead of its own takes no co-lead from above
+        ("4", ["区教体局"], [], "8月底", ()),
+        # a group name that does not end like a unit stays in its unit column, not a person;
+        # the trailing cells left out are merged with the row above
+        ("5", ["区民政局"], ["各镇（街道）"], "8月底", ()),
+    ]
+
+
+@pytest.mark.parametrize("header", [
+    ["序号", "工作任务", "督查科室", "责任单位", "完成时限"],  # one cell per line
+    ["序号\t工作任务\t督查科室\t责任单位\t完成时限"],  # tab-separated
+])
+def test_a_column_the_vocabulary_does_not_know_is_reported_and_its_cells_are_not_units(header):
+    one_per_line = len(header) > 1
+    rows = [["1", "实施区级重点项目80个。", "督查一科", "区发改局（牵头）、区住建局", "12月底"],
+            ["2", "新建标准化厂房5万平方米。", "督查二科", "区工信局", "11月底"]]
+    text = "\n".join([*header, *(c for r in rows for c in (r if one_per_line else ["\t".join(r)]))])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区发改局"], ["区住建局"], "12月底", ()), ("2", ["区工信局"], [], "11月底", ())]
+    notes = [i for i in d.issues if "not understood" in i.message]
+    assert [(i.line, "督查科室" in i.message) for i in notes] == [(1, True)]
+
+
+def test_a_list_of_short_words_before_a_table_is_not_a_header():
+    # counter-example: without 序号 first, short lines followed by a number are no header
+    text = "\n".join(["工作任务", "督查科室", "责任单位", "1", "实施区级重点项目80个。", "区发改局"])
+    d = doc_from(text, region=None)
+    assert not d.tasks and not any("not understood" in i.message for i in d.issues)
+
+
+@pytest.mark.parametrize("number", ["{}.", "{}、", "（{}）"])
+@pytest.mark.parametrize("one_per_line", [False, True])
+def test_a_number_cell_written_like_a_word_list_numbers_the_row(number, one_per_line):
+    header = ["序号", "工作任务", "责任单位", "完成时限"]
+    rows = [[number.format(1), "推进城市更新。", "区住建局（牵头）、区城管局", "12月底"],
+            [number.format(2), "新增城镇就业3000人。", "区人社局", "11月底"]]
+    if one_per_line:
+        text = "\n".join([*header, *(c for r in rows for c in r)])
+    else:
+        text = "\n".join("\t".join(r) for r in [header, *rows])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ()), ("2", ["区人社局"], [], "11月底", ())]
+
+
+def test_a_tab_after_a_list_number_without_a_table_header_is_no_table_row():
+    # counter-example: Word list numbering exported as "1.<tab>" in a plan without a table
+    d = doc_from("一、经济发展\n1.\t推进城市更新。（区住建局牵头，区城管局配合）", region=None)
+    assert [t.text for t in d.tasks] == ["推进城市更新。（区住建局牵头，区城管局配合）"]
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], None, ())]
+
+
+def test_empty_unit_cells_take_nothing_across_a_section_row():
+    """A cell merged over rows never spans a section row: the first row of a section with
+    empty unit cells has no units, and is reported."""
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "一、城市建设",
+        "1\t推进城市更新，完成老旧小区改造30个。\t区住建局\t区城管局\t12月底",
+        "2\t新增停车位2000个。\t\t\t12月底",
+        "二、民生保障",
+        "3\t新增城镇就业3000人。\t\t\t11月底",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [
+        ("1", ["区住建局"], ["区城管局"], "12月底", ()),
+        ("2", ["区住建局"], ["区城管局"], "12月底", ()),  # same section: merged with row 1
+        ("3", [], [], "11月底", ()),
+    ]
+    assert any(i.code == "no-units" and "task 3" in i.message for i in d.issues)
+
+
+def test_a_task_cell_broken_over_two_lines_in_a_tab_table_is_one_row():
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进城市更新，完成老旧小区改造30个，",
+        "新增停车位2000个。\t区住建局\t区城管局\t12月底",
+        "2\t新增城镇就业3000人。\t区人社局\t区财政局\t11月底",
+    ])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ()), ("2", ["区人社局"], ["区财政局"], "11月底", ())]
+    assert "新增停车位2000个" in d.tasks[0].text
+
+
+def test_lines_that_do_not_complete_a_row_are_not_joined_to_it():
+    # counter-example: the line after a short row does not make up the header's cells
+    text = "\n".join([
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进城市更新。\t区住建局",
+        "说明\t表中未列配合单位的，由牵头单位商定",
+        "2\t新增城镇就业3000人。\t区人社局\t区财政局\t11月底",
+    ])
+    d = doc_from(text, region=None)
+    assert [(t.number, "说明" in t.text) for t in d.tasks] == [("1", False), ("2", False)]
+
+
+@pytest.mark.parametrize("header", [
+    ["序号\t工作任务\t责任单位\t\t完成时限", "\t\t牵头单位\t配合单位\t"],  # the reader drops the leading tabs
+    ["| 序号 | 工作任务 | 责任单位 |  | 完成时限 |", "|  |  | 牵头 | 配合 |  |"],  # empty cells kept
+])
+def test_a_header_of_two_rows_whose_unit_column_spans_lead_and_co_lead(header):
+    sep = "\t" if "\t" in header[0] else " | "
+    rows = [["1", "推进城市更新。", "区住建局", "区城管局", "12月底"],
+            ["2", "新增城镇就业3000人。", "区人社局", "区财政局、各街道", "11月底"]]
+    d = doc_from("\n".join([*header, *(sep.join(r) for r in rows)]), region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ()),
+                        ("2", ["区人社局"], ["区财政局", "各街道"], "11月底", ())]
+    assert not any(i.code == "orphan" for i in d.issues)
+
+
+def test_a_line_of_other_words_under_a_header_is_no_second_header_row():
+    # counter-example: words that are not unit or leader columns leave the header as it is
+    text = "\n".join(["序号\t工作任务\t责任单位\t\t完成时限", "说明\t备注",
+                      "1\t推进城市更新。\t区住建局（牵头）、区城管局\t\t12月底"])
+    d = doc_from(text, region=None)
+    assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ())]

@@ -36,8 +36,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..resources import ontology_path
 from ..models import DocumentKind, ExtractedDocument, Issue
+from ..resources import ontology_path
 
 __all__ = [
     "CACHE_DIR",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..extract.gazetteer import load_gazetteer
+from ..extract.linking import infer_units, link_statements
 from ..graph.quads import link_quads, region_quads
 from ..graph.vocab import iri_metrics_graph, iri_names_graph, iri_region_graph
-from ..extract.linking import infer_units, link_statements
 from ..models import DocumentKind, ExtractedDocument, StatementLink
 from .cache import (
     CacheFolder,

@@ -831,7 +831,11 @@ def parse_columns(
         if lead_cells:
             co.extend(parse_unit_list(cell, Role.CO_LEAD, gaz, off))
         else:
-            ms = _apply_first_listed(parse_unit_list(cell, Role.LEAD, gaz, off), first_listed_leads)
+            # 区发改委（牵头）、区统计局: the marked unit leads and the rest co-lead; a cell
+            # without a 牵头 mark leads as a whole (under the first-listed convention, its first unit)
+            ms = parse_unit_list(cell, Role.CO_LEAD, gaz, off)
+            if not any(m.role is Role.LEAD for m in ms):
+                ms = _apply_first_listed(parse_unit_list(cell, Role.LEAD, gaz, off), first_listed_leads)
             lead.extend(m for m in ms if m.role is Role.LEAD)
             co.extend(m for m in ms if m.role is Role.CO_LEAD)
     # marks such as 区发改委（牵头） inside a co-lead cell move that unit

@@ -29,12 +29,14 @@ from ..models import Line, RawItem, Section
 from ..resources import ontology_path
 from ..text.numbering import STYLE_RANK, column_meaning, column_words, number_of
 from .gazetteer import responsibility_rules
+from .responsibility import find_deadline
 
 __all__ = [
     "Segmentation",
     "segment_lines",
     "split_cells",
     "rebuild_vertical_tables",
+    "join_broken_rows",
     "page_noise",
     "document_title",
 ]
@@ -105,24 +107,48 @@ def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = fro
 
 
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
-_ROW_NUMBER = re.compile(r"^(\d{1,5}(?:[-－.]\d{1,3})*)$")
+# "1推进……" under a table header: a row whose separators were lost. A number followed by a
+# unit of time or measure (12月底, 3个, 10日前, 5%) is a deadline or a figure, never a row number.
+_RUN_ON_ROW = re.compile(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(?![年月日号时个万亿])(.*)$", re.S)
+# the number cell of a table row: 3, 1-1, 2.3, and as Word lists write it, 3. / 3、 / （3）
+_ROW_NUMBER = re.compile(r"^(?:(\d{1,5}(?:[-－.]\d{1,3})*)[.、．]?|[（(](\d{1,5})[）)])$")
+
+
+def _row_number(cell: str) -> str | None:
+    """The number of a table row's number cell (``3.`` → ``3``), or ``None``."""
+    m = _ROW_NUMBER.match(cell.strip())
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def _cell_text(text: str) -> str:
     return _CELL_END.sub("", text).strip()
 
 
+_HEADER_WORD = re.compile(r"[\u4e00-\u9fff（）()]{2,8}")
+
+
 def _vertical_header(lines: Sequence[Line], i: int) -> int:
-    """Length of a table header written one column word per line from ``i`` (0 if none)."""
+    """Length of a table header written one column word per line from ``i`` (0 if none).
+
+    A short word the column vocabulary does not know (督查科室) is a column of its own when
+    the header goes on after it or the first row follows it; it is reported, not guessed."""
     meanings: list[str | None] = []
     j = i
-    while j < len(lines) and not lines[j].cells:
+    while j < len(lines) and not lines[j].cells and len(meanings) < 15:
         cell = _cell_text(lines[j].text)
-        meaning = column_meaning(cell) if 0 < len(cell) <= 12 and not _ROW_NUMBER.match(cell) else None
-        if meaning is None:
+        if not 0 < len(cell) <= 12 or _ROW_NUMBER.match(cell):
+            break
+        meaning = column_meaning(cell)
+        if meaning is None and (not meanings or not _HEADER_WORD.fullmatch(cell)):
             break
         meanings.append(meaning)
         j += 1
+    row_follows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
+    if not row_follows:
+        while meanings and meanings[-1] is None:
+            meanings.pop()
+    if meanings.count(None) > 2:
+        return 0
     if (len(meanings) >= 3 and meanings[0] == "number" and "task" in meanings
             and {"lead", "co_lead", "responsible"} & set(meanings)):
         return len(meanings)
@@ -138,6 +164,44 @@ def _unit_end_re() -> re.Pattern[str]:
 def _unit_shaped(cell: str) -> bool:
     """Whether a cell ends like a unit list (…区住建局。), not like prose or a task."""
     return _unit_end_re().search(cell) is not None and len(cell) <= 200
+
+
+def _person_like(cell: str) -> bool:
+    """Names of persons (张伟、李强): short items that do not end like units."""
+    items = [x for x in re.split(r"[、，,\s]+", cell) if x]
+    return bool(items) and all(2 <= len(x) <= 4 for x in items) and not _unit_shaped(cell)
+
+
+def _fits(cell: str, meaning: str | None) -> bool:
+    """Whether a cell can be in a column: a deadline only in the deadline column, persons in
+    the leader column, anything else in a unit column or any other column."""
+    if find_deadline(cell.rstrip("。；")) == cell.rstrip("。；"):
+        return meaning == "deadline"
+    if meaning == "leader":
+        return _person_like(cell)
+    if meaning in _UNIT_COLUMNS:
+        return not _person_like(cell)
+    return meaning != "deadline" and not _unit_shaped(cell)
+
+
+def _aligned(body: list[str], meanings: Sequence[str | None], task: int) -> list[str]:
+    """A row written one cell per line with fewer cells than columns: its empty cells were
+    left out (cells merged with the row above). The cells after the task go to the columns
+    they fit, in order (``11月底`` to 完成时限, not to 牵头单位), the skipped columns left
+    empty. When they fit where they stand, or fit nowhere, the row is left as it is."""
+    cells, cols = body[task + 1 :], list(meanings[task + 1 :])
+    if all(_fits(c, m) for c, m in zip(cells, cols, strict=False)):
+        return body
+    out = [""] * len(cols)
+    pos = 0
+    for c in cells:
+        while pos < len(cols) and not _fits(c, cols[pos]):
+            pos += 1
+        if pos == len(cols):
+            return body
+        out[pos] = c
+        pos += 1
+    return [*body[: task + 1], *out]
 
 
 def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
@@ -220,9 +284,59 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             else:
                 j = i + 1 + (width - 1)  # the lines after the last row are not in the table
                 body = body[: width - 1]
-        cells = (m.group(1), *body)
+        elif len(body) < width - 1:
+            body = _aligned(body, col_meanings[1:], task_col - 1)
+        cells = (m.group(1) or m.group(2), *body)
         out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
         i = j
+    return out
+
+
+_SEPARATOR = re.compile(r"[\t|｜]")
+
+
+def join_broken_rows(lines: Sequence[Line]) -> list[Line]:
+    r"""Rows of a tab- or ``|``-separated table whose task cell was broken over several lines
+    (a line break inside the cell): the row's first line starts with its number and has too
+    few cells, the next lines have no number. They are joined when together they make
+    exactly the header's number of cells; otherwise they are left as they are.
+
+    >>> rows = join_broken_rows([Line(1, "序号\t工作任务\t牵头单位"), Line(2, "1\t推进城市更新，"),
+    ...                          Line(3, "新增停车位2000个。\t区住建局")])
+    >>> [(r.number, r.text) for r in rows]
+    [(1, '序号\t工作任务\t牵头单位'), (2, '1\t推进城市更新，\n新增停车位2000个。\t区住建局')]
+    """
+    out: list[Line] = []
+    width = 0
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.cells or not _SEPARATOR.search(ln.text):
+            out.append(ln)
+            i += 1
+            continue
+        cells = split_cells(ln.text)
+        if _row_number(cells[0]) is None:
+            hdr = _detect_header(ln)
+            if hdr is not None:
+                width = len(hdr.meanings)
+            out.append(ln)
+            i += 1
+            continue
+        text, n, j = ln.text, len(cells), i + 1
+        while width and n < width and j < len(lines) and j - i <= 5 and not lines[j].cells:
+            nxt = lines[j].text
+            if number_of(nxt) is not None or not nxt.strip():
+                break
+            n += len(split_cells(nxt)) - 1
+            text += "\n" + nxt
+            j += 1
+        if width and n == width and j > i + 1:
+            out.append(Line(ln.number, text, ln.location))
+            i = j
+        else:
+            out.append(ln)
+            i += 1
     return out
 
 
@@ -277,6 +391,36 @@ def _detect_header(line: Line) -> TableHeader | None:
     return None
 
 
+_SUB_MEANINGS = {"lead", "co_lead", "responsible", "leader"}
+
+
+def _sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | None:
+    """A header of two rows: ``责任单位`` spans two columns that the row below names
+    (``牵头单位`` / ``配合单位``). The row below gives those columns their meaning, by
+    position when it keeps its empty cells, else over the spanning cell and the empty
+    cells after it."""
+    if nxt.cells or not _SEPARATOR.search(nxt.text):
+        return None
+    sub = list(nxt.cells) if nxt.cells else split_cells(nxt.text)
+    words = [w for w in sub if w]
+    meanings = [column_meaning(w) if len(w) <= 12 else None for w in words]
+    if len(words) < 2 or not all(m in _SUB_MEANINGS for m in meanings):
+        return None
+    top = list(header.meanings)
+    cells = list(line.cells) if line.cells else split_cells(line.text)
+    if len(sub) == len(top):
+        merged = [column_meaning(w) if w else t for w, t in zip(sub, top, strict=True)]
+        return TableHeader(tuple(merged), header.line)
+    # the spanning cell: a unit or leader column followed by empty cells, as wide as the row below
+    for k, m in enumerate(top):
+        span = 1
+        while k + span < len(cells) and not cells[k + span]:
+            span += 1
+        if m in _SUB_MEANINGS and span == len(words):
+            return TableHeader((*top[:k], *meanings, *top[k + span :]), header.line)
+    return None
+
+
 @cache
 def _labelled_field_re() -> re.Pattern[str]:
     d = responsibility_rules()
@@ -311,11 +455,12 @@ def segment_lines(
             "skipped: not tasks")))
     lines = [ln for i, ln in enumerate(lines) if i not in noise]
     if not report:
-        lines = rebuild_vertical_tables(lines)
+        lines = join_broken_rows(rebuild_vertical_tables(lines))
     numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
     for i, ln in enumerate(lines):
-        if ln.cells and numbered[i][1] is None and _ROW_NUMBER.match(ln.cells[0].strip()):
-            numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
+        number = _row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None
+        if number is not None:
+            numbered[i] = (i, ("row", number, " | ".join(ln.cells[1:])))
     seg.numbered_items = sum(1 for _, n in numbered if n is not None)
     if report:
         return _segment_report(lines, numbered, seg)
@@ -327,14 +472,32 @@ def segment_lines(
             hdr = _detect_header(ln)
             if hdr:
                 headers[i] = hdr
+                words = list(ln.cells) if ln.cells else split_cells(ln.text)
+                unknown = [w for w, m in zip(words, hdr.meanings, strict=False) if m is None and w.strip()]
+                if len(words) == len(hdr.meanings) and unknown:
+                    seg.notes.append((ln.number, (
+                        f"table column(s) {'、'.join(unknown)} not understood: their cells are neither "
+                        "task text nor units (add the header word to ontology/columns.json)")))
+    for i in sorted(headers):
+        sub = _sub_header(headers[i], lines[i], lines[i + 1]) if i + 1 < len(lines) and i + 1 not in headers else None
+        if sub is not None:
+            headers[i] = headers[i + 1] = sub
     if headers:
         seg.header = headers[min(headers)]
         # under a table header, "1推进……" is a row whose cell separators were lost
         first = min(headers)
         for i, ln in enumerate(lines):
-            m = re.match(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(.*)$", ln.text, re.S)
-            if numbered[i][1] is None and m and i > first:
+            if i <= first or ln.cells or (numbered[i][1] is not None and numbered[i][1][0] == "row"):  # type: ignore[index]
+                continue
+            m = _RUN_ON_ROW.match(ln.text)
+            if numbered[i][1] is None and m:
                 numbered[i] = (i, ("row", m.group(1), m.group(2)))
+                continue
+            # a row whose number cell reads 1. / 1、 / （1）: cells after the number
+            cells = split_cells(ln.text) if re.search(r"[\t|｜]", ln.text) else []
+            number = _row_number(cells[0]) if len(cells) >= 2 else None
+            if number is not None:
+                numbered[i] = (i, ("row", number, " | ".join(cells[1:])))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)
 
     roles = _classify(lines, numbered, has_responsibility, seg.header is not None)
@@ -385,6 +548,7 @@ def segment_lines(
             seg.sections.append(sec)
             section_stack.append(sec)
             closed = True
+            prev_row = []  # a cell merged over rows never spans a section row
             continue
         if n is not None and role == "task":
             flush()
@@ -428,21 +592,31 @@ def segment_lines(
 
 
 _CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
+_UNIT_COLUMNS = {"lead", "co_lead", "responsible"}
 
 
 def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
-    """A row shorter than its header takes the missing unit, leader and deadline cells
-    from the row above (cells merged over several rows lose their text in all but the
-    first). The last row of a document cut off mid-sentence takes nothing."""
+    """Cells merged over several rows keep their text in the first row only: a row shorter
+    than its header takes the missing unit, leader and deadline cells from the row above,
+    and a row whose unit cells are all empty takes them, and its other empty unit, leader
+    and deadline cells, from the row above. A row naming any unit of its own keeps its
+    empty cells empty. The last row of a document cut off mid-sentence takes nothing."""
     meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
-    if not row or len(row) >= len(meanings) or len(prev) < len(meanings):
+    if not row or len(prev) < len(meanings):
         return row
-    if last and not re.search(r"[。；！？）]$", row[-1]):
-        return row
-    missing = meanings[len(row) :]
-    if not all(m in _CARRIED for m in missing):
-        return row
-    return [*row, *prev[len(row) : len(meanings)]]
+    filled = row
+    if len(row) < len(meanings):
+        if last and not re.search(r"[。；！？）]$", row[-1]):
+            return row
+        missing = meanings[len(row) :]
+        if not all(m in _CARRIED for m in missing):
+            return row
+        filled = [*row, *prev[len(row) : len(meanings)]]
+    units = [i for i, m in enumerate(meanings) if m in _UNIT_COLUMNS and i < len(row)]
+    if units and not any(row[i].strip() for i in units):
+        filled = [prev[i] if i < len(meanings) and meanings[i] in _CARRIED and not c.strip() else c
+                  for i, c in enumerate(filled)]
+    return filled
 
 
 def _classify(
