@@ -1,7 +1,8 @@
 """Stage 2: cut a document into sections and numbered items.
 
-Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、``,
-``（一）``, ``1.`` / ``1、``, ``（1）``, ``①``, and table rows (a number in the first cell).
+Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、`` and
+articles ``第一条`` (at one level), ``（一）``, ``1.`` / ``1、``, ``1-1`` ids, ``（1）``, ``①``, and
+table rows (a number in the first cell).
 Which numbered items are *tasks* is not fixed by style: it is decided on the tree of
 numbered items by where the responsibility clauses are (see :func:`_classify`). Items
 above the tasks are section headings; items below are sub-points folded into their task.
@@ -41,13 +42,21 @@ __all__ = [
 ]
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
-STYLE_RANK = {"chapter": 0, "cn_dun": 1, "cn_paren": 2, "ar_dot": 3, "row": 3, "ar_paren": 4, "circled": 5}
+STYLE_RANK = {
+    "chapter": 0, "cn_dun": 1, "article": 1, "cn_paren": 2, "ar_dot": 3, "row": 3, "ar_sub": 4, "ar_paren": 4,
+    "circled": 5,
+}
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"^第([{_CN_NUM}\d]{{1,4}})(?:部分|章|篇)\s*(.*)$", re.S)),
+    # 第一条…第N条: articles (normalising drops the space after 条, so only a run of
+    # articles from the first counts, see _article_run)
+    ("article", re.compile(rf"^第([{_CN_NUM}]{{1,4}}|\d{{1,3}})条[\s：、.]*(.*)$", re.S)),
     ("cn_dun", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.]\s*(.*)$", re.S)),
     ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
     ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$", re.S)),
     ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$", re.S)),
+    # 1-1, 2-3: an item id under the 1. heading (not a month range 1-2月 or a score 3-1000)
+    ("ar_sub", re.compile(r"^(\d{1,2}[-－]\d{1,3})(?![\d.%月日号年期天])\s*(.*)$", re.S)),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
 )
 # a row number may be compound (1-1, 2.3) when a table numbers sub-rows
@@ -108,13 +117,19 @@ def split_cells(text: str) -> list[str]:
 
 
 @cache
-def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
         d = json.load(fh)
     labels = "|".join(map(re.escape, sorted(d["metadata_labels"], key=len, reverse=True)))
     meta = re.compile(rf"^(?:[\[【]\s*(?:{labels})\s*[\]】]|(?:{labels})\s*[：:])|(?:{labels})\s*[：:].*(?:{labels})\s*[：:]")
     nav = re.compile("|".join(f"(?:{p})" for p in d["navigation"]))
-    return meta, nav, re.compile(d["addressee"]), re.compile(d["signature_date"])
+    footer = re.compile("|".join(f"(?:{p})" for p in d["footer_marks"]))
+    return meta, nav, footer, re.compile(d["addressee"]), re.compile(d["signature_date"])
+
+
+def _is_footer(text: str, footer: re.Pattern[str]) -> bool:
+    """A site footer line: a footer mark (ICP备, 版权所有…) in a line that is not a sentence."""
+    return len(text) <= 200 and footer.search(text) is not None and not re.search(r"[。；！？]", text)
 
 
 _BULLET = re.compile(r"^[•·●]\s*")
@@ -124,6 +139,7 @@ _TITLE_WORDS = re.compile(r"方案|分解|分工|通知|计划|报告|清单|任
 def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = None) -> set[int]:
     """Indices of the lines that are page noise, not document text: site navigation and
     widgets (当前位置, 扫一扫, 分享到…), metadata (索引号, 发布日期, 浏览次数…), image names,
+    site footers (主办单位：…　ICP备…, 版权所有…),
     and the notice that hands a plan out, from its addressee line (各区人民政府、各部门：)
     to the date under its signature — unless a numbered line in it is a task
     (``is_task``): then the plan is in the notice, and only the addressee line is noise.
@@ -132,7 +148,7 @@ def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = No
     ...                                 Line(3, "扫一扫在手机打开当前页")]))]
     [0, 2]
     """
-    meta, nav, addressee, date = _noise_rules()
+    meta, nav, footer, addressee, date = _noise_rules()
     out: set[int] = set()
     for i, ln in enumerate(lines):
         text = _BULLET.sub("", ln.text.strip())
@@ -140,7 +156,7 @@ def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = No
             if text != ln.text.strip():
                 out.add(i)
             continue
-        if meta.search(text) or nav.search(ln.text.strip()):
+        if meta.search(text) or nav.search(ln.text.strip()) or _is_footer(text, footer):
             out.add(i)
     for i, ln in enumerate(lines):
         if addressee.match(ln.text.strip()) and not number_of(ln.text):
@@ -344,9 +360,11 @@ def _detect_header(line: Line) -> TableHeader | None:
 def _labelled_field_re() -> re.Pattern[str]:
     d = responsibility_rules()
     labels = d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"] + d["leader_labels"] + d["deadline_labels"]
-    # the bracket and colon after a label are optional: a label at the start is enough
+    # the bracket and colon after a label are optional: a label at the start is enough;
+    # a two-character label (主办, 配合) needs its colon, else it is a verb (配合做好…)
     alternatives = "|".join(re.escape(lab) for lab in labels if len(lab) > 2)
-    return re.compile(rf"[【\[（]?(?:{alternatives})" if alternatives else r"(?!)")
+    short = "|".join(re.escape(lab) for lab in labels if len(lab) <= 2)
+    return re.compile(rf"[【\[（]?(?:{alternatives}|(?:{short})[：:])")
 
 
 def _is_labelled_field(text: str) -> bool:
@@ -375,7 +393,7 @@ def segment_lines(
     lines = [ln for i, ln in enumerate(lines) if i not in noise]
     if not report:
         lines = rebuild_vertical_tables(lines)
-    numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
+    numbered = _article_run([(i, number_of(ln.text)) for i, ln in enumerate(lines)])
     for i, ln in enumerate(lines):
         if ln.cells and numbered[i][1] is None and _ROW_NUMBER.match(ln.cells[0].strip()):
             numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
@@ -449,6 +467,11 @@ def segment_lines(
             section_stack.append(sec)
             closed = True
             continue
+        if n is not None and role == "prose":
+            flush()
+            closed = True
+            seg.orphans.append(ln)
+            continue
         if n is not None and role == "task":
             flush()
             awaiting_value = False
@@ -490,6 +513,21 @@ def segment_lines(
     return seg
 
 
+def _article_run(
+    numbered: list[tuple[int, tuple[str, str, str] | None]],
+) -> list[tuple[int, tuple[str, str, str] | None]]:
+    """Articles (``第二条…``) number items only in a document of articles: at least two,
+    one of them ``第一条``. A lone paragraph opening with 第三条 is prose.
+
+    >>> [n for _, n in _article_run([(0, number_of("第三条高速公路建成通车。"))])]
+    [None]
+    """
+    articles = [n[1] for _, n in numbered if n is not None and n[0] == "article"]
+    if len(articles) >= 2 and ("一" in articles or "1" in articles):
+        return numbered
+    return [(i, None if n is not None and n[0] == "article" else n) for i, n in numbered]
+
+
 _CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
 
 
@@ -522,6 +560,8 @@ def _classify(
     their own clause (then they are the tasks, and it is a heading). Sub-points below a
     task are folded into it. Childless nodes without a clause are tasks when their style
     numbers tasks elsewhere (a task whose clause is missing), headings otherwise.
+    Articles (第一条…) before the first and after the last that carry a clause are
+    ``prose``: the purpose and closing articles of a text of articles.
     """
     idx = [i for i, n in numbered if n is not None]
     rank = {i: STYLE_RANK[numbered[i][1][0]] for i in idx}  # type: ignore[index]
@@ -579,6 +619,13 @@ def _classify(
     for i, r in list(roles.items()):
         if r == "pending":
             roles[i] = "task" if rank[i] in task_ranks else "heading"
+    # articles before the first one that assigns units (purpose, basis) and after the last
+    # (interpretation, entry into force) are the frame of the text, not tasks
+    articles = [i for i in idx if numbered[i][1][0] == "article" and roles.get(i) == "task"]  # type: ignore[index]
+    assigned = [i for i in articles if has(i)]
+    for i in articles:
+        if assigned and (i < assigned[0] or i > assigned[-1]):
+            roles[i] = "prose"
     return roles
 
 

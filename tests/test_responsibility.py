@@ -349,3 +349,18 @@ def test_a_label_inside_a_bracket_of_a_value_belongs_to_that_value(generic):
     # counter-example: labels inside the one bracket that holds them all are fields
     r = parse("推进改革（牵头单位：区发改委；配合单位：区财政局）", generic)
     assert names(r.lead) == ["区发改委"] and names(r.co_lead) == ["区财政局"]
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # the bare labels 主办：/协办： (without 单位): inline, in brackets, on their own line
+    ("深化行政审批制度改革，审批时限压缩50%。主办：开发区政务服务中心；协办：开发区党政办、开发区法制办。",
+     ["开发区政务服务中心"], ["开发区党政办", "开发区法制办"]),
+    ("推进老旧小区改造。（主办：县住建局；协办：县财政局）", ["县住建局"], ["县财政局"]),
+    ("推进老旧小区改造。\n主办：县住建局；协办：县财政局、各乡镇", ["县住建局"], ["县财政局", "各乡镇"]),
+    # counter-examples: the words as verbs and nouns of a sentence, no colon
+    ("主办第十届音乐节，协办全省运动会。", [], []),
+    ("本办法自印发之日起施行，由开发区党政办负责解释。", [], []),
+])
+def test_bare_host_and_co_host_labels(text, lead, co, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)

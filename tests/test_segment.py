@@ -504,6 +504,14 @@ def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
     ("1.推进<b>数字政府</b>建设>提升>服务", False),
     ("确保增速>5%，高于全省平均水平。", False),
     ("2.分享经济发展成果。（区发改委牵头）", False),
+    # site footers, by their shape wherever the mark stands in the line
+    ("主办单位：某市人民政府办公室　　苏ICP备05001234号", True),
+    ("版权所有：某县人民政府　技术支持：某某信息科技有限公司", True),
+    ("主办：某区人民政府办公室　网站标识码：3201000012", True),
+    ("Copyright © 2021 某市人民政府 All Rights Reserved", True),
+    # counter-examples: the same words in sentences of a plan
+    ("3.加强技术支持和人才保障，版权所有者权益得到保护。", False),
+    ("主办单位：区发改委", False),
 ])
 def test_page_noise_lines(text, noise):
     from kg.normalize import normalize_text
@@ -576,3 +584,72 @@ def test_progress_cell_of_a_flattened_row_is_kept_apart():
         ("3", ["市经信局"], [], None),
     ]
     assert "12.7" not in d.tasks[0].text
+
+
+def test_a_site_footer_after_the_last_task_is_not_its_lead():
+    text = "\n".join([
+        "某市2021年重点工作任务分解",
+        "（一）稳定扩大就业。城镇新增就业1.2万人。（牵头单位：市人社局；配合单位：市教育局）",
+        "（二）办好人民满意教育。新增学位6000个。（牵头单位：市教育局；配合单位：市财政局）",
+        "主办单位：某市人民政府办公室　　苏ICP备05001234号",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("一", ["市人社局"], ["市教育局"]), ("二", ["市教育局"], ["市财政局"])]
+    assert "ICP" not in d.tasks[-1].text
+
+
+def test_articles_number_tasks_and_the_framing_articles_are_not_tasks():
+    text = "\n".join([
+        "某开发区2016年优化营商环境责任分工办法",
+        "第一条　为进一步优化发展环境，明确各部门职责，制定本办法。",
+        "第二条　深化“放管服”改革，审批时限压缩40%。主办：开发区政务服务局；协办：开发区党政办、开发区财政局。",
+        "第三条　加强园区配套，新建标准厂房10万平方米。（主办：开发区建设局；协办：开发区规划分局）",
+        "第四条　强化人才服务。",
+        "主办：开发区组织人事局；协办：开发区建设局",
+        "第五条　本办法自印发之日起施行，由开发区党政办负责解释。",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [
+        ("二", ["开发区政务服务局"], ["开发区党政办", "开发区财政局"]),
+        ("三", ["开发区建设局"], ["开发区规划分局"]),
+        ("四", ["开发区组织人事局"], ["开发区建设局"]),
+    ]
+    assert d.tasks[0].text.startswith("深化“放管服”改革")
+    assert not d.sections
+
+
+def test_a_lone_paragraph_opening_with_an_article_number_is_not_numbering():
+    assert number_of("第二条深化改革。")[:2] == ("article", "二")
+    text = "\n".join([
+        "某区2020年重点工作任务",
+        "1.推进交通建设。（区交通局主办）",
+        "第三条高速公路年内建成通车。",
+        "2.加快人才集聚。（区人社局主办）",
+    ])
+    d = doc_from(text, region=None)
+    assert [t.number for t in d.tasks] == ["1", "2"]
+    assert not d.sections
+
+
+def test_ids_like_1_1_number_items_under_their_heading():
+    text = "\n".join([
+        "某市2020年攻坚行动任务清单",
+        "1.实体经济攻坚",
+        "1-1　推动传统产业技改提升，实施技改项目300项。【责任主体：市工信局；协办单位：市发改局】",
+        "1-2　推进品牌企业培育，新增上市企业3家。【责任主体：市金融监管局；协办单位：市市场监管局】",
+        "2.民生保障攻坚",
+        "2-1　新建公办幼儿园10所。【责任主体：市教育局】",
+    ])
+    d = doc_from(text, region=None)
+    titles = {s.ordinal: s.title for s in d.sections}
+    got = [(t.number, titles[t.section], [m.name for m in t.responsibility.lead]) for t in d.tasks]
+    assert got == [("1-1", "实体经济攻坚", ["市工信局"]), ("1-2", "实体经济攻坚", ["市金融监管局"]),
+                   ("2-1", "民生保障攻坚", ["市教育局"])]
+    assert d.tasks[0].text.startswith("推动传统产业技改提升")
+
+
+@pytest.mark.parametrize("text", ["1-2月，全市固定资产投资同比下降12.7%。", "3-5年内建成", "1-1000人"])
+def test_ranges_are_not_item_ids(text):
+    assert number_of(text) is None
