@@ -44,7 +44,7 @@ __all__ = [
 _CN_NUM = "一二三四五六七八九十百零〇两"
 STYLE_RANK = {
     "chapter": 0, "cn_dun": 1, "article": 1, "cn_paren": 2, "ar_dot": 3, "row": 3, "ar_sub": 4, "ar_paren": 4,
-    "circled": 5,
+    "circled": 5, "enum": 6,
 }
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"^第([{_CN_NUM}\d]{{1,4}})(?:部分|章|篇)\s*(.*)$", re.S)),
@@ -391,9 +391,10 @@ def segment_lines(
             f"{len(skipped_numbered)} numbered line(s) in page noise or in the notice before the plan "
             "skipped: not tasks")))
     lines = [ln for i, ln in enumerate(lines) if i not in noise]
+    enumerated: dict[int, tuple[str, str, str]] = {}
     if not report:
-        lines = rebuild_vertical_tables(lines)
-    numbered = _article_run([(i, number_of(ln.text)) for i, ln in enumerate(lines)])
+        lines, enumerated = _split_enumerations(rebuild_vertical_tables(lines), has_responsibility)
+    numbered = _article_run([(i, enumerated.get(i) or number_of(ln.text)) for i, ln in enumerate(lines)])
     for i, ln in enumerate(lines):
         if ln.cells and numbered[i][1] is None and _ROW_NUMBER.match(ln.cells[0].strip()):
             numbered[i] = (i, ("row", ln.cells[0].strip(), " | ".join(ln.cells[1:])))
@@ -475,6 +476,9 @@ def segment_lines(
         if n is not None and role == "task":
             flush()
             awaiting_value = False
+            # a task at the level of a heading before it is not inside that heading's section
+            while section_stack and section_stack[-1].level >= STYLE_RANK[n[0]]:
+                section_stack.pop()
             cells = [ln.cells[1:]] if ln.cells else []
             current = {
                 "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
@@ -511,6 +515,58 @@ def segment_lines(
         seg.orphans.append(ln)
     flush()
     return seg
+
+
+_ENUM = re.compile(r"(?:(?<=[。；：！？\s])|^)([一二三四五六七八九十]{1,2})是")
+_ENUM_ORDER = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def _enumeration(text: str) -> list[tuple[int, str]]:
+    """Where the items ``一是…二是…三是…`` of a paragraph start, in order from 一是 (at least two).
+
+    >>> _enumeration("做强旅游。一是提升民宿品质。二是办好音乐节。")
+    [(5, '一是'), (14, '二是')]
+    >>> _enumeration("坚持统一是前提。二是办好音乐节。")
+    []
+    """
+    chain: list[tuple[int, str]] = []
+    for m in _ENUM.finditer(text):
+        if len(chain) < len(_ENUM_ORDER) and m.group(1) == _ENUM_ORDER[len(chain)]:
+            chain.append((m.start(), m.group(0)))
+    return chain if len(chain) >= 2 else []
+
+
+def _split_enumerations(
+    lines: list[Line], has_responsibility: Callable[[str], bool],
+) -> tuple[list[Line], dict[int, tuple[str, str, str]]]:
+    """A paragraph whose ``一是…二是…`` items each carry their own responsibility clause is
+    a heading (its number and the words before 一是) over those items, each a numbered line
+    of its own (style ``enum``, below every other style). A paragraph whose items share one
+    clause stays whole. Returns the lines and the numbering of the items made here.
+
+    >>> out, nums = _split_enumerations([Line(3, "一、做强旅游。一是新培育民宿20家（镇文旅办负责）。"
+    ...                                        "二是新增停车位800个（镇综治办负责）。")], lambda t: "负责" in t)
+    >>> [ln.text for ln in out], sorted(nums.values())
+    (['一、做强旅游。', '一是新培育民宿20家（镇文旅办负责）。', '二是新增停车位800个（镇综治办负责）。'], [('enum', '一是', '新培育民宿20家（镇文旅办负责）。'), ('enum', '二是', '新增停车位800个（镇综治办负责）。')])
+    """
+    out: list[Line] = []
+    numbering: dict[int, tuple[str, str, str]] = {}
+    for ln in lines:
+        n = None if ln.cells else number_of(ln.text)
+        rest = n[2] if n is not None else ln.text
+        chain = [] if ln.cells else _enumeration(rest)
+        starts = [p for p, _ in chain] + [len(rest)]
+        pieces = [rest[starts[k] : starts[k + 1]].strip() for k in range(len(chain))]
+        if sum(1 for p in pieces if has_responsibility(p)) < 2:
+            out.append(ln)
+            continue
+        head = ln.text[: len(ln.text) - len(rest)] + rest[: starts[0]].strip()
+        if head.strip():
+            out.append(Line(ln.number, head, ln.location))
+        for (_, word), piece in zip(chain, pieces, strict=True):
+            numbering[len(out)] = ("enum", word, piece[len(word) :])
+            out.append(Line(ln.number, piece, ln.location))
+    return out, numbering
 
 
 def _article_run(

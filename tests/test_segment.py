@@ -653,3 +653,35 @@ def test_ids_like_1_1_number_items_under_their_heading():
 @pytest.mark.parametrize("text", ["1-2月，全市固定资产投资同比下降12.7%。", "3-5年内建成", "1-1000人"])
 def test_ranges_are_not_item_ids(text):
     assert number_of(text) is None
+
+
+def test_items_one_shi_two_shi_each_with_its_clause_are_tasks_of_their_own():
+    text = "\n".join([
+        "某镇2023年重点工作安排",
+        "一、做强乡村旅游。一是新培育精品民宿15家（镇文旅办负责，镇规划办配合）。二是办好第五届桃花节（镇文旅办、镇党政办负责）。"
+        "三是新增停车位600个（镇综治办牵头，镇执法队配合）。",
+        "二、加强自身建设。全面落实“四下基层”制度。（镇党政办负责）",
+    ])
+    d = doc_from(text, region=None)
+    titles = {s.ordinal: s.title for s in d.sections}
+    got = [(t.number, titles.get(t.section), [m.name for m in t.responsibility.lead],
+            [m.name for m in t.responsibility.co_lead], [i.value for i in t.indicators]) for t in d.tasks]
+    assert got == [
+        ("一是", "做强乡村旅游。", ["镇文旅办"], ["镇规划办"], [15]),
+        ("二是", "做强乡村旅游。", ["镇文旅办", "镇党政办"], [], []),
+        ("三是", "做强乡村旅游。", ["镇综治办"], ["镇执法队"], [600]),
+        ("二", None, ["镇党政办"], [], []),
+    ]
+    assert d.tasks[0].text == "新培育精品民宿15家（镇文旅办负责，镇规划办配合）。"
+
+
+def test_items_one_shi_two_shi_under_one_clause_stay_one_task():
+    text = "\n".join([
+        "某区2023年重点工作任务",
+        "1.优化营商环境。一是压缩审批时限；二是推行“一网通办”。（区政务办牵头，区发改委配合）",
+        "2.坚持统一是前提，二是指第二批项目。（区发改委负责）",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区政务办"], ["区发改委"]), ("2", ["区发改委"], [])]
+    assert d.tasks[0].text.startswith("优化营商环境。一是压缩审批时限；二是")
