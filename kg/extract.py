@@ -33,6 +33,7 @@ from .models import (
 )
 from .normalize import Restorer, matching_form, needs_matching_form
 from .responsibility import (
+    earlier_clauses,
     find_deadline,
     heading_leaders,
     parse_responsibility,
@@ -335,6 +336,11 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
                 first[2] += 1
             if m.kind == "unit" and m.unit_type is None:
                 untyped.setdefault(m.name, (t.line, t.number))
+        earlier = earlier_clauses(t.text, r, gaz) if r.lead or r.co_lead else []
+        if earlier:
+            out.append(Issue(path, t.line, (
+                f"task {t.number}: {len(earlier) + 1} responsibility clauses in one item, only the last is read "
+                f"(not read: {'、'.join(earlier)})"), "several-clauses"))
         opens = sum(t.text.count(c) for c in "（【[")
         closes = sum(t.text.count(c) for c in "）】]")
         if opens != closes:

@@ -32,6 +32,7 @@ __all__ = [
     "states_first_listed_leads",
     "find_deadline",
     "heading_leaders",
+    "earlier_clauses",
 ]
 
 _OPEN = "（【["
@@ -783,6 +784,32 @@ def parse_responsibility(
         if result is not None and (result.lead or result.co_lead or result.leaders):
             return _dedupe(result, text)
     return Responsibility()
+
+
+def earlier_clauses(text: str, r: Responsibility, gaz: Gazetteer) -> list[str]:
+    """Bracketed responsibility clauses before the one ``r`` was read from: a paragraph of
+    several items, each with its own clause, of which only the last is read.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> g = load_gazetteer("nanjing-gulou")
+    >>> t = "推进改革（区发改委负责）；优化服务（区政务办负责）。"
+    >>> earlier_clauses(t, parse_responsibility(t, g), g)
+    ['（区发改委负责）']
+    >>> t = "推进改革（含国企改革），区发改委负责。"
+    >>> earlier_clauses(t, parse_responsibility(t, g), g)
+    []
+    """
+    if r.clause_start <= 0 or r.pattern == "table":
+        return []
+    out = []
+    head = text[: r.clause_start]
+    for m in re.finditer(r"（([^（）]{2,80})）", head):
+        content = m.group(1)
+        if not any(not content[x.end() :].startswith(_rules().not_role_after) for x in _rules().role_re.finditer(content)):
+            continue
+        if _parse_clauses(content, 0, gaz, False, strict=True) is not None:
+            out.append(m.group(0))
+    return out
 
 
 def _dedupe(r: Responsibility, text: str) -> Responsibility:

@@ -685,3 +685,15 @@ def test_items_one_shi_two_shi_under_one_clause_stay_one_task():
     got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
     assert got == [("1", ["区政务办"], ["区发改委"]), ("2", ["区发改委"], [])]
     assert d.tasks[0].text.startswith("优化营商环境。一是压缩审批时限；二是")
+
+
+def test_several_clauses_in_one_item_are_never_read_silently():
+    text = "\n".join([
+        "某区2023年重点工作任务",
+        "1.推进简政放权（区发改委负责）；优化政务服务（区政务办负责）。",
+        "2.推进国企改革（含混合所有制改革）。（区国资办负责）",
+    ])
+    d = doc_from(text, region=None)
+    assert [[m.name for m in t.responsibility.lead] for t in d.tasks] == [["区政务办"], ["区国资办"]]
+    several = [(i.line, i.message) for i in d.issues if i.code == "several-clauses"]
+    assert several == [(2, "task 1: 2 responsibility clauses in one item, only the last is read (not read: （区发改委负责）)")]
