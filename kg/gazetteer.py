@@ -297,10 +297,14 @@ class Gazetteer:
         >>> g = load_gazetteer("generic")
         >>> [g.resolve_group(n) for n in ("区级相关部门", "州直相关单位", "各县级市", "区属各重点国企", "各类企业")]
         ['区相关部门', '州相关部门', '各县级市', '区属各重点国企', None]
+        >>> [g.resolve_group(n) for n in ("各县、区人民政府", "市安委会各成员单位", "市安委会", "各县、区发改局")]
+        ['各县、区人民政府', '市安委会各成员单位', None, None]
         """
         shapes = _group_shapes()
         m = shapes.pattern.match(key)
         if m is None:
+            if shapes.members.match(key):  # 市安委会各成员单位: the body's member units
+                return GroupRecord(key, (), "all", shapes.kinds[normalize_name("成员单位")])
             return None
         level = m.group("level") or ""  # 区, 州 (of 区级, 州直)
         quantifier, modifier, word = m.group("q"), m.group("mod") or "", m.group("word")
@@ -434,6 +438,7 @@ def _name_forms() -> tuple[NameForm, ...]:
 @dataclass(frozen=True)
 class _GroupShapes:
     pattern: re.Pattern[str]
+    members: re.Pattern[str]  # 市安委会各成员单位: the members of a body
     quantifiers: dict[str, str]  # quantifier → scope
     kinds: dict[str, tuple[str, ...]]  # unit-type word → member types
 
@@ -453,7 +458,11 @@ def _group_shapes() -> _GroupShapes:
         rf"(?P<mod>[\u4e00-\u9fff]{{1,{int(data['max_modifier'])}}}?)??"
         rf"(?P<word>{alt(list(kinds))})"
     )
-    return _GroupShapes(re.compile(pattern.pattern + r"\Z"), dict(data["quantifiers"]), kinds)
+    members = re.compile(
+        rf"[\u4e00-\u9fff]{{1,12}}(?:{alt(data['owner_endings'])})(?:{alt(list(data['quantifiers']))})?"
+        rf"(?:{alt(data['member_words'])})\Z"
+    )
+    return _GroupShapes(re.compile(pattern.pattern + r"\Z"), members, dict(data["quantifiers"]), kinds)
 
 
 @cache

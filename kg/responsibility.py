@@ -204,7 +204,7 @@ def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[Un
 
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
-    for piece, pos in _split_top_level(text):
+    for piece, pos in _merge_listed_levels(_split_top_level(text), text, gaz):
         for part, ppos in _split_run_together(piece, pos, gaz):
             items.extend(_split_conjunction(part, offset + ppos, gaz))
     mentions: list[UnitMention] = []
@@ -260,6 +260,41 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
             )
         )
     return mentions
+
+
+def _merge_listed_levels(pieces: list[tuple[str, int]], text: str, gaz: Gazetteer) -> list[tuple[str, int]]:
+    """``各县、区人民政府`` is one group (a shared 各 and a shared head noun), not 各县 and
+    区人民政府: pieces from one starting with 各, joined by 、 as written, that read as one
+    group together are one name.
+
+    >>> from kg.gazetteer import load_gazetteer
+    >>> g = load_gazetteer()
+    >>> t = "市财政局、各县、区人民政府"
+    >>> _merge_listed_levels(_split_top_level(t), t, g)
+    [('市财政局', 0), ('各县、区人民政府', 5)]
+    >>> t = "各县、区发改局"
+    >>> _merge_listed_levels(_split_top_level(t), t, g)
+    [('各县', 0), ('区发改局', 3)]
+    """
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(pieces):
+        name, pos = pieces[i]
+        if name.startswith("各"):
+            for k in range(min(3, len(pieces) - 1 - i), 0, -1):
+                last, lpos = pieces[i + k]
+                joined = text[pos : lpos + len(last)]
+                if joined == "、".join(p for p, _ in pieces[i : i + k + 1]) and gaz.resolve_group(joined):
+                    out.append((joined, pos))
+                    i += k + 1
+                    break
+            else:
+                out.append((name, pos))
+                i += 1
+            continue
+        out.append((name, pos))
+        i += 1
+    return out
 
 
 def _placeholder(name: str) -> bool:

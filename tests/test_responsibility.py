@@ -364,3 +364,20 @@ def test_a_label_inside_a_bracket_of_a_value_belongs_to_that_value(generic):
 def test_bare_host_and_co_host_labels(text, lead, co, generic):
     r = parse(text, generic)
     assert (names(r.lead), names(r.co_lead)) == (lead, co)
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # a shared 各 and a shared head noun: one group, not 各县 and 区人民政府
+    ("开展免费体检3万人次。（市卫健委牵头，各县、区人民政府配合）", ["市卫健委"], ["各县、区人民政府"]),
+    ("（市农业农村局牵头，市财政局、各县、市、区人民政府配合）", ["市农业农村局"], ["市财政局", "各县、市、区人民政府"]),
+    # the member units of a body
+    ("（市应急管理局牵头，市安委会各成员单位按职责分工负责）", ["市应急管理局"], ["市安委会各成员单位"]),
+    ("（区食安委各成员单位负责）", ["区食安委各成员单位"], []),
+    # counter-examples: two units, and a group beside a unit, stay two
+    ("（市卫健委牵头，各县、区发改局配合）", ["市卫健委"], ["各县", "区发改局"]),
+    ("（市应急管理局牵头，市安委会、各成员单位配合）", ["市应急管理局"], ["市安委会", "各成员单位"]),
+])
+def test_group_names_are_not_split(text, lead, co, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)
+    assert all(m.kind == "group" for m in r.co_lead if "、" in m.name or "成员" in m.name)
