@@ -28,6 +28,7 @@ from functools import cache
 
 from .gazetteer import ontology_path, responsibility_rules
 from .models import Line, RawItem, Section
+from .responsibility import find_deadline
 
 __all__ = [
     "Segmentation",
@@ -590,10 +591,18 @@ _CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
 def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
     """A row shorter than its header takes the missing unit, leader and deadline cells
     from the row above (cells merged over several rows lose their text in all but the
-    first). The last row of a document cut off mid-sentence takes nothing."""
+    first). When the row's last cell is its deadline, the merged cells are those after the
+    task (a merged 主办单位 cell); otherwise they are the last ones. The last row of a
+    document cut off mid-sentence takes nothing."""
     meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
     if not row or len(row) >= len(meanings) or len(prev) < len(meanings):
         return row
+    gap = len(meanings) - len(row)
+    if (len(row) >= 2 and meanings[-1] == "deadline" and find_deadline(row[-1]) == row[-1]
+            and all(m in _CARRIED for m in meanings[1 : 1 + gap])):
+        # the row keeps its own last (deadline) cell: the merged cells are the ones after
+        # the task, and the cells the row has fill the columns before its deadline
+        return [row[0], *prev[1 : 1 + gap], *row[1:]]
     if last and not re.search(r"[。；！？）]$", row[-1]):
         return row
     missing = meanings[len(row) :]

@@ -697,3 +697,21 @@ def test_several_clauses_in_one_item_are_never_read_silently():
     assert [[m.name for m in t.responsibility.lead] for t in d.tasks] == [["区政务办"], ["区国资办"]]
     several = [(i.line, i.message) for i in d.issues if i.code == "several-clauses"]
     assert several == [(2, "task 1: 2 responsibility clauses in one item, only the last is read (not read: （区发改委负责）)")]
+
+
+def test_a_merged_lead_cell_in_the_middle_of_a_row_does_not_shift_its_cells():
+    text = "\n".join([
+        "某市2018年为民办实事工程任务分解表",
+        "序号", "工作任务", "主办单位", "协办单位", "完成时限",
+        "1", "新建公共停车场10处。", "市住房城乡建设委", "市公安局交警支队", "2018年12月",
+        "2", "改造城区公厕30座。", "各城区人民政府", "2018年10月",
+        "3", "新增城市公交线路5条。", "市交通运输局", "市公交公司", "2018年11月",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead],
+            t.responsibility.deadline) for t in d.tasks]
+    assert got == [
+        ("1", ["市住房城乡建设委"], ["市公安局交警支队"], "2018年12月"),
+        ("2", ["市住房城乡建设委"], ["各城区人民政府"], "2018年10月"),
+        ("3", ["市交通运输局"], ["市公交公司"], "2018年11月"),
+    ]
