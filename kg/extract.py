@@ -19,7 +19,13 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, read_document_region
+from .gazetteer import (
+    GENERIC_REGION,
+    Gazetteer,
+    available_regions,
+    load_gazetteer,
+    read_document_region,
+)
 from .models import (
     DocumentKind,
     ExtractedDocument,
@@ -346,12 +352,28 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
         if opens != closes:
             out.append(Issue(path, t.line, f"task {t.number}: unbalanced brackets ({opens} open, {closes} close); parsed as far as possible", "unbalanced"))
     # one warning per unknown name, at its first task: a plan from a region without a
-    # gazetteer would otherwise repeat the same name on every task
+    # gazetteer would otherwise repeat the same name on every task. Without a region
+    # profile every name outside the national table is unknown by construction: the names
+    # understood by their shape (a type from their suffix: 市园林局) are listed in one
+    # warning per document, and only the names not understood get a warning each.
+    profiled = gaz.region in available_regions()
+    understood = {n: v for n, v in unknown.items() if not profiled and n not in untyped}
     for name, (line, number, count) in unknown.items():
+        if name in understood:
+            continue
         more = f" and {count - 1} more tasks" if count > 1 else ""
-        out.append(Issue(path, line, f"task {number}{more}: unknown unit name {name!r} kept as written", "unknown-unit"))
+        what = "; its type is unknown, typed kg:OtherUnit" if name in untyped else ""
+        out.append(Issue(path, line, f"task {number}{more}: unknown unit name {name!r} kept as written{what}",
+                         "untyped-unit" if name in untyped else "unknown-unit"))
     for name, (line, number) in untyped.items():
-        out.append(Issue(path, line, f"task {number}: the type of unit {name!r} is unknown; typed kg:OtherUnit", "untyped-unit"))
+        if name not in unknown:
+            out.append(Issue(path, line, f"task {number}: the type of unit {name!r} is unknown; typed kg:OtherUnit", "untyped-unit"))
+    if understood:
+        first = min(v[0] for v in understood.values())
+        listed = "、".join(f"{n} (line {v[0]})" for n, v in understood.items())
+        out.append(Issue(path, first, (
+            f"{len(understood)} unit name(s) outside the national table (no profile for region {gaz.region!r}), "
+            f"kept as written and typed by their names: {listed}"), "unknown-unit"))
     out.sort(key=lambda i: i.line)
     for ln in seg.orphans:
         r = parse_responsibility(ln.text, gaz)

@@ -715,3 +715,31 @@ def test_a_merged_lead_cell_in_the_middle_of_a_row_does_not_shift_its_cells():
         ("2", ["市住房城乡建设委"], ["各城区人民政府"], "2018年10月"),
         ("3", ["市交通运输局"], ["市公交公司"], "2018年11月"),
     ]
+
+
+def test_unit_names_of_a_region_without_profile_are_one_warning_unless_not_understood():
+    text = "\n".join([
+        "某市人民政府办公室关于印发2020年重点工作任务分解的通知",
+        "1.推进城市绿化。（市园林局牵头，市市政管理处、三江县配合）",
+        "2.新增城市公交线路5条。（市园林局牵头，某某日报社配合）",
+    ])
+    d = doc_from(text, region=None)
+    got = sorted((i.line, i.code, i.message) for i in d.issues if i.code in ("unknown-unit", "untyped-unit"))
+    assert got == [
+        (2, "unknown-unit", "2 unit name(s) outside the national table (no profile for region 'generic'), "
+                            "kept as written and typed by their names: 市园林局 (line 2)、市市政管理处 (line 2)"),
+        (2, "untyped-unit", "task 1: unknown unit name '三江县' kept as written; its type is unknown, typed kg:OtherUnit"),
+        (3, "untyped-unit", "task 2: unknown unit name '某某日报社' kept as written; its type is unknown, typed kg:OtherUnit"),
+    ]
+    # counter-example: with a region profile, every unknown name is a gap of the profile, one warning each
+    d = doc_from("一、甲\n1.推进城市绿化。（区园林局主办）\n2.新增公交线路5条。（区市政管理处主办）")
+    assert sorted(i.message for i in d.issues if i.code == "unknown-unit") == [
+        "task 1: unknown unit name '区园林局' kept as written", "task 2: unknown unit name '区市政管理处' kept as written",
+    ]
+
+
+def test_a_named_places_group_is_a_group():
+    d = doc_from("某开发区任务\n1.规范涉企收费。（高新区财政局牵头，高新区各有关部门配合）", region=None)
+    co = d.tasks[0].responsibility.co_lead
+    assert [(m.name, m.kind) for m in co] == [("高新区各有关部门", "group")]
+    assert [(m.name, m.kind) for m in d.tasks[0].responsibility.lead] == [("高新区财政局", "unit")]
