@@ -376,6 +376,8 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
             f"kept as written and typed by their names: {listed}"), "unknown-unit"))
     out.sort(key=lambda i: i.line)
     for ln in seg.orphans:
+        if states_first_listed_leads(ln.text):
+            continue  # （排在第一位的为牵头单位…）: the document's convention, applied to every task
         r = parse_responsibility(ln.text, gaz)
         if r.lead or r.co_lead:
             out.append(Issue(path, ln.number, "unnumbered paragraph with a responsibility clause is not part of any task; not in the graph", "orphan"))

@@ -743,3 +743,17 @@ def test_a_named_places_group_is_a_group():
     co = d.tasks[0].responsibility.co_lead
     assert [(m.name, m.kind) for m in co] == [("高新区各有关部门", "group")]
     assert [(m.name, m.kind) for m in d.tasks[0].responsibility.lead] == [("高新区财政局", "unit")]
+
+
+def test_the_line_stating_the_first_listed_lead_rule_is_no_orphan_clause():
+    text = "\n".join([
+        "某县2022年重点工作任务分解方案",
+        "（排在第一位的为牵头单位，其余为配合单位）",
+        "1.推进老旧小区改造。",
+        "责任单位：县住建局、县财政局",
+        "（县发改委牵头，县财政局配合）",  # counter-example: a clause outside any task is still reported
+    ])
+    d = doc_from(text, region=None)
+    t = d.tasks[0]
+    assert ([m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) == (["县住建局"], ["县财政局"])
+    assert [i.line for i in d.issues if i.code == "orphan"] == [5]
