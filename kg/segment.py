@@ -56,8 +56,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
     ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$", re.S)),
     ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$", re.S)),
-    # 1-1, 2-3: an item id under the 1. heading (not a month range 1-2月 or a score 3-1000)
-    ("ar_sub", re.compile(r"^(\d{1,2}[-－]\d{1,3})(?![\d.%月日号年期天])\s*(.*)$", re.S)),
+    # 1-1, 2-3, and 1.1 before a space: an item id under the 1. heading (not a month range
+    # 1-2月, a score 3-1000 or a figure 1.5万)
+    ("ar_sub", re.compile(r"^(\d{1,2}[-－]\d{1,3})(?![\d.%月日号年期天])\s*(.*)$|^(\d{1,2}\.\d{1,2})\s+(.*)$", re.S)),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
 )
 # a row number may be compound (1-1, 2.3) when a table numbers sub-rows

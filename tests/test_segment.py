@@ -509,6 +509,7 @@ def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
     ("版权所有：某县人民政府　技术支持：某某信息科技有限公司", True),
     ("主办：某区人民政府办公室　网站标识码：3201000012", True),
     ("Copyright © 2021 某市人民政府 All Rights Reserved", True),
+    ("地址：某市人民路1号　邮编：221300", True),
     # counter-examples: the same words in sentences of a plan
     ("3.加强技术支持和人才保障，版权所有者权益得到保护。", False),
     ("主办单位：区发改委", False),
@@ -650,9 +651,24 @@ def test_ids_like_1_1_number_items_under_their_heading():
     assert d.tasks[0].text.startswith("推动传统产业技改提升")
 
 
-@pytest.mark.parametrize("text", ["1-2月，全市固定资产投资同比下降12.7%。", "3-5年内建成", "1-1000人"])
+@pytest.mark.parametrize("text", ["1-2月，全市固定资产投资同比下降12.7%。", "3-5年内建成", "1-1000人", "1.5万人实现就业。"])
 def test_ranges_are_not_item_ids(text):
     assert number_of(text) is None
+
+
+def test_ids_like_1_dot_1_before_a_space_number_items_under_their_heading():
+    text = "\n".join([
+        "某市2020年攻坚行动任务清单",
+        "1.实体经济攻坚",
+        "1.1　推动传统产业技改提升。【责任主体：市工信局】",
+        "1.2　推进品牌企业培育。【责任主体：市金融监管局】",
+        "2.民生保障攻坚",
+        "2.1　新建公办幼儿园10所。【责任主体：市教育局】",
+    ])
+    d = doc_from(text, region=None)
+    titles = {s.ordinal: s.title for s in d.sections}
+    assert [(t.number, titles[t.section]) for t in d.tasks] == [
+        ("1.1", "实体经济攻坚"), ("1.2", "实体经济攻坚"), ("2.1", "民生保障攻坚")]
 
 
 def test_items_one_shi_two_shi_each_with_its_clause_are_tasks_of_their_own():
