@@ -544,7 +544,8 @@ def _split_enumerations(
     """A paragraph whose ``一是…二是…`` items each carry their own responsibility clause is
     a heading (its number and the words before 一是) over those items, each a numbered line
     of its own (style ``enum``, below every other style). A paragraph whose items share one
-    clause stays whole. Returns the lines and the numbering of the items made here.
+    clause stays whole. The same items written one per line are numbered the same way.
+    Returns the lines and the numbering of the items made here.
 
     >>> out, nums = _split_enumerations([Line(3, "一、做强旅游。一是新培育民宿20家（镇文旅办负责）。"
     ...                                        "二是新增停车位800个（镇综治办负责）。")], lambda t: "负责" in t)
@@ -568,6 +569,18 @@ def _split_enumerations(
         for (_, word), piece in zip(chain, pieces, strict=True):
             numbering[len(out)] = ("enum", word, piece[len(word) :])
             out.append(Line(ln.number, piece, ln.location))
+    # the same items one per line (一是…（A负责） / 二是…（B负责）): a run from 一是, in order
+    run: list[int] = []
+    for i, ln in enumerate([*out, Line(0, "")]):
+        m = None if ln.cells or i in numbering or number_of(ln.text) else re.match(r"([一二三四五六七八九十]{1,2})是", ln.text)
+        if m and len(run) < len(_ENUM_ORDER) and m.group(1) == _ENUM_ORDER[len(run)]:
+            run.append(i)
+            continue
+        if len(run) >= 2 and sum(1 for k in run if has_responsibility(out[k].text)) >= 2:
+            for k in run:
+                word = out[k].text[: out[k].text.index("是") + 1]
+                numbering[k] = ("enum", word, out[k].text[len(word) :])
+        run = [i] if m and m.group(1) == "一" else []
     return out, numbering
 
 

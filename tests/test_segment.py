@@ -773,3 +773,19 @@ def test_the_line_stating_the_first_listed_lead_rule_is_no_orphan_clause():
     t = d.tasks[0]
     assert ([m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) == (["县住建局"], ["县财政局"])
     assert [i.line for i in d.issues if i.code == "orphan"] == [5]
+
+
+def test_items_one_shi_two_shi_one_per_line_with_their_clauses_are_tasks():
+    text = "\n".join([
+        "某镇2024年工作要点",
+        "一、保障安全稳定",
+        "一是开展隐患排查，整治隐患点20处（镇应急办负责，各村配合）。",
+        "二是推进矛盾纠纷化解（镇信访办负责）。",
+        "二、巩固脱贫成果",
+        "一是加强动态监测。",
+        "二是发展特色种植。（镇农业办负责）",  # counter-example: one clause for both lines
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("一是", ["镇应急办"], ["各村"]), ("二是", ["镇信访办"], []), ("二", ["镇农业办"], [])]
+    assert d.tasks[2].text == "巩固脱贫成果\n一是加强动态监测。\n二是发展特色种植。（镇农业办负责）"
