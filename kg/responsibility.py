@@ -82,7 +82,10 @@ def _rules() -> _Rules:
     # A label counts when a colon follows it, or when it sits alone in brackets (【牵头单位】).
     label_alt = "|".join(map(re.escape, labels))
     # …or a tab (a lost cell boundary) follows it at the start of a line (牵头单位\t区发改委).
-    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：|(?:(?<=\n)|^)({label_alt})\t")
+    # 牵头单位（部门）：a short bracketed qualifier may stand between the label and its colon
+    label_re = re.compile(
+        rf"[【\[]({label_alt})[】\]]：?|({label_alt})(?:（[^（）：]{{1,6}}）)?：|(?:(?<=\n)|^)({label_alt})\t"
+    )
     roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
     tails = "|".join([*d.get("list_tail_patterns", []), *map(re.escape, by_len(d["list_tail_words"]))])

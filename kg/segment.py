@@ -54,8 +54,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("article", re.compile(rf"^第([{_CN_NUM}]{{1,4}}|\d{{1,3}})条[\s：、.]*(.*)$", re.S)),
     ("cn_dun", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.]\s*(.*)$", re.S)),
     ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
-    ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$", re.S)),
-    ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$", re.S)),
+    # （1）, 1）and the one-character ⑴…⒇
+    ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$|^([\u2474-\u2487])\s*(.*)$", re.S)),
+    # 1. / 1、 and the one-character ⒈…⒛
+    ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$|^([\u2488-\u249b])\s*(.*)$", re.S)),
     # 1-1, 2-3, and 1.1 before a space: an item id under the 1. heading (not a month range
     # 1-2月, a score 3-1000 or a figure 1.5万)
     ("ar_sub", re.compile(r"^(\d{1,2}[-－]\d{1,3})(?![\d.%月日号年期天])\s*(.*)$|^(\d{1,2}\.\d{1,2})\s+(.*)$", re.S)),

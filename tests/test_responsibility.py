@@ -381,3 +381,15 @@ def test_group_names_are_not_split(text, lead, co, generic):
     r = parse(text, generic)
     assert (names(r.lead), names(r.co_lead)) == (lead, co)
     assert all(m.kind == "group" for m in r.co_lead if "、" in m.name or "成员" in m.name)
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # a short bracketed qualifier between a label and its colon
+    ("推进改革。牵头单位（部门）：县发改局；配合单位（部门）：县财政局、县统计局", ["县发改局"], ["县财政局", "县统计局"]),
+    ("推进改革。\n责任单位（科室）：就业促进科", ["就业促进科"], []),
+    # counter-example: a bracket after a label word in a sentence, without a colon, is no label
+    ("牵头单位（部门）要切实履行牵头职责，配合单位积极配合。", [], []),
+])
+def test_a_bracketed_qualifier_between_label_and_colon(text, lead, co, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)

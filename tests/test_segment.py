@@ -789,3 +789,12 @@ def test_items_one_shi_two_shi_one_per_line_with_their_clauses_are_tasks():
     got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
     assert got == [("一是", ["镇应急办"], ["各村"]), ("二是", ["镇信访办"], []), ("二", ["镇农业办"], [])]
     assert d.tasks[2].text == "巩固脱贫成果\n一是加强动态监测。\n二是发展特色种植。（镇农业办负责）"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("⑴推进改革。", ("ar_paren", "⑴", "推进改革。")),
+    ("⒊优化服务。", ("ar_dot", "⒊", "优化服务。")),
+    ("①推进改革。", ("circled", "①", "推进改革。")),
+])
+def test_one_character_numbers(text, expected):
+    assert number_of(text) == expected
