@@ -372,7 +372,7 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
         first = min(v[0] for v in understood.values())
         listed = "、".join(f"{n} (line {v[0]})" for n, v in understood.items())
         out.append(Issue(path, first, (
-            f"{len(understood)} unit name(s) outside the national table (no profile for region {gaz.region!r}), "
+            f"{len(understood)} unit name(s) that no gazetteer of region {gaz.region!r} holds (it has no profile), "
             f"kept as written and typed by their names: {listed}"), "unknown-unit"))
     out.sort(key=lambda i: i.line)
     for ln in seg.orphans:

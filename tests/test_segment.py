@@ -742,7 +742,7 @@ def test_unit_names_of_a_region_without_profile_are_one_warning_unless_not_under
     d = doc_from(text, region=None)
     got = sorted((i.line, i.code, i.message) for i in d.issues if i.code in ("unknown-unit", "untyped-unit"))
     assert got == [
-        (2, "unknown-unit", "2 unit name(s) outside the national table (no profile for region 'generic'), "
+        (2, "unknown-unit", "2 unit name(s) that no gazetteer of region 'generic' holds (it has no profile), "
                             "kept as written and typed by their names: 市园林局 (line 2)、市市政管理处 (line 2)"),
         (2, "untyped-unit", "task 1: unknown unit name '三江县' kept as written; its type is unknown, typed kg:OtherUnit"),
         (3, "untyped-unit", "task 2: unknown unit name '某某日报社' kept as written; its type is unknown, typed kg:OtherUnit"),
