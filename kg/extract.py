@@ -147,6 +147,9 @@ def extract_document(
     # The kind is decided by evidence: numbered items that carry responsibility clauses
     # make a task plan, whatever the title says. The title decides only without evidence.
     plan_seg = segment_lines(source.lines, parser.has)
+    if not plan_seg.items and kind is not DocumentKind.WORK_REPORT and detect_kind(source) is DocumentKind.TASK_PLAN:
+        # a plan without numbering: its paragraphs that carry clauses are its tasks
+        plan_seg = segment_lines(source.lines, parser.has, paragraph_tasks=True)
     parsed = {item.ordinal: _item_responsibility(item, item.columns, gaz, parser) for item in plan_seg.items}
     with_clause = [o for o, (r, _) in parsed.items() if r.lead or r.co_lead]
     by_title = detect_kind(source)

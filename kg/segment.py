@@ -379,13 +379,15 @@ def segment_lines(
     lines: Sequence[Line],
     has_responsibility: Callable[[str], bool],
     report: bool = False,
+    paragraph_tasks: bool = False,
 ) -> Segmentation:
     """Cut ``lines`` into sections and numbered items.
 
     ``has_responsibility(text)`` tells whether a text block carries a responsibility
     clause; it decides which numbering style numbers the tasks. With ``report`` (a work
     report), every paragraph becomes an item and numbered or short unpunctuated lines are
-    headings.
+    headings. With ``paragraph_tasks``, a plan where no numbered item is a task takes its
+    paragraphs that carry a clause as tasks.
     """
     noise = page_noise(lines, None if report else has_responsibility)
     seg = Segmentation(title=document_title(lines, noise))
@@ -518,7 +520,39 @@ def segment_lines(
             continue
         seg.orphans.append(ln)
     flush()
+    if paragraph_tasks and not seg.items:
+        _paragraph_tasks(seg, has_responsibility)
     return seg
+
+
+def _paragraph_tasks(seg: Segmentation, has_responsibility: Callable[[str], bool]) -> None:
+    """A plan without numbering: each paragraph that carries a clause is a task (style
+    ``paragraph``, numbered in order); a clause alone on its line (牵头单位：…) closes the
+    paragraph before it."""
+    pending: Line | None = None
+    orphans: list[Line] = []
+    for ln in seg.orphans:
+        if ln.cells or not has_responsibility(ln.text):
+            if pending is not None:
+                orphans.append(pending)
+            pending = ln
+            continue
+        texts = [ln.text]
+        line = ln.number
+        if _is_labelled_field(ln.text) and pending is not None:
+            texts, line = [pending.text, ln.text], pending.number
+        elif pending is not None:
+            orphans.append(pending)
+        pending = None
+        n = len(seg.items) + 1
+        seg.items.append(RawItem(ordinal=n, number=str(n), style="paragraph", line=line, text="\n".join(texts), section=None))
+    if pending is not None:
+        orphans.append(pending)
+    seg.orphans = orphans
+    if seg.items:
+        seg.task_style = "paragraph"
+        seg.notes.append((seg.items[0].line, (
+            f"no numbered tasks: {len(seg.items)} unnumbered paragraph(s) with a responsibility clause read as tasks")))
 
 
 _ENUM = re.compile(r"(?:(?<=[。；：！？\s])|^)([一二三四五六七八九十]{1,2})是")

@@ -798,3 +798,21 @@ def test_items_one_shi_two_shi_one_per_line_with_their_clauses_are_tasks():
 ])
 def test_one_character_numbers(text, expected):
     assert number_of(text) == expected
+
+
+def test_a_plan_without_numbering_takes_its_paragraphs_with_clauses_as_tasks():
+    text = "\n".join([
+        "某区2023年重点工作任务分解方案",
+        "推进老旧小区改造，改造小区30个。（区住建局牵头，区财政局配合）",
+        "优化营商环境。",
+        "牵头单位：区发改委；配合单位：区政务办",
+        "本方案自印发之日起实施。",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, t.line, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", 2, ["区住建局"], ["区财政局"]), ("2", 3, ["区发改委"], ["区政务办"])]
+    assert d.tasks[1].text == "优化营商环境。\n牵头单位：区发改委；配合单位：区政务办"
+    assert any(i.line == 2 and "no numbered tasks: 2 unnumbered paragraph(s)" in i.message for i in d.issues)
+    # counter-example: a numbered plan keeps its numbered tasks only, the stray clause is an orphan
+    d = doc_from("某区任务分解方案\n1.推进改革。（区发改委牵头）\n（区财政局牵头）", region=None)
+    assert [t.number for t in d.tasks] == ["1"] and [i.line for i in d.issues if i.code == "orphan"] == [3]
