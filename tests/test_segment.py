@@ -816,3 +816,10 @@ def test_a_plan_without_numbering_takes_its_paragraphs_with_clauses_as_tasks():
     # counter-example: a numbered plan keeps its numbered tasks only, the stray clause is an orphan
     d = doc_from("某区任务分解方案\n1.推进改革。（区发改委牵头）\n（区财政局牵头）", region=None)
     assert [t.number for t in d.tasks] == ["1"] and [i.line for i in d.issues if i.code == "orphan"] == [3]
+
+
+def test_bare_host_and_co_host_column_headers():
+    assert [column_meaning(x) for x in ("主办", "协办", "协助单位", "主办单位（部门）")] == ["lead", "co_lead", "co_lead", "lead"]
+    d = doc_from("某县任务分解表\n序号\t工作任务\t主办\t协办\t完成时限\n1\t推进改革。\t县发改局\t县财政局\t2023年底", region=None)
+    r = d.tasks[0].responsibility
+    assert ([m.name for m in r.lead], [m.name for m in r.co_lead], r.deadline) == (["县发改局"], ["县财政局"], "2023年底")
