@@ -128,6 +128,7 @@ class _Rules:
     ranking_verbs: tuple[str, ...]
     scope_verbs: tuple[str, ...]
     existing_scope: re.Pattern[str]
+    existing_clause: re.Pattern[str]
     qualifier_words: tuple[str, ...]
     ranking_nouns: tuple[str, ...]
     negative_after: tuple[str, ...]
@@ -214,6 +215,7 @@ def _rules() -> _Rules:
         ranking_verbs=_by_len(d["ranking_verbs"]),
         scope_verbs=_by_len(d["scope_verbs"]),
         existing_scope=re.compile(d["existing_scope_before"]),
+        existing_clause=re.compile(d["existing_clause_start"]),
         qualifier_words=_by_len(d["qualifier_words"]),
         ranking_nouns=_by_len(d["ranking_nouns"]),
         negative_after=_by_len(d["negative_after"]),
@@ -608,8 +610,9 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 10个全国第1: a count of rankings
         if count and text.endswith(r.scope_verbs, 0, q.start):
             continue  # 围绕12条重点产业链: the scope of the work, not a target
-        if count and r.existing_scope.search(text[max(0, q.start - 6) : q.start]):
-            continue  # 对全镇37处隐患点落实…: things that exist, the object of the work
+        if count and (r.existing_scope.search(text[max(0, q.start - 6) : q.start])
+                      or r.existing_clause.match(text, _clause_start(text, q.start, prev_end))):
+            continue  # 对全镇37处隐患点落实…, 全县现有学校120所: things that exist, not targets
         if any(w in _clause(text, q.start) for w in r.policy_terms):
             continue  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
         # --- what precedes the number: comparator / kind / commitment words

@@ -647,6 +647,7 @@ def test_units_per_mille_and_sessions(text: str, expected: list[tuple]) -> None:
     ("对12家重点企业开展安全生产督查", []),
     ("实施十项重点民生实事", []),
     ("完成省定10件为民办实事任务", []),
+    ("全县现有中小学校120所，共有在校学生5万人", []),
     # counter-examples: the same counts as targets
     ("新排查整治地质灾害隐患点52处", [(52.0, "处", "equal", "count")]),
     ("新增重点企业12家", [(12.0, "家", "equal", "count")]),
