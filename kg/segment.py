@@ -131,6 +131,12 @@ def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], r
     return meta, nav, footer, re.compile(d["addressee"]), re.compile(d["signature_date"])
 
 
+@cache
+def _footer_label_line() -> re.Pattern[str]:
+    with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
+        return re.compile(json.load(fh)["footer_label_line"])
+
+
 def _is_footer(text: str, footer: re.Pattern[str]) -> bool:
     """A site footer line: a footer mark (ICP备, 版权所有…) in a line that is not a sentence."""
     return len(text) <= 200 and footer.search(text) is not None and not re.search(r"[。；！？]", text)
@@ -162,6 +168,15 @@ def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = No
             continue
         if meta.search(text) or nav.search(ln.text.strip()) or _is_footer(text, footer):
             out.add(i)
+    # the site's owner lines next to a footer line (主办单位：… / 承办单位：… / 网站标识码：…)
+    owners = _footer_label_line()
+    for i, ln in enumerate(lines):
+        if _is_footer(ln.text.strip(), footer):
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(lines) and (owners.match(lines[j].text.strip()) or not lines[j].text.strip()):
+                    out.add(j)
+                    j += step
     for i, ln in enumerate(lines):
         if addressee.match(ln.text.strip()) and not number_of(ln.text):
             end = next((j for j in range(i + 1, min(i + 30, len(lines))) if date.match(lines[j].text.strip())), None)

@@ -823,3 +823,21 @@ def test_bare_host_and_co_host_column_headers():
     d = doc_from("某县任务分解表\n序号\t工作任务\t主办\t协办\t完成时限\n1\t推进改革。\t县发改局\t县财政局\t2023年底", region=None)
     r = d.tasks[0].responsibility
     assert ([m.name for m in r.lead], [m.name for m in r.co_lead], r.deadline) == (["县发改局"], ["县财政局"], "2023年底")
+
+
+def test_site_owner_lines_next_to_a_footer_line_are_page_noise():
+    text = "\n".join([
+        "某市2021年重点工作任务分解",
+        "（一）稳定扩大就业。（牵头单位：市人社局；配合单位：市教育局）",
+        "主办单位：某市人民政府办公室",
+        "承办单位：某市大数据管理局",
+        "网站标识码：3203820001",
+    ])
+    d = doc_from(text, region=None)
+    r = d.tasks[0].responsibility
+    assert ([m.name for m in r.lead], [m.name for m in r.co_lead]) == (["市人社局"], ["市教育局"])
+    assert "承办单位" not in d.tasks[0].text
+    # counter-example: the same labels without a footer line next to them are the task's fields
+    d = doc_from("某区任务\n1.推进改革。\n主办单位：区发改委\n协办单位：区财政局", region=None)
+    r = d.tasks[0].responsibility
+    assert ([m.name for m in r.lead], [m.name for m in r.co_lead]) == (["区发改委"], ["区财政局"])
