@@ -627,3 +627,51 @@ def test_offsets_give_the_text(text: str) -> None:
     assert found
     for i in found:
         assert text[i.start : i.end] == i.text
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 场次 is one unit (not 场 and a stray 次); ‰ is a rate like %
+    ("举办文化惠民演出活动120场次以上", [(120.0, "场次", "at_least", "count")]),
+    ("全市人口自然增长率控制在6‰以内", [(6.0, "‰", "at_most", "rate")]),
+    # counter-example: 场 alone stays 场
+    ("组织惠民演出200场", [(200.0, "场", "equal", "count")]),
+])
+def test_units_per_mille_and_sessions(text: str, expected: list[tuple]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a count that is the object of 对 names what exists; a count of a programme's items is no target
+    ("对全县52处地质灾害隐患点落实“一点一案”", []),
+    ("对辖区内10个镇（街道）开展专项检查", []),
+    ("对12家重点企业开展安全生产督查", []),
+    ("实施十项重点民生实事", []),
+    ("完成省定10件为民办实事任务", []),
+    ("全县现有中小学校120所，共有在校学生5万人", []),
+    # counter-examples: the same counts as targets
+    ("新排查整治地质灾害隐患点52处", [(52.0, "处", "equal", "count")]),
+    ("新增重点企业12家", [(12.0, "家", "equal", "count")]),
+    ("对标先进地区，新建公办幼儿园5所", [(5.0, "所", "equal", "count")]),
+])
+def test_existing_counts_and_programme_items_are_not_targets(text: str, expected: list[tuple]) -> None:
+    assert values(text) == expected
+
+
+def test_targets_in_items_after_a_heading_clause_are_read() -> None:
+    from kg.models import SourceText
+    from kg.read.text import lines_from_text
+
+    text = "\n".join([
+        "某市2021年重点任务分工方案",
+        "一、推进自由贸易港建设",
+        "（一）推动重点园区提质增效。（牵头单位：市发展改革委；责任单位：市商务局）",
+        "1.科技城新增注册企业1500家。",
+        "2.中央商务区引进总部企业10家。",
+        "（二）做大旅游消费。旅游总收入增长20%左右。（市旅文局负责）",
+    ])
+    d = extract_document(SourceText("m.txt", "m", lines_from_text(text)), region=None)
+    got = [(t.number, [(i.value, i.unit) for i in t.indicators]) for t in d.tasks]
+    assert got == [("一", [(1500.0, "家"), (10.0, "家")]), ("二", [(20.0, "%")])]
+    # the clause's own words are never searched: no unit name becomes a metric
+    assert all("市发展改革委" not in i.metric for i in d.tasks[0].indicators)
+    assert all(d.tasks[0].text[i.start : i.end] == i.text for i in d.tasks[0].indicators)

@@ -49,7 +49,8 @@ def test_a_unit_of_one_region_is_one_node_across_its_documents(built):
     assert f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{KG.GovernmentDepartment}>" in nq
     # the unit the national table does not know is kept as written, and said
     warnings = (built / "warnings.txt").read_text(encoding="utf-8")
-    assert "plan_b.txt:4: task 二: unknown unit name '某某推进办' kept as written" in warnings
+    assert ("plan_b.txt:4: 1 unit name(s) that no gazetteer of region 'cn-440100' holds (it has no profile), "
+            "kept as written and typed by their names: 某某推进办 (line 4)") in warnings
 
 
 def _run(*args: str):

@@ -416,3 +416,47 @@ def test_a_leader_column_gives_persons_without_their_titles(generic):
     # counter-examples: a title alone, or a name with no title, is kept as written
     r, _ = row_responsibility(["新增就业3000人。", "区长、欧阳娜娜", "区人社局"], ["task", "leader", "lead"], generic)
     assert r.leaders == ("区长", "欧阳娜娜")
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # the bare labels 主办：/协办： (without 单位): inline, in brackets, on their own line
+    ("深化行政审批制度改革，审批时限压缩50%。主办：开发区政务服务中心；协办：开发区党政办、开发区法制办。",
+     ["开发区政务服务中心"], ["开发区党政办", "开发区法制办"]),
+    ("推进老旧小区改造。（主办：县住建局；协办：县财政局）", ["县住建局"], ["县财政局"]),
+    ("推进老旧小区改造。\n主办：县住建局；协办：县财政局、各乡镇", ["县住建局"], ["县财政局", "各乡镇"]),
+    # counter-examples: the words as verbs and nouns of a sentence, no colon
+    ("主办第十届音乐节，协办全省运动会。", [], []),
+    ("本办法自印发之日起施行，由开发区党政办负责解释。", [], []),
+])
+def test_bare_host_and_co_host_labels(text, lead, co, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # a shared 各 and a shared head noun: one group, not 各县 and 区人民政府
+    ("开展免费体检3万人次。（市卫健委牵头，各县、区人民政府配合）", ["市卫健委"], ["各县、区人民政府"]),
+    ("（市农业农村局牵头，市财政局、各县、市、区人民政府配合）", ["市农业农村局"], ["市财政局", "各县、市、区人民政府"]),
+    # the member units of a body
+    ("（市应急管理局牵头，市安委会各成员单位按职责分工负责）", ["市应急管理局"], ["市安委会各成员单位"]),
+    ("（区食安委各成员单位负责）", ["区食安委各成员单位"], []),
+    # counter-examples: two units, and a group beside a unit, stay two
+    ("（市卫健委牵头，各县、区发改局配合）", ["市卫健委"], ["各县", "区发改局"]),
+    ("（市应急管理局牵头，市安委会、各成员单位配合）", ["市应急管理局"], ["市安委会", "各成员单位"]),
+])
+def test_group_names_are_not_split(text, lead, co, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)
+    assert all(m.kind == "group" for m in r.co_lead if "、" in m.name or "成员" in m.name)
+
+
+@pytest.mark.parametrize("text,lead,co", [
+    # a short bracketed qualifier between a label and its colon
+    ("推进改革。牵头单位（部门）：县发改局；配合单位（部门）：县财政局、县统计局", ["县发改局"], ["县财政局", "县统计局"]),
+    ("推进改革。\n责任单位（科室）：就业促进科", ["就业促进科"], []),
+    # counter-example: a bracket after a label word in a sentence, without a colon, is no label
+    ("牵头单位（部门）要切实履行牵头职责，配合单位积极配合。", [], []),
+])
+def test_a_bracketed_qualifier_between_label_and_colon(text, lead, co, generic):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)

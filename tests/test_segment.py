@@ -505,6 +505,15 @@ def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
     ("1.推进<b>数字政府</b>建设>提升>服务", False),
     ("确保增速>5%，高于全省平均水平。", False),
     ("2.分享经济发展成果。（区发改委牵头）", False),
+    # site footers, by their shape wherever the mark stands in the line
+    ("主办单位：某市人民政府办公室　　苏ICP备05001234号", True),
+    ("版权所有：某县人民政府　技术支持：某某信息科技有限公司", True),
+    ("主办：某区人民政府办公室　网站标识码：3201000012", True),
+    ("Copyright © 2021 某市人民政府 All Rights Reserved", True),
+    ("地址：某市人民路1号　邮编：221300", True),
+    # counter-examples: the same words in sentences of a plan
+    ("3.加强技术支持和人才保障，版权所有者权益得到保护。", False),
+    ("主办单位：区发改委", False),
 ])
 def test_page_noise_lines(text, noise):
     from kg.extract.segment import page_noise
@@ -780,3 +789,259 @@ def test_a_line_of_other_words_under_a_header_is_no_second_header_row():
                       "1\t推进城市更新。\t区住建局（牵头）、区城管局\t\t12月底"])
     d = doc_from(text, region=None)
     assert _resp(d) == [("1", ["区住建局"], ["区城管局"], "12月底", ())]
+
+
+def test_a_site_footer_after_the_last_task_is_not_its_lead():
+    text = "\n".join([
+        "某市2021年重点工作任务分解",
+        "（一）稳定扩大就业。城镇新增就业1.2万人。（牵头单位：市人社局；配合单位：市教育局）",
+        "（二）办好人民满意教育。新增学位6000个。（牵头单位：市教育局；配合单位：市财政局）",
+        "主办单位：某市人民政府办公室　　苏ICP备05001234号",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("一", ["市人社局"], ["市教育局"]), ("二", ["市教育局"], ["市财政局"])]
+    assert "ICP" not in d.tasks[-1].text
+
+
+def test_articles_number_tasks_and_the_framing_articles_are_not_tasks():
+    text = "\n".join([
+        "某开发区2016年优化营商环境责任分工办法",
+        "第一条　为进一步优化发展环境，明确各部门职责，制定本办法。",
+        "第二条　深化“放管服”改革，审批时限压缩40%。主办：开发区政务服务局；协办：开发区党政办、开发区财政局。",
+        "第三条　加强园区配套，新建标准厂房10万平方米。（主办：开发区建设局；协办：开发区规划分局）",
+        "第四条　强化人才服务。",
+        "主办：开发区组织人事局；协办：开发区建设局",
+        "第五条　本办法自印发之日起施行，由开发区党政办负责解释。",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [
+        ("二", ["开发区政务服务局"], ["开发区党政办", "开发区财政局"]),
+        ("三", ["开发区建设局"], ["开发区规划分局"]),
+        ("四", ["开发区组织人事局"], ["开发区建设局"]),
+    ]
+    assert d.tasks[0].text.startswith("深化“放管服”改革")
+    assert not d.sections
+
+
+def test_a_lone_paragraph_opening_with_an_article_number_is_not_numbering():
+    assert number_of("第二条深化改革。")[:2] == ("article", "二")
+    text = "\n".join([
+        "某区2020年重点工作任务",
+        "1.推进交通建设。（区交通局主办）",
+        "第三条高速公路年内建成通车。",
+        "2.加快人才集聚。（区人社局主办）",
+    ])
+    d = doc_from(text, region=None)
+    assert [t.number for t in d.tasks] == ["1", "2"]
+    assert not d.sections
+
+
+def test_ids_like_1_1_number_items_under_their_heading():
+    text = "\n".join([
+        "某市2020年攻坚行动任务清单",
+        "1.实体经济攻坚",
+        "1-1　推动传统产业技改提升，实施技改项目300项。【责任主体：市工信局；协办单位：市发改局】",
+        "1-2　推进品牌企业培育，新增上市企业3家。【责任主体：市金融监管局；协办单位：市市场监管局】",
+        "2.民生保障攻坚",
+        "2-1　新建公办幼儿园10所。【责任主体：市教育局】",
+    ])
+    d = doc_from(text, region=None)
+    titles = {s.ordinal: s.title for s in d.sections}
+    got = [(t.number, titles[t.section], [m.name for m in t.responsibility.lead]) for t in d.tasks]
+    assert got == [("1-1", "实体经济攻坚", ["市工信局"]), ("1-2", "实体经济攻坚", ["市金融监管局"]),
+                   ("2-1", "民生保障攻坚", ["市教育局"])]
+    assert d.tasks[0].text.startswith("推动传统产业技改提升")
+
+
+@pytest.mark.parametrize("text", ["1-2月，全市固定资产投资同比下降12.7%。", "3-5年内建成", "1-1000人", "1.5万人实现就业。"])
+def test_ranges_are_not_item_ids(text):
+    assert number_of(text) is None
+
+
+def test_ids_like_1_dot_1_before_a_space_number_items_under_their_heading():
+    text = "\n".join([
+        "某市2020年攻坚行动任务清单",
+        "1.实体经济攻坚",
+        "1.1　推动传统产业技改提升。【责任主体：市工信局】",
+        "1.2　推进品牌企业培育。【责任主体：市金融监管局】",
+        "2.民生保障攻坚",
+        "2.1　新建公办幼儿园10所。【责任主体：市教育局】",
+    ])
+    d = doc_from(text, region=None)
+    titles = {s.ordinal: s.title for s in d.sections}
+    assert [(t.number, titles[t.section]) for t in d.tasks] == [
+        ("1.1", "实体经济攻坚"), ("1.2", "实体经济攻坚"), ("2.1", "民生保障攻坚")]
+
+
+def test_items_one_shi_two_shi_each_with_its_clause_are_tasks_of_their_own():
+    text = "\n".join([
+        "某镇2023年重点工作安排",
+        "一、做强乡村旅游。一是新培育精品民宿15家（镇文旅办负责，镇规划办配合）。二是办好第五届桃花节（镇文旅办、镇党政办负责）。"
+        "三是新增停车位600个（镇综治办牵头，镇执法队配合）。",
+        "二、加强自身建设。全面落实“四下基层”制度。（镇党政办负责）",
+    ])
+    d = doc_from(text, region=None)
+    titles = {s.ordinal: s.title for s in d.sections}
+    got = [(t.number, titles.get(t.section), [m.name for m in t.responsibility.lead],
+            [m.name for m in t.responsibility.co_lead], [i.value for i in t.indicators]) for t in d.tasks]
+    assert got == [
+        ("一是", "做强乡村旅游。", ["镇文旅办"], ["镇规划办"], [15]),
+        ("二是", "做强乡村旅游。", ["镇文旅办", "镇党政办"], [], []),
+        ("三是", "做强乡村旅游。", ["镇综治办"], ["镇执法队"], [600]),
+        ("二", None, ["镇党政办"], [], []),
+    ]
+    assert d.tasks[0].text == "新培育精品民宿15家（镇文旅办负责，镇规划办配合）。"
+
+
+def test_items_one_shi_two_shi_under_one_clause_stay_one_task():
+    text = "\n".join([
+        "某区2023年重点工作任务",
+        "1.优化营商环境。一是压缩审批时限；二是推行“一网通办”。（区政务办牵头，区发改委配合）",
+        "2.坚持统一是前提，二是指第二批项目。（区发改委负责）",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", ["区政务办"], ["区发改委"]), ("2", ["区发改委"], [])]
+    assert d.tasks[0].text.startswith("优化营商环境。一是压缩审批时限；二是")
+
+
+def test_several_clauses_in_one_item_are_never_read_silently():
+    text = "\n".join([
+        "某区2023年重点工作任务",
+        "1.推进简政放权（区发改委负责）；优化政务服务（区政务办负责）。",
+        "2.推进国企改革（含混合所有制改革）。（区国资办负责）",
+    ])
+    d = doc_from(text, region=None)
+    assert [[m.name for m in t.responsibility.lead] for t in d.tasks] == [["区政务办"], ["区国资办"]]
+    several = [(i.line, i.message) for i in d.issues if i.code == "several-clauses"]
+    assert several == [(2, "task 1: 2 responsibility clauses in one item, only the last is read (not read: （区发改委负责）)")]
+
+
+def test_a_merged_lead_cell_in_the_middle_of_a_row_does_not_shift_its_cells():
+    text = "\n".join([
+        "某市2018年为民办实事工程任务分解表",
+        "序号", "工作任务", "主办单位", "协办单位", "完成时限",
+        "1", "新建公共停车场10处。", "市住房城乡建设委", "市公安局交警支队", "2018年12月",
+        "2", "改造城区公厕30座。", "各城区人民政府", "2018年10月",
+        "3", "新增城市公交线路5条。", "市交通运输局", "市公交公司", "2018年11月",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead],
+            t.responsibility.deadline) for t in d.tasks]
+    assert got == [
+        ("1", ["市住房城乡建设委"], ["市公安局交警支队"], "2018年12月"),
+        ("2", ["市住房城乡建设委"], ["各城区人民政府"], "2018年10月"),
+        ("3", ["市交通运输局"], ["市公交公司"], "2018年11月"),
+    ]
+
+
+def test_unit_names_of_a_region_without_profile_are_one_warning_unless_not_understood():
+    text = "\n".join([
+        "某市人民政府办公室关于印发2020年重点工作任务分解的通知",
+        "1.推进城市绿化。（市园林局牵头，市市政管理处、三江县配合）",
+        "2.新增城市公交线路5条。（市园林局牵头，某某日报社配合）",
+    ])
+    d = doc_from(text, region=None)
+    got = sorted((i.line, i.code, i.message) for i in d.issues if i.code in ("unknown-unit", "untyped-unit"))
+    assert got == [
+        (2, "unknown-unit", "2 unit name(s) that no gazetteer of region 'generic' holds (it has no profile), "
+                            "kept as written and typed by their names: 市园林局 (line 2)、市市政管理处 (line 2)"),
+        (2, "untyped-unit", "task 1: unknown unit name '三江县' kept as written; its type is unknown, typed kg:OtherUnit"),
+        (3, "untyped-unit", "task 2: unknown unit name '某某日报社' kept as written; its type is unknown, typed kg:OtherUnit"),
+    ]
+    # counter-example: with a region profile, every unknown name is a gap of the profile, one warning each
+    d = doc_from("一、甲\n1.推进城市绿化。（区园林局主办）\n2.新增公交线路5条。（区市政管理处主办）")
+    assert sorted(i.message for i in d.issues if i.code == "unknown-unit") == [
+        "task 1: unknown unit name '区园林局' kept as written", "task 2: unknown unit name '区市政管理处' kept as written",
+    ]
+
+
+def test_a_named_places_group_is_a_group():
+    d = doc_from("某开发区任务\n1.规范涉企收费。（高新区财政局牵头，高新区各有关部门配合）", region=None)
+    co = d.tasks[0].responsibility.co_lead
+    assert [(m.name, m.kind) for m in co] == [("高新区各有关部门", "group")]
+    assert [(m.name, m.kind) for m in d.tasks[0].responsibility.lead] == [("高新区财政局", "unit")]
+
+
+def test_the_line_stating_the_first_listed_lead_rule_is_no_orphan_clause():
+    text = "\n".join([
+        "某县2022年重点工作任务分解方案",
+        "（排在第一位的为牵头单位，其余为配合单位）",
+        "1.推进老旧小区改造。",
+        "责任单位：县住建局、县财政局",
+        "（县发改委牵头，县财政局配合）",  # counter-example: a clause outside any task is still reported
+    ])
+    d = doc_from(text, region=None)
+    t = d.tasks[0]
+    assert ([m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) == (["县住建局"], ["县财政局"])
+    assert [i.line for i in d.issues if i.code == "orphan"] == [5]
+
+
+def test_items_one_shi_two_shi_one_per_line_with_their_clauses_are_tasks():
+    text = "\n".join([
+        "某镇2024年工作要点",
+        "一、保障安全稳定",
+        "一是开展隐患排查，整治隐患点20处（镇应急办负责，各村配合）。",
+        "二是推进矛盾纠纷化解（镇信访办负责）。",
+        "二、巩固脱贫成果",
+        "一是加强动态监测。",
+        "二是发展特色种植。（镇农业办负责）",  # counter-example: one clause for both lines
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("一是", ["镇应急办"], ["各村"]), ("二是", ["镇信访办"], []), ("二", ["镇农业办"], [])]
+    assert d.tasks[2].text == "巩固脱贫成果\n一是加强动态监测。\n二是发展特色种植。（镇农业办负责）"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("⑴推进改革。", ("ar_paren", "⑴", "推进改革。")),
+    ("⒊优化服务。", ("ar_dot", "⒊", "优化服务。")),
+    ("①推进改革。", ("circled", "①", "推进改革。")),
+])
+def test_one_character_numbers(text, expected):
+    assert number_of(text) == expected
+
+
+def test_a_plan_without_numbering_takes_its_paragraphs_with_clauses_as_tasks():
+    text = "\n".join([
+        "某区2023年重点工作任务分解方案",
+        "推进老旧小区改造，改造小区30个。（区住建局牵头，区财政局配合）",
+        "优化营商环境。",
+        "牵头单位：区发改委；配合单位：区政务办",
+        "本方案自印发之日起实施。",
+    ])
+    d = doc_from(text, region=None)
+    got = [(t.number, t.line, [m.name for m in t.responsibility.lead], [m.name for m in t.responsibility.co_lead]) for t in d.tasks]
+    assert got == [("1", 2, ["区住建局"], ["区财政局"]), ("2", 3, ["区发改委"], ["区政务办"])]
+    assert d.tasks[1].text == "优化营商环境。\n牵头单位：区发改委；配合单位：区政务办"
+    assert any(i.line == 2 and "no numbered tasks: 2 unnumbered paragraph(s)" in i.message for i in d.issues)
+    # counter-example: a numbered plan keeps its numbered tasks only, the stray clause is an orphan
+    d = doc_from("某区任务分解方案\n1.推进改革。（区发改委牵头）\n（区财政局牵头）", region=None)
+    assert [t.number for t in d.tasks] == ["1"] and [i.line for i in d.issues if i.code == "orphan"] == [3]
+
+
+def test_bare_host_and_co_host_column_headers():
+    assert [column_meaning(x) for x in ("主办", "协办", "协助单位", "主办单位（部门）")] == ["lead", "co_lead", "co_lead", "lead"]
+    d = doc_from("某县任务分解表\n序号\t工作任务\t主办\t协办\t完成时限\n1\t推进改革。\t县发改局\t县财政局\t2023年底", region=None)
+    r = d.tasks[0].responsibility
+    assert ([m.name for m in r.lead], [m.name for m in r.co_lead], r.deadline) == (["县发改局"], ["县财政局"], "2023年底")
+
+
+def test_site_owner_lines_next_to_a_footer_line_are_page_noise():
+    text = "\n".join([
+        "某市2021年重点工作任务分解",
+        "（一）稳定扩大就业。（牵头单位：市人社局；配合单位：市教育局）",
+        "主办单位：某市人民政府办公室",
+        "承办单位：某市大数据管理局",
+        "网站标识码：3203820001",
+    ])
+    d = doc_from(text, region=None)
+    r = d.tasks[0].responsibility
+    assert ([m.name for m in r.lead], [m.name for m in r.co_lead]) == (["市人社局"], ["市教育局"])
+    assert "承办单位" not in d.tasks[0].text
+    # counter-example: the same labels without a footer line next to them are the task's fields
+    d = doc_from("某区任务\n1.推进改革。\n主办单位：区发改委\n协办单位：区财政局", region=None)
+    r = d.tasks[0].responsibility
+    assert ([m.name for m in r.lead], [m.name for m in r.co_lead]) == (["区发改委"], ["区财政局"])

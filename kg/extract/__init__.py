@@ -31,8 +31,15 @@ from ..models import (
     UnitMention,
 )
 from ..text.normalize import Restorer, matching_form, needs_matching_form
-from .gazetteer import GENERIC_REGION, Gazetteer, load_gazetteer, read_document_region
+from .gazetteer import (
+    GENERIC_REGION,
+    Gazetteer,
+    available_regions,
+    load_gazetteer,
+    read_document_region,
+)
 from .responsibility import (
+    earlier_clauses,
     find_deadline,
     heading_leaders,
     parse_responsibility,
@@ -140,6 +147,9 @@ def extract_document(
     # The kind is decided by evidence: numbered items that carry responsibility clauses
     # make a task plan, whatever the title says. The title decides only without evidence.
     plan_seg = segment_lines(source.lines, parser.has)
+    if not plan_seg.items and kind is not DocumentKind.WORK_REPORT and detect_kind(source) is DocumentKind.TASK_PLAN:
+        # a plan without numbering: its paragraphs that carry clauses are its tasks
+        plan_seg = segment_lines(source.lines, parser.has, paragraph_tasks=True)
     parsed = {item.ordinal: _item_responsibility(item, item.columns, gaz, parser) for item in plan_seg.items}
     with_clause = [o for o, (r, _) in parsed.items() if r.lead or r.co_lead]
     by_title = detect_kind(source)
@@ -335,19 +345,42 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
                 first[2] += 1
             if m.kind == "unit" and m.unit_type is None:
                 untyped.setdefault(m.name, (t.line, t.number))
+        earlier = earlier_clauses(t.text, r, gaz) if r.lead or r.co_lead else []
+        if earlier:
+            out.append(Issue(path, t.line, (
+                f"task {t.number}: {len(earlier) + 1} responsibility clauses in one item, only the last is read "
+                f"(not read: {'、'.join(earlier)})"), "several-clauses"))
         opens = sum(t.text.count(c) for c in "（【[")
         closes = sum(t.text.count(c) for c in "）】]")
         if opens != closes:
             out.append(Issue(path, t.line, f"task {t.number}: unbalanced brackets ({opens} open, {closes} close); parsed as far as possible", "unbalanced"))
     # one warning per unknown name, at its first task: a plan from a region without a
-    # gazetteer would otherwise repeat the same name on every task
+    # gazetteer would otherwise repeat the same name on every task. Without a region
+    # profile every name outside the national table is unknown by construction: the names
+    # understood by their shape (a type from their suffix: 市园林局) are listed in one
+    # warning per document, and only the names not understood get a warning each.
+    profiled = gaz.region in available_regions()
+    understood = {n: v for n, v in unknown.items() if not profiled and n not in untyped}
     for name, (line, number, count) in unknown.items():
+        if name in understood:
+            continue
         more = f" and {count - 1} more tasks" if count > 1 else ""
-        out.append(Issue(path, line, f"task {number}{more}: unknown unit name {name!r} kept as written", "unknown-unit"))
+        what = "; its type is unknown, typed kg:OtherUnit" if name in untyped else ""
+        out.append(Issue(path, line, f"task {number}{more}: unknown unit name {name!r} kept as written{what}",
+                         "untyped-unit" if name in untyped else "unknown-unit"))
     for name, (line, number) in untyped.items():
-        out.append(Issue(path, line, f"task {number}: the type of unit {name!r} is unknown; typed kg:OtherUnit", "untyped-unit"))
+        if name not in unknown:
+            out.append(Issue(path, line, f"task {number}: the type of unit {name!r} is unknown; typed kg:OtherUnit", "untyped-unit"))
+    if understood:
+        first = min(v[0] for v in understood.values())
+        listed = "、".join(f"{n} (line {v[0]})" for n, v in understood.items())
+        out.append(Issue(path, first, (
+            f"{len(understood)} unit name(s) that no gazetteer of region {gaz.region!r} holds (it has no profile), "
+            f"kept as written and typed by their names: {listed}"), "unknown-unit"))
     out.sort(key=lambda i: i.line)
     for ln in seg.orphans:
+        if states_first_listed_leads(ln.text):
+            continue  # （排在第一位的为牵头单位…）: the document's convention, applied to every task
         r = parse_responsibility(ln.text, gaz)
         if r.lead or r.co_lead:
             out.append(Issue(path, ln.number, "unnumbered paragraph with a responsibility clause is not part of any task; not in the graph", "orphan"))

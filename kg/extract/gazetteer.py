@@ -291,14 +291,23 @@ class Gazetteer:
         >>> g = load_gazetteer("generic")
         >>> [g.resolve_group(n) for n in ("区级相关部门", "州直相关单位", "各县级市", "区属各重点国企", "各类企业")]
         ['区相关部门', '州相关部门', '各县级市', '区属各重点国企', None]
+        >>> [g.resolve_group(n) for n in ("各县、区人民政府", "市安委会各成员单位", "市安委会", "各县、区发改局")]
+        ['各县、区人民政府', '市安委会各成员单位', None, None]
+        >>> [g.resolve_group(n) for n in ("高新区各有关部门", "经开区相关单位", "高新区财政局", "州委编办及州直相关单位")]
+        ['高新区各有关部门', '经开区相关单位', None, None]
         """
         shapes = _group_shapes()
         m = shapes.pattern.match(key)
         if m is None:
+            if shapes.members.match(key):  # 市安委会各成员单位: the body's member units
+                return GroupRecord(key, (), "all", shapes.kinds[normalize_name("成员单位")])
             return None
         level = m.group("level") or ""  # 区, 州 (of 区级, 州直)
         quantifier, modifier, word = m.group("q"), m.group("mod") or "", m.group("word")
         scope = shapes.quantifiers[quantifier]
+        if m.group("place"):
+            # a named place's group (高新区各有关部门): a group of its own, labelled as written
+            return GroupRecord(key, (), "subset" if modifier else scope, shapes.kinds[word])
         if not modifier:
             # the group of groups.csv this names, if any (各有关单位, 相关单位 → 相关部门)
             for core in (quantifier + word, ("各" if scope == "all" else "相关") + word):
@@ -428,6 +437,7 @@ def _name_forms() -> tuple[NameForm, ...]:
 @dataclass(frozen=True)
 class _GroupShapes:
     pattern: re.Pattern[str]
+    members: re.Pattern[str]  # 市安委会各成员单位: the members of a body
     quantifiers: dict[str, str]  # quantifier → scope
     kinds: dict[str, tuple[str, ...]]  # unit-type word → member types
 
@@ -442,12 +452,16 @@ def _group_shapes() -> _GroupShapes:
 
     kinds = {normalize_name(w): tuple(k["member_types"]) for k in data["kinds"] for w in k["words"]}
     pattern = re.compile(
-        rf"(?:(?P<level>{alt(data['level_words'])})(?:{alt(data['level_qualifiers'])})?)?"
+        rf"(?:(?P<place>(?:(?![和及与等的])[\u4e00-\u9fff]){{1,6}}?)??(?P<level>{alt(data['level_words'])})(?:{alt(data['level_qualifiers'])})?)?"
         rf"(?P<q>{alt(list(data['quantifiers']))})"
         rf"(?P<mod>[\u4e00-\u9fff]{{1,{int(data['max_modifier'])}}}?)??"
         rf"(?P<word>{alt(list(kinds))})"
     )
-    return _GroupShapes(re.compile(pattern.pattern + r"\Z"), dict(data["quantifiers"]), kinds)
+    members = re.compile(
+        rf"[\u4e00-\u9fff]{{1,12}}(?:{alt(data['owner_endings'])})(?:{alt(list(data['quantifiers']))})?"
+        rf"(?:{alt(data['member_words'])})\Z"
+    )
+    return _GroupShapes(re.compile(pattern.pattern + r"\Z"), members, dict(data["quantifiers"]), kinds)
 
 
 @cache

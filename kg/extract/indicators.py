@@ -127,6 +127,8 @@ class _Rules:
     not_set_nouns: tuple[str, ...]
     ranking_verbs: tuple[str, ...]
     scope_verbs: tuple[str, ...]
+    existing_scope: re.Pattern[str]
+    existing_clause: re.Pattern[str]
     qualifier_words: tuple[str, ...]
     ranking_nouns: tuple[str, ...]
     negative_after: tuple[str, ...]
@@ -212,6 +214,8 @@ def _rules() -> _Rules:
         not_set_nouns=_by_len(d["nouns_ending_in_zhong"]),
         ranking_verbs=_by_len(d["ranking_verbs"]),
         scope_verbs=_by_len(d["scope_verbs"]),
+        existing_scope=re.compile(d["existing_scope_before"]),
+        existing_clause=re.compile(d["existing_clause_start"]),
         qualifier_words=_by_len(d["qualifier_words"]),
         ranking_nouns=_by_len(d["ranking_nouns"]),
         negative_after=_by_len(d["negative_after"]),
@@ -537,10 +541,10 @@ def _commitment(text: str, pos: int) -> str | None:
 
 def _kind(unit: str, base: str, kind_word: str | None, count: bool) -> str:
     if kind_word == "growth":
-        return "growth_rate" if base in ("%", "个百分点") else "increase"
+        return "growth_rate" if base in ("%", "‰", "个百分点") else "increase"
     if kind_word in ("decrease", "level"):
         return kind_word
-    if base == "%":
+    if base in ("%", "‰"):  # per cent, per mille (人口自然增长率7‰)
         return "rate"
     return "count" if count else "amount"
 
@@ -606,6 +610,9 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
             continue  # 10个全国第1: a count of rankings
         if count and text.endswith(r.scope_verbs, 0, q.start):
             continue  # 围绕12条重点产业链: the scope of the work, not a target
+        if count and (r.existing_scope.search(text[max(0, q.start - 6) : q.start])
+                      or r.existing_clause.match(text, _clause_start(text, q.start, prev_end))):
+            continue  # 对全镇37处隐患点落实…, 全县现有学校120所: things that exist, not targets
         if any(w in _clause(text, q.start) for w in r.policy_terms):
             continue  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
         # --- what precedes the number: comparator / kind / commitment words

@@ -88,11 +88,41 @@ def past_sections(sections: tuple[Section, ...], year: int | None) -> frozenset[
 
 
 def task_text(task: Task, kind: DocumentKind) -> str:
-    """The part of a task searched for mentions: without its responsibility clause."""
+    r"""The part of a task searched for mentions: without its responsibility clause. When
+    the clause is a bracket with text after it (a heading's ``（牵头单位：…）`` and then the
+    items that carry the targets), that text is searched too: the clause is blanked out
+    with line breaks, so that offsets stay those of the task text.
+
+    >>> from kg.models import Responsibility
+    >>> t = Task(1, "1", 1, "推进园区建设。（牵头单位：市发改委）\n1.新增企业1500家。", None,
+    ...          Responsibility(clause="（牵头单位：市发改委）", clause_start=7))
+    >>> task_text(t, DocumentKind.TASK_PLAN).split("\n")[0], task_text(t, DocumentKind.TASK_PLAN)[-12:]
+    ('推进园区建设。', '1.新增企业1500家。')
+    """
     cs = task.responsibility.clause_start
     if kind is DocumentKind.TASK_PLAN and cs > 0:
-        return task.text[:cs]
+        text = task.text
+        close = _bracket_end(text, cs)
+        if close is not None and text[close:].strip(" \n。；"):
+            return text[:cs] + "\n" * (close - cs) + text[close:]
+        return text[:cs]
     return task.text
+
+
+def _bracket_end(text: str, start: int) -> int | None:
+    """The position after the bracket that opens at ``start``, or ``None``."""
+    pairs = {"（": "）", "【": "】", "[": "]"}
+    if start >= len(text) or text[start] not in pairs:
+        return None
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in pairs:
+            depth += 1
+        elif text[i] in pairs.values():
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
 
 
 def _sentence_period(text: str, pos: int, year: int | None, default: str) -> str:

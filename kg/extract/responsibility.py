@@ -32,6 +32,7 @@ __all__ = [
     "states_first_listed_leads",
     "find_deadline",
     "heading_leaders",
+    "earlier_clauses",
 ]
 
 _OPEN = "（【["
@@ -81,7 +82,10 @@ def _rules() -> _Rules:
     # A label counts when a colon follows it, or when it sits alone in brackets (【牵头单位】).
     label_alt = "|".join(map(re.escape, labels))
     # …or a tab (a lost cell boundary) follows it at the start of a line (牵头单位\t区发改委).
-    label_re = re.compile(rf"[【\[]({label_alt})[】\]]：?|({label_alt})：|(?:(?<=\n)|^)({label_alt})\t")
+    # 牵头单位（部门）：a short bracketed qualifier may stand between the label and its colon
+    label_re = re.compile(
+        rf"[【\[]({label_alt})[】\]]：?|({label_alt})(?:（[^（）：]{{1,6}}）)?：|(?:(?<=\n)|^)({label_alt})\t"
+    )
     roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
     tails = "|".join([*d.get("list_tail_patterns", []), *map(re.escape, by_len(d["list_tail_words"]))])
@@ -203,7 +207,7 @@ def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[Un
 
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
-    for piece, pos in _split_top_level(text):
+    for piece, pos in _merge_listed_levels(_split_top_level(text), text, gaz):
         for part, ppos in _split_run_together(piece, pos, gaz):
             items.extend(_split_conjunction(part, offset + ppos, gaz))
     mentions: list[UnitMention] = []
@@ -259,6 +263,41 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
             )
         )
     return mentions
+
+
+def _merge_listed_levels(pieces: list[tuple[str, int]], text: str, gaz: Gazetteer) -> list[tuple[str, int]]:
+    """``各县、区人民政府`` is one group (a shared 各 and a shared head noun), not 各县 and
+    区人民政府: pieces from one starting with 各, joined by 、 as written, that read as one
+    group together are one name.
+
+    >>> from kg.extract.gazetteer import load_gazetteer
+    >>> g = load_gazetteer()
+    >>> t = "市财政局、各县、区人民政府"
+    >>> _merge_listed_levels(_split_top_level(t), t, g)
+    [('市财政局', 0), ('各县、区人民政府', 5)]
+    >>> t = "各县、区发改局"
+    >>> _merge_listed_levels(_split_top_level(t), t, g)
+    [('各县', 0), ('区发改局', 3)]
+    """
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(pieces):
+        name, pos = pieces[i]
+        if name.startswith("各"):
+            for k in range(min(3, len(pieces) - 1 - i), 0, -1):
+                last, lpos = pieces[i + k]
+                joined = text[pos : lpos + len(last)]
+                if joined == "、".join(p for p, _ in pieces[i : i + k + 1]) and gaz.resolve_group(joined):
+                    out.append((joined, pos))
+                    i += k + 1
+                    break
+            else:
+                out.append((name, pos))
+                i += 1
+            continue
+        out.append((name, pos))
+        i += 1
+    return out
 
 
 def _placeholder(name: str) -> bool:
@@ -783,6 +822,32 @@ def parse_responsibility(
         if result is not None and (result.lead or result.co_lead or result.leaders):
             return _dedupe(result, text)
     return Responsibility()
+
+
+def earlier_clauses(text: str, r: Responsibility, gaz: Gazetteer) -> list[str]:
+    """Bracketed responsibility clauses before the one ``r`` was read from: a paragraph of
+    several items, each with its own clause, of which only the last is read.
+
+    >>> from kg.extract.gazetteer import load_gazetteer
+    >>> g = load_gazetteer("nanjing-gulou")
+    >>> t = "推进改革（区发改委负责）；优化服务（区政务办负责）。"
+    >>> earlier_clauses(t, parse_responsibility(t, g), g)
+    ['（区发改委负责）']
+    >>> t = "推进改革（含国企改革），区发改委负责。"
+    >>> earlier_clauses(t, parse_responsibility(t, g), g)
+    []
+    """
+    if r.clause_start <= 0 or r.pattern == "table":
+        return []
+    out = []
+    head = text[: r.clause_start]
+    for m in re.finditer(r"（([^（）]{2,80})）", head):
+        content = m.group(1)
+        if not any(not content[x.end() :].startswith(_rules().not_role_after) for x in _rules().role_re.finditer(content)):
+            continue
+        if _parse_clauses(content, 0, gaz, False, strict=True) is not None:
+            out.append(m.group(0))
+    return out
 
 
 def _dedupe(r: Responsibility, text: str) -> Responsibility:

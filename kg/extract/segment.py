@@ -1,7 +1,8 @@
 """Stage 2: cut a document into sections and numbered items.
 
-Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、``,
-``（一）``, ``1.`` / ``1、``, ``（1）``, ``①``, and table rows (a number in the first cell).
+Numbering styles, from the outermost by convention: ``第一部分`` (chapter), ``一、`` and
+articles ``第一条`` (at one level), ``（一）``, ``1.`` / ``1、``, ``1-1`` ids, ``（1）``, ``①``, and
+table rows (a number in the first cell).
 Which numbered items are *tasks* is not fixed by style: it is decided on the tree of
 numbered items by where the responsibility clauses are (see :func:`_classify`). Items
 above the tasks are section headings; items below are sub-points folded into their task.
@@ -47,13 +48,25 @@ def split_cells(text: str) -> list[str]:
 
 
 @cache
-def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
         d = json.load(fh)
     labels = "|".join(map(re.escape, sorted(d["metadata_labels"], key=len, reverse=True)))
     meta = re.compile(rf"^(?:[\[【]\s*(?:{labels})\s*[\]】]|(?:{labels})\s*[：:])|(?:{labels})\s*[：:].*(?:{labels})\s*[：:]")
     nav = re.compile("|".join(f"(?:{p})" for p in d["navigation"]))
-    return meta, nav, re.compile(d["addressee"]), re.compile(d["signature_date"])
+    footer = re.compile("|".join(f"(?:{p})" for p in d["footer_marks"]))
+    return meta, nav, footer, re.compile(d["addressee"]), re.compile(d["signature_date"])
+
+
+@cache
+def _footer_label_line() -> re.Pattern[str]:
+    with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
+        return re.compile(json.load(fh)["footer_label_line"])
+
+
+def _is_footer(text: str, footer: re.Pattern[str]) -> bool:
+    """A site footer line: a footer mark (ICP备, 版权所有…) in a line that is not a sentence."""
+    return len(text) <= 200 and footer.search(text) is not None and not re.search(r"[。；！？]", text)
 
 
 _BULLET = re.compile(r"^[•·●]\s*")
@@ -63,6 +76,7 @@ _TITLE_WORDS = re.compile(r"方案|分解|分工|通知|计划|报告|清单|任
 def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = None) -> set[int]:
     """Indices of the lines that are page noise, not document text: site navigation and
     widgets (当前位置, 扫一扫, 分享到…), metadata (索引号, 发布日期, 浏览次数…), image names,
+    site footers (主办单位：…　ICP备…, 版权所有…),
     and the notice that hands a plan out, from its addressee line (各区人民政府、各部门：)
     to the date under its signature — unless a numbered line in it is a task
     (``is_task``): then the plan is in the notice, and only the addressee line is noise.
@@ -71,7 +85,7 @@ def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = No
     ...                                 Line(3, "扫一扫在手机打开当前页")]))]
     [0, 2]
     """
-    meta, nav, addressee, date = _noise_rules()
+    meta, nav, footer, addressee, date = _noise_rules()
     out: set[int] = set()
     for i, ln in enumerate(lines):
         text = _BULLET.sub("", ln.text.strip())
@@ -79,8 +93,17 @@ def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = No
             if text != ln.text.strip():
                 out.add(i)
             continue
-        if meta.search(text) or nav.search(ln.text.strip()):
+        if meta.search(text) or nav.search(ln.text.strip()) or _is_footer(text, footer):
             out.add(i)
+    # the site's owner lines next to a footer line (主办单位：… / 承办单位：… / 网站标识码：…)
+    owners = _footer_label_line()
+    for i, ln in enumerate(lines):
+        if _is_footer(ln.text.strip(), footer):
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(lines) and (owners.match(lines[j].text.strip()) or not lines[j].text.strip()):
+                    out.add(j)
+                    j += step
     for i, ln in enumerate(lines):
         if addressee.match(ln.text.strip()) and not number_of(ln.text):
             end = next((j for j in range(i + 1, min(i + 30, len(lines))) if date.match(lines[j].text.strip())), None)
@@ -188,9 +211,13 @@ def _aligned(body: list[str], meanings: Sequence[str | None], task: int) -> list
     """A row written one cell per line with fewer cells than columns: its empty cells were
     left out (cells merged with the row above). The cells after the task go to the columns
     they fit, in order (``11月底`` to 完成时限, not to 牵头单位), the skipped columns left
-    empty. When they fit where they stand, or fit nowhere, the row is left as it is."""
+    empty. When they fit where they stand, or fit nowhere, the row is left as it is; so is a
+    row that ends with its deadline under a last 完成时限 column: the merged cells are then
+    the ones after the task (see :func:`_carried_down`)."""
     cells, cols = body[task + 1 :], list(meanings[task + 1 :])
     if all(_fits(c, m) for c, m in zip(cells, cols, strict=False)):
+        return body
+    if cols and cols[-1] == "deadline" and cells and _fits(cells[-1], "deadline"):
         return body
     out = [""] * len(cols)
     pos = 0
@@ -425,9 +452,11 @@ def _sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | Non
 def _labelled_field_re() -> re.Pattern[str]:
     d = responsibility_rules()
     labels = d["lead_labels"] + d["co_lead_labels"] + d["responsible_labels"] + d["leader_labels"] + d["deadline_labels"]
-    # the bracket and colon after a label are optional: a label at the start is enough
+    # the bracket and colon after a label are optional: a label at the start is enough;
+    # a two-character label (主办, 配合) needs its colon, else it is a verb (配合做好…)
     alternatives = "|".join(re.escape(lab) for lab in labels if len(lab) > 2)
-    return re.compile(rf"[【\[（]?(?:{alternatives})" if alternatives else r"(?!)")
+    short = "|".join(re.escape(lab) for lab in labels if len(lab) <= 2)
+    return re.compile(rf"[【\[（]?(?:{alternatives}|(?:{short})[：:])")
 
 
 def _is_labelled_field(text: str) -> bool:
@@ -438,13 +467,15 @@ def segment_lines(
     lines: Sequence[Line],
     has_responsibility: Callable[[str], bool],
     report: bool = False,
+    paragraph_tasks: bool = False,
 ) -> Segmentation:
     """Cut ``lines`` into sections and numbered items.
 
     ``has_responsibility(text)`` tells whether a text block carries a responsibility
     clause; it decides which numbering style numbers the tasks. With ``report`` (a work
     report), every paragraph becomes an item and numbered or short unpunctuated lines are
-    headings.
+    headings. With ``paragraph_tasks``, a plan where no numbered item is a task takes its
+    paragraphs that carry a clause as tasks.
     """
     noise = page_noise(lines, None if report else has_responsibility)
     seg = Segmentation(title=document_title(lines, noise))
@@ -454,9 +485,10 @@ def segment_lines(
             f"{len(skipped_numbered)} numbered line(s) in page noise or in the notice before the plan "
             "skipped: not tasks")))
     lines = [ln for i, ln in enumerate(lines) if i not in noise]
+    enumerated: dict[int, tuple[str, str, str]] = {}
     if not report:
-        lines = join_broken_rows(rebuild_vertical_tables(lines))
-    numbered = [(i, number_of(ln.text)) for i, ln in enumerate(lines)]
+        lines, enumerated = _split_enumerations(join_broken_rows(rebuild_vertical_tables(lines)), has_responsibility)
+    numbered = _article_run([(i, enumerated.get(i) or number_of(ln.text)) for i, ln in enumerate(lines)])
     for i, ln in enumerate(lines):
         number = _row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None
         if number is not None:
@@ -550,9 +582,17 @@ def segment_lines(
             closed = True
             prev_row = []  # a cell merged over rows never spans a section row
             continue
+        if n is not None and role == "prose":
+            flush()
+            closed = True
+            seg.orphans.append(ln)
+            continue
         if n is not None and role == "task":
             flush()
             awaiting_value = False
+            # a task at the level of a heading before it is not inside that heading's section
+            while section_stack and section_stack[-1].level >= STYLE_RANK[n[0]]:
+                section_stack.pop()
             cells = [ln.cells[1:]] if ln.cells else []
             current = {
                 "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
@@ -588,7 +628,119 @@ def segment_lines(
             continue
         seg.orphans.append(ln)
     flush()
+    if paragraph_tasks and not seg.items:
+        _paragraph_tasks(seg, has_responsibility)
     return seg
+
+
+def _paragraph_tasks(seg: Segmentation, has_responsibility: Callable[[str], bool]) -> None:
+    """A plan without numbering: each paragraph that carries a clause is a task (style
+    ``paragraph``, numbered in order); a clause alone on its line (牵头单位：…) closes the
+    paragraph before it."""
+    pending: Line | None = None
+    orphans: list[Line] = []
+    for ln in seg.orphans:
+        if ln.cells or not has_responsibility(ln.text):
+            if pending is not None:
+                orphans.append(pending)
+            pending = ln
+            continue
+        texts = [ln.text]
+        line = ln.number
+        if _is_labelled_field(ln.text) and pending is not None:
+            texts, line = [pending.text, ln.text], pending.number
+        elif pending is not None:
+            orphans.append(pending)
+        pending = None
+        n = len(seg.items) + 1
+        seg.items.append(RawItem(ordinal=n, number=str(n), style="paragraph", line=line, text="\n".join(texts), section=None))
+    if pending is not None:
+        orphans.append(pending)
+    seg.orphans = orphans
+    if seg.items:
+        seg.task_style = "paragraph"
+        seg.notes.append((seg.items[0].line, (
+            f"no numbered tasks: {len(seg.items)} unnumbered paragraph(s) with a responsibility clause read as tasks")))
+
+
+_ENUM = re.compile(r"(?:(?<=[。；：！？\s])|^)([一二三四五六七八九十]{1,2})是")
+_ENUM_ORDER = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def _enumeration(text: str) -> list[tuple[int, str]]:
+    """Where the items ``一是…二是…三是…`` of a paragraph start, in order from 一是 (at least two).
+
+    >>> _enumeration("做强旅游。一是提升民宿品质。二是办好音乐节。")
+    [(5, '一是'), (14, '二是')]
+    >>> _enumeration("坚持统一是前提。二是办好音乐节。")
+    []
+    """
+    chain: list[tuple[int, str]] = []
+    for m in _ENUM.finditer(text):
+        if len(chain) < len(_ENUM_ORDER) and m.group(1) == _ENUM_ORDER[len(chain)]:
+            chain.append((m.start(), m.group(0)))
+    return chain if len(chain) >= 2 else []
+
+
+def _split_enumerations(
+    lines: list[Line], has_responsibility: Callable[[str], bool],
+) -> tuple[list[Line], dict[int, tuple[str, str, str]]]:
+    """A paragraph whose ``一是…二是…`` items each carry their own responsibility clause is
+    a heading (its number and the words before 一是) over those items, each a numbered line
+    of its own (style ``enum``, below every other style). A paragraph whose items share one
+    clause stays whole. The same items written one per line are numbered the same way.
+    Returns the lines and the numbering of the items made here.
+
+    >>> out, nums = _split_enumerations([Line(3, "一、做强旅游。一是新培育民宿20家（镇文旅办负责）。"
+    ...                                        "二是新增停车位800个（镇综治办负责）。")], lambda t: "负责" in t)
+    >>> [ln.text for ln in out], sorted(nums.values())
+    (['一、做强旅游。', '一是新培育民宿20家（镇文旅办负责）。', '二是新增停车位800个（镇综治办负责）。'], [('enum', '一是', '新培育民宿20家（镇文旅办负责）。'), ('enum', '二是', '新增停车位800个（镇综治办负责）。')])
+    """
+    out: list[Line] = []
+    numbering: dict[int, tuple[str, str, str]] = {}
+    for ln in lines:
+        n = None if ln.cells else number_of(ln.text)
+        rest = n[2] if n is not None else ln.text
+        chain = [] if ln.cells else _enumeration(rest)
+        starts = [p for p, _ in chain] + [len(rest)]
+        pieces = [rest[starts[k] : starts[k + 1]].strip() for k in range(len(chain))]
+        if sum(1 for p in pieces if has_responsibility(p)) < 2:
+            out.append(ln)
+            continue
+        head = ln.text[: len(ln.text) - len(rest)] + rest[: starts[0]].strip()
+        if head.strip():
+            out.append(Line(ln.number, head, ln.location))
+        for (_, word), piece in zip(chain, pieces, strict=True):
+            numbering[len(out)] = ("enum", word, piece[len(word) :])
+            out.append(Line(ln.number, piece, ln.location))
+    # the same items one per line (一是…（A负责） / 二是…（B负责）): a run from 一是, in order
+    run: list[int] = []
+    for i, ln in enumerate([*out, Line(0, "")]):
+        m = None if ln.cells or i in numbering or number_of(ln.text) else re.match(r"([一二三四五六七八九十]{1,2})是", ln.text)
+        if m and len(run) < len(_ENUM_ORDER) and m.group(1) == _ENUM_ORDER[len(run)]:
+            run.append(i)
+            continue
+        if len(run) >= 2 and sum(1 for k in run if has_responsibility(out[k].text)) >= 2:
+            for k in run:
+                word = out[k].text[: out[k].text.index("是") + 1]
+                numbering[k] = ("enum", word, out[k].text[len(word) :])
+        run = [i] if m and m.group(1) == "一" else []
+    return out, numbering
+
+
+def _article_run(
+    numbered: list[tuple[int, tuple[str, str, str] | None]],
+) -> list[tuple[int, tuple[str, str, str] | None]]:
+    """Articles (``第二条…``) number items only in a document of articles: at least two,
+    one of them ``第一条``. A lone paragraph opening with 第三条 is prose.
+
+    >>> [n for _, n in _article_run([(0, number_of("第三条高速公路建成通车。"))])]
+    [None]
+    """
+    articles = [n[1] for _, n in numbered if n is not None and n[0] == "article"]
+    if len(articles) >= 2 and ("一" in articles or "1" in articles):
+        return numbered
+    return [(i, None if n is not None and n[0] == "article" else n) for i, n in numbered]
 
 
 _CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
@@ -596,20 +748,27 @@ _UNIT_COLUMNS = {"lead", "co_lead", "responsible"}
 
 
 def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
-    """Cells merged over several rows keep their text in the first row only: a row shorter
-    than its header takes the missing unit, leader and deadline cells from the row above,
-    and a row whose unit cells are all empty takes them, and its other empty unit, leader
-    and deadline cells, from the row above. A row naming any unit of its own keeps its
-    empty cells empty. The last row of a document cut off mid-sentence takes nothing."""
+    """Cells merged over several rows keep their text in the first row only. A row shorter
+    than its header takes the missing unit, leader and deadline cells from the row above:
+    when the row's last cell is its deadline, the merged cells are those after the task (a
+    merged 主办单位 cell); otherwise they are the last ones. A row whose unit cells are all
+    empty takes them, and its other empty unit, leader and deadline cells, from the row
+    above; a row naming any unit of its own keeps its empty cells empty. The last row of a
+    document cut off mid-sentence takes nothing."""
     meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
     if not row or len(prev) < len(meanings):
         return row
     filled = row
-    if len(row) < len(meanings):
+    gap = len(meanings) - len(row)
+    if gap > 0:
+        if (len(row) >= 2 and meanings[-1] == "deadline" and find_deadline(row[-1]) == row[-1]
+                and all(m in _CARRIED for m in meanings[1 : 1 + gap])):
+            # the row keeps its own last (deadline) cell: the merged cells are the ones
+            # after the task, and the cells the row has fill the columns before its deadline
+            return [row[0], *prev[1 : 1 + gap], *row[1:]]
         if last and not re.search(r"[。；！？）]$", row[-1]):
             return row
-        missing = meanings[len(row) :]
-        if not all(m in _CARRIED for m in missing):
+        if not all(m in _CARRIED for m in meanings[len(row) :]):
             return row
         filled = [*row, *prev[len(row) : len(meanings)]]
     units = [i for i, m in enumerate(meanings) if m in _UNIT_COLUMNS and i < len(row)]
@@ -633,6 +792,8 @@ def _classify(
     their own clause (then they are the tasks, and it is a heading). Sub-points below a
     task are folded into it. Childless nodes without a clause are tasks when their style
     numbers tasks elsewhere (a task whose clause is missing), headings otherwise.
+    Articles (第一条…) before the first and after the last that carry a clause are
+    ``prose``: the purpose and closing articles of a text of articles.
     """
     idx = [i for i, n in numbered if n is not None]
     rank = {i: STYLE_RANK[numbered[i][1][0]] for i in idx}  # type: ignore[index]
@@ -690,6 +851,13 @@ def _classify(
     for i, r in list(roles.items()):
         if r == "pending":
             roles[i] = "task" if rank[i] in task_ranks else "heading"
+    # articles before the first one that assigns units (purpose, basis) and after the last
+    # (interpretation, entry into force) are the frame of the text, not tasks
+    articles = [i for i in idx if numbered[i][1][0] == "article" and roles.get(i) == "task"]  # type: ignore[index]
+    assigned = [i for i in articles if has(i)]
+    for i in articles:
+        if assigned and (i < assigned[0] or i > assigned[-1]):
+            roles[i] = "prose"
     return roles
 
 

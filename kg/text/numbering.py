@@ -1,7 +1,8 @@
 """Numbering styles of Chinese government documents, and the meaning of table header cells.
 
-Styles, from the outermost by convention: ``第一部分`` (chapter), ``一、``, ``（一）``,
-``1.`` / ``1、``, ``（1）``, ``①``, and table rows (a number in the first cell). Used by the
+Styles, from the outermost by convention: ``第一部分`` (chapter), ``一、`` and articles
+``第一条`` (at one level), ``（一）``, ``1.`` / ``1、``, ``1-1`` ids, ``（1）``, ``①``, and table
+rows (a number in the first cell). Used by the
 readers (to shape table grids) and by :mod:`kg.extract.segment` (to cut documents).
 """
 
@@ -16,13 +17,24 @@ from ..resources import ontology_path
 __all__ = ["number_of", "STYLE_RANK", "column_meaning", "column_words"]
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
-STYLE_RANK = {"chapter": 0, "cn_dun": 1, "cn_paren": 2, "ar_dot": 3, "row": 3, "ar_paren": 4, "circled": 5}
+STYLE_RANK = {
+    "chapter": 0, "cn_dun": 1, "article": 1, "cn_paren": 2, "ar_dot": 3, "row": 3, "ar_sub": 4, "ar_paren": 4,
+    "circled": 5, "enum": 6,
+}
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"^第([{_CN_NUM}\d]{{1,4}})(?:部分|章|篇)\s*(.*)$", re.S)),
+    # 第一条…第N条: articles (normalising drops the space after 条, so only a run of
+    # articles from the first counts, see _article_run)
+    ("article", re.compile(rf"^第([{_CN_NUM}]{{1,4}}|\d{{1,3}})条[\s：、.]*(.*)$", re.S)),
     ("cn_dun", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、.]\s*(.*)$", re.S)),
     ("cn_paren", re.compile(rf"^（([{_CN_NUM}]{{1,4}})）[、.]?\s*(.*)$", re.S)),
-    ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$", re.S)),
-    ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$", re.S)),
+    # （1）, 1）and the one-character ⑴…⒇
+    ("ar_paren", re.compile(r"^（(\d{1,5})）[、.]?\s*(.*)$|^(\d{1,5})）\s*(.*)$|^([\u2474-\u2487])\s*(.*)$", re.S)),
+    # 1. / 1、 and the one-character ⒈…⒛
+    ("ar_dot", re.compile(r"^(\d{1,5})\s*[.、](?!\d)\s*(.*)$|^([\u2488-\u249b])\s*(.*)$", re.S)),
+    # 1-1, 2-3, and 1.1 before a space: an item id under the 1. heading (not a month range
+    # 1-2月, a score 3-1000 or a figure 1.5万)
+    ("ar_sub", re.compile(r"^(\d{1,2}[-－]\d{1,3})(?![\d.%月日号年期天])\s*(.*)$|^(\d{1,2}\.\d{1,2})\s+(.*)$", re.S)),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.*)$", re.S)),
 )
 # a row number may be compound (1-1, 2.3) when a table numbers sub-rows
