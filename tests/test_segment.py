@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_document
-from kg.models import Line, SourceText
+from kg.models import DocumentKind, Line, SourceText
 from kg.read import read_source
 from kg.read.text import lines_from_text
 from kg.text.numbering import column_meaning, number_of
@@ -1045,3 +1045,19 @@ def test_site_owner_lines_next_to_a_footer_line_are_page_noise():
     d = doc_from("某区任务\n1.推进改革。\n主办单位：区发改委\n协办单位：区财政局", region=None)
     r = d.tasks[0].responsibility
     assert ([m.name for m in r.lead], [m.name for m in r.co_lead]) == (["区发改委"], ["区财政局"])
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("襄阳高新区管委会2024年工作报告", DocumentKind.WORK_REPORT),
+    ("某镇人民政府2023年工作报告", DocumentKind.WORK_REPORT),
+    ("2024年政府工作报告", DocumentKind.WORK_REPORT),
+    # counter-examples: a plan titled after the report it splits up, and a plan by its title
+    ("2024年政府工作报告重点任务分解方案", DocumentKind.TASK_PLAN),
+    ("某区2024年重点工作任务分工方案", DocumentKind.TASK_PLAN),
+])
+def test_a_work_report_of_any_body_is_read_as_a_report_by_its_title(title, kind):
+    """Without responsibility clauses the title decides: any body's 工作报告 is a work
+    report (a 管委会 or a town reports too), unless the title says it splits one up."""
+    text = "\n".join([title, "一、2023年工作回顾", "全区地区生产总值增长6.8%。", "二、2024年目标",
+                      "地区生产总值增长8%左右。"])
+    assert doc_from(text, region=None).kind is kind

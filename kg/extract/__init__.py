@@ -50,7 +50,8 @@ from .table_rows import row_responsibility
 
 __all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
 
-_REPORT_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
+# 政府工作报告, and the work reports of other bodies (管委会2024年工作报告, 镇人民政府工作报告)
+_REPORT_TITLE = re.compile(r"工\s*作\s*报\s*告")
 
 
 _PLAN_TITLE = re.compile(r"分解|分工|责任清单|任务清单|台账|落实方案|实施方案|工作方案|策划方案|任务表")
