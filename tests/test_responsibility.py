@@ -460,3 +460,22 @@ def test_group_names_are_not_split(text, lead, co, generic):
 def test_a_bracketed_qualifier_between_label_and_colon(text, lead, co, generic):
     r = parse(text, generic)
     assert (names(r.lead), names(r.co_lead)) == (lead, co)
+
+
+@pytest.mark.parametrize(("text", "lead", "co"), [
+    # a bracket inside a group name does not end the co-lead list (各县（市、区）…)
+    ("落实就业优先政策。由就业促进科负责，市就业服务中心、各县（市、区）人社局配合。",
+     ["就业促进科"], ["市就业服务中心", "各县（市、区）人社局"]),
+    ("抓好重点群体就业。由市就业服务中心负责，各县（市、区）配合。", ["市就业服务中心"], ["各县（市、区）"]),
+    ("推进工伤保险省级统筹（市人社局牵头，各县（市、区）人民政府配合）",
+     ["市人社局"], ["各县（市、区）人民政府"]),
+    # the sections of a bureau (…科, …股) are units in its own plan
+    ("扩大社会保险覆盖面。由养老保险科、失业保险科负责，市社会保险中心配合。",
+     ["养老保险科", "失业保险科"], ["市社会保险中心"]),
+    # counter-examples: a closed note before the clause is no unit, and 科 inside a word is none
+    ("完成老旧小区改造（含加装电梯）。由区住建局负责。", ["区住建局"], []),
+    ("推进学科建设。由区教育局负责，区科技局配合。", ["区教育局"], ["区科技局"]),
+])
+def test_role_clauses_of_real_plans_with_bracketed_group_names_and_sections(generic, text, lead, co):
+    r = parse(text, generic)
+    assert (names(r.lead), names(r.co_lead)) == (lead, co)

@@ -733,9 +733,9 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
         after = text[m.end() : m.end() + 2]
         if after.startswith(r.not_role_after):
             continue
-        # the unit list runs back to the previous clause boundary or 由
-        back = max(text.rfind(c, 0, m.start()) for c in "，。；：\n（【[")
-        seg_start = back + 1
+        # the unit list runs back to the previous clause boundary or 由 (a bracket closed
+        # before the role word is part of a name: 各县（市、区）人社局配合)
+        seg_start = _clause_start(text, m.start())
         you = text.rfind("由", seg_start, m.start())
         by_you = you >= 0
         if by_you:
@@ -765,6 +765,32 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
         lead=tuple(lead), co_lead=tuple(co), clause=text[first:], clause_start=first,
         pattern="inline",
     )
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the clause that ends at ``end`` starts: after the last clause boundary
+    (``，。；：`` , a line break, or a bracket still open at ``end``) before it, skipping
+    what brackets closed before ``end`` hold.
+
+    >>> t = "由就业促进科负责，各县（市、区）人社局配合"
+    >>> t[_clause_start(t, t.index("配合")):t.index("配合")]
+    '各县（市、区）人社局'
+    >>> t = "推进改革（区发改委牵头"
+    >>> t[_clause_start(t, len(t) - 2):len(t) - 2]
+    '区发改委'
+    """
+    depth = 0
+    for i in range(end - 1, -1, -1):
+        c = text[i]
+        if c in "）】]":
+            depth += 1
+        elif c in "（【[":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif depth == 0 and c in "，。；：\n":
+            return i + 1
+    return 0
 
 
 def _co_prefixed(text: str, pos: int, gaz: Gazetteer) -> list[UnitMention]:
