@@ -373,9 +373,9 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
         if name not in unknown:
             out.append(Issue(path, line, f"task {number}: the type of unit {name!r} is unknown; typed kg:OtherUnit", "untyped-unit"))
     if understood:
-        first = min(v[0] for v in understood.values())
+        first_line = min(int(v[0]) for v in understood.values())
         listed = "、".join(f"{n} (line {v[0]})" for n, v in understood.items())
-        out.append(Issue(path, first, (
+        out.append(Issue(path, first_line, (
             f"{len(understood)} unit name(s) that no gazetteer of region {gaz.region!r} holds (it has no profile), "
             f"kept as written and typed by their names: {listed}"), "unknown-unit"))
     out.sort(key=lambda i: i.line)

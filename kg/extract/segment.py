@@ -593,10 +593,10 @@ def segment_lines(
             # a task at the level of a heading before it is not inside that heading's section
             while section_stack and section_stack[-1].level >= STYLE_RANK[n[0]]:
                 section_stack.pop()
-            cells = [ln.cells[1:]] if ln.cells else []
+            row_cells: list[tuple[str, ...]] = [ln.cells[1:]] if ln.cells else []
             current = {
                 "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
-                "section": section_stack[-1].ordinal if section_stack else None, "cells": cells,
+                "section": section_stack[-1].ordinal if section_stack else None, "cells": row_cells,
                 "columns": header.meanings if header is not None and n[0] == "row" else None,
             }
             if ln.cells:
