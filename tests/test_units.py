@@ -299,3 +299,28 @@ def test_the_views_know_every_unit_type():
     names = {t.type for t in unit_types()} | {"OtherUnit"}
     assert {t for t, _, _ in UNIT_TYPES} == names
     assert set(TYPE_COLORS) == names
+
+
+def test_unit_type_labels_are_one_vocabulary():
+    """Every output names a unit type alike: the views' legend, the workload and the ontology
+    take the labels of ontology/unit_types.csv, and none is a district's own word (区政府部门
+    would misname a province's department)."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDFS
+
+    from kg.analysis.workload import type_label
+    from kg.resources import ontology_path
+    from kg.visualize.data import UNIT_TYPES
+
+    csv_labels = {t.type: (t.label_zh, t.label_en) for t in unit_types()}
+    legend = {t: (zh, en) for t, zh, en in UNIT_TYPES}
+    # the legend says what two classes hold on a map; every other label is the csv's
+    assert {t: v for t, v in legend.items() if t not in ("ManagementCommittee", "OtherUnit")} == {
+        t: v for t, v in csv_labels.items() if t != "ManagementCommittee"
+    }
+    onto = Graph().parse(ontology_path() / "kg.ttl")
+    for t, (zh, en) in csv_labels.items():
+        assert type_label(t) == zh
+        cls = next(s for s in onto.subjects(RDFS.label, Literal(en, lang="en")) if str(s).endswith(t))
+        assert Literal(zh, lang="zh") in set(onto.objects(cls, RDFS.label))
+    assert not any(zh.startswith("区") for zh, _ in csv_labels.values())

@@ -112,7 +112,7 @@ def test_expanding_groups_gives_each_street_a_share(store, report) -> None:
 def test_overload_rule_and_reason(report) -> None:
     fgw = report.unit("区发改委")
     assert fgw.overloaded
-    assert re.search(r"load 7\.5 > fence [\d.]+ of 区政府部门 \(Q3 [\d.]+ \+ 1\.5×IQR [\d.]+\)", fgw.reason)
+    assert re.search(r"load 7\.5 > fence [\d.]+ of 政府部门 \(Q3 [\d.]+ \+ 1\.5×IQR [\d.]+\)", fgw.reason)
     assert re.search(r"top 10% by load \(rank 1 of \d+, cut-off [\d.]+\)", fgw.reason)
     n = len(report.units)
     flagged_top = [u for u in report.units if "top 10%" in u.reason]
@@ -177,7 +177,7 @@ def test_workload_cli_table_and_options(out: Path) -> None:
     lines = res.stdout.splitlines()
     assert lines[0].split() == ["rank", "unit", "type", "lead", "co_lead", "load", "indicators", "projects",
                                 "partners", "betweenness", "overloaded"]
-    assert lines[2].split()[:6] == ["1", "区发改委", "区政府部门", "10", "0", "7.50"]
+    assert lines[2].split()[:6] == ["1", "区发改委", "政府部门", "10", "0", "7.50"]
     assert [line.split()[1] for line in lines[2:6]] == ["区发改委", "区科技局", "区商务局", "区建设局"]
     assert any(line.startswith("Group references") for line in lines)
     res = CliRunner().invoke(main, ["workload", str(out), "--format", "csv", "--expand-groups",

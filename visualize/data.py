@@ -28,15 +28,17 @@ __all__ = [
 
 KG = KG_NS
 
-# Unit classes of the ontology, in legend order: (class local name, Chinese, English).
+# Unit classes of the ontology, in legend order: (class local name, Chinese, English); the
+# Chinese labels are those of ontology/unit_types.csv (a test keeps them equal), except the
+# legend's 管委会/板块 and 其他/未识别, which say what the class holds on a map.
 UNIT_TYPES: tuple[tuple[str, str, str], ...] = (
-    ("PartyDepartment", "区委部门", "party department"),
+    ("PartyDepartment", "党委部门", "party department"),
     ("GovernmentDepartment", "政府部门", "government department"),
-    ("DeployedUnit", "驻区单位", "deployed unit"),
+    ("DeployedUnit", "驻地单位", "deployed unit"),
     ("ManagementCommittee", "管委会/板块", "management committee"),
     ("StreetOffice", "街道", "street office"),
     ("TownOffice", "乡镇", "town government"),
-    ("SOEGroup", "国企集团", "state-owned enterprise"),
+    ("SOEGroup", "国企集团", "state-owned enterprise group"),
     ("LocalGovernment", "人民政府", "local government"),
     ("PeopleOrganisation", "群团组织", "people's organisation"),
     ("OtherUnit", "其他/未识别", "other or unresolved"),

@@ -39,12 +39,12 @@ A unit is flagged ``overloaded`` when either
 
 1. **Tukey's upper fence** within its type: ``load > Q3 + fence_k × (Q3 − Q1)``, the
    quartiles (inclusive method, linear interpolation) taken over the loads of all units of
-   the same type (区政府部门, 区委部门, 街道, 管委会 …), ``fence_k`` = 1.5; or
+   the same type (政府部门, 党委部门, 街道, 管委会 …), ``fence_k`` = 1.5; or
 2. **top share overall**: its load is among the top ``top_share`` (10%) of all units —
    the first ``ceil(top_share × n)`` by load, ties at the cut-off included.
 
 Units with zero load are never flagged. ``reason`` states which rule fired with the
-numbers, e.g. ``load 7.5 > fence 4.28 of 区政府部门 (Q3 2.5 + 1.5×IQR 1.19); top 10% by
+numbers, e.g. ``load 7.5 > fence 4.28 of 政府部门 (Q3 2.5 + 1.5×IQR 1.19); top 10% by
 load (rank 1 of 40, cut-off 4.17)``.
 
 Concentration and network
@@ -273,7 +273,7 @@ def _type_labels() -> dict[str, str]:
 
 
 def type_label(type_name: str) -> str:
-    """The Chinese label of a unit type (``GovernmentDepartment`` → ``区政府部门``).
+    """The Chinese label of a unit type (``GovernmentDepartment`` → ``政府部门``).
 
     >>> type_label("StreetOffice")
     '街道'
