@@ -305,12 +305,12 @@ def test_unit_type_labels_are_one_vocabulary():
     """Every output names a unit type alike: the views' legend, the workload and the ontology
     take the labels of ontology/unit_types.csv, and none is a district's own word (区政府部门
     would misname a province's department)."""
+    from kg.visualize.data import UNIT_TYPES
     from rdflib import Graph, Literal
     from rdflib.namespace import RDFS
 
     from kg.analysis.workload import type_label
     from kg.resources import ontology_path
-    from kg.visualize.data import UNIT_TYPES
 
     csv_labels = {t.type: (t.label_zh, t.label_en) for t in unit_types()}
     legend = {t: (zh, en) for t, zh, en in UNIT_TYPES}
