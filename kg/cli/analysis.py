@@ -52,6 +52,17 @@ def _store(out: str, endpoint: str | None):  # type: ignore[no-untyped-def]
     return open_store(require_build(out))
 
 
+def _workload_of(out: str, endpoint: str | None, opts):  # type: ignore[no-untyped-def]
+    """The workload report of build folder OUT (or of a SPARQL endpoint), the store closed after."""
+    from ..analysis.workload import compute_workload
+
+    store = _store(out, endpoint)
+    try:
+        return compute_workload(store, opts)
+    finally:
+        store.close()
+
+
 def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
 
@@ -116,14 +127,10 @@ def workload_cmd(out: str, endpoint: str | None, expand_groups: bool, lead_weigh
     A unit is overloaded when its load is above Tukey's upper fence (Q3 + k·IQR) of the
     units of its type, or in the top share of all units. `lead` and `co_lead` are task counts.
     """
-    from ..analysis.workload import compute_workload, report_csv, report_json
+    from ..analysis.workload import report_csv, report_json
 
     opts = _options(expand_groups, lead_weight, co_lead_weight, no_split, fence_k, top_share)
-    store = _store(out, endpoint)
-    try:
-        report = compute_workload(store, opts)
-    finally:
-        store.close()
+    report = _workload_of(out, endpoint, opts)
     if fmt == "csv":
         click.echo(report_csv(report), nl=False)
     elif fmt == "json":
@@ -144,17 +151,13 @@ def workload_cmd(out: str, endpoint: str | None, expand_groups: bool, lead_weigh
 def export_cmd(out: str, fmt: str | None, output: str, network: str, endpoint: str | None, expand_groups: bool,
                lead_weight: float, co_lead_weight: float, no_split: bool, fence_k: float, top_share: float) -> None:
     """Write a network of build folder OUT as GraphML or GEXF (Gephi, Cytoscape)."""
-    from ..analysis.workload import compute_workload, write_network
+    from ..analysis.workload import write_network
 
     f = fmt or Path(output).suffix.lstrip(".").lower()
     if f not in ("graphml", "gexf"):
         raise UsageError(f"{output}: give --format graphml or gexf (or a .graphml/.gexf file name)")
     opts = _options(expand_groups, lead_weight, co_lead_weight, no_split, fence_k, top_share)
-    store = _store(out, endpoint)
-    try:
-        report = compute_workload(store, opts)
-    finally:
-        store.close()
+    report = _workload_of(out, endpoint, opts)
     G = report.collaboration if network == "collaboration" else report.responsibility
     try:
         write_network(G, output, f)
