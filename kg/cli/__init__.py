@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from .. import __version__
 from ..errors import StrictModeError
 from ..models import DocumentKind, Issue
 from . import analysis, push, query
-from .common import F, handle_errors, require_build  # noqa: F401  (require_build: re-exported)
+from .common import F, handle_errors, progress_bar, require_build  # noqa: F401  (require_build: re-exported)
 from .push import endpoint_write_options, make_config, push_after_build
 
 
@@ -100,7 +99,7 @@ def build(
     # the library builds, then (with --endpoint) pushes: the output is in place before
     # anything is sent to the server
     config = make_config(endpoint, update_url, graph_store, user, password) if endpoint else None
-    result = run_build(list(paths), out, opts, progress=_progress(quiet))
+    result = run_build(list(paths), out, opts, progress=progress_bar(quiet, "extracting", 20))
     pushed = push_after_build(result, config) if config is not None else None
     if not quiet:
         _echo_warnings(result.issues, out, None if verbose else WARNINGS_SHOWN_PER_DOCUMENT)
@@ -156,25 +155,6 @@ def _echo_coverage(result: Any) -> None:
             f"{c['tasks_without_lead']} without lead, {len(c['unknown_units'])} unknown unit names"
         )
 
-
-def _progress(quiet: bool) -> Callable[[int, int], None] | None:
-    if quiet or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        if "p" not in state and total > 20:
-            state["p"] = Progress(transient=True)
-            state["p"].start()
-            state["t"] = state["p"].add_task("extracting", total=total)
-        if "p" in state:
-            state["p"].update(state["t"], completed=done)
-            if done >= total:
-                state["p"].stop()
-
-    return update
 
 
 @main.command()

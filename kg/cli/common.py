@@ -16,7 +16,7 @@ import click
 
 from ..errors import KgError
 
-__all__ = ["handle_errors", "require_build"]
+__all__ = ["handle_errors", "progress_bar", "require_build"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,3 +48,26 @@ def require_build(out: str | Path) -> Path:
     p = Path(out)
     graph_nquads(p)  # raises the UsageError
     return p
+
+
+def progress_bar(quiet: bool, label: str, min_total: int) -> Callable[[int, int], None] | None:
+    """A ``progress(done, total)`` callback drawing a transient bar on a terminal, or ``None``
+    when quiet or not on a terminal. The bar appears only for ``total > min_total`` steps,
+    so short runs print nothing."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "p" not in state and total > min_total:
+            state["p"] = Progress(transient=True)
+            state["p"].start()
+            state["t"] = state["p"].add_task(label, total=total)
+        if "p" in state:
+            state["p"].update(state["t"], completed=done)
+            if done >= total:
+                state["p"].stop()
+
+    return update

@@ -5,14 +5,13 @@ Registered on the ``kg`` group by :func:`kg.cli._register_commands`.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .common import handle_errors, require_build
+from .common import handle_errors, progress_bar, require_build
 
 if TYPE_CHECKING:
     from ..build import BuildResult
@@ -89,25 +88,6 @@ def register(main: click.Group) -> None:
         from ..build.push import push_build
 
         config = make_config(endpoint, update_url, graph_store, user, password)
-        result = push_build(require_build(out), config, force=force, batch=max(1, batch), progress=_progress(quiet))
+        result = push_build(require_build(out), config, force=force, batch=max(1, batch), progress=progress_bar(quiet, "pushing", 5))
         click.echo(result.summary())
 
-
-def _progress(quiet: bool) -> Callable[[int, int], None] | None:
-    if quiet or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int) -> None:
-        if "p" not in state and total > 5:
-            state["p"] = Progress(transient=True)
-            state["p"].start()
-            state["t"] = state["p"].add_task("pushing", total=total)
-        if "p" in state:
-            state["p"].update(state["t"], completed=done)
-            if done >= total:
-                state["p"].stop()
-
-    return update

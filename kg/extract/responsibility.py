@@ -883,18 +883,17 @@ def _dedupe(r: Responsibility, text: str) -> Responsibility:
     writing one name count once, so the graph never says that a task's lead co-leads it.
     """
     seen: set[tuple[str, str]] = set()
-    lead = []
-    for m in r.lead:
-        key = m.node_key
-        if key not in seen:
-            seen.add(key)
-            lead.append(m)
-    co = []
-    for m in r.co_lead:
-        key = m.node_key
-        if key not in seen:
-            seen.add(key)
-            co.append(m)
+
+    def unseen(mentions: tuple[UnitMention, ...]) -> list[UnitMention]:
+        out = []
+        for m in mentions:
+            if m.node_key not in seen:
+                seen.add(m.node_key)
+                out.append(m)
+        return out
+
+    lead = unseen(r.lead)  # leads first: a unit that leads is dropped from the co-leads
+    co = unseen(r.co_lead)
     if len(lead) == len(r.lead) and len(co) == len(r.co_lead):
         return r  # nothing repeated
     return replace(r, lead=tuple(lead), co_lead=tuple(co))
