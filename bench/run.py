@@ -6,7 +6,7 @@ Steps (each heavy step runs in its own subprocess, so its peak RSS is its own):
 
 1. generate the synthetic corpus (bench/generate.py) of N tasks in documents of ~100;
 2. plain jieba cutting (and rjieba) of the same text: the reference MB/s;
-3. ``kg.build.build`` end to end (read, extract, graph, graph files, Oxigraph store) with
+3. ``kg.pipeline.build`` end to end (read, extract, graph, graph files, Oxigraph store) with
    ``--jobs`` processes, artifact writers (HTML views) left out and timed separately at
    step 7: tasks/s and MB/s; then the incremental rebuild after editing one document;
 4. default store (Oxigraph on disk): bulk-load time of graph.nq, peak RSS, latency of the
@@ -133,7 +133,7 @@ def step_cut(corpus: Path) -> dict[str, object]:
 
 def step_build(corpus: Path, out: Path, jobs: int) -> dict[str, object]:
     return _child(f"""
-        from kg.build import BuildOptions, build
+        from kg.pipeline import BuildOptions, build
         t = time.perf_counter()
         r = build([{str(corpus)!r}], {str(out)!r}, BuildOptions(jobs={jobs}, artifacts=False))
         secs = time.perf_counter() - t
@@ -149,7 +149,7 @@ def step_incremental(corpus: Path, out: Path, jobs: int) -> dict[str, object]:
         fh.write("999.新增一项补充任务，确保全年新增停车泊位200个以上。（区城管局主办，各街道协办）\n")
     res = _child(f"""
         t0 = time.perf_counter()
-        from kg.build import BuildOptions, build
+        from kg.pipeline import BuildOptions, build
         t = time.perf_counter()
         r = build([{str(corpus)!r}], {str(out)!r}, BuildOptions(jobs={jobs}, artifacts=False))
         end = time.perf_counter()

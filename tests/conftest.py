@@ -24,7 +24,7 @@ def build_generated(base: Path, tasks: int, districts: int, seed: int = 5) -> Pa
     without the artifact writers; returns the build folder."""
     import sys
 
-    from kg.build import BuildOptions, build
+    from kg.pipeline import BuildOptions, build
 
     sys.path.insert(0, str(ROOT / "bench"))
     import generate

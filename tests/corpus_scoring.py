@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.build import task_records
 from kg.extract import extract_document
 from kg.models import ExtractedDocument
+from kg.pipeline import task_records
 from kg.read import read_source
 
 DATA = Path(__file__).resolve().parent / "data"

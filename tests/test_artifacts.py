@@ -1,4 +1,4 @@
-"""Artifact writers come from the entry-point group ``kg.artifacts`` (kg.build.artifacts)."""
+"""Artifact writers come from the entry-point group ``kg.artifacts`` (kg.pipeline.artifacts)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from kg.visualize.report import write_report
 
 from kg.analysis.workload_outputs import write_workload_outputs
-from kg.build.artifacts import artifact_writers
 from kg.errors import UsageError
+from kg.pipeline.artifacts import artifact_writers
 
 
 def test_the_registered_writers_run_workload_first() -> None:

@@ -29,7 +29,7 @@ from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, Vi
 from kg.visualize.networks import responsibility_network
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 
-from kg.build import build
+from kg.pipeline import build
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None and os.environ.get("CI"):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import BuildOptions, build, collect_paths
 from kg.cli import main
 from kg.errors import UsageError
+from kg.pipeline import BuildOptions, build, collect_paths
 
 GULOU = "nanjing-gulou"
 FAST = BuildOptions(artifacts=False, region=GULOU)
@@ -197,7 +197,7 @@ def test_L9_parts_made_read_only_do_not_stay_behind(tmp_path: Path) -> None:
 
 
 def test_L9_removing_a_temp_folder_never_changes_the_folder_around_it(tmp_path: Path) -> None:
-    from kg.build.swap import rmtree
+    from kg.pipeline.swap import rmtree
 
     tmp_path.chmod(0o751)
     rmtree(tmp_path / ".out.tmp-1-gone")  # already gone: nothing to do
@@ -309,7 +309,7 @@ def test_L3_unreadable_subfolder_is_warned(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_L2_document_names_are_distinct_and_stable() -> None:
-    from kg.build import document_names
+    from kg.pipeline import document_names
 
     paths = [Path("a/plan.docx"), Path("a/plan.txt"), Path("b/plan.txt"), Path("c/b/plan.txt"), Path("plan (b).txt"), Path("x/report.txt")]
     names, issues = document_names(paths)
@@ -352,7 +352,7 @@ def test_H4_document_named_like_a_shared_graph(tmp_path: Path) -> None:
 def test_M12_failed_build_removes_the_cache_entries_it_added(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    import kg.build
+    import kg.pipeline
 
     src = tmp_path / "in"
     _plan(src, "a.txt")
@@ -366,7 +366,7 @@ def test_M12_failed_build_removes_the_cache_entries_it_added(tmp_path: Path, mon
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(out))
 
-    monkeypatch.setattr(kg.build, "_write_index", full)
+    monkeypatch.setattr(kg.pipeline, "_write_index", full)
     with pytest.raises(OSError, match="No space left on device"):
         build([src], out, FAST)
     assert sorted(p.name for p in (out / "cache" / "docs").iterdir()) == entries
@@ -390,7 +390,7 @@ def test_plain_script_calling_build_at_top_level_runs_once_and_runs_the_queries(
     script = tmp_path / "plain.py"
     script.write_text(
         "from pathlib import Path\n"
-        "from kg.build import BuildOptions, build\n"
+        "from kg.pipeline import BuildOptions, build\n"
         "with open('runs.txt', 'a') as fh:\n"
         "    fh.write('ran\\n')\n"
         f"build([{str(EXAMPLES)!r}], 'out', BuildOptions(jobs=2))\n",
@@ -437,7 +437,7 @@ def test_M7_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     import generate
 
     generate.generate(tmp_path / "corpus", 2400, 40, seed=3)
-    code = f"from kg.build import BuildOptions, build; build([{str(tmp_path / 'corpus')!r}], 'o', BuildOptions(jobs=2, artifacts=False))"
+    code = f"from kg.pipeline import BuildOptions, build; build([{str(tmp_path / 'corpus')!r}], 'o', BuildOptions(jobs=2, artifacts=False))"
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
     kids: list[int] = []
     try:
@@ -535,7 +535,7 @@ def test_cosmetic_many_warnings_are_shown_20_per_file_with_a_count(tmp_path: Pat
 def test_cosmetic_query_child_is_quiet_when_nobody_listens(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     from kg.visualize.report import _query_worker
 
-    from kg.build import worker_context
+    from kg.pipeline import worker_context
 
     out = tmp_path / "out"
     build([_plan(tmp_path / "in")], out, FAST)

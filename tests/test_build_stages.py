@@ -1,4 +1,4 @@
-"""The stages of ``kg.build.build`` one at a time (issue 14: build() as a sequence of stage
+"""The stages of ``kg.pipeline.build`` one at a time (issue 14: build() as a sequence of stage
 functions, each testable alone)."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import BuildOptions, build, plan_reuse, scan
-from kg.build.cache import CacheFolder
 from kg.errors import UsageError
+from kg.pipeline import BuildOptions, build, plan_reuse, scan
+from kg.pipeline.cache import CacheFolder
 
 FAST = BuildOptions(artifacts=False, region="nanjing-gulou")
 PLAN = "鼓楼区2021年目标任务分解方案\n一、科技创新\n1.推进科技创新平台建设。（区科技局主办，区发改委协办）\n"

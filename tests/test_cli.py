@@ -58,16 +58,16 @@ def test_no_report_leaves_the_artifacts_out_and_kg_report_writes_them(tmp_path):
 
 
 def test_by_default_the_report_is_left_out_of_big_corpora_and_the_build_says_so(tmp_path, monkeypatch):
-    import kg.build
+    import kg.pipeline
 
-    monkeypatch.setattr(kg.build, "AUTO_REPORT_MAX_TASKS", 71)  # the plan has 72 tasks
+    monkeypatch.setattr(kg.pipeline, "AUTO_REPORT_MAX_TASKS", 71)  # the plan has 72 tasks
     r = run("build", str(PLAN), "-o", str(tmp_path / "big"))
     assert r.exit_code == 0, r.output
     assert "no report for 72 tasks (more than 71): `kg report" in r.stdout
     assert not (tmp_path / "big" / "index.html").exists()
     r = run("build", str(PLAN), "-o", str(tmp_path / "asked"), "--report")
     assert "no report" not in r.stdout and (tmp_path / "asked" / "index.html").is_file()
-    monkeypatch.setattr(kg.build, "AUTO_REPORT_MAX_TASKS", 72)
+    monkeypatch.setattr(kg.pipeline, "AUTO_REPORT_MAX_TASKS", 72)
     r = run("build", str(PLAN), "-o", str(tmp_path / "small"))
     assert "no report" not in r.stdout and (tmp_path / "small" / "index.html").is_file()
 
@@ -99,7 +99,7 @@ def test_bad_files_become_warnings_and_the_build_goes_on(tmp_path):
 
 
 def test_failed_build_keeps_previous_output(tmp_path, monkeypatch):
-    import kg.build as b
+    import kg.pipeline as b
 
     out = tmp_path / "out"
     assert run("build", str(PLAN), "-o", str(out)).exit_code == 0

@@ -18,7 +18,7 @@ SKIPPED = {"store", "cache"}  # the binary store, and the cache (its keys hold t
 
 def _build(out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    code = "import sys; from kg.build import build; build([sys.argv[1]], sys.argv[2])"
+    code = "import sys; from kg.pipeline import build; build([sys.argv[1]], sys.argv[2])"
     subprocess.run([sys.executable, "-c", code, str(EXAMPLES), str(out)], env=env, check=True, timeout=600)
 
 
@@ -50,7 +50,7 @@ def test_M11_two_builds_are_identical_file_by_file(tmp_path: Path) -> None:
 
 def test_M11_workbook_has_fixed_dates(tmp_path: Path) -> None:
     from kg.analysis.workload_outputs import WORKBOOK_DATE
-    from kg.build import BuildOptions, build
+    from kg.pipeline import BuildOptions, build
 
     build([EXAMPLES / "gulou_task_decomposition.txt"], tmp_path / "out", BuildOptions())
     with zipfile.ZipFile(tmp_path / "out" / "responsibility_matrix.xlsx") as z:

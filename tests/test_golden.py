@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import BuildOptions, build, task_records
 from kg.extract import extract_document
+from kg.pipeline import BuildOptions, build, task_records
 from kg.read import read_source
 
 from .conftest import GOLDEN, PLAN

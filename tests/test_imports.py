@@ -39,11 +39,11 @@ def test_the_import_contracts_are_kept() -> None:
     ("module", "line", "broken"),
     [
         # the build naming the views: what the entry-point group is there to avoid
-        ("kg/build/cache.py", "from kg.visualize import report", "The build never imports the analyses or the views (they register as artifact writers)"),
+        ("kg/pipeline/cache.py", "from kg.visualize import report", "The build never imports the analyses or the views (they register as artifact writers)"),
         # a lower stage importing a higher one
         ("kg/read/grid.py", "from kg.store import open_store", "Stages import only the stages below them"),
         # the store pushing a build
-        ("kg/store/endpoint.py", "from kg.build.push import push_build", "The library never pushes: the CLI composes build, then push"),
+        ("kg/store/endpoint.py", "from kg.pipeline.push import push_build", "The library never pushes: the CLI composes build, then push"),
     ],
 )
 def test_an_upward_import_breaks_a_contract(tmp_path: Path, module: str, line: str, broken: str) -> None:

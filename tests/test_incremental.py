@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import BuildOptions, build
 from kg.graph.vocab import iri_document
+from kg.pipeline import BuildOptions, build
 from kg.store import STORE_DIR, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +81,7 @@ def test_one_changed_document_replaces_only_its_graph(tmp_path: Path) -> None:
 def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.build
+    import kg.pipeline
 
     src = _corpus(tmp_path)
     out = tmp_path / "out"
@@ -89,8 +89,8 @@ def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
     victim = sorted(src.rglob("*.txt"))[4]
     victim.write_text(victim.read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
     started: list[int] = []
-    monkeypatch.setattr(kg.build, "ALONGSIDE_MIN_REUSED", 5)
-    monkeypatch.setattr(kg.build, "extraction_warm", lambda: False)
+    monkeypatch.setattr(kg.pipeline, "ALONGSIDE_MIN_REUSED", 5)
+    monkeypatch.setattr(kg.pipeline, "extraction_warm", lambda: False)
     import concurrent.futures
 
     class Pool(concurrent.futures.ProcessPoolExecutor):
@@ -98,7 +98,7 @@ def test_a_worker_extracts_the_changed_document_while_the_kept_ones_are_read(
             started.append(max_workers)
             super().__init__(max_workers=max_workers, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(kg.build, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(kg.pipeline, "ProcessPoolExecutor", Pool)
     r = build([src], out, FAST)
     assert started == [1]  # one worker, though a single document changed
     assert r.extracted == 1 and r.reused == 5 and r.store_mode == "incremental"
@@ -148,7 +148,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
 
 
 def test_failed_build_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.build as b
+    import kg.pipeline as b
 
     src = _corpus(tmp_path, 100)
     out = tmp_path / "out"
@@ -190,7 +190,7 @@ def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     # touch every document, so that the next build has real work to do, and kill it
     for p in src.rglob("*.txt"):
         p.write_text(p.read_text(encoding="utf-8") + "999.补充任务。（区统计局主办）\n", encoding="utf-8")
-    code = f"from kg.build import BuildOptions, build; build([{str(src)!r}], {str(out)!r}, BuildOptions(artifacts=False))"
+    code = f"from kg.pipeline import BuildOptions, build; build([{str(src)!r}], {str(out)!r}, BuildOptions(artifacts=False))"
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
     try:
         started = _wait_for(
@@ -207,7 +207,7 @@ def test_killed_build_leaves_previous_output_usable(tmp_path: Path) -> None:
     res = open_store(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert res.rows[0][0].value == count  # type: ignore[union-attr]
     # the killed build had taken the cache entries over; the next build gives them back
-    from kg.build.swap import recover
+    from kg.pipeline.swap import recover
 
     recover(out)
     assert len(list((out / "cache" / "docs").glob("*.pkl"))) >= 30
@@ -266,7 +266,7 @@ def test_a_unit_named_by_many_documents_is_described_once(tmp_path: Path) -> Non
 
 
 def test_L2_two_files_with_the_same_name_are_both_kept_under_distinct_names(tmp_path: Path) -> None:
-    from kg.build import extract_paths
+    from kg.pipeline import extract_paths
 
     for folder, unit in (("2020", "区发改委"), ("2021", "区科技局")):
         (tmp_path / "in" / folder).mkdir(parents=True)

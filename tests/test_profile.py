@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 import kg.extract.gazetteer as gazetteer
-from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.graph.vocab import KG, iri_unit
+from kg.pipeline import BuildOptions, build
 
 # two plans of 广州市 (01_guangzhou_city_2006), each spelling 发改委 its own way
 PLAN_A = """广州市人民政府办公厅关于印发重点工作事项的通知

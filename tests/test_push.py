@@ -27,9 +27,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import BuildOptions, build
-from kg.build.push import graph_digest, push_build, push_graphs
 from kg.cli import main
+from kg.pipeline import BuildOptions, build
+from kg.pipeline.push import graph_digest, push_build, push_graphs
 from kg.store import EndpointStore, open_store, query_form
 from kg.store.endpoint import EndpointConfig, SparqlClient
 

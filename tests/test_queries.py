@@ -21,9 +21,9 @@ KG = "https://w3id.org/govkg/ns#"
 
 def build_example(paths: list[Path], out: Path, region: str | None = None) -> Path:
     """Build with only the graph and the workload artifacts (other views are tested elsewhere)."""
-    import kg.build
+    import kg.pipeline
 
-    kg.build.build(paths, out, kg.build.BuildOptions(region=region, artifact_writers=("workload",)))
+    kg.pipeline.build(paths, out, kg.pipeline.BuildOptions(region=region, artifact_writers=("workload",)))
     return out
 
 

@@ -355,7 +355,7 @@ def test_kind_by_evidence_whatever_the_title():
 
 
 def test_numbered_items_with_responsibility_words_but_no_task_are_flagged():
-    from kg.build.workers import coverage_of
+    from kg.pipeline.workers import coverage_of
 
     text = "\n".join(["某区重点工作", "1.推进城市更新。", "2.加强基层治理。", "牵头单位：", "责任单位："])
     d = doc_from(text, region=None)
@@ -537,8 +537,8 @@ def test_bar_ended_cells_run_over_several_lines():
 
 
 def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
-    from kg.build.workers import coverage_of
     from kg.models import DocumentKind
+    from kg.pipeline.workers import coverage_of
 
     text = "2021年政府工作报告\n一、工作回顾\n全区地区生产总值增长6%。\n牵头单位和责任单位表见附件。\n责任单位：详见附件"
     src = SourceText("r.txt", "r", lines_from_text(text))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import BuildOptions, build
+from kg.pipeline import BuildOptions, build
 from kg.store import (
     STORE_DIR,
     OxigraphStore,

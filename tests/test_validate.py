@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import BuildOptions, build
 from kg.cli import main
+from kg.pipeline import BuildOptions, build
 
 from .conftest import PLAN, REPORT
 

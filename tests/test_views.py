@@ -17,7 +17,7 @@ from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 from kg.visualize.safe import csp, external_urls, script_json, strip_external
 from kg.visualize.style import LoadInfo, section_file, unit_file
 
-from kg.build import BuildOptions, build
+from kg.pipeline import BuildOptions, build
 from kg.text.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -239,7 +239,7 @@ def test_build_writes_the_workload_artifacts(out: Path) -> None:
 def test_a_build_without_task_plan_has_an_empty_ranking(tmp_path):
     """Regression: a work report alone crashed the collaboration projection."""
     from kg.analysis.workload import compute_workload
-    from kg.build import build
+    from kg.pipeline import build
 
     out = tmp_path / "out"
     build([Path(__file__).resolve().parent.parent / "examples" / "gulou_2020_work_report.txt"], out)

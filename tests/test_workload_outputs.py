@@ -50,14 +50,14 @@ def test_matrix_keeps_whole_plans_up_to_its_cap_and_says_so(generated_out: Path,
 def test_the_ranking_is_shared_with_the_report_of_the_same_build(generated_out: Path, tmp_path: Path) -> None:
     import shutil
 
-    from kg.build import BuildResult
+    from kg.pipeline import BuildResult
 
     class Result:  # a result without a place for shared values
         pass
 
     out = tmp_path / "out"
     shutil.copytree(generated_out, out)
-    result = BuildResult(out=out)  # what kg.build passes to every artifact writer
+    result = BuildResult(out=out)  # what kg.pipeline passes to every artifact writer
     assert shared_workload(out, result) is None
     write_workload_outputs(out, result)  # type: ignore[arg-type]
     report = shared_workload(out, result)

@@ -1,6 +1,6 @@
 """The analyst's report: ``OUT/index.html``, ``OUT/queries.html`` and the views in ``OUT/views/``.
 
-:func:`write_report` is an artifact writer (``report``, see :mod:`kg.build.artifacts`): it runs
+:func:`write_report` is an artifact writer (``report``, see :mod:`kg.pipeline.artifacts`): it runs
 after the graph files, the store and the workload tables are in the temporary build
 folder. It reads everything from the store, so ``python -m kg.visualize.report OUT``
 rebuilds the report of an existing build folder.
@@ -37,7 +37,7 @@ from .views import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.build import BuildResult
+    from kg.pipeline import BuildResult
 
 __all__ = ["write_report", "write_more_views", "QueryBlock", "MAX_QUERY_ROWS", "MAX_CHART_BARS", "DOWNLOADS"]
 
@@ -178,7 +178,7 @@ def _query_worker(out: str, names: list[str], conn: Any, parent: int) -> None:
     listening."""
     from kg.queries import list_queries
 
-    from kg.build import die_with_parent
+    from kg.pipeline import die_with_parent
 
     die_with_parent(parent)
     try:
@@ -215,10 +215,10 @@ def _queries(out: Path) -> tuple[list[QueryBlock], str]:
     results: dict[str, QueryBlock] = {}
     pending = [q.name for q in queries]
     skipped: dict[str, str] = {}
-    from kg.build import worker_context
+    from kg.pipeline import worker_context
 
-    # fork where it is safe: spawn would run a plain script that calls kg.build.build()
-    # at its top level again in the child (kg.build.worker_context)
+    # fork where it is safe: spawn would run a plain script that calls kg.pipeline.build()
+    # at its top level again in the child (kg.pipeline.worker_context)
     ctx = worker_context()
     start = time.monotonic()
     while pending:

@@ -1,4 +1,4 @@
-"""Workload artifacts written by ``kg build`` (the ``workload`` writer of :mod:`kg.build.artifacts`).
+"""Workload artifacts written by ``kg build`` (the ``workload`` writer of :mod:`kg.pipeline.artifacts`).
 
 Into the build folder:
 
@@ -34,7 +34,7 @@ from .workload import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..build import BuildResult
+    from ..pipeline import BuildResult
 
 __all__ = [
     "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS",

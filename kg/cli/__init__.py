@@ -88,8 +88,8 @@ def build(
     (or OUT/graphs/*.nq for big corpora), OUT/store, OUT/tasks.jsonl and OUT/manifest.json
     (coverage and warnings).
     """
-    from ..build import AUTO_REPORT_MAX_TASKS, BuildOptions
-    from ..build import build as run_build
+    from ..pipeline import AUTO_REPORT_MAX_TASKS, BuildOptions
+    from ..pipeline import build as run_build
 
     opts = BuildOptions(
         region=region, year=year, kind=_KINDS[kind] if kind else None,
@@ -169,7 +169,7 @@ def extract(
     warnings: bool, statements: bool,
 ) -> None:
     """Print the tasks of PATHS with their lead and co-lead units, one JSON object per task."""
-    from ..build import BuildOptions, collect_paths, extract_paths, task_records
+    from ..pipeline import BuildOptions, collect_paths, extract_paths, task_records
 
     opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
     skipped: list[Issue] = []  # what collecting the inputs left out
@@ -223,7 +223,7 @@ def report(out: str) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
-    from ..build.artifacts import write_artifacts
+    from ..pipeline.artifacts import write_artifacts
 
     folder = require_build(out)
     write_artifacts(folder)

@@ -14,8 +14,8 @@ import click
 from .common import handle_errors, progress_bar, require_build
 
 if TYPE_CHECKING:
-    from ..build import BuildResult
-    from ..build.push import PushResult
+    from ..pipeline import BuildResult
+    from ..pipeline.push import PushResult
     from ..store.endpoint import EndpointConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,7 +50,7 @@ def make_config(
 def push_after_build(result: BuildResult, config: EndpointConfig) -> PushResult:
     """``kg build --endpoint``: write the changed named graphs of the finished build to the
     server (the timing goes into ``result.timings`` as the ``push`` stage)."""
-    from ..build.push import push_build
+    from ..pipeline.push import push_build
     from ..store.endpoint import PushError
 
     start = time.perf_counter()
@@ -85,7 +85,7 @@ def register(main: click.Group) -> None:
         with --graph-store. Graphs unchanged since the last push to the same server are
         skipped; graphs no longer in the build are dropped.
         """
-        from ..build.push import push_build
+        from ..pipeline.push import push_build
 
         config = make_config(endpoint, update_url, graph_store, user, password)
         result = push_build(require_build(out), config, force=force, batch=max(1, batch), progress=progress_bar(quiet, "pushing", 5))

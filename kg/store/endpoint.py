@@ -1,7 +1,7 @@
 """An HTTP client for a SPARQL 1.1 server: the query endpoint, SPARQL Update and the Graph
 Store HTTP Protocol, with Basic or Digest authentication.
 
-Used by :class:`kg.store.EndpointStore` (queries) and :mod:`kg.build.push` (writing a
+Used by :class:`kg.store.EndpointStore` (queries) and :mod:`kg.pipeline.push` (writing a
 build's graphs to the server).
 """
 

@@ -13,10 +13,10 @@ Stages (``--verbose`` prints the time of each):
 
 ``scan``      list the inputs, hash each file (SHA-256 of its bytes);
 ``reuse``     hard-link the cache entries of documents whose content, kg version and data
-              are unchanged (see :mod:`kg.build.cache`);
+              are unchanged (see :mod:`kg.pipeline.cache`);
 ``extract``   read, extract and turn into quads every other document, in parallel
               processes with ``jobs`` > 1; each worker writes the document's cache entry
-              and sends back only a small :class:`kg.build.cache.DocInfo`;
+              and sends back only a small :class:`kg.pipeline.cache.DocInfo`;
 ``link``      cross-document graphs: report links, each region's gazetteer and names
               graphs, the metrics graph (each made again only when its inputs changed);
 ``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
@@ -400,7 +400,7 @@ def build(
     """Build the knowledge graph of ``paths`` into the folder ``out``: the stages of the
     module's docstring, in order.
 
-    Writing the result to a SPARQL server is a separate step (:func:`kg.build.push.push_build`,
+    Writing the result to a SPARQL server is a separate step (:func:`kg.pipeline.push.push_build`,
     which ``kg build --endpoint`` runs after this).
     """
     opts = opts or BuildOptions()

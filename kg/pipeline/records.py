@@ -28,7 +28,7 @@ class BuildOptions:
     expand_groups: bool = True
     jobs: int = 1  # worker processes; 0: one per CPU core when several documents need extracting
     cache: bool = True  # reuse OUT/cache from the previous build
-    # run the artifact writers (report, views, workload exports: kg.build.artifacts); None:
+    # run the artifact writers (report, views, workload exports: kg.pipeline.artifacts); None:
     # only when the corpus has at most AUTO_REPORT_MAX_TASKS tasks (they read the whole
     # graph: minutes at 100k tasks, where the graph and store take one)
     artifacts: bool | None = True
@@ -88,7 +88,7 @@ class BuildResult:
 
 
 def build_salt(opts: BuildOptions) -> str:
-    """The cache salt of a build with ``opts`` (see :func:`kg.build.cache.build_salt`)."""
+    """The cache salt of a build with ``opts`` (see :func:`kg.pipeline.cache.build_salt`)."""
     return cache.build_salt((opts.region, opts.year, opts.kind.value if opts.kind else None, opts.expand_groups))
 
 

@@ -8,7 +8,7 @@ Datasette's hooks do), so that the build never imports the packages above it
     [project.entry-points."kg.artifacts"]
     workload = "kg.analysis.workload_outputs:write_workload_outputs"
 
-A writer is called with the (temporary) build folder and the :class:`~kg.build.BuildResult`
+A writer is called with the (temporary) build folder and the :class:`~kg.pipeline.BuildResult`
 (``None`` for a finished folder, with ``kg report``). Writers run by their ``run_order``
 attribute (default 50), then by name: a writer that leaves something in
 ``BuildResult.shared`` for the others (the workload ranking) runs first.
