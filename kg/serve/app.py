@@ -278,6 +278,7 @@ def create_app(config: ServerConfig, pool: WorkerPool) -> Starlette:
         Route("/", index, methods=read),
         Route("/index.html", index, methods=read),
         Route("/workbench", workbench, methods=read),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=read),
         Route("/queries.json", queries_json, methods=read),
         Route("/queries/{name:str}.rq", bound_query, methods=read),
         *(Route(f"/{kind}/{{rest:path}}", entity, methods=read) for kind in ("unit", "group", "task")),

@@ -161,9 +161,12 @@
 
   yasgui.on("tabSelect", function () { window.setTimeout(showPanel, 0); });
   yasgui.on("queryResponse", function (instance, tab) {
-    var yasr = tab.getYasr(), bindings = yasr.results && yasr.results.getBindings ? yasr.results.getBindings() : null;
-    state.lastRows = bindings ? bindings.length : null;
-    updateDownloads();
+    // YASGUI tells before it hands the response to YASR: read the results just after
+    window.setTimeout(function () {
+      var yasr = tab.getYasr(), bindings = yasr.results && yasr.results.getBindings ? yasr.results.getBindings() : null;
+      state.lastRows = bindings ? bindings.length : -1;
+      updateDownloads();
+    }, 0);
   });
   new MutationObserver(function () { rewriteLinks(root); }).observe(root, { childList: true, subtree: true });
 
