@@ -13,8 +13,8 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from kg.queries import list_queries, load_query, with_defaults_inlined
+
 from kg.serve.entities import local_path
 from kg.store import open_store
 
