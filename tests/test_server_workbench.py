@@ -128,6 +128,22 @@ def test_unit_page_lists_the_tasks_the_store_holds(server: str, out: Path) -> No
     assert status == 200 and f'<a href="{path}">{KJJ}</a>' in page and "<dt>章节 section</dt>" in page
 
 
+def test_group_page_names_its_members_and_tasks(server: str, out: Path) -> None:
+    group, = store_rows(out, 'SELECT ?g WHERE { ?g <http://www.w3.org/2004/02/skos/core#prefLabel> "各街道"@zh ; '
+                             'a <https://w3id.org/govkg/ns#UnitGroup> }')
+    kg = "https://w3id.org/govkg/ns#"
+    members = sorted(m for (m,) in store_rows(out, f"SELECT DISTINCT ?l WHERE {{ ?r <{kg}viaGroup> <{group[0]}> ; "
+                                                   f"<{kg}agent> ?m . ?m <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}"))
+    tasks = store_rows(out, f"SELECT DISTINCT ?t WHERE {{ {{ ?t <{kg}lead> <{group[0]}> }} UNION {{ ?t <{kg}coLead> <{group[0]}> }} }}")
+    path = local_path(group[0])
+    assert path is not None and path.startswith("/group/")
+    status, _, body = http(server + path)
+    page = body.decode()
+    assert status == 200 and "<h1>各街道</h1>" in page
+    assert len(members) > 5 and f"<dd>{'、'.join(members)}</dd>" in page
+    assert len(tasks) > 5 and f"<dt>任务数 tasks</dt><dd>{len(tasks)}</dd>" in page
+
+
 def test_entity_pages_refuse_other_paths(server: str) -> None:
     for path in ("/unit/nanjing-gulou", "/unit/a/b/c", "/unit/a%3E/b", "/task/x/%22onmouseover", "/group/../x"):
         status, _, body = http(server + path)

@@ -36,10 +36,12 @@ _ROLES = """VALUES (?p ?role ?order) {
     (kg:lead "牵头 lead" 1) (kg:coLead "协办 co-lead" 2)
     (kg:leadViaGroup "经群组牵头 lead via group" 3) (kg:coLeadViaGroup "经群组协办 co-lead via group" 4) }"""
 
-_UNIT_FACTS = _PREFIXES + """SELECT ?label ?alt ?type WHERE {
+# a group's members: the units its references reached (kg:viaGroup of a responsibility)
+_UNIT_FACTS = _PREFIXES + """SELECT DISTINCT ?label ?alt ?type ?member WHERE {
   OPTIONAL { <IRI> skos:prefLabel ?label }
   OPTIONAL { <IRI> skos:altLabel ?alt }
   OPTIONAL { <IRI> a ?type FILTER(?type NOT IN (kg:Unit)) }
+  OPTIONAL { ?r kg:viaGroup <IRI> ; kg:agent ?m . ?m skos:prefLabel ?member }
 }"""
 _UNIT_TASKS = _PREFIXES + """SELECT ?role ?task ?number ?text ?document WHERE {
   """ + _ROLES + """
@@ -134,10 +136,11 @@ def entity_view(kind: str, iri: str, facts_body: bytes, table_body: bytes) -> di
         return None
     types = sorted({_value(f["type"]).removeprefix(KG_NS) for f in facts if f["type"] is not None})
     alts = sorted({_value(f["alt"]) for f in facts if f["alt"] is not None})
+    members = sorted({_value(f["member"]) for f in facts if f["member"] is not None})
     return {
         "kind": kind, "iri": iri, "title": labels[0] if labels else iri,
         "fields": [("名称 name", "、".join(labels)), ("别名 aliases", "、".join(alts)), ("类型 type", "、".join(types)),
-                   ("任务数 tasks", str(len({_value(r["task"]) for r in table})))],
+                   ("成员 members", "、".join(members)), ("任务数 tasks", str(len({_value(r["task"]) for r in table})))],
         "columns": ("角色 role", "文件 document", "编号 number", "内容 text"),
         "rows": [(_value(r["role"]), _value(r["document"]), Link(_value(r["number"]), local_path(_value(r["task"]))),
                   _value(r["text"])) for r in table],
