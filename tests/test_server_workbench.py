@@ -281,6 +281,26 @@ def test_workbench_runs_a_canned_query_with_a_parameter(server: str, out: Path) 
         seen["links"] = page.evaluate("Array.from(document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody a'))"
                                       ".map(function (a) { return a.getAttribute('href'); })")
         seen["mapped"] = page.evaluate(f"kgWorkbench.localHref('{ID}doc/plan/task/7')")
+        # a count per unit draws as bars, one per row
+        page.evaluate("""(function () {
+          var tab = kgWorkbench.yasgui.getTab();
+          tab.getYasqe().setValue('PREFIX kg: <https://w3id.org/govkg/ns#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> '
+            + 'SELECT ?unit (COUNT(?t) AS ?n) WHERE { ?t kg:lead ?u . ?u skos:prefLabel ?unit } GROUP BY ?unit ORDER BY DESC(?n) ?unit LIMIT 8');
+          kgWorkbench.lastRows = null;
+          tab.query();
+        })()""")
+        assert page.wait_for("kgWorkbench.lastRows === 8", timeout=30)
+        page.evaluate("kgWorkbench.yasgui.getTab().getYasr().selectPlugin('chart')")
+        assert page.wait_for("document.querySelectorAll('.tabPanel.active .kg-chart .row').length === 8")
+        seen["bars"] = page.evaluate("Array.from(document.querySelectorAll('.tabPanel.active .kg-chart .row'))"
+                                     ".map(function (r) { return [r.querySelector('.label').textContent, "
+                                     "r.querySelector('.value').textContent, r.querySelector('.bar').style.width]; })")
+        page.screenshot(ARTIFACTS / "workbench-chart.png")
+        # the download link gets the same rows as CSV
+        page.evaluate("fetch(document.querySelector('#kg-params a.csv').getAttribute('href'))"
+                      ".then(function (r) { return r.text(); }).then(function (t) { window.kgCsv = t; })")
+        assert page.wait_for("typeof window.kgCsv === 'string'")
+        seen["csv_text"] = page.evaluate("window.kgCsv")
 
     with Chromium(CHROMIUM, loopback=True) as chromium:  # type: ignore[arg-type]
         r = chromium.open(f"{server}/workbench", ready="window.kgWorkbench && kgWorkbench.ready === true",
@@ -295,6 +315,13 @@ def test_workbench_runs_a_canned_query_with_a_parameter(server: str, out: Path) 
         links = [str(h) for h in seen["links"]]  # type: ignore[attr-defined]
         assert links and all(h.startswith(("/task/", "/unit/", "/group/")) for h in links), links
         assert seen["mapped"] == local_path(f"{ID}doc/plan/task/7") == "/task/plan/7"
+        counts = store_rows(out, "PREFIX kg: <https://w3id.org/govkg/ns#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                                 "SELECT ?unit (COUNT(?t) AS ?n) WHERE { ?t kg:lead ?u . ?u skos:prefLabel ?unit } "
+                                 "GROUP BY ?unit ORDER BY DESC(?n) ?unit LIMIT 8")
+        bars = [tuple(b) for b in seen["bars"]]  # type: ignore[attr-defined]
+        assert [(label, value) for label, value, _ in bars] == counts
+        assert bars[0][2] == "400px" and bars[-1][2] == f"{int(400 * int(counts[-1][1]) / int(counts[0][1]) + 0.5)}px"  # Math.round
+        assert seen["csv_text"] == "unit,n\r\n" + "".join(f"{u},{n}\r\n" for u, n in counts)
 
         # the report and a view, from the same server
         r = chromium.open(f"{server}/report/", values={"rows": "document.querySelectorAll('#ranking-table tbody tr').length"})

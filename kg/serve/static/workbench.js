@@ -100,7 +100,9 @@
   /* ---- the parameter panel of the current tab ---- */
   var panel = document.getElementById("kg-params");
   var fields = panel.querySelector(".fields"), question = panel.querySelector(".question");
-  var errorEl = panel.querySelector(".err");
+  var errorEl = panel.querySelector(".err"), runButton = panel.querySelector("button");
+  // the download links always take the editor's current text
+  panel.querySelectorAll(".downloads a").forEach(function (a) { a.addEventListener("click", updateDownloads); });
 
   function currentTab() { return yasgui.getTab(); }
   function canned(tab) { return tab ? state.queries[tab.getName()] : undefined; }
@@ -109,9 +111,11 @@
     var q = canned(currentTab());
     fields.textContent = "";
     errorEl.hidden = true;
-    panel.hidden = !q;
+    panel.hidden = false;
+    runButton.hidden = !q;
+    question.textContent = q ? q.name + ": " + q.question : "";
+    updateDownloads();
     if (!q) { return; }
-    question.textContent = q.name + ": " + q.question;
     Object.keys(q.params).forEach(function (name) {
       var label = document.createElement("label"), input = document.createElement("input");
       input.name = name;
@@ -125,7 +129,6 @@
       }
       fields.appendChild(label);
     });
-    updateDownloads();
   }
 
   function updateDownloads() {
