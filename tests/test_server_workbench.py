@@ -16,6 +16,7 @@ import pytest
 from kg.queries import list_queries, load_query, with_defaults_inlined
 
 from kg.serve.entities import local_path
+from kg.serve.pages import DEFAULT_QUERY
 from kg.store import open_store
 
 from .test_queries import EXAMPLES
@@ -253,6 +254,7 @@ def test_workbench_runs_a_canned_query_with_a_parameter(server: str, out: Path) 
     seen: dict[str, object] = {}
 
     def run_unit_leads(page) -> None:  # type: ignore[no-untyped-def]
+        seen["first"] = page.evaluate("kgWorkbench.yasgui.getTab().getYasqe().getValue()")
         page.evaluate("""(function () {
           var y = kgWorkbench.yasgui, ids = y.persistentConfig.getTabs();
           var id = ids.filter(function (i) { return y.persistentConfig.getTab(i).name === 'unit_leads'; })[0];
@@ -307,6 +309,7 @@ def test_workbench_runs_a_canned_query_with_a_parameter(server: str, out: Path) 
                           timeout=60, actions=run_unit_leads)
         assert r.exceptions == [] and r.dialogs == []
         assert _off_machine(r, server) == []
+        assert seen["first"] == DEFAULT_QUERY  # the first tab: kg's example query
         assert seen["rows"] == len(expected) > 0
         assert f'VALUES (?unit) {{ ("{KJJ}"@zh) }}' in str(seen["editor"])
         assert str(seen["cells"]).count("|") == len(expected) - 1 < 50  # one table page holds 50 rows

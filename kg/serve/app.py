@@ -40,6 +40,7 @@ from .config import (
 )
 from .entities import entity_iri, entity_queries, entity_view
 from .pages import (
+    DEFAULT_QUERY,
     NO_STORE,
     PAGES,
     canned_queries,
@@ -91,7 +92,7 @@ async def workbench(request: Request) -> Response:
     """YASGUI over ``/sparql``: the page loads ``/queries.json`` and opens the canned
     queries as tabs (``kg/serve/static/workbench.js``)."""
     return html_response(PAGES.get_template("workbench.html").render(
-        id_ns=ID_NS, prefixes=json.dumps(QUERY_PREFIXES, sort_keys=True)))
+        id_ns=ID_NS, prefixes=json.dumps(QUERY_PREFIXES, sort_keys=True), default_query=DEFAULT_QUERY))
 
 
 async def queries_json(request: Request) -> Response:

@@ -20,7 +20,7 @@ from .config import RequestError, ServerConfig
 
 __all__ = [
     "NO_STORE", "PAGES", "canned_queries", "error_response", "query_page", "html_response", "report_file",
-    "REPORT_HIDDEN",
+    "REPORT_HIDDEN", "DEFAULT_QUERY",
 ]
 
 _log = logging.getLogger("kg.serve.server")

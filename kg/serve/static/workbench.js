@@ -35,7 +35,7 @@
     var links = el.querySelectorAll("a[href^='" + ID_NS + "']");
     for (var i = 0; i < links.length; i++) {
       var href = localHref(links[i].getAttribute("href"));
-      if (href) { links[i].setAttribute("href", href); links[i].removeAttribute("target"); }
+      if (href) { links[i].setAttribute("href", href); }  // YASR opens it in a new window
     }
   }
 
@@ -86,6 +86,7 @@
     this.yasr.resultsEl.appendChild(box);
   };
   Yasgui.Yasr.registerPlugin("chart", KgChart);
+  Yasgui.Yasqe.defaults.value = root.getAttribute("data-default-query");  // a new tab's query
 
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: ENDPOINT, method: "POST" },
