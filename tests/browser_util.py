@@ -99,7 +99,11 @@ class Page:
 class Chromium:
     """One headless Chromium process; open pages with :meth:`open`."""
 
-    def __init__(self, binary: str, width: int = 1440, height: int = 900) -> None:
+    def __init__(self, binary: str, width: int = 1440, height: int = 900, loopback: bool = False) -> None:
+        """``loopback``: pages may reach servers on 127.0.0.1 (a test's own ``kg serve``);
+        every other host stays unreachable; :meth:`open` then takes an ``http://127.0.0.1``
+        URL and leaves the DevTools offline switch off (it would cut loopback too)."""
+        self.loopback = loopback
         self.width, self.height = width, height
         self._profile = tempfile.mkdtemp(prefix="kg-chromium-")
         to_child_r, to_child_w = os.pipe()
@@ -132,7 +136,7 @@ class Chromium:
             "--mute-audio",
             "--hide-scrollbars",
             "--proxy-server=127.0.0.1:9",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--host-resolver-rules=MAP * ~NOTFOUND" + (", EXCLUDE 127.0.0.1" if loopback else ""),
             "--allow-file-access-from-files",
             "--font-render-hinting=none",
             f"--window-size={width},{height}",
@@ -234,7 +238,7 @@ class Chromium:
 
     def open(
         self,
-        path: Path,
+        path: Path | str,
         *,
         ready: str = "true",
         wait_for: str | None = None,
@@ -247,7 +251,7 @@ class Chromium:
     ) -> PageResult:
         """Open ``path`` (a file) offline; wait until the JS expression ``ready`` is true; read
         ``values`` (name → JS expression); save a PNG screenshot."""
-        url = path.resolve().as_uri()
+        url = path if isinstance(path, str) else path.resolve().as_uri()
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         result = PageResult(url)
@@ -257,7 +261,7 @@ class Chromium:
             for domain in ("Page", "Network", "Runtime", "Log"):
                 self.send(f"{domain}.enable", {}, session)
             self.send("Network.emulateNetworkConditions", {
-                "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
+                "offline": not self.loopback, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
             }, session)
             self.send("Emulation.setDeviceMetricsOverride", {
                 "width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False,

@@ -97,19 +97,22 @@ def queries_cmd(verbose: bool) -> None:
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run before it is stopped.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Largest result (rows or triples) returned.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once (one process each).")
+@click.option("--queries", "query_dirs", multiple=True, metavar="DIR",
+              help="Also list the .rq files of DIR in the workbench and the query page (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 @handle_errors
 def serve_cmd(out: str, port: int, host: str, allow_hosts: tuple[str, ...], timeout: float, max_rows: int,
-              workers: int, quiet: bool) -> None:
-    """Serve the graph of build folder OUT as a read-only SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
+              workers: int, query_dirs: tuple[str, ...], quiet: bool) -> None:
+    """Serve the graph of build folder OUT as a read-only SPARQL 1.1 endpoint (/sparql) with a query
+    workbench (/workbench), a plain query page (/) and the build's report (/report/)."""
     from ..serve.server import make_server, serve
 
-    server = make_server(out, host, port, timeout, max_rows, workers, quiet, allow_hosts)
+    server = make_server(out, host, port, timeout, max_rows, workers, quiet, allow_hosts, query_dirs)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
     click.echo(
         f"Serving {out} at {server.url} (read-only; timeout {timeout:g} s, at most {max_rows} rows). "
-        f"Query page: {server.url.removesuffix('/sparql')}/ — Ctrl-C to stop.",
+        f"Query workbench: {server.url.removesuffix('/sparql')}/workbench — Ctrl-C to stop.",
     )
     sys.stdout.flush()
     try:
