@@ -23,9 +23,9 @@ from typing import Any
 
 import click
 
-from .. import __version__
 from ..errors import StrictModeError
 from ..models import DocumentKind, Issue
+from ..version import __version__
 from . import analysis, push, query
 from .common import F, handle_errors, progress_bar, require_build  # noqa: F401  (require_build: re-exported)
 from .push import endpoint_write_options, make_config, push_after_build
