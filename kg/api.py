@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from importlib.util import find_spec
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -51,13 +52,14 @@ _KINDS = {"plan": DocumentKind.TASK_PLAN, "report": DocumentKind.WORK_REPORT}
 
 
 def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError:
+    """pandas, imported when a table is first turned into a DataFrame (it is an extra)."""
+    if find_spec("pandas") is None:
         raise ImportError(
             "to_pandas() needs pandas, which kg does not install: pip install pandas "
             "(or pip install 'kg[pandas]')"
-        ) from None
+        )
+    import pandas
+
     return pandas
 
 
