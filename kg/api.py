@@ -171,6 +171,13 @@ class QueryTable:
         """The table as a ``pandas.DataFrame`` (pandas is not installed with kg)."""
         return _pandas().DataFrame(self.rows, columns=self.columns)
 
+    def _repr_html_(self) -> str | None:
+        """A notebook shows the table as pandas does (escaped), when pandas is installed."""
+        if find_spec("pandas") is None:
+            return None
+        html: str = self.to_pandas()._repr_html_()
+        return html
+
     def __repr__(self) -> str:
         head = QueryResult(
             self.result.kind, self.result.variables, self.result.rows[:REPR_ROWS],
@@ -194,6 +201,8 @@ class Workload:
         self.report = report
 
     def __getattr__(self, name: str) -> Any:
+        if name == "report":  # not set yet (copy, pickle): no recursion
+            raise AttributeError(name)
         return getattr(self.report, name)
 
     def to_pandas(self) -> pandas.DataFrame:

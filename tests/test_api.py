@@ -185,3 +185,18 @@ def test_plain_script_with_several_workers(tmp_path):
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["once", "2"]
+
+
+def test_query_table_in_a_notebook_is_an_escaped_html_table(example_out: Path):
+    pytest.importorskip("pandas")
+    with kg.open(example_out) as graph:
+        html = graph.query('SELECT ?x WHERE { VALUES ?x { "<b>区科技局</b>" } }')._repr_html_()
+    assert "&lt;b&gt;区科技局&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_workload_copies_without_recursion(example_out: Path):
+    import copy
+
+    with kg.open(example_out) as graph:
+        load = graph.workload()
+    assert copy.copy(load).report is load.report
