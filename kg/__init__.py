@@ -6,7 +6,7 @@ The Python API (:mod:`kg.api`)::
 
     kg.build(["examples"], "out")                 # → kg.BuildSummary
     with kg.open("out") as graph:                 # → kg.Graph
-        graph.query("lead_counts", limit=5).to_pandas()
+        graph.query("lead_counts").to_pandas().head(5)
         graph.workload().to_pandas()
 """
 

@@ -8,7 +8,7 @@ and take the answers to pandas.
 
     summary = kg.build(["examples"], "out")        # BuildSummary(out='out', documents=2, …)
     with kg.open("out") as graph:                  # Graph('out': 2 documents, 72 tasks, 40 units)
-        top = graph.query("lead_counts", limit=5)  # a canned query with its parameters
+        top = graph.query("shared_tasks", unit="区科技局")  # a canned query, its parameters
         top.to_pandas()                            # a DataFrame (pandas is an extra)
         graph.query("SELECT ?t WHERE { ?t a kg:Task }").rows
         graph.workload(expand_groups=True).to_pandas()
@@ -246,7 +246,7 @@ class Graph:
 
     def query(self, name_or_text: str, **params: object) -> QueryTable:
         """Run a canned query by name (``kg queries`` lists them), a ``.rq`` file or SPARQL
-        text, with its parameters as keyword arguments (``unit="区科技局"``, ``limit=5``)."""
+        text, with its parameters as keyword arguments (``unit="区科技局"``, ``min_shared=2``)."""
         result = run_query(self.store, name_or_text, params)
         name = name_or_text if not any(c.isspace() for c in name_or_text) else ""
         return QueryTable(result, name)
