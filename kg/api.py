@@ -10,7 +10,7 @@ and take the answers to pandas.
     with kg.open("out") as graph:                  # Graph('out': 2 documents, 72 tasks, 40 units)
         top = graph.query("shared_tasks", unit="区科技局")  # a canned query, its parameters
         top.to_pandas()                            # a DataFrame (pandas is an extra)
-        graph.query("SELECT ?t WHERE { ?t a kg:Task }").rows
+        graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # SPARQL text
         graph.workload(expand_groups=True).to_pandas()
 
 A plain script may call :func:`build` at its top level, without an ``if __name__ ==
