@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
 from .errors import UsageError
 from .namespaces import FILE_PREFIXES
+from .version import __version__
 
 __all__ = [
     "GRAPH_FILES",

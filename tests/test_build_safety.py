@@ -515,7 +515,7 @@ def test_M2_csv_cells_keep_numbers_and_plain_text() -> None:
 def test_cosmetic_many_warnings_are_shown_20_per_file_with_a_count(tmp_path: Path) -> None:
     lines = ["鼓楼区2021年目标任务分解方案", "一、任务"] + [f"{i}.推进第{i}项工作。（第{i}未知办主办）" for i in range(1, 31)]
     plan = _plan(tmp_path / "in", "many.txt", "\n".join(lines) + "\n")
-    other = _plan(tmp_path / "in", "few.txt", "鼓楼区方案\n一、任务\n1.推进工作。（某某未知办主办）\n")
+    other = _plan(tmp_path / "in", "few.txt", "鼓楼区2021年方案\n一、任务\n1.推进工作。（某某未知办主办）\n")
     out = tmp_path / "out"
     code, _, err = _kg("build", str(tmp_path / "in"), "-o", str(out), "--no-report", "--region", GULOU)
     assert code == 0

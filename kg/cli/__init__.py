@@ -23,10 +23,10 @@ from typing import Any
 
 import click
 
-from .. import __version__
 from ..errors import StrictModeError
 from ..models import DocumentKind, Issue
-from . import analysis, push, query
+from ..version import __version__
+from . import analysis, diff, push, query
 from .common import F, handle_errors, progress_bar, require_build  # noqa: F401  (require_build: re-exported)
 from .push import endpoint_write_options, make_config, push_after_build
 
@@ -253,7 +253,7 @@ def profile(out: str, region: str, profile_id: str | None, dest: str | None, for
 
 def _register_commands() -> None:
     """Commands that live in their own modules (query, serve, workload, views, push)."""
-    for module in (query, analysis, push):
+    for module in (query, analysis, push, diff):
         module.register(main)
 
 

@@ -47,6 +47,7 @@ from .responsibility import (
 )
 from .segment import document_title, page_noise, segment_lines, split_cells
 from .table_rows import row_responsibility
+from .year import year_of_plan
 
 __all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]
 
@@ -194,10 +195,12 @@ def extract_document(
     if kind is DocumentKind.TASK_PLAN:
         tasks = _section_leaders(tasks, seg.sections, gaz)
         issues.extend(_task_issues(source, seg, tasks, gaz))
+    if not year:  # a plan's year: title, 文号 or issue date (kg.extract.year); a report's: detect_year
+        year = year_of_plan(source, seg.title, tasks, issues) if kind is DocumentKind.TASK_PLAN else detect_year(source)
     doc = ExtractedDocument(
         source=source, kind=kind, title=seg.title, region=region if region else GENERIC_REGION,
         sections=tuple(seg.sections), tasks=tuple(tasks), issues=tuple(issues),
-        year=year or detect_year(source), numbered_items=seg.numbered_items,
+        year=year, numbered_items=seg.numbered_items,
         first_listed_leads=first_listed,
     )
     return _enrich(doc, gaz)

@@ -35,9 +35,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import __version__
 from ..models import DocumentKind, ExtractedDocument, Issue
 from ..resources import ontology_path
+from ..version import __version__
 
 __all__ = [
     "CACHE_DIR",
