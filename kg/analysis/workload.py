@@ -259,7 +259,7 @@ def compute_workload(
     for r in ranked:
         v, s = verdicts[r.s.iri], r.s
         if s.iri in G:
-            G.nodes[s.iri].update(label=s.label, type=s.type, region=s.region, lead=r.lead, co_lead=r.co_lead,
+            G.nodes[s.iri].update(label=s.label, type=s.type, type_label=type_label(s.type), region=s.region, lead=r.lead, co_lead=r.co_lead,
                                   load=r.load, expanded_load=s.expanded_load, lead_load=round(r.lead_load, 6),
                                   overloaded=v.overloaded)
         units.append(UnitLoad(
@@ -289,11 +289,11 @@ def _responsibility_graph(facts: Facts, carrying: list[_Ranked], groups: dict[st
         B.add_node(info.task, bipartite=0, kind="task", label=info.task_id, text=info.task_text,
                    section=info.section, document=info.document)
     for r in carrying:
-        B.add_node(r.s.iri, bipartite=1, kind="unit", label=r.s.label, type=r.s.type)
+        B.add_node(r.s.iri, bipartite=1, kind="unit", label=r.s.label, type=r.s.type, type_label=type_label(r.s.type))
         for task, role, share, via in r.tasks:
             B.add_edge(task, r.s.iri, role=role, share=round(share, 6), via_group=via)
     for g in groups.values():
-        B.add_node(g.iri, bipartite=1, kind="group", label=g.label, type="UnitGroup")
+        B.add_node(g.iri, bipartite=1, kind="group", label=g.label, type="UnitGroup", type_label=type_label("UnitGroup"))
         for t in g.tasks:
             B.add_edge(t.task, g.iri, role=t.role, share=round(t.direct_share, 6), via_group=False)
     B.remove_nodes_from([n for n, d in B.nodes(data=True) if d.get("kind") == "task" and B.degree(n) == 0])
