@@ -97,6 +97,40 @@ def draft_profile(
     if existing and not force:
         raise UsageError(f"{existing[0]} exists: a profile is not overwritten without --force")
 
+    units, groups, aliases = _names_found(gaz, records, names)
+    region_name = _division_name(gaz)
+    # a region with a profile: its rows and settings are kept as they are, what the build
+    # found is added (aliases, units it does not list, groups)
+    base_profile, base_rows = profile_files(gaz.region) or ({}, [])
+    columns = [*UNIT_COLUMNS, *(c for r in base_rows[:1] for c in r if c not in UNIT_COLUMNS)]
+    rows, kept = _unit_rows(gaz, units, {r["canonical"]: r for r in base_rows}, region_name)
+    group_list = []
+    for label in sorted(groups):
+        grp = gaz.group_record(label)
+        group_list.append({
+            "label": label, "written": sorted(groups[label]["written"]),  # type: ignore[call-overload]
+            "scope": grp.scope if grp else "unknown", "member_types": list(grp.member_types) if grp else [],
+            "tasks": groups[label]["tasks"],
+        })
+    profile = _profile_json(gaz, profile_id, region_name, aliases, group_list, sorted(names))
+    if base_profile:
+        profile = base_profile | {k: profile[k] for k in ("id", "draft", "note", "aliases", "groups", "documents")}
+
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (folder / "units.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (folder / "profile.json").write_text(json.dumps(profile, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return DraftProfile(gaz.region, folder, len(rows), len(group_list), kept, len(names))
+
+
+def _names_found(
+    gaz: Gazetteer, records: list[dict[str, object]], names: set[str]
+) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]], dict[str, str]]:
+    """The units (with the names they are written as), groups and aliases the documents
+    ``names`` of the build use, plus every unit of the region's profile."""
     units: dict[str, dict[str, object]] = {}
     groups: dict[str, dict[str, object]] = {}
     aliases: dict[str, str] = {}
@@ -119,13 +153,13 @@ def draft_profile(
             u["tasks"] += 1  # type: ignore[operator]
     for rec in gaz.units.values():  # a profile's units stay in its draft
         units.setdefault(rec.canonical, {"aliases": set(), "tasks": 0, "written": rec.canonical})
+    return units, groups, aliases
 
-    region_name = _division_name(gaz)
-    # a region with a profile: its rows and settings are kept as they are, what the build
-    # found is added (aliases, units it does not list, groups)
-    base_profile, base_rows = profile_files(gaz.region) or ({}, [])
-    base = {r["canonical"]: r for r in base_rows}
-    columns = [*UNIT_COLUMNS, *(c for r in base_rows[:1] for c in r if c not in UNIT_COLUMNS)]
+
+def _unit_rows(
+    gaz: Gazetteer, units: dict[str, dict[str, object]], base: dict[str, dict[str, str]], region_name: str
+) -> tuple[list[dict[str, object]], int]:
+    """The rows of the draft's units.csv, and how many units are kept as written."""
     rows: list[dict[str, object]] = []
     kept = 0
     for canonical in sorted(units):
@@ -150,26 +184,7 @@ def draft_profile(
             "canonical": canonical, "full_name": full, "aliases": "|".join(sorted(alias_set)),  # type: ignore[arg-type]
             "type": type_, "governs": governs, "area_aliases": "", "source": source, "tasks": u["tasks"],
         })
-    group_list = []
-    for label in sorted(groups):
-        grp = gaz.group_record(label)
-        group_list.append({
-            "label": label, "written": sorted(groups[label]["written"]),  # type: ignore[call-overload]
-            "scope": grp.scope if grp else "unknown", "member_types": list(grp.member_types) if grp else [],
-            "tasks": groups[label]["tasks"],
-        })
-    profile = _profile_json(gaz, profile_id, region_name, aliases, group_list, sorted(names))
-    if base_profile:
-        profile = base_profile | {k: profile[k] for k in ("id", "draft", "note", "aliases", "groups", "documents")}
-
-    folder.mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (folder / "units.csv").write_text(buf.getvalue(), encoding="utf-8")
-    (folder / "profile.json").write_text(json.dumps(profile, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return DraftProfile(gaz.region, folder, len(rows), len(group_list), kept, len(names))
+    return rows, kept
 
 
 def _division_name(gaz: Gazetteer) -> str:
