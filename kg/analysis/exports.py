@@ -101,20 +101,20 @@ def assignment_rows(report: WorkloadReport) -> list[dict[str, object]]:
     ``expanded_share`` its expanded load. Group references have no rows (their members do).
     ``no`` is the task's position in its document (a number, so that it sorts as one),
     ``task_id`` its number as written."""
-    rows: list[dict[str, object]] = []
+    keyed: list[tuple[tuple[str, int, str, int], dict[str, object]]] = []
     for u in report.units:
         for t in u.tasks:
-            rows.append({
+            row: dict[str, object] = {
                 "no": t.ordinal, "task_id": t.task_id, "section": t.section,
                 "task": t.task_text, "unit": u.unit, "type": label("unit_type", u.type),
                 "role": label("role", t.role), "via_group": t.via_group or "",
                 "direct_share": round(t.direct_share, 6), "expanded_share": round(t.expanded_share, 6),
-                "document": document_name(t.document), "region": u.region, "_task": t.task, "_rank": len(rows),
-            })
-    rows.sort(key=lambda r: (str(r["document"]), int(r["no"]), str(r["_task"]), int(r["_rank"])))  # type: ignore[call-overload]
-    for r in rows:
-        del r["_task"], r["_rank"]
-    return rows
+                "document": document_name(t.document), "region": u.region,
+            }
+            # in document and task order; on one task, the units in ranking order
+            keyed.append(((document_name(t.document), t.ordinal, t.task, len(keyed)), row))
+    keyed.sort(key=lambda kr: kr[0])
+    return [r for _, r in keyed]
 
 
 def assignments_csv(rows: list[dict[str, object]]) -> str:
