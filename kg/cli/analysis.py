@@ -118,7 +118,7 @@ def _rule_line(o: WorkloadOptions) -> str:
 def _table(report: WorkloadReport, units: list[UnitLoad], top: int | None) -> str:
     from kg.queries import display_width
 
-    from ..labels import label
+    from ..labels import both, label, note
 
     rank = {u.iri: i for i, u in enumerate(report.units, start=1)}
     shown = units[:top] if top else units
@@ -141,6 +141,9 @@ def _table(report: WorkloadReport, units: list[UnitLoad], top: int | None) -> st
         f"top-5 share of lead load {report.top5_share * 100:.1f}%; {sum(u.overloaded for u in report.units)} overloaded"
     )
     lines.append(_rule_line(report.options))
+    lines += ["", "说明 Notes:"]
+    for key in ("direct_load", "expanded_load", "partners", "betweenness", "fence"):
+        lines += [f"  {both(m, key)}: {note(m, key)}", f"    {note(m, key, 'en')}"]
     flagged = [u for u in shown if u.overloaded]
     if flagged:
         lines += ["", "超负荷及原因 Overloaded, and why:"]
