@@ -367,6 +367,7 @@ def test_bad_urls_are_usage_errors() -> None:
 
 @pytest.mark.slow  # Virtuoso (CI starts it)
 def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path: Path) -> None:
+    from kg.analysis.exports import report_rows
     from kg.analysis.workload import compute_workload
 
     from .conftest import PLAN
@@ -382,8 +383,8 @@ def test_workload_over_virtuoso_equals_local(virtuoso: EndpointConfig, tmp_path:
     # server, so compare the rows of this document's units only
     try:
         push_build(out, virtuoso, force=True)
-        local = {r["unit"]: r for r in compute_workload(open_store(out)).rows()}
-        remote = {r["unit"]: r for r in compute_workload(EndpointStore(virtuoso.query_url)).rows()}
+        local = {r["unit"]: r for r in report_rows(compute_workload(open_store(out)))}
+        remote = {r["unit"]: r for r in report_rows(compute_workload(EndpointStore(virtuoso.query_url)))}
         for unit, row in local.items():
             assert remote[unit]["lead"] >= row["lead"], unit
     finally:

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
@@ -97,66 +97,20 @@ def draft_profile(
     if existing and not force:
         raise UsageError(f"{existing[0]} exists: a profile is not overwritten without --force")
 
-    units: dict[str, dict[str, object]] = {}
-    groups: dict[str, dict[str, object]] = {}
-    aliases: dict[str, str] = {}
-    for rec in records:
-        if rec["document"] not in names:
-            continue
-        for m in (*rec["lead"], *rec["co_lead"]):  # type: ignore[misc]
-            written, canonical = normalize_name(m["name"]), m["unit"]
-            # a group's "unit" is its label (县级市 after 各区 is 各县级市)
-            group = gaz.resolve_group(canonical) or gaz.resolve_group(written)
-            if group is not None:
-                g = groups.setdefault(group, {"label": group, "written": set(), "tasks": 0})
-                g["written"].add(written)  # type: ignore[attr-defined]
-                g["tasks"] += 1  # type: ignore[operator]
-                continue
-            u = units.setdefault(canonical, {"aliases": set(), "tasks": 0, "written": written})
-            if written != canonical:
-                u["aliases"].add(written)  # type: ignore[attr-defined]
-                aliases[written] = canonical
-            u["tasks"] += 1  # type: ignore[operator]
-    for rec in gaz.units.values():  # a profile's units stay in its draft
-        units.setdefault(rec.canonical, {"aliases": set(), "tasks": 0, "written": rec.canonical})
-
+    units, groups, aliases = _names_found(gaz, records, names)
     region_name = _division_name(gaz)
     # a region with a profile: its rows and settings are kept as they are, what the build
     # found is added (aliases, units it does not list, groups)
     base_profile, base_rows = profile_files(gaz.region) or ({}, [])
-    base = {r["canonical"]: r for r in base_rows}
     columns = [*UNIT_COLUMNS, *(c for r in base_rows[:1] for c in r if c not in UNIT_COLUMNS)]
-    rows: list[dict[str, object]] = []
-    kept = 0
-    for canonical in sorted(units):
-        u = units[canonical]
-        if canonical in base:
-            row: dict[str, object] = dict(base[canonical])
-            row["aliases"] = "|".join(sorted({*str(row["aliases"]).split("|"), *u["aliases"]} - {""}))  # type: ignore[misc]
-            rows.append(row | {"source": "profile", "tasks": u["tasks"]})
-            continue
-        known = gaz.units.get(canonical)
-        if known is not None:
-            source, type_ = "profile", known.type
-            full, governs = known.full_name, known.governs or ""
-            alias_set = set(known.aliases) | u["aliases"]  # type: ignore[operator]
-        else:
-            standard = gaz.resolve_standard(str(u["written"]))
-            source = "national table" if standard else "kept as written"
-            kept += standard is None
-            type_ = standard[1] if standard else (gaz.unit_type(canonical) or "")
-            full, governs, alias_set = _full_name(gaz, canonical, type_, region_name), "", u["aliases"]
-        rows.append({
-            "canonical": canonical, "full_name": full, "aliases": "|".join(sorted(alias_set)),  # type: ignore[arg-type]
-            "type": type_, "governs": governs, "area_aliases": "", "source": source, "tasks": u["tasks"],
-        })
+    rows, kept = _unit_rows(gaz, units, {r["canonical"]: r for r in base_rows}, region_name)
     group_list = []
     for label in sorted(groups):
         grp = gaz.group_record(label)
         group_list.append({
-            "label": label, "written": sorted(groups[label]["written"]),  # type: ignore[call-overload]
+            "label": label, "written": sorted(groups[label].aliases),
             "scope": grp.scope if grp else "unknown", "member_types": list(grp.member_types) if grp else [],
-            "tasks": groups[label]["tasks"],
+            "tasks": groups[label].tasks,
         })
     profile = _profile_json(gaz, profile_id, region_name, aliases, group_list, sorted(names))
     if base_profile:
@@ -170,6 +124,77 @@ def draft_profile(
     (folder / "units.csv").write_text(buf.getvalue(), encoding="utf-8")
     (folder / "profile.json").write_text(json.dumps(profile, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return DraftProfile(gaz.region, folder, len(rows), len(group_list), kept, len(names))
+
+
+@dataclass
+class _Found:
+    """A unit or group the documents name: as written (first, or every way for a
+    group), its other spellings, and on how many task roles."""
+
+    written: str
+    aliases: set[str] = field(default_factory=set)
+    tasks: int = 0
+
+
+def _names_found(
+    gaz: Gazetteer, records: list[dict[str, object]], names: set[str]
+) -> tuple[dict[str, _Found], dict[str, _Found], dict[str, str]]:
+    """The units (with the names they are written as), groups and aliases the documents
+    ``names`` of the build use, plus every unit of the region's profile."""
+    units: dict[str, _Found] = {}
+    groups: dict[str, _Found] = {}
+    aliases: dict[str, str] = {}
+    for rec in records:
+        if rec["document"] not in names:
+            continue
+        for m in (*rec["lead"], *rec["co_lead"]):  # type: ignore[misc]
+            written, canonical = normalize_name(m["name"]), m["unit"]
+            # a group's "unit" is its label (县级市 after 各区 is 各县级市)
+            group = gaz.resolve_group(canonical) or gaz.resolve_group(written)
+            if group is not None:
+                g = groups.setdefault(group, _Found(group))
+                g.aliases.add(written)  # every way the group is written
+                g.tasks += 1
+                continue
+            u = units.setdefault(canonical, _Found(written))
+            if written != canonical:
+                u.aliases.add(written)
+                aliases[written] = canonical
+            u.tasks += 1
+    for known in gaz.units.values():  # a profile's units stay in its draft
+        units.setdefault(known.canonical, _Found(known.canonical))
+    return units, groups, aliases
+
+
+def _unit_rows(
+    gaz: Gazetteer, units: dict[str, _Found], base: dict[str, dict[str, str]], region_name: str
+) -> tuple[list[dict[str, object]], int]:
+    """The rows of the draft's units.csv, and how many units are kept as written."""
+    rows: list[dict[str, object]] = []
+    kept = 0
+    for canonical in sorted(units):
+        u = units[canonical]
+        if canonical in base:
+            row: dict[str, object] = dict(base[canonical])
+            row["aliases"] = "|".join(sorted({*str(row["aliases"]).split("|"), *u.aliases} - {""}))
+            rows.append(row | {"source": "profile", "tasks": u.tasks})
+            continue
+        known = gaz.units.get(canonical)
+        if known is not None:
+            source, type_ = "profile", known.type
+            full, governs = known.full_name, known.governs or ""
+            alias_set = set(known.aliases) | u.aliases
+        else:
+            standard = gaz.resolve_standard(u.written)
+            source = "national table" if standard else "kept as written"
+            kept += standard is None
+            type_ = standard[1] if standard else (gaz.unit_type(canonical) or "")
+            full, governs, alias_set = _full_name(gaz, canonical, type_, region_name), "", u.aliases
+        rows.append({
+            "canonical": canonical, "full_name": full, "aliases": "|".join(sorted(alias_set)),
+            "type": type_, "governs": governs, "area_aliases": "", "source": source, "tasks": u.tasks,
+        })
+    return rows, kept
 
 
 def _division_name(gaz: Gazetteer) -> str:
