@@ -31,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .analysis.exports import report_rows
 from .analysis.workload import WorkloadOptions, WorkloadReport, compute_workload
 from .errors import UsageError
 from .layout import graph_nquads
@@ -195,7 +196,7 @@ class Workload:
     """The workload ranking of a graph (:func:`kg.analysis.workload.compute_workload`'s
     :class:`~kg.analysis.workload.WorkloadReport`, as ``.report``), with
     :meth:`to_pandas`. Every attribute of the report is read through this object
-    (``.units``, ``.gini``, ``.unit("区发改委")``, ``.rows()`` …)."""
+    (``.units``, ``.gini``, ``.unit("区发改委")`` …)."""
 
     def __init__(self, report: WorkloadReport) -> None:
         self.report = report
@@ -206,8 +207,8 @@ class Workload:
         return getattr(self.report, name)
 
     def to_pandas(self) -> pandas.DataFrame:
-        """One row per ranked unit (the columns of ``workload.csv``: ``report.rows()``)."""
-        return _pandas().DataFrame(self.report.rows())
+        """One row per ranked unit (the columns of ``workload.csv``)."""
+        return _pandas().DataFrame(report_rows(self.report))
 
     def __repr__(self) -> str:
         flagged = [u.unit for u in self.report.units if u.overloaded]

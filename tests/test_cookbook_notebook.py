@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import shutil
 
+import nbclient
+import nbformat
 import pytest
 
 from .conftest import EXAMPLES, ROOT
 
 NOTEBOOK = ROOT / "docs" / "cookbook.ipynb"
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-pytest.importorskip("pandas")
+# the test extras install nbclient, nbformat, ipykernel and pandas: a missing one is an error
 
 
 def output_text(cell) -> str:  # type: ignore[no-untyped-def]
