@@ -33,8 +33,6 @@ links to the unit that governs it (``governed_by``): 华侨路街道 → 华侨�
 from __future__ import annotations
 
 import bisect
-import csv
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,7 +40,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from ..models import Entity
-from ..resources import ontology_path
+from ..resources import EntityPattern, entity_patterns, entity_rules, region_unit_rows
 from .gazetteer import Gazetteer
 
 if TYPE_CHECKING:
@@ -71,8 +69,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    with (ontology_path() / "patterns" / "entity_rules.json").open(encoding="utf-8") as fh:
-        d = json.load(fh)
+    d = entity_rules()
     return _Rules(
         frozenset(d["stop_tokens"]), frozenset(d["stop_pos"]), frozenset(d["generic_names"]),
         tuple(sorted(d["generic_modifiers"], key=len, reverse=True)),
@@ -81,9 +78,8 @@ def _rules() -> _Rules:
     )
 
 
-def _patterns(name: str) -> list[dict[str, object]]:
-    with (ontology_path() / "patterns" / name).open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def _patterns(name: str) -> list[EntityPattern]:
+    return list(entity_patterns(name))
 
 
 @cache
@@ -96,17 +92,13 @@ def area_names(region: str) -> dict[str, str]:
     >>> area_names("nanjing-gulou")["滨江"]
     '滨江商务区管委会'
     """
-    path = ontology_path() / "regions" / region / "units.csv"
     out: dict[str, str] = {}
-    if not path.is_file():
-        return out
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            names = [row.get("governs") or ""] + (row.get("area_aliases") or "").split("|")
-            for n in names:
-                n = n.strip()
-                if n:
-                    out.setdefault(n, row["canonical"])
+    for row in region_unit_rows(region):
+        names = [row.get("governs") or ""] + (row.get("area_aliases") or "").split("|")
+        for n in names:
+            n = n.strip()
+            if n:
+                out.setdefault(n, row["canonical"])
     return out
 
 

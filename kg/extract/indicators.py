@@ -63,14 +63,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from ..models import Indicator
-from ..resources import ontology_path
+from ..resources import indicator_rules
 
 __all__ = ["extract_indicators", "in_progress", "parse_quantity", "COMPARATORS", "KINDS"]
 
@@ -167,8 +166,7 @@ def _index(items, key):  # type: ignore[no-untyped-def]
 
 @cache
 def _rules() -> _Rules:
-    with (ontology_path() / "indicators.json").open(encoding="utf-8") as fh:
-        d = json.load(fh)
+    d = indicator_rules()
     words = tuple(
         sorted(
             (_Word(w["word"], w.get("comparator"), w.get("kind"), w.get("commitment"), bool(w.get("filler")))

@@ -18,24 +18,14 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import cache
 
 from ..models import ExtractedDocument, StatementLink
-from ..resources import ontology_path
+from ..resources import stopwords
 from .mentions import past_sections, task_text
 
 __all__ = ["link_statements", "infer_units", "tokens", "stopwords"]
 
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z]")
-
-
-@cache
-def stopwords() -> frozenset[str]:
-    """The words ``ontology/stopwords.txt`` lists."""
-    with (ontology_path() / "stopwords.txt").open(encoding="utf-8") as fh:
-        return frozenset(
-            w.strip() for w in fh if w.strip() and not w.lstrip().startswith("#")
-        )
 
 
 def tokens(text: str, region: str | None = None) -> list[str]:

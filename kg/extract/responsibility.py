@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from ..models import Responsibility, Role, UnitMention
-from .gazetteer import Gazetteer, responsibility_rules
+from ..resources import responsibility_rules
+from .gazetteer import Gazetteer
 
 __all__ = [
     "parse_responsibility",

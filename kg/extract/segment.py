@@ -19,7 +19,6 @@ rebuilt into rows from their header's column words (:func:`rebuild_vertical_tabl
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,9 +26,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..models import Line, RawItem, Section
-from ..resources import ontology_path
+from ..resources import page_noise as page_noise_rules
+from ..resources import responsibility_rules
 from ..text.numbering import STYLE_RANK, column_meaning, column_words, number_of
-from .gazetteer import responsibility_rules
 from .responsibility import find_deadline
 
 __all__ = [
@@ -49,8 +48,7 @@ def split_cells(text: str) -> list[str]:
 
 @cache
 def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
-        d = json.load(fh)
+    d = page_noise_rules()
     labels = "|".join(map(re.escape, sorted(d["metadata_labels"], key=len, reverse=True)))
     meta = re.compile(rf"^(?:[\[【]\s*(?:{labels})\s*[\]】]|(?:{labels})\s*[：:])|(?:{labels})\s*[：:].*(?:{labels})\s*[：:]")
     nav = re.compile("|".join(f"(?:{p})" for p in d["navigation"]))
@@ -60,8 +58,7 @@ def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], r
 
 @cache
 def _footer_label_line() -> re.Pattern[str]:
-    with (ontology_path() / "page_noise.json").open(encoding="utf-8") as fh:
-        return re.compile(json.load(fh)["footer_label_line"])
+    return re.compile(page_noise_rules()["footer_label_line"])
 
 
 def _is_footer(text: str, footer: re.Pattern[str]) -> bool:

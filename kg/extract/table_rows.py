@@ -16,7 +16,8 @@ from dataclasses import replace
 from functools import cache
 
 from ..models import Responsibility, Role, UnitMention
-from .gazetteer import Gazetteer, responsibility_rules
+from ..resources import responsibility_rules
+from .gazetteer import Gazetteer
 from .responsibility import (
     _ends_with_role,
     _parse_clauses,
