@@ -15,8 +15,8 @@ matching the text cut the way its rules need:
   …区域, …硅巷, A—B).
 * **characters** for gazetteer names: phrase patterns for every street, every area a
   unit governs (the ``governs`` and ``area_aliases`` columns of the region's
-  ``units.csv``), the district itself (phrase patterns in ``districts.jsonl``) and, to
-  block them, every unit name.
+  ``units.csv``), the district itself (phrase patterns in the region's own
+  ``ontology/regions/<region>/districts.jsonl``) and, to block them, every unit name.
 
 Both are matched by spaCy (``spacy.matcher.Matcher`` and ``PhraseMatcher`` on one blank
 ``Vocab``), on ``Doc`` objects built from those tokens or characters: no spaCy tokenizer
@@ -222,7 +222,9 @@ def _phrase_matcher(region: str) -> tuple[PhraseMatcher, dict[int, tuple[str, st
     from .gazetteer import load_gazetteer
 
     names: dict[str, tuple[str, str]] = {}
-    for p in _patterns("districts.jsonl"):
+    # the general phrases, then the region's own (its name: 鼓楼区, 鼓楼), which only a
+    # document of that region matches
+    for p in (*_patterns("districts.jsonl"), *entity_patterns("districts.jsonl", region)):
         if isinstance(p["pattern"], str):
             names.setdefault(p["pattern"], (str(p["label"]), str(p.get("id") or "")))
     areas = area_names(region)
