@@ -38,6 +38,7 @@ from .gazetteer import (
     load_gazetteer,
     read_document_region,
 )
+from .page_noise import document_title, page_noise
 from .responsibility import (
     earlier_clauses,
     find_deadline,
@@ -45,7 +46,8 @@ from .responsibility import (
     parse_responsibility,
     states_first_listed_leads,
 )
-from .segment import document_title, page_noise, segment_lines, split_cells
+from .segment import segment_lines
+from .table_header import split_cells
 from .table_rows import row_responsibility
 
 __all__ = ["extract_document", "detect_kind", "detect_year", "DOCUMENT_FLAGS"]

@@ -12,9 +12,11 @@ A task runs over several paragraphs until its responsibility clause closes it (t
 are labelled fields of the task (``牵头单位：…``, ``完成时限：…``).
 
 Page noise — site navigation, metadata (索引号, 发布日期…), image names and the notice
-that hands a plan out — is skipped (:func:`page_noise`, rules in
+that hands a plan out — is skipped (:func:`kg.extract.page_noise.page_noise`, rules in
 ``ontology/page_noise.json``). Tables whose separators were lost, one cell per line, are
-rebuilt into rows from their header's column words (:func:`rebuild_vertical_tables`).
+rebuilt into rows from their header's column words
+(:func:`kg.extract.table_lines.rebuild_vertical_tables`); table headers give the meaning
+of each column (:mod:`kg.extract.table_header`).
 """
 
 from __future__ import annotations
@@ -26,348 +28,27 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..models import Line, RawItem, Section
-from ..resources import page_noise as page_noise_rules
 from ..resources import responsibility_rules
-from ..text.numbering import STYLE_RANK, column_meaning, column_words, number_of
-from .responsibility import find_deadline
+from ..text.numbering import STYLE_RANK, number_of
+from .page_noise import (
+    document_title,
+    page_noise,
+)
+from .table_header import (
+    TableHeader,
+    _carried_down,
+    _detect_header,
+    _sub_header,
+)
+from .table_lines import (
+    _RUN_ON_ROW,
+    _row_number,
+    join_broken_rows,
+    rebuild_vertical_tables,
+    split_cells,
+)
 
-__all__ = [
-    "Segmentation",
-    "segment_lines",
-    "split_cells",
-    "rebuild_vertical_tables",
-    "join_broken_rows",
-    "page_noise",
-    "document_title",
-]
-
-def split_cells(text: str) -> list[str]:
-    """Cells of a table row flattened to text (``|`` or tab separated)."""
-    return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
-
-
-@cache
-def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    d = page_noise_rules()
-    labels = "|".join(map(re.escape, sorted(d["metadata_labels"], key=len, reverse=True)))
-    meta = re.compile(rf"^(?:[\[【]\s*(?:{labels})\s*[\]】]|(?:{labels})\s*[：:])|(?:{labels})\s*[：:].*(?:{labels})\s*[：:]")
-    nav = re.compile("|".join(f"(?:{p})" for p in d["navigation"]))
-    footer = re.compile("|".join(f"(?:{p})" for p in d["footer_marks"]))
-    return meta, nav, footer, re.compile(d["addressee"]), re.compile(d["signature_date"])
-
-
-@cache
-def _footer_label_line() -> re.Pattern[str]:
-    return re.compile(page_noise_rules()["footer_label_line"])
-
-
-def _is_footer(text: str, footer: re.Pattern[str]) -> bool:
-    """A site footer line: a footer mark (ICP备, 版权所有…) in a line that is not a sentence."""
-    return len(text) <= 200 and footer.search(text) is not None and not re.search(r"[。；！？]", text)
-
-
-_BULLET = re.compile(r"^[•·●]\s*")
-_TITLE_WORDS = re.compile(r"方案|分解|分工|通知|计划|报告|清单|任务|安排|意见|要点|事项|台账|[表单]$")
-
-
-def page_noise(lines: Sequence[Line], is_task: Callable[[str], bool] | None = None) -> set[int]:
-    """Indices of the lines that are page noise, not document text: site navigation and
-    widgets (当前位置, 扫一扫, 分享到…), metadata (索引号, 发布日期, 浏览次数…), image names,
-    site footers (主办单位：…　ICP备…, 版权所有…),
-    and the notice that hands a plan out, from its addressee line (各区人民政府、各部门：)
-    to the date under its signature — unless a numbered line in it is a task
-    (``is_task``): then the plan is in the notice, and only the addressee line is noise.
-
-    >>> [i for i in sorted(page_noise([Line(1, "索引号：11341602/2025-00023"), Line(2, "一、经济发展"),
-    ...                                 Line(3, "扫一扫在手机打开当前页")]))]
-    [0, 2]
-    """
-    meta, nav, footer, addressee, date = _noise_rules()
-    out: set[int] = set()
-    for i, ln in enumerate(lines):
-        text = _BULLET.sub("", ln.text.strip())
-        if not text.strip(" •·●-|"):
-            if text != ln.text.strip():
-                out.add(i)
-            continue
-        if meta.search(text) or nav.search(ln.text.strip()) or _is_footer(text, footer):
-            out.add(i)
-    # the site's owner lines next to a footer line (主办单位：… / 承办单位：… / 网站标识码：…)
-    owners = _footer_label_line()
-    for i, ln in enumerate(lines):
-        if _is_footer(ln.text.strip(), footer):
-            for step in (-1, 1):
-                j = i + step
-                while 0 <= j < len(lines) and (owners.match(lines[j].text.strip()) or not lines[j].text.strip()):
-                    out.add(j)
-                    j += step
-    for i, ln in enumerate(lines):
-        if addressee.match(ln.text.strip()) and not number_of(ln.text):
-            end = next((j for j in range(i + 1, min(i + 30, len(lines))) if date.match(lines[j].text.strip())), None)
-            inside = range(i + 1, end) if end is not None else range(0)
-            if end is not None and not (is_task and any(number_of(lines[k].text) for k in inside) and is_task(
-                "\n".join(lines[k].text for k in inside)
-            )):
-                out.update(range(i, end + 1))
-            else:
-                out.add(i)
-    return out
-
-
-def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = frozenset()) -> str:
-    """The title: the first line that is not page noise and reads as a title (方案, 分解,
-    通知, 报告, …表), else the first line that is not page noise."""
-    candidates = [ln.text for i, ln in enumerate(lines[:60]) if i not in noise and ln.text.strip()]
-    for text in candidates:
-        if (len(text) <= 80 and _TITLE_WORDS.search(text) and not re.search(r"[。；？！]$", text)
-                and not (len(text) <= 8 and column_meaning(text)) and not _header_words(text)
-                and not number_of(text) and not re.search(r"〔\d{4}〕\d+号$", text)):
-            return text
-    return candidates[0] if candidates else (lines[0].text if lines else "")
-
-
-_CELL_END = re.compile(r"\s*[|｜]\s*$")
-# "1推进……" under a table header: a row whose separators were lost. A number followed by a
-# unit of time or measure (12月底, 3个, 10日前, 5%) is a deadline or a figure, never a row number.
-_RUN_ON_ROW = re.compile(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(?![年月日号时个万亿])(.*)$", re.S)
-# the number cell of a table row: 3, 1-1, 2.3, and as Word lists write it, 3. / 3、 / （3）
-_ROW_NUMBER = re.compile(r"^(?:(\d{1,5}(?:[-－.]\d{1,3})*)[.、．]?|[（(](\d{1,5})[）)])$")
-
-
-def _row_number(cell: str) -> str | None:
-    """The number of a table row's number cell (``3.`` → ``3``), or ``None``."""
-    m = _ROW_NUMBER.match(cell.strip())
-    return (m.group(1) or m.group(2)) if m else None
-
-
-def _cell_text(text: str) -> str:
-    return _CELL_END.sub("", text).strip()
-
-
-_HEADER_WORD = re.compile(r"[\u4e00-\u9fff（）()]{2,8}")
-
-
-def _vertical_header(lines: Sequence[Line], i: int) -> int:
-    """Length of a table header written one column word per line from ``i`` (0 if none).
-
-    A short word the column vocabulary does not know (督查科室) is a column of its own when
-    the header goes on after it or the first row follows it; it is reported, not guessed."""
-    meanings: list[str | None] = []
-    j = i
-    while j < len(lines) and not lines[j].cells and len(meanings) < 15:
-        cell = _cell_text(lines[j].text)
-        if not 0 < len(cell) <= 12 or _ROW_NUMBER.match(cell):
-            break
-        meaning = column_meaning(cell)
-        if meaning is None and (not meanings or not _HEADER_WORD.fullmatch(cell)):
-            break
-        meanings.append(meaning)
-        j += 1
-    row_follows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
-    if not row_follows:
-        while meanings and meanings[-1] is None:
-            meanings.pop()
-    if meanings.count(None) > 2:
-        return 0
-    if (len(meanings) >= 3 and meanings[0] == "number" and "task" in meanings
-            and {"lead", "co_lead", "responsible"} & set(meanings)):
-        return len(meanings)
-    return 0
-
-
-@cache
-def _unit_end_re() -> re.Pattern[str]:
-    ends = sorted({*responsibility_rules()["unit_name_endings"], "单位", "部门", "机构", "企业", "国企"}, key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, ends)) + r")(?:等)?[。；]?$")
-
-
-def _unit_shaped(cell: str) -> bool:
-    """Whether a cell ends like a unit list (…区住建局。), not like prose or a task."""
-    return _unit_end_re().search(cell) is not None and len(cell) <= 200
-
-
-def _person_like(cell: str) -> bool:
-    """Names of persons (张伟、李强): short items that do not end like units."""
-    items = [x for x in re.split(r"[、，,\s]+", cell) if x]
-    return bool(items) and all(2 <= len(x) <= 4 for x in items) and not _unit_shaped(cell)
-
-
-def _fits(cell: str, meaning: str | None) -> bool:
-    """Whether a cell can be in a column: a deadline only in the deadline column, persons in
-    the leader column, anything else in a unit column or any other column."""
-    if find_deadline(cell.rstrip("。；")) == cell.rstrip("。；"):
-        return meaning == "deadline"
-    if meaning == "leader":
-        return _person_like(cell)
-    if meaning in _UNIT_COLUMNS:
-        return not _person_like(cell)
-    return meaning != "deadline" and not _unit_shaped(cell)
-
-
-def _aligned(body: list[str], meanings: Sequence[str | None], task: int) -> list[str]:
-    """A row written one cell per line with fewer cells than columns: its empty cells were
-    left out (cells merged with the row above). The cells after the task go to the columns
-    they fit, in order (``11月底`` to 完成时限, not to 牵头单位), the skipped columns left
-    empty. When they fit where they stand, or fit nowhere, the row is left as it is; so is a
-    row that ends with its deadline under a last 完成时限 column: the merged cells are then
-    the ones after the task (see :func:`_carried_down`)."""
-    cells, cols = body[task + 1 :], list(meanings[task + 1 :])
-    if all(_fits(c, m) for c, m in zip(cells, cols, strict=False)):
-        return body
-    if cols and cols[-1] == "deadline" and cells and _fits(cells[-1], "deadline"):
-        return body
-    out = [""] * len(cols)
-    pos = 0
-    for c in cells:
-        while pos < len(cols) and not _fits(c, cols[pos]):
-            pos += 1
-        if pos == len(cols):
-            return body
-        out[pos] = c
-        pos += 1
-    return [*body[: task + 1], *out]
-
-
-def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
-    """Tables whose cell separators were lost, one cell per line (``序号`` / ``重点工作任务`` /
-    ``牵头单位`` … then ``3`` / ``固定资产投资增长7.5%左右。`` / ``区发改委`` …), rebuilt as rows.
-
-    A header is a run of lines that are each a column word, starting with the number
-    column; a row starts at a line that is only a number and takes the following lines as
-    its cells, up to the next row number, a numbered heading or the header's width. A row
-    with more lines than columns before the next row gives the extra lines to its task
-    cell (a task of several paragraphs). Cells may end with ``|``.
-
-    >>> rows = rebuild_vertical_tables([Line(i + 1, t) for i, t in enumerate(
-    ...     ["序号", "工作任务", "牵头单位", "1", "推进改革。", "区发改委"])])
-    >>> [(r.number, r.cells) for r in rows]
-    [(1, ('序号', '工作任务', '牵头单位')), (4, ('1', '推进改革。', '区发改委'))]
-    """
-    out: list[Line] = []
-    i = 0
-    width = 0
-    task_col = 1
-    col_meanings: list[str | None] = []
-    bars = False
-    while i < len(lines):
-        ln = lines[i]
-        k = _vertical_header(lines, i) if not ln.cells else 0
-        if not k and any(_ROW_NUMBER.match(_cell_text(x.text)) for x in lines[i + 1 : i + 4]):
-            # a header on one line (cells, tabs or words run together), rows one cell per line
-            hdr = _detect_header(ln)
-            if hdr is not None and "number" in hdr.meanings[:1]:
-                out.append(ln)
-                width = len(hdr.meanings)
-                col_meanings = list(hdr.meanings)
-                bars = bool(_CELL_END.search(ln.text))
-                task_col = hdr.meanings.index("task") if "task" in hdr.meanings else 1
-                i += 1
-                continue
-        if k:
-            words = tuple(_cell_text(x.text) for x in lines[i : i + k])
-            bars = all(_CELL_END.search(x.text) for x in lines[i : i + k])
-            out.append(Line(ln.number, " | ".join(words), ln.location, words))
-            width = k
-            col_meanings = [column_meaning(w) for w in words]
-            task_col = col_meanings.index("task") if "task" in col_meanings else 1
-            i += k
-            continue
-        m = _ROW_NUMBER.match(_cell_text(ln.text)) if width and not ln.cells else None
-        if m is None:
-            if width and out and out[-1].cells and number_of(ln.text) is None:
-                width = 0  # prose after the last row: the table has ended
-            out.append(ln)
-            i += 1
-            continue
-        j = i + 1
-        body: list[str] = []
-        open_cell = False  # with | ending each cell, a line without it runs on into the next
-        while j < len(lines) and not lines[j].cells:
-            cell = _cell_text(lines[j].text)
-            n = number_of(cell)
-            if not open_cell and (
-                _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren"))
-            ):
-                break
-            if open_cell:
-                body[-1] += "\n" + cell
-            else:
-                body.append(cell)
-            open_cell = bars and not _CELL_END.search(lines[j].text)
-            j += 1
-        more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
-        if len(body) > width - 1:
-            extra = len(body) - (width - 1)
-            t = task_col - 1
-            merged = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
-            # a task cell of several paragraphs when the cell after it reads as a unit list;
-            # otherwise the lines after the row's cells are prose after the table
-            u = next((k - 1 for k, mm in enumerate(col_meanings) if mm in ("lead", "co_lead", "responsible")), t + 1)
-            if more_rows and u < len(merged) and _unit_shaped(merged[u]):
-                body = merged
-            else:
-                j = i + 1 + (width - 1)  # the lines after the last row are not in the table
-                body = body[: width - 1]
-        elif len(body) < width - 1:
-            body = _aligned(body, col_meanings[1:], task_col - 1)
-        cells = (m.group(1) or m.group(2), *body)
-        out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
-        i = j
-    return out
-
-
-_SEPARATOR = re.compile(r"[\t|｜]")
-
-
-def join_broken_rows(lines: Sequence[Line]) -> list[Line]:
-    r"""Rows of a tab- or ``|``-separated table whose task cell was broken over several lines
-    (a line break inside the cell): the row's first line starts with its number and has too
-    few cells, the next lines have no number. They are joined when together they make
-    exactly the header's number of cells; otherwise they are left as they are.
-
-    >>> rows = join_broken_rows([Line(1, "序号\t工作任务\t牵头单位"), Line(2, "1\t推进城市更新，"),
-    ...                          Line(3, "新增停车位2000个。\t区住建局")])
-    >>> [(r.number, r.text) for r in rows]
-    [(1, '序号\t工作任务\t牵头单位'), (2, '1\t推进城市更新，\n新增停车位2000个。\t区住建局')]
-    """
-    out: list[Line] = []
-    width = 0
-    i = 0
-    while i < len(lines):
-        ln = lines[i]
-        if ln.cells or not _SEPARATOR.search(ln.text):
-            out.append(ln)
-            i += 1
-            continue
-        cells = split_cells(ln.text)
-        if _row_number(cells[0]) is None:
-            hdr = _detect_header(ln)
-            if hdr is not None:
-                width = len(hdr.meanings)
-            out.append(ln)
-            i += 1
-            continue
-        text, n, j = ln.text, len(cells), i + 1
-        while width and n < width and j < len(lines) and j - i <= 5 and not lines[j].cells:
-            nxt = lines[j].text
-            if number_of(nxt) is not None or not nxt.strip():
-                break
-            n += len(split_cells(nxt)) - 1
-            text += "\n" + nxt
-            j += 1
-        if width and n == width and j > i + 1:
-            out.append(Line(ln.number, text, ln.location))
-            i = j
-        else:
-            out.append(ln)
-            i += 1
-    return out
-
-
-@dataclass(frozen=True)
-class TableHeader:
-    meanings: tuple[str | None, ...]
-    line: int
+__all__ = ["Segmentation", "segment_lines"]
 
 
 @dataclass
@@ -380,69 +61,6 @@ class Segmentation:
     header: TableHeader | None = None
     orphans: list[Line] = field(default_factory=list)  # unnumbered lines outside any task
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) warnings
-
-
-@cache
-def _header_vocabulary() -> tuple[str, ...]:
-    return tuple(sorted({w for ws in column_words().values() for w in ws if len(w) >= 2}, key=len, reverse=True))
-
-
-def _header_words(text: str) -> list[str] | None:
-    """A header line whose separators were lost (序号工作任务牵头单位…), cut into header words."""
-    words = _header_vocabulary()
-    out, pos = [], 0
-    while pos < len(text):
-        w = next((w for w in words if text.startswith(w, pos)), None)
-        if w is None:
-            return None
-        out.append(w)
-        pos += len(w)
-    return out
-
-
-def _detect_header(line: Line) -> TableHeader | None:
-    cells = list(line.cells) if line.cells else split_cells(line.text)
-    if len(cells) < 2:
-        cells = [c for c in re.split(r"\s+", line.text) if c]
-    if len(cells) < 2 and len(line.text) <= 40:
-        cells = _header_words(line.text) or []
-    if len(cells) < 2:
-        return None
-    meanings = tuple(column_meaning(c) if len(c) <= 12 else None for c in cells)
-    unit_cols = {"lead", "co_lead", "responsible"} & set(meanings)
-    if unit_cols and ("task" in meanings or "number" in meanings) and sum(m is not None for m in meanings) >= 2:
-        return TableHeader(meanings, line.number)
-    return None
-
-
-_SUB_MEANINGS = {"lead", "co_lead", "responsible", "leader"}
-
-
-def _sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | None:
-    """A header of two rows: ``责任单位`` spans two columns that the row below names
-    (``牵头单位`` / ``配合单位``). The row below gives those columns their meaning, by
-    position when it keeps its empty cells, else over the spanning cell and the empty
-    cells after it."""
-    if nxt.cells or not _SEPARATOR.search(nxt.text):
-        return None
-    sub = list(nxt.cells) if nxt.cells else split_cells(nxt.text)
-    words = [w for w in sub if w]
-    meanings = [column_meaning(w) if len(w) <= 12 else None for w in words]
-    if len(words) < 2 or not all(m in _SUB_MEANINGS for m in meanings):
-        return None
-    top = list(header.meanings)
-    cells = list(line.cells) if line.cells else split_cells(line.text)
-    if len(sub) == len(top):
-        merged = [column_meaning(w) if w else t for w, t in zip(sub, top, strict=True)]
-        return TableHeader(tuple(merged), header.line)
-    # the spanning cell: a unit or leader column followed by empty cells, as wide as the row below
-    for k, m in enumerate(top):
-        span = 1
-        while k + span < len(cells) and not cells[k + span]:
-            span += 1
-        if m in _SUB_MEANINGS and span == len(words):
-            return TableHeader((*top[:k], *meanings, *top[k + span :]), header.line)
-    return None
 
 
 @cache
@@ -738,41 +356,6 @@ def _article_run(
     if len(articles) >= 2 and ("一" in articles or "1" in articles):
         return numbered
     return [(i, None if n is not None and n[0] == "article" else n) for i, n in numbered]
-
-
-_CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
-_UNIT_COLUMNS = {"lead", "co_lead", "responsible"}
-
-
-def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
-    """Cells merged over several rows keep their text in the first row only. A row shorter
-    than its header takes the missing unit, leader and deadline cells from the row above:
-    when the row's last cell is its deadline, the merged cells are those after the task (a
-    merged 主办单位 cell); otherwise they are the last ones. A row whose unit cells are all
-    empty takes them, and its other empty unit, leader and deadline cells, from the row
-    above; a row naming any unit of its own keeps its empty cells empty. The last row of a
-    document cut off mid-sentence takes nothing."""
-    meanings = header.meanings[1:] if header.meanings and header.meanings[0] == "number" else header.meanings
-    if not row or len(prev) < len(meanings):
-        return row
-    filled = row
-    gap = len(meanings) - len(row)
-    if gap > 0:
-        if (len(row) >= 2 and meanings[-1] == "deadline" and find_deadline(row[-1]) == row[-1]
-                and all(m in _CARRIED for m in meanings[1 : 1 + gap])):
-            # the row keeps its own last (deadline) cell: the merged cells are the ones
-            # after the task, and the cells the row has fill the columns before its deadline
-            return [row[0], *prev[1 : 1 + gap], *row[1:]]
-        if last and not re.search(r"[。；！？）]$", row[-1]):
-            return row
-        if not all(m in _CARRIED for m in meanings[len(row) :]):
-            return row
-        filled = [*row, *prev[len(row) : len(meanings)]]
-    units = [i for i, m in enumerate(meanings) if m in _UNIT_COLUMNS and i < len(row)]
-    if units and not any(row[i].strip() for i in units):
-        filled = [prev[i] if i < len(meanings) and meanings[i] in _CARRIED and not c.strip() else c
-                  for i, c in enumerate(filled)]
-    return filled
 
 
 def _classify(
