@@ -39,13 +39,9 @@ from .gazetteer import (
     read_document_region,
 )
 from .page_noise import document_title, page_noise
-from .responsibility import (
-    earlier_clauses,
-    find_deadline,
-    heading_leaders,
-    parse_responsibility,
-    states_first_listed_leads,
-)
+from .responsibility import earlier_clauses, parse_responsibility
+from .responsibility_labels import heading_leaders
+from .responsibility_words import find_deadline, states_first_listed_leads
 from .segment import segment_lines
 from .table_header import split_cells
 from .table_rows import row_responsibility

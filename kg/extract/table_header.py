@@ -11,7 +11,7 @@ from functools import cache
 
 from ..models import Line
 from ..text.numbering import column_meaning, column_words
-from .responsibility import find_deadline
+from .responsibility_words import find_deadline
 
 
 def split_cells(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from functools import cache
 from ..models import Line
 from ..resources import responsibility_rules
 from ..text.numbering import column_meaning, number_of
-from .responsibility import find_deadline
+from .responsibility_words import find_deadline
 from .table_header import (
     _SEPARATOR,
     _UNIT_COLUMNS,

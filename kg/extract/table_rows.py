@@ -18,13 +18,10 @@ from functools import cache
 from ..models import Responsibility, Role, UnitMention
 from ..resources import responsibility_rules
 from .gazetteer import Gazetteer
-from .responsibility import (
-    _ends_with_role,
-    _parse_clauses,
-    find_deadline,
-    parse_columns,
-    parse_unit_list,
-)
+from .responsibility import parse_columns
+from .responsibility_clauses import _ends_with_role, _parse_clauses
+from .responsibility_words import find_deadline
+from .unit_lists import parse_unit_list
 
 __all__ = ["person_name", "row_responsibility", "split_cell_deadline", "split_cell_leaders", "split_lost_separators"]
 
