@@ -79,20 +79,12 @@ from .metrics import (
     _skip_suffix,
     _strip_metric_reach,
 )
-from .quantities import (
-    _quantities,
-)
+from .quantities import _quantities, _Quantity
 
 __all__ = ["extract_indicators", "in_progress", "COMPARATORS", "KINDS"]
 
 COMPARATORS = ("at_least", "more_than", "reach", "at_most", "about", "equal", "between")
 KINDS = ("growth_rate", "increase", "decrease", "level", "rate", "count", "amount")
-
-
-# -- quantities ------------------------------------------------------------------------
-
-
-# -- context ---------------------------------------------------------------------------
 
 
 def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ...]:
@@ -107,7 +99,6 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
     >>> extract_indicators("推动5G、大数据融合，完善地铁5号线，12345政务服务热线，4A级")
     ()
     """
-    r = _rules()
     out: list[Indicator] = []
     prev_end = 0
     prev: Indicator | None = None
@@ -115,127 +106,179 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
     for n, q in enumerate(quantities):
         if q.start < prev_end:
             continue
-        # --- what follows the unit: comparator suffix, then maybe the counted noun
-        end = q.end
-        comparator = q.approx
-        limit = next((w for w in r.time_limits if text.startswith(w, end)), "")
-        for word, comp in r.suffixes:
-            if text.startswith(word, end):
-                comparator, end = comp, end + len(word)
-                break
-        count = q.base_unit in r.count_units or q.unit in r.count_units
-        if text.startswith("的", _after_note(text, end)):
-            continue  # 1500亿元的预期目标, 6亩以下(不含6亩)的土地: a qualifier
-        noun = _noun_after(text, end)
-        if noun and not count and comparator in ("at_least", "at_most"):
-            continue  # 10亿元以上项目, 3岁以下婴幼儿: a qualifier of the noun
-        if noun and q.base_unit in r.durations and comparator is None:
-            continue  # 15分钟便民生活圈, 24小时自助服务: a name, not a target
-        if noun and not count and noun.endswith(r.project_nouns):
-            continue  # 80万吨乙烯改扩建项目: the capacity in a project's name
-        if count and (noun or text[_clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
-            continue  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
-        if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
-            # 培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
-            # (产值超10亿元企业, 年产10万吨的项目); not when a verb comes first (3个街道实现100%覆盖)
-            inner = next((x for x in quantities[n + 1 :] if x.start == end + len(noun)
-                          and x.base_unit not in r.count_units), None)
-            if inner is not None:
-                after = _skip_suffix(text, inner.end)
-                qualifies = (noun.endswith(r.qualifier_words) or after > inner.end
-                             or text.startswith("的", after))
-                after += text.startswith("的", after)
-                tail = _noun_after(text, after)
-                if qualifies and tail:
-                    noun = text[end:after] + tail
-        if noun and count and _is_subject(text, end + len(noun), quantities[n + 1 :]):
-            continue  # 4个结构性指标均实现10%以上增长: the target is the 10%
-        if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
-            continue  # 比去年同期提升5位: a ranking move
-        if count and (noun + text[end + len(noun) : end + len(noun) + 1]).startswith(r.ranking_nouns):
-            continue  # 10个全国第1: a count of rankings
-        if count and text.endswith(r.scope_verbs, 0, q.start):
-            continue  # 围绕12条重点产业链: the scope of the work, not a target
-        if count and (r.existing_scope.search(text[max(0, q.start - 6) : q.start])
-                      or r.existing_clause.match(text, _clause_start(text, q.start, prev_end))):
-            continue  # 对全镇37处隐患点落实…, 全县现有学校120所: things that exist, not targets
-        if any(w in _clause(text, q.start) for w in r.policy_terms):
-            continue  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
-        # --- what precedes the number: comparator / kind / commitment words
-        clause = _clause_start(text, q.start, prev_end)
-        pos = q.start
-        kind_word = None
-        prefix_comparator = None
-        while pos > clause:
-            for w in r.prefix_words_at.get(text[pos - 1], ()):
-                if text.endswith(w.word, clause, pos):
-                    if w.comparator and prefix_comparator is None:
-                        prefix_comparator = w.comparator
-                    if w.kind and kind_word is None:
-                        kind_word = w.kind
-                    pos -= len(w.word)
-                    break
-            else:
-                break
-        region = text[clause:pos]
-        own_verb = prefix_comparator is not None or kind_word is not None
-        if limit and q.base_unit in r.durations and prefix_comparator is None:
-            continue  # 14个工作日内完成审批: a time limit, not a target
-        if q.unit == "番":
-            kind_word = kind_word or "growth"
-        elif kind_word is None and q.base_unit == "%" and text.startswith(r.growth_after, end):
-            kind_word = "growth"  # 实现10%以上增长
-        connector = ""
-        if prev is not None and clause == prev_end:
-            connector = next((c for c in r.list_connectors if region.startswith(c)), "")
-        connected = bool(connector)
-        if noun:
-            metric = noun.strip("“”")
-            start = q.start if pos == q.start else pos
-        else:
-            metric = _metric_before(text, clause + len(connector), pos)
-            k = text.find(metric, clause, pos) if metric else -1
-            start = k if k >= 0 else pos
-        # a leading 实现/达到 means "reach"
-        if prefix_comparator is None and _strip_metric_reach(region):
-            prefix_comparator = "reach"
-        if comparator is None:
-            comparator = prefix_comparator or "equal"
-        if q.upper is not None:
-            comparator = "between"
-        same_sentence = prev is not None and _sentence_start(text, q.start) <= prev.start
-        if prev is not None and same_sentence:
-            if not metric:
-                metric = prev.metric
-                if not own_verb and prev.kind == "growth_rate" and q.base_unit == "%":
-                    kind_word = "growth"  # 增长6.5%左右，力争7%
-            elif connected and not noun and not own_verb:
-                for p in r.list_prefixes:
-                    if prev.metric.startswith(p) and not metric.startswith(r.list_prefixes):
-                        metric = p + metric
-                        break
-            if connected and comparator == "equal" and prev.comparator == "reach":
-                comparator = "reach"
-        if not metric:
-            metric = noun or ""
-        if kind_word is None and q.base_unit in ("%", "个百分点"):
-            for suffix in r.growth_suffixes:
-                if metric.endswith(suffix) and len(metric) > len(suffix):
-                    metric, kind_word = metric[: -len(suffix)], "growth"
-                    break
-        value = float(q.value)
-        base_value = float(q.base_value if q.base_value is not None else q.value * q.multiplier)
-        ind = Indicator(
-            text=text[start : end + (len(noun) if noun else 0)].strip(),
-            metric=metric, comparator=comparator, value=value, unit=q.unit,
-            base_value=base_value, base_unit=q.base_unit,
-            kind=_kind(q.unit, q.base_unit, kind_word, count),
-            commitment=_commitment(text, q.start), start=start,
-            end=end + (len(noun) if noun else 0), period=period,
-        )
-        out.append(ind)
-        prev, prev_end = ind, ind.end
+        ind = _indicator(text, q, quantities[n + 1 :], prev, prev_end, period)
+        if ind is not None:
+            out.append(ind)
+            prev, prev_end = ind, ind.end
     return tuple(out)
+
+
+def _after_unit(text: str, q: _Quantity) -> tuple[int, str | None, str]:
+    """What follows the unit: ``(end, comparator, time limit)`` — the end after a
+    comparator suffix (以上, 左右 …), the comparator it or an approximate marker gives, and
+    a time-limit word (内) starting at the unit's end."""
+    r = _rules()
+    end = q.end
+    comparator = q.approx
+    limit = next((w for w in r.time_limits if text.startswith(w, end)), "")
+    for word, comp in r.suffixes:
+        if text.startswith(word, end):
+            comparator, end = comp, end + len(word)
+            break
+    return end, comparator, limit
+
+
+def _counted_noun(
+    text: str, q: _Quantity, end: int, count: bool, comparator: str | None, later: list[_Quantity], prev_end: int,
+) -> str | None:
+    """The noun the quantity counts (``""`` when none), or ``None`` when the quantity is
+    no target at all (a qualifier, a name, the document's own tasks, a ranking, a scope,
+    things that exist, the terms of a policy)."""
+    r = _rules()
+    if text.startswith("的", _after_note(text, end)):
+        return None  # 1500亿元的预期目标, 6亩以下(不含6亩)的土地: a qualifier
+    noun = _noun_after(text, end)
+    if noun and not count and comparator in ("at_least", "at_most"):
+        return None  # 10亿元以上项目, 3岁以下婴幼儿: a qualifier of the noun
+    if noun and q.base_unit in r.durations and comparator is None:
+        return None  # 15分钟便民生活圈, 24小时自助服务: a name, not a target
+    if noun and not count and noun.endswith(r.project_nouns):
+        return None  # 80万吨乙烯改扩建项目: the capacity in a project's name
+    if count and (noun or text[_clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
+        return None  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
+    if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
+        noun = _noun_through_figure(text, end, noun, later)
+    if noun and count and _is_subject(text, end + len(noun), later):
+        return None  # 4个结构性指标均实现10%以上增长: the target is the 10%
+    if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
+        return None  # 比去年同期提升5位: a ranking move
+    if count and (noun + text[end + len(noun) : end + len(noun) + 1]).startswith(r.ranking_nouns):
+        return None  # 10个全国第1: a count of rankings
+    if count and text.endswith(r.scope_verbs, 0, q.start):
+        return None  # 围绕12条重点产业链: the scope of the work, not a target
+    if count and (r.existing_scope.search(text[max(0, q.start - 6) : q.start])
+                  or r.existing_clause.match(text, _clause_start(text, q.start, prev_end))):
+        return None  # 对全镇37处隐患点落实…, 全县现有学校120所: things that exist, not targets
+    if any(w in _clause(text, q.start) for w in r.policy_terms):
+        return None  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
+    return noun
+
+
+def _noun_through_figure(text: str, end: int, noun: str, later: list[_Quantity]) -> str:
+    """培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
+    (产值超10亿元企业, 年产10万吨的项目); not when a verb comes first (3个街道实现100%覆盖)."""
+    r = _rules()
+    inner = next((x for x in later if x.start == end + len(noun) and x.base_unit not in r.count_units), None)
+    if inner is not None:
+        after = _skip_suffix(text, inner.end)
+        qualifies = noun.endswith(r.qualifier_words) or after > inner.end or text.startswith("的", after)
+        after += text.startswith("的", after)
+        tail = _noun_after(text, after)
+        if qualifies and tail:
+            noun = text[end:after] + tail
+    return noun
+
+
+def _prefix_words(text: str, clause: int, start: int) -> tuple[int, str | None, str | None]:
+    """The comparator / kind words right before the number: ``(where they start, the
+    comparator, the kind)``."""
+    r = _rules()
+    pos = start
+    kind_word = None
+    prefix_comparator = None
+    while pos > clause:
+        for w in r.prefix_words_at.get(text[pos - 1], ()):
+            if text.endswith(w.word, clause, pos):
+                if w.comparator and prefix_comparator is None:
+                    prefix_comparator = w.comparator
+                if w.kind and kind_word is None:
+                    kind_word = w.kind
+                pos -= len(w.word)
+                break
+        else:
+            break
+    return pos, prefix_comparator, kind_word
+
+
+def _indicator(
+    text: str, q: _Quantity, later: list[_Quantity], prev: Indicator | None, prev_end: int, period: str,
+) -> Indicator | None:
+    """The indicator of the quantity ``q``, or ``None`` when it is no target."""
+    r = _rules()
+    end, comparator, limit = _after_unit(text, q)
+    count = q.base_unit in r.count_units or q.unit in r.count_units
+    noun = _counted_noun(text, q, end, count, comparator, later, prev_end)
+    if noun is None:
+        return None
+    clause = _clause_start(text, q.start, prev_end)
+    pos, prefix_comparator, kind_word = _prefix_words(text, clause, q.start)
+    region = text[clause:pos]
+    own_verb = prefix_comparator is not None or kind_word is not None
+    if limit and q.base_unit in r.durations and prefix_comparator is None:
+        return None  # 14个工作日内完成审批: a time limit, not a target
+    if q.unit == "番":
+        kind_word = kind_word or "growth"
+    elif kind_word is None and q.base_unit == "%" and text.startswith(r.growth_after, end):
+        kind_word = "growth"  # 实现10%以上增长
+    connector = ""
+    if prev is not None and clause == prev_end:
+        connector = next((c for c in r.list_connectors if region.startswith(c)), "")
+    if noun:
+        metric = noun.strip("“”")
+        start = q.start if pos == q.start else pos
+    else:
+        metric = _metric_before(text, clause + len(connector), pos)
+        k = text.find(metric, clause, pos) if metric else -1
+        start = k if k >= 0 else pos
+    # a leading 实现/达到 means "reach"
+    if prefix_comparator is None and _strip_metric_reach(region):
+        prefix_comparator = "reach"
+    if comparator is None:
+        comparator = prefix_comparator or "equal"
+    if q.upper is not None:
+        comparator = "between"
+    if prev is not None and _sentence_start(text, q.start) <= prev.start:
+        metric, kind_word, comparator = _continued(
+            prev, q, metric, kind_word, comparator, connected=bool(connector), noun=noun, own_verb=own_verb,
+        )
+    if not metric:
+        metric = noun or ""
+    if kind_word is None and q.base_unit in ("%", "个百分点"):
+        for suffix in r.growth_suffixes:
+            if metric.endswith(suffix) and len(metric) > len(suffix):
+                metric, kind_word = metric[: -len(suffix)], "growth"
+                break
+    return Indicator(
+        text=text[start : end + (len(noun) if noun else 0)].strip(),
+        metric=metric, comparator=comparator, value=float(q.value), unit=q.unit,
+        base_value=float(q.base_value if q.base_value is not None else q.value * q.multiplier),
+        base_unit=q.base_unit,
+        kind=_kind(q.unit, q.base_unit, kind_word, count),
+        commitment=_commitment(text, q.start), start=start,
+        end=end + (len(noun) if noun else 0), period=period,
+    )
+
+
+def _continued(
+    prev: Indicator, q: _Quantity, metric: str, kind_word: str | None, comparator: str,
+    *, connected: bool, noun: str, own_verb: bool,
+) -> tuple[str, str | None, str]:
+    """``(metric, kind word, comparator)`` of a target in the sentence of the one before
+    it: a missing metric is the previous one's, a listed one takes its prefix (新增A、B),
+    a connected equal target reaches like the previous one."""
+    r = _rules()
+    if not metric:
+        metric = prev.metric
+        if not own_verb and prev.kind == "growth_rate" and q.base_unit == "%":
+            kind_word = "growth"  # 增长6.5%左右，力争7%
+    elif connected and not noun and not own_verb:
+        for p in r.list_prefixes:
+            if prev.metric.startswith(p) and not metric.startswith(r.list_prefixes):
+                metric = p + metric
+                break
+    if connected and comparator == "equal" and prev.comparator == "reach":
+        comparator = "reach"
+    return metric, kind_word, comparator
 
 
 def in_progress(text: str, pos: int) -> bool:
