@@ -78,6 +78,9 @@ def _is_labelled_field(text: str) -> bool:
     return _labelled_field_re().match(text) is not None
 
 
+_Numbered = list[tuple[int, tuple[str, str, str] | None]]
+
+
 def segment_lines(
     lines: Sequence[Line],
     has_responsibility: Callable[[str], bool],
@@ -103,16 +106,35 @@ def segment_lines(
     enumerated: dict[int, tuple[str, str, str]] = {}
     if not report:
         lines, enumerated = _split_enumerations(join_broken_rows(rebuild_vertical_tables(lines)), has_responsibility)
+    numbered = _numbered_lines(lines, enumerated)
+    seg.numbered_items = sum(1 for _, n in numbered if n is not None)
+    if report:
+        return _segment_report(lines, numbered, seg)
+    headers = _table_headers(lines, numbered, seg)
+    roles = _classify(lines, numbered, has_responsibility, seg.header is not None)
+    task_styles = Counter(numbered[i][1][0] for i, r in roles.items() if r == "task")  # type: ignore[index]
+    seg.task_style = task_styles.most_common(1)[0][0] if task_styles else None
+    _Assembly(seg, has_responsibility).run(lines, numbered, headers, roles)
+    if paragraph_tasks and not seg.items:
+        _paragraph_tasks(seg, has_responsibility)
+    return seg
+
+
+def _numbered_lines(lines: Sequence[Line], enumerated: dict[int, tuple[str, str, str]]) -> _Numbered:
+    """The number of each line (``(style, number, text)``, or ``None``): its numbering, an
+    enumeration it was split from, or the number cell of a table row."""
     numbered = _article_run([(i, enumerated.get(i) or number_of(ln.text)) for i, ln in enumerate(lines)])
     for i, ln in enumerate(lines):
         number = _row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None
         if number is not None:
             numbered[i] = (i, ("row", number, " | ".join(ln.cells[1:])))
-    seg.numbered_items = sum(1 for _, n in numbered if n is not None)
-    if report:
-        return _segment_report(lines, numbered, seg)
+    return numbered
 
-    # Table headers: each one gives the meaning of the columns of the rows below it.
+
+def _table_headers(lines: Sequence[Line], numbered: _Numbered, seg: Segmentation) -> dict[int, TableHeader]:
+    """Table headers by line index: each one gives the meaning of the columns of the rows
+    below it. Under a header, rows whose cell separators were lost are numbered as rows
+    (``numbered`` is updated); columns not understood are noted."""
     headers: dict[int, TableHeader] = {}
     for i, ln in enumerate(lines):
         if numbered[i][1] is None or numbered[i][1][0] != "row":  # type: ignore[index]
@@ -131,39 +153,76 @@ def segment_lines(
             headers[i] = headers[i + 1] = sub
     if headers:
         seg.header = headers[min(headers)]
-        # under a table header, "1推进……" is a row whose cell separators were lost
-        first = min(headers)
-        for i, ln in enumerate(lines):
-            if i <= first or ln.cells or (numbered[i][1] is not None and numbered[i][1][0] == "row"):  # type: ignore[index]
-                continue
-            m = _RUN_ON_ROW.match(ln.text)
-            if numbered[i][1] is None and m:
-                numbered[i] = (i, ("row", m.group(1), m.group(2)))
-                continue
-            # a row whose number cell reads 1. / 1、 / （1）: cells after the number
-            cells = split_cells(ln.text) if re.search(r"[\t|｜]", ln.text) else []
-            number = _row_number(cells[0]) if len(cells) >= 2 else None
-            if number is not None:
-                numbered[i] = (i, ("row", number, " | ".join(cells[1:])))
+        _number_run_on_rows(lines, numbered, min(headers))
         seg.numbered_items = sum(1 for _, n in numbered if n is not None)
+    return headers
 
-    roles = _classify(lines, numbered, has_responsibility, seg.header is not None)
-    task_styles = Counter(numbered[i][1][0] for i, r in roles.items() if r == "task")  # type: ignore[index]
-    seg.task_style = task_styles.most_common(1)[0][0] if task_styles else None
 
-    section_stack: list[Section] = []
-    current: dict[str, object] | None = None  # the open task being collected
-    closed = True
-    header: TableHeader | None = None
-    prev_row: list[str] = []
-    awaiting_value = False
+def _number_run_on_rows(lines: Sequence[Line], numbered: _Numbered, first: int) -> None:
+    """Under a table header (line ``first``), "1推进……" is a row whose cell separators were
+    lost, and so is a row whose number cell reads 1. / 1、 / （1）."""
+    for i, ln in enumerate(lines):
+        if i <= first or ln.cells or (numbered[i][1] is not None and numbered[i][1][0] == "row"):  # type: ignore[index]
+            continue
+        m = _RUN_ON_ROW.match(ln.text)
+        if numbered[i][1] is None and m:
+            numbered[i] = (i, ("row", m.group(1), m.group(2)))
+            continue
+        cells = split_cells(ln.text) if re.search(r"[\t|｜]", ln.text) else []
+        number = _row_number(cells[0]) if len(cells) >= 2 else None
+        if number is not None:
+            numbered[i] = (i, ("row", number, " | ".join(cells[1:])))
 
-    def flush() -> None:
-        nonlocal current
+
+class _Assembly:
+    """The sections and items of a plan, collected line by line: the open task takes the
+    lines that continue it until its responsibility clause closes it."""
+
+    def __init__(self, seg: Segmentation, has_responsibility: Callable[[str], bool]) -> None:
+        self.seg = seg
+        self.has_responsibility = has_responsibility
+        self.section_stack: list[Section] = []
+        self.current: dict[str, object] | None = None  # the open task being collected
+        self.closed = True
+        self.header: TableHeader | None = None
+        self.prev_row: list[str] = []
+        self.awaiting_value = False
+
+    def run(
+        self, lines: Sequence[Line], numbered: _Numbered, headers: dict[int, TableHeader], roles: dict[int, str],
+    ) -> None:
+        for idx, ln in enumerate(lines):
+            n = numbered[idx][1]
+            if idx in headers:
+                self.flush()
+                self.header = headers[idx]
+                self.closed = True
+                continue
+            role = roles.get(idx)
+            if n is not None and role == "heading":
+                self.heading(n, ln)
+            elif n is not None and role == "prose":
+                self.flush()
+                self.closed = True
+                self.seg.orphans.append(ln)
+            elif n is not None and role == "task":
+                self.task(n, ln, last=idx == len(lines) - 1)
+            elif self.current is not None and (
+                not self.closed or n is not None or _is_labelled_field(ln.text) or self.awaiting_value
+                or (ln.cells and not ln.cells[0].strip())
+            ):
+                # a deeper numbered sub-point, or an unnumbered line
+                self.continuation(ln)
+            else:
+                self.seg.orphans.append(ln)
+        self.flush()
+
+    def flush(self) -> None:
+        current = self.current
         if current is not None:
-            seg.items.append(
+            self.seg.items.append(
                 RawItem(
-                    ordinal=len(seg.items) + 1,
+                    ordinal=len(self.seg.items) + 1,
                     number=str(current["number"]),
                     style=str(current["style"]),
                     line=int(current["line"]),  # type: ignore[call-overload]
@@ -173,79 +232,64 @@ def segment_lines(
                     columns=current["columns"],  # type: ignore[arg-type]
                 )
             )
-        current = None
+        self.current = None
 
-    for idx, ln in enumerate(lines):
-        n = numbered[idx][1]
-        if idx in headers:
-            flush()
-            header = headers[idx]
-            closed = True
-            continue
-        role = roles.get(idx)
-        if n is not None and role == "heading":
-            flush()
-            level = STYLE_RANK[n[0]]
-            while section_stack and section_stack[-1].level >= level:
-                section_stack.pop()
-            sec = Section(
-                ordinal=len(seg.sections) + 1, number=n[1], title=n[2].strip() or ln.text,
-                line=ln.number, level=level, parent=section_stack[-1].ordinal if section_stack else None,
-            )
-            seg.sections.append(sec)
-            section_stack.append(sec)
-            closed = True
-            prev_row = []  # a cell merged over rows never spans a section row
-            continue
-        if n is not None and role == "prose":
-            flush()
-            closed = True
-            seg.orphans.append(ln)
-            continue
-        if n is not None and role == "task":
-            flush()
-            awaiting_value = False
-            # a task at the level of a heading before it is not inside that heading's section
-            while section_stack and section_stack[-1].level >= STYLE_RANK[n[0]]:
-                section_stack.pop()
-            row_cells: list[tuple[str, ...]] = [ln.cells[1:]] if ln.cells else []
-            current = {
-                "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
-                "section": section_stack[-1].ordinal if section_stack else None, "cells": row_cells,
-                "columns": header.meanings if header is not None and n[0] == "row" else None,
-            }
-            if ln.cells:
-                current["texts"] = [" | ".join(ln.cells[1:])]
-            if header is not None and n[0] == "row":
-                row = list(ln.cells[1:]) if ln.cells else split_cells(n[2])
-                filled = _carried_down(row, prev_row, header, last=idx == len(lines) - 1)
-                if filled is not row:
-                    current["cells"] = [tuple(filled)]
-                    current["texts"] = [" | ".join(filled)]
-                prev_row = filled
-            # a table row is complete in itself; rows continuing it have an empty first cell
-            closed = n[0] == "row" or has_responsibility(n[2])
-            continue
-        # a deeper numbered sub-point, or an unnumbered line
-        if current is not None and (not closed or n is not None or _is_labelled_field(ln.text) or
-                                    awaiting_value or (ln.cells and not ln.cells[0].strip())):
-            texts = current["texts"]
-            assert isinstance(texts, list)
-            texts.append(ln.text if not ln.cells else " | ".join(ln.cells[1:]))
-            # a label alone on its line (牵头单位：): its value is the next line
-            awaiting_value = _is_labelled_field(ln.text) and bool(re.fullmatch(r"[【\[]?[^：】\]]{2,8}[】\]]?[：]?", ln.text))
-            if ln.cells:
-                cells_list = current["cells"]
-                assert isinstance(cells_list, list)
-                cells_list.append(ln.cells[1:])
-            if has_responsibility("\n".join(texts)) and not ln.cells:
-                closed = True
-            continue
-        seg.orphans.append(ln)
-    flush()
-    if paragraph_tasks and not seg.items:
-        _paragraph_tasks(seg, has_responsibility)
-    return seg
+    def heading(self, n: tuple[str, str, str], ln: Line) -> None:
+        self.flush()
+        level = STYLE_RANK[n[0]]
+        stack = self.section_stack
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        sec = Section(
+            ordinal=len(self.seg.sections) + 1, number=n[1], title=n[2].strip() or ln.text,
+            line=ln.number, level=level, parent=stack[-1].ordinal if stack else None,
+        )
+        self.seg.sections.append(sec)
+        stack.append(sec)
+        self.closed = True
+        self.prev_row = []  # a cell merged over rows never spans a section row
+
+    def task(self, n: tuple[str, str, str], ln: Line, last: bool) -> None:
+        self.flush()
+        self.awaiting_value = False
+        header = self.header
+        # a task at the level of a heading before it is not inside that heading's section
+        stack = self.section_stack
+        while stack and stack[-1].level >= STYLE_RANK[n[0]]:
+            stack.pop()
+        row_cells: list[tuple[str, ...]] = [ln.cells[1:]] if ln.cells else []
+        current: dict[str, object] = {
+            "number": n[1], "style": n[0], "line": ln.number, "texts": [n[2] if not ln.cells else ln.text],
+            "section": stack[-1].ordinal if stack else None, "cells": row_cells,
+            "columns": header.meanings if header is not None and n[0] == "row" else None,
+        }
+        if ln.cells:
+            current["texts"] = [" | ".join(ln.cells[1:])]
+        if header is not None and n[0] == "row":
+            row = list(ln.cells[1:]) if ln.cells else split_cells(n[2])
+            filled = _carried_down(row, self.prev_row, header, last=last)
+            if filled is not row:
+                current["cells"] = [tuple(filled)]
+                current["texts"] = [" | ".join(filled)]
+            self.prev_row = filled
+        self.current = current
+        # a table row is complete in itself; rows continuing it have an empty first cell
+        self.closed = n[0] == "row" or self.has_responsibility(n[2])
+
+    def continuation(self, ln: Line) -> None:
+        assert self.current is not None
+        texts = self.current["texts"]
+        assert isinstance(texts, list)
+        texts.append(ln.text if not ln.cells else " | ".join(ln.cells[1:]))
+        # a label alone on its line (牵头单位：): its value is the next line
+        self.awaiting_value = _is_labelled_field(ln.text) and bool(
+            re.fullmatch(r"[【\[]?[^：】\]]{2,8}[】\]]?[：]?", ln.text))
+        if ln.cells:
+            cells_list = self.current["cells"]
+            assert isinstance(cells_list, list)
+            cells_list.append(ln.cells[1:])
+        if self.has_responsibility("\n".join(texts)) and not ln.cells:
+            self.closed = True
 
 
 def _paragraph_tasks(seg: Segmentation, has_responsibility: Callable[[str], bool]) -> None:
