@@ -419,19 +419,7 @@ def _classify(
     Articles (第一条…) before the first and after the last that carry a clause are
     ``prose``: the purpose and closing articles of a text of articles.
     """
-    idx = [i for i, n in numbered if n is not None]
-    rank = {i: STYLE_RANK[numbered[i][1][0]] for i in idx}  # type: ignore[index]
-    children: dict[int, list[int]] = {-1: []}
-    stack: list[int] = []
-    end: dict[int, int] = {}
-    for i in idx:
-        while stack and rank[stack[-1]] >= rank[i]:
-            end[stack.pop()] = i
-        children.setdefault(stack[-1] if stack else -1, []).append(i)
-        children.setdefault(i, [])
-        stack.append(i)
-    for i in stack:
-        end[i] = len(lines)
+    idx, rank, children, end = _number_tree(numbered, len(lines))
     resp: dict[int, bool] = {}
 
     def has(i: int) -> bool:
@@ -471,10 +459,7 @@ def _classify(
             fold(i)
 
     visit(-1)
-    task_ranks = {rank[i] for i, r in roles.items() if r == "task"}
-    for i, r in list(roles.items()):
-        if r == "pending":
-            roles[i] = "task" if rank[i] in task_ranks else "heading"
+    _resolve_pending(roles, rank)
     # articles before the first one that assigns units (purpose, basis) and after the last
     # (interpretation, entry into force) are the frame of the text, not tasks
     articles = [i for i in idx if numbered[i][1][0] == "article" and roles.get(i) == "task"]  # type: ignore[index]
@@ -483,6 +468,36 @@ def _classify(
         if assigned and (i < assigned[0] or i > assigned[-1]):
             roles[i] = "prose"
     return roles
+
+
+def _resolve_pending(roles: dict[int, str], rank: dict[int, int]) -> None:
+    """Childless numbered lines without a clause: tasks when their style numbers tasks
+    elsewhere (a task whose clause is missing), headings otherwise."""
+    task_ranks = {rank[i] for i, r in roles.items() if r == "task"}
+    for i, r in list(roles.items()):
+        if r == "pending":
+            roles[i] = "task" if rank[i] in task_ranks else "heading"
+
+
+def _number_tree(
+    numbered: _Numbered, n_lines: int,
+) -> tuple[list[int], dict[int, int], dict[int, list[int]], dict[int, int]]:
+    """The numbered lines as a tree by style: ``(their indexes, the rank of each, the
+    children of each (the root is -1), the end of each one's block)``."""
+    idx = [i for i, n in numbered if n is not None]
+    rank = {i: STYLE_RANK[numbered[i][1][0]] for i in idx}  # type: ignore[index]
+    children: dict[int, list[int]] = {-1: []}
+    stack: list[int] = []
+    end: dict[int, int] = {}
+    for i in idx:
+        while stack and rank[stack[-1]] >= rank[i]:
+            end[stack.pop()] = i
+        children.setdefault(stack[-1] if stack else -1, []).append(i)
+        children.setdefault(i, [])
+        stack.append(i)
+    for i in stack:
+        end[i] = n_lines
+    return idx, rank, children, end
 
 
 def _segment_report(
