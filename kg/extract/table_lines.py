@@ -177,41 +177,53 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
             out.append(ln)
             i += 1
             continue
-        j = i + 1
-        body: list[str] = []
-        open_cell = False  # with | ending each cell, a line without it runs on into the next
-        while j < len(lines) and not lines[j].cells:
-            cell = _cell_text(lines[j].text)
-            n = number_of(cell)
-            if not open_cell and (
-                _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren"))
-            ):
-                break
-            if open_cell:
-                body[-1] += "\n" + cell
-            else:
-                body.append(cell)
-            open_cell = bars and not _CELL_END.search(lines[j].text)
-            j += 1
-        more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
-        if len(body) > width - 1:
-            extra = len(body) - (width - 1)
-            t = task_col - 1
-            merged = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
-            # a task cell of several paragraphs when the cell after it reads as a unit list;
-            # otherwise the lines after the row's cells are prose after the table
-            u = next((k - 1 for k, mm in enumerate(col_meanings) if mm in ("lead", "co_lead", "responsible")), t + 1)
-            if more_rows and u < len(merged) and _unit_shaped(merged[u]):
-                body = merged
-            else:
-                j = i + 1 + (width - 1)  # the lines after the last row are not in the table
-                body = body[: width - 1]
-        elif len(body) < width - 1:
-            body = _aligned(body, col_meanings[1:], task_col - 1)
+        body, j = _row_cells(lines, i, width, bars, task_col, col_meanings)
         cells = (m.group(1) or m.group(2), *body)
         out.append(Line(ln.number, " | ".join(cells), ln.location, cells))
         i = j
     return out
+
+
+
+def _row_cells(
+    lines: Sequence[Line], i: int, width: int, bars: bool, task_col: int, col_meanings: list[str | None],
+) -> tuple[list[str], int]:
+    """The cells after the number of the vertical row starting at ``lines[i]`` (one line
+    each, up to the next row number or numbered heading), and the index of the line after
+    the row. Extra lines join the task cell when the cell after it reads as a unit list;
+    too few are aligned with the columns they fit."""
+    j = i + 1
+    body: list[str] = []
+    open_cell = False  # with | ending each cell, a line without it runs on into the next
+    while j < len(lines) and not lines[j].cells:
+        cell = _cell_text(lines[j].text)
+        n = number_of(cell)
+        if not open_cell and (
+            _ROW_NUMBER.match(cell) or (n is not None and n[0] in ("chapter", "cn_dun", "cn_paren"))
+        ):
+            break
+        if open_cell:
+            body[-1] += "\n" + cell
+        else:
+            body.append(cell)
+        open_cell = bars and not _CELL_END.search(lines[j].text)
+        j += 1
+    more_rows = j < len(lines) and bool(_ROW_NUMBER.match(_cell_text(lines[j].text)))
+    if len(body) > width - 1:
+        extra = len(body) - (width - 1)
+        t = task_col - 1
+        merged = body[:t] + ["\n".join(body[t : t + extra + 1])] + body[t + extra + 1 :]
+        # a task cell of several paragraphs when the cell after it reads as a unit list;
+        # otherwise the lines after the row's cells are prose after the table
+        u = next((k - 1 for k, mm in enumerate(col_meanings) if mm in ("lead", "co_lead", "responsible")), t + 1)
+        if more_rows and u < len(merged) and _unit_shaped(merged[u]):
+            body = merged
+        else:
+            j = i + 1 + (width - 1)  # the lines after the last row are not in the table
+            body = body[: width - 1]
+    elif len(body) < width - 1:
+        body = _aligned(body, col_meanings[1:], task_col - 1)
+    return body, j
 
 
 def join_broken_rows(lines: Sequence[Line]) -> list[Line]:
