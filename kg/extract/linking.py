@@ -100,8 +100,8 @@ def link_statements(
     # inverted index: term → (task index, weight); a statement meets only the tasks that
     # share a term with it
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for k, (_name, _o, t) in enumerate(tasks):
-        for w, v in _vector(t, idf).items():
+    for k, (_name, _o, toks) in enumerate(tasks):
+        for w, v in _vector(toks, idf).items():
             postings[w].append((k, v))
     links: list[StatementLink] = []
     for ordinal, toks in stmts:
