@@ -38,6 +38,7 @@ from .gazetteer import (
     load_gazetteer,
     read_document_region,
 )
+from .mentions import enrich_document
 from .page_noise import document_title, page_noise
 from .responsibility import earlier_clauses, parse_responsibility
 from .responsibility_labels import heading_leaders
@@ -319,7 +320,6 @@ def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) ->
 
 def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
     """Indicators, projects and districts (stage kg.extract.mentions)."""
-    from .mentions import enrich_document
 
     return enrich_document(doc, gaz)
 

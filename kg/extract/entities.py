@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING
 
 from ..models import Entity
 from ..resources import EntityPattern, entity_patterns, entity_rules, region_unit_rows
-from .gazetteer import Gazetteer
+from ..text.tokenizer import Tokenizer
+from .gazetteer import Gazetteer, available_regions, load_gazetteer
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher
@@ -113,8 +114,6 @@ class _Words:
     """
 
     def __init__(self) -> None:
-        from ..text.tokenizer import Tokenizer
-
         self.tok = Tokenizer()
         self.added: set[str] = set()
         rules = _rules()
@@ -136,7 +135,6 @@ def _words() -> _Words:
 @cache
 def _prepare(region: str) -> _Words:
     """The tokenizer, taught every unit and area name of ``region`` (once)."""
-    from .gazetteer import load_gazetteer
 
     words = _words()
     for w in load_gazetteer(region).all_names():
@@ -219,7 +217,6 @@ def _phrase_matcher(region: str) -> tuple[PhraseMatcher, dict[int, tuple[str, st
     """Gazetteer phrases of ``region`` (a name listed twice keeps its first entry)."""
     from spacy.matcher import PhraseMatcher
 
-    from .gazetteer import load_gazetteer
 
     names: dict[str, tuple[str, str]] = {}
     # the general phrases, then the region's own (its name: 鼓楼区, 鼓楼), which only a
@@ -483,6 +480,5 @@ def _area_words(region: str | None) -> frozenset[str]:
 
 @cache
 def _regions() -> frozenset[str]:
-    from .gazetteer import available_regions
 
     return frozenset(available_regions())

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
 
 from ..resources import (
     GroupRecord,
@@ -28,11 +27,9 @@ from ..resources import (
     unit_types,
 )
 from ..text.normalize import normalize_name
+from .regions import Division, RegionDataMissing, division, divisions_named, read_region
 from .unit_patterns import group_shape_patterns as _group_shapes
 from .unit_patterns import standard_index as _standard_index
-
-if TYPE_CHECKING:
-    from .regions import Division
 
 __all__ = [
     "UnitRecord",
@@ -144,7 +141,6 @@ class Gazetteer:
         return found
 
     def _standard(self, key: str) -> tuple[str, str] | None:
-        from .regions import divisions_named
 
         key = key.removeprefix("中共")  # 中共广州市委组织部
         own = self.level_prefix
@@ -321,7 +317,6 @@ def profile_files(region: str) -> tuple[dict[str, object], list[dict[str, str]]]
 def _division_gazetteer(region: str) -> Gazetteer | None:
     """The gazetteer of a region without a profile: ``cn-440100``, ``cn-500113-木洞镇``,
     or a division's name."""
-    from .regions import division, divisions_named
 
     town = ""
     if region.startswith("cn-"):
@@ -397,7 +392,6 @@ def read_document_region(text: str) -> tuple[str, int, str | None]:
     region = detect_region(text)
     if region != GENERIC_REGION:
         return region, 1, None
-    from .regions import RegionDataMissing, read_region
 
     try:
         reading = read_region(text)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from ..models import ExtractedDocument, StatementLink
 from ..resources import stopwords
+from .entities import cut
 from .mentions import past_sections, task_text
 
 __all__ = ["link_statements", "infer_units", "tokens", "stopwords"]
@@ -40,7 +41,6 @@ def tokens(text: str, region: str | None = None) -> list[str]:
     >>> tokens("继续推进湖南路片区环境综合整治", "nanjing-gulou")[0]
     '继续推进'
     """
-    from .entities import cut
 
     stop = stopwords()
     out = []
