@@ -12,22 +12,22 @@ from typing import TypeVar
 
 from ..resources import indicator_rules
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
-_CN_NUM = "零〇一二两三四五六七八九十百"
+CN_NUM = "零〇一二两三四五六七八九十百"
 
 
-_RANGE_FROM = re.compile(r"[从由](?=\d)")  # 从57.4%提高到, 由20个工作日压缩至 (not 从业, 自由)
+RANGE_FROM = re.compile(r"[从由](?=\d)")  # 从57.4%提高到, 由20个工作日压缩至 (not 从业, 自由)
 
 
-_BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
+BRACKETED = re.compile(r"[(（]([^()（）]*)[)）]")
 
 
-_CELL_BREAK = re.compile(r"\n|\||\t| {2,}")  # a paragraph or table cell ends
+CELL_BREAK = re.compile(r"\n|\||\t| {2,}")  # a paragraph or table cell ends
 
 
-_BOUNDARY = "，。；：！？,;:!?\n（）()【】"
+BOUNDARY = "，。；：！？,;:!?\n（）()【】"
 
 
 _SENTENCE_END = "。；！？;!?\n"
@@ -45,7 +45,7 @@ class _Word:
 
 
 @dataclass(frozen=True)
-class _Rules:
+class TargetRules:
     multipliers: tuple[tuple[str, int], ...]
     units: tuple[str, ...]  # longest first
     count_units: frozenset[str]
@@ -115,7 +115,7 @@ def _index(items: Iterable[T], key: Callable[[T], str]) -> dict[str, tuple[T, ..
 
 
 @cache
-def _rules() -> _Rules:
+def target_rules() -> TargetRules:
     d = indicator_rules()
     words = tuple(
         sorted(
@@ -131,7 +131,7 @@ def _rules() -> _Rules:
     skip_after = _by_len(d["skip_after"])
     if not all(w for w in (*units, *strip_leading, *strip_trailing, *skip_after, *(m for m, _ in multipliers))):
         raise ValueError("indicators.json: empty word in a word list")
-    return _Rules(
+    return TargetRules(
         multipliers=multipliers,
         units=units,
         count_units=frozenset(d["count_units"]),
@@ -187,14 +187,14 @@ def _rules() -> _Rules:
     )
 
 
-def _clause_start(text: str, pos: int, floor: int) -> int:
+def clause_start(text: str, pos: int, floor: int) -> int:
     i = pos
-    while i > floor and text[i - 1] not in _BOUNDARY:
+    while i > floor and text[i - 1] not in BOUNDARY:
         i -= 1
     return i
 
 
-def _sentence_start(text: str, pos: int) -> int:
+def sentence_start(text: str, pos: int) -> int:
     i = pos
     while i > 0 and text[i - 1] not in _SENTENCE_END:
         i -= 1

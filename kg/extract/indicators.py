@@ -63,23 +63,23 @@ from __future__ import annotations
 
 from ..models import Indicator
 from .indicator_words import (
-    _CELL_BREAK,
-    _clause_start,
-    _rules,
-    _sentence_start,
+    CELL_BREAK,
+    clause_start,
+    sentence_start,
+    target_rules,
 )
 from .metrics import (
-    _after_note,
-    _clause,
-    _commitment,
-    _is_subject,
-    _kind,
-    _metric_before,
-    _noun_after,
-    _skip_suffix,
-    _strip_metric_reach,
+    after_note,
+    clause_around,
+    commitment_of,
+    indicator_kind,
+    is_subject,
+    metric_before,
+    noun_after,
+    skip_suffix,
+    strip_metric_reach,
 )
-from .quantities import _quantities, _Quantity
+from .quantities import Quantity, find_quantities
 
 __all__ = ["extract_indicators", "in_progress", "COMPARATORS", "KINDS"]
 
@@ -102,7 +102,7 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
     out: list[Indicator] = []
     prev_end = 0
     prev: Indicator | None = None
-    quantities = _quantities(text)
+    quantities = find_quantities(text)
     for n, q in enumerate(quantities):
         if q.start < prev_end:
             continue
@@ -113,11 +113,11 @@ def extract_indicators(text: str, period: str = "target") -> tuple[Indicator, ..
     return tuple(out)
 
 
-def _after_unit(text: str, q: _Quantity) -> tuple[int, str | None, str]:
+def _after_unit(text: str, q: Quantity) -> tuple[int, str | None, str]:
     """What follows the unit: ``(end, comparator, time limit)`` — the end after a
     comparator suffix (以上, 左右 …), the comparator it or an approximate marker gives, and
     a time-limit word (内) starting at the unit's end."""
-    r = _rules()
+    r = target_rules()
     end = q.end
     comparator = q.approx
     limit = next((w for w in r.time_limits if text.startswith(w, end)), "")
@@ -129,26 +129,26 @@ def _after_unit(text: str, q: _Quantity) -> tuple[int, str | None, str]:
 
 
 def _counted_noun(
-    text: str, q: _Quantity, end: int, count: bool, comparator: str | None, later: list[_Quantity], prev_end: int,
+    text: str, q: Quantity, end: int, count: bool, comparator: str | None, later: list[Quantity], prev_end: int,
 ) -> str | None:
     """The noun the quantity counts (``""`` when none), or ``None`` when the quantity is
     no target at all (a qualifier, a name, the document's own tasks, a ranking, a scope,
     things that exist, the terms of a policy)."""
-    r = _rules()
-    if text.startswith("的", _after_note(text, end)):
+    r = target_rules()
+    if text.startswith("的", after_note(text, end)):
         return None  # 1500亿元的预期目标, 6亩以下(不含6亩)的土地: a qualifier
-    noun = _noun_after(text, end)
+    noun = noun_after(text, end)
     if noun and not count and comparator in ("at_least", "at_most"):
         return None  # 10亿元以上项目, 3岁以下婴幼儿: a qualifier of the noun
     if noun and q.base_unit in r.durations and comparator is None:
         return None  # 15分钟便民生活圈, 24小时自助服务: a name, not a target
     if noun and not count and noun.endswith(r.project_nouns):
         return None  # 80万吨乙烯改扩建项目: the capacity in a project's name
-    if count and (noun or text[_clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
+    if count and (noun or text[clause_start(text, q.start, prev_end) : q.start]).endswith(r.not_target_nouns):
         return None  # 共细分出171项目标任务, 政策措施30条: a count of the document's own tasks or measures
     if noun and count and text[end + len(noun) : end + len(noun) + 1].isdigit():
         noun = _noun_through_figure(text, end, noun, later)
-    if noun and count and _is_subject(text, end + len(noun), later):
+    if noun and count and is_subject(text, end + len(noun), later):
         return None  # 4个结构性指标均实现10%以上增长: the target is the 10%
     if q.unit in r.ranking_units and text.endswith(r.ranking_verbs, 0, q.start):
         return None  # 比去年同期提升5位: a ranking move
@@ -157,23 +157,23 @@ def _counted_noun(
     if count and text.endswith(r.scope_verbs, 0, q.start):
         return None  # 围绕12条重点产业链: the scope of the work, not a target
     if count and (r.existing_scope.search(text[max(0, q.start - 6) : q.start])
-                  or r.existing_clause.match(text, _clause_start(text, q.start, prev_end))):
+                  or r.existing_clause.match(text, clause_start(text, q.start, prev_end))):
         return None  # 对全镇37处隐患点落实…, 全县现有学校120所: things that exist, not targets
-    if any(w in _clause(text, q.start) for w in r.policy_terms):
+    if any(w in clause_around(text, q.start) for w in r.policy_terms):
         return None  # 给予一次性奖励50万元, 最高不超过200万元: the terms of a policy
     return noun
 
 
-def _noun_through_figure(text: str, end: int, noun: str, later: list[_Quantity]) -> str:
+def _noun_through_figure(text: str, end: int, noun: str, later: list[Quantity]) -> str:
     """培育5家产值超10亿元企业: the count's noun runs on through a qualifying figure
     (产值超10亿元企业, 年产10万吨的项目); not when a verb comes first (3个街道实现100%覆盖)."""
-    r = _rules()
+    r = target_rules()
     inner = next((x for x in later if x.start == end + len(noun) and x.base_unit not in r.count_units), None)
     if inner is not None:
-        after = _skip_suffix(text, inner.end)
+        after = skip_suffix(text, inner.end)
         qualifies = noun.endswith(r.qualifier_words) or after > inner.end or text.startswith("的", after)
         after += text.startswith("的", after)
-        tail = _noun_after(text, after)
+        tail = noun_after(text, after)
         if qualifies and tail:
             noun = text[end:after] + tail
     return noun
@@ -182,7 +182,7 @@ def _noun_through_figure(text: str, end: int, noun: str, later: list[_Quantity])
 def _prefix_words(text: str, clause: int, start: int) -> tuple[int, str | None, str | None]:
     """The comparator / kind words right before the number: ``(where they start, the
     comparator, the kind)``."""
-    r = _rules()
+    r = target_rules()
     pos = start
     kind_word = None
     prefix_comparator = None
@@ -201,16 +201,16 @@ def _prefix_words(text: str, clause: int, start: int) -> tuple[int, str | None, 
 
 
 def _indicator(
-    text: str, q: _Quantity, later: list[_Quantity], prev: Indicator | None, prev_end: int, period: str,
+    text: str, q: Quantity, later: list[Quantity], prev: Indicator | None, prev_end: int, period: str,
 ) -> Indicator | None:
     """The indicator of the quantity ``q``, or ``None`` when it is no target."""
-    r = _rules()
+    r = target_rules()
     end, comparator, limit = _after_unit(text, q)
     count = q.base_unit in r.count_units or q.unit in r.count_units
     noun = _counted_noun(text, q, end, count, comparator, later, prev_end)
     if noun is None:
         return None
-    clause = _clause_start(text, q.start, prev_end)
+    clause = clause_start(text, q.start, prev_end)
     pos, prefix_comparator, kind_word = _prefix_words(text, clause, q.start)
     region = text[clause:pos]
     own_verb = prefix_comparator is not None or kind_word is not None
@@ -227,17 +227,17 @@ def _indicator(
         metric = noun.strip("“”")
         start = q.start if pos == q.start else pos
     else:
-        metric = _metric_before(text, clause + len(connector), pos)
+        metric = metric_before(text, clause + len(connector), pos)
         k = text.find(metric, clause, pos) if metric else -1
         start = k if k >= 0 else pos
     # a leading 实现/达到 means "reach"
-    if prefix_comparator is None and _strip_metric_reach(region):
+    if prefix_comparator is None and strip_metric_reach(region):
         prefix_comparator = "reach"
     if comparator is None:
         comparator = prefix_comparator or "equal"
     if q.upper is not None:
         comparator = "between"
-    if prev is not None and _sentence_start(text, q.start) <= prev.start:
+    if prev is not None and sentence_start(text, q.start) <= prev.start:
         metric, kind_word, comparator = _continued(
             prev, q, metric, kind_word, comparator, connected=bool(connector), noun=noun, own_verb=own_verb,
         )
@@ -253,20 +253,20 @@ def _indicator(
         metric=metric, comparator=comparator, value=float(q.value), unit=q.unit,
         base_value=float(q.base_value if q.base_value is not None else q.value * q.multiplier),
         base_unit=q.base_unit,
-        kind=_kind(q.unit, q.base_unit, kind_word, count),
-        commitment=_commitment(text, q.start), start=start,
+        kind=indicator_kind(q.unit, q.base_unit, kind_word, count),
+        commitment=commitment_of(text, q.start), start=start,
         end=end + (len(noun) if noun else 0), period=period,
     )
 
 
 def _continued(
-    prev: Indicator, q: _Quantity, metric: str, kind_word: str | None, comparator: str,
+    prev: Indicator, q: Quantity, metric: str, kind_word: str | None, comparator: str,
     *, connected: bool, noun: str, own_verb: bool,
 ) -> tuple[str, str | None, str]:
     """``(metric, kind word, comparator)`` of a target in the sentence of the one before
     it: a missing metric is the previous one's, a listed one takes its prefix (新增A、B),
     a connected equal target reaches like the previous one."""
-    r = _rules()
+    r = target_rules()
     if not metric:
         metric = prev.metric
         if not own_verb and prev.kind == "growth_rate" and q.base_unit == "%":
@@ -295,17 +295,17 @@ def in_progress(text: str, pos: int) -> bool:
     >>> in_progress("确保地区生产总值增长7%左右。5月底前完成。", 10)
     False
     """
-    r = _rules()
-    s = _sentence_start(text, pos)
+    r = target_rules()
+    s = sentence_start(text, pos)
     # a commitment (确保, 力争 …) before the figure in its sentence makes it a target again
     committed = any(w in text[s:pos] for w, _ in r.commitments)
     if r.progress_opener.match(text[s:pos].lstrip(" \t|，,、")):
         return not committed
     # the paragraph's (or table cell's) opener covers its later sentences
-    p = max((m.end() for m in _CELL_BREAK.finditer(text, 0, pos)), default=0)
+    p = max((m.end() for m in CELL_BREAK.finditer(text, 0, pos)), default=0)
     if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t|，,、")):
         return not committed
-    clause = text[_clause_start(text, pos, s) : pos]
+    clause = text[clause_start(text, pos, s) : pos]
     return any(w in clause for w in r.progress_inside)
 
 

@@ -7,22 +7,22 @@ from __future__ import annotations
 import re
 
 from .indicator_words import (
-    _BOUNDARY,
-    _BRACKETED,
-    _CN_NUM,
-    _RANGE_FROM,
-    _clause_start,
-    _rules,
-    _sentence_start,
+    BOUNDARY,
+    BRACKETED,
+    CN_NUM,
+    RANGE_FROM,
+    clause_start,
+    sentence_start,
+    target_rules,
 )
 from .quantities import (
-    _NOUN_START,
-    _Quantity,
+    NOUN_START,
+    Quantity,
 )
 
 
 def _strip_metric(metric: str) -> str:
-    r = _rules()
+    r = target_rules()
     metric = r.item_number.sub("", metric)
     metric = r.leading_count.sub("", metric)
     metric = r.leading_year.sub("", metric)
@@ -43,12 +43,12 @@ def _strip_metric(metric: str) -> str:
     return metric.strip(" \t、，")
 
 
-def _metric_before(text: str, start: int, end: int) -> str:
+def metric_before(text: str, start: int, end: int) -> str:
     """The noun phrase of ``text[start:end]`` (the clause before the number)."""
-    r = _rules()
+    r = target_rules()
     phrase = text[start:end]
     # 从A提高到B: the metric ends where the range starts
-    k = max((m.start() for m in _RANGE_FROM.finditer(phrase)), default=-1)
+    k = max((m.start() for m in RANGE_FROM.finditer(phrase)), default=-1)
     if k > 0:
         phrase = phrase[:k]
     # 有效投资增长高于经济增长、4个结构性指标均实现10%: the metric is the item with the count
@@ -77,24 +77,24 @@ def _metric_before(text: str, start: int, end: int) -> str:
     return _strip_metric(phrase)
 
 
-def _noun_after(text: str, pos: int) -> str:
+def noun_after(text: str, pos: int) -> str:
     """The noun a quantity counts (``62个续建项目尽快竣工`` → ``续建项目``), or ``""``."""
-    r = _rules()
+    r = target_rules()
     if text.startswith("“", pos):
         close = text.find("”", pos)
         return text[pos : close + 1] if close > pos + 1 else ""
-    if pos >= len(text) or not _NOUN_START.match(text[pos]):
+    if pos >= len(text) or not NOUN_START.match(text[pos]):
         return ""
     if any(text.startswith(w, pos) for w in r.not_noun_after):
         return ""
     i = pos
     while i < len(text):
         c = text[i]
-        if c in _BOUNDARY or c in "“”\"《》" or c.isdigit():
+        if c in BOUNDARY or c in "“”\"《》" or c.isdigit():
             break
         if c == "、":
             nxt = text[i + 1 : i + 2]
-            if not nxt or nxt.isdigit() or nxt in _CN_NUM:
+            if not nxt or nxt.isdigit() or nxt in CN_NUM:
                 break
         i += 1
     noun = text[pos:i]
@@ -106,9 +106,9 @@ def _noun_after(text: str, pos: int) -> str:
     return noun[:cut].rstrip("、")
 
 
-def _commitment(text: str, pos: int) -> str | None:
-    r = _rules()
-    s = _sentence_start(text, pos)
+def commitment_of(text: str, pos: int) -> str | None:
+    r = target_rules()
+    s = sentence_start(text, pos)
     sentence = text[s:pos]
     best, best_at = None, -1
     for w, c in r.commitments:
@@ -124,7 +124,7 @@ def _commitment(text: str, pos: int) -> str | None:
     return best
 
 
-def _kind(unit: str, base: str, kind_word: str | None, count: bool) -> str:
+def indicator_kind(unit: str, base: str, kind_word: str | None, count: bool) -> str:
     if kind_word == "growth":
         return "growth_rate" if base in ("%", "‰", "个百分点") else "increase"
     if kind_word in ("decrease", "level"):
@@ -134,54 +134,54 @@ def _kind(unit: str, base: str, kind_word: str | None, count: bool) -> str:
     return "count" if count else "amount"
 
 
-def _clause(text: str, pos: int) -> str:
+def clause_around(text: str, pos: int) -> str:
     """The clause around ``pos`` (between boundaries)."""
-    a = _clause_start(text, pos, 0)
+    a = clause_start(text, pos, 0)
     b = pos
-    while b < len(text) and text[b] not in _BOUNDARY:
+    while b < len(text) and text[b] not in BOUNDARY:
         b += 1
     return text[a:b]
 
 
-def _after_note(text: str, pos: int) -> int:
+def after_note(text: str, pos: int) -> int:
     """``pos`` past a bracketed note that starts there (``6亩以下(不含6亩)的``), else ``pos``."""
     if text[pos : pos + 1] in ("(", "（"):
-        close = _BRACKETED.match(text, pos)
+        close = BRACKETED.match(text, pos)
         if close:
             return close.end()
     return pos
 
 
-def _skip_suffix(text: str, pos: int) -> int:
+def skip_suffix(text: str, pos: int) -> int:
     """``pos`` past a comparator suffix (以上, 左右 …) that starts there."""
-    for word, _ in _rules().suffixes:
+    for word, _ in target_rules().suffixes:
         if text.startswith(word, pos):
             return pos + len(word)
     return pos
 
 
-def _is_subject(text: str, noun_end: int, later: list[_Quantity]) -> bool:
+def is_subject(text: str, noun_end: int, later: list[Quantity]) -> bool:
     """Whether a counted noun is the subject of a later figure in its clause (``4个结构性指标均实现10%``)
     or a set the clause picks from (``4个结构性指标中，``), so that the count itself is no target."""
-    if text[noun_end - 1 : noun_end] == "中" and text[noun_end : noun_end + 1] in _BOUNDARY:
-        if not text.endswith(_rules().not_set_nouns, 0, noun_end):
+    if text[noun_end - 1 : noun_end] == "中" and text[noun_end : noun_end + 1] in BOUNDARY:
+        if not text.endswith(target_rules().not_set_nouns, 0, noun_end):
             return True  # 4个结构性指标中，…
     if not later:
         return False
     nxt = later[0]
     between = text[noun_end : nxt.start]
-    if any(c in _BOUNDARY or c == "、" for c in between):
+    if any(c in BOUNDARY or c == "、" for c in between):
         return False
     # the later figure is the clause's predicate, not a qualifier of a following noun
-    after = _skip_suffix(text, nxt.end)
+    after = skip_suffix(text, nxt.end)
     if text.startswith("的", after):
         return False  # 建设2个年产10万吨的项目: the later figure qualifies
-    return not _noun_after(text, after) or text.startswith(_rules().growth_after, after)
+    return not noun_after(text, after) or text.startswith(target_rules().growth_after, after)
 
 
-def _strip_metric_reach(region: str) -> bool:
+def strip_metric_reach(region: str) -> bool:
     """Whether the clause before a number opens with a verb meaning "reach" (实现, 达到)."""
-    r = _rules()
+    r = target_rules()
     s = region.lstrip("、，和及与")
     for _ in range(4):
         for w in r.strip_leading:

@@ -12,7 +12,7 @@ from ..models import Line
 from ..resources import page_noise as page_noise_rules
 from ..text.numbering import column_meaning, number_of
 from .table_header import (
-    _header_words,
+    header_words,
 )
 
 
@@ -92,7 +92,7 @@ def document_title(lines: Sequence[Line], noise: set[int] | frozenset[int] = fro
     candidates = [ln.text for i, ln in enumerate(lines[:60]) if i not in noise and ln.text.strip()]
     for text in candidates:
         if (len(text) <= 80 and _TITLE_WORDS.search(text) and not re.search(r"[。；？！]$", text)
-                and not (len(text) <= 8 and column_meaning(text)) and not _header_words(text)
+                and not (len(text) <= 8 and column_meaning(text)) and not header_words(text)
                 and not number_of(text) and not re.search(r"〔\d{4}〕\d+号$", text)):
             return text
     return candidates[0] if candidates else (lines[0].text if lines else "")

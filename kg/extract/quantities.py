@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .indicator_words import (
-    _BRACKETED,
-    _CN_DIGITS,
-    _CN_NUM,
-    _rules,
+    BRACKETED,
+    CN_DIGITS,
+    CN_NUM,
+    target_rules,
 )
 
 
 @dataclass(frozen=True)
-class _Quantity:
+class Quantity:
     start: int  # of the number
     num_end: int
     end: int  # after the unit
@@ -43,7 +43,7 @@ def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int,
     >>> parse_quantity("号线") is None
     True
     """
-    r = _rules()
+    r = target_rules()
     approx = None
     p = pos
     if text[p : p + 1] in r.approx:
@@ -67,7 +67,7 @@ def parse_quantity(text: str, pos: int = 0, chinese: bool = False) -> tuple[int,
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     spans = []
-    for open_, close in _rules().quotes:
+    for open_, close in target_rules().quotes:
         i = 0
         while True:
             a = text.find(open_, i)
@@ -90,20 +90,20 @@ _GLUED_BEFORE = re.compile(r"[A-Za-z.·:/\-]")
 _LETTER = re.compile(r"[A-Za-z]")
 
 
-_NOUN_START = re.compile(r"[\u3400-\u9fffA-Za-z]")
+NOUN_START = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
-_CHINESE = re.compile(rf"[{_CN_NUM}]+")
+_CHINESE = re.compile(rf"[{CN_NUM}]+")
 
 
 def _cn_value(s: str) -> int | None:
     """Value of a simple Chinese numeral (两, 十二, 二十九, 一百), or ``None``."""
-    if not s or any(c not in _CN_NUM for c in s):
+    if not s or any(c not in CN_NUM for c in s):
         return None
     total, cur = 0, 0
     for c in s:
-        if c in _CN_DIGITS:
-            cur = _CN_DIGITS[c]
+        if c in CN_DIGITS:
+            cur = CN_DIGITS[c]
         elif c == "十":
             total += (cur or 1) * 10
             cur = 0
@@ -115,11 +115,11 @@ def _cn_value(s: str) -> int | None:
 
 def _scope_notes(text: str) -> list[tuple[int, int]]:
     """Spans of brackets that note a scope (``(不含6亩)``, ``（包括…）``): no targets inside."""
-    r = _rules()
+    r = target_rules()
     spans: list[tuple[int, int]] = []
     if "(" not in text and "（" not in text:
         return spans
-    for m in _BRACKETED.finditer(text):
+    for m in BRACKETED.finditer(text):
         if m.group(1).startswith(r.scope_openers):
             spans.append((m.start(), m.end()))
     return spans
@@ -127,7 +127,7 @@ def _scope_notes(text: str) -> list[tuple[int, int]]:
 
 def _range_end(text: str, pos: int, unit: str | None) -> tuple[int, Decimal] | None:
     """``(end of the number, upper bound)`` when ``text[pos:]`` is ``-6.5`` (then ``unit``) of a range."""
-    r = _rules()
+    r = target_rules()
     for c in r.range_connectors:
         if text.startswith(c, pos):
             m = _ARABIC.match(text, pos + len(c))
@@ -139,8 +139,8 @@ def _range_end(text: str, pos: int, unit: str | None) -> tuple[int, Decimal] | N
     return None
 
 
-def _quantities(text: str) -> list[_Quantity]:
-    r = _rules()
+def find_quantities(text: str) -> list[Quantity]:
+    r = target_rules()
     # quoted spans and scope notes: no targets inside
     spans = sorted(_quoted_spans(text) + _scope_notes(text))
     starts = [a for a, _ in spans]
@@ -150,7 +150,7 @@ def _quantities(text: str) -> list[_Quantity]:
         k = bisect.bisect_left(starts, i)
         return k > 0 and reach[k - 1] > i
 
-    out: list[_Quantity] = []
+    out: list[Quantity] = []
     taken_until = 0
     for m in _ARABIC.finditer(text):
         s, e = m.start(), m.end()
@@ -182,13 +182,13 @@ def _quantities(text: str) -> list[_Quantity]:
                 upper = rng[1]
                 parsed = (rng[0] + len(parsed[1]), *parsed[1:])
         end, unit, mult, base, approx = parsed
-        out.append(_Quantity(s - 1 if negative else s, e, end, value, unit, mult, base, approx, upper))
+        out.append(Quantity(s - 1 if negative else s, e, end, value, unit, mult, base, approx, upper))
         taken_until = end
     if "番" in text:
         for m in r.doubling_re.finditer(text):
             if not inside_quotes(m.start()):
                 n = r.doubling[m.group()]
-                out.append(_Quantity(m.start(), m.start() + 1, m.end(), Decimal(n), "番", 1, "倍", None,
+                out.append(Quantity(m.start(), m.start() + 1, m.end(), Decimal(n), "番", 1, "倍", None,
                                      base_value=Decimal(2**n)))
     for m in _CHINESE.finditer(text):
         s, e = m.start(), m.end()
@@ -201,6 +201,6 @@ def _quantities(text: str) -> list[_Quantity]:
         if parsed is None:
             continue
         end, unit, mult, base, approx = parsed
-        out.append(_Quantity(s, e, end, Decimal(count), unit, mult, base, approx))
+        out.append(Quantity(s, e, end, Decimal(count), unit, mult, base, approx))
     out.sort(key=lambda q: q.start)
     return out

@@ -29,23 +29,23 @@ from dataclasses import replace
 from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer
 from .responsibility_clauses import (
-    _apply_first_listed,
-    _dedupe,
-    _parse_clauses,
+    apply_first_listed,
+    dedupe_mentions,
+    parse_clauses,
 )
 from .responsibility_labels import (
-    _parse_labelled,
+    parse_labelled,
 )
 from .responsibility_words import (
-    _CLOSE,
-    _OPEN,
-    _role_of_word,
-    _rules,
+    CLOSE_BRACKETS,
+    OPEN_BRACKETS,
+    clause_rules,
     find_deadline,
+    role_of_word,
 )
 from .unit_lists import (
-    _split_top_level,
     parse_unit_list,
+    split_top_level,
 )
 
 __all__ = ["parse_responsibility", "parse_columns", "earlier_clauses"]
@@ -66,15 +66,15 @@ __all__ = ["parse_responsibility", "parse_columns", "earlier_clauses"]
 def _trailing_bracket(text: str) -> tuple[int, int] | None:
     """(start, end) of the content of the bracket group that ends ``text``, if any."""
     stripped = text.rstrip("。；;.，, \t\n")
-    if not stripped or stripped[-1] not in _CLOSE:
+    if not stripped or stripped[-1] not in CLOSE_BRACKETS:
         return None
     close = len(stripped) - 1
     depth = 0
     for i in range(close, -1, -1):
         c = stripped[i]
-        if c in _CLOSE:
+        if c in CLOSE_BRACKETS:
             depth += 1
-        elif c in _OPEN:
+        elif c in OPEN_BRACKETS:
             depth -= 1
             if depth == 0:
                 return i + 1, close
@@ -89,12 +89,12 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     content = text[s:e]
     if not content.strip():
         return None
-    parsed = _parse_clauses(content, s, gaz, first_listed, strict=False)
+    parsed = parse_clauses(content, s, gaz, first_listed, strict=False)
     if parsed is None:
         return None
     lead, co = parsed
     # A trailing bracket of unknown names with no role word is prose, e.g. （试行）.
-    if not any(_rules().role_re.search(content) for _ in [0]) and not any(
+    if not any(clause_rules().role_re.search(content) for _ in [0]) and not any(
         m.unit for m in lead + co
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
@@ -110,7 +110,7 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
 
 
 def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
-    r = _rules()
+    r = clause_rules()
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
     shared: list[UnitMention] = []
@@ -132,7 +132,7 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
         segment = text[seg_start : m.start()]
         if not segment:
             continue
-        items = parse_unit_list(segment, _role_of_word(m.group(0)), gaz, seg_start, strict=True)
+        items = parse_unit_list(segment, role_of_word(m.group(0)), gaz, seg_start, strict=True)
         if not items:
             continue
         if first < 0:
@@ -181,12 +181,12 @@ def _clause_start(text: str, end: int) -> int:
 
 def _co_prefixed(text: str, pos: int, gaz: Gazetteer) -> list[UnitMention]:
     """``X牵头，会同Y、Z制定方案``: the units right after 会同/联合 co-lead."""
-    m = re.match(r"[，、]?(" + "|".join(map(re.escape, _rules().co_prefixes)) + ")", text[pos:])
+    m = re.match(r"[，、]?(" + "|".join(map(re.escape, clause_rules().co_prefixes)) + ")", text[pos:])
     if not m:
         return []
     start = pos + m.end()
     out: list[UnitMention] = []
-    for piece, off in _split_top_level(text[start : start + 120]):
+    for piece, off in split_top_level(text[start : start + 120]):
         name = _leading_unit(piece, gaz)
         if not name:
             break
@@ -226,13 +226,13 @@ def parse_responsibility(
     """
     first_listed = first_listed_leads
     for parser in (
-        lambda: _parse_labelled(text, gaz, first_listed),
+        lambda: parse_labelled(text, gaz, first_listed),
         lambda: _parse_trailing(text, gaz, first_listed),
         lambda: _parse_inline(text, gaz),
     ):
         result = parser()
         if result is not None and (result.lead or result.co_lead or result.leaders):
-            return _dedupe(result, text)
+            return dedupe_mentions(result, text)
     return Responsibility()
 
 
@@ -255,9 +255,9 @@ def earlier_clauses(text: str, r: Responsibility, gaz: Gazetteer) -> list[str]:
     head = text[: r.clause_start]
     for m in re.finditer(r"（([^（）]{2,80})）", head):
         content = m.group(1)
-        if not any(not content[x.end() :].startswith(_rules().not_role_after) for x in _rules().role_re.finditer(content)):
+        if not any(not content[x.end() :].startswith(clause_rules().not_role_after) for x in clause_rules().role_re.finditer(content)):
             continue
-        if _parse_clauses(content, 0, gaz, False, strict=True) is not None:
+        if parse_clauses(content, 0, gaz, False, strict=True) is not None:
             out.append(m.group(0))
     return out
 
@@ -288,10 +288,10 @@ def parse_columns(
             # without a 牵头 mark leads as a whole (under the first-listed convention, its first unit)
             ms = parse_unit_list(cell, Role.CO_LEAD, gaz, off)
             if not any(m.role is Role.LEAD for m in ms):
-                ms = _apply_first_listed(parse_unit_list(cell, Role.LEAD, gaz, off), first_listed_leads)
+                ms = apply_first_listed(parse_unit_list(cell, Role.LEAD, gaz, off), first_listed_leads)
             lead.extend(m for m in ms if m.role is Role.LEAD)
             co.extend(m for m in ms if m.role is Role.CO_LEAD)
     # marks such as 区发改委（牵头） inside a co-lead cell move that unit
     lead2 = lead + [m for m in co if m.role is Role.LEAD]
     co2 = [m for m in co if m.role is Role.CO_LEAD]
-    return _dedupe(Responsibility(lead=tuple(lead2), co_lead=tuple(co2), pattern="table"), "")
+    return dedupe_mentions(Responsibility(lead=tuple(lead2), co_lead=tuple(co2), pattern="table"), "")

@@ -12,35 +12,35 @@ from ..models import Responsibility, Role, UnitMention
 from ..resources import responsibility_rules
 from .gazetteer import Gazetteer
 from .responsibility_words import (
-    _CLAUSE,
-    _role_of_word,
-    _rules,
+    CLAUSE,
+    clause_rules,
     find_deadline,
+    role_of_word,
 )
 from .unit_lists import (
-    _ById,
-    _moved,
+    GazetteerKey,
     parse_unit_list,
+    shifted,
 )
 
 
-def _ends_with_role(value: str) -> bool:
+def ends_with_role(value: str) -> bool:
     """Whether a clause of ``value`` ends with a role word (区发改委牵头，区财政局配合)."""
-    r = _rules()
+    r = clause_rules()
     return any(
         value[m.end() : m.end() + 1] in ("", "，", "；", "。", "\n") and not value[m.end() :].startswith(r.not_role_after)
         for m in r.role_re.finditer(value)
     )
 
 
-def _apply_first_listed(mentions: list[UnitMention], first_listed: bool) -> list[UnitMention]:
+def apply_first_listed(mentions: list[UnitMention], first_listed: bool) -> list[UnitMention]:
     """Under the "列第一位的为牵头单位" convention, only the first unit of a plain list leads."""
     if not first_listed or any(m.role is Role.CO_LEAD for m in mentions):
         return mentions
     return [m if i == 0 else replace(m, role=Role.CO_LEAD) for i, m in enumerate(mentions)]
 
 
-def _parse_clauses(
+def parse_clauses(
     content: str, offset: int, gaz: Gazetteer, first_listed: bool, strict: bool
 ) -> tuple[list[UnitMention], list[UnitMention]] | None:
     """Parse ``A、B主办，C协办`` style clauses; None when it is not a responsibility clause.
@@ -49,18 +49,18 @@ def _parse_clauses(
     (with and without its number): the parse is remembered per bracket content and
     moved to ``offset``.
     """
-    parsed = _parse_clauses_at_0(content, _ById(gaz), first_listed, strict)
+    parsed = _parse_clauses_at_0(content, GazetteerKey(gaz), first_listed, strict)
     if parsed is None:
         return None
     lead, co = parsed
     if offset == 0:
         return list(lead), list(co)
-    return [_moved(m, offset) for m in lead], [_moved(m, offset) for m in co]
+    return [shifted(m, offset) for m in lead], [shifted(m, offset) for m in co]
 
 
 @lru_cache(maxsize=16384)
 def _parse_clauses_at_0(
-    content: str, key: _ById, first_listed: bool, strict: bool
+    content: str, key: GazetteerKey, first_listed: bool, strict: bool
 ) -> tuple[tuple[UnitMention, ...], tuple[UnitMention, ...]] | None:
     parsed = _parse_clauses_uncached(content, 0, key.gaz, first_listed, strict)
     return None if parsed is None else (tuple(parsed[0]), tuple(parsed[1]))
@@ -69,11 +69,11 @@ def _parse_clauses_at_0(
 def _parse_clauses_uncached(
     content: str, offset: int, gaz: Gazetteer, first_listed: bool, strict: bool
 ) -> tuple[list[UnitMention], list[UnitMention]] | None:
-    r = _rules()
+    r = clause_rules()
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
     clauses = []
-    for cm in _CLAUSE.finditer(content):
+    for cm in CLAUSE.finditer(content):
         # "区发改委牵头、区财政局配合": a role word followed by 、 also ends a clause
         cut = cm.start()
         for rm in r.role_re.finditer(cm.group(0)):
@@ -113,7 +113,7 @@ def _parse_clauses_uncached(
             bare.extend(items)
             continue
         saw_role = True
-        role = _role_of_word(m.group(0))
+        role = role_of_word(m.group(0))
         units_text = clause[: m.start()]
         items = parse_unit_list(units_text, role, gaz, offset + cs, strict=strict)
         if not items:
@@ -137,7 +137,7 @@ def _parse_clauses_uncached(
             # a bare list after the role-marked ones: co-leads beside a lead
             (co if lead else lead).extend(replace(b, role=Role.CO_LEAD if lead else Role.LEAD) for b in bare)
         else:
-            for it in _apply_first_listed(bare, first_listed):
+            for it in apply_first_listed(bare, first_listed):
                 (lead if it.role is Role.LEAD else co).append(it)
     if not (lead or co):
         return None
@@ -156,12 +156,12 @@ def _unit_slot(clause: str, content: str) -> bool:
     digits, no prose or deadline words): a unit slot."""
     c = clause.strip(" 。")
     return (
-        bool(c) and len(c) <= 20 and _rules().role_re.search(content) is not None
+        bool(c) and len(c) <= 20 and clause_rules().role_re.search(content) is not None
         and not re.search(r"[\d%：:“”《》]", c) and not _not_unit_re().search(c) and find_deadline(c) is None
     )
 
 
-def _dedupe(r: Responsibility, text: str) -> Responsibility:
+def dedupe_mentions(r: Responsibility, text: str) -> Responsibility:
     """Drop repeats of a unit within one role; a unit that leads is not also a co-lead.
 
     "The same unit" is the same node of the graph (``UnitMention.node_key``): two ways of

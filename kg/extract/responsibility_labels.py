@@ -10,12 +10,12 @@ from functools import cache
 from ..models import Responsibility, Role, UnitMention
 from ..resources import responsibility_rules
 from .gazetteer import Gazetteer
-from .responsibility_clauses import _apply_first_listed, _ends_with_role, _parse_clauses
+from .responsibility_clauses import apply_first_listed, ends_with_role, parse_clauses
 from .responsibility_words import (
-    _CLOSE,
-    _LABEL_MARKS,
-    _OPEN,
-    _rules,
+    CLOSE_BRACKETS,
+    LABEL_MARKS,
+    OPEN_BRACKETS,
+    clause_rules,
     find_deadline,
 )
 from .unit_lists import (
@@ -30,9 +30,9 @@ def _value_end(value: str) -> int:
     for i, c in enumerate(value):
         if c in "\n。；":
             return i
-        if c in _OPEN:
+        if c in OPEN_BRACKETS:
             depth += 1
-        elif c in _CLOSE:
+        elif c in CLOSE_BRACKETS:
             if depth == 0:
                 return i
             depth -= 1
@@ -40,7 +40,7 @@ def _value_end(value: str) -> int:
 
 
 def _label_kind(label: str) -> str:
-    r = _rules()
+    r = clause_rules()
     if label in r.leader_labels:
         return "leader"
     if label in r.deadline_labels:
@@ -52,10 +52,10 @@ def _label_kind(label: str) -> str:
     return "resp"
 
 
-def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
-    if not any(c in text for c in _LABEL_MARKS):
+def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    if not any(c in text for c in LABEL_MARKS):
         return None
-    r = _rules()
+    r = clause_rules()
     matches = _top_level_labels(text, list(r.label_re.finditer(text)))
     if not matches:
         return None
@@ -85,9 +85,9 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
             deadline = value.strip() or deadline
             continue
         role = Role.LEAD if kind == "lead" else Role.CO_LEAD
-        if kind == "resp" and _ends_with_role(value):
+        if kind == "resp" and ends_with_role(value):
             # 责任单位：X牵头，Y配合 — the roles are in the value
-            clauses = _parse_clauses(value, start, gaz, first_listed, strict=False)
+            clauses = parse_clauses(value, start, gaz, first_listed, strict=False)
             if clauses is not None:
                 lead.extend(clauses[0])
                 co.extend(clauses[1])
@@ -96,7 +96,7 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
             # 责任单位 alone leads, unless one of them is marked （牵头）
             mentions = [replace(m, role=Role.LEAD) for m in mentions]
-            mentions = _apply_first_listed(mentions, first_listed)
+            mentions = apply_first_listed(mentions, first_listed)
         for mention in mentions:
             (lead if mention.role is Role.LEAD else co).append(mention)
     if deadline is None:
@@ -106,7 +106,7 @@ def _parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     if not (lead or co or leaders):
         return None
     first = matches[0].start()
-    if first > 0 and text[first - 1] in _OPEN:
+    if first > 0 and text[first - 1] in OPEN_BRACKETS:
         first -= 1
     return Responsibility(
         lead=tuple(lead), co_lead=tuple(co), leaders=tuple(leaders), deadline=deadline,
@@ -150,5 +150,5 @@ def heading_leaders(title: str, gaz: Gazetteer) -> tuple[str, ...]:
     m = _leader_heading_re().match(title)
     if m:
         return (m.group(1),)
-    parsed = _parse_labelled(title, gaz, False)
+    parsed = parse_labelled(title, gaz, False)
     return parsed.leaders if parsed is not None else ()

@@ -12,10 +12,10 @@ from functools import cache
 from ..models import Role
 from ..resources import responsibility_rules
 
-_OPEN = "（【["
+OPEN_BRACKETS = "（【["
 
 
-_CLOSE = "）】]"
+CLOSE_BRACKETS = "）】]"
 
 
 _PAIRS = {"（": "）", "【": "】", "[": "]"}
@@ -23,27 +23,27 @@ _PAIRS = {"（": "）", "【": "】", "[": "]"}
 
 # Separators between units in a list. "和/及/与" are handled separately (they also occur
 # inside unit names such as 区发展和改革委员会).
-_MARK = re.compile(r"[（(【\[](牵头|主办|负责|配合|协办|参与)[）)】\]]$")
+ROLE_MARK = re.compile(r"[（(【\[](牵头|主办|负责|配合|协办|参与)[）)】\]]$")
 
 
-_LEAD_IN = re.compile(r"^(由|请|其中|和|及|与)")
+LEAD_IN = re.compile(r"^(由|请|其中|和|及|与)")
 
 
-_SHARED_PREFIX = re.compile(r"^(各|相关|有关)")
+SHARED_PREFIX = re.compile(r"^(各|相关|有关)")
 
 
-_CONJUNCTION = re.compile(r"[和及与]")
+CONJUNCTION = re.compile(r"[和及与]")
 
 
-_CLAUSE = re.compile(r"[^，；。\n]+")
+CLAUSE = re.compile(r"[^，；。\n]+")
 
 
-# every label match contains one of these (see _Rules.label_re)
-_LABEL_MARKS = ("：", "【", "[", "\t")
+# every label match contains one of these (see ClauseRules.label_re)
+LABEL_MARKS = ("：", "【", "[", "\t")
 
 
 @dataclass(frozen=True)
-class _Rules:
+class ClauseRules:
     lead_words: tuple[str, ...]
     co_words: tuple[str, ...]
     shared_words: tuple[str, ...]
@@ -62,7 +62,7 @@ class _Rules:
 
 
 @cache
-def _rules() -> _Rules:
+def clause_rules() -> ClauseRules:
     d = responsibility_rules()
 
     def by_len(xs: Iterable[str]) -> tuple[str, ...]:
@@ -82,7 +82,7 @@ def _rules() -> _Rules:
     roles = by_len(d["lead_words"] + d["co_lead_words"] + d["shared_words"])
     role_re = re.compile("|".join(map(re.escape, roles)))
     tails = "|".join([*d.get("list_tail_patterns", []), *map(re.escape, by_len(d["list_tail_words"]))])
-    return _Rules(
+    return ClauseRules(
         by_len(d["lead_words"]), by_len(d["co_lead_words"]), by_len(d["shared_words"]),
         by_len(d["co_lead_prefixes"]), re.compile(f"(?:{tails})+$"),
         by_len(d["lead_labels"]), by_len(d["co_lead_labels"]), by_len(d["responsible_labels"]),
@@ -101,7 +101,7 @@ def states_first_listed_leads(text: str) -> bool:
     >>> states_first_listed_leads("区发改委牵头")
     False
     """
-    return any(p.search(text) for p in _rules().first_listed)
+    return any(p.search(text) for p in clause_rules().first_listed)
 
 
 def find_deadline(text: str) -> str | None:
@@ -110,14 +110,14 @@ def find_deadline(text: str) -> str | None:
     >>> find_deadline("2021年6月底前"), find_deadline("长期坚持"), find_deadline("区发改委")
     ('2021年6月底前', '长期坚持', None)
     """
-    m = _rules().deadline_re.search(text)
+    m = clause_rules().deadline_re.search(text)
     return m.group(0) if m and m.group(0) else None
 
 
-def _role_of_word(word: str) -> Role:
+def role_of_word(word: str) -> Role:
     """Lead for 主办/牵头/负责 and for the shared words (until a lead is seen elsewhere)."""
-    r = _rules()
+    r = clause_rules()
     return Role.LEAD if word in r.lead_words or word in r.shared_words else Role.CO_LEAD
 
 
-_NOT_NAME = re.compile(r"[，。；：！？“”《》\d%]")
+NOT_IN_NAMES = re.compile(r"[，。；：！？“”《》\d%]")

@@ -36,15 +36,15 @@ from .page_noise import (
 )
 from .table_header import (
     TableHeader,
-    _carried_down,
-    _detect_header,
-    _sub_header,
+    carried_down,
+    detect_header,
+    sub_header,
 )
 from .table_lines import (
-    _RUN_ON_ROW,
-    _row_number,
+    RUN_ON_ROW,
     join_broken_rows,
     rebuild_vertical_tables,
+    row_number,
     split_cells,
 )
 
@@ -125,7 +125,7 @@ def _numbered_lines(lines: Sequence[Line], enumerated: dict[int, tuple[str, str,
     enumeration it was split from, or the number cell of a table row."""
     numbered = _article_run([(i, enumerated.get(i) or number_of(ln.text)) for i, ln in enumerate(lines)])
     for i, ln in enumerate(lines):
-        number = _row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None
+        number = row_number(ln.cells[0]) if ln.cells and numbered[i][1] is None else None
         if number is not None:
             numbered[i] = (i, ("row", number, " | ".join(ln.cells[1:])))
     return numbered
@@ -138,7 +138,7 @@ def _table_headers(lines: Sequence[Line], numbered: _Numbered, seg: Segmentation
     headers: dict[int, TableHeader] = {}
     for i, ln in enumerate(lines):
         if numbered[i][1] is None or numbered[i][1][0] != "row":  # type: ignore[index]
-            hdr = _detect_header(ln)
+            hdr = detect_header(ln)
             if hdr:
                 headers[i] = hdr
                 words = list(ln.cells) if ln.cells else split_cells(ln.text)
@@ -148,7 +148,7 @@ def _table_headers(lines: Sequence[Line], numbered: _Numbered, seg: Segmentation
                         f"table column(s) {'、'.join(unknown)} not understood: their cells are neither "
                         "task text nor units (add the header word to ontology/columns.json)")))
     for i in sorted(headers):
-        sub = _sub_header(headers[i], lines[i], lines[i + 1]) if i + 1 < len(lines) and i + 1 not in headers else None
+        sub = sub_header(headers[i], lines[i], lines[i + 1]) if i + 1 < len(lines) and i + 1 not in headers else None
         if sub is not None:
             headers[i] = headers[i + 1] = sub
     if headers:
@@ -164,12 +164,12 @@ def _number_run_on_rows(lines: Sequence[Line], numbered: _Numbered, first: int) 
     for i, ln in enumerate(lines):
         if i <= first or ln.cells or (numbered[i][1] is not None and numbered[i][1][0] == "row"):  # type: ignore[index]
             continue
-        m = _RUN_ON_ROW.match(ln.text)
+        m = RUN_ON_ROW.match(ln.text)
         if numbered[i][1] is None and m:
             numbered[i] = (i, ("row", m.group(1), m.group(2)))
             continue
         cells = split_cells(ln.text) if re.search(r"[\t|｜]", ln.text) else []
-        number = _row_number(cells[0]) if len(cells) >= 2 else None
+        number = row_number(cells[0]) if len(cells) >= 2 else None
         if number is not None:
             numbered[i] = (i, ("row", number, " | ".join(cells[1:])))
 
@@ -267,7 +267,7 @@ class _Assembly:
             current["texts"] = [" | ".join(ln.cells[1:])]
         if header is not None and n[0] == "row":
             row = list(ln.cells[1:]) if ln.cells else split_cells(n[2])
-            filled = _carried_down(row, self.prev_row, header, last=last)
+            filled = carried_down(row, self.prev_row, header, last=last)
             if filled is not row:
                 current["cells"] = [tuple(filled)]
                 current["texts"] = [" | ".join(filled)]

@@ -19,7 +19,7 @@ def split_cells(text: str) -> list[str]:
     return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
 
 
-_SEPARATOR = re.compile(r"[\t|｜]")
+CELL_SEPARATOR = re.compile(r"[\t|｜]")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def _header_vocabulary() -> tuple[str, ...]:
     return tuple(sorted({w for ws in column_words().values() for w in ws if len(w) >= 2}, key=len, reverse=True))
 
 
-def _header_words(text: str) -> list[str] | None:
+def header_words(text: str) -> list[str] | None:
     """A header line whose separators were lost (序号工作任务牵头单位…), cut into header words."""
     words = _header_vocabulary()
     out, pos = [], 0
@@ -46,12 +46,12 @@ def _header_words(text: str) -> list[str] | None:
     return out
 
 
-def _detect_header(line: Line) -> TableHeader | None:
+def detect_header(line: Line) -> TableHeader | None:
     cells = list(line.cells) if line.cells else split_cells(line.text)
     if len(cells) < 2:
         cells = [c for c in re.split(r"\s+", line.text) if c]
     if len(cells) < 2 and len(line.text) <= 40:
-        cells = _header_words(line.text) or []
+        cells = header_words(line.text) or []
     if len(cells) < 2:
         return None
     meanings = tuple(column_meaning(c) if len(c) <= 12 else None for c in cells)
@@ -64,12 +64,12 @@ def _detect_header(line: Line) -> TableHeader | None:
 _SUB_MEANINGS = {"lead", "co_lead", "responsible", "leader"}
 
 
-def _sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | None:
+def sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | None:
     """A header of two rows: ``责任单位`` spans two columns that the row below names
     (``牵头单位`` / ``配合单位``). The row below gives those columns their meaning, by
     position when it keeps its empty cells, else over the spanning cell and the empty
     cells after it."""
-    if nxt.cells or not _SEPARATOR.search(nxt.text):
+    if nxt.cells or not CELL_SEPARATOR.search(nxt.text):
         return None
     sub = list(nxt.cells) if nxt.cells else split_cells(nxt.text)
     words = [w for w in sub if w]
@@ -94,10 +94,10 @@ def _sub_header(header: TableHeader, line: Line, nxt: Line) -> TableHeader | Non
 _CARRIED = {"lead", "co_lead", "responsible", "leader", "deadline"}
 
 
-_UNIT_COLUMNS = {"lead", "co_lead", "responsible"}
+UNIT_COLUMNS = {"lead", "co_lead", "responsible"}
 
 
-def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
+def carried_down(row: list[str], prev: list[str], header: TableHeader, last: bool) -> list[str]:
     """Cells merged over several rows keep their text in the first row only. A row shorter
     than its header takes the missing unit, leader and deadline cells from the row above:
     when the row's last cell is its deadline, the merged cells are those after the task (a
@@ -121,7 +121,7 @@ def _carried_down(row: list[str], prev: list[str], header: TableHeader, last: bo
         if not all(m in _CARRIED for m in meanings[len(row) :]):
             return row
         filled = [*row, *prev[len(row) : len(meanings)]]
-    units = [i for i, m in enumerate(meanings) if m in _UNIT_COLUMNS and i < len(row)]
+    units = [i for i, m in enumerate(meanings) if m in UNIT_COLUMNS and i < len(row)]
     if units and not any(row[i].strip() for i in units):
         filled = [prev[i] if i < len(meanings) and meanings[i] in _CARRIED and not c.strip() else c
                   for i, c in enumerate(filled)]

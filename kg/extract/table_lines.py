@@ -14,9 +14,9 @@ from ..resources import responsibility_rules
 from ..text.numbering import column_meaning, number_of
 from .responsibility_words import find_deadline
 from .table_header import (
-    _SEPARATOR,
-    _UNIT_COLUMNS,
-    _detect_header,
+    CELL_SEPARATOR,
+    UNIT_COLUMNS,
+    detect_header,
     split_cells,
 )
 
@@ -25,14 +25,14 @@ _CELL_END = re.compile(r"\s*[|｜]\s*$")
 
 # "1推进……" under a table header: a row whose separators were lost. A number followed by a
 # unit of time or measure (12月底, 3个, 10日前, 5%) is a deadline or a figure, never a row number.
-_RUN_ON_ROW = re.compile(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(?![年月日号时个万亿])(.*)$", re.S)
+RUN_ON_ROW = re.compile(r"^(\d{1,5}) ?(?=[\u4e00-\u9fff“《★☆])(?![年月日号时个万亿])(.*)$", re.S)
 
 
 # the number cell of a table row: 3, 1-1, 2.3, and as Word lists write it, 3. / 3、 / （3）
 _ROW_NUMBER = re.compile(r"^(?:(\d{1,5}(?:[-－.]\d{1,3})*)[.、．]?|[（(](\d{1,5})[）)])$")
 
 
-def _row_number(cell: str) -> str | None:
+def row_number(cell: str) -> str | None:
     """The number of a table row's number cell (``3.`` → ``3``), or ``None``."""
     m = _ROW_NUMBER.match(cell.strip())
     return (m.group(1) or m.group(2)) if m else None
@@ -97,7 +97,7 @@ def _fits(cell: str, meaning: str | None) -> bool:
         return meaning == "deadline"
     if meaning == "leader":
         return _person_like(cell)
-    if meaning in _UNIT_COLUMNS:
+    if meaning in UNIT_COLUMNS:
         return not _person_like(cell)
     return meaning != "deadline" and not _unit_shaped(cell)
 
@@ -152,7 +152,7 @@ def rebuild_vertical_tables(lines: Sequence[Line]) -> list[Line]:
         k = _vertical_header(lines, i) if not ln.cells else 0
         if not k and any(_ROW_NUMBER.match(_cell_text(x.text)) for x in lines[i + 1 : i + 4]):
             # a header on one line (cells, tabs or words run together), rows one cell per line
-            hdr = _detect_header(ln)
+            hdr = detect_header(ln)
             if hdr is not None and "number" in hdr.meanings[:1]:
                 out.append(ln)
                 width = len(hdr.meanings)
@@ -242,13 +242,13 @@ def join_broken_rows(lines: Sequence[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if ln.cells or not _SEPARATOR.search(ln.text):
+        if ln.cells or not CELL_SEPARATOR.search(ln.text):
             out.append(ln)
             i += 1
             continue
         cells = split_cells(ln.text)
-        if _row_number(cells[0]) is None:
-            hdr = _detect_header(ln)
+        if row_number(cells[0]) is None:
+            hdr = detect_header(ln)
             if hdr is not None:
                 width = len(hdr.meanings)
             out.append(ln)

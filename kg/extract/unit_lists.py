@@ -11,21 +11,21 @@ from ..models import Role, UnitMention
 from ..resources import responsibility_rules
 from .gazetteer import Gazetteer
 from .responsibility_words import (
-    _CLOSE,
-    _CONJUNCTION,
-    _LEAD_IN,
-    _MARK,
-    _NOT_NAME,
-    _OPEN,
-    _SHARED_PREFIX,
-    _role_of_word,
-    _rules,
+    CLOSE_BRACKETS,
+    CONJUNCTION,
+    LEAD_IN,
+    NOT_IN_NAMES,
+    OPEN_BRACKETS,
+    ROLE_MARK,
+    SHARED_PREFIX,
+    clause_rules,
     find_deadline,
+    role_of_word,
     states_first_listed_leads,
 )
 
 
-class _ById:
+class GazetteerKey:
     """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""
 
     __slots__ = ("gaz",)
@@ -37,10 +37,10 @@ class _ById:
         return id(self.gaz)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _ById) and other.gaz is self.gaz
+        return isinstance(other, GazetteerKey) and other.gaz is self.gaz
 
 
-def _moved(m: UnitMention, offset: int) -> UnitMention:
+def shifted(m: UnitMention, offset: int) -> UnitMention:
     return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
 
 
@@ -62,29 +62,29 @@ def parse_unit_list(
     [('区发改委', 'lead'), ('区科技局', 'co_lead')]
     """
     # the same lists recur in every document: parsed once, moved to ``offset``
-    mentions = _unit_list_at_0(text, role, _ById(gaz), strict)
+    mentions = _unit_list_at_0(text, role, GazetteerKey(gaz), strict)
     if offset == 0:
         return list(mentions)
-    return [_moved(m, offset) for m in mentions]
+    return [shifted(m, offset) for m in mentions]
 
 
 @lru_cache(maxsize=32768)
-def _unit_list_at_0(text: str, role: Role, key: _ById, strict: bool) -> tuple[UnitMention, ...]:
+def _unit_list_at_0(text: str, role: Role, key: GazetteerKey, strict: bool) -> tuple[UnitMention, ...]:
     return tuple(_parse_unit_list(text, role, key.gaz, 0, strict))
 
 
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
-    for piece, pos in _merge_listed_levels(_split_top_level(text), text, gaz):
+    for piece, pos in _merge_listed_levels(split_top_level(text), text, gaz):
         for part, ppos in _split_run_together(piece, pos, gaz):
             items.extend(_split_conjunction(part, offset + ppos, gaz))
     mentions: list[UnitMention] = []
     shared_prefix = ""
     for i, (raw, start) in enumerate(items):
         name, item_role = raw, role
-        mark = _MARK.search(name)
+        mark = ROLE_MARK.search(name)
         if mark:
-            item_role = _role_of_word(mark.group(1))
+            item_role = role_of_word(mark.group(1))
             name = name[: mark.start()]
         note = _note_bracket(name)
         if note is not None:
@@ -96,19 +96,19 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
             continue  # 6月底完成 inside a unit list is the deadline, not a unit
         if name and _placeholder(name):
             continue  # 详见附件, 待定: no unit named
-        lead_in = _LEAD_IN.match(name)
+        lead_in = LEAD_IN.match(name)
         if lead_in and len(name) > len(lead_in.group(0)) + 1:
             start += len(lead_in.group(0))
             name = name[len(lead_in.group(0)) :]
         # a list-final 等 (and 分别, 按职责分工…) belongs to the list, not to the name
-        tail = _rules().tail_re.search(name)
+        tail = clause_rules().tail_re.search(name)
         if tail and tail.start() > 0 and (i == len(items) - 1 or tail.group(0).startswith("等")):
             name = name[: tail.start()]
         if not name:
             continue
         # Shared prefix: in 各街道、板块 the 各 applies to both.
         effective = name
-        shared = _SHARED_PREFIX.match(name)
+        shared = SHARED_PREFIX.match(name)
         if shared:
             shared_prefix = shared.group(1)
         elif shared_prefix and gaz.resolve_group(shared_prefix + name):
@@ -141,10 +141,10 @@ def _merge_listed_levels(pieces: list[tuple[str, int]], text: str, gaz: Gazettee
     >>> from kg.extract.gazetteer import load_gazetteer
     >>> g = load_gazetteer()
     >>> t = "市财政局、各县、区人民政府"
-    >>> _merge_listed_levels(_split_top_level(t), t, g)
+    >>> _merge_listed_levels(split_top_level(t), t, g)
     [('市财政局', 0), ('各县、区人民政府', 5)]
     >>> t = "各县、区发改局"
-    >>> _merge_listed_levels(_split_top_level(t), t, g)
+    >>> _merge_listed_levels(split_top_level(t), t, g)
     [('各县', 0), ('区发改局', 3)]
     """
     out: list[tuple[str, int]] = []
@@ -193,21 +193,21 @@ def _note_bracket(name: str) -> int | None:
                 inner = name[i + 1 : -1]
                 if i > 0 and (
                     states_first_listed_leads(inner) or re.search(r"下同|^注|以下同|同上", inner)
-                    or find_deadline(inner) == inner or inner.startswith(_rules().leader_labels)
+                    or find_deadline(inner) == inner or inner.startswith(clause_rules().leader_labels)
                 ):
                     return i
                 return None
     return None
 
 
-def _split_top_level(text: str) -> list[tuple[str, int]]:
+def split_top_level(text: str) -> list[tuple[str, int]]:
     """Split at list separators outside brackets: 各县（市、区）人民政府 stays whole."""
     out: list[tuple[str, int]] = []
     depth, start = 0, 0
     for i, c in enumerate(text + "、"):
-        if c in _OPEN or c == "(":
+        if c in OPEN_BRACKETS or c == "(":
             depth += 1
-        elif (c in _CLOSE or c == ")") and depth:
+        elif (c in CLOSE_BRACKETS or c == ")") and depth:
             depth -= 1
         elif depth == 0 and (c in "、，；/\t|" or c.isspace()):
             if i > start:
@@ -277,7 +277,7 @@ def _split_conjunction(piece: str, start: int, gaz: Gazetteer) -> list[tuple[str
     """Split ``区发改委和区科技局`` at 和/及/与 when both halves read as units."""
     if gaz.resolve_unit(piece) or gaz.resolve_group(piece):
         return [(piece, start)]
-    for m in _CONJUNCTION.finditer(piece):
+    for m in CONJUNCTION.finditer(piece):
         left, right = piece[: m.start()], piece[m.end() :]
         if gaz.looks_like_unit(left) and (gaz.looks_like_unit(right) or _reads_as_unit_group(right)):
             return [(left, start), (right, start + m.end())]
@@ -289,4 +289,4 @@ _GROUP_SHAPE = re.compile(r"(?:各|相关|有关|其他|其它)[^，、；。]{0
 
 def _reads_as_unit_group(name: str) -> bool:
     """``州直相关单位``, ``县各有关单位``: a reference to several units by its shape."""
-    return _GROUP_SHAPE.search(name) is not None and not _NOT_NAME.search(name)
+    return _GROUP_SHAPE.search(name) is not None and not NOT_IN_NAMES.search(name)

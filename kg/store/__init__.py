@@ -31,10 +31,10 @@ from .oxigraph_store import (
     union_materialized,
     update_oxigraph,
 )
-from .oxigraph_store import _ox_term as _ox_term  # kg.serve.server imports it from here
+from .oxigraph_store import from_oxigraph as _ox_term  # noqa: F401 - kg.serve.server imports it under this name
 from .rdflib_store import RdflibStore
-from .terms import XSD, QueryResult, Store, StoreError, Term, _one_line, term_from_python
-from .terms import _bind_with_values as _bind_with_values  # kg.queries imports it from here
+from .terms import XSD, QueryResult, Store, StoreError, Term, one_line, term_from_python
+from .terms import bind_with_values as _bind_with_values  # noqa: F401 - kg.queries imports it under this name
 
 __all__ = [
     "Term",
@@ -81,7 +81,7 @@ def query_values(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from None
         except (OSError, RuntimeError) as exc:
-            raise StoreError(f"query failed: {_one_line(exc)}") from None
+            raise StoreError(f"query failed: {one_line(exc)}") from None
     return [tuple(None if t is None else t.value for t in row) for row in store.query(sparql).rows]
 
 

@@ -13,12 +13,12 @@ from ..errors import QueryError
 from . import sparql_lexer
 from .endpoint import EndpointConfig, PushError, SparqlClient
 from .oxigraph_store import (
-    _ox_term,
+    from_oxigraph,
 )
 from .terms import (
     QueryResult,
     Term,
-    _bind_with_values,
+    bind_with_values,
     term_from_python,
 )
 
@@ -57,7 +57,7 @@ class EndpointStore:
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
         if bindings:
-            sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
+            sparql = bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
         form = query_form(sparql)
         accept = (
             "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.5"
@@ -89,7 +89,7 @@ class EndpointStore:
             parsed = list(ox.parse(body, format=fmt))
         except SyntaxError as exc:
             raise QueryError(f"{self.url}: unreadable {ctype or 'response'}: {exc}") from None
-        triples = [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in parsed]
+        triples = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in parsed]
         return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
 
     def close(self) -> None:

@@ -18,8 +18,8 @@ from .terms import (
     QueryResult,
     StoreError,
     Term,
-    _bind_with_values,
-    _one_line,
+    bind_with_values,
+    one_line,
     term_from_python,
 )
 
@@ -38,11 +38,11 @@ def open_oxigraph(path: Path, read_only: bool = True) -> ox.Store:
         return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except (OSError, RuntimeError) as exc:
         raise StoreError(
-            f"{path}: cannot open the store ({_one_line(exc)}); rebuild it with kg build"
+            f"{path}: cannot open the store ({one_line(exc)}); rebuild it with kg build"
         ) from None
 
 
-def _ox_term(t: object) -> Term:
+def from_oxigraph(t: object) -> Term:
     if isinstance(t, ox.NamedNode):
         return Term("uri", t.value)
     if isinstance(t, ox.BlankNode):
@@ -71,9 +71,9 @@ def _ox_result(res: object) -> QueryResult:
         return QueryResult("ask", boolean=bool(res))
     if isinstance(res, ox.QuerySolutions):
         variables = [v.value for v in res.variables]
-        rows = [tuple(_ox_term(sol[i]) if sol[i] is not None else None for i in range(len(variables))) for sol in res]
+        rows = [tuple(from_oxigraph(sol[i]) if sol[i] is not None else None for i in range(len(variables))) for sol in res]
         return QueryResult("select", variables, rows)
-    triples = [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in res]  # type: ignore[attr-defined]
+    triples = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in res]  # type: ignore[attr-defined]
     return QueryResult("graph", triples=triples)
 
 
@@ -115,14 +115,14 @@ class OxigraphStore:
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> QueryResult:
         if bindings:
             # Oxigraph's substitutions only bind projected variables; VALUES binds any.
-            sparql = _bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
+            sparql = bind_with_values(sparql, {k: term_from_python(v) for k, v in bindings.items()})
         try:
             union = bool(self.query_options(sparql))
             return _ox_result(self._store.query(sparql, use_default_graph_as_union=union))
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {exc}") from None
         except (OSError, RuntimeError) as exc:
-            raise StoreError(f"query failed: {_one_line(exc)}") from None
+            raise StoreError(f"query failed: {one_line(exc)}") from None
 
     def close(self) -> None:
         del self._store

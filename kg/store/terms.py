@@ -21,7 +21,7 @@ class StoreError(KgError):
     """The on-disk store cannot be read (damaged, or not a store): an I/O problem, exit 1."""
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
@@ -123,7 +123,7 @@ class Store(Protocol):
 _NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
-def _bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+def bind_with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     """Add ``VALUES (?a ?b) { (x y) }`` at the end of the query's WHERE clause.
 
     The clause is found by :mod:`kg.store.sparql_lexer` (braces in comments, strings and IRIs
