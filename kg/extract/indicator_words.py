@@ -12,6 +12,11 @@ from typing import TypeVar
 
 from ..resources import indicator_rules
 
+__all__ = [
+    "CN_DIGITS", "CN_NUM", "RANGE_FROM", "BRACKETED", "CELL_BREAK", "BOUNDARY", "TargetRules",
+    "target_rules", "clause_start", "sentence_start",
+]
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 

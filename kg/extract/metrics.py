@@ -20,6 +20,11 @@ from .quantities import (
     Quantity,
 )
 
+__all__ = [
+    "metric_before", "noun_after", "commitment_of", "indicator_kind", "clause_around", "after_note",
+    "skip_suffix", "is_subject", "strip_metric_reach",
+]
+
 
 def _strip_metric(metric: str) -> str:
     r = target_rules()

@@ -15,6 +15,8 @@ from .table_header import (
     header_words,
 )
 
+__all__ = ["page_noise", "document_title"]
+
 
 @cache
 def _noise_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:

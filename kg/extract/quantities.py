@@ -18,6 +18,8 @@ from .indicator_words import (
     target_rules,
 )
 
+__all__ = ["Quantity", "parse_quantity", "NOUN_START", "find_quantities"]
+
 
 @dataclass(frozen=True)
 class Quantity:

@@ -23,6 +23,8 @@ from .unit_lists import (
     shifted,
 )
 
+__all__ = ["ends_with_role", "apply_first_listed", "parse_clauses", "dedupe_mentions"]
+
 
 def ends_with_role(value: str) -> bool:
     """Whether a clause of ``value`` ends with a role word (区发改委牵头，区财政局配合)."""

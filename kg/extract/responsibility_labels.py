@@ -22,6 +22,8 @@ from .unit_lists import (
     parse_unit_list,
 )
 
+__all__ = ["parse_labelled", "heading_leaders"]
+
 
 def _value_end(value: str) -> int:
     """Where a labelled value stops: its line, its sentence, or its enclosing bracket

@@ -12,6 +12,12 @@ from functools import cache
 from ..models import Role
 from ..resources import responsibility_rules
 
+__all__ = [
+    "OPEN_BRACKETS", "CLOSE_BRACKETS", "ROLE_MARK", "LEAD_IN", "SHARED_PREFIX", "CONJUNCTION",
+    "CLAUSE", "LABEL_MARKS", "ClauseRules", "clause_rules", "states_first_listed_leads",
+    "find_deadline", "role_of_word", "NOT_IN_NAMES",
+]
+
 OPEN_BRACKETS = "（【["
 
 

@@ -13,6 +13,11 @@ from ..models import Line
 from ..text.numbering import column_meaning, column_words
 from .responsibility_words import find_deadline
 
+__all__ = [
+    "split_cells", "CELL_SEPARATOR", "TableHeader", "header_words", "detect_header", "sub_header",
+    "UNIT_COLUMNS", "carried_down",
+]
+
 
 def split_cells(text: str) -> list[str]:
     """Cells of a table row flattened to text (``|`` or tab separated)."""

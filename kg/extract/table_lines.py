@@ -20,6 +20,8 @@ from .table_header import (
     split_cells,
 )
 
+__all__ = ["RUN_ON_ROW", "row_number", "rebuild_vertical_tables", "join_broken_rows"]
+
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
 
 

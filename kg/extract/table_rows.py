@@ -23,7 +23,10 @@ from .responsibility_clauses import ends_with_role, parse_clauses
 from .responsibility_words import find_deadline
 from .unit_lists import parse_unit_list
 
-__all__ = ["person_name", "row_responsibility", "split_cell_deadline", "split_cell_leaders", "split_lost_separators"]
+__all__ = [
+    "person_name", "row_responsibility", "split_cell_deadline", "split_cell_leaders",
+    "split_lost_separators",
+]
 
 _UNIT_END = "局委办部院队所处室会厅站团司心道镇乡"
 _TRAILING_DEADLINE = re.compile(

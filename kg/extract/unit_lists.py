@@ -24,6 +24,8 @@ from .responsibility_words import (
     states_first_listed_leads,
 )
 
+__all__ = ["GazetteerKey", "shifted", "parse_unit_list", "split_top_level"]
+
 
 class GazetteerKey:
     """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""

@@ -22,6 +22,8 @@ from .terms import (
     term_from_python,
 )
 
+__all__ = ["query_form", "EndpointStore"]
+
 
 def query_form(sparql: str) -> str:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (after prologue and comments).

@@ -23,6 +23,11 @@ from .terms import (
     term_from_python,
 )
 
+__all__ = [
+    "STORE_MARKER", "open_oxigraph", "from_oxigraph", "to_oxigraph", "OxigraphStore",
+    "union_materialized", "load_oxigraph", "update_oxigraph",
+]
+
 # Written inside a store folder built by kg: says that its default graph holds the union
 # of the named graphs (deduplicated), so queries need not ask for the union at run time.
 STORE_MARKER = "kg-store.json"

@@ -12,6 +12,8 @@ from .terms import (
     term_from_python,
 )
 
+__all__ = ["RdflibStore"]
+
 
 class RdflibStore:
     """rdflib in memory: simple and pure Python, slow past ~100k triples."""

@@ -14,6 +14,11 @@ from ..errors import KgError, UsageError
 from ..namespaces import XSD_NS
 from . import sparql_lexer
 
+__all__ = [
+    "XSD", "StoreError", "one_line", "Term", "term_from_python", "QueryResult", "Store",
+    "bind_with_values",
+]
+
 XSD = XSD_NS
 
 
