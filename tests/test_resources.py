@@ -167,6 +167,13 @@ def test_a_csv_header_and_rows_of_the_wrong_shape(ontology: Path) -> None:
     _edit_csv(ontology / "units" / "name_forms.csv", 1, "canonical", "canonical_suffix")
     _edit_csv(ontology / "units" / "name_forms.csv", 4, ",TownOffice", ",TownOffice,x")
     _raises(res.name_forms, "ontology/units/name_forms.csv:4: more cells than columns")
+    res.clear_caches()
+    (ontology / "units" / "name_forms.csv").write_text("suffixes,canonical_suffix\n街道,街道办事处\n", encoding="utf-8")
+    _raises(res.name_forms, "ontology/units/name_forms.csv:1: missing column 'type'")
+    res.clear_caches()
+    (ontology / "units" / "name_forms.csv").write_text(
+        "suffixes,canonical_suffix,type\n街道,街道办事处,StreetOffice\n镇,镇人民政府\n", encoding="utf-8")
+    _raises(res.name_forms, "ontology/units/name_forms.csv:3: fewer cells than columns")
 
 
 def test_a_region_profile_names_the_line_of_a_bad_unit(ontology: Path) -> None:

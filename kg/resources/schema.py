@@ -64,8 +64,9 @@ def _check_typeddict(value: object, hint: Any, where: str, top: bool) -> dict[st
         if key not in hints:
             raise _fail(f"{where}{sep}{key}", "unknown key")
         out[key] = check(item, hints[key], f"{where}{sep}{key}")
-    for key in sorted(required - set(value)):
-        raise _fail(f"{where}{sep}{key}", "missing")
+    missing = sorted(required - set(value))
+    if missing:
+        raise _fail(f"{where}{sep}{missing[0]}", "missing")
     return out
 
 
@@ -186,11 +187,12 @@ def read_csv(path: Path, hint: type[T]) -> list[tuple[int, T]]:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
-            for column in header:
-                if column not in hints:
-                    raise OntologyError(f"{shown(path)}:1: unknown column {column!r}")
-            for column in sorted(required - set(header)):
-                raise OntologyError(f"{shown(path)}:1: missing column {column!r}")
+            unknown = [c for c in header if c not in hints]
+            if unknown:
+                raise OntologyError(f"{shown(path)}:1: unknown column {unknown[0]!r}")
+            missing = sorted(required - set(header))
+            if missing:
+                raise OntologyError(f"{shown(path)}:1: missing column {missing[0]!r}")
             rows: list[tuple[int, T]] = []
             for row in reader:
                 where = f"{shown(path)}:{reader.line_num}"
