@@ -33,3 +33,8 @@ class StrictModeError(KgError):
     """``--strict`` was given and the build produced warnings."""
 
     exit_code = 3
+
+
+class OntologyError(KgError):
+    """A data file of ``ontology/`` (or a region profile) breaks its schema: the message is
+    ``file:key: what is wrong`` (``file:line: …`` for a CSV row or a JSON Lines entry)."""

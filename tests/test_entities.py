@@ -112,6 +112,15 @@ def test_districts(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert districts(text) == expected
 
 
+def test_the_district_s_own_name_is_region_data() -> None:
+    """鼓楼 is the Gulou profile's phrase (ontology/regions/nanjing-gulou/districts.jsonl):
+    a document of another region does not read it as its district."""
+    text = "更大范围吸引大学生来鼓楼就业创业"
+    assert [e.text for e in extract_entities(text, GAZ)[1]] == ["鼓楼"]
+    assert extract_entities(text, load_gazetteer("cn-440100"))[1] == ()
+    assert extract_entities(text, load_gazetteer("generic"))[1] == ()
+
+
 NOT_ENTITIES = [
     "完成2处积淹水片区整治",  # a count of areas, not a named area
     "推动历史文化街区保护修缮利用",  # generic

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.gazetteer import load_gazetteer
-from kg.extract.responsibility import parse_unit_list
+from kg.extract.unit_lists import parse_unit_list
 from kg.graph.quads import region_quads
 from kg.graph.vocab import KG
 from kg.models import Role

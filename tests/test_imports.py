@@ -60,12 +60,12 @@ def test_an_upward_import_breaks_a_contract(tmp_path: Path, module: str, line: s
 def test_an_import_inside_a_function_still_makes_a_cycle(tmp_path: Path) -> None:
     """Counter-example: an import moved into a function body does not hide a cycle."""
     _installed_layout(tmp_path)
-    target = tmp_path / "kg/store/endpoint.py"
+    target = tmp_path / "kg/store/rdflib_store.py"
     target.write_text(
         target.read_text(encoding="utf-8") + "\n\ndef _late() -> None:\n    from kg.store import open_store  # noqa: F401\n",
         encoding="utf-8",
     )
     r = _check(str(tmp_path))
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "import cycle: kg.store -> kg.store.endpoint -> kg.store\n" in r.stdout
+    assert "import cycle: kg.store -> kg.store.rdflib_store -> kg.store\n" in r.stdout
     assert "Import cycles: 1." in r.stdout

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract_document
-from kg.extract.indicators import extract_indicators, in_progress, parse_quantity
+from kg.extract.indicators import extract_indicators, in_progress
+from kg.extract.quantities import parse_quantity
 from kg.models import DocumentKind
 from kg.read import read_source
 

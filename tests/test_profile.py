@@ -12,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 import kg.extract.gazetteer as gazetteer
+import kg.resources.paths as resource_paths
 from kg.cli import main
 from kg.graph.vocab import KG, iri_unit
 from kg.pipeline import BuildOptions, build
+from kg.resources import clear_region_caches
 
 # two plans of 广州市 (01_guangzhou_city_2006), each spelling 发改委 its own way
 PLAN_A = """广州市人民政府办公厅关于印发重点工作事项的通知
@@ -116,13 +118,13 @@ def test_a_folder_that_is_no_build_is_a_usage_error(tmp_path):
 def ontology_copy(tmp_path, monkeypatch):
     """A copy of ontology/ that the gazetteer reads (so that a test can add a profile)."""
     root = tmp_path / "src"
-    shutil.copytree(gazetteer.ontology_path(), root / "ontology")
-    monkeypatch.setattr(gazetteer, "ontology_path", lambda: root / "ontology")
+    shutil.copytree(resource_paths.ontology_path(), root / "ontology")
+    monkeypatch.setattr(resource_paths, "ontology_path", lambda: root / "ontology")
     gazetteer.load_gazetteer.cache_clear()
-    gazetteer._profile.cache_clear()
+    clear_region_caches()
     yield root / "ontology"
     gazetteer.load_gazetteer.cache_clear()
-    gazetteer._profile.cache_clear()
+    clear_region_caches()
 
 
 def test_a_committed_draft_is_the_region_s_profile(built, ontology_copy):

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.responsibility import (
-    parse_responsibility,
-    parse_unit_list,
-    states_first_listed_leads,
-)
+from kg.extract.responsibility import parse_responsibility
+from kg.extract.responsibility_words import states_first_listed_leads
+from kg.extract.unit_lists import parse_unit_list
 from kg.models import Role
 from kg.text.normalize import normalize_text
 

@@ -319,7 +319,7 @@ def test_page_noise_is_skipped_not_turned_into_sections_or_tasks():
 
 
 def test_noise_rules_leave_document_text_alone():
-    from kg.extract.segment import page_noise
+    from kg.extract.page_noise import page_noise
 
     lines = [Line(i + 1, t) for i, t in enumerate([
         "各位代表：",  # a report's address, not a notice addressee
@@ -516,7 +516,7 @@ def test_a_task_of_two_paragraphs_in_a_progress_table_one_cell_per_line():
     ("主办单位：区发改委", False),
 ])
 def test_page_noise_lines(text, noise):
-    from kg.extract.segment import page_noise
+    from kg.extract.page_noise import page_noise
     from kg.text.normalize import normalize_text
 
     assert (page_noise([Line(1, normalize_text(text))]) == {0}) is noise
@@ -550,7 +550,7 @@ def test_a_report_with_responsibility_words_it_cannot_read_is_flagged():
 
 @pytest.mark.parametrize("text", ["关闭退出落后产能企业10家。", "打印复印服务纳入政府采购。", "相关内容纳入年度考核。"])
 def test_words_of_page_widgets_starting_a_sentence_are_not_noise(text):
-    from kg.extract.segment import page_noise
+    from kg.extract.page_noise import page_noise
 
     assert page_noise([Line(1, text)]) == set()
 

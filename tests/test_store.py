@@ -13,10 +13,10 @@ from kg.store import (
     STORE_DIR,
     OxigraphStore,
     RdflibStore,
-    _json_result,
     open_store,
     union_materialized,
 )
+from kg.store.endpoint_store import _json_result
 
 from .conftest import PLAN
 

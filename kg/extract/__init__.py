@@ -38,14 +38,13 @@ from .gazetteer import (
     load_gazetteer,
     read_document_region,
 )
-from .responsibility import (
-    earlier_clauses,
-    find_deadline,
-    heading_leaders,
-    parse_responsibility,
-    states_first_listed_leads,
-)
-from .segment import document_title, page_noise, segment_lines, split_cells
+from .mentions import enrich_document
+from .page_noise import document_title, page_noise
+from .responsibility import earlier_clauses, parse_responsibility
+from .responsibility_labels import heading_leaders
+from .responsibility_words import find_deadline, states_first_listed_leads
+from .segment import Segmentation, segment_lines
+from .table_header import split_cells
 from .table_rows import row_responsibility
 from .year import year_of_plan
 
@@ -133,14 +132,7 @@ def extract_document(
         doc = _restored(doc, restorer, source)
         return doc
     issues: list[Issue] = list(source.notes)
-    # the region: as given, else read from the document (a warning when it cannot be)
-    if not region:
-        region, line, note = read_document_region(full_text)
-        if note and source.lines:
-            issues.append(Issue(source.path, line, note, "region"))
-    gaz = load_gazetteer(region)
-    if gaz.region == GENERIC_REGION != region:
-        issues.append(Issue(source.path, 0, f"unknown region {region!r}: units are kept in the generic scope", "region"))
+    gaz = _document_gazetteer(source, region, full_text, issues)
     region = gaz.region
     first_listed = states_first_listed_leads(full_text)
     if not source.lines:
@@ -154,29 +146,7 @@ def extract_document(
         plan_seg = segment_lines(source.lines, parser.has, paragraph_tasks=True)
     parsed = {item.ordinal: _item_responsibility(item, item.columns, gaz, parser) for item in plan_seg.items}
     with_clause = [o for o, (r, _) in parsed.items() if r.lead or r.co_lead]
-    by_title = detect_kind(source)
-    if kind is None:
-        kind = DocumentKind.TASK_PLAN if with_clause else by_title
-        # a work report by its title, where only a few of many numbered paragraphs name
-        # units (由区发改委负责…), stays a report, with a warning below
-        if (with_clause and by_title is DocumentKind.WORK_REPORT and len(with_clause) < 2
-                and len(plan_seg.items) >= 5 * len(with_clause)):
-            kind = DocumentKind.WORK_REPORT
-    if kind is DocumentKind.WORK_REPORT and with_clause:
-        first_line = next(i.line for i in plan_seg.items if i.ordinal == with_clause[0])
-        issues.append(Issue(
-            source.path, first_line,
-            f"read as a work report, but {len(with_clause)} numbered item(s) carry responsibility clauses "
-            "(a task plan? --kind plan reads it as one); their units are not in the graph", "report-with-clauses",
-        ))
-    elif kind is DocumentKind.WORK_REPORT:
-        found = next(((ln, m) for ln in source.lines if (m := _RESPONSIBILITY_WORDS.search(ln.text))), None)
-        if found is not None:
-            issues.append(Issue(
-                source.path, found[0].number,
-                f"read as a work report, but it has responsibility words ({found[1].group(0)!r}) that no "
-                "task was read from: the layout is not understood", "report-with-clauses",
-            ))
+    kind = _document_kind(source, kind, plan_seg, with_clause, issues)
     seg = plan_seg if kind is DocumentKind.TASK_PLAN else segment_lines(source.lines, parser.has, report=True)
     tasks: list[Task] = []
     for item in seg.items:
@@ -204,6 +174,53 @@ def extract_document(
         first_listed_leads=first_listed,
     )
     return _enrich(doc, gaz)
+
+
+
+def _document_gazetteer(source: SourceText, region: str | None, full_text: str, issues: list[Issue]) -> Gazetteer:
+    """The gazetteer of the document's region: as given, else read from the document (a
+    warning when it cannot be, or when the region is unknown)."""
+    if not region:
+        region, line, note = read_document_region(full_text)
+        if note and source.lines:
+            issues.append(Issue(source.path, line, note, "region"))
+    gaz = load_gazetteer(region)
+    if gaz.region == GENERIC_REGION != region:
+        issues.append(Issue(source.path, 0, f"unknown region {region!r}: units are kept in the generic scope", "region"))
+    return gaz
+
+
+def _document_kind(
+    source: SourceText, kind: DocumentKind | None, plan_seg: Segmentation, with_clause: list[int], issues: list[Issue],
+) -> DocumentKind:
+    """The kind of the document, decided by evidence: numbered items that carry
+    responsibility clauses (``with_clause``) make a task plan, whatever the title says;
+    the title decides only without evidence. A work report with clauses or responsibility
+    words is warned about."""
+    by_title = detect_kind(source)
+    if kind is None:
+        kind = DocumentKind.TASK_PLAN if with_clause else by_title
+        # a work report by its title, where only a few of many numbered paragraphs name
+        # units (由区发改委负责…), stays a report, with a warning below
+        if (with_clause and by_title is DocumentKind.WORK_REPORT and len(with_clause) < 2
+                and len(plan_seg.items) >= 5 * len(with_clause)):
+            kind = DocumentKind.WORK_REPORT
+    if kind is DocumentKind.WORK_REPORT and with_clause:
+        first_line = next(i.line for i in plan_seg.items if i.ordinal == with_clause[0])
+        issues.append(Issue(
+            source.path, first_line,
+            f"read as a work report, but {len(with_clause)} numbered item(s) carry responsibility clauses "
+            "(a task plan? --kind plan reads it as one); their units are not in the graph", "report-with-clauses",
+        ))
+    elif kind is DocumentKind.WORK_REPORT:
+        found = next(((ln, m) for ln in source.lines if (m := _RESPONSIBILITY_WORDS.search(ln.text))), None)
+        if found is not None:
+            issues.append(Issue(
+                source.path, found[0].number,
+                f"read as a work report, but it has responsibility words ({found[1].group(0)!r}) that no "
+                "task was read from: the layout is not understood", "report-with-clauses",
+            ))
+    return kind
 
 
 def _section_leaders(tasks: list[Task], sections: list[Section], gaz: Gazetteer) -> list[Task]:
@@ -306,7 +323,6 @@ def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) ->
 
 def _enrich(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument:
     """Indicators, projects and districts (stage kg.extract.mentions)."""
-    from .mentions import enrich_document
 
     return enrich_document(doc, gaz)
 

@@ -15,8 +15,8 @@ matching the text cut the way its rules need:
   …区域, …硅巷, A—B).
 * **characters** for gazetteer names: phrase patterns for every street, every area a
   unit governs (the ``governs`` and ``area_aliases`` columns of the region's
-  ``units.csv``), the district itself (phrase patterns in ``districts.jsonl``) and, to
-  block them, every unit name.
+  ``units.csv``), the district itself (phrase patterns in the region's own
+  ``ontology/regions/<region>/districts.jsonl``) and, to block them, every unit name.
 
 Both are matched by spaCy (``spacy.matcher.Matcher`` and ``PhraseMatcher`` on one blank
 ``Vocab``), on ``Doc`` objects built from those tokens or characters: no spaCy tokenizer
@@ -33,8 +33,6 @@ links to the unit that governs it (``governed_by``): 华侨路街道 → 华侨�
 from __future__ import annotations
 
 import bisect
-import csv
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,8 +40,9 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from ..models import Entity
-from ..resources import ontology_path
-from .gazetteer import Gazetteer
+from ..resources import EntityPattern, entity_patterns, entity_rules, region_unit_rows
+from ..text.tokenizer import Tokenizer
+from .gazetteer import Gazetteer, available_regions, load_gazetteer
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher, PhraseMatcher
@@ -71,8 +70,7 @@ class _Rules:
 
 @cache
 def _rules() -> _Rules:
-    with (ontology_path() / "patterns" / "entity_rules.json").open(encoding="utf-8") as fh:
-        d = json.load(fh)
+    d = entity_rules()
     return _Rules(
         frozenset(d["stop_tokens"]), frozenset(d["stop_pos"]), frozenset(d["generic_names"]),
         tuple(sorted(d["generic_modifiers"], key=len, reverse=True)),
@@ -81,9 +79,8 @@ def _rules() -> _Rules:
     )
 
 
-def _patterns(name: str) -> list[dict[str, object]]:
-    with (ontology_path() / "patterns" / name).open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def _patterns(name: str) -> list[EntityPattern]:
+    return list(entity_patterns(name))
 
 
 @cache
@@ -96,17 +93,13 @@ def area_names(region: str) -> dict[str, str]:
     >>> area_names("nanjing-gulou")["滨江"]
     '滨江商务区管委会'
     """
-    path = ontology_path() / "regions" / region / "units.csv"
     out: dict[str, str] = {}
-    if not path.is_file():
-        return out
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            names = [row.get("governs") or ""] + (row.get("area_aliases") or "").split("|")
-            for n in names:
-                n = n.strip()
-                if n:
-                    out.setdefault(n, row["canonical"])
+    for row in region_unit_rows(region):
+        names = [row.get("governs") or ""] + (row.get("area_aliases") or "").split("|")
+        for n in names:
+            n = n.strip()
+            if n:
+                out.setdefault(n, row["canonical"])
     return out
 
 
@@ -121,8 +114,6 @@ class _Words:
     """
 
     def __init__(self) -> None:
-        from ..text.tokenizer import Tokenizer
-
         self.tok = Tokenizer()
         self.added: set[str] = set()
         rules = _rules()
@@ -144,7 +135,6 @@ def _words() -> _Words:
 @cache
 def _prepare(region: str) -> _Words:
     """The tokenizer, taught every unit and area name of ``region`` (once)."""
-    from .gazetteer import load_gazetteer
 
     words = _words()
     for w in load_gazetteer(region).all_names():
@@ -227,10 +217,11 @@ def _phrase_matcher(region: str) -> tuple[PhraseMatcher, dict[int, tuple[str, st
     """Gazetteer phrases of ``region`` (a name listed twice keeps its first entry)."""
     from spacy.matcher import PhraseMatcher
 
-    from .gazetteer import load_gazetteer
 
     names: dict[str, tuple[str, str]] = {}
-    for p in _patterns("districts.jsonl"):
+    # the general phrases, then the region's own (its name: 鼓楼区, 鼓楼), which only a
+    # document of that region matches
+    for p in (*_patterns("districts.jsonl"), *entity_patterns("districts.jsonl", region)):
         if isinstance(p["pattern"], str):
             names.setdefault(p["pattern"], (str(p["label"]), str(p.get("id") or "")))
     areas = area_names(region)
@@ -489,6 +480,5 @@ def _area_words(region: str | None) -> frozenset[str]:
 
 @cache
 def _regions() -> frozenset[str]:
-    from .gazetteer import available_regions
 
     return frozenset(available_regions())

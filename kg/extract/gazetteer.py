@@ -7,19 +7,29 @@ type of unit is it. Nothing here holds department names: they are all data.
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..resources import ontology_path
+from ..resources import (
+    GroupRecord,
+    StandardDepartment,
+    TypeRecord,
+    UnitRecord,
+    available_regions,
+    name_forms,
+    region_profile,
+    region_unit_rows,
+    region_units,
+    responsibility_rules,
+    standard_departments,
+    unit_groups,
+    unit_types,
+)
 from ..text.normalize import normalize_name
-
-if TYPE_CHECKING:
-    from .regions import Division
+from .regions import Division, RegionDataMissing, division, divisions_named, read_region
+from .unit_patterns import group_shape_patterns as _group_shapes
+from .unit_patterns import standard_index as _standard_index
 
 __all__ = [
     "UnitRecord",
@@ -45,67 +55,6 @@ _LEVEL_OF_CHAR = {
     "省": "province", "自治区": "province", "市": "city", "州": "city", "盟": "city", "地区": "city",
     "县": "county", "区": "county", "旗": "county", "镇": "town", "乡": "town",
 }
-
-
-@dataclass(frozen=True)
-class UnitRecord:
-    canonical: str
-    full_name: str
-    aliases: tuple[str, ...]
-    type: str
-    governs: str | None = None
-
-
-@dataclass(frozen=True)
-class GroupRecord:
-    canonical: str
-    aliases: tuple[str, ...]
-    scope: str  # "all" | "subset" | "unknown"
-    member_types: tuple[str, ...]
-    level_prefixed: bool = False
-
-
-@dataclass(frozen=True)
-class StandardDepartment:
-    """A row of ``ontology/units/standard_departments.csv``: a department that exists, under
-    this standard name, at the given levels of every region."""
-
-    full_name: str
-    abbreviations: tuple[str, ...]
-    type: str
-    levels: frozenset[str]  # province | city | county | town
-    after_level: str  # written between the level and the name: 区委组织部
-    bare: bool  # whether the name also stands without 委 (组织部)
-
-    def forms(self) -> tuple[str, ...]:
-        """Every way the department is written after its level word (委组织部, 组织部…)."""
-        out: list[str] = []
-        for x in (self.full_name, *self.abbreviations):
-            if self.after_level and x.startswith(self.after_level):
-                out.append(x)
-                continue
-            out.append(self.after_level + x)
-            if self.bare and self.after_level:
-                out.append(x)
-        return tuple(dict.fromkeys(out))
-
-
-@dataclass(frozen=True)
-class NameForm:
-    """A row of ``ontology/units/name_forms.csv``: named units of a type (X街道, X镇, X区政府)
-    and the suffix of their canonical name."""
-
-    suffixes: tuple[str, ...]
-    canonical_suffix: str
-    type: str
-
-
-@dataclass(frozen=True)
-class TypeRecord:
-    type: str
-    label_zh: str
-    label_en: str
-    suffixes: tuple[str, ...]
 
 
 @dataclass
@@ -192,7 +141,6 @@ class Gazetteer:
         return found
 
     def _standard(self, key: str) -> tuple[str, str] | None:
-        from .regions import divisions_named
 
         key = key.removeprefix("中共")  # 中共广州市委组织部
         own = self.level_prefix
@@ -218,7 +166,7 @@ class Gazetteer:
                 continue
             row = next((r for r in rows if level in r.levels), rows[0])
             return prefix + row.after_level + row.full_name, row.type
-        for form in _name_forms():
+        for form in name_forms():
             for sfx in form.suffixes:
                 stem = key[: -len(sfx)]
                 if key.endswith(sfx) and _NAMED_STEM.fullmatch(stem) and not _GROUP_WORD.match(stem):
@@ -358,132 +306,17 @@ _GROUP_WORD = re.compile(r"^(?:各|有关|相关|其他|其它|全|所有)")
 _NAMED_STEM = re.compile(r"[^\W\d和及与的、，,在对等]{2,10}")
 
 
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(x.strip() for x in cell.split("|") if x.strip()) if cell else ()
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
-
-
-def available_regions() -> list[str]:
-    root = ontology_path() / "regions"
-    return sorted(p.name for p in root.iterdir() if (p / "profile.json").is_file())
-
-
-@cache
-def responsibility_rules() -> dict[str, list[str]]:
-    with (ontology_path() / "responsibility.json").open(encoding="utf-8") as fh:
-        data: dict[str, list[str]] = json.load(fh)
-    return data
-
-
-def unit_types() -> tuple[TypeRecord, ...]:
-    """The unit types of ``ontology/unit_types.csv``, in the order their suffixes are tried."""
-    return _types()
-
-
-@cache
-def _types() -> tuple[TypeRecord, ...]:
-    return tuple(
-        TypeRecord(r["type"], r["label_zh"], r["label_en"], _split(r["suffixes"]))
-        for r in _read_csv(ontology_path() / "unit_types.csv")
-    )
-
-
-@cache
-def _groups() -> dict[str, GroupRecord]:
-    out = {}
-    for r in _read_csv(ontology_path() / "groups.csv"):
-        out[r["canonical"]] = GroupRecord(
-            r["canonical"], _split(r["aliases"]), r["scope"], _split(r["member_types"]),
-            r.get("level_prefixed", "no") == "yes",
-        )
-    return out
-
-
-@cache
-def standard_departments() -> tuple[StandardDepartment, ...]:
-    """The national table of standard department names (``ontology/units/standard_departments.csv``)."""
-    return tuple(
-        StandardDepartment(
-            r["full_name"], _split(r["abbreviations"]), r["type"], frozenset(_split(r["levels"])),
-            r["after_level"], r["bare"] == "yes",
-        )
-        for r in _read_csv(ontology_path() / "units" / "standard_departments.csv")
-    )
-
-
-@cache
-def _standard_index() -> dict[str, tuple[StandardDepartment, ...]]:
-    index: dict[str, list[StandardDepartment]] = {}
-    for row in standard_departments():
-        for form in row.forms():
-            index.setdefault(normalize_name(form), []).append(row)
-    return {k: tuple(v) for k, v in index.items()}
-
-
-@cache
-def _name_forms() -> tuple[NameForm, ...]:
-    rows = [
-        NameForm(_split(r["suffixes"]), r["canonical_suffix"], r["type"])
-        for r in _read_csv(ontology_path() / "units" / "name_forms.csv")
-    ]
-    # the longest suffix first: 街道办事处 before 街道
-    return tuple(NameForm(tuple(sorted(f.suffixes, key=len, reverse=True)), f.canonical_suffix, f.type) for f in rows)
-
-
-@dataclass(frozen=True)
-class _GroupShapes:
-    pattern: re.Pattern[str]
-    members: re.Pattern[str]  # 市安委会各成员单位: the members of a body
-    quantifiers: dict[str, str]  # quantifier → scope
-    kinds: dict[str, tuple[str, ...]]  # unit-type word → member types
-
-
-@cache
-def _group_shapes() -> _GroupShapes:
-    with (ontology_path() / "units" / "group_shapes.json").open(encoding="utf-8") as fh:
-        data = json.load(fh)
-
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(normalize_name(w)) for w in sorted(set(words), key=len, reverse=True))
-
-    kinds = {normalize_name(w): tuple(k["member_types"]) for k in data["kinds"] for w in k["words"]}
-    pattern = re.compile(
-        rf"(?:(?P<place>(?:(?![和及与等的])[\u4e00-\u9fff]){{1,6}}?)??(?P<level>{alt(data['level_words'])})(?:{alt(data['level_qualifiers'])})?)?"
-        rf"(?P<q>{alt(list(data['quantifiers']))})"
-        rf"(?P<mod>[\u4e00-\u9fff]{{1,{int(data['max_modifier'])}}}?)??"
-        rf"(?P<word>{alt(list(kinds))})"
-    )
-    members = re.compile(
-        rf"[\u4e00-\u9fff]{{1,12}}(?:{alt(data['owner_endings'])})(?:{alt(list(data['quantifiers']))})?"
-        rf"(?:{alt(data['member_words'])})\Z"
-    )
-    return _GroupShapes(re.compile(pattern.pattern + r"\Z"), members, dict(data["quantifiers"]), kinds)
-
-
-@cache
-def _profile(region: str) -> dict[str, object]:
-    path = ontology_path() / "regions" / region / "profile.json"
-    with path.open(encoding="utf-8") as fh:
-        data: dict[str, object] = json.load(fh)
-    return data
-
-
 def profile_files(region: str) -> tuple[dict[str, object], list[dict[str, str]]] | None:
     """The ``profile.json`` and the ``units.csv`` rows (every column) of a region profile,
     or ``None`` when ``region`` has no profile."""
     if region not in available_regions():
         return None
-    return dict(_profile(region)), _read_csv(ontology_path() / "regions" / region / "units.csv")
+    return dict(region_profile(region)), region_unit_rows(region)
 
 
 def _division_gazetteer(region: str) -> Gazetteer | None:
     """The gazetteer of a region without a profile: ``cn-440100``, ``cn-500113-木洞镇``,
     or a division's name."""
-    from .regions import division, divisions_named
 
     town = ""
     if region.startswith("cn-"):
@@ -504,7 +337,7 @@ def _division_gazetteer(region: str) -> Gazetteer | None:
         places += [(n, prefix, a.level) for n in (a.name, *a.short_names())]
     places = [p for p in places if len(p[0]) >= 2 and p[1]]
     return Gazetteer(
-        found.region_id, found.full_name, found.level_char, {}, _groups(), _types(),
+        found.region_id, found.full_name, found.level_char, {}, unit_groups(), unit_types(),
         level=found.level, places=tuple(sorted(places, key=lambda x: -len(x[0]))),
     )
 
@@ -520,7 +353,7 @@ def _town_gazetteer(county: Division, town: str) -> Gazetteer:
         places.append((town[: -len(char)], char, "town"))
     places += [(n, p if p != char else n, lv) for n, p, lv in above.places]
     return Gazetteer(
-        f"{county.region_id}-{town}", county.full_name + town, char, {}, _groups(), _types(),
+        f"{county.region_id}-{town}", county.full_name + town, char, {}, unit_groups(), unit_types(),
         level="town", places=tuple(sorted(places, key=lambda x: -len(x[0]))),
     )
 
@@ -534,20 +367,16 @@ def load_gazetteer(region: str = GENERIC_REGION) -> Gazetteer:
         if gaz is not None:
             return gaz
     if region == GENERIC_REGION or region not in available_regions():
-        return Gazetteer(GENERIC_REGION, "", "", {}, _groups(), _types())
-    profile = _profile(region)
-    units = {}
-    for r in _read_csv(ontology_path() / "regions" / region / "units.csv"):
-        units[r["canonical"]] = UnitRecord(
-            r["canonical"], r["full_name"], _split(r["aliases"]), r["type"], r["governs"] or None
-        )
+        return Gazetteer(GENERIC_REGION, "", "", {}, unit_groups(), unit_types())
+    profile = region_profile(region)
+    units = dict(region_units(region))
     places: tuple[tuple[str, str, str], ...] = ()
     if profile.get("adcode"):
         town = str(profile.get("town", ""))
         extra = _division_gazetteer("cn-" + str(profile["adcode"]) + (f"-{town}" if town else ""))
         places = extra.places if extra else ()
     return Gazetteer(
-        region, str(profile["name"]), str(profile.get("level_prefix", "")), units, _groups(), _types(),
+        region, str(profile["name"]), str(profile.get("level_prefix", "")), units, unit_groups(), unit_types(),
         level=str(profile.get("level", "")), places=places,
     )
 
@@ -563,7 +392,6 @@ def read_document_region(text: str) -> tuple[str, int, str | None]:
     region = detect_region(text)
     if region != GENERIC_REGION:
         return region, 1, None
-    from .regions import RegionDataMissing, read_region
 
     try:
         reading = read_region(text)
@@ -572,7 +400,7 @@ def read_document_region(text: str) -> tuple[str, int, str | None]:
     if reading.division is None:
         return GENERIC_REGION, reading.line, reading.note
     for profile in available_regions():
-        data = _profile(profile)
+        data = region_profile(profile)
         if (str(data.get("adcode", "")), str(data.get("town", ""))) == (reading.division.code, reading.town or ""):
             return profile, reading.line, None
     return str(reading.region_id), reading.line, reading.note
@@ -587,7 +415,7 @@ def detect_region(text: str) -> str:
     """
     best, best_hits = GENERIC_REGION, 0
     for region in available_regions():
-        profile = _profile(region)
+        profile = region_profile(region)
         detect = profile.get("detect", {})
         assert isinstance(detect, dict)
         if not all(k in text for k in detect.get("keywords", [])):

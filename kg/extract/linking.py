@@ -18,24 +18,15 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import cache
 
 from ..models import ExtractedDocument, StatementLink
-from ..resources import ontology_path
+from ..resources import stopwords
+from .entities import cut
 from .mentions import past_sections, task_text
 
 __all__ = ["link_statements", "infer_units", "tokens", "stopwords"]
 
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z]")
-
-
-@cache
-def stopwords() -> frozenset[str]:
-    """The words ``ontology/stopwords.txt`` lists."""
-    with (ontology_path() / "stopwords.txt").open(encoding="utf-8") as fh:
-        return frozenset(
-            w.strip() for w in fh if w.strip() and not w.lstrip().startswith("#")
-        )
 
 
 def tokens(text: str, region: str | None = None) -> list[str]:
@@ -50,7 +41,6 @@ def tokens(text: str, region: str | None = None) -> list[str]:
     >>> tokens("继续推进湖南路片区环境综合整治", "nanjing-gulou")[0]
     '继续推进'
     """
-    from .entities import cut
 
     stop = stopwords()
     out = []
@@ -110,8 +100,8 @@ def link_statements(
     # inverted index: term → (task index, weight); a statement meets only the tasks that
     # share a term with it
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for k, (_name, _o, t) in enumerate(tasks):
-        for w, v in _vector(t, idf).items():
+    for k, (_name, _o, toks) in enumerate(tasks):
+        for w, v in _vector(toks, idf).items():
             postings[w].append((k, v))
     links: list[StatementLink] = []
     for ordinal, toks in stmts:

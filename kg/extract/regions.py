@@ -76,7 +76,7 @@ class Division:
 
     def ancestors(self) -> tuple[Division, ...]:
         """Province first; a municipality's city level (重庆市 under 重庆市) left out."""
-        out = []
+        out: list[Division] = []
         for code in (self.code[:2] + "0000", self.code[:4] + "00"):
             if code != self.code:
                 d = division(code)
@@ -236,9 +236,9 @@ def read_region(text: str) -> RegionReading:
         if not _NUMBER_BEFORE.match(head[head.rfind("\n", 0, m.start()) + 1 : m.start()]):
             continue
         for code in score:
-            d = division(code)
-            assert d is not None
-            if any(n.startswith(m.group(1)) for n in (d.name, *d.short_names())):
+            issuer = division(code)
+            assert issuer is not None
+            if any(n.startswith(m.group(1)) for n in (issuer.name, *issuer.short_names())):
                 score[code] += 2.0
     if not score:
         return RegionReading(None, 1, "the document's region could not be read (no issuer or place name found); "

@@ -16,16 +16,17 @@ from dataclasses import replace
 from functools import cache
 
 from ..models import Responsibility, Role, UnitMention
-from .gazetteer import Gazetteer, responsibility_rules
-from .responsibility import (
-    _ends_with_role,
-    _parse_clauses,
-    find_deadline,
-    parse_columns,
-    parse_unit_list,
-)
+from ..resources import responsibility_rules
+from .gazetteer import Gazetteer
+from .responsibility import parse_columns
+from .responsibility_clauses import ends_with_role, parse_clauses
+from .responsibility_words import find_deadline
+from .unit_lists import parse_unit_list
 
-__all__ = ["person_name", "row_responsibility", "split_cell_deadline", "split_cell_leaders", "split_lost_separators"]
+__all__ = [
+    "person_name", "row_responsibility", "split_cell_deadline", "split_cell_leaders",
+    "split_lost_separators",
+]
 
 _UNIT_END = "局委办部院队所处室会厅站团司心道镇乡"
 _TRAILING_DEADLINE = re.compile(
@@ -170,7 +171,7 @@ def row_responsibility(
             if not cell:
                 continue
             # 区住建局牵头，区城管局配合: the roles written in the cell win over its column
-            clauses = _parse_clauses(cell, off, gaz, first_listed_leads, strict=False) if _ends_with_role(cell) else None
+            clauses = parse_clauses(cell, off, gaz, first_listed_leads, strict=False) if ends_with_role(cell) else None
             if clauses is not None:
                 stated_lead.extend(clauses[0])
                 stated_co.extend(clauses[1])

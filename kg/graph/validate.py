@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..layout import BUILD_SIGNATURE, GRAPHS_DIR, MANIFEST, STORE_DIR
-from ..resources import ontology_path
+from ..resources import shapes_file
 
 __all__ = ["ValidationReport", "BuildCheck", "check_build", "validate_build", "load_union_graph"]
 
@@ -185,7 +185,7 @@ def validate_build(out: Path, shapes: Path | None = None) -> ValidationReport:
     if check.quads is None:
         return ValidationReport(False, 0, 0, "", tuple(check.problems))
     data = _rdflib_graph(check.quads)
-    shacl = Graph().parse(str(shapes or ontology_path() / "shapes.ttl"), format="turtle")
+    shacl = Graph().parse(str(shapes or shapes_file()), format="turtle")
     conforms, report_graph, text = validate(data, shacl_graph=shacl, inference="none", advanced=True)
     n = len(list(report_graph.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"), None)))
     return ValidationReport(bool(conforms), n, len(data), str(text), tuple(check.problems))

@@ -8,11 +8,9 @@ readers (to shape table grids) and by :mod:`kg.extract.segment` (to cut document
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
 
-from ..resources import ontology_path
+from ..resources import column_words as _column_words
 
 __all__ = ["number_of", "STYLE_RANK", "column_meaning", "column_words"]
 
@@ -60,13 +58,9 @@ def number_of(text: str) -> tuple[str, str, str] | None:
     return None
 
 
-@cache
 def column_words() -> dict[str, list[str]]:
     """Each column meaning's header words (``ontology/columns.json``)."""
-    with (ontology_path() / "columns.json").open(encoding="utf-8") as fh:
-        data: dict[str, list[str]] = json.load(fh)
-    data.pop("_comment", None)
-    return data
+    return _column_words()
 
 
 def column_meaning(header: str) -> str | None:
