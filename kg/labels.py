@@ -4,7 +4,8 @@ unit types.
 Roles and measures (with plain-language notes) are in ``ontology/labels.csv``; the unit
 types keep their labels in ``ontology/unit_types.csv`` (one row per type, beside the
 suffixes that assign it), and the three kinds of party that are no type there (``Unit``,
-``UnitGroup``, ``OtherUnit``) are in ``labels.csv``. Both files are read once.
+``UnitGroup``, ``OtherUnit``) are in ``labels.csv``. Both files are read once, through their loaders in :mod:`kg.resources` (a malformed
+file is an :class:`~kg.errors.OntologyError` naming ``file:line``).
 
 >>> label("role", "lead"), label("role", "co_lead", "en")
 ('牵头', 'co-lead')
@@ -18,24 +19,22 @@ suffixes that assign it), and the three kinds of party that are no type there (`
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
-from .errors import KgError
-from .resources import ontology_path
+from .errors import KgError, OntologyError
+from .resources import label_records, unit_types
+from .resources.paths import ontology_file, shown
 
 __all__ = ["Label", "LabelError", "label", "note", "both", "labels", "KINDS"]
 
 Lang = Literal["zh", "en"]
 KINDS = ("role", "measure", "unit_type")
-_COLUMNS = ["kind", "key", "zh", "en", "note_zh", "note_en"]
 
 
 class LabelError(KgError):
-    """A label file is malformed, or a label asked for does not exist."""
+    """A label asked for does not exist."""
 
 
 @dataclass(frozen=True)
@@ -48,37 +47,28 @@ class Label:
     note_en: str = ""
 
 
-def _read(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise LabelError(f"{path.name}:1: missing column(s) {', '.join(missing)}")
-        return [(reader.line_num, dict(row)) for row in reader]
-
-
 @cache
 def _table() -> dict[tuple[str, str], Label]:
     out: dict[tuple[str, str], Label] = {}
     seen: dict[tuple[str, str], str] = {}
 
     def add(where: str, lab: Label) -> None:
-        if lab.kind not in KINDS:
-            raise LabelError(f"{where}: unknown kind {lab.kind!r} (one of {', '.join(KINDS)})")
-        if not lab.key or not lab.zh or not lab.en:
-            raise LabelError(f"{where}: key, zh and en must not be empty")
         if (lab.kind, lab.key) in out:
-            raise LabelError(f"{where}: {lab.kind}:{lab.key} is labelled twice (also at {seen[(lab.kind, lab.key)]})")
+            raise OntologyError(f"{where}: {lab.kind}:{lab.key} is labelled twice (also at {seen[(lab.kind, lab.key)]})")
         out[(lab.kind, lab.key)] = lab
         seen[(lab.kind, lab.key)] = where
 
-    root = ontology_path()
-    for line, row in _read(root / "labels.csv", _COLUMNS):
-        add(f"labels.csv:{line}", Label(**{c: (row.get(c) or "").strip() for c in _COLUMNS}))
-    for line, row in _read(root / "unit_types.csv", ["type", "label_zh", "label_en"]):
-        add(f"unit_types.csv:{line}", Label("unit_type", row["type"].strip(), row["label_zh"].strip(),
-                                            row["label_en"].strip()))
+    for r in label_records():
+        add(r.where, Label(r.kind, r.key, r.zh, r.en, r.note_zh, r.note_en))
+    types_file = shown(ontology_file("unit_types.csv"))
+    for t in unit_types():
+        add(types_file, Label("unit_type", t.type, t.label_zh, t.label_en))
     return out
+
+
+def clear_cache() -> None:
+    """Forget the table (for a test that points the ontology at a copy)."""
+    _table.cache_clear()
 
 
 def labels(kind: str) -> list[Label]:

@@ -9,19 +9,23 @@ from pathlib import Path
 import pytest
 
 import kg.labels
+import kg.resources as res
+from kg.errors import OntologyError
 from kg.labels import LabelError, both, label, labels, note
-from kg.resources import ontology_path
+from kg.resources import ontology_path, paths
 
 
 @pytest.fixture
 def ontology_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A copy of the label files the loader reads instead of the shipped ones."""
-    for name in ("labels.csv", "unit_types.csv"):
-        shutil.copy(ontology_path() / name, tmp_path / name)
-    monkeypatch.setattr(kg.labels, "ontology_path", lambda: tmp_path)
-    kg.labels._table.cache_clear()
-    yield tmp_path
-    kg.labels._table.cache_clear()
+    """A copy of ontology/ that the loaders read instead of the shipped one."""
+    root = tmp_path / "ontology"
+    shutil.copytree(paths.ontology_path(), root)
+    monkeypatch.setattr(paths, "ontology_path", lambda: root)
+    res.clear_caches()
+    kg.labels.clear_cache()
+    yield root
+    res.clear_caches()
+    kg.labels.clear_cache()
 
 
 def test_one_chinese_label_per_role() -> None:
@@ -60,21 +64,24 @@ def test_an_unknown_label_is_an_error_not_the_key() -> None:
 def test_a_type_labelled_twice_names_file_and_line(ontology_copy: Path) -> None:
     with (ontology_copy / "labels.csv").open("a", encoding="utf-8") as fh:
         fh.write("unit_type,StreetOffice,街道办,street,,\n")
-    with pytest.raises(LabelError, match=r"^unit_types\.csv:5: unit_type:StreetOffice is labelled twice \(also at labels\.csv:14\)$"):
+    with pytest.raises(
+        OntologyError,
+        match=r"^ontology/unit_types\.csv: unit_type:StreetOffice is labelled twice \(also at ontology/labels\.csv:14\)$",
+    ):
         label("role", "lead")
 
 
 def test_a_malformed_label_file_names_file_and_line(ontology_copy: Path) -> None:
     (ontology_copy / "labels.csv").write_text("kind,key,zh,en\nrole,lead,牵头,\n", encoding="utf-8")
-    with pytest.raises(LabelError, match=r"^labels\.csv:1: missing column\(s\) note_zh, note_en$"):
+    with pytest.raises(OntologyError, match=r"^ontology/labels\.csv:1: missing column 'note_en'$"):
         label("role", "lead")
     (ontology_copy / "labels.csv").write_text(
         "kind,key,zh,en,note_zh,note_en\nrole,lead,牵头,,,\n", encoding="utf-8"
     )
-    with pytest.raises(LabelError, match=r"^labels\.csv:2: key, zh and en must not be empty$"):
+    with pytest.raises(OntologyError, match=r"^ontology/labels\.csv:2: key, zh and en must not be empty$"):
         label("role", "lead")
     (ontology_copy / "labels.csv").write_text(
         "kind,key,zh,en,note_zh,note_en\nrank,lead,牵头,lead,,\n", encoding="utf-8"
     )
-    with pytest.raises(LabelError, match=r"^labels\.csv:2: unknown kind 'rank'"):
+    with pytest.raises(OntologyError, match=r"^ontology/labels\.csv:2: column 'kind': "):
         label("role", "lead")

@@ -6,11 +6,13 @@ per file of ``ontology/`` (each read once; a file that breaks its schema is an
   ``indicators.json``, ``page_noise.json``, ``responsibility.json``,
   ``units/group_shapes.json``, ``patterns/*``, ``stopwords.txt``, ``shapes.ttl``);
 - :mod:`kg.resources.units`: the unit tables and the region profiles;
+- :mod:`kg.resources.labels`: the label vocabulary (``labels.csv``);
 - :mod:`kg.resources.schema`: the checks themselves.
 """
 
 from __future__ import annotations
 
+from .labels import LabelRecord, label_records
 from .paths import ontology_file, ontology_path
 from .rules import (
     ColumnWords,
@@ -55,7 +57,7 @@ def clear_caches() -> None:
     copy of the folder)."""
     for loader in (
         column_words, entity_rules, group_shapes, indicator_rules, page_noise, responsibility_rules,
-        stopwords, name_forms, standard_departments, unit_groups, unit_types,
+        stopwords, name_forms, standard_departments, unit_groups, unit_types, label_records,
     ):
         loader.cache_clear()
     clear_pattern_caches()
@@ -71,4 +73,5 @@ __all__ = [
     "GroupRecord", "NameForm", "RegionProfile", "StandardDepartment", "TypeRecord", "UnitRecord",
     "available_regions", "clear_region_caches", "name_forms", "region_profile", "region_unit_rows",
     "region_units", "standard_departments", "unit_groups", "unit_types",
+    "LabelRecord", "label_records",
 ]
