@@ -106,18 +106,35 @@ def step_generate(corpus: Path, tasks: int) -> dict[str, object]:
     """)
 
 
-def step_cut(corpus: Path) -> dict[str, object]:
+def step_cut(corpus: Path, sample_mb: float) -> dict[str, object]:
+    """Extraction against tokenizing, one process, on the same text: ``kg.extract.extract_document``
+    on the documents already read (after one warm-up document: imports, dictionaries and
+    gazetteers are paid once per worker), plain ``jieba.lcut`` and ``rjieba.cut`` of their
+    lines. The first documents up to ``sample_mb`` MB of text are measured."""
     return _child(f"""
         from pathlib import Path
-        texts = [p.read_text(encoding="utf-8") for p in sorted(Path({str(corpus)!r}).rglob("*.txt"))]
-        mb = sum(len(t.encode()) for t in texts) / 1e6
+        from kg.read import read_source
+        from kg.extract import extract_document
+        sources, mb = [], 0.0
+        for p in sorted(Path({str(corpus)!r}).rglob("*.txt")):
+            s = read_source(p)
+            sources.append(s)
+            mb += len("\\n".join(ln.text for ln in s.lines).encode()) / 1e6
+            if mb >= {sample_mb}:
+                break
+        texts = ["\\n".join(ln.text for ln in s.lines) for s in sources]
+        extract_document(sources[0])  # warm
+        t = time.perf_counter()
+        tasks = sum(len(extract_document(s).tasks) for s in sources)
+        e = time.perf_counter() - t
         import logging, jieba
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         t = time.perf_counter()
         n = sum(len(jieba.lcut(x)) for x in texts)
         j = time.perf_counter() - t
-        out = {{"mb": mb, "jieba_s": j, "jieba_mb_s": mb / j, "words": n}}
+        out = {{"mb": mb, "docs": len(sources), "tasks": tasks, "extract_s": e, "extract_mb_s": mb / e,
+                "jieba_s": j, "jieba_mb_s": mb / j, "words": n, "extract_vs_jieba": j / e}}
         try:
             import rjieba
             rjieba.cut("预热")
@@ -129,6 +146,39 @@ def step_cut(corpus: Path) -> dict[str, object]:
             pass
         print(json.dumps(out))
     """)
+
+
+def step_report(out: Path) -> dict[str, object]:
+    """What ``kg report OUT`` does after a build without its report: the HTML report, the
+    views and the workload exports, from the store."""
+    return _child(f"""
+        from pathlib import Path
+        from kg.pipeline.artifacts import write_artifacts
+        t = time.perf_counter()
+        write_artifacts(Path({str(out)!r}))
+        print(json.dumps({{"secs": time.perf_counter() - t, "rss_mb": _peak_mb()}}))
+    """)
+
+
+def step_incremental_many(work: Path, docs: int, jobs: int) -> dict[str, object]:
+    """The incremental rebuild in a corpus of ``docs`` documents of 10 tasks (a first build,
+    then one document edited and the build run again)."""
+    corpus, out = work / f"corpus-inc-{docs}", work / f"out-inc-{docs}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    _child(f"""
+        from pathlib import Path
+        import generate
+        generate.generate(Path({str(corpus)!r}), {docs * 10}, 10, seed=11)
+        print(json.dumps({{}}))
+    """)
+    first = step_build(corpus, out, jobs)
+    res = step_incremental(corpus, out, jobs)
+    res["first_build_secs"] = first["secs"]
+    res["docs"] = docs
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return res
 
 
 def step_build(corpus: Path, out: Path, jobs: int) -> dict[str, object]:
@@ -262,6 +312,11 @@ def main() -> None:
     ap.add_argument("--rdflib-timeout", type=float, default=1800, help="give up on rdflib (load + query) after this many seconds")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     ap.add_argument("--no-view", action="store_true", help="skip the pyvis view step")
+    ap.add_argument("--extract-mb", type=float, default=4.0,
+                    help="MB of the corpus's text (its first documents) on which extraction, jieba and rjieba are timed")
+    ap.add_argument("--incremental-docs", type=int, nargs="*", default=[1000],
+                    help="also time the incremental rebuild in corpora of this many 10-task documents (e.g. 1000 10000)")
+    ap.add_argument("--no-report", action="store_true", help="skip timing the report (kg report) after the build")
     ap.add_argument("--no-reload", action="store_true",
                     help="do not time a second bulk load of the store (at 1M it doubles the run; the build's store stage is timed anyway)")
     a = ap.parse_args()
@@ -280,7 +335,7 @@ def main() -> None:
     fig["corpus"] = g
     mb = int(g["bytes"]) / 1e6  # type: ignore[call-overload]
     say(f"corpus      {g['docs']} documents, {mb:.1f} MB of text")
-    c = step_cut(corpus)
+    c = step_cut(corpus, a.extract_mb)
     fig["cut"] = c
     b = step_build(corpus, out, a.jobs)
     fig["build"] = b
@@ -289,12 +344,27 @@ def main() -> None:
     line = f"build       {b['secs']:.1f} s end to end: {tps:,.0f} tasks/s, {build_mb_s:.2f} MB/s ({b['quads']:,} quads, peak RSS {b['rss_mb']:.0f} MB)"
     say(line)
     say("            stages: " + ", ".join(f"{k} {v:.1f}" for k, v in b["timings"].items()))  # type: ignore[union-attr]
-    say(f"jieba cut   {c['jieba_mb_s']:.2f} MB/s (plain jieba.lcut of the same text)"
-        + (f"; rjieba {c['rjieba_mb_s']:.2f} MB/s" if "rjieba_mb_s" in c else ""))
+    say(f"extraction  {c['extract_mb_s']:.2f} MB/s in one process ({c['docs']} documents, {c['mb']:.1f} MB, {c['tasks']} tasks); "
+        f"plain jieba.lcut of the same text {c['jieba_mb_s']:.2f} MB/s"
+        + (f", rjieba {c['rjieba_mb_s']:.2f} MB/s" if "rjieba_mb_s" in c else "")
+        + f": extraction/jieba {c['extract_vs_jieba']:.2f}")
+    rep: dict[str, object] | None = None
+    if not a.no_report:
+        rep = step_report(out)
+        fig["report"] = rep
+        with_report = float(b["secs"]) + float(rep["secs"])  # type: ignore[arg-type]
+        say(f"report      {rep['secs']:.1f} s (kg report: HTML report, views, workload exports; peak RSS {rep['rss_mb']:.0f} MB): "
+            f"build with its report {with_report:.1f} s, {int(b['tasks']) / with_report:,.0f} tasks/s; without {b['secs']:.1f} s")  # type: ignore[call-overload]
     inc = step_incremental(corpus, out, a.jobs)
     fig["incremental"] = inc
     say(f"incremental {inc['secs']:.2f} s after editing 1 document of {g['docs']} "
         f"({inc['process_secs']:.2f} s with interpreter imports; store {inc['store']}, {inc['extracted']} extracted)")
+    for docs in a.incremental_docs:
+        many = step_incremental_many(work, docs, a.jobs)
+        fig[f"incremental_{docs}"] = many
+        say(f"incremental {many['secs']:.2f} s after editing 1 document of {docs} 10-task documents "
+            f"({many['process_secs']:.2f} s with imports; first build {many['first_build_secs']:.1f} s; "
+            f"store {many['store']}, {many['extracted']} extracted)")
     ox_ = step_oxigraph(out, reload=not a.no_reload)
     fig["oxigraph"] = ox_
     overhead = float(ox_["query"]) / float(ox_["raw"]) - 1  # type: ignore[arg-type]
@@ -343,7 +413,10 @@ def main() -> None:
     if not a.keep and a.work is None:
         shutil.rmtree(work, ignore_errors=True)
     speedup = float(rd["query"]) / float(ox_["query"]) if rd else float("nan")  # type: ignore[arg-type]
-    print(f"speedup_vs_rdflib={speedup:.1f} build_tasks_per_s={tps:.0f}")
+    report_s = float(rep["secs"]) if rep else float("nan")  # type: ignore[arg-type]
+    report_key = "report_100k_s" if a.tasks >= 100_000 else "report_s"
+    print(f"speedup_vs_rdflib={speedup:.1f} build_tasks_per_s={tps:.0f} "
+          f"extract_vs_jieba={float(c['extract_vs_jieba']):.2f} {report_key}={report_s:.1f}")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
