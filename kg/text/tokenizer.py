@@ -127,6 +127,7 @@ class _RjiebaDict:
         self._rj_total = self.total
         self._freq: dict[str, int] = {}  # added words and their new prefixes (0)
         self._user_tags: dict[str, str] = {}
+        self._in_dict: dict[str, bool] = {}  # whether a word tagged has a line in dict.txt
 
     def _lookup(self, s: str) -> int | None:
         """jieba's ``FREQ.get(s)``: a word's frequency, 0 for a prefix of a word, else None."""
@@ -173,6 +174,7 @@ class _RjiebaDict:
     def tag(self, text: str) -> list[tuple[str, str]]:
         out = []
         user = self._user_tags
+        in_dict = self._in_dict
         for w, t in self._rj.tag(text, False):
             if w in user:
                 t = user[w]
@@ -180,8 +182,21 @@ class _RjiebaDict:
                 t = "eng"  # posseg joins single ASCII characters into one "eng" word
             elif not t:
                 t = "x"
+            else:
+                known = in_dict.get(w)
+                if known is None:
+                    known = in_dict[w] = self._dict_line(w) is not None
+                if not known:
+                    t = "x"  # rjieba's own dictionary tags characters jieba's lacks (務 "d")
             out.append((w, t))
         return out
+
+    def _dict_line(self, w: str) -> bytes | None:
+        """A line of jieba's ``dict.txt`` for the word ``w``, or ``None``."""
+        key = w.encode("utf-8") + b" "
+        lines = self._lines
+        i = bisect.bisect_left(lines, key)
+        return lines[i] if i < len(lines) and lines[i].startswith(key) else None
 
     def posseg(self, text: str) -> list[tuple[str, str]]:
         raise NotImplementedError  # Tokenizer.posseg uses jieba
