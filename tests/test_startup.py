@@ -30,6 +30,15 @@ def test_importing_the_cli_imports_no_heavy_library() -> None:
     assert _imported_after("import kg.cli") == set()
 
 
+def test_importing_the_cli_imports_no_stage_of_the_library() -> None:
+    """The commands import the library where they run: ``import kg.cli`` loads no stage (nor
+    kg.models, whose text tables take ~20 ms)."""
+    probe = "import kg.cli, sys\nprint(sorted(m for m in sys.modules if m.startswith('kg.') and not m.startswith('kg.cli')))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "['kg.errors']"
+
+
 @pytest.mark.parametrize("args", [["--help"], ["query", "--help"], ["workload", "--help"], ["build", "--help"]])
 def test_help_imports_no_heavy_library(args: list[str]) -> None:
     code = (
@@ -49,7 +58,7 @@ def test_query_imports_no_nlp_library(tmp_path: Path) -> None:
     from kg.pipeline import BuildOptions, build
 
     root = Path(__file__).resolve().parents[1]
-    plan = sorted((root / "examples").glob("*.txt"))[0]
+    plan = root / "examples" / "gulou_task_decomposition.txt"
     build([str(plan)], str(tmp_path / "out"), BuildOptions(jobs=1, artifacts=False))
     code = (
         "from kg.cli import main\n"
@@ -57,3 +66,29 @@ def test_query_imports_no_nlp_library(tmp_path: Path) -> None:
         "except SystemExit as e:\n    assert not e.code, e.code"
     )
     assert _imported_after(code) == {"pyoxigraph"}
+
+
+def test_the_kind_choices_name_every_document_kind() -> None:
+    """``--kind`` maps its choices to DocumentKind by value, without importing kg.models first."""
+    from kg.cli import _KINDS, _kind
+    from kg.models import DocumentKind
+
+    assert {k: _kind(k) for k in _KINDS} == {"plan": DocumentKind.TASK_PLAN, "report": DocumentKind.WORK_REPORT}
+    assert _kind(None) is None
+
+
+def test_kind_report_is_applied(tmp_path: Path) -> None:
+    """``kg extract --kind report`` reads the example plan as a work report: no tasks printed
+    unless ``--statements``; as a plan it prints its tasks."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    plan = str(root / "examples" / "gulou_task_decomposition.txt")
+    as_plan = CliRunner().invoke(main, ["extract", plan, "--kind", "plan", "--no-warnings"])
+    as_report = CliRunner().invoke(main, ["extract", plan, "--kind", "report", "--no-warnings", "--statements"])
+    assert as_plan.exit_code == 0 and as_report.exit_code == 0, as_plan.output + as_report.output
+    kinds = {json.loads(x)["kind"] for x in as_report.output.splitlines()}
+    assert kinds == {"WorkReport"}
+    assert {json.loads(x)["kind"] for x in as_plan.output.splitlines()} == {"TaskPlan"}
