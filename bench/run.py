@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -303,6 +304,37 @@ def step_view(out: Path) -> dict[str, object]:
     """)
 
 
+def step_startup(work: Path) -> dict[str, object]:
+    """Start-up: the wall time of ``kg --help``, ``kg query lead_counts`` and ``kg workload`` on the
+    build of the bundled examples (so that the command's own work is small), best and median
+    of 5 runs, and the heavy libraries that ``import kg.cli`` loads."""
+    out = work / "out-examples"
+    shutil.rmtree(out, ignore_errors=True)
+    _child(f"""
+        from kg.pipeline import BuildOptions, build
+        build([{str(HERE.parent / "examples")!r}], {str(out)!r}, BuildOptions(jobs=1, artifacts=False))
+        print(json.dumps({{}}))
+    """)
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    res: dict[str, object] = {}
+    for name, args in (("help", ["--help"]), ("query", ["query", "lead_counts", "--graph", str(out)]),
+                       ("workload", ["workload", str(out)])):
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            subprocess.run([*kg, *args], capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+        res[name] = min(times)
+        res[name + "_median"] = sorted(times)[2]
+    probe = "import kg.cli, sys; print(sorted({m.split('.')[0] for m in sys.modules} & " + repr(set(HEAVY)) + "))"
+    res["heavy_on_import"] = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    shutil.rmtree(out, ignore_errors=True)
+    return res
+
+
+HEAVY = ("spacy", "jieba", "rjieba", "rdflib", "networkx", "pyoxigraph", "pyshacl")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="kg scale benchmark at one size")
     ap.add_argument("--tasks", type=int, required=True)
@@ -372,6 +404,11 @@ def main() -> None:
     load_text = "not reloaded" if ox_["load"] is None else f"{ox_['load']:.1f} s"
     say(f"oxigraph    load {load_text}, peak RSS {ox_['rss_mb']:.0f} MB, {QUERY} {ox_['query'] * 1000:.0f} ms via kg, "
         f"{ox_['raw'] * 1000:.0f} ms raw (kg overhead {overhead * 100:+.0f}%), {ox_['rows']} rows")
+    st = step_startup(work)
+    fig["startup"] = st
+    say(f"start-up    kg --help {st['help']:.2f} s, kg query {st['query']:.2f} s, kg workload {st['workload']:.2f} s "
+        f"(best of 5, on the examples' build; medians {st['help_median']:.2f} / {st['query_median']:.2f} / "
+        f"{st['workload_median']:.2f} s); heavy libraries imported by `import kg.cli`: {st['heavy_on_import']}")
     rd: dict[str, object] | None = None
     if a.tasks <= a.rdflib_max:
         rd = step_rdflib(out, timeout=a.rdflib_timeout)
