@@ -5,23 +5,31 @@
 Steps (each heavy step runs in its own subprocess, so its peak RSS is its own):
 
 1. generate the synthetic corpus (bench/generate.py) of N tasks in documents of ~100;
-2. plain jieba cutting (and rjieba) of the same text: the reference MB/s;
+2. extraction (``kg.extract.extract_document``) in one process, plain jieba cutting and
+   rjieba on the same text (the first ``--extract-mb`` MB): MB/s of CPU each, and
+   extraction's over jieba's;
 3. ``kg.pipeline.build`` end to end (read, extract, graph, graph files, Oxigraph store) with
-   ``--jobs`` processes, artifact writers (HTML views) left out and timed separately at
-   step 7: tasks/s and MB/s; then the incremental rebuild after editing one document;
-4. default store (Oxigraph on disk): bulk-load time of graph.nq, peak RSS, latency of the
+   ``--jobs`` processes, artifact writers (HTML report, views, workload exports) left out:
+   tasks/s and MB/s; then ``kg report`` timed after it (unless ``--no-report``): the build
+   with and without its report;
+4. the incremental rebuild after editing one document, in this corpus and in corpora of
+   ``--incremental-docs`` 10-task documents (default 1,000);
+5. default store (Oxigraph on disk): bulk-load time of graph.nq, peak RSS, latency of the
    canned workload ranking query (``weighted_load``: GROUP BY unit) through kg
    (``kg.queries.run_query`` → ``OxigraphStore``) and through raw pyoxigraph on the same
    store (kg's overhead);
-5. rdflib in memory (``RdflibStore``): load time, peak RSS and the same query, skipped
+6. start-up: ``kg --help``, ``kg query`` and ``kg workload`` on the examples' build;
+7. rdflib in memory (``RdflibStore``): load time, peak RSS and the same query, skipped
    above ``--rdflib-max`` tasks;
-6. oxrdflib (rdflib API over Oxigraph) on the same query, when installed and within
+8. oxrdflib (rdflib API over Oxigraph) on the same query, when installed and within
    ``--rdflib-max``, to judge whether keeping the rdflib API is worth it;
-7. the largest pyvis view (the responsibility network) built and rendered from the
+9. the largest pyvis view (the responsibility network) built and rendered from the
    store, when ``kg.visualize`` is importable.
 
 The last line is machine-readable:
-``speedup_vs_rdflib=<rdflib time / default store time, workload query> build_tasks_per_s=<end-to-end>``.
+``speedup_vs_rdflib=<rdflib time / default store time, workload query> build_tasks_per_s=<end-to-end>
+extract_vs_jieba=<extraction MB/s / jieba.lcut MB/s> report_s=<kg report seconds>``
+(``report_100k_s=`` from 100,000 tasks on).
 """
 
 from __future__ import annotations
