@@ -62,12 +62,26 @@ def test_rjieba_tags_every_tagged_clause_as_posseg_does(pair: tuple[Tokenizer, T
 
 
 def test_rjieba_cuts_and_tags_whole_documents_as_jieba_does(pair: tuple[Tokenizer, Tokenizer]) -> None:
-    """Without HMM, as extraction cuts. (With HMM, rjieba keeps dates such as 2021-03-08 whole
-    where jieba cuts them at the dashes: ``kg.extract.linking`` drops such tokens either way.)"""
+    """Without HMM as extraction cuts, with HMM as ``kg.extract.linking`` cuts: whole documents
+    and every line alone."""
     by_rjieba, by_jieba = pair
-    for text in _texts():
+    texts = _texts()
+    for text in texts + [ln for t in texts for ln in t.splitlines()]:
         assert by_rjieba.cut(text, hmm=False) == by_jieba.cut(text, hmm=False), text[:40]
+        assert by_rjieba.cut(text) == by_jieba.cut(text), text[:40]
         assert by_rjieba.tag(text) == by_jieba.tag(text), text[:40]
+
+
+def test_runs_without_han_characters_are_cut_as_jiebas_hmm_cuts_them(pair: tuple[Tokenizer, Tokenizer]) -> None:
+    """rjieba keeps 2021-03-08 and www.qqhr.gov.cn whole; jieba's HMM step cuts them at each
+    run of letters and digits, and keeps PM2.5 and 12.5% whole."""
+    by_rjieba, by_jieba = pair
+    text = "成文日期：2021-03-08 齐齐哈尔市人民政府 www.qqhr.gov.cn，PM2.5下降12.5%"
+    assert by_rjieba.cut(text) == by_jieba.cut(text)
+    words = by_rjieba.cut(text)
+    assert ["2021", "-", "03", "-", "08"] == words[words.index("2021") : words.index("2021") + 5]
+    assert "www.qqhr.gov.cn" not in words and "gov" in words
+    assert "PM2.5" in words and "12.5%" in words
 
 
 def test_characters_outside_jiebas_dictionary_are_tagged_x(pair: tuple[Tokenizer, Tokenizer]) -> None:

@@ -101,6 +101,9 @@ class _JiebaDict:
 
 
 _ASCII_WORD = re.compile(r"[a-zA-Z0-9]+")
+# jieba.finalseg's re_han and re_skip
+_HAN = re.compile(r"[\u4E00-\u9FD5]")
+_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 # A word no text can contain (jieba cuts private-use characters one by one): its
 # frequency makes up the difference between rjieba's word total and jieba's.
 _PAD = "\U000f0000\U000f0001"
@@ -169,7 +172,19 @@ class _RjiebaDict:
         self._rj.add_word(_PAD, self.total - self._rj_total, None)
 
     def cut(self, text: str, hmm: bool) -> list[str]:
-        return self._rj.cut(text, hmm)  # type: ignore[no-any-return]
+        words: list[str] = self._rj.cut(text, hmm)
+        if not hmm:
+            return words
+        # jieba's HMM step (finalseg) cuts a run of characters outside its dictionary that
+        # holds no Han character at every letter-and-digit run (2021-03-08 → 2021|-|03|-|08,
+        # www.gov.cn → www|.|gov|.|cn); rjieba keeps such a run whole
+        out: list[str] = []
+        for w in words:
+            if len(w) > 1 and not _HAN.search(w) and not _SKIP.fullmatch(w) and not self._lookup(w):
+                out.extend(x for x in _SKIP.split(w) if x)
+            else:
+                out.append(w)
+        return out
 
     def tag(self, text: str) -> list[tuple[str, str]]:
         out = []
