@@ -8,7 +8,10 @@ faster; a missing rjieba is an error, not a silent fallback); ``KG_SEGMENTER=jie
 plain ``jieba``. With rjieba it computes the frequency jieba would give every added word
 (from jieba's ``dict.txt``, looked up by binary search instead of loading it: ~0.1 s instead
 of ~2 s for jieba and its tag table) and keeps rjieba's word total equal to jieba's, so both
-backends find the same routes; ``tests/test_rjieba.py`` proves it on the example corpus.
+backends find the same routes; ``tests/test_rjieba.py`` proves it on the example corpus,
+``tests/test_tokenizer.py`` on the scored corpora (cuts with and without HMM, tags). Two
+corrections make rjieba's output jieba's: a word outside jieba's ``dict.txt`` is tagged ``x``,
+and with HMM a run without Han characters is cut as jieba's ``finalseg`` cuts it.
 """
 
 from __future__ import annotations
