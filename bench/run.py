@@ -5,23 +5,31 @@
 Steps (each heavy step runs in its own subprocess, so its peak RSS is its own):
 
 1. generate the synthetic corpus (bench/generate.py) of N tasks in documents of ~100;
-2. plain jieba cutting (and rjieba) of the same text: the reference MB/s;
+2. extraction (``kg.extract.extract_document``) in one process, plain jieba cutting and
+   rjieba on the same text (the first ``--extract-mb`` MB): MB/s of CPU each, and
+   extraction's over jieba's;
 3. ``kg.pipeline.build`` end to end (read, extract, graph, graph files, Oxigraph store) with
-   ``--jobs`` processes, artifact writers (HTML views) left out and timed separately at
-   step 7: tasks/s and MB/s; then the incremental rebuild after editing one document;
-4. default store (Oxigraph on disk): bulk-load time of graph.nq, peak RSS, latency of the
+   ``--jobs`` processes, artifact writers (HTML report, views, workload exports) left out:
+   tasks/s and MB/s; then ``kg report`` timed after it (unless ``--no-report``): the build
+   with and without its report;
+4. the incremental rebuild after editing one document, in this corpus and in corpora of
+   ``--incremental-docs`` 10-task documents (default 1,000);
+5. default store (Oxigraph on disk): bulk-load time of graph.nq, peak RSS, latency of the
    canned workload ranking query (``weighted_load``: GROUP BY unit) through kg
    (``kg.queries.run_query`` → ``OxigraphStore``) and through raw pyoxigraph on the same
    store (kg's overhead);
-5. rdflib in memory (``RdflibStore``): load time, peak RSS and the same query, skipped
+6. start-up: ``kg --help``, ``kg query`` and ``kg workload`` on the examples' build;
+7. rdflib in memory (``RdflibStore``): load time, peak RSS and the same query, skipped
    above ``--rdflib-max`` tasks;
-6. oxrdflib (rdflib API over Oxigraph) on the same query, when installed and within
+8. oxrdflib (rdflib API over Oxigraph) on the same query, when installed and within
    ``--rdflib-max``, to judge whether keeping the rdflib API is worth it;
-7. the largest pyvis view (the responsibility network) built and rendered from the
+9. the largest pyvis view (the responsibility network) built and rendered from the
    store, when ``kg.visualize`` is importable.
 
 The last line is machine-readable:
-``speedup_vs_rdflib=<rdflib time / default store time, workload query> build_tasks_per_s=<end-to-end>``.
+``speedup_vs_rdflib=<rdflib time / default store time, workload query> build_tasks_per_s=<end-to-end>
+extract_vs_jieba=<extraction MB/s / jieba.lcut MB/s> report_s=<kg report seconds>``
+(``report_100k_s=`` from 100,000 tasks on).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -106,29 +115,80 @@ def step_generate(corpus: Path, tasks: int) -> dict[str, object]:
     """)
 
 
-def step_cut(corpus: Path) -> dict[str, object]:
+def step_cut(corpus: Path, sample_mb: float) -> dict[str, object]:
+    """Extraction against tokenizing, one process, on the same text: ``kg.extract.extract_document``
+    on the documents already read (after one warm-up document: imports, dictionaries and
+    gazetteers are paid once per worker), plain ``jieba.lcut`` and ``rjieba.cut`` of their
+    lines. The first documents up to ``sample_mb`` MB of text are measured."""
     return _child(f"""
         from pathlib import Path
-        texts = [p.read_text(encoding="utf-8") for p in sorted(Path({str(corpus)!r}).rglob("*.txt"))]
-        mb = sum(len(t.encode()) for t in texts) / 1e6
+        from kg.read import read_source
+        from kg.extract import extract_document
+        sources, mb = [], 0.0
+        for p in sorted(Path({str(corpus)!r}).rglob("*.txt")):
+            s = read_source(p)
+            sources.append(s)
+            mb += len("\\n".join(ln.text for ln in s.lines).encode()) / 1e6
+            if mb >= {sample_mb}:
+                break
+        texts = ["\\n".join(ln.text for ln in s.lines) for s in sources]
+        extract_document(sources[0])  # warm
+        # CPU seconds of this process (one thread each): on a shared machine the ratio of two
+        # CPU times holds where wall times do not; the wall times are kept beside them
+        def timed(fn):
+            w, c = time.perf_counter(), time.process_time()
+            r = fn()
+            return r, time.process_time() - c, time.perf_counter() - w
+        tasks, e, e_wall = timed(lambda: sum(len(extract_document(s).tasks) for s in sources))
         import logging, jieba
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
-        t = time.perf_counter()
-        n = sum(len(jieba.lcut(x)) for x in texts)
-        j = time.perf_counter() - t
-        out = {{"mb": mb, "jieba_s": j, "jieba_mb_s": mb / j, "words": n}}
+        n, j, j_wall = timed(lambda: sum(len(jieba.lcut(x)) for x in texts))
+        out = {{"mb": mb, "docs": len(sources), "tasks": tasks, "extract_s": e, "extract_wall_s": e_wall,
+                "extract_mb_s": mb / e, "jieba_s": j, "jieba_wall_s": j_wall, "jieba_mb_s": mb / j, "words": n,
+                "extract_vs_jieba": j / e}}
         try:
             import rjieba
             rjieba.cut("预热")
-            t = time.perf_counter()
-            sum(len(rjieba.cut(x)) for x in texts)
-            r = time.perf_counter() - t
-            out.update(rjieba_s=r, rjieba_mb_s=mb / r)
+            _, r, r_wall = timed(lambda: sum(len(rjieba.cut(x)) for x in texts))
+            out.update(rjieba_s=r, rjieba_wall_s=r_wall, rjieba_mb_s=mb / r)
         except ImportError:
             pass
         print(json.dumps(out))
     """)
+
+
+def step_report(out: Path) -> dict[str, object]:
+    """What ``kg report OUT`` does after a build without its report: the HTML report, the
+    views and the workload exports, from the store."""
+    return _child(f"""
+        from pathlib import Path
+        from kg.pipeline.artifacts import write_artifacts
+        t = time.perf_counter()
+        write_artifacts(Path({str(out)!r}))
+        print(json.dumps({{"secs": time.perf_counter() - t, "rss_mb": _peak_mb()}}))
+    """)
+
+
+def step_incremental_many(work: Path, docs: int, jobs: int) -> dict[str, object]:
+    """The incremental rebuild in a corpus of ``docs`` documents of 10 tasks (a first build,
+    then one document edited and the build run again)."""
+    corpus, out = work / f"corpus-inc-{docs}", work / f"out-inc-{docs}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    _child(f"""
+        from pathlib import Path
+        import generate
+        generate.generate(Path({str(corpus)!r}), {docs * 10}, 10, seed=11)
+        print(json.dumps({{}}))
+    """)
+    first = step_build(corpus, out, jobs)
+    res = step_incremental(corpus, out, jobs)
+    res["first_build_secs"] = first["secs"]
+    res["docs"] = docs
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return res
 
 
 def step_build(corpus: Path, out: Path, jobs: int) -> dict[str, object]:
@@ -252,6 +312,37 @@ def step_view(out: Path) -> dict[str, object]:
     """)
 
 
+def step_startup(work: Path) -> dict[str, object]:
+    """Start-up: the wall time of ``kg --help``, ``kg query lead_counts`` and ``kg workload`` on the
+    build of the bundled examples (so that the command's own work is small), best and median
+    of 5 runs, and the heavy libraries that ``import kg.cli`` loads."""
+    out = work / "out-examples"
+    shutil.rmtree(out, ignore_errors=True)
+    _child(f"""
+        from kg.pipeline import BuildOptions, build
+        build([{str(HERE.parent / "examples")!r}], {str(out)!r}, BuildOptions(jobs=1, artifacts=False))
+        print(json.dumps({{}}))
+    """)
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    res: dict[str, object] = {}
+    for name, args in (("help", ["--help"]), ("query", ["query", "lead_counts", "--graph", str(out)]),
+                       ("workload", ["workload", str(out)])):
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            subprocess.run([*kg, *args], capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+        res[name] = min(times)
+        res[name + "_median"] = sorted(times)[2]
+    probe = "import kg.cli, sys; print(sorted({m.split('.')[0] for m in sys.modules} & " + repr(set(HEAVY)) + "))"
+    res["heavy_on_import"] = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    shutil.rmtree(out, ignore_errors=True)
+    return res
+
+
+HEAVY = ("spacy", "jieba", "rjieba", "rdflib", "networkx", "pyoxigraph", "pyshacl")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="kg scale benchmark at one size")
     ap.add_argument("--tasks", type=int, required=True)
@@ -262,6 +353,11 @@ def main() -> None:
     ap.add_argument("--rdflib-timeout", type=float, default=1800, help="give up on rdflib (load + query) after this many seconds")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     ap.add_argument("--no-view", action="store_true", help="skip the pyvis view step")
+    ap.add_argument("--extract-mb", type=float, default=4.0,
+                    help="MB of the corpus's text (its first documents) on which extraction, jieba and rjieba are timed")
+    ap.add_argument("--incremental-docs", type=int, nargs="*", default=[1000],
+                    help="also time the incremental rebuild in corpora of this many 10-task documents (e.g. 1000 10000)")
+    ap.add_argument("--no-report", action="store_true", help="skip timing the report (kg report) after the build")
     ap.add_argument("--no-reload", action="store_true",
                     help="do not time a second bulk load of the store (at 1M it doubles the run; the build's store stage is timed anyway)")
     a = ap.parse_args()
@@ -280,7 +376,7 @@ def main() -> None:
     fig["corpus"] = g
     mb = int(g["bytes"]) / 1e6  # type: ignore[call-overload]
     say(f"corpus      {g['docs']} documents, {mb:.1f} MB of text")
-    c = step_cut(corpus)
+    c = step_cut(corpus, a.extract_mb)
     fig["cut"] = c
     b = step_build(corpus, out, a.jobs)
     fig["build"] = b
@@ -289,18 +385,38 @@ def main() -> None:
     line = f"build       {b['secs']:.1f} s end to end: {tps:,.0f} tasks/s, {build_mb_s:.2f} MB/s ({b['quads']:,} quads, peak RSS {b['rss_mb']:.0f} MB)"
     say(line)
     say("            stages: " + ", ".join(f"{k} {v:.1f}" for k, v in b["timings"].items()))  # type: ignore[union-attr]
-    say(f"jieba cut   {c['jieba_mb_s']:.2f} MB/s (plain jieba.lcut of the same text)"
-        + (f"; rjieba {c['rjieba_mb_s']:.2f} MB/s" if "rjieba_mb_s" in c else ""))
+    say(f"extraction  {c['extract_mb_s']:.2f} MB/s of CPU in one process ({c['docs']} documents, {c['mb']:.1f} MB, {c['tasks']} tasks); "
+        f"plain jieba.lcut of the same text {c['jieba_mb_s']:.2f} MB/s"
+        + (f", rjieba {c['rjieba_mb_s']:.2f} MB/s" if "rjieba_mb_s" in c else "")
+        + f": extraction/jieba {c['extract_vs_jieba']:.2f}")
+    rep: dict[str, object] | None = None
+    if not a.no_report:
+        rep = step_report(out)
+        fig["report"] = rep
+        with_report = float(b["secs"]) + float(rep["secs"])  # type: ignore[arg-type]
+        say(f"report      {rep['secs']:.1f} s (kg report: HTML report, views, workload exports; peak RSS {rep['rss_mb']:.0f} MB): "
+            f"build with its report {with_report:.1f} s, {int(b['tasks']) / with_report:,.0f} tasks/s; without {b['secs']:.1f} s")  # type: ignore[call-overload]
     inc = step_incremental(corpus, out, a.jobs)
     fig["incremental"] = inc
     say(f"incremental {inc['secs']:.2f} s after editing 1 document of {g['docs']} "
         f"({inc['process_secs']:.2f} s with interpreter imports; store {inc['store']}, {inc['extracted']} extracted)")
+    for docs in a.incremental_docs:
+        many = step_incremental_many(work, docs, a.jobs)
+        fig[f"incremental_{docs}"] = many
+        say(f"incremental {many['secs']:.2f} s after editing 1 document of {docs} 10-task documents "
+            f"({many['process_secs']:.2f} s with imports; first build {many['first_build_secs']:.1f} s; "
+            f"store {many['store']}, {many['extracted']} extracted)")
     ox_ = step_oxigraph(out, reload=not a.no_reload)
     fig["oxigraph"] = ox_
     overhead = float(ox_["query"]) / float(ox_["raw"]) - 1  # type: ignore[arg-type]
     load_text = "not reloaded" if ox_["load"] is None else f"{ox_['load']:.1f} s"
     say(f"oxigraph    load {load_text}, peak RSS {ox_['rss_mb']:.0f} MB, {QUERY} {ox_['query'] * 1000:.0f} ms via kg, "
         f"{ox_['raw'] * 1000:.0f} ms raw (kg overhead {overhead * 100:+.0f}%), {ox_['rows']} rows")
+    st = step_startup(work)
+    fig["startup"] = st
+    say(f"start-up    kg --help {st['help']:.2f} s, kg query {st['query']:.2f} s, kg workload {st['workload']:.2f} s "
+        f"(best of 5, on the examples' build; medians {st['help_median']:.2f} / {st['query_median']:.2f} / "
+        f"{st['workload_median']:.2f} s); heavy libraries imported by `import kg.cli`: {st['heavy_on_import']}")
     rd: dict[str, object] | None = None
     if a.tasks <= a.rdflib_max:
         rd = step_rdflib(out, timeout=a.rdflib_timeout)
@@ -343,7 +459,10 @@ def main() -> None:
     if not a.keep and a.work is None:
         shutil.rmtree(work, ignore_errors=True)
     speedup = float(rd["query"]) / float(ox_["query"]) if rd else float("nan")  # type: ignore[arg-type]
-    print(f"speedup_vs_rdflib={speedup:.1f} build_tasks_per_s={tps:.0f}")
+    report_s = float(rep["secs"]) if rep else float("nan")  # type: ignore[arg-type]
+    report_key = "report_100k_s" if a.tasks >= 100_000 else "report_s"
+    print(f"speedup_vs_rdflib={speedup:.1f} build_tasks_per_s={tps:.0f} "
+          f"extract_vs_jieba={float(c['extract_vs_jieba']):.2f} {report_key}={report_s:.1f}")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

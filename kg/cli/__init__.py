@@ -19,16 +19,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import StrictModeError
-from ..models import DocumentKind, Issue
 from ..version import __version__
 from . import analysis, diff, push, query
 from .common import F, handle_errors, progress_bar, require_build  # noqa: F401  (require_build: re-exported)
 from .push import endpoint_write_options, make_config, push_after_build
+
+if TYPE_CHECKING:
+    from ..models import DocumentKind, Issue
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,7 +39,15 @@ def main() -> None:
     """Build and query responsibility knowledge graphs of Chinese government task documents."""
 
 
-_KINDS = {"plan": DocumentKind.TASK_PLAN, "report": DocumentKind.WORK_REPORT}
+# --kind's choices: the DocumentKind each names (kg.models is imported by the commands that
+# use it: `kg --help`, `kg query` and `kg workload` start without it)
+_KINDS = {"plan": "TaskPlan", "report": "WorkReport"}
+
+
+def _kind(kind: str | None) -> DocumentKind | None:
+    from ..models import DocumentKind
+
+    return DocumentKind(_KINDS[kind]) if kind else None
 
 
 def _common_extract_options(func: F) -> F:
@@ -92,7 +102,7 @@ def build(
     from ..pipeline import build as run_build
 
     opts = BuildOptions(
-        region=region, year=year, kind=_KINDS[kind] if kind else None,
+        region=region, year=year, kind=_kind(kind),
         expand_groups=not no_expand, jobs=max(0, jobs), graph_files=graph_files,
         artifacts=report,
     )
@@ -147,7 +157,7 @@ def _echo_coverage(result: Any) -> None:
     """One line per document: numbered items found, tasks emitted, tasks without lead,
     unknown unit names — so that nothing is silently dropped (also in OUT/manifest.json)."""
     for c in result.coverage:
-        if c["kind"] == DocumentKind.WORK_REPORT.value:
+        if c["kind"] == _KINDS["report"]:
             click.echo(f"  {c['document']}: work report {c['year'] or ''}, {c['tasks']} statements".replace("  ,", ","))
             continue
         click.echo(
@@ -169,9 +179,10 @@ def extract(
     warnings: bool, statements: bool,
 ) -> None:
     """Print the tasks of PATHS with their lead and co-lead units, one JSON object per task."""
+    from ..models import DocumentKind
     from ..pipeline import BuildOptions, collect_paths, extract_paths, task_records
 
-    opts = BuildOptions(region=region, year=year, kind=_KINDS[kind] if kind else None)
+    opts = BuildOptions(region=region, year=year, kind=_kind(kind))
     skipped: list[Issue] = []  # what collecting the inputs left out
     docs, issues = extract_paths(collect_paths(paths, skipped), opts)
     issues = [*skipped, *issues]

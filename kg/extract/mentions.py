@@ -109,19 +109,27 @@ def task_text(task: Task, kind: DocumentKind) -> str:
     return task.text
 
 
+_OPENING = frozenset("（【[")
+_BRACKET = re.compile(r"[（【\[）】\]]")
+
+
 def _bracket_end(text: str, start: int) -> int | None:
-    """The position after the bracket that opens at ``start``, or ``None``."""
-    pairs = {"（": "）", "【": "】", "[": "]"}
-    if start >= len(text) or text[start] not in pairs:
+    """The position after the bracket that opens at ``start``, or ``None`` (any of （【[ opens,
+    any of ）】] closes).
+
+    >>> _bracket_end("推进（区发改委【牵头】）。", 2), _bracket_end("推进（区发改委", 2), _bracket_end("推进", 0)
+    (12, None, None)
+    """
+    if start >= len(text) or text[start] not in _OPENING:
         return None
     depth = 0
-    for i in range(start, len(text)):
-        if text[i] in pairs:
+    for m in _BRACKET.finditer(text, start):  # the brackets only, not every character
+        if m.group() in _OPENING:
             depth += 1
-        elif text[i] in pairs.values():
+        else:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return m.end()
     return None
 
 

@@ -8,7 +8,10 @@ faster; a missing rjieba is an error, not a silent fallback); ``KG_SEGMENTER=jie
 plain ``jieba``. With rjieba it computes the frequency jieba would give every added word
 (from jieba's ``dict.txt``, looked up by binary search instead of loading it: ~0.1 s instead
 of ~2 s for jieba and its tag table) and keeps rjieba's word total equal to jieba's, so both
-backends find the same routes; ``tests/test_rjieba.py`` proves it on the example corpus.
+backends find the same routes; ``tests/test_rjieba.py`` proves it on the example corpus,
+``tests/test_tokenizer.py`` on the scored corpora (cuts with and without HMM, tags). Two
+corrections make rjieba's output jieba's: a word outside jieba's ``dict.txt`` is tagged ``x``,
+and with HMM a run without Han characters is cut as jieba's ``finalseg`` cuts it.
 """
 
 from __future__ import annotations
@@ -101,6 +104,9 @@ class _JiebaDict:
 
 
 _ASCII_WORD = re.compile(r"[a-zA-Z0-9]+")
+# jieba.finalseg's re_han and re_skip
+_HAN = re.compile(r"[\u4E00-\u9FD5]")
+_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 # A word no text can contain (jieba cuts private-use characters one by one): its
 # frequency makes up the difference between rjieba's word total and jieba's.
 _PAD = "\U000f0000\U000f0001"
@@ -127,6 +133,7 @@ class _RjiebaDict:
         self._rj_total = self.total
         self._freq: dict[str, int] = {}  # added words and their new prefixes (0)
         self._user_tags: dict[str, str] = {}
+        self._in_dict: dict[str, bool] = {}  # whether a word tagged has a line in dict.txt
 
     def _lookup(self, s: str) -> int | None:
         """jieba's ``FREQ.get(s)``: a word's frequency, 0 for a prefix of a word, else None."""
@@ -168,11 +175,24 @@ class _RjiebaDict:
         self._rj.add_word(_PAD, self.total - self._rj_total, None)
 
     def cut(self, text: str, hmm: bool) -> list[str]:
-        return self._rj.cut(text, hmm)  # type: ignore[no-any-return]
+        words: list[str] = self._rj.cut(text, hmm)
+        if not hmm:
+            return words
+        # jieba's HMM step (finalseg) cuts a run of characters outside its dictionary that
+        # holds no Han character at every letter-and-digit run (2021-03-08 → 2021|-|03|-|08,
+        # www.gov.cn → www|.|gov|.|cn); rjieba keeps such a run whole
+        out: list[str] = []
+        for w in words:
+            if len(w) > 1 and not _HAN.search(w) and not _SKIP.fullmatch(w) and not self._lookup(w):
+                out.extend(x for x in _SKIP.split(w) if x)
+            else:
+                out.append(w)
+        return out
 
     def tag(self, text: str) -> list[tuple[str, str]]:
         out = []
         user = self._user_tags
+        in_dict = self._in_dict
         for w, t in self._rj.tag(text, False):
             if w in user:
                 t = user[w]
@@ -180,8 +200,21 @@ class _RjiebaDict:
                 t = "eng"  # posseg joins single ASCII characters into one "eng" word
             elif not t:
                 t = "x"
+            else:
+                known = in_dict.get(w)
+                if known is None:
+                    known = in_dict[w] = self._dict_line(w) is not None
+                if not known:
+                    t = "x"  # rjieba's own dictionary tags characters jieba's lacks (務 "d")
             out.append((w, t))
         return out
+
+    def _dict_line(self, w: str) -> bytes | None:
+        """A line of jieba's ``dict.txt`` for the word ``w``, or ``None``."""
+        key = w.encode("utf-8") + b" "
+        lines = self._lines
+        i = bisect.bisect_left(lines, key)
+        return lines[i] if i < len(lines) and lines[i].startswith(key) else None
 
     def posseg(self, text: str) -> list[tuple[str, str]]:
         raise NotImplementedError  # Tokenizer.posseg uses jieba

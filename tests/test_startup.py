@@ -1,0 +1,94 @@
+"""Start-up (issue 16): the CLI imports the heavy libraries only in the commands that use them.
+
+``import kg.cli`` (what ``kg --help``, ``kg query`` and ``kg workload`` pay before their
+command runs) must not import spaCy, jieba, rjieba, rdflib, networkx, pyoxigraph or pyshacl:
+each costs 0.05–0.7 s. Checked in a fresh interpreter, since this test process has imported
+them all.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("spacy", "jieba", "rjieba", "rdflib", "networkx", "pyoxigraph", "pyshacl")
+
+
+def _imported_after(code: str, cwd: Path | None = None) -> set[str]:
+    """The heavy top-level packages in ``sys.modules`` after running ``code`` in a new interpreter."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=cwd)
+    assert r.returncode == 0, r.stderr
+    return set(json.loads(r.stdout.strip().splitlines()[-1])) & set(HEAVY)
+
+
+def test_importing_the_cli_imports_no_heavy_library() -> None:
+    assert _imported_after("import kg.cli") == set()
+
+
+def test_importing_the_cli_imports_no_stage_of_the_library() -> None:
+    """The commands import the library where they run: ``import kg.cli`` loads no stage (nor
+    kg.models, whose text tables take ~20 ms)."""
+    probe = "import kg.cli, sys\nprint(sorted(m for m in sys.modules if m.startswith('kg.') and not m.startswith('kg.cli')))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "['kg.errors']"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["query", "--help"], ["workload", "--help"], ["build", "--help"]])
+def test_help_imports_no_heavy_library(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom kg.cli import main\n"
+        f"try:\n    main.main(args={args!r}, prog_name='kg')\nexcept SystemExit as e:\n    assert not e.code, e.code"
+    )
+    assert _imported_after(code) == set()
+
+
+def test_the_probe_sees_a_heavy_import() -> None:
+    """Counter-example: the check above would notice a command module that imports one."""
+    assert "networkx" in _imported_after("import kg.cli\nimport kg.analysis.workload")
+
+
+def test_query_imports_no_nlp_library(tmp_path: Path) -> None:
+    """``kg query`` reads the store: pyoxigraph, but neither spaCy, jieba nor rdflib."""
+    from kg.pipeline import BuildOptions, build
+
+    root = Path(__file__).resolve().parents[1]
+    plan = root / "examples" / "gulou_task_decomposition.txt"
+    build([str(plan)], str(tmp_path / "out"), BuildOptions(jobs=1, artifacts=False))
+    code = (
+        "from kg.cli import main\n"
+        f"try:\n    main.main(args=['query', 'lead_counts', '--graph', {str(tmp_path / 'out')!r}], prog_name='kg')\n"
+        "except SystemExit as e:\n    assert not e.code, e.code"
+    )
+    assert _imported_after(code) == {"pyoxigraph"}
+
+
+def test_the_kind_choices_name_every_document_kind() -> None:
+    """``--kind`` maps its choices to DocumentKind by value, without importing kg.models first."""
+    from kg.cli import _KINDS, _kind
+    from kg.models import DocumentKind
+
+    assert {k: _kind(k) for k in _KINDS} == {"plan": DocumentKind.TASK_PLAN, "report": DocumentKind.WORK_REPORT}
+    assert _kind(None) is None
+
+
+def test_kind_report_is_applied(tmp_path: Path) -> None:
+    """``kg extract --kind report`` reads the example plan as a work report: no tasks printed
+    unless ``--statements``; as a plan it prints its tasks."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    plan = str(root / "examples" / "gulou_task_decomposition.txt")
+    as_plan = CliRunner().invoke(main, ["extract", plan, "--kind", "plan", "--no-warnings"])
+    as_report = CliRunner().invoke(main, ["extract", plan, "--kind", "report", "--no-warnings", "--statements"])
+    assert as_plan.exit_code == 0 and as_report.exit_code == 0, as_plan.output + as_report.output
+    kinds = {json.loads(x)["kind"] for x in as_report.output.splitlines()}
+    assert kinds == {"WorkReport"}
+    assert {json.loads(x)["kind"] for x in as_plan.output.splitlines()} == {"TaskPlan"}
