@@ -308,10 +308,9 @@ def test_biggest_view_weight_and_first_draw(chromium: Chromium, example_out: Pat
     assert float(metrics["synthetic_first_draw_ms"]) < 15_000  # type: ignore[arg-type]
 
 
-def test_views_sharing_a_local_vis_network_draw(chromium: Chromium, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_views_sharing_a_local_vis_network_draw(chromium: Chromium, tmp_path: Path) -> None:
     import kg.visualize.views as views
 
-    monkeypatch.setattr(views, "INLINE_MAX_VIEWS", 0)
     pages = views.write_views(tmp_path, _synthetic(60, 12), {})
     unit = next(p for p in pages if p.kind == "unit")
     path = tmp_path / unit.file

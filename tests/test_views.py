@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
+from kg.visualize.names import SAFE_NAME, ViewNames, slug
 from kg.visualize.networks import collaboration_pairs, ego_network, responsibility_network
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 from kg.visualize.safe import csp, external_urls, script_json, strip_external
-from kg.visualize.style import LoadInfo, section_file, unit_file
+from kg.visualize.style import LoadInfo
 
 from kg.pipeline import BuildOptions, build
 from kg.text.normalize import normalize_text
@@ -113,7 +114,11 @@ def test_every_page_written(example_out: Path) -> None:
     assert any(v.startswith("unit-") for v in views) and any(v.startswith("section-") for v in views)
     assert (example_out / "index.html").is_file() and (example_out / "queries.html").is_file()
     for v in views:
-        assert re.fullmatch(r"(responsibility|collaboration|(unit|section)-[0-9a-f]{12})\.html", v), v
+        assert v in ("responsibility.html", "collaboration.html") or SAFE_NAME.fullmatch(v), v
+    # readable names: the unit's name, the section's document, number and title
+    assert "unit-区发改委.html" in views and "unit-各街道.html" not in views  # (a group has no view)
+    assert "section-gulou_task_decomposition-一-关于完善创新生态-打造转型升级新引擎.html" in views, views
+    assert (example_out / "views" / "vis-network.min.js").is_file()
 
 
 def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
@@ -122,7 +127,8 @@ def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
         assert not EXTERNAL_REF.findall(page), f"{path.name}: {EXTERNAL_REF.findall(page)[:3]}"
         parsed = _parse(SCRIPT_BLOCK.sub(lambda m: f"<script{m.group(1)}></script>", page))
         for tag, attrs in parsed.tags:
-            assert not (tag == "script" and attrs.get("src")), f"{path.name}: external script"
+            # the one script file a view loads is vis-network, beside it on disk
+            assert not (tag == "script" and attrs.get("src") not in (None, "vis-network.min.js")), f"{path.name}: script"
             assert not (tag == "link" and attrs.get("href")), f"{path.name}: linked resource"
             assert tag not in ("img", "iframe", "embed", "object", "source", "audio", "video"), path.name
         assert "bootstrap" not in page.lower() and "cdn.jsdelivr" not in page and "cdnjs" not in page
@@ -131,14 +137,25 @@ def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
         policy = _csp_of(parsed)
         assert "default-src 'none'" in policy and "connect-src 'none'" in policy, path.name
         assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+    shared = (example_out / "views" / "vis-network.min.js").read_text(encoding="utf-8")
+    assert not EXTERNAL_REF.findall(shared) and "sourceMappingURL" not in shared
 
 
-def test_views_inline_vis_network_and_the_csp_hashes_match(example_out: Path) -> None:
-    page = (example_out / "views" / "responsibility.html").read_text(encoding="utf-8")
-    scripts = [body for attrs, body in SCRIPT_BLOCK.findall(page) if "application/json" not in attrs]
-    assert len(scripts) == 2
-    assert "vis-network" in scripts[0][:300] and "new vis.Network" in scripts[1]
-    assert _csp_of(_parse(page)) == csp(scripts)
+def test_views_share_one_vis_network_file_and_the_csp_hashes_match(example_out: Path) -> None:
+    from kg.visualize.render import vis_assets
+
+    views = sorted((example_out / "views").glob("*.html"))
+    assert (example_out / "views" / "vis-network.min.js").read_text(encoding="utf-8") == vis_assets()[0]
+    total = 0
+    for path in views:
+        page = path.read_text(encoding="utf-8")
+        total += len(page.encode("utf-8"))
+        scripts = [(attrs, body) for attrs, body in SCRIPT_BLOCK.findall(page) if "application/json" not in attrs]
+        assert [a.strip() for a, _ in scripts] == ['src="vis-network.min.js"', ""], path.name
+        assert "new vis.Network" in scripts[1][1] and "vis-network" not in scripts[1][1][:300]
+        assert _csp_of(_parse(page)) == csp([scripts[1][1]], self_scripts=True)
+    # each view carries its own data only, not a copy of the 470 kB library
+    assert total < 150_000 * len(views), total
 
 
 def test_index_links_every_view_and_every_link_resolves(example_out: Path) -> None:
@@ -286,7 +303,7 @@ def test_document_text_is_escaped_everywhere(xss_out: Path) -> None:
                 assert any(normalize_text(XSS_RUNS) in t and normalize_text(XSS_ATTR) in t for t in texts)
     assert seen_in_json
     index = (xss_out / "index.html").read_text(encoding="utf-8")
-    section = next(p for p in (xss_out / "views").glob("section-*.html"))
+    section = next(p for p in (xss_out / "views").glob("section-xss_plan-一-*.html"))
     assert "&lt;script&gt;alert（1）&lt;/script&gt;" in section.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert（1）&lt;/script&gt;" in index
 
@@ -362,11 +379,28 @@ def test_rendering_is_deterministic() -> None:
     assert render_network(responsibility_network(data, loads)) == render_network(responsibility_network(data, loads))
 
 
-def test_file_names_never_come_from_names() -> None:
-    evil = "https://w3id.org/govkg/id/x/unit/..%2F..%2Fetc%2Fpasswd<script>"
-    for f in (unit_file(evil), section_file(evil)):
-        assert re.fullmatch(r"(unit|section)-[0-9a-f]{12}\.html", f)
-    assert unit_file(evil) != unit_file(evil + "x")
+def test_file_names_are_readable_safe_stable_and_unique() -> None:
+    evil = "..%2F..%2Fetc%2Fpasswd<script>"
+    assert slug(evil) == "2F-2Fetc-2Fpasswd-script"
+    assert slug("区发改委") == "区发改委" and slug("../..") == "x"
+    data = _synthetic(4, 2)
+    a, b = "https://w3id.org/govkg/id/a-qu/unit/x", "https://w3id.org/govkg/id/b-qu/unit/x"
+    data.units[a] = UnitInfo(a, "区发改委", "GovernmentDepartment")
+    data.units[b] = UnitInfo(b, "区发改委", "GovernmentDepartment")
+    data.units["e"] = UnitInfo("e", f"区/{evil} 局", "OtherUnit")
+    names = ViewNames(data)
+    # the same name in two regions: each gets its region
+    assert names.unit(a) == "unit-区发改委-a-qu.html" and names.unit(b) == "unit-区发改委-b-qu.html"
+    assert names.unit("https://example.org/unit/0") == "unit-单位0.html"
+    assert SAFE_NAME.fullmatch(names.unit("e")) and "/" not in names.unit("e") and ".." not in names.unit("e")
+    assert names.unit("e") == ViewNames(data).unit("e")  # stable
+    every = [f for _, f in names.units()]
+    assert len(every) == len(set(every))
+    # two sections with the same number and title in one document: a hash keeps them apart
+    data.sections["s2"] = SectionInfo("s2", "https://example.org/doc/d", 2, "一", "第一部分")
+    names = ViewNames(data)
+    assert names.section("s1") != names.section("s2")
+    assert names.section("s1").startswith("section-d-一-第一部分-")
 
 
 def test_ego_view_shows_tasks_partners_indicators() -> None:
@@ -397,35 +431,15 @@ def test_write_report_regenerates_from_a_build_folder(example_out: Path, tmp_pat
     assert sorted(p.name for p in (copy / "views").iterdir()) == sorted(p.name for p in (example_out / "views").iterdir())
 
 
-def test_many_views_share_one_local_vis_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.visualize.views as views
-
-    monkeypatch.setattr(views, "INLINE_MAX_VIEWS", 2)
-    data = _synthetic(30, 6)
-    pages = views.write_views(tmp_path, data, {})
-    shared = tmp_path / "views" / views.VIS_FILE
-    assert shared.is_file() and "vis-network" in shared.read_text(encoding="utf-8")[:300]
-    for p in pages:
-        page = (tmp_path / p.file).read_text(encoding="utf-8")
-        assert not EXTERNAL_REF.findall(page)
-        policy = _csp_of(_parse(page))
-        if p.kind in ("unit", "section"):
-            assert f'<script src="{views.VIS_FILE}"></script>' in page
-            assert "script-src 'self' 'sha256-" in policy
-            assert p.bytes < 100_000
-        else:  # the two network views stay self-contained
-            assert "<script src=" not in page and "'self'" not in policy
-
-
 def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from kg.visualize.report import _queries
+    from kg.visualize.report_queries import run_queries
 
     monkeypatch.setenv("KG_REPORT_QUERY_TIMEOUT", "0.0001")
     monkeypatch.setenv("KG_REPORT_QUERY_BUDGET", "4")
     t0 = time.monotonic()
-    blocks, error = _queries(example_out)
+    blocks, error = run_queries(example_out)
     assert not error and blocks
     assert time.monotonic() - t0 < 40
     assert any("超过" in b.skipped for b in blocks)
@@ -523,7 +537,7 @@ def test_big_corpora_get_capped_views_and_the_index_names_the_rest(generated_out
     # one left-out unit's view, on demand, leaves the rest as it was
     left_out = ranking[-1]
     assert main([str(out), "--unit", left_out["unit"]]) == 0
-    assert (out / "views" / unit_file(left_out["iri"])).is_file()
+    assert (out / "views" / f"unit-{slug(left_out['unit'])}.html").is_file()
     assert (out / "index.html").read_text(encoding="utf-8") == index
     assert main([str(out), "--unit", "没有这个单位"]) == 2
     assert main([str(out), "--section", "扩大有效投入"]) == 0
@@ -538,4 +552,4 @@ def test_small_builds_keep_every_view(example_out: Path) -> None:
     assert "omitted-units" not in index and "omitted-sections" not in index
     ranking = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8")))
     for r in ranking:
-        assert (example_out / "views" / unit_file(r["iri"])).is_file(), r["unit"]
+        assert (example_out / "views" / f"unit-{slug(r['unit'])}.html").is_file(), r["unit"]

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -14,8 +13,9 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .data import UNIT_TYPES, TaskInfo, UnitInfo, ViewData
+from .names import ViewNames
 
-__all__ = ["TYPE_COLORS", "TYPE_ZH", "TYPE_EN", "ROLE_ZH", "LoadInfo", "KgNetwork", "Styler", "Ids", "unit_file", "section_file"]
+__all__ = ["TYPE_COLORS", "TYPE_ZH", "TYPE_EN", "ROLE_ZH", "LoadInfo", "KgNetwork", "Styler", "Ids"]
 
 FONT_FACE = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -92,19 +92,6 @@ class LoadInfo:
     reason: str = ""
 
 
-def _digest(iri: str) -> str:
-    return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:12]
-
-
-def unit_file(iri: str) -> str:
-    """File name of a unit's ego view: a hash of its IRI, safe on every file system."""
-    return f"unit-{_digest(iri)}.html"
-
-
-def section_file(iri: str) -> str:
-    return f"section-{_digest(iri)}.html"
-
-
 class KgNetwork(Network):
     """A pyvis Network; ``add_edge`` is O(1) (pyvis scans all nodes and edges per call)."""
 
@@ -159,6 +146,7 @@ class Styler:
     def __init__(self, data: ViewData, loads: Mapping[str, LoadInfo]) -> None:
         self.data = data
         self.loads = loads
+        self.names = ViewNames(data)
         self.tasks = sorted(data.tasks.values(), key=lambda t: (t.document, t.ordinal))
         self.task_top = {t.iri: data.top_section(t.section) for t in self.tasks}
         used_tops = set(self.task_top.values())
@@ -263,7 +251,7 @@ class Styler:
         if li is not None and li.overloaded:
             tip["flag"] = "超负荷 Overloaded" + (f"：{li.reason}" if li.reason else "")
         if link:
-            tip["link"] = unit_file(unit.iri)
+            tip["link"] = self.names.unit(unit.iri)
             tip["link_text"] = "打开单位视图 Open unit view"
         color = TYPE_COLORS.get(unit.type, TYPE_COLORS["OtherUnit"])
         overloaded = li is not None and li.overloaded
@@ -301,7 +289,7 @@ class Styler:
             tip["items2"] = [label for _, label in task.projects]
         top = self.task_top.get(task.iri)
         if link_section and top:
-            tip["link"] = section_file(top)
+            tip["link"] = self.names.section(top)
             tip["link_text"] = "打开章节视图 Open section view"
         color = self.task_color(task)
         net.add_node(

@@ -4,7 +4,7 @@
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var tips = {}, kinds = {}, search = {}, labels = {};
-  var SAFE_LINK = /^[A-Za-z0-9._-]+\.html$/;
+  var SAFE_LINK = /^(unit|section|type|region)-[\p{L}\p{N}_-]+\.html$/u;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);

@@ -1,4 +1,4 @@
-"""Interactive views (pyvis / vis-network), each one self-contained HTML that works offline.
+"""Interactive views (pyvis / vis-network): HTML pages that work offline.
 
 Views
 -----
@@ -7,17 +7,16 @@ Views
   type, tasks coloured by section;
 * ``collaboration.html`` — units only, an edge per pair of units named in the same task,
   its width the number of tasks they share;
-* ``unit-<hash>.html`` — one ego view per unit: its tasks, its partners on them, their
-  indicators and projects (file names are hashes of the unit IRI, never the name);
-* ``section-<hash>.html`` — one per section: its tasks with their units and indicators.
+* ``unit-NAME.html`` — one ego view per unit: its tasks (drawn, and as a table), its
+  partners on them, their indicators and projects;
+* ``section-DOCUMENT-NUMBER-TITLE.html`` — one per section: its tasks with their units and
+  indicators. (Names: :mod:`.names`.)
 
 The networks are made by :mod:`.networks` in the styles of :mod:`.style` and drawn by
-:mod:`.render`; this module selects the views of a build and writes them. The networks are
-assembled with :class:`pyvis.network.Network` (nodes, edges, vis options)
-and rendered through this package's own template, which inlines the vis-network build
-that pyvis ships (``cdn_resources="in_line"``) and nothing else: pyvis's stock template
-also links Bootstrap from a CDN in every mode, which :func:`safe.strip_external` would
-remove and which this template never emits. Every page is checked to load nothing from
+:mod:`.render`; this module selects the views of a build and writes them. Every view loads
+vis-network from one file beside it, ``views/vis-network.min.js`` (the build that pyvis
+ships, written once per folder: still from disk, never the network), where pyvis would
+inline it into each page or link it from a CDN. Every page is checked to load nothing from
 the network before it is written.
 """
 
@@ -38,12 +37,11 @@ from .networks import (
     section_network,
 )
 from .render import PHYSICS_MAX_NODES, render_network, vis_assets
-from .style import LoadInfo, Styler, section_file, unit_file
+from .style import LoadInfo, Styler
 
 __all__ = [
     "write_views",
     "VIEWS_DIR",
-    "INLINE_MAX_VIEWS",
     "VIS_FILE",
     "MAX_UNIT_VIEWS",
     "MAX_SECTION_VIEWS",
@@ -54,8 +52,6 @@ __all__ = [
 ]
 
 VIEWS_DIR = "views"
-# Past this many unit and section views, those views share one local copy of vis-network.
-INLINE_MAX_VIEWS = 150
 VIS_FILE = "vis-network.min.js"
 # Big corpora: unit views are drawn for the units with the highest load and section views
 # for the sections with the most tasks, this many of each (a view costs ~0.05 s and up to
@@ -77,25 +73,6 @@ class ViewPage:
     key: str = ""  # unit or section IRI
     physics: bool = True
     bytes: int = 0
-
-
-# ---------------------------------------------------------------------------------------
-# pyvis network with a linear-time add_edge and this package's template
-
-
-# ---------------------------------------------------------------------------------------
-# node and edge styles
-
-
-# ---------------------------------------------------------------------------------------
-# the four kinds of view
-
-
-# ---------------------------------------------------------------------------------------
-# layout and rendering
-
-
-# ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -178,10 +155,7 @@ def write_views(
     ``networks=False`` leaves out the two network views (writing one more unit view
     into an existing build).
 
-    The two network views always inline vis-network. Unit and section views do too, up to
-    :data:`INLINE_MAX_VIEWS` of them; past that (a corpus of many districts) they load it
-    from ``views/vis-network.min.js`` beside them — still from disk, never the network —
-    so that a thousand views do not each carry the same 470 kB.
+    Every view loads vis-network from ``views/vis-network.min.js``, written here once.
     """
     folder = out / VIEWS_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,20 +171,15 @@ def write_views(
                   lambda: collaboration_network(data, loads, st, lim.network_units)),
         ]
     for s in sel.sections:
-        plans.append(_Plan(section_file(s), "section", s,
+        plans.append(_Plan(st.names.section(s), "section", s,
                            lambda s=s: section_network(data, s, loads, st, lim.view_tasks)))
     for u in sel.units:
-        plans.append(_Plan(unit_file(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
-    n_small = sum(1 for p in plans if p.kind in ("unit", "section"))
-    # (a view written alone into a build that already shares the file keeps sharing it)
-    compact = n_small > INLINE_MAX_VIEWS or (not networks and (folder / VIS_FILE).is_file())
-    if compact and (networks or not (folder / VIS_FILE).is_file()):
-        (folder / VIS_FILE).write_text(vis_assets()[0], encoding="utf-8")
+        plans.append(_Plan(st.names.unit(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
+    write_vis_file(folder)
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
-        shared = compact and p.kind in ("unit", "section")
-        page = render_network(net, nav=NAV, vis_src=VIS_FILE if shared else None)
+        page = render_network(net, nav=NAV, vis_src=VIS_FILE)
         path = folder / p.file
         path.write_text(page, encoding="utf-8")
         pages.append(ViewPage(
@@ -218,3 +187,11 @@ def write_views(
             len(net.nodes) <= PHYSICS_MAX_NODES, path.stat().st_size,
         ))
     return pages
+
+
+def write_vis_file(folder: Path) -> None:
+    """``folder/vis-network.min.js``, unless it is there already with the same text."""
+    js = vis_assets()[0]
+    path = folder / VIS_FILE
+    if not path.is_file() or path.read_text(encoding="utf-8") != js:
+        path.write_text(js, encoding="utf-8")
