@@ -251,6 +251,66 @@ def test_view_payload_matches_the_graph(example_out: Path) -> None:
     assert task["tip"]["h"].startswith("第 ") and task["tip"]["t"] and task["tip"]["items_h"].startswith("指标")
 
 
+def _plan_tasks(out: Path) -> list[dict]:
+    lines = (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+    return [t for t in map(json.loads, lines) if t["kind"] == "TaskPlan"]
+
+
+def test_ego_view_has_a_table_of_every_task_of_the_unit(example_out: Path) -> None:
+    page = (example_out / "views" / "unit-区科技局.html").read_text(encoding="utf-8")
+    table = page.split('id="kg-task-table"', 1)[1].split("</table>", 1)[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", tr, re.DOTALL) for tr in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, re.DOTALL)[1:]]
+    tasks = _plan_tasks(example_out)
+    leads = [t["id"] for t in tasks if any(u["unit"] == "区科技局" for u in t["lead"])]
+    co = [t["id"] for t in tasks if any(u["unit"] == "区科技局" for u in t["co_lead"])
+          and not any(u["unit"] == "区科技局" for u in t["lead"])]
+    assert leads and co
+    assert [r[0] for r in rows if r[1] == "主办"] == leads
+    assert [r[0] for r in rows if r[1] == "协办"] == co
+    # tasks it has through a group it belongs to (各部门), with the group named
+    via = [r for r in rows if r[1].startswith("协办（经由 ")]
+    assert via and len(rows) == len(leads) + len(co) + len(via)
+    by_id = {t["id"]: t for t in tasks}
+    for r in via:
+        group = r[1].removeprefix("协办（经由 ").removesuffix("）")
+        assert group in [u["unit"] for u in by_id[r[0]]["co_lead"]] and group.startswith("各"), r[:2]
+    # every row's task is a node of the view (a click finds it), and the row's text is the task's
+    payload = _payload(page)
+    task_ids = {n["id"] for n in payload["nodes"] if n["kind"] == "task"}
+    assert set(re.findall(r'<tr data-node="(t\d+)"', table)) == task_ids
+    first = next(t for t in tasks if t["id"] == leads[0])
+    assert rows[0][3] == _esc_text(first["text"])
+    assert payload["focus"] == "u1"
+    # a section view has no table; a unit on no task plan has none to show
+    section = next((example_out / "views").glob("section-*.html")).read_text(encoding="utf-8")
+    assert 'id="kg-task-table"' not in section
+
+
+def test_views_carry_their_filters_and_the_units_aliases(example_out: Path) -> None:
+    payload = _payload((example_out / "views" / "responsibility.html").read_text(encoding="utf-8"))
+    f = payload["filters"]
+    units = [n for n in payload["nodes"] if n["kind"] in ("unit", "group")]
+    assert [t for t, _ in f["types"]] == [t for t in (
+        "PartyDepartment", "GovernmentDepartment", "DeployedUnit", "ManagementCommittee", "StreetOffice",
+        "TownOffice", "SOEGroup", "LocalGovernment", "PeopleOrganisation", "OtherUnit", "UnitGroup",
+    ) if any(n["utype"] == t for n in units)]
+    assert "UnitGroup" in dict(f["types"]) and "GovernmentDepartment" in dict(f["types"])
+    # the sections are the plan's top sections, in order; each task points at its own
+    tasks = _plan_tasks(example_out)
+    assert len(f["sections"]) == 7 and f["sections"][0].startswith("一、关于完善创新生态")
+    nodes = {n["label"]: n for n in payload["nodes"] if n["kind"] == "task"}
+    assert f["sections"][nodes["1"]["sec"]].startswith("一、") and f["sections"][nodes["11"]["sec"]].startswith("二、")
+    assert f["sections"][nodes[tasks[-1]["id"]]["sec"]].startswith("七、")
+    assert f["documents"] == []  # one task plan: nothing to choose
+    assert [r for r, _ in f["roles"]] == ["lead", "co_lead"]
+    ndrc = next(n for n in units if n["label"] == "区发改委")
+    assert "发改委" in ndrc["alias"] and "区发展和改革委员会" in ndrc["alias"]
+    assert all("alias" not in n or n["alias"] for n in units)
+    # the collaboration view draws no tasks: a type filter only
+    collab = _payload((example_out / "views" / "collaboration.html").read_text(encoding="utf-8"))["filters"]
+    assert collab["types"] and collab["sections"] == [] and collab["roles"] == []
+
+
 def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> None:
     from kg.visualize.data import load_view_data
 

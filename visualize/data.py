@@ -56,6 +56,7 @@ class UnitInfo:
     is_group: bool = False
     unresolved: bool = False
     members: list[str] = field(default_factory=list)  # IRIs of group members
+    aliases: list[str] = field(default_factory=list)  # other names (skos:altLabel), sorted
 
 
 @dataclass
@@ -161,6 +162,8 @@ _Q_PARTIES = internal_query("views_parties")
 _Q_UNRESOLVED = internal_query("views_unresolved")
 
 _Q_MEMBERS = internal_query("views_members")
+
+_Q_ALIASES = internal_query("views_aliases")
 
 _Q_INDICATORS = internal_query("views_indicators")
 
@@ -276,6 +279,10 @@ def load_view_data(store: object) -> ViewData:
         g = data.units.get(str(r["g"]))
         if g is not None:
             g.members.append(str(r["m"]))
+    for u, alias in sorted(query_values(store, _Q_ALIASES), key=lambda r: tuple(x or "" for x in r)):
+        info = data.units.get(u or "")
+        if info is not None and alias and alias != info.label and alias not in info.aliases:
+            info.aliases.append(alias)
     metrics: dict[str, str] = {}
     for i, metric in sorted(query_values(store, _Q_METRICS), key=lambda r: tuple(x or "" for x in r)):
         if i is not None and metric is not None:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from .data import TaskInfo, UnitInfo, ViewData
-from .style import EDGE_COLLAB, Ids, KgNetwork, LoadInfo, Styler, legend_extras, num, short
+from .style import EDGE_COLLAB, ROLE_ZH, Ids, KgNetwork, LoadInfo, Styler, legend_extras, num, short
 
 __all__ = ["MAX_VIEW_TASKS", "MAX_NETWORK_TASKS", "MAX_NETWORK_UNITS", "responsibility_network", "collaboration_pairs", "collaboration_network", "ego_network", "section_network"]
 
@@ -24,6 +24,11 @@ MAX_NETWORK_TASKS = 3000
 
 
 MAX_NETWORK_UNITS = 1000
+
+
+# An ego view's task table lists this many of the unit's tasks (all of them, but for the
+# few units of a national corpus with thousands).
+MAX_TABLE_TASKS = 2000
 
 
 def _plan_tasks(data: ViewData) -> list[TaskInfo]:
@@ -152,7 +157,8 @@ def ego_network(
     info = data.units[unit]
     net = KgNetwork(f"单位视图：{info.label}", "unit")
     ids = Ids()
-    st.unit_node(net, ids("u", unit), info, focus=True, link=False)
+    net.focus = ids("u", unit)
+    st.unit_node(net, net.focus, info, focus=True, link=False)
     mine = st.unit_tasks.get(unit, {})
     order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))
     if max_tasks is not None and len(order) > max_tasks:
@@ -199,11 +205,38 @@ def ego_network(
         net.notes.insert(1, "超负荷：" + (li.reason or "是"))
     if not tasks:
         net.notes.append("该单位没有直接或经由单位组承担的任务。")
+    net.table = _task_table(st, ids, unit, mine, {t.iri for t in tasks})
     if len(tasks) < len(mine):
         shown = sum(1 for t in tasks if mine[t.iri] == "lead")
         n_lead = sum(1 for r in mine.values() if r == "lead")
         net.notes.append(_cut_note(len(tasks), len(mine), f"主办任务 {shown}/{n_lead} 项优先", info.label))
     return net
+
+
+def _task_table(st: Styler, ids: Ids, unit: str, mine: Mapping[str, str], drawn: set[str]) -> list[dict[str, str]]:
+    """The rows of an ego view's task table: every task of the unit (up to
+    :data:`MAX_TABLE_TASKS`) in document order, with its role, section and partners;
+    ``node`` is the id of the task's node where it is drawn (a click selects it)."""
+    data = st.data
+    order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))[:MAX_TABLE_TASKS]
+    rows = []
+    for iri in order:
+        t = data.tasks[iri]
+        role = mine[iri]
+        via = t.lead_via_group if role == "lead_via" else t.co_lead_via_group if role == "co_lead_via" else []
+        groups = [g for u, g in via if u == unit]
+        doc = data.documents.get(t.document)
+        rows.append({
+            "node": ids("t", iri) if iri in drawn else "",
+            "number": t.number,
+            "role": ROLE_ZH[role] if not groups else f"{ROLE_ZH[role.removesuffix('_via')]}（经由 {st.labels(dict.fromkeys(groups))}）",
+            "section": st.section_label(t.section),
+            "partners": st.labels(u for u in t.parties if u != unit),
+            "text": t.text,
+            "deadline": t.deadline or "",
+            "document": (doc.title or doc.name) if doc is not None and st.multi_document else "",
+        })
+    return rows
 
 
 def _cut_note(shown: int, total: int, which: str, unit: str | None = None) -> str:

@@ -250,13 +250,14 @@ def render_network(
     view_js = asset("view.js")
     payload = script_json({
         "nodes": nodes, "edges": edges, "options": json.loads(options),
-        "kind": net.kind, "physics": physics,
+        "kind": net.kind, "physics": physics, "filters": _filters(nodes, edges), "focus": net.focus,
     })
     page = env().get_template("view.html").render(
         title=heading,
         kind=net.kind,
         legend=net.legend,
         notes=net.notes,
+        table=net.table,
         nav=nav or [],
         home=home,
         n_nodes=len(nodes),
@@ -274,6 +275,39 @@ def render_network(
         csp=csp([view_js], self_scripts=True) if vis_src else csp([vis_js, view_js]),
     )
     return strip_external(page, trusted=(vis_js,))
+
+
+ROLE_FILTERS = (
+    ("lead", "主办（牵头） lead", ("lead",)),
+    ("co_lead", "协办（配合） co-lead", ("co_lead",)),
+    ("via", "经由单位组 via a group", ("lead_via", "co_lead_via")),
+)
+
+
+def _filters(nodes: list[dict[str, object]], edges: list[dict[str, object]]) -> dict[str, object]:
+    """The choices of the view's filters (unit type, section, role, document), each only
+    where the view has two or more; a node's ``sec`` / ``doc`` become indexes into them."""
+    from .data import UNIT_TYPES
+
+    present = {str(n["utype"]) for n in nodes if n.get("utype")}
+    types = [[t, f"{zh} {en}"] for t, zh, en in UNIT_TYPES if t in present]
+    if "UnitGroup" in present:
+        types.append(["UnitGroup", "单位组 unit group"])
+    out: dict[str, object] = {"types": types if len(types) > 1 else []}
+    for key, name in (("sec", "sections"), ("doc", "documents")):
+        values = list(dict.fromkeys(str(n[key]) for n in nodes if key in n))
+        index = {v: i for i, v in enumerate(values)}
+        for n in nodes:
+            if key in n:
+                n[key] = index[str(n[key])]
+        out[name] = values if len(values) > 1 else []
+    for n in nodes:
+        if not n.get("alias"):
+            n.pop("alias", None)
+    kinds = {str(e.get("kind")) for e in edges}
+    roles = [[key, label] for key, label, of in ROLE_FILTERS if kinds & set(of)]
+    out["roles"] = roles if len(roles) > 1 else []
+    return out
 
 
 def _counts(nodes: list[dict[str, object]]) -> list[tuple[str, int]]:

@@ -103,6 +103,8 @@ class KgNetwork(Network):
         self.title = title
         self.legend: list[dict[str, object]] = []
         self.notes: list[str] = []
+        self.table: list[dict[str, str]] = []  # an ego view's tasks, as a table under the network
+        self.focus = ""  # the node of an ego view's unit (shown whatever the filters)
         self._seen_edges: set[tuple[str, str, str]] = set()
 
     def add_edge(self, source: str, to: str, **options: object) -> None:  # type: ignore[override]
@@ -225,7 +227,7 @@ class Styler:
                        "highlight": {"background": "#eceff1", "border": "#000000"},
                        "hover": {"background": "#eceff1", "border": "#000000"}},
                 borderWidth=2.5, font=font(17, "#37474f"), title=f"单位组 {unit.label}", tip=tip, kind="group",
-                search=unit.label,
+                search=unit.label, utype="UnitGroup", alias=unit.aliases,
             )
             return
         li = self.loads.get(unit.iri)
@@ -264,6 +266,7 @@ class Styler:
             borderWidth=4 if overloaded else 1.5, borderWidthSelected=4,
             font=font(24, "#1f2a30", bold=True) if focus else font(20),
             title=f"{unit.label}：加权负荷 {num(load)}", tip=tip, kind="unit", search=unit.label,
+            utype=unit.type, alias=unit.aliases,
             mass=1 + size / 20,
             **({"shadow": {"enabled": True, "color": "rgba(0,0,0,0.35)", "size": 16, "x": 0, "y": 2}} if focus else {}),
         )
@@ -299,7 +302,8 @@ class Styler:
                    "hover": {"background": color, "border": "#000000"}},
             borderWidth=1, margin=6, font=font(16, "#1f2a30", strokeWidth=0),
             title=f"任务 {task.number}：{short(task.text, 120)}", tip=tip, kind="task",
-            search=f"{task.number} {task.text}",
+            search=f"{task.number} {task.text}", num=task.number,
+            sec=self.section_label(top), doc=(doc.title or doc.name) if doc is not None else "",
         )
 
     def indicator_node(self, net: KgNetwork, nid: str, task: TaskInfo, i: int) -> None:

@@ -176,6 +176,11 @@ def write_views(
     for u in sel.units:
         plans.append(_Plan(st.names.unit(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
     write_vis_file(folder)
+    if networks:  # the whole set of views: those of an earlier report go
+        keep = {p.file for p in plans}
+        for old in folder.glob("*.html"):
+            if old.name not in keep:
+                old.unlink()
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
