@@ -63,17 +63,17 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
 
-from ..namespaces import KG_NS
+from ..labels import label
 from ..queries import internal_query
 from ..store import Store, query_values
+from .facts import Fact, Facts, Party, Weights, read_facts
 
 __all__ = [
     "WorkloadOptions",
@@ -90,21 +90,6 @@ __all__ = [
     "CSV_COLUMNS",
     "EXAMPLE_TTL",
 ]
-
-KG = KG_NS
-_LEAD = KG + "LeadRole"
-
-# Patterns over every task are each a { SELECT * } so that Oxigraph joins whole scans by
-# hash instead of looking each task up in turn (see queries/weighted_load.rq).
-_Q_DIRECT = internal_query("workload_direct")
-
-# Starts from the (few) expanded assignments: `?t a kg:Task` would be looked at first
-# (Oxigraph estimates a pattern with a constant object as smaller), i.e. every task.
-_Q_VIA = internal_query("workload_via")
-
-_Q_MEMBERS = internal_query("workload_members")
-
-_Q_AGENTS = internal_query("workload_agents")
 
 _Q_INDICATORS = internal_query("workload_indicators")
 
@@ -134,6 +119,10 @@ class WorkloadOptions:
     expand_groups: bool = False
     fence_k: float = 1.5
     top_share: float = 0.10
+
+    def weights(self) -> Weights:
+        """The role weights of these options, as :func:`kg.analysis.facts.read_facts` takes them."""
+        return Weights(self.lead_weight, self.co_lead_weight, self.split_shared_lead)
 
 
 @dataclass(frozen=True)
@@ -258,27 +247,14 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
     return G
 
 
-@lru_cache(maxsize=1)
-def _type_labels() -> dict[str, str]:
-    import csv
-
-    import kg.ontology
-
-    labels = {"OtherUnit": "其他单位", "UnitGroup": "单位群组", "Unit": "单位"}
-    path = Path(kg.ontology.__file__).parent / "unit_types.csv"  # ships with kg
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            labels[row["type"]] = row["label_zh"]
-    return labels
-
-
 def type_label(type_name: str) -> str:
-    """The Chinese label of a unit type (``GovernmentDepartment`` → ``政府部门``).
+    """The Chinese label of a unit type (``GovernmentDepartment`` → ``政府部门``), from
+    :mod:`kg.labels`.
 
     >>> type_label("StreetOffice")
     '街道'
     """
-    return _type_labels().get(type_name, type_name)
+    return label("unit_type", type_name)
 
 
 def _fmt(x: float) -> str:
@@ -297,13 +273,9 @@ class _Entry:
     direct: bool
 
 
-def _local(iri: str | None) -> str:
-    if not iri:
-        return "OtherUnit"
-    return iri.rsplit("#", 1)[-1]
-
-
-def compute_workload(store: Store, options: WorkloadOptions | None = None) -> WorkloadReport:
+def compute_workload(
+    store: Store, options: WorkloadOptions | None = None, facts: Facts | None = None
+) -> WorkloadReport:
     """The workload ranking of every unit named in the task plans of ``store``.
 
     >>> from kg.store import OxigraphStore
@@ -322,52 +294,9 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
     1
     """
     opts = options or WorkloadOptions()
-
-    # -- read ---------------------------------------------------------------------------
-    agents: dict[str, dict[str, object]] = {}
-    for row in query_values(store, _Q_AGENTS):
-        agent, label, cls, scope = row
-        assert agent is not None and label is not None
-        rec = agents.setdefault(agent, {"label": label, "type": None, "scope": None})
-        if cls is not None and (rec["type"] is None or rec["type"] == "OtherUnit"):
-            rec["type"] = _local(cls)
-        if scope is not None:
-            rec["scope"] = scope
-    for rec in agents.values():
-        rec["type"] = rec["type"] or "OtherUnit"
-
-    def is_group(iri: str) -> bool:
-        return agents.get(iri, {}).get("type") == "UnitGroup"
-
-    tasks: dict[str, dict[str, object]] = {}
-    leads: dict[str, list[str]] = defaultdict(list)
-    co_leads: dict[str, list[str]] = defaultdict(list)
-    for t, num, ord_, doc, agent, lead in query_values(store, _Q_DIRECT):
-        assert t is not None and agent is not None and lead is not None
-        if t not in tasks:
-            tasks[t] = {"number": num or "", "ordinal": int(ord_) if ord_ else 0, "document": doc or ""}
-        target = leads if lead in ("true", "1") else co_leads  # Virtuoso answers BIND(true) as 1
-        if agent not in target[t]:
-            target[t].append(agent)
-    for t in tasks:
-        co_leads[t] = [a for a in co_leads[t] if a not in leads[t]]
-
-    members: dict[tuple[str, str], list[str]] = defaultdict(list)  # (task, group) -> members
-    if opts.expand_groups:
-        for t, member, group, _role in query_values(store, _Q_VIA):
-            assert t is not None and member is not None and group is not None
-            if t in tasks:
-                members[(t, group)].append(member)
-        if not members:  # the build did not expand: use the gazetteer's membership
-            by_group: dict[str, list[str]] = defaultdict(list)
-            for group, member in query_values(store, _Q_MEMBERS):
-                assert group is not None and member is not None
-                by_group[group].append(member)
-            for t in tasks:
-                for g in (*leads[t], *co_leads[t]):
-                    if g in by_group:
-                        members[(t, g)] = list(by_group[g])
-
+    if facts is None or facts.weights != opts.weights():
+        facts = read_facts(store, opts.weights())
+    agents = facts.parties
     indicators: dict[str, int] = defaultdict(int)
     for t, n in query_values(store, _Q_INDICATORS):
         if t is not None and n is not None:
@@ -377,38 +306,27 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
         if t is not None and p is not None:
             projects[t].add(p)
 
-    # -- shares -------------------------------------------------------------------------
-    per_task: dict[str, dict[str, _Entry]] = {}
-    group_entries: dict[str, dict[str, _Entry]] = {}
-    expanded_groups: dict[str, int] = defaultdict(int)
+    # -- shares: a unit named twice on a task counts once, in its strongest role ---------
+    per_task: dict[str, dict[str, _Entry]] = defaultdict(dict)
+    group_entries: dict[str, dict[str, _Entry]] = defaultdict(dict)
+    expanded: dict[str, set[str]] = defaultdict(set)
 
     def put(table: dict[str, _Entry], who: str, e: _Entry) -> None:
         old = table.get(who)
         if old is None or (e.role_lead, e.direct, e.share) > (old.role_lead, old.direct, old.share):
             table[who] = e
 
-    for t in tasks:
-        L = max(1, len(leads[t]))
-        lead_share = opts.lead_weight / L if opts.split_shared_lead else opts.lead_weight
-        entries: dict[str, _Entry] = {}
-        g_entries: dict[str, _Entry] = {}
-        for role_lead, names in ((True, leads[t]), (False, co_leads[t])):
-            share = lead_share if role_lead else opts.co_lead_weight
-            for a in names:
-                if not is_group(a):
-                    put(entries, a, _Entry(role_lead, share, True))
-                    continue
-                put(g_entries, a, _Entry(role_lead, share, True))
-                scope = agents.get(a, {}).get("scope")
-                ms = members.get((t, a), [])
-                if opts.expand_groups and scope == "all" and ms:
-                    expanded_groups[a] += 1
-                    for m in ms:
-                        if m not in agents:
-                            continue
-                        put(entries, m, _Entry(role_lead, share, False))
-        per_task[t] = entries
-        group_entries[t] = g_entries
+    tasks: dict[str, Fact] = {}
+    for f in facts.assignments:
+        tasks.setdefault(f.task, f)
+        per_task[f.task]  # every task with a fact is a node, even one naming only groups
+        entry = _Entry(f.role == "lead", f.share, f.via_group is None)
+        if f.via_group is None:
+            put(group_entries[f.task] if f.unit_type == "UnitGroup" else per_task[f.task], f.unit, entry)
+        elif opts.expand_groups and agents[f.via_group].scope == "all":
+            expanded[f.via_group].add(f.task)
+            put(per_task[f.task], f.unit, entry)
+    expanded_groups = {g: len(ts) for g, ts in expanded.items()}
 
     # -- per unit -----------------------------------------------------------------------
     lead_n: dict[str, int] = defaultdict(int)
@@ -420,7 +338,7 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
     B = nx.Graph()
     for t, entries in per_task.items():
         info = tasks[t]
-        B.add_node(t, bipartite=0, kind="task", label=f"{info['number']}", document=str(info["document"]))
+        B.add_node(t, bipartite=0, kind="task", label=info.task_id, document=info.document)
         for u, e in entries.items():
             load[u] += e.share
             if e.role_lead:
@@ -430,14 +348,14 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
                 proj[u] |= projects.get(t, set())
             else:
                 co_n[u] += 1
-            B.add_node(u, bipartite=1, kind="unit", label=str(agents[u]["label"]), type=str(agents[u]["type"]))
+            B.add_node(u, bipartite=1, kind="unit", label=agents[u].label, type=agents[u].type)
             B.add_edge(t, u, role="lead" if e.role_lead else "co_lead", share=round(e.share, 6),
                        via_group=not e.direct)
         for g, e in group_entries[t].items():
-            B.add_node(g, bipartite=1, kind="group", label=str(agents[g]["label"]), type="UnitGroup")
+            B.add_node(g, bipartite=1, kind="group", label=agents[g].label, type="UnitGroup")
             B.add_edge(t, g, role="lead" if e.role_lead else "co_lead", share=round(e.share, 6), via_group=False)
 
-    ranked = sorted(load, key=lambda u: (-round(load[u], 9), str(agents[u]["label"])))
+    ranked = sorted(load, key=lambda u: (-round(load[u], 9), agents[u].label))
     # units that appear only as members of groups never expanded are not ranked; units in
     # the gazetteer but on no task are not ranked either.
     G = collaboration_graph(B, ranked)
@@ -456,7 +374,7 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
     # -- overload -----------------------------------------------------------------------
     by_type: dict[str, list[float]] = defaultdict(list)
     for u in ranked:
-        by_type[str(agents[u]["type"])].append(load[u])
+        by_type[agents[u].type].append(load[u])
     fences = {ty: tukey_fence(vals, opts.fence_k) for ty, vals in by_type.items()}
     cutoff = math.inf
     k_top = 0
@@ -466,7 +384,7 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
 
     units: list[UnitLoad] = []
     for rank, u in enumerate(ranked, start=1):
-        ty = str(agents[u]["type"])
+        ty = agents[u].type
         x = round(load[u], 6)
         reasons = []
         fence, q3, iqr = fences[ty]
@@ -478,12 +396,12 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
         if x > 0 and x >= cutoff - 1e-9:
             reasons.append(f"top {_fmt(opts.top_share * 100)}% by load (rank {rank} of {n}, cut-off {_fmt(cutoff)})")
         G.nodes[u].update(
-            label=str(agents[u]["label"]), type=ty, lead=lead_n[u], co_lead=co_n[u], load=x,
+            label=agents[u].label, type=ty, lead=lead_n[u], co_lead=co_n[u], load=x,
             lead_load=round(lead_load[u], 6), overloaded=bool(reasons),
         )
         units.append(
             UnitLoad(
-                unit=str(agents[u]["label"]), iri=u, type=ty, lead=lead_n[u], co_lead=co_n[u], load=x,
+                unit=agents[u].label, iri=u, type=ty, lead=lead_n[u], co_lead=co_n[u], load=x,
                 indicators=ind[u], projects=len(proj[u]), partners=G.degree(u),
                 degree=round(float(degree.get(u, 0.0)), 6), betweenness=round(float(betweenness.get(u, 0.0)), 6),
                 overloaded=bool(reasons), reason="; ".join(reasons),
@@ -502,7 +420,7 @@ def compute_workload(store: Store, options: WorkloadOptions | None = None) -> Wo
 
 def _group_rows(
     group_entries: dict[str, dict[str, _Entry]],
-    agents: dict[str, dict[str, object]],
+    agents: Mapping[str, Party],
     expanded: dict[str, int],
     opts: WorkloadOptions,
     indicators: dict[str, int],
@@ -523,8 +441,8 @@ def _group_rows(
             else:
                 co_n[g] += 1
     rows = []
-    for g in sorted(load, key=lambda g: (-round(load[g], 9), str(agents[g]["label"]))):
-        scope = agents[g].get("scope") or "unknown"
+    for g in sorted(load, key=lambda g: (-round(load[g], 9), agents[g].label)):
+        scope = agents[g].scope or "unknown"
         if expanded.get(g):
             why = f"group reference (scope {scope}), expanded to its members on {expanded[g]} tasks"
         elif opts.expand_groups:
@@ -533,7 +451,7 @@ def _group_rows(
             why = f"group reference (scope {scope}), not a unit: not ranked (see --expand-groups)"
         rows.append(
             UnitLoad(
-                unit=str(agents[g]["label"]), iri=g, type="UnitGroup", lead=lead_n[g], co_lead=co_n[g],
+                unit=agents[g].label, iri=g, type="UnitGroup", lead=lead_n[g], co_lead=co_n[g],
                 load=round(load[g], 6), indicators=ind[g], projects=len(proj[g]), partners=0,
                 degree=0.0, betweenness=0.0, overloaded=False, reason=why,
             )

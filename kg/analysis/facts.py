@@ -1,0 +1,223 @@
+"""The task–unit–role facts of a graph, read once: who leads or co-leads which task.
+
+One :class:`Fact` per (task, unit or group reference, role, way of naming): a unit named
+in the text (``via_group`` None), a group reference named in the text (``unit_type``
+``UnitGroup``), or a member a group reference reaches (``via_group`` = the group's IRI;
+the build's ``kg:viaGroup`` assignments, or ``skos:member`` of an every-member group when
+the build did not expand). Only task plans count (``kg:Task``): work-report statements
+have inferred units, never stated responsibility.
+
+``share`` is what the fact adds to a unit's load under :class:`Weights`: a lead
+``lead / L`` (``L`` = the task's leads as written, a group reference counting one; the
+full ``lead`` when ``split_shared_lead`` is off), a co-lead ``co_lead``, not split; a member
+reached via a group gets the group's share. A unit named twice on one task is listed
+twice; counting it once, in its strongest role, is the load's business
+(:mod:`kg.analysis.loads`).
+
+>>> from kg.store import OxigraphStore
+>>> import pyoxigraph as ox
+>>> from kg.analysis.workload import EXAMPLE_TTL
+>>> s = OxigraphStore()
+>>> s.raw.load(EXAMPLE_TTL.encode(), format=ox.RdfFormat.TURTLE)
+>>> facts = read_facts(s)
+>>> [(f.task_id, f.unit_label, f.role, f.share) for f in facts.assignments if f.via_group is None]
+[('1', '区发改委', 'lead', 1.0), ('2', '区发改委', 'lead', 0.5), ('2', '区科技局', 'lead', 0.5), ('3', '区科技局', 'lead', 1.0), ('3', '各街道', 'co_lead', 0.5)]
+>>> [(f.unit_label, f.unit_type, f.role, facts.parties[f.via_group].label) for f in facts.assignments if f.via_group]
+[('鼓楼街道', 'StreetOffice', 'co_lead', '各街道')]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from ..queries import internal_query
+from ..store import Store, query_values
+
+__all__ = ["Fact", "Facts", "Party", "Role", "TaskInfo", "Weights", "read_facts"]
+
+Role = Literal["lead", "co_lead"]
+
+_Q_TASKS = internal_query("workload_facts_tasks")
+_Q_DIRECT = internal_query("workload_facts_direct")
+_Q_WRITTEN = internal_query("workload_facts_written")
+# Starts from the (few) expanded assignments: `?t a kg:Task` would be looked at first
+# (Oxigraph estimates a pattern with a constant object as smaller), i.e. every task.
+_Q_VIA = internal_query("workload_via")
+_Q_MEMBERS = internal_query("workload_members")
+_Q_AGENTS = internal_query("workload_agents")
+
+_LEAD_ROLE = "https://w3id.org/govkg/ns#LeadRole"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """What a role weighs: a lead ``lead`` (split between a task's leads when
+    ``split_shared_lead``), a co-lead ``co_lead`` (never split)."""
+
+    lead: float = 1.0
+    co_lead: float = 0.5
+    split_shared_lead: bool = True
+
+
+@dataclass(frozen=True)
+class Party:
+    """A unit or group reference: its label, type (local name of its kg: class:
+    ``GovernmentDepartment`` …, ``UnitGroup``, ``OtherUnit`` when untyped) and, for a
+    group reference, its scope (``all``, ``subset``, ``unknown``; None for a unit)."""
+
+    iri: str
+    label: str
+    type: str
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One task–unit–role fact (see the module docstring)."""
+
+    task: str  # the task's IRI
+    task_id: str  # its number as written (``"61"``, ``"1-3"``)
+    task_text: str
+    section: str  # the title of its section, "" when none
+    document: str  # the IRI of its task plan
+    ordinal: int  # its position in the document
+    unit: str  # the IRI of the unit (or group reference)
+    unit_label: str
+    unit_type: str  # as Party.type
+    region: str  # the region profile id of the document (kg:region), "" when none
+    role: Role
+    via_group: str | None  # the group reference's IRI when reached through one
+    share: float
+    as_written: str  # the name as the text writes it; "" via a group or when the graph does not say
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts of a graph, in document order: by document, task ordinal, then the
+    names in the order the text writes them, then the members reached via groups."""
+
+    assignments: tuple[Fact, ...]
+    tasks: Mapping[str, TaskInfo]  # every task of the task plans, by IRI, in document order
+    parties: Mapping[str, Party]  # every unit and group reference named, by IRI
+    weights: Weights
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """A task of a task plan, with or without facts (as :class:`Fact` names its fields)."""
+
+    task: str
+    task_id: str
+    task_text: str
+    section: str
+    document: str
+    ordinal: int
+    region: str
+
+
+def _parties(store: Store) -> dict[str, Party]:
+    found: dict[str, dict[str, str | None]] = {}
+    for agent, label, cls, scope in query_values(store, _Q_AGENTS):
+        if agent is None or label is None:
+            continue
+        rec = found.setdefault(agent, {"label": label, "type": None, "scope": None})
+        if cls is not None and (rec["type"] is None or rec["type"] == "OtherUnit"):
+            rec["type"] = cls.rsplit("#", 1)[-1]
+        if scope is not None:
+            rec["scope"] = scope
+    return {
+        iri: Party(iri, str(r["label"]), r["type"] or "OtherUnit", r["scope"] if r["type"] == "UnitGroup" else None)
+        for iri, r in found.items()
+    }
+
+
+def _tasks(store: Store) -> dict[str, TaskInfo]:
+    tasks: dict[str, TaskInfo] = {}
+    for t, num, ord_, doc, text, section, region in sorted(
+        query_values(store, _Q_TASKS), key=lambda r: tuple(x or "" for x in r)
+    ):
+        if t is not None and t not in tasks:
+            tasks[t] = TaskInfo(t, num or "", text or "", section or "", doc or "", int(ord_) if ord_ else 0, region or "")
+    return dict(sorted(tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
+
+
+def _members(store: Store, tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party],
+             named: Mapping[str, list[tuple[str, Role]]]) -> dict[tuple[str, str], list[str]]:
+    """(task, group) → the members the group reaches on that task."""
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for t, member, group, _role in query_values(store, _Q_VIA):
+        if t is not None and t in tasks and group is not None and member is not None and member in parties:
+            if member not in members[(t, group)]:
+                members[(t, group)].append(member)
+    if members:
+        return members
+    # the build did not expand: every-member groups reach the members the gazetteer lists
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for group, member in query_values(store, _Q_MEMBERS):
+        if group is not None and member in parties:
+            by_group[group].append(str(member))
+    for t, names in named.items():
+        for g, _ in names:
+            if g in by_group and parties[g].scope == "all":
+                members[(t, g)] = list(by_group[g])
+    return members
+
+
+def read_facts(store: Store, weights: Weights | None = None) -> Facts:
+    """Every task–unit–role fact of the task plans in ``store`` (one pass of queries)."""
+    w = weights or Weights()
+    parties = _parties(store)
+    tasks = _tasks(store)
+    written: dict[tuple[str, str, bool], tuple[int, str]] = {}
+    for t, agent, role_iri, text, pos in query_values(store, _Q_WRITTEN):
+        if t is not None and agent is not None and text is not None:
+            key = (t, agent, role_iri == _LEAD_ROLE)
+            here = (int(pos) if pos else _NOWHERE, text)
+            written[key] = min(written.get(key, here), here)
+    named: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    for t, agent, lead in query_values(store, _Q_DIRECT):
+        if t in tasks and agent in parties:
+            role: Role = "lead" if lead in ("true", "1") else "co_lead"  # Virtuoso answers BIND(true) as 1
+            if (agent, role) not in named[t]:
+                named[t].append((agent, role))
+    members = _members(store, tasks, parties, named)
+    facts: list[Fact] = []
+    for t in tasks:
+        if t in named:
+            facts.extend(_task_facts(t, tasks[t], named[t], parties, written, members, w))
+    return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w)
+
+
+_NOWHERE = 10**9  # the position of a name the graph gives none for: after the others
+
+
+def _task_facts(
+    t: str, info: TaskInfo, named: list[tuple[str, Role]], parties: Mapping[str, Party],
+    written: Mapping[tuple[str, str, bool], tuple[int, str]], members: Mapping[tuple[str, str], list[str]],
+    w: Weights,
+) -> list[Fact]:
+    """The facts of one task: its names in the order written, then the members reached."""
+    leads = {a for a, r in named if r == "lead"}
+    lead_share = w.lead / max(1, len(leads)) if w.split_shared_lead else w.lead
+    # a unit both lead and co-lead of a task is its lead
+    names = sorted(
+        ((a, r) for a, r in named if r == "lead" or a not in leads),
+        key=lambda ar: (written.get((t, ar[0], ar[1] == "lead"), (_NOWHERE, ""))[0], parties[ar[0]].label),
+    )
+
+    def fact(unit: str, role: Role, via: str | None) -> Fact:
+        p = parties[unit]
+        return Fact(
+            task=t, task_id=info.task_id, task_text=info.task_text, section=info.section, document=info.document,
+            ordinal=info.ordinal, unit=unit, unit_label=p.label, unit_type=p.type, region=info.region,
+            role=role, via_group=via, share=lead_share if role == "lead" else w.co_lead,
+            as_written="" if via else written.get((t, unit, role == "lead"), (0, ""))[1],
+        )
+
+    out = [fact(a, r, None) for a, r in names]
+    for g, r in names:
+        out.extend(fact(m, r, g) for m in sorted(members.get((t, g), ()), key=lambda m: parties[m].label))
+    return out

@@ -1,0 +1,262 @@
+"""The responsibility matrix: tasks × units, cells 主办/协办, as an Excel workbook.
+
+One sheet per task plan (header and task columns frozen), plus a ``汇总`` summary sheet
+with each unit's counts, load and overload reason. Read from the task–unit–role facts
+(:func:`kg.analysis.facts.read_facts`), the same the ranking counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..queries import internal_query
+from ..store import Store, query_values
+from .facts import Facts, TaskInfo, read_facts
+from .spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
+from .workload import WorkloadReport, type_label
+
+__all__ = ["write_responsibility_matrix", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
+
+_Q_PLAN_DOCS = internal_query("matrix_plan_docs")
+
+LEAD, CO_LEAD = "主办", "协办"
+
+# The matrix holds whole task plans, in title order, up to this many tasks (a national
+# corpus would make a workbook no spreadsheet opens); its summary sheet says which plans
+# were left out. The summary sheet always lists every unit.
+MAX_MATRIX_TASKS = 20_000
+
+_FIXED = ["序号", "章节", "任务", "主办单位（原文）", "协办单位（原文）"]
+
+
+@dataclass
+class _Plan:
+    iri: str
+    title: str
+    file: str
+    tasks: list[TaskInfo] = field(default_factory=list)
+
+
+@dataclass
+class _Grid:
+    """What the plan sheets show: cells[task][column] = 主办/协办[（group）], the names as
+    written per task (leads, co-leads), and which columns are group references."""
+
+    cells: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    written: dict[str, tuple[list[str], list[str]]] = field(default_factory=lambda: defaultdict(lambda: ([], [])))
+    is_group: dict[str, bool] = field(default_factory=dict)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("' ") or "plan"
+    name = base[:31]
+    i = 2
+    while name in used or name == "汇总":
+        suffix = f" ({i})"
+        name = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(name)
+    return name
+
+
+def _plans(store: Store, facts: Facts) -> list[_Plan]:
+    """Every task plan with its tasks, in title order."""
+    plans: dict[str, _Plan] = {}
+    for doc, title, file in sorted(query_values(store, _Q_PLAN_DOCS), key=lambda r: tuple(x or "" for x in r)):
+        if doc is not None and doc not in plans:
+            plans[doc] = _Plan(doc, title or "", file or doc.rsplit("/", 1)[-1])
+    for info in facts.tasks.values():
+        if info.document in plans:
+            plans[info.document].tasks.append(info)
+    return sorted(plans.values(), key=lambda p: (p.title, p.file))
+
+
+def _grid(facts: Facts, documents: set[str]) -> _Grid:
+    grid = _Grid()
+    for f in facts.assignments:
+        if f.document not in documents:
+            continue
+        lead = f.role == "lead"
+        grid.is_group[f.unit_label] = f.unit_type == "UnitGroup"
+        value = LEAD if lead else CO_LEAD
+        if f.via_group is not None:
+            value += f"（{facts.parties[f.via_group].label}）"
+        old = grid.cells[f.task].get(f.unit_label)
+        # lead before co-lead, named before reached via a group
+        if old is None or (old.startswith(CO_LEAD) and lead) or (old.endswith("）") and f.via_group is None):
+            grid.cells[f.task][f.unit_label] = value
+        if f.as_written:
+            names = grid.written[f.task][0 if lead else 1]
+            if f.as_written not in names:
+                names.append(f.as_written)
+    return grid
+
+
+class _Cells:
+    """Styled write-only cells. Setting font/fill/alignment on a cell looks each up in the
+    workbook's style tables (hashing the style objects: most of the time of a big matrix);
+    each combination is looked up once here, and cells get a copy of its style indexes."""
+
+    def __init__(self, proto_sheet: Any) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.sheet = proto_sheet
+        self.protos: dict[tuple[int, int, int], Any] = {}
+        self.bold = Font(bold=True)
+        self.lead_fill = PatternFill("solid", fgColor="F8CBAD")
+        self.co_fill = PatternFill("solid", fgColor="DDEBF7")
+        self.via_fill = PatternFill("solid", fgColor="EEF4FA")
+        self.head_fill = PatternFill("solid", fgColor="F2F2F2")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.vertical = Alignment(text_rotation=255, horizontal="center", vertical="bottom")
+        self.head_wrap = Alignment(vertical="bottom", wrap_text=True)
+        self.center = Alignment(horizontal="center", vertical="top")
+
+    def styled(self, ws: Any, value: object, font: Any = None, fill: Any = None, alignment: Any = None) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        key = (id(font), id(fill), id(alignment))
+        proto = self.protos.get(key)
+        if proto is None:
+            proto = self.protos[key] = WriteOnlyCell(self.sheet)
+            if font is not None:
+                proto.font = font
+            if fill is not None:
+                proto.fill = fill
+            if alignment is not None:
+                proto.alignment = alignment
+        c = WriteOnlyCell(ws, value)
+        c._style = copy(proto._style)
+        if formula_like(value):
+            as_text(c)
+        return c
+
+    def head(self, ws: Any, value: object, alignment: Any = None) -> Any:
+        return self.styled(ws, value, self.bold, self.head_fill, alignment or self.head_wrap)
+
+    @staticmethod
+    def plain(ws: Any, values: list[object]) -> list[object]:
+        """A row of unstyled values, any formula-like text a text cell."""
+        from openpyxl.cell import WriteOnlyCell
+
+        return [as_text(WriteOnlyCell(ws, v)) if formula_like(v) else v for v in values]
+
+
+def write_responsibility_matrix(
+    store: Store, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
+    facts: Facts | None = None,
+) -> None:
+    """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet.
+
+    Written in openpyxl's write-only mode (rows streamed to disk, a style object only on
+    the cells that carry one): ten times faster than building the sheets in memory.
+    Past ``max_tasks`` tasks, whole task plans in title order up to that many; the
+    summary sheet names how many were left out. ``facts`` (read from ``store`` when
+    None) are those the ranking ``report`` was computed from.
+    """
+    from openpyxl import Workbook
+
+    facts = facts if facts is not None else read_facts(store)
+    ordered = _plans(store, facts)
+    kept: list[_Plan] = []
+    for plan in ordered:
+        if max_tasks is not None and kept and sum(len(p.tasks) for p in kept) + len(plan.tasks) > max_tasks:
+            break
+        kept.append(plan)
+    grid = _grid(facts, {p.iri for p in kept})
+
+    wb = Workbook(write_only=True)
+    summary = wb.create_sheet("汇总")  # first, written last (write-only sheets keep creation order)
+    cells = _Cells(summary)
+    rank = {u.unit: i for i, u in enumerate(report.units)}
+    used: set[str] = {"汇总"}
+    for plan in kept:
+        _plan_sheet(wb.create_sheet(_sheet_name(plan.title or plan.file, used)), plan, grid, rank, cells)
+    _summary_sheet(summary, report, cells, ordered, kept)
+    wb.properties.created = wb.properties.modified = WORKBOOK_DATE
+    wb.save(path)
+    fix_workbook_dates(path)
+
+
+def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cells) -> None:
+    from openpyxl.utils import get_column_letter
+
+    tasks = sorted(plan.tasks, key=lambda x: x.ordinal)
+    names = {n for x in tasks for n in grid.cells[x.task]}
+    units = sorted((n for n in names if not grid.is_group.get(n)), key=lambda n: (rank.get(n, 10**6), n))
+    groups = sorted(n for n in names if grid.is_group.get(n))
+    columns = units + groups
+    width = len(_FIXED) + len(columns)
+    ws.freeze_panes = f"{get_column_letter(len(_FIXED) + 1)}2"
+    for col, w in zip("ABCDE", (6, 18, 60, 18, 18), strict=True):
+        ws.column_dimensions[col].width = w
+    for j in range(len(_FIXED) + 1, width + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 4.5
+    ws.row_dimensions[1].height = 110
+    ws.auto_filter.ref = f"A1:{get_column_letter(width)}{len(tasks) + 1}"
+    ws.append(
+        [c.head(ws, h) for h in _FIXED]
+        + [c.head(ws, f"{g}（群组）" if g in groups else g, c.vertical) for g in columns]
+    )
+    for x in tasks:
+        leads, co = grid.written[x.task]
+        mine = grid.cells[x.task]
+        row: list[object] = [
+            c.styled(ws, v, alignment=c.wrap)
+            for v in (x.task_id, x.section, x.task_text, "、".join(leads), "、".join(co))
+        ]
+        for n in columns:
+            v = mine.get(n)
+            if v:
+                fill = c.lead_fill if v.startswith(LEAD) else c.via_fill if v.endswith("）") else c.co_fill
+                row.append(c.styled(ws, v, fill=fill, alignment=c.center))
+            else:
+                row.append(None)
+        ws.append(row)
+
+
+def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Plan], kept: list[_Plan]) -> None:
+    ws.freeze_panes = "C2"
+    for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
+        ws.column_dimensions[col].width = width
+    head = ["排名", "单位", "类型", "主办（任务数）", "协办（任务数）", "负荷", "牵头负荷", "指标", "项目",
+            "协作单位", "中介度", "超负荷", "原因"]
+    ws.append([c.head(ws, h) for h in head])
+    lead_load = {n: d.get("lead_load", 0.0) for n, d in report.collaboration.nodes(data=True)}
+    for i, u in enumerate(report.units, start=1):
+        values: list[object] = [
+            i, u.unit, type_label(u.type), u.lead, u.co_lead, round(u.load, 3), round(float(lead_load.get(u.iri, 0.0)), 3),
+            u.indicators, u.projects, u.partners, round(u.betweenness, 4), "是" if u.overloaded else "", u.reason,
+        ]
+        ws.append([c.styled(ws, v, fill=c.lead_fill) for v in values] if u.overloaded else c.plain(ws, values))
+    ws.append([])
+    o = report.options
+    notes: list[tuple[str, object]] = [
+        ("牵头负荷基尼系数 (Gini of lead load)", round(report.gini, 4)),
+        ("前5单位牵头负荷占比 (top-5 share)", round(report.top5_share, 4)),
+        ("任务数 (tasks)", report.tasks),
+        ("负荷公式 (load)", f"主办 {o.lead_weight:g}{'（多个主办单位平分）' if o.split_shared_lead else ''} + 协办 {o.co_lead_weight:g}（每项）"),
+        ("超负荷规则 (overload)", f"负荷 > 同类单位 Q3 + {o.fence_k:g}×IQR，或位列全部单位前 {o.top_share * 100:g}%"),
+    ]
+    if len(kept) < len(ordered):
+        left = len(ordered) - len(kept)
+        n_tasks = sum(len(p.tasks) for p in kept)
+        all_tasks = sum(len(p.tasks) for p in ordered)
+        notes.append((
+            "矩阵范围 (matrix scope)",
+            f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），其余 {left} 个文件"
+            f"（{all_tasks - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
+            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook; the ranking counts every task.",
+        ))
+    for k, v in notes:
+        ws.append(c.plain(ws, [None, k, v]))
+    if report.groups:
+        ws.append([])
+        ws.append([None, "群组引用（不计入单位排名）", "主办", "协办", "负荷"])
+        for g in report.groups:
+            ws.append(c.plain(ws, [None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason]))
