@@ -230,9 +230,9 @@ def test_tooltip_search_and_details(chromium: Chromium, example_out: Path) -> No
     _assert_offline_and_clean(r)
     tip = str(seen["tooltip"])
     assert "任务 Task" in tip and "第 11 项" in tip and "地区生产总值增长7%" in tip
-    assert "主办 Lead" in tip and "区发改委" in tip
+    assert "牵头 lead" in tip and "区发改委" in tip
     assert "指标 Indicators" in tip
-    assert seen["selected"] and "区发改委" in str(seen["details"]) and "加权负荷" in str(seen["details"])
+    assert seen["selected"] and "区发改委" in str(seen["details"]) and "负荷 load" in str(seen["details"])
     assert int(seen["dimmed"]) > 0  # type: ignore[call-overload]
     assert "未找到" in str(seen["missing"])
 

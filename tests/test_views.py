@@ -265,14 +265,14 @@ def test_ego_view_has_a_table_of_every_task_of_the_unit(example_out: Path) -> No
     co = [t["id"] for t in tasks if any(u["unit"] == "区科技局" for u in t["co_lead"])
           and not any(u["unit"] == "区科技局" for u in t["lead"])]
     assert leads and co
-    assert [r[0] for r in rows if r[1] == "主办"] == leads
-    assert [r[0] for r in rows if r[1] == "协办"] == co
+    assert [r[0] for r in rows if r[1] == "牵头"] == leads
+    assert [r[0] for r in rows if r[1] == "配合"] == co
     # tasks it has through a group it belongs to (各部门), with the group named
-    via = [r for r in rows if r[1].startswith("协办（经由 ")]
+    via = [r for r in rows if r[1].startswith("配合（经由 ")]
     assert via and len(rows) == len(leads) + len(co) + len(via)
     by_id = {t["id"]: t for t in tasks}
     for r in via:
-        group = r[1].removeprefix("协办（经由 ").removesuffix("）")
+        group = r[1].removeprefix("配合（经由 ").removesuffix("）")
         assert group in [u["unit"] for u in by_id[r[0]]["co_lead"]] and group.startswith("各"), r[:2]
     # every row's task is a node of the view (a click finds it), and the row's text is the task's
     payload = _payload(page)
@@ -613,3 +613,51 @@ def test_small_builds_keep_every_view(example_out: Path) -> None:
     ranking = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8")))
     for r in ranking:
         assert (example_out / "views" / f"unit-{slug(r['unit'])}.html").is_file(), r["unit"]
+
+
+# ---------------------------------------------------------------------------------------
+# one vocabulary of labels; the expanded load
+
+
+def test_the_index_explains_its_measures_in_the_label_vocabulary(example_out: Path) -> None:
+    from kg.labels import label, note
+
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    notes = index.split('id="glossary"', 1)[1].split("</details>", 1)[0]
+    for key in ("load", "partners", "betweenness", "fence"):
+        assert f'<dt id="m-{key}">{label("measure", key)} <span class="en">{label("measure", key, "en")}</span></dt>' in notes
+        import html
+
+        assert note("measure", key) in html.unescape(notes) and note("measure", key, "en") in html.unescape(notes)
+    # the roles are named alike everywhere: 牵头 / 配合, never 主办 / 协办 (the original's words)
+    table = index.split('id="ranking-table"', 1)[1].split("</thead>", 1)[0]
+    assert f'{label("role", "lead")}<br>' in table and f'{label("role", "co_lead")}<br>' in table
+    assert "主办" not in table and "协办" not in table
+    view = (example_out / "views" / "responsibility.html").read_text(encoding="utf-8")
+    legend = view.split('class="legend"', 1)[1]
+    assert f'title="{_esc_text(note("role", "lead"))}"' in legend and ">牵头 <span" in legend
+    assert ">主办" not in legend and ">协办" not in legend  # (the note quotes the original words)
+
+
+def test_kg_report_expand_groups_ranks_by_the_expanded_load(example_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    direct = (out / "index.html").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(out), "--expand-groups"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert r.output == f"wrote the report of {out}: {out / 'index.html'}\n"
+    expanded = (out / "index.html").read_text(encoding="utf-8")
+    said = "“各街道”等单位组已展开到成员单位。"
+    assert said in expanded and said not in direct
+    # a street reached only through 各街道 is ranked by the load it gets from it
+    table = expanded.split('id="ranking-table"', 1)[1].split("</table>", 1)[0]
+    assert ">华侨路街道<" in table
+    assert (out / "workload.csv").is_file() and (out / "views" / "unit-华侨路街道.html").is_file()
+    bad = CliRunner().invoke(main, ["report", str(tmp_path / "nothing"), "--expand-groups"])
+    assert bad.exit_code == 2 and bad.output.startswith("Error: ")

@@ -68,7 +68,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str = "", width: int = 760, row: in
         x = label_w + plot_w * t / scale_max
         out.append(f'<line x1="{x:.1f}" y1="{top_pad - 6}" x2="{x:.1f}" y2="{height - 24}" stroke="#e3e8eb"/>')
         out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#5f6b73">{_fmt(t)}</text>')
-    out.append(f'<text x="{label_w}" y="14" fill="#5f6b73">加权负荷 weighted load — 深色：主办部分 lead part；浅色：协办部分 co-lead part</text>')
+    out.append(f'<text x="{label_w}" y="14" fill="#5f6b73">加权负荷 weighted load — 深色：牵头部分 lead part；浅色：配合部分 co-lead part</text>')
     for i, b in enumerate(bars):
         y = top_pad + i * row
         w_lead = plot_w * b.lead / scale_max
@@ -76,7 +76,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str = "", width: int = 760, row: in
         label_color = "#b71c1c" if b.overloaded else "#1f2a30"
         weight = ' font-weight="bold"' if b.overloaded else ""
         label = esc(b.label if len(b.label) <= 11 else b.label[:10] + "…")
-        tip = esc(f"{b.label}: {_fmt(b.total)}（主办 {_fmt(b.lead)} + 协办 {_fmt(b.co_lead)}）" + (f" — {b.note}" if b.note else ""))
+        tip = esc(f"{b.label}: {_fmt(b.total)}（牵头 {_fmt(b.lead)} + 配合 {_fmt(b.co_lead)}）" + (f" — {b.note}" if b.note else ""))
         text = f'<text x="{label_w - 8}" y="{y + row * 0.68:.1f}" text-anchor="end" fill="{label_color}"{weight}>{label}</text>'
         if b.href:
             text = f'<a href="{esc(b.href)}">{text}</a>'
@@ -118,6 +118,6 @@ def lorenz_curve(values: Sequence[float], *, title: str = "", size: int = 220) -
         f'<line x1="{pad}" y1="{10 + plot}" x2="{pad + plot}" y2="10" stroke="#90a4ae" stroke-dasharray="4 3"/>',
         f'<polyline points="{poly}" fill="none" stroke="#2f6db5" stroke-width="2"/>',
         f'<text x="{pad + plot / 2}" y="{size - 4}" text-anchor="middle" fill="#5f6b73">单位累计占比 share of units</text>',
-        f'<text x="10" y="{10 + plot / 2}" text-anchor="middle" fill="#5f6b73" transform="rotate(-90 10 {10 + plot / 2})">主办负荷累计占比</text>',
+        f'<text x="10" y="{10 + plot / 2}" text-anchor="middle" fill="#5f6b73" transform="rotate(-90 10 {10 + plot / 2})">牵头负荷累计占比</text>',
         "</svg>",
     ])

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.labels import label, note
+
 from .charts import Bar, bar_chart, lorenz_curve
 from .data import UNIT_TYPES, ViewData
 from .loads import lead_loads
@@ -154,7 +156,7 @@ def _workload_context(report: Any | None, pages_by_key: Mapping[str, ViewPage]) 
     """The ranking, its chart, the concentration and the options of the workload analysis."""
     ctx: dict[str, Any] = {
         "ranking": [], "chart": "", "chart_note": "", "lorenz": "", "groups": [], "options": {},
-        "gini": None, "gini_words": "", "top5": None,
+        "gini": None, "gini_words": "", "top5": None, "glossary": [],
     }
     if report is None:
         ctx["overloaded"] = []
@@ -168,7 +170,7 @@ def _workload_context(report: Any | None, pages_by_key: Mapping[str, ViewPage]) 
     loads = lead_loads(report)
     values = [loads.get(u.iri, 0.0) for u in report.units]
     if values and sum(values) > 0:
-        ctx["lorenz"] = lorenz_curve(values, title="主办负荷洛伦兹曲线 Lorenz curve of lead load")
+        ctx["lorenz"] = lorenz_curve(values, title="牵头负荷洛伦兹曲线 Lorenz curve of lead load")
     o = report.options
     ctx["options"] = {
         "lead_weight": _num(o.lead_weight), "co_lead_weight": _num(o.co_lead_weight),
@@ -180,7 +182,20 @@ def _workload_context(report: Any | None, pages_by_key: Mapping[str, ViewPage]) 
         for g in getattr(report, "groups", []) or []
     ]
     ctx["overloaded"] = [r for r in ctx["ranking"] if r["overloaded"]]
+    ctx["glossary"] = glossary()
     return ctx
+
+
+GLOSSARY = ("load", "direct_load", "expanded_load", "lead_load", "partners", "betweenness", "fence")
+
+
+def glossary() -> list[dict[str, str]]:
+    """The measures of the ranking, each with its plain-language note (ontology/labels.csv)."""
+    return [
+        {"key": k, "zh": label("measure", k), "en": label("measure", k, "en"),
+         "note_zh": note("measure", k), "note_en": note("measure", k, "en")}
+        for k in GLOSSARY
+    ]
 
 
 def _views_context(

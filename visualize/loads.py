@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kg.analysis.workload import WorkloadOptions, WorkloadReport, compute_workload
+from kg.analysis.workload_outputs import shared_workload
+
 from .data import ViewData
 from .style import LoadInfo
 
@@ -19,12 +22,15 @@ def open_store(out: Path) -> Any:
     return _open(out)
 
 
-def workload(store: Any, data: ViewData, out: Path | None = None, result: Any = None) -> tuple[Any | None, str]:
+def workload(
+    store: Any, data: ViewData, out: Path | None = None, result: Any = None, options: WorkloadOptions | None = None,
+) -> tuple[WorkloadReport | None, str]:
+    """The workload ranking under ``options`` (default :class:`WorkloadOptions`), with the
+    reason there is none (no task of a task plan)."""
     if not data.tasks:
         return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
-    from kg.analysis.workload import compute_workload
-    from kg.analysis.workload_outputs import shared_workload
-
+    if options is not None and options != WorkloadOptions():
+        return compute_workload(store, options), ""
     # the ranking the workload writer already computed for this build, if it ran
     shared = shared_workload(out, result) if out is not None else None
     return (shared if shared is not None else compute_workload(store)), ""

@@ -140,7 +140,7 @@ def collaboration_network(
     net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 1.5, "label": "1 项共同任务", "en": "one shared task"})
     if top > 1:
         net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 7, "label": f"{top} 项共同任务", "en": "edge width = tasks shared"})
-    net.notes.append("连线表示两个单位在同一任务中同被列为主办或协办；单位组（各街道等）不计入。")
+    net.notes.append("连线表示两个单位在同一任务中同被列为牵头或配合；单位组（各街道等）不计入。")
     return net
 
 
@@ -209,7 +209,7 @@ def ego_network(
     if len(tasks) < len(mine):
         shown = sum(1 for t in tasks if mine[t.iri] == "lead")
         n_lead = sum(1 for r in mine.values() if r == "lead")
-        net.notes.append(_cut_note(len(tasks), len(mine), f"主办任务 {shown}/{n_lead} 项优先", info.label))
+        net.notes.append(_cut_note(len(tasks), len(mine), f"牵头任务 {shown}/{n_lead} 项优先", info.label))
     return net
 
 

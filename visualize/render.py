@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from kg.labels import both
+
 from .safe import csp, external_urls, script_json, strip_external
 from .style import FONT_FACE, KgNetwork
 
@@ -278,8 +280,8 @@ def render_network(
 
 
 ROLE_FILTERS = (
-    ("lead", "主办（牵头） lead", ("lead",)),
-    ("co_lead", "协办（配合） co-lead", ("co_lead",)),
+    ("lead", both("role", "lead"), ("lead",)),
+    ("co_lead", both("role", "co_lead"), ("co_lead",)),
     ("via", "经由单位组 via a group", ("lead_via", "co_lead_via")),
 )
 

@@ -36,6 +36,7 @@ from .views import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from kg.analysis.workload import WorkloadOptions
     from kg.pipeline import BuildResult
 
 __all__ = ["write_report", "write_more_views", "QueryBlock", "main"]
@@ -46,19 +47,22 @@ def write_report(
     result: BuildResult | None = None,
     *,
     limits: ViewLimits | None = None,
+    workload_options: WorkloadOptions | None = None,
 ) -> list[ViewPage]:
     """Write ``index.html``, ``queries.html`` and ``views/`` into the build folder ``tmp_out``.
 
     Unit views are drawn for the ``limits.unit_views`` units with the highest load and
     section views for the ``limits.section_views`` biggest sections (default
-    :class:`ViewLimits`); the index says which were left out and how to draw one.
+    :class:`ViewLimits`); the index says which were left out and how to draw one. The
+    ranking is :func:`kg.analysis.workload.compute_workload` under ``workload_options``
+    (``kg report --expand-groups`` ranks by the expanded load).
     """
     out = Path(tmp_out)
     background = BackgroundQueries(out)
     store = open_store(out)
     try:
         data = load_view_data(store)
-        report, workload_error = workload(store, data, out, result)
+        report, workload_error = workload(store, data, out, result, workload_options)
     finally:
         store.close()
     loads = load_infos(report, data)

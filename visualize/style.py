@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pyvis.edge import Edge
 from pyvis.network import Network
 
+from kg.labels import both, label, note
+
 from .data import UNIT_TYPES, TaskInfo, UnitInfo, ViewData
 from .names import ViewNames
 
@@ -71,7 +73,8 @@ EDGE_ATTACH = "#c9d1d6"
 EDGE_COLLAB = "#6b7f8c"
 
 
-ROLE_ZH = {"lead": "主办", "co_lead": "协办", "lead_via": "主办（经由单位组）", "co_lead_via": "协办（经由单位组）"}
+LEAD, CO_LEAD = label("role", "lead"), label("role", "co_lead")  # 牵头, 配合 (kg.labels)
+ROLE_ZH = {"lead": LEAD, "co_lead": CO_LEAD, "lead_via": f"{LEAD}（经由单位组）", "co_lead_via": f"{CO_LEAD}（经由单位组）"}
 
 
 TYPE_ZH = {t: zh for t, zh, _ in UNIT_TYPES} | {"UnitGroup": "单位组"}
@@ -239,8 +242,8 @@ class Styler:
         rows = []
         if li is not None:
             rank = f"（第 {li.rank} 名）" if li.rank else ""
-            rows.append(["加权负荷 Load", f"{num(li.load)}{rank}"])
-        rows += [["主办 Lead", f"{n_lead} 项"], ["协办 Co-lead", f"{n_co} 项"]]
+            rows.append([both("measure", "load"), f"{num(li.load)}{rank}"])
+        rows += [[both("role", "lead"), f"{n_lead} 项"], [both("role", "co_lead"), f"{n_co} 项"]]
         if n_via:
             rows.append(["经由单位组 Via group", f"{n_via} 项"])
         tip: dict[str, object] = {
@@ -273,7 +276,7 @@ class Styler:
 
     def task_node(self, net: KgNetwork, nid: str, task: TaskInfo, *, link_section: bool = True) -> None:
         doc = self.data.documents.get(task.document)
-        rows = [["主办 Lead", self.labels(task.lead)], ["协办 Co-lead", self.labels(task.co_lead)]]
+        rows = [[both("role", "lead"), self.labels(task.lead)], [both("role", "co_lead"), self.labels(task.co_lead)]]
         if task.deadline:
             rows.append(["时限 Deadline", task.deadline])
         if doc is not None and self.multi_document:
@@ -357,7 +360,8 @@ class Styler:
         if any(u.is_group for u in units):
             net.legend.append({"shape": "diamond", "color": GROUP_COLOR, "label": "单位组（各街道、相关部门等）", "en": "unit group reference"})
         if sized:
-            net.legend.append({"shape": "sizes", "color": "#90a4ae", "label": "圆点大小 = 加权负荷", "en": "dot size = weighted load"})
+            net.legend.append({"shape": "sizes", "color": "#90a4ae", "label": f"圆点大小 = {label('measure', 'load')}",
+                               "en": f"dot size = {label('measure', 'load', 'en')}", "title": note("measure", "load")})
         if any((li := self.loads.get(u.iri)) is not None and li.overloaded for u in units):
             net.legend.append({"shape": "dot", "color": "#ffffff", "border": OVERLOAD_BORDER, "label": "红色粗边框 = 超负荷", "en": "thick red ring = overloaded"})
 
@@ -385,9 +389,11 @@ class Styler:
     def edge_legend(net: KgNetwork, roles: Iterable[str]) -> None:
         roles = set(roles)
         if "lead" in roles:
-            net.legend.append({"shape": "line", "color": EDGE_LEAD, "width": 2.2, "label": "主办（牵头）", "en": "lead"})
+            net.legend.append({"shape": "line", "color": EDGE_LEAD, "width": 2.2, "label": LEAD, "en": label("role", "lead", "en"),
+                               "title": note("role", "lead")})
         if "co_lead" in roles:
-            net.legend.append({"shape": "line", "color": EDGE_CO_LEAD, "dash": "7 5", "width": 1.5, "label": "协办（配合）", "en": "co-lead"})
+            net.legend.append({"shape": "line", "color": EDGE_CO_LEAD, "dash": "7 5", "width": 1.5, "label": CO_LEAD,
+                               "en": label("role", "co_lead", "en"), "title": note("role", "co_lead")})
         if roles & {"lead_via", "co_lead_via"}:
             net.legend.append({"shape": "line", "color": EDGE_VIA, "dash": "2 4", "width": 1.5, "label": "经由单位组承担", "en": "via a unit group (各街道 …)"})
         if "attach" in roles:

@@ -218,15 +218,25 @@ def validate(out: str, shapes: str | None) -> None:
 
 @main.command()
 @click.argument("out", default="out", type=click.Path())
+@click.option("--expand-groups", is_flag=True,
+              help="Rank and judge the units of the report by their expanded load (with the tasks that "
+              "reach them through an every-member group such as 各街道); both loads are shown either way.")
 @handle_errors
-def report(out: str) -> None:
+def report(out: str, expand_groups: bool) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
-    from ..pipeline.artifacts import write_artifacts
+    from ..pipeline.artifacts import artifact_writers, write_artifacts
 
     folder = require_build(out)
-    write_artifacts(folder)
+    if expand_groups:
+        from ..analysis.workload import WorkloadOptions
+        from ..visualize.report import write_report
+
+        write_artifacts(folder, names=[n for n, _ in artifact_writers() if n != "report"])
+        write_report(folder, workload_options=WorkloadOptions(expand_groups=True))
+    else:
+        write_artifacts(folder)
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
 
 
