@@ -661,3 +661,58 @@ def test_kg_report_expand_groups_ranks_by_the_expanded_load(example_out: Path, t
     assert (out / "workload.csv").is_file() and (out / "views" / "unit-华侨路街道.html").is_file()
     bad = CliRunner().invoke(main, ["report", str(tmp_path / "nothing"), "--expand-groups"])
     assert bad.exit_code == 2 and bad.output.startswith("Error: ")
+
+
+def test_big_corpora_get_aggregated_views_and_the_index_says_why(generated_out: Path, tmp_path: Path) -> None:
+    import csv
+    import shutil
+
+    import kg.visualize.views as views
+    from kg.visualize.aggregate import NEIGHBOURS, REGION_UNITS, TOP_UNITS
+    from kg.visualize.report import write_report
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    limits = views.ViewLimits(unit_views=3, section_views=2, aggregate_tasks=500)
+    pages = write_report(out, limits=limits)
+    files = sorted(p.name for p in (out / "views").glob("*.html"))
+    assert "responsibility.html" not in files and "collaboration.html" not in files
+    regions = sorted(f for f in files if f.startswith("region-"))
+    ranking = list(csv.DictReader((out / "workload.csv").open(encoding="utf-8-sig")))
+    by_region: dict[str, list[dict]] = {}
+    for r in ranking:
+        by_region.setdefault(r["iri"].split("/unit/")[0].rsplit("/", 1)[-1], []).append(r)
+    assert len(by_region) > 1 and regions == sorted(f"region-{slug(k)}.html" for k in by_region)
+    assert [p.kind for p in pages].count("unit") == 3 and [p.kind for p in pages].count("section") == 2
+    # one node per unit type, its size from its units' total load; the types' edges are
+    # the tasks shared by units of two types
+    types = _payload((out / "views" / "type-network.html").read_text(encoding="utf-8"))
+    by_type: dict[str, int] = {}
+    for r in ranking:
+        by_type[r["type"]] = by_type.get(r["type"], 0) + 1
+    from kg.labels import label
+
+    assert sorted(n["label"] for n in types["nodes"]) == sorted(f"{label('unit_type', t)}（{n}）" for t, n in by_type.items())
+    assert types["edges"] and all(e["kind"] == "collab" and e["value"] > 0 for e in types["edges"])
+    # a region's view draws its units with the highest load
+    first = sorted(by_region)[0]
+    region = _payload((out / "views" / f"region-{slug(first)}.html").read_text(encoding="utf-8"))
+    labels = {n["label"] for n in region["nodes"] if n["kind"] == "unit"}
+    assert labels == {r["unit"] for r in by_region[first][:REGION_UNITS]}
+    # the top units, each with its closest partners
+    top = _payload((out / "views" / "top-units.html").read_text(encoding="utf-8"))
+    top_labels = [n["label"] for n in top["nodes"]]
+    assert top_labels[: min(TOP_UNITS, len(ranking))] == [r["unit"] for r in ranking[:TOP_UNITS]]
+    assert len(top_labels) <= TOP_UNITS * (1 + NEIGHBOURS)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    notice = index.split('id="aggregated"', 1)[1].split("</p>", 1)[0]
+    assert "任务较多（600 项，超过 500 项）" in notice and f"{len(by_region)} 个地区视图" in notice
+    for f in ("type-network.html", "top-units.html", *regions):
+        assert f'href="views/{f}"' in index
+    view = (out / "views" / "top-units.html").read_text(encoding="utf-8")
+    assert 'href="type-network.html"' in view and 'href="responsibility.html"' not in view
+    # under the threshold: the two networks, no notice (counter-example)
+    small = tmp_path / "small"
+    shutil.copytree(generated_out, small)
+    write_report(small, limits=views.ViewLimits(unit_views=1, section_views=1, aggregate_tasks=600))
+    assert (small / "views" / "responsibility.html").is_file() and 'id="aggregated"' not in (small / "index.html").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from .loads import lead_loads
 from .render import asset, env
 from .safe import csp, strip_external
 from .style import TYPE_COLORS, TYPE_EN, TYPE_ZH, LoadInfo
-from .views import ViewPage
+from .views import ViewLimits, ViewPage
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.pipeline import BuildResult
@@ -198,8 +198,17 @@ def glossary() -> list[dict[str, str]]:
     ]
 
 
+def _aggregated(data: ViewData, pages: Sequence[ViewPage], limits: ViewLimits) -> dict[str, Any] | None:
+    """What the index says when a big corpus got aggregated views instead of the networks."""
+    if not limits.aggregated(data):
+        return None
+    return {"tasks": len(data.tasks), "threshold": limits.aggregate_tasks,
+            "regions": sum(1 for p in pages if p.kind == "region")}
+
+
 def _views_context(
     out: Path, data: ViewData, pages: Sequence[ViewPage], loads: Mapping[str, LoadInfo], selection: Any,
+    limits: ViewLimits,
 ) -> dict[str, Any]:
     """The index's lists of views: networks, sections, units, and those left out."""
     from .views import VIEWS_DIR, VIS_FILE
@@ -221,7 +230,8 @@ def _views_context(
         "sections": [{"title": p.title.removeprefix("章节视图："), "file": p.file, "tasks": section_counts.get(p.key, 0),
                       "nodes": p.nodes} for p in pages if p.kind == "section"],
         "unit_rows": unit_rows,
-        "views": [p for p in pages if p.kind in ("responsibility", "collaboration")],
+        "views": [p for p in pages if p.kind in ("responsibility", "collaboration", "types", "region")],
+        "aggregated": _aggregated(data, pages, limits),
         "omitted": _omitted(data, selection, section_counts, loads),
         "view_command": VIEW_COMMAND,
         "n_views": len(pages),
@@ -233,12 +243,13 @@ def _views_context(
 def index_context(
     out: Path, data: ViewData, report: Any | None, workload_error: str, loads: Mapping[str, LoadInfo],
     selection: Any, pages: Sequence[ViewPage], manifest: Mapping[str, Any], summary: Mapping[str, Any],
+    limits: ViewLimits,
 ) -> dict[str, Any]:
     """Everything ``index.html`` shows, but the canned queries."""
     pages_by_key = {p.key: p for p in pages if p.key}
     ctx = _workload_context(report, pages_by_key)
     warnings = manifest.get("warnings") or []
-    ctx.update(_views_context(out, data, pages, loads, selection))
+    ctx.update(_views_context(out, data, pages, loads, selection, limits))
     ctx.update(
         summary=summary,
         headline=[

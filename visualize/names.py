@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from .data import ViewData
 
-__all__ = ["ViewNames", "slug", "SAFE_NAME"]
+__all__ = ["ViewNames", "slug", "region_of", "SAFE_NAME"]
 
 # What a view file name may hold (checked again by view.js before it links to one).
 SAFE_NAME = re.compile(r"(?:unit|section|type|region)-[\w-]+\.html")
@@ -37,11 +37,11 @@ def _digest(iri: str) -> str:
     return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:6]
 
 
-def _region(iri: str) -> str:
+def region_of(iri: str) -> str:
     """The region segment of a unit IRI (``…/id/nanjing-gulou/unit/…``), or ""."""
     parts = iri.split("/")
     for i, p in enumerate(parts[1:], start=1):
-        if p in ("unit", "group") and i >= 1:
+        if p in ("unit", "group"):
             return parts[i - 1]
     return ""
 
@@ -69,7 +69,7 @@ class ViewNames:
 
     def __init__(self, data: ViewData) -> None:
         units = {u.iri: slug(u.label) for u in data.units.values() if not u.is_group}
-        self._units = _unique("unit", units, {u: _region(u) for u in units})
+        self._units = _unique("unit", units, {u: region_of(u) for u in units})
         sections: dict[str, str] = {}
         docs: dict[str, str] = {}
         for s in data.sections.values():

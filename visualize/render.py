@@ -313,7 +313,7 @@ def _filters(nodes: list[dict[str, object]], edges: list[dict[str, object]]) -> 
 
 
 def _counts(nodes: list[dict[str, object]]) -> list[tuple[str, int]]:
-    names = {"unit": "单位", "group": "单位组", "task": "任务", "indicator": "指标", "project": "项目"}
+    names = {"type": "单位类型", "unit": "单位", "group": "单位组", "task": "任务", "indicator": "指标", "project": "项目"}
     c: dict[str, int] = defaultdict(int)
     for n in nodes:
         c[str(n.get("kind", ""))] += 1

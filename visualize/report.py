@@ -80,7 +80,7 @@ def write_report(
                max_rows=MAX_QUERY_ROWS, report_js=report_js),
         encoding="utf-8",
     )
-    context = index_context(out, data, report, workload_error, loads, selection, pages, built, summary)
+    context = index_context(out, data, report, workload_error, loads, selection, pages, built, summary, limits)
     page = render("index.html", [report_js], queries=queries, queries_error=queries_error,
                   report_js=report_js, **context)
     (out / "index.html").write_text(page, encoding="utf-8")

@@ -26,6 +26,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .aggregate import (
+    AGGREGATE_MIN_TASKS,
+    aggregate_pairs,
+    region_file,
+    region_networks,
+    top_units_network,
+    type_network,
+)
 from .data import ViewData
 from .networks import (
     MAX_NETWORK_TASKS,
@@ -84,6 +92,12 @@ class ViewLimits:
     view_tasks: int | None = MAX_VIEW_TASKS
     network_tasks: int | None = MAX_NETWORK_TASKS
     network_units: int | None = MAX_NETWORK_UNITS
+    # above this many tasks the two networks of every task and unit give way to aggregated
+    # views (per unit type, per region, top units with their partners: .aggregate)
+    aggregate_tasks: int | None = AGGREGATE_MIN_TASKS
+
+    def aggregated(self, data: ViewData) -> bool:
+        return self.aggregate_tasks is not None and len(data.tasks) > self.aggregate_tasks
 
 
 @dataclass
@@ -137,6 +151,29 @@ NAV = [
     {"href": "responsibility.html", "label": "责任网络", "kind": "responsibility"},
     {"href": "collaboration.html", "label": "协作网络", "kind": "collaboration"},
 ]
+AGGREGATED_NAV = [
+    {"href": "type-network.html", "label": "单位类型网络", "kind": "types"},
+    {"href": "top-units.html", "label": "重点单位", "kind": "collaboration"},
+]
+
+
+def _network_plans(data: ViewData, loads: Mapping[str, LoadInfo], st: Styler, lim: ViewLimits) -> list[_Plan]:
+    """The views of the whole corpus: the two networks, or on a big corpus the aggregated views."""
+    if not lim.aggregated(data):
+        return [
+            _Plan("responsibility.html", "responsibility", "",
+                  lambda: responsibility_network(data, loads, st, lim.network_tasks)),
+            _Plan("collaboration.html", "collaboration", "",
+                  lambda: collaboration_network(data, loads, st, lim.network_units)),
+        ]
+    pairs = aggregate_pairs(data)
+    regions = region_networks(data, loads, st, pairs)
+    plans = [
+        _Plan("type-network.html", "types", "", lambda: type_network(data, loads, pairs)),
+        _Plan("top-units.html", "collaboration", "", lambda: top_units_network(data, loads, st, pairs)),
+    ]
+    plans += [_Plan(region_file(r), "region", r, lambda net=net: net) for r, net in regions.items()]
+    return plans
 
 
 def write_views(
@@ -162,20 +199,14 @@ def write_views(
     st = Styler(data, loads)
     lim = limits or ViewLimits()
     sel = selection or select_views(data, loads, lim, styler=st)
-    plans: list[_Plan] = []
-    if networks:
-        plans += [
-            _Plan("responsibility.html", "responsibility", "",
-                  lambda: responsibility_network(data, loads, st, lim.network_tasks)),
-            _Plan("collaboration.html", "collaboration", "",
-                  lambda: collaboration_network(data, loads, st, lim.network_units)),
-        ]
+    plans = _network_plans(data, loads, st, lim) if networks else []
     for s in sel.sections:
         plans.append(_Plan(st.names.section(s), "section", s,
                            lambda s=s: section_network(data, s, loads, st, lim.view_tasks)))
     for u in sel.units:
         plans.append(_Plan(st.names.unit(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
     write_vis_file(folder)
+    nav = AGGREGATED_NAV if lim.aggregated(data) else NAV
     if networks:  # the whole set of views: those of an earlier report go
         keep = {p.file for p in plans}
         for old in folder.glob("*.html"):
@@ -184,7 +215,7 @@ def write_views(
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
-        page = render_network(net, nav=NAV, vis_src=VIS_FILE)
+        page = render_network(net, nav=nav, vis_src=VIS_FILE)
         path = folder / p.file
         path.write_text(page, encoding="utf-8")
         pages.append(ViewPage(
