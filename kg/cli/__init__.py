@@ -112,8 +112,8 @@ def build(
         click.echo(pushed.summary())
     if report is None and not result.artifacts:
         click.echo(
-            f"  no report for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}): "
-            f"`kg report {out}` writes the HTML report, views and workload exports"
+            f"  no workload exports for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}), "
+            f"the report only: `kg report {out}` writes the workload exports too"
         )
     if not quiet and (verbose or len(result.infos) <= COVERAGE_LINES_MAX):
         _echo_coverage(result)
