@@ -37,7 +37,7 @@ def test_matrix_keeps_whole_plans_up_to_its_cap_and_says_so(generated_out: Path,
     cut = load_workbook(tmp_path / "cut.xlsx")
     assert len(whole.sheetnames) == 1 + 3 and len(cut.sheetnames) == 1 + 1
     plan = cut.worksheets[1]
-    assert plan.max_row == 101 and plan.freeze_panes == "F2"
+    assert plan.max_row == 1 + 100 + 1 and plan.freeze_panes == "G2"  # header, tasks, 合计
     summary = cut["汇总"]
     rows = list(summary.iter_rows(values_only=True))
     # every unit is ranked whatever the matrix holds, and the summary says what is left out

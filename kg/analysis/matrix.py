@@ -1,21 +1,29 @@
-"""The responsibility matrix: tasks × units, cells 主办/协办, as an Excel workbook.
+"""The responsibility matrix: tasks × units, cells 牵头/配合, as an Excel workbook.
 
-One sheet per task plan (header and task columns frozen), plus a ``汇总`` summary sheet
-with each unit's counts, load and overload reason. Read from the task–unit–role facts
-(:func:`kg.analysis.facts.read_facts`), the same the ranking counts.
+One sheet per task plan (header and task columns frozen; 序号 the task's position as a
+number, 编号 its number as written; a 合计 row counting each unit's tasks), a ``汇总``
+summary sheet with each unit's counts, direct and expanded loads, verdict and reasons (and
+a 合计 row), and, given the long table, a ``任务分工`` sheet of it for pivot tables. Read
+from the task–unit–role facts (:func:`kg.analysis.facts.read_facts`), the same the ranking
+counts.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from openpyxl.utils import get_column_letter
+
+from ..labels import both, label, note
 from ..queries import internal_query
 from ..store import Store, query_values
+from .exports import ASSIGNMENT_COLUMNS
 from .facts import Facts, TaskInfo, read_facts
 from .spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from .workload import WorkloadReport, type_label
@@ -24,14 +32,15 @@ __all__ = ["write_responsibility_matrix", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
 
 _Q_PLAN_DOCS = internal_query("matrix_plan_docs")
 
-LEAD, CO_LEAD = "主办", "协办"
+LEAD, CO_LEAD = label("role", "lead"), label("role", "co_lead")
+TOTAL = "合计"
 
 # The matrix holds whole task plans, in title order, up to this many tasks (a national
 # corpus would make a workbook no spreadsheet opens); its summary sheet says which plans
 # were left out. The summary sheet always lists every unit.
 MAX_MATRIX_TASKS = 20_000
 
-_FIXED = ["序号", "章节", "任务", "主办单位（原文）", "协办单位（原文）"]
+_FIXED = ["序号", "编号", "章节", "任务", f"{LEAD}单位（原文）", f"{CO_LEAD}单位（原文）"]
 
 
 @dataclass
@@ -140,7 +149,7 @@ class _Cells:
         return self.styled(ws, value, self.bold, self.head_fill, alignment or self.head_wrap)
 
     @staticmethod
-    def plain(ws: Any, values: list[object]) -> list[object]:
+    def plain(ws: Any, values: Sequence[object]) -> list[object]:
         """A row of unstyled values, any formula-like text a text cell."""
         from openpyxl.cell import WriteOnlyCell
 
@@ -149,7 +158,7 @@ class _Cells:
 
 def write_responsibility_matrix(
     store: Store, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
-    facts: Facts | None = None,
+    facts: Facts | None = None, assignments: list[dict[str, object]] | None = None,
 ) -> None:
     """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet.
 
@@ -178,14 +187,14 @@ def write_responsibility_matrix(
     for plan in kept:
         _plan_sheet(wb.create_sheet(_sheet_name(plan.title or plan.file, used)), plan, grid, rank, cells)
     _summary_sheet(summary, report, cells, ordered, kept)
+    if assignments is not None:
+        _assignments_sheet(wb.create_sheet("任务分工"), assignments, cells)
     wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
     fix_workbook_dates(path)
 
 
 def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cells) -> None:
-    from openpyxl.utils import get_column_letter
-
     tasks = sorted(plan.tasks, key=lambda x: x.ordinal)
     names = {n for x in tasks for n in grid.cells[x.task]}
     units = sorted((n for n in names if not grid.is_group.get(n)), key=lambda n: (rank.get(n, 10**6), n))
@@ -193,12 +202,12 @@ def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cel
     columns = units + groups
     width = len(_FIXED) + len(columns)
     ws.freeze_panes = f"{get_column_letter(len(_FIXED) + 1)}2"
-    for col, w in zip("ABCDE", (6, 18, 60, 18, 18), strict=True):
+    for col, w in zip("ABCDEF", (6, 6, 18, 60, 18, 18), strict=True):
         ws.column_dimensions[col].width = w
     for j in range(len(_FIXED) + 1, width + 1):
         ws.column_dimensions[get_column_letter(j)].width = 4.5
     ws.row_dimensions[1].height = 110
-    ws.auto_filter.ref = f"A1:{get_column_letter(width)}{len(tasks) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(width)}{len(tasks) + 1}"  # the 合计 row stays out
     ws.append(
         [c.head(ws, h) for h in _FIXED]
         + [c.head(ws, f"{g}（群组）" if g in groups else g, c.vertical) for g in columns]
@@ -208,7 +217,7 @@ def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cel
         mine = grid.cells[x.task]
         row: list[object] = [
             c.styled(ws, v, alignment=c.wrap)
-            for v in (x.task_id, x.section, x.task_text, "、".join(leads), "、".join(co))
+            for v in (x.ordinal, x.task_id, x.section, x.task_text, "、".join(leads), "、".join(co))
         ]
         for n in columns:
             v = mine.get(n)
@@ -218,30 +227,50 @@ def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cel
             else:
                 row.append(None)
         ws.append(row)
+    counts = [sum(1 for x in tasks if grid.cells[x.task].get(n)) for n in columns]
+    ws.append([c.head(ws, TOTAL), None, None, c.head(ws, f"{len(tasks)} 项任务"), None, None]
+              + [c.head(ws, n, c.center) for n in counts])
 
 
 def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Plan], kept: list[_Plan]) -> None:
     ws.freeze_panes = "C2"
-    for col, width in zip("ABCDEFGHIJKLM", (6, 18, 12, 8, 8, 8, 8, 6, 6, 8, 8, 7, 70), strict=True):
-        ws.column_dimensions[col].width = width
-    head = ["排名", "单位", "类型", "主办（任务数）", "协办（任务数）", "负荷", "牵头负荷", "指标", "项目",
-            "协作单位", "中介度", "超负荷", "原因"]
+    widths = (6, 18, 12, 12, 8, 8, 8, 8, 8, 8, 6, 6, 8, 8, 7, 60, 60)
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    m = "measure"
+    head = ["排名", "单位", "类型", "地区", f"{LEAD}（任务数）", f"{CO_LEAD}（任务数）", label(m, "load"),
+            label(m, "direct_load"), label(m, "expanded_load"), label(m, "lead_load"), "指标", "项目",
+            label(m, "partners"), label(m, "betweenness"), "超负荷", "原因", "reason"]
     ws.append([c.head(ws, h) for h in head])
-    lead_load = {n: d.get("lead_load", 0.0) for n, d in report.collaboration.nodes(data=True)}
     for i, u in enumerate(report.units, start=1):
         values: list[object] = [
-            i, u.unit, type_label(u.type), u.lead, u.co_lead, round(u.load, 3), round(float(lead_load.get(u.iri, 0.0)), 3),
-            u.indicators, u.projects, u.partners, round(u.betweenness, 4), "是" if u.overloaded else "", u.reason,
+            i, u.unit, type_label(u.type), u.region, u.lead, u.co_lead, round(u.load, 3), round(u.direct_load, 3),
+            round(u.expanded_load, 3), round(u.lead_load, 3), u.indicators, u.projects, u.partners,
+            round(u.betweenness, 4), "是" if u.overloaded else "", u.reason_zh, u.reason_en,
         ]
         ws.append([c.styled(ws, v, fill=c.lead_fill) for v in values] if u.overloaded else c.plain(ws, values))
+    us = report.units
+    ws.append([c.head(ws, v) for v in (
+        TOTAL, f"{len(us)} 个单位", None, None, sum(u.lead for u in us), sum(u.co_lead for u in us),
+        round(sum(u.load for u in us), 3), round(sum(u.direct_load for u in us), 3),
+        round(sum(u.expanded_load for u in us), 3), round(sum(u.lead_load for u in us), 3), None, None, None, None,
+        sum(u.overloaded for u in us), None, None,
+    )])
     ws.append([])
     o = report.options
     notes: list[tuple[str, object]] = [
         ("牵头负荷基尼系数 (Gini of lead load)", round(report.gini, 4)),
         ("前5单位牵头负荷占比 (top-5 share)", round(report.top5_share, 4)),
         ("任务数 (tasks)", report.tasks),
-        ("负荷公式 (load)", f"主办 {o.lead_weight:g}{'（多个主办单位平分）' if o.split_shared_lead else ''} + 协办 {o.co_lead_weight:g}（每项）"),
-        ("超负荷规则 (overload)", f"负荷 > 同类单位 Q3 + {o.fence_k:g}×IQR，或位列全部单位前 {o.top_share * 100:g}%"),
+        ("负荷公式 (load)", f"{LEAD} {o.lead_weight:g}{f'（多个{LEAD}单位平分）' if o.split_shared_lead else ''}"
+                         f" + {CO_LEAD} {o.co_lead_weight:g}（每项）；{'按含群组负荷排名' if o.expand_groups else '按直接负荷排名'}"),
+        ("超负荷规则 (overload)", f"负荷不低于 {o.min_load:g}，且：超过同类单位 Q3 + {o.fence_k:g}×IQR（同类单位不少于 "
+                                 f"{o.min_type_members} 个时），或位列全部单位前 {o.top_share * 100:g}%（并列者均标出）"),
+        (both(m, "direct_load"), note(m, "direct_load")),
+        (both(m, "expanded_load"), note(m, "expanded_load")),
+        (both(m, "partners"), note(m, "partners")),
+        (both(m, "betweenness"), note(m, "betweenness")),
+        (both(m, "fence"), note(m, "fence")),
     ]
     if len(kept) < len(ordered):
         left = len(ordered) - len(kept)
@@ -257,6 +286,25 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
         ws.append(c.plain(ws, [None, k, v]))
     if report.groups:
         ws.append([])
-        ws.append([None, "群组引用（不计入单位排名）", "主办", "协办", "负荷"])
+        ws.append([None, "群组引用（不计入单位排名）", None, None, LEAD, CO_LEAD, label(m, "load")])
         for g in report.groups:
-            ws.append(c.plain(ws, [None, g.unit, g.lead, g.co_lead, round(g.load, 3), None, None, None, None, None, None, None, g.reason]))
+            ws.append(c.plain(ws, [None, g.unit, None, g.region, g.lead, g.co_lead, round(g.load, 3)]
+                              + [None] * 8 + [g.reason_zh, g.reason_en]))
+
+
+def _assignments_sheet(ws: Any, rows: list[dict[str, object]], c: _Cells) -> None:
+    """The long table (task, section, unit, type, role, via_group, shares, document), for
+    pivot tables; a 合计 row of the shares below it, outside the filter."""
+    ws.freeze_panes = "A2"
+    for j, width in enumerate((6, 6, 18, 40, 16, 10, 6, 10, 8, 8, 18, 12), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(ASSIGNMENT_COLUMNS))}{len(rows) + 1}"
+    ws.append([c.head(ws, h) for h, _ in ASSIGNMENT_COLUMNS])
+    for r in rows:
+        ws.append(c.plain(ws, [r[k] for _, k in ASSIGNMENT_COLUMNS]))
+    keys = [k for _, k in ASSIGNMENT_COLUMNS]
+    total: list[object] = [None] * len(keys)
+    total[0] = TOTAL
+    for k in ("direct_share", "expanded_share"):
+        total[keys.index(k)] = round(sum(cast(float, r[k]) for r in rows), 3)
+    ws.append([c.head(ws, v) if v is not None else None for v in total])

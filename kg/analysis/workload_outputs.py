@@ -2,10 +2,14 @@
 
 Into the build folder:
 
-* ``workload.csv`` — the ranking of :func:`kg.analysis.workload.compute_workload` (default options);
-* ``responsibility_matrix.xlsx`` — tasks × units, cells 主办/协办 (the RACI-style sheet
-  analysts use): one sheet per task plan, header and task columns frozen, plus a
-  ``汇总`` summary sheet with each unit's counts, load and overload reason;
+* ``workload.csv`` — the ranking of :func:`kg.analysis.workload.compute_workload` (default
+  options), direct and expanded load side by side, the verdict and its reasons;
+* ``assignments.csv`` — the long table, one row per unit and task (task, section, unit,
+  type, role, via_group, shares, document), for pivot tables;
+* ``responsibility_matrix.xlsx`` — tasks × units, cells 牵头/配合 (the RACI-style sheet
+  analysts use): one sheet per task plan, header and task columns frozen, a ``汇总``
+  summary sheet with each unit's counts, loads and verdict, and the ``任务分工`` sheet of
+  the long table;
 * ``collaboration.graphml`` / ``collaboration.gexf`` — the unit–unit network (weight =
   tasks shared), for Gephi or Cytoscape;
 * ``responsibility.graphml`` — the task–unit bipartite network (edge role and share).
@@ -17,10 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..store import open_store
+from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
 from .facts import read_facts
 from .matrix import MAX_MATRIX_TASKS, write_responsibility_matrix
+from .networks import write_network
 from .spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
-from .workload import WorkloadReport, compute_workload, report_csv, write_network
+from .workload import WorkloadReport, compute_workload
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
@@ -32,6 +38,7 @@ __all__ = [
 
 FILES = (
     "workload.csv",
+    "assignments.csv",
     "responsibility_matrix.xlsx",
     "collaboration.graphml",
     "collaboration.gexf",
@@ -63,8 +70,12 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
         shared = getattr(result, "shared", None)
         if isinstance(shared, dict):
             shared[_SHARED_KEY] = (tmp_out.resolve(), report)
-        (tmp_out / "workload.csv").write_text(neutralise_csv(report_csv(report)), encoding="utf-8")
-        write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx", facts=facts)
+        # Excel on a Chinese Windows reads a CSV without BOM as GBK
+        write_excel_csv(tmp_out / "workload.csv", report_csv(report))
+        assignments = assignment_rows(report)
+        write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
+        write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
+                                    assignments=assignments)
     finally:
         store.close()
     write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
