@@ -716,3 +716,32 @@ def test_big_corpora_get_aggregated_views_and_the_index_says_why(generated_out: 
     shutil.copytree(generated_out, small)
     write_report(small, limits=views.ViewLimits(unit_views=1, section_views=1, aggregate_tasks=600))
     assert (small / "views" / "responsibility.html").is_file() and 'id="aggregated"' not in (small / "index.html").read_text(encoding="utf-8")
+
+
+def test_streets_show_the_load_they_get_through_groups_beside_their_direct_load(example_out: Path) -> None:
+    """华侨路街道 is named once (a co-lead: 0.5) and reached through 各街道 on many tasks."""
+    import csv
+
+    row = next(r for r in csv.DictReader((example_out / "workload.csv").open(encoding="utf-8-sig"))
+               if r["unit"] == "华侨路街道")
+    direct, expanded = float(row["direct_load"]), float(row["expanded_load"])
+    assert direct == 0.5 and expanded > 5 * direct
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    table = index.split('id="ranking-table"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table.split(">华侨路街道</a>", 1)[1].split("</tr>", 1)[0], re.DOTALL)
+    # type, lead, co-lead, load, direct load, expanded load
+    assert cells[1:6] == [row["lead"], row["co_lead"], "<b>0.5</b>", "0.5", f"{expanded:g}"]
+    grid = index.split('class="unit-grid"', 1)[1].split("</ul>", 1)[0]
+    assert f">华侨路街道</a> <span class=\"muted small\">0.5（含群组负荷 {expanded:g}）</span>" in grid
+    view = (example_out / "views" / "unit-华侨路街道.html").read_text(encoding="utf-8")
+    focus = next(n for n in _payload(view)["nodes"] if n["id"] == "u1")
+    assert ["直接负荷 direct load", "0.5"] in focus["tip"]["rows"]
+    assert ["含群组负荷 expanded load", f"{expanded:g}"] in focus["tip"]["rows"]
+    assert f"负荷 0.5（含群组负荷 {expanded:g}）" in view
+    assert f"未超负荷 Not overloaded：{_esc_text(row['reason_zh'])}" in view
+    # a unit no group reaches shows one load (counter-example)
+    rows = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8-sig")))
+    same = next(r for r in rows if r["direct_load"] == r["expanded_load"] and float(r["load"]) > 0)
+    page = (example_out / "views" / f"unit-{slug(same['unit'])}.html").read_text(encoding="utf-8")
+    stats = page.split('class="stats"', 1)[1].split("</section>", 1)[0]
+    assert f"负荷 {float(same['load']):g}" in stats and "含群组负荷" not in stats

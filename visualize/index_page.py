@@ -103,7 +103,10 @@ def _ranking_rows(report: Any, pages_by_key: Mapping[str, ViewPage]) -> list[dic
             "partners": u.partners,
             "betweenness": f"{float(u.betweenness):.3f}",
             "overloaded": bool(u.overloaded),
-            "reason": u.reason,
+            "reason": u.reason_zh,
+            "reason_en": u.reason_en,
+            "direct_load": _num(float(u.direct_load)),
+            "expanded_load": _num(float(u.expanded_load)),
         })
     return rows
 
@@ -124,7 +127,7 @@ def _chart(report: Any, pages_by_key: Mapping[str, ViewPage]) -> tuple[str, int]
 def _omitted(data: ViewData, selection: Any, section_counts: Mapping[str, int], loads: Mapping[str, LoadInfo]) -> dict[str, Any]:
     """What the index says about the views a big corpus does not get."""
     units = [
-        {"label": data.units[u].label, "load": _num(loads[u].load) if u in loads else "—"}
+        {"label": data.units[u].label, "load": loads[u].both_loads() if u in loads else "—"}
         for u in selection.omitted_units[:MAX_OMITTED_LISTED]
     ]
     sections = []
@@ -176,6 +179,7 @@ def _workload_context(report: Any | None, pages_by_key: Mapping[str, ViewPage]) 
         "lead_weight": _num(o.lead_weight), "co_lead_weight": _num(o.co_lead_weight),
         "split": o.split_shared_lead, "expand": o.expand_groups,
         "fence_k": _num(o.fence_k), "top_share": _pct(o.top_share).replace(".0%", "%"),
+        "min_load": _num(o.min_load), "min_type_members": o.min_type_members,
     }
     ctx["groups"] = [
         {"unit": g.unit, "lead": g.lead, "co_lead": g.co_lead, "load": _num(float(g.load))}
@@ -222,7 +226,7 @@ def _views_context(
         li = loads.get(p.key)
         unit_rows.append({
             "label": info.label if info else p.title, "file": p.file,
-            "type": TYPE_ZH.get(info.type, "") if info else "", "load": _num(li.load) if li else "—",
+            "type": TYPE_ZH.get(info.type, "") if info else "", "load": li.both_loads() if li else "—",
             "overloaded": bool(li and li.overloaded),
             "color": TYPE_COLORS.get(info.type if info else "OtherUnit", TYPE_COLORS["OtherUnit"]),
         })

@@ -48,7 +48,8 @@ def load_infos(report: Any | None, data: ViewData) -> dict[str, LoadInfo]:
     kg.analysis.workload is missing — a plain count (lead 1, co-lead 0.5) so that views still size."""
     if report is not None:
         return {
-            u.iri: LoadInfo(float(u.load), float(u.lead), float(u.co_lead), rank, bool(u.overloaded), str(u.reason))
+            u.iri: LoadInfo(float(u.load), float(u.lead), float(u.co_lead), rank, bool(u.overloaded), u.reason_zh,
+                            u.reason_en, float(u.direct_load), float(u.expanded_load))
             for rank, u in enumerate(report.units, start=1)
         }
     out: dict[str, list[float]] = {}
@@ -66,8 +67,9 @@ def load_infos(report: Any | None, data: ViewData) -> dict[str, LoadInfo]:
 
 
 def loads_from_csv(out: Path) -> dict[str, LoadInfo]:
-    """Load, rank and overload flag per unit IRI from the build's ``workload.csv`` (so that
-    drawing one more view does not recompute the ranking); empty when there is none."""
+    """Load, rank and verdict per unit IRI from the build's ``workload.csv`` (so that
+    drawing one more view does not recompute the ranking); empty when there is none (or it
+    is an older build's, without the direct and expanded loads)."""
     import csv
 
     path = out / "workload.csv"
@@ -79,7 +81,8 @@ def loads_from_csv(out: Path) -> dict[str, LoadInfo]:
             try:
                 loads[row["iri"]] = LoadInfo(
                     float(row["load"]), float(row["lead"]), float(row["co_lead"]), rank,
-                    row["overloaded"] == "true", row.get("reason") or "",
+                    row["overloaded"] == "true", row["reason_zh"], row["reason_en"],
+                    float(row["direct_load"]), float(row["expanded_load"]),
                 )
             except (KeyError, ValueError):
                 return {}

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from kg.labels import label
+
 from .data import TaskInfo, UnitInfo, ViewData
-from .style import EDGE_COLLAB, ROLE_ZH, Ids, KgNetwork, LoadInfo, Styler, legend_extras, num, short
+from .style import EDGE_COLLAB, ROLE_ZH, Ids, KgNetwork, LoadInfo, Styler, legend_extras, short
 
 __all__ = ["MAX_VIEW_TASKS", "MAX_NETWORK_TASKS", "MAX_NETWORK_UNITS", "responsibility_network", "collaboration_pairs", "collaboration_network", "ego_network", "section_network"]
 
@@ -181,11 +183,11 @@ def ego_network(
         st.role_edge(net, ids("u", unit), tid, role, via)
         roles.add(role)
         _task_units_and_indicators(net, st, ids, data, t, partners, roles, skip=unit, scale=0.7)
-        for piri, label in t.projects:
-            projects.setdefault(piri, (label, []))[1].append(t)
-    for piri, (label, ts) in sorted(projects.items(), key=lambda kv: kv[1][0]):
+        for piri, name in t.projects:
+            projects.setdefault(piri, (name, []))[1].append(t)
+    for piri, (name, ts) in sorted(projects.items(), key=lambda kv: kv[1][0]):
         pid = ids("p", piri)
-        st.project_node(net, pid, label, ts)
+        st.project_node(net, pid, name, ts)
         for t in ts:
             st.attach_edge(net, ids("t", t.iri), pid)
             roles.add("attach")
@@ -199,10 +201,11 @@ def ego_network(
     if len(mine) > n_direct:
         summary += f"，经由单位组承担 {len(mine) - n_direct} 项"
     if li is not None:
-        summary += f"；加权负荷 {num(li.load)}" + (f"（第 {li.rank} 名）" if li.rank else "")
+        summary += f"；{label('measure', 'load')} {li.both_loads()}" + (f"（第 {li.rank} 名）" if li.rank else "")
     net.notes.insert(0, summary + "。")
-    if li is not None and li.overloaded:
-        net.notes.insert(1, "超负荷：" + (li.reason or "是"))
+    if li is not None and li.reason:
+        verdict = "超负荷 Overloaded" if li.overloaded else "未超负荷 Not overloaded"
+        net.notes.insert(1, f"{verdict}：{li.reason}" + (f" ({li.reason_en})" if li.reason_en else ""))
     if not tasks:
         net.notes.append("该单位没有直接或经由单位组承担的任务。")
     net.table = _task_table(st, ids, unit, mine, {t.iri for t in tasks})
@@ -291,10 +294,10 @@ def section_network(
     for t in tasks:
         tid = ids("t", t.iri)
         _task_units_and_indicators(net, st, ids, data, t, used, roles)
-        for piri, label in t.projects:
+        for piri, name in t.projects:
             pid = ids("p", piri)
             if pid not in net.node_map:
-                st.project_node(net, pid, label, project_tasks[piri])
+                st.project_node(net, pid, name, project_tasks[piri])
             st.attach_edge(net, tid, pid)
             roles.add("attach")
     st.unit_legend(net, used.values())

@@ -87,12 +87,21 @@ TYPE_EN = {t: en for t, _, en in UNIT_TYPES} | {"UnitGroup": "unit group"}
 class LoadInfo:
     """What the workload analysis says about one unit (or the simple fallback count)."""
 
-    load: float
+    load: float  # the ranked load: the direct load, or the expanded one (kg report --expand-groups)
     lead: float = 0.0
     co_lead: float = 0.0
     rank: int = 0
     overloaded: bool = False
-    reason: str = ""
+    reason: str = ""  # the verdict's reason in Chinese (every unit has one when the workload ran)
+    reason_en: str = ""
+    direct: float | None = None  # the load of the tasks that name the unit
+    expanded: float | None = None  # … plus those that reach it through an every-member group (各街道)
+
+    def both_loads(self) -> str:
+        """``7.5``, or ``0.5（含群组 12）`` when the expanded load differs from the ranked one."""
+        if self.expanded is None or abs(self.expanded - self.load) < 1e-9:
+            return num(self.load)
+        return f"{num(self.load)}（{label('measure', 'expanded_load')} {num(self.expanded)}）"
 
 
 class KgNetwork(Network):
@@ -243,6 +252,9 @@ class Styler:
         if li is not None:
             rank = f"（第 {li.rank} 名）" if li.rank else ""
             rows.append([both("measure", "load"), f"{num(li.load)}{rank}"])
+            for key, value in (("direct_load", li.direct), ("expanded_load", li.expanded)):
+                if value is not None and li.expanded is not None and abs(li.expanded - (li.direct or 0.0)) > 1e-9:
+                    rows.append([both("measure", key), num(value)])
         rows += [[both("role", "lead"), f"{n_lead} 项"], [both("role", "co_lead"), f"{n_co} 项"]]
         if n_via:
             rows.append(["经由单位组 Via group", f"{n_via} 项"])
@@ -255,6 +267,8 @@ class Styler:
             tip["note"] = "未在名录中识别的单位名称 (not in the gazetteer)"
         if li is not None and li.overloaded:
             tip["flag"] = "超负荷 Overloaded" + (f"：{li.reason}" if li.reason else "")
+        elif li is not None and li.reason:
+            tip["note"] = f"未超负荷：{li.reason}"
         if link:
             tip["link"] = self.names.unit(unit.iri)
             tip["link_text"] = "打开单位视图 Open unit view"
