@@ -162,7 +162,7 @@ def test_every_view_draws_offline(chromium: Chromium, example_out: Path) -> None
         assert r.values["nodes"] == expected > 0, path.name
         assert r.values["drawn"] == expected, path.name
         assert r.values["painted"] > 500, path.name  # type: ignore[operator]
-        assert r.values["scripts"] == 3, path.name
+        assert r.values["scripts"] == 4, path.name  # data, vis-network, the search index, view.js
         _assert_offline_and_clean(r)
 
 
@@ -244,7 +244,7 @@ def test_document_text_shows_as_text_and_runs_nothing(chromium: Chromium, xss_ou
         r = chromium.open(path, ready=READY if is_view else "true", values={**VALUES}, settle_ms=100)
         _assert_offline_and_clean(r)
         assert r.values["xss"] == "undefined", path.name
-        assert r.values["scripts"] == (3 if is_view else 1), path.name
+        assert r.values["scripts"] == (4 if is_view else 1), path.name
     shown: dict[str, object] = {}
 
     def interact(page: Page) -> None:
@@ -450,3 +450,31 @@ def test_document_filter_and_ego_task_table(chromium: Chromium, tmp_path: Path) 
     assert seen["selected"] == [seen["row_node"]]
     third = sorted(mine, key=lambda t: (t.document, t.ordinal))[2]
     assert f"第 {third.number} 项" in str(seen["details"])
+
+
+def test_search_finds_what_the_view_does_not_draw(chromium: Chromium, example_out: Path) -> None:
+    sections = sorted((example_out / "views").glob("section-*.html"))
+    path = next(p for p in sections if "区发改委" not in {n["label"] for n in _payload(p)["nodes"]})
+    drawn = {n["label"] for n in _payload(path)["nodes"] if n["kind"] == "task"}
+    task = next(str(n) for n in range(1, 73) if str(n) not in drawn)
+    seen: dict[str, object] = {}
+    link = "(function () { var a = document.getElementById('kg-search-elsewhere'); return a ? a.getAttribute('href') : null; })()"
+
+    def interact(page: Page) -> None:
+        seen["unit"] = page.evaluate("window.kgSearch('发改委')")
+        seen["unit_msg"] = page.evaluate("document.getElementById('kg-search-msg').textContent")
+        seen["unit_link"] = page.evaluate(link)
+        seen["task"] = page.evaluate(f"window.kgSearch('第{task}项')")
+        seen["task_link"] = page.evaluate(link)
+        seen["group"] = page.evaluate("window.kgSearch('各板块'), [document.getElementById('kg-search-msg').textContent, " + link + "]")
+        seen["none"] = page.evaluate("window.kgSearch('没有这个单位'), [document.getElementById('kg-search-msg').textContent, " + link + "]")
+
+    r = _open_view(chromium, path, actions=interact)
+    _assert_offline_and_clean(r)
+    assert seen["unit"] == [] and "“区发改委” 不在本视图中" in str(seen["unit_msg"])
+    assert seen["unit_link"] == "unit-区发改委.html"
+    index = json.loads((example_out / "views" / "search-index.js").read_text(encoding="utf-8")
+                       .removeprefix("window.kgIndex = ").removesuffix(";\n"))
+    assert seen["task"] == [] and seen["task_link"] == next(t[2] for t in index["tasks"] if t[0] == task)
+    assert seen["group"] == ["单位 “各板块” 不在本视图中 (not drawn here)", None]  # a group has no view
+    assert seen["none"] == ["未找到 “没有这个单位” (not found)", None]

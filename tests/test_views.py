@@ -128,7 +128,7 @@ def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
         parsed = _parse(SCRIPT_BLOCK.sub(lambda m: f"<script{m.group(1)}></script>", page))
         for tag, attrs in parsed.tags:
             # the one script file a view loads is vis-network, beside it on disk
-            assert not (tag == "script" and attrs.get("src") not in (None, "vis-network.min.js")), f"{path.name}: script"
+            assert not (tag == "script" and attrs.get("src") not in (None, "vis-network.min.js", "search-index.js")), path.name
             assert not (tag == "link" and attrs.get("href")), f"{path.name}: linked resource"
             assert tag not in ("img", "iframe", "embed", "object", "source", "audio", "video"), path.name
         assert "bootstrap" not in page.lower() and "cdn.jsdelivr" not in page and "cdnjs" not in page
@@ -137,8 +137,9 @@ def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
         policy = _csp_of(parsed)
         assert "default-src 'none'" in policy and "connect-src 'none'" in policy, path.name
         assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
-    shared = (example_out / "views" / "vis-network.min.js").read_text(encoding="utf-8")
-    assert not EXTERNAL_REF.findall(shared) and "sourceMappingURL" not in shared
+    for name in ("vis-network.min.js", "search-index.js"):
+        shared = (example_out / "views" / name).read_text(encoding="utf-8")
+        assert not EXTERNAL_REF.findall(shared) and "sourceMappingURL" not in shared
 
 
 def test_views_share_one_vis_network_file_and_the_csp_hashes_match(example_out: Path) -> None:
@@ -151,9 +152,9 @@ def test_views_share_one_vis_network_file_and_the_csp_hashes_match(example_out: 
         page = path.read_text(encoding="utf-8")
         total += len(page.encode("utf-8"))
         scripts = [(attrs, body) for attrs, body in SCRIPT_BLOCK.findall(page) if "application/json" not in attrs]
-        assert [a.strip() for a, _ in scripts] == ['src="vis-network.min.js"', ""], path.name
-        assert "new vis.Network" in scripts[1][1] and "vis-network" not in scripts[1][1][:300]
-        assert _csp_of(_parse(page)) == csp([scripts[1][1]], self_scripts=True)
+        assert [a.strip() for a, _ in scripts] == ['src="vis-network.min.js"', 'src="search-index.js"', ""], path.name
+        assert "new vis.Network" in scripts[2][1] and "vis-network" not in scripts[2][1][:300]
+        assert _csp_of(_parse(page)) == csp([scripts[2][1]], self_scripts=True)
     # each view carries its own data only, not a copy of the 470 kB library
     assert total < 150_000 * len(views), total
 
@@ -286,6 +287,20 @@ def test_ego_view_has_a_table_of_every_task_of_the_unit(example_out: Path) -> No
     assert 'id="kg-task-table"' not in section
 
 
+def test_the_search_index_lists_every_unit_and_task_with_its_view(example_out: Path) -> None:
+    text = (example_out / "views" / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.kgIndex = {") and text.endswith("};\n")
+    index = json.loads(text.removeprefix("window.kgIndex = ").removesuffix(";\n"))
+    units = {u[0]: u for u in index["units"]}
+    assert units["区发改委"][2] == "unit-区发改委.html" and "发改委" in units["区发改委"][1]
+    assert units["各街道"][2] == ""  # a group has no view
+    for _, _, file in index["units"]:
+        assert not file or (example_out / "views" / file).is_file()
+    tasks = _plan_tasks(example_out)
+    assert [t[0] for t in index["tasks"]] == [t["id"] for t in tasks]
+    assert all(t[2] and (example_out / "views" / t[2]).is_file() for t in index["tasks"])
+
+
 def test_views_carry_their_filters_and_the_units_aliases(example_out: Path) -> None:
     payload = _payload((example_out / "views" / "responsibility.html").read_text(encoding="utf-8"))
     f = payload["filters"]
@@ -348,7 +363,7 @@ def test_document_text_is_escaped_everywhere(xss_out: Path) -> None:
         assert '"onmouseover=x"' not in outside, path.name
         # exactly our own script elements, nothing injected
         scripts = SCRIPT_BLOCK.findall(page)
-        assert len(scripts) <= 3, path.name
+        assert len(scripts) <= 4, path.name
         skeleton = SCRIPT_BLOCK.sub("<script></script>", page)  # (vis-network's code mentions "<script>")
         assert skeleton.count("<script") == len(scripts), path.name
         assert all("alert(" not in attrs for attrs, _ in scripts), path.name
@@ -362,6 +377,9 @@ def test_document_text_is_escaped_everywhere(xss_out: Path) -> None:
                 seen_in_json = True
                 assert any(normalize_text(XSS_RUNS) in t and normalize_text(XSS_ATTR) in t for t in texts)
     assert seen_in_json
+    # the search index names units as written, as JSON with no markup character left
+    index = (xss_out / "views" / "search-index.js").read_text(encoding="utf-8")
+    assert "<" not in index and ">" not in index and "\\u003cscript\\u003e" in index
     index = (xss_out / "index.html").read_text(encoding="utf-8")
     section = next(p for p in (xss_out / "views").glob("section-xss_plan-一-*.html"))
     assert "&lt;script&gt;alert（1）&lt;/script&gt;" in section.read_text(encoding="utf-8")

@@ -236,6 +236,7 @@ def render_network(
     nav: list[dict[str, str]] | None = None,
     home: str = "../index.html",
     vis_src: str | None = None,
+    index_src: str | None = None,
 ) -> str:
     """The page of one view: vis-network inline, the data as JSON, legend, search, details.
 
@@ -270,6 +271,7 @@ def render_network(
         payload=payload,
         vis_js=vis_js,
         vis_src=vis_src,
+        index_src=index_src,
         vis_css=vis_css,
         view_js=view_js,
         base_css=asset("base.css"),

@@ -187,11 +187,44 @@
     return null;
   }
 
+  // Not drawn in this view: the build's index (search-index.js) may know it.
+  function elsewhere(q) {
+    var index = window.kgIndex || { units: [], tasks: [] }, num = taskNumber(q), i, u;
+    var tests = [
+      function (x) { return x[0] === q || x[1].indexOf(q) >= 0; },
+      function (x) { return x[0].indexOf(q) >= 0 || x[1].some(function (a) { return a.indexOf(q) >= 0; }); }
+    ];
+    for (var k = 0; k < tests.length; k++) {
+      for (i = 0; i < index.units.length; i++) {
+        u = index.units[i];
+        if (tests[k](u)) { return { name: u[0], file: u[2], what: "单位" }; }
+      }
+    }
+    if (num !== null) {
+      for (i = 0; i < index.tasks.length; i++) {
+        if (String(index.tasks[i][0]) === num) {
+          return { name: "第 " + num + " 项" + (index.tasks[i][1] ? "（" + index.tasks[i][1] + "）" : ""), file: index.tasks[i][2], what: "任务" };
+        }
+      }
+    }
+    return null;
+  }
+
   function go() {
-    var id = find(input.value);
-    if (id === null) { msg.textContent = input.value.trim() ? "未找到 “" + input.value.trim() + "” (not found)" : ""; return; }
-    msg.textContent = "";
-    select(id, true);
+    var q = input.value.trim(), id = find(input.value);
+    while (msg.firstChild) { msg.removeChild(msg.firstChild); }
+    if (id !== null) { select(id, true); return; }
+    if (!q) { return; }
+    var other = elsewhere(q);
+    if (other === null) { msg.textContent = "未找到 “" + q + "” (not found)"; return; }
+    msg.appendChild(document.createTextNode(other.what + " “" + other.name + "” 不在本视图中 (not drawn here)"));
+    if (other.file && SAFE_LINK.test(other.file)) {
+      var a = el("a", "card-link", other.what === "单位" ? "打开单位视图 Open its view" : "打开章节视图 Open its section");
+      a.setAttribute("href", other.file);
+      a.id = "kg-search-elsewhere";
+      msg.appendChild(document.createTextNode(" "));
+      msg.appendChild(a);
+    }
   }
   input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); go(); } });
   input.addEventListener("change", go);

@@ -45,12 +45,14 @@ from .networks import (
     section_network,
 )
 from .render import PHYSICS_MAX_NODES, render_network, vis_assets
+from .safe import script_json
 from .style import LoadInfo, Styler
 
 __all__ = [
     "write_views",
     "VIEWS_DIR",
     "VIS_FILE",
+    "INDEX_FILE",
     "MAX_UNIT_VIEWS",
     "MAX_SECTION_VIEWS",
     "ViewPage",
@@ -61,6 +63,10 @@ __all__ = [
 
 VIEWS_DIR = "views"
 VIS_FILE = "vis-network.min.js"
+# Every unit of the build (names, aliases, its view) and every task (number, its section's
+# view), so that a view's search finds what it does not draw; loaded like VIS_FILE.
+INDEX_FILE = "search-index.js"
+MAX_INDEX_TASKS = 20_000
 # Big corpora: unit views are drawn for the units with the highest load and section views
 # for the sections with the most tasks, this many of each (a view costs ~0.05 s and up to
 # 1 MB; a national corpus has tens of thousands of sections). Every unit stays in the
@@ -215,14 +221,35 @@ def write_views(
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
-        page = render_network(net, nav=nav, vis_src=VIS_FILE)
+        page = render_network(net, nav=nav, vis_src=VIS_FILE, index_src=INDEX_FILE)
         path = folder / p.file
         path.write_text(page, encoding="utf-8")
         pages.append(ViewPage(
             f"{VIEWS_DIR}/{p.file}", net.title, p.kind, len(net.nodes), len(net.edges), p.key,
             len(net.nodes) <= PHYSICS_MAX_NODES, path.stat().st_size,
         ))
+    write_search_index(folder, data, st)
     return pages
+
+
+def write_search_index(folder: Path, data: ViewData, st: Styler) -> None:
+    """``folder/search-index.js``: ``window.kgIndex`` = every unit with its aliases and the
+    file of its view, and the tasks (up to :data:`MAX_INDEX_TASKS`) with the file of their
+    section's view ("" where the view was not drawn)."""
+    def drawn(file: str) -> str:
+        return file if (folder / file).is_file() else ""
+
+    units = [
+        [u.label, u.aliases, "" if u.is_group else drawn(st.names.unit(u.iri))]
+        for u in sorted(data.units.values(), key=lambda u: u.label)
+    ]
+    tasks = []
+    for t in st.tasks[:MAX_INDEX_TASKS]:
+        doc = data.documents.get(t.document)
+        top = st.task_top.get(t.iri)
+        tasks.append([t.number, (doc.title or doc.name) if doc else "", drawn(st.names.section(top)) if top else ""])
+    index = script_json({"units": units, "tasks": tasks})
+    (folder / INDEX_FILE).write_text(f"window.kgIndex = {index};\n", encoding="utf-8")
 
 
 def write_vis_file(folder: Path) -> None:
