@@ -178,16 +178,16 @@ def _order_key(iri: str) -> tuple[int, str]:
     return (_int(tail, 10**9), iri)
 
 
-def load_view_data(store: Store) -> ViewData:
+def load_view_data(store: Store, facts: Facts | None = None) -> ViewData:
     """Documents, sections, task-plan tasks, responsible parties, indicators and projects.
 
-    Who leads and co-leads which task, directly or through a group, is
-    :func:`kg.analysis.facts.read_facts` (the reader the workload and the matrix share);
+    Who leads and co-leads which task, directly or through a group, is ``facts`` (default
+    :func:`kg.analysis.facts.read_facts`, the reader the workload and the matrix share);
     the rest is read here.
     """
     data = ViewData()
     _documents_and_sections(store, data)
-    facts = read_facts(store)
+    facts = facts if facts is not None else read_facts(store)
     props = {prop: _task_property(store, prop) for prop in ("inSection", "deadline")}
     for t, info in facts.tasks.items():
         data.tasks[t] = TaskInfo(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kg.analysis.facts import Facts
 from kg.analysis.workload import WorkloadOptions, WorkloadReport, compute_workload
 from kg.analysis.workload_outputs import shared_workload
 
@@ -24,16 +25,18 @@ def open_store(out: Path) -> Any:
 
 def workload(
     store: Any, data: ViewData, out: Path | None = None, result: Any = None, options: WorkloadOptions | None = None,
+    facts: Facts | None = None,
 ) -> tuple[WorkloadReport | None, str]:
     """The workload ranking under ``options`` (default :class:`WorkloadOptions`), with the
-    reason there is none (no task of a task plan)."""
+    reason there is none (no task of a task plan); ``facts``, when read already, are not
+    read again."""
     if not data.tasks:
         return None, "没有任务分解文件中的任务（no tasks of a task plan in this build）"
     if options is not None and options != WorkloadOptions():
-        return compute_workload(store, options), ""
+        return compute_workload(store, options, facts=facts), ""
     # the ranking the workload writer already computed for this build, if it ran
     shared = shared_workload(out, result) if out is not None else None
-    return (shared if shared is not None else compute_workload(store)), ""
+    return (shared if shared is not None else compute_workload(store, facts=facts)), ""
 
 
 def lead_loads(report: Any) -> dict[str, float]:

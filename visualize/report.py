@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.analysis.facts import read_facts
+
 from .data import load_view_data
 from .index_page import index_context, manifest, render
 from .loads import load_infos, loads_from_csv, open_store, workload
@@ -61,8 +63,9 @@ def write_report(
     background = BackgroundQueries(out)
     store = open_store(out)
     try:
-        data = load_view_data(store)
-        report, workload_error = workload(store, data, out, result, workload_options)
+        facts = read_facts(store)  # once, for the views and the ranking
+        data = load_view_data(store, facts)
+        report, workload_error = workload(store, data, out, result, workload_options, facts)
     finally:
         store.close()
     loads = load_infos(report, data)
