@@ -139,8 +139,9 @@ def _assert_offline_and_clean(r: PageResult) -> None:
 
 
 def _open_view(chromium: Chromium, path: Path, shot: str | None = None, **kw: object) -> PageResult:
+    values = {**VALUES, "painted": PAINTED, **kw.pop("values", {})}  # type: ignore[dict-item]
     r = chromium.open(
-        path, ready=READY, wait_for=SETTLED, values={**VALUES, "painted": PAINTED},
+        path, ready=READY, wait_for=SETTLED, values=values,
         screenshot=ARTIFACTS / shot if shot else None, settle_ms=200 if shot else 0, **kw,  # type: ignore[arg-type]
     )
     return r
@@ -366,7 +367,8 @@ def test_filters_and_search_by_alias_and_task_number(chromium: Chromium, example
     def interact(page: Page) -> None:
         seen["all"] = page.evaluate("window.kgVisibleNodes")
         seen["filters_shown"] = page.evaluate(
-            "['type', 'section', 'role', 'document'].map(function (f) { return !document.getElementById('kg-filter-' + f + '-row').hidden; })")
+            "['type', 'section', 'role', 'document'].map(function (f) { "
+            "return document.getElementById('kg-filter-' + f + '-row').getBoundingClientRect().height > 0; })")
         seen["party"] = page.evaluate("window.kgFilter('type', 'PartyDepartment')")
         seen["drawn_party"] = page.evaluate("window.kgNetwork.body.nodeIndices.length")
         page.screenshot(ARTIFACTS / "filter-type.png")
@@ -478,3 +480,23 @@ def test_search_finds_what_the_view_does_not_draw(chromium: Chromium, example_ou
     assert seen["task"] == [] and seen["task_link"] == next(t[2] for t in index["tasks"] if t[0] == task)
     assert seen["group"] == ["单位 “各板块” 不在本视图中 (not drawn here)", None]  # a group has no view
     assert seen["none"] == ["未找到 “没有这个单位” (not found)", None]
+
+
+def test_aggregated_views_draw_offline(chromium: Chromium, tmp_path: Path) -> None:
+    import kg.visualize.views as views
+
+    pages = views.write_views(tmp_path, _synthetic(120, 30), {}, limits=views.ViewLimits(
+        unit_views=1, section_views=1, aggregate_tasks=100))
+    kinds = sorted(p.kind for p in pages)
+    assert kinds == ["collaboration", "region", "section", "types", "unit"]
+    for p in pages:
+        if p.kind in ("types", "region", "collaboration"):
+            path = tmp_path / p.file
+            r = _open_view(chromium, path, shot=f"aggregated-{p.kind}.png", values={"filter_rows": (
+                "['type', 'section', 'role', 'document'].filter(function (f) { "
+                "return document.getElementById('kg-filter-' + f + '-row').getBoundingClientRect().height > 0; })")})
+            _assert_offline_and_clean(r)
+            assert r.values["nodes"] == _payload_nodes(path) == p.nodes > 0, p.file
+            assert r.values["painted"] > 500, p.file  # type: ignore[operator]
+            # a filter with nothing to choose is not shown
+            assert r.values["filter_rows"] == ["type"], p.file
