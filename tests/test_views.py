@@ -749,6 +749,13 @@ def test_streets_show_the_load_they_get_through_groups_beside_their_direct_load(
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table.split(">华侨路街道</a>", 1)[1].split("</tr>", 1)[0], re.DOTALL)
     # type, lead, co-lead, load, direct load, expanded load
     assert cells[1:6] == [row["lead"], row["co_lead"], "<b>0.5</b>", "0.5", f"{expanded:g}"]
+    # the chart draws what 各街道 adds as a dashed box after the bar, and says how much
+    svg = index.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
+    bar = svg.split(">华侨路街道</text>", 1)[1].split("</g>", 1)[0]
+    assert 'class="via"' in bar and f">0.5（+{expanded - direct:g}）</text>" in bar
+    rows = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8-sig")))
+    same = next(r for r in rows if r["direct_load"] == r["expanded_load"] and float(r["load"]) > 0)
+    assert 'class="via"' not in svg.split(f">{same['unit']}</text>", 1)[1].split("</g>", 1)[0]
     grid = index.split('class="unit-grid"', 1)[1].split("</ul>", 1)[0]
     assert f">华侨路街道</a> <span class=\"muted small\">0.5（含群组负荷 {expanded:g}）</span>" in grid
     view = (example_out / "views" / "unit-华侨路街道.html").read_text(encoding="utf-8")
@@ -758,8 +765,6 @@ def test_streets_show_the_load_they_get_through_groups_beside_their_direct_load(
     assert f"负荷 0.5（含群组负荷 {expanded:g}）" in view
     assert f"未超负荷 Not overloaded：{_esc_text(row['reason_zh'])}" in view
     # a unit no group reaches shows one load (counter-example)
-    rows = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8-sig")))
-    same = next(r for r in rows if r["direct_load"] == r["expanded_load"] and float(r["load"]) > 0)
     page = (example_out / "views" / f"unit-{slug(same['unit'])}.html").read_text(encoding="utf-8")
     stats = page.split('class="stats"', 1)[1].split("</section>", 1)[0]
     assert f"负荷 {float(same['load']):g}" in stats and "含群组负荷" not in stats

@@ -120,6 +120,7 @@ def _chart(report: Any, pages_by_key: Mapping[str, ViewPage]) -> tuple[str, int]
         bars.append(Bar(
             u.unit, lead, max(0.0, float(u.load) - lead), TYPE_COLORS.get(u.type, TYPE_COLORS["OtherUnit"]),
             bool(u.overloaded), page.file if page else "", "超负荷 overloaded" if u.overloaded else "",
+            max(0.0, float(u.expanded_load) - float(u.load)),
         ))
     return bar_chart(bars, title="各单位加权负荷 Weighted load by unit", width=1100), len(report.units)
 
