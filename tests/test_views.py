@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
 from kg.visualize.names import SAFE_NAME, ViewNames, slug
-from kg.visualize.networks import collaboration_pairs, ego_network, responsibility_network
+from kg.visualize.networks import (
+    collaboration_pairs,
+    ego_network,
+    responsibility_network,
+    via_group_pairs,
+)
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 from kg.visualize.safe import csp, external_urls, script_json, strip_external
 from kg.visualize.style import LoadInfo
@@ -341,6 +346,20 @@ def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> Non
     pairs = {frozenset(k): len(v) for k, v in collaboration_pairs(data).items()}
     graph = {frozenset((a, b)): d["weight"] for a, b, d in report.collaboration.edges(data=True)}
     assert pairs == graph
+    # the view draws those pairs, and (dashed) the units each task reaches through a group
+    view = _payload((example_out / "views" / "collaboration.html").read_text(encoding="utf-8"))
+    label = {n["id"]: n["label"] for n in view["nodes"]}
+    by_label = {u.label: u.iri for u in data.units.values()}
+    drawn = {frozenset((by_label[label[e["from"]]], by_label[label[e["to"]]])): e["value"]
+             for e in view["edges"] if e["kind"] == "collab"}
+    assert drawn == pairs
+    via = {frozenset(k): len(v) for k, v in via_group_pairs(data).items() if k not in collaboration_pairs(data)}
+    dashed = {frozenset((by_label[label[e["from"]]], by_label[label[e["to"]]])): e["value"]
+              for e in view["edges"] if e["kind"] == "collab_via"}
+    assert dashed == via and via
+    # a street that no task names is in the view, through 各街道 only
+    street = next(n for n in view["nodes"] if n["label"] == "中央门街道")
+    assert {e["kind"] for e in view["edges"] if street["id"] in (e["from"], e["to"])} == {"collab_via"}
 
 
 # ---------------------------------------------------------------------------------------

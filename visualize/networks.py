@@ -10,9 +10,19 @@ from collections.abc import Mapping
 from kg.labels import label
 
 from .data import TaskInfo, UnitInfo, ViewData
-from .style import EDGE_COLLAB, ROLE_ZH, Ids, KgNetwork, LoadInfo, Styler, legend_extras, short
+from .style import (
+    EDGE_COLLAB,
+    EDGE_VIA,
+    ROLE_ZH,
+    Ids,
+    KgNetwork,
+    LoadInfo,
+    Styler,
+    legend_extras,
+    short,
+)
 
-__all__ = ["MAX_VIEW_TASKS", "MAX_NETWORK_TASKS", "MAX_NETWORK_UNITS", "responsibility_network", "collaboration_pairs", "collaboration_network", "ego_network", "section_network"]
+__all__ = ["MAX_VIEW_TASKS", "MAX_NETWORK_TASKS", "MAX_NETWORK_UNITS", "responsibility_network", "collaboration_pairs", "via_group_pairs", "collaboration_network", "ego_network", "section_network"]
 
 # One unit or section view draws at most this many tasks (a unit's lead tasks first);
 # its note gives the full count and where to find the rest.
@@ -105,6 +115,20 @@ def collaboration_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]
     return dict(pairs)
 
 
+def via_group_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]:
+    """Pairs of a unit named in a task and a unit the task reaches through a group (各街道
+    → each street), with the tasks, where the two are not also named together."""
+    pairs: dict[tuple[str, str], list[TaskInfo]] = defaultdict(list)
+    for t in _plan_tasks(data):
+        named = {u for u in t.parties if u in data.units and not data.units[u].is_group}
+        reached = {u for u, _ in (*t.lead_via_group, *t.co_lead_via_group) if u in data.units} - named
+        for a in named:
+            for b in reached:
+                key = (a, b) if a < b else (b, a)
+                pairs[key].append(t)
+    return dict(pairs)
+
+
 def collaboration_network(
     data: ViewData, loads: Mapping[str, LoadInfo], styler: Styler | None = None,
     max_units: int | None = MAX_NETWORK_UNITS,
@@ -117,12 +141,15 @@ def collaboration_network(
     net = KgNetwork("协作网络 Collaboration network", "collaboration")
     ids = Ids()
     pairs = collaboration_pairs(data)
+    via = {k: ts for k, ts in via_group_pairs(data).items() if k not in pairs}
     every = {u for t in data.tasks.values() for u in t.parties if u in data.units and not data.units[u].is_group}
+    every |= {u for k in via for u in k}
     ranked = sorted(every, key=lambda u: (-(loads[u].load if u in loads else 0), st.label(u)))
     units = set(ranked[:max_units] if max_units is not None else ranked)
     for u in ranked:
         if u in units:
             st.unit_node(net, ids("u", u), data.units[u])
+    via = {k: ts for k, ts in via.items() if k[0] in units and k[1] in units}
     if len(units) < len(every):
         pairs = {k: ts for k, ts in pairs.items() if k[0] in units and k[1] in units}
         net.notes.append(
@@ -138,11 +165,22 @@ def collaboration_network(
             title=f"{st.label(a)} — {st.label(b)}：共同任务 {len(ts)} 项（第 {nums} 项）",
             kind="collab", weight=len(ts),
         )
+    for (a, b), ts in sorted(via.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        nums = "、".join(t.number for t in ts[:12]) + ("…" if len(ts) > 12 else "")
+        net.add_edge(
+            ids("u", a), ids("u", b), value=len(ts), color={"color": EDGE_VIA, "opacity": 0.6}, dashes=[2, 4],
+            title=f"{st.label(a)} — {st.label(b)}：经由单位组共同任务 {len(ts)} 项（第 {nums} 项）",
+            kind="collab_via", weight=len(ts),
+        )
     st.unit_legend(net, [data.units[u] for u in units])
     net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 1.5, "label": "1 项共同任务", "en": "one shared task"})
     if top > 1:
         net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 7, "label": f"{top} 项共同任务", "en": "edge width = tasks shared"})
-    net.notes.append("连线表示两个单位在同一任务中同被列为牵头或配合；单位组（各街道等）不计入。")
+    if via:
+        net.legend.append({"shape": "line", "color": EDGE_VIA, "dash": "2 4", "width": 1.5, "label": "经由单位组的共同任务",
+                           "en": "a task shared through a group (各街道 …)"})
+    net.notes.append("实线表示两个单位在同一任务中同被列为牵头或配合；虚线连接任务点名的单位与经“各街道”等单位组分到该任务的成员单位。"
+                     " Solid: named together on a task; dashed: a unit named on a task and a member a group on it reaches.")
     return net
 
 
