@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.analysis.facts import read_facts
+from kg.analysis.workload import WorkloadOptions
 
 from .data import load_view_data
 from .index_page import index_context, manifest, render
@@ -38,7 +39,6 @@ from .views import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.analysis.workload import WorkloadOptions
     from kg.pipeline import BuildResult
 
 __all__ = ["write_report", "write_more_views", "QueryBlock", "main"]
@@ -150,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help=f"section views for the N sections with the most tasks (default {MAX_SECTION_VIEWS})")
     ap.add_argument("--max-view-tasks", type=int, default=MAX_VIEW_TASKS, metavar="N",
                     help=f"tasks drawn in one unit or section view (default {MAX_VIEW_TASKS})")
+    ap.add_argument("--expand-groups", action="store_true",
+                    help="rank the units by their expanded load (with the tasks groups such as 各街道 give them)")
     ap.add_argument("--unit", action="append", default=[], metavar="NAME",
                     help="only write the view of this unit (repeatable); the rest of the report is left as it is")
     ap.add_argument("--section", action="append", default=[], metavar="TITLE",
@@ -172,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for p in pages:
             print(f"wrote {args.out / p.file}  ({p.title})")
         return 0
-    pages = write_report(args.out, limits=limits)
+    pages = write_report(args.out, limits=limits, workload_options=WorkloadOptions(expand_groups=args.expand_groups))
     print(f"wrote {args.out / 'index.html'} and {len(pages)} views")
     return 0
 
