@@ -25,7 +25,7 @@ try:
 except ImportError:  # tests/ not a package
     from browser_util import Chromium, Page, PageResult, find_chromium  # type: ignore[no-redef]
 
-from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
+from kg.visualize.data import DocumentInfo, IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
 from kg.visualize.networks import responsibility_network
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 
@@ -139,8 +139,9 @@ def _assert_offline_and_clean(r: PageResult) -> None:
 
 
 def _open_view(chromium: Chromium, path: Path, shot: str | None = None, **kw: object) -> PageResult:
+    values = {**VALUES, "painted": PAINTED, **kw.pop("values", {})}  # type: ignore[dict-item]
     r = chromium.open(
-        path, ready=READY, wait_for=SETTLED, values={**VALUES, "painted": PAINTED},
+        path, ready=READY, wait_for=SETTLED, values=values,
         screenshot=ARTIFACTS / shot if shot else None, settle_ms=200 if shot else 0, **kw,  # type: ignore[arg-type]
     )
     return r
@@ -162,7 +163,7 @@ def test_every_view_draws_offline(chromium: Chromium, example_out: Path) -> None
         assert r.values["nodes"] == expected > 0, path.name
         assert r.values["drawn"] == expected, path.name
         assert r.values["painted"] > 500, path.name  # type: ignore[operator]
-        assert r.values["scripts"] == 3, path.name
+        assert r.values["scripts"] == 4, path.name  # data, vis-network, the search index, view.js
         _assert_offline_and_clean(r)
 
 
@@ -230,9 +231,9 @@ def test_tooltip_search_and_details(chromium: Chromium, example_out: Path) -> No
     _assert_offline_and_clean(r)
     tip = str(seen["tooltip"])
     assert "任务 Task" in tip and "第 11 项" in tip and "地区生产总值增长7%" in tip
-    assert "主办 Lead" in tip and "区发改委" in tip
+    assert "牵头 lead" in tip and "区发改委" in tip
     assert "指标 Indicators" in tip
-    assert seen["selected"] and "区发改委" in str(seen["details"]) and "加权负荷" in str(seen["details"])
+    assert seen["selected"] and "区发改委" in str(seen["details"]) and "负荷 load" in str(seen["details"])
     assert int(seen["dimmed"]) > 0  # type: ignore[call-overload]
     assert "未找到" in str(seen["missing"])
 
@@ -244,7 +245,7 @@ def test_document_text_shows_as_text_and_runs_nothing(chromium: Chromium, xss_ou
         r = chromium.open(path, ready=READY if is_view else "true", values={**VALUES}, settle_ms=100)
         _assert_offline_and_clean(r)
         assert r.values["xss"] == "undefined", path.name
-        assert r.values["scripts"] == (3 if is_view else 1), path.name
+        assert r.values["scripts"] == (4 if is_view else 1), path.name
     shown: dict[str, object] = {}
 
     def interact(page: Page) -> None:
@@ -308,10 +309,9 @@ def test_biggest_view_weight_and_first_draw(chromium: Chromium, example_out: Pat
     assert float(metrics["synthetic_first_draw_ms"]) < 15_000  # type: ignore[arg-type]
 
 
-def test_views_sharing_a_local_vis_network_draw(chromium: Chromium, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_views_sharing_a_local_vis_network_draw(chromium: Chromium, tmp_path: Path) -> None:
     import kg.visualize.views as views
 
-    monkeypatch.setattr(views, "INLINE_MAX_VIEWS", 0)
     pages = views.write_views(tmp_path, _synthetic(60, 12), {})
     unit = next(p for p in pages if p.kind == "unit")
     path = tmp_path / unit.file
@@ -320,3 +320,183 @@ def test_views_sharing_a_local_vis_network_draw(chromium: Chromium, tmp_path: Pa
     _assert_offline_and_clean(r)
     assert r.values["nodes"] == _payload_nodes(path) > 0
     assert any(u.endswith("/views/" + views.VIS_FILE) for u in r.requests)  # read from disk
+
+
+def _expected_visible(payload: dict, *, utype: str = "", section: int | None = None, role: str = "",
+                      document: int | None = None) -> int:
+    """What a filter should leave in view, computed from the view's data (the rule view.js
+    applies): tasks of the chosen section and document; units of the chosen type; a unit or
+    task only with an edge of the chosen role to a node shown; an indicator or project only
+    with a task shown; an ego view's own unit always."""
+    nodes = {n["id"]: n for n in payload["nodes"]}
+    roles = {"lead": {"lead"}, "co_lead": {"co_lead"}, "via": {"lead_via", "co_lead_via"}}
+
+    def ok(n: dict) -> bool:
+        if n["kind"] == "task":
+            return (section is None or n["sec"] == section) and (document is None or n["doc"] == document)
+        if n["kind"] in ("unit", "group"):
+            return not utype or n["utype"] == utype
+        return True
+
+    linked: set[str] = set()
+    for e in payload["edges"]:
+        a, b = nodes[e["from"]], nodes[e["to"]]
+        if not (ok(a) and ok(b)):
+            continue
+        if e["kind"] == "attach":
+            linked.add(b["id"] if a["kind"] == "task" else a["id"])
+        elif not role or e["kind"] in roles[role]:
+            linked |= {a["id"], b["id"]}
+    return sum(1 for n in nodes.values() if ok(n) and (n["id"] in linked or n["id"] == payload.get("focus")))
+
+
+def _payload(path: Path) -> dict:
+    page = path.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.DOTALL)
+    assert m
+    return json.loads(m.group(1))
+
+
+def test_filters_and_search_by_alias_and_task_number(chromium: Chromium, example_out: Path) -> None:
+    path = example_out / "views" / "responsibility.html"
+    payload = _payload(path)
+    node = {n["label"]: n["id"] for n in payload["nodes"] if n["kind"] != "task"}
+    task = {n["label"]: n["id"] for n in payload["nodes"] if n["kind"] == "task"}
+    seen: dict[str, object] = {}
+
+    def interact(page: Page) -> None:
+        seen["all"] = page.evaluate("window.kgVisibleNodes")
+        seen["filters_shown"] = page.evaluate(
+            "['type', 'section', 'role', 'document'].map(function (f) { "
+            "return document.getElementById('kg-filter-' + f + '-row').getBoundingClientRect().height > 0; })")
+        seen["party"] = page.evaluate("window.kgFilter('type', 'PartyDepartment')")
+        seen["drawn_party"] = page.evaluate("window.kgNetwork.body.nodeIndices.length")
+        page.screenshot(ARTIFACTS / "filter-type.png")
+        # a unit of another type is filtered out: the search does not find it
+        seen["hidden_search"] = page.evaluate("window.kgSearch('区发改委')")
+        page.evaluate("window.kgFilter('type', '')")
+        seen["co_lead"] = page.evaluate("window.kgFilter('role', 'co_lead')")
+        seen["co_lead_section"] = page.evaluate("window.kgFilter('section', '1')")
+        page.screenshot(ARTIFACTS / "filter-role-section.png")
+        page.evaluate("window.kgFilter('role', ''), window.kgFilter('section', '')")
+        seen["reset"] = page.evaluate("window.kgVisibleNodes")
+        seen["alias"] = page.evaluate("window.kgSearch('区发展和改革委员会')")
+        seen["alias_short"] = page.evaluate("window.kgSearch('发改委')")
+        seen["number"] = page.evaluate("window.kgSearch('第11项')")
+        seen["number_plain"] = page.evaluate("window.kgSearch('11')")
+        seen["missing"] = page.evaluate("window.kgSearch('区发改'), window.kgSearch('不存在的单位'), document.getElementById('kg-search-msg').textContent")
+
+    r = _open_view(chromium, path, actions=interact)
+    _assert_offline_and_clean(r)
+    assert seen["all"] == len(payload["nodes"])
+    assert seen["filters_shown"] == [True, True, True, False]  # one task plan: no document filter
+    party = _expected_visible(payload, utype="PartyDepartment")
+    assert seen["party"] == party == seen["drawn_party"] and 0 < party < len(payload["nodes"])
+    assert seen["hidden_search"] == []
+    co_lead = _expected_visible(payload, role="co_lead")
+    assert seen["co_lead"] == co_lead and 0 < co_lead < len(payload["nodes"])
+    both = _expected_visible(payload, role="co_lead", section=1)
+    assert seen["co_lead_section"] == both and 0 < both < co_lead
+    assert seen["reset"] == len(payload["nodes"])
+    assert seen["alias"] == seen["alias_short"] == [node["区发改委"]]
+    assert seen["number"] == seen["number_plain"] == [task["11"]]
+    assert "未找到" in str(seen["missing"])
+
+
+def test_document_filter_and_ego_task_table(chromium: Chromium, tmp_path: Path) -> None:
+    import kg.visualize.views as views
+
+    data = _synthetic(40, 6)
+    other = "https://example.org/doc/e"
+    data.documents["https://example.org/doc/d"] = DocumentInfo("https://example.org/doc/d", "甲方案", "d", "TaskPlan")
+    data.documents[other] = DocumentInfo(other, "乙方案", "e", "TaskPlan")
+    for i, t in enumerate(sorted(data.tasks.values(), key=lambda t: t.ordinal)):
+        if i >= 25:
+            t.document = other
+    pages = views.write_views(tmp_path, data, {})
+    resp = tmp_path / "views" / "responsibility.html"
+    payload = _payload(resp)
+    assert _payload(resp)["filters"]["documents"] == ["甲方案", "乙方案"]
+    seen: dict[str, object] = {}
+
+    def by_document(page: Page) -> None:
+        seen["doc"] = page.evaluate("window.kgFilter('document', '1')")
+        seen["tasks"] = page.evaluate(
+            "window.kgNetwork.body.data.nodes.get().filter(function (n) { return !n.hidden && n.shape === 'box'; }).length")
+
+    r = _open_view(chromium, resp, actions=by_document)
+    _assert_offline_and_clean(r)
+    assert seen["doc"] == _expected_visible(payload, document=1)
+    assert seen["tasks"] == 15
+
+    unit = next(p for p in pages if p.kind == "unit" and p.key == "https://example.org/unit/1")
+    path = tmp_path / unit.file
+
+    def click_row(page: Page) -> None:
+        seen["rows"] = page.evaluate("document.querySelectorAll('#kg-task-table tbody tr').length")
+        row = page.evaluate("""(function () {
+          var tr = document.querySelectorAll('#kg-task-table tbody tr')[2]; tr.scrollIntoView({ block: 'center' });
+          var r = tr.getBoundingClientRect(); return [tr.getAttribute('data-node'), r.left + 20, r.top + r.height / 2];
+        })()""")
+        page.click(float(row[1]), float(row[2]))  # type: ignore[index]
+        page.wait(0.6)
+        seen["row_node"] = row[0]  # type: ignore[index]
+        seen["selected"] = page.evaluate("window.kgNetwork.getSelectedNodes()")
+        seen["details"] = page.evaluate("document.getElementById('kg-details-body').textContent")
+        page.screenshot(ARTIFACTS / "ego-task-table.png")
+
+    r = _open_view(chromium, path, actions=click_row)
+    _assert_offline_and_clean(r)
+    mine = [t for t in data.tasks.values() if "https://example.org/unit/1" in (*t.lead, *t.co_lead)]
+    assert seen["rows"] == len(mine) > 2
+    assert seen["selected"] == [seen["row_node"]]
+    third = sorted(mine, key=lambda t: (t.document, t.ordinal))[2]
+    assert f"第 {third.number} 项" in str(seen["details"])
+
+
+def test_search_finds_what_the_view_does_not_draw(chromium: Chromium, example_out: Path) -> None:
+    sections = sorted((example_out / "views").glob("section-*.html"))
+    path = next(p for p in sections if "区发改委" not in {n["label"] for n in _payload(p)["nodes"]})
+    drawn = {n["label"] for n in _payload(path)["nodes"] if n["kind"] == "task"}
+    task = next(str(n) for n in range(1, 73) if str(n) not in drawn)
+    seen: dict[str, object] = {}
+    link = "(function () { var a = document.getElementById('kg-search-elsewhere'); return a ? a.getAttribute('href') : null; })()"
+
+    def interact(page: Page) -> None:
+        seen["unit"] = page.evaluate("window.kgSearch('发改委')")
+        seen["unit_msg"] = page.evaluate("document.getElementById('kg-search-msg').textContent")
+        seen["unit_link"] = page.evaluate(link)
+        seen["task"] = page.evaluate(f"window.kgSearch('第{task}项')")
+        seen["task_link"] = page.evaluate(link)
+        seen["group"] = page.evaluate("window.kgSearch('各板块'), [document.getElementById('kg-search-msg').textContent, " + link + "]")
+        seen["none"] = page.evaluate("window.kgSearch('没有这个单位'), [document.getElementById('kg-search-msg').textContent, " + link + "]")
+
+    r = _open_view(chromium, path, actions=interact)
+    _assert_offline_and_clean(r)
+    assert seen["unit"] == [] and "“区发改委” 不在本视图中" in str(seen["unit_msg"])
+    assert seen["unit_link"] == "unit-区发改委.html"
+    index = json.loads((example_out / "views" / "search-index.js").read_text(encoding="utf-8")
+                       .removeprefix("window.kgIndex = ").removesuffix(";\n"))
+    assert seen["task"] == [] and seen["task_link"] == next(t[2] for t in index["tasks"] if t[0] == task)
+    assert seen["group"] == ["单位 “各板块” 不在本视图中 (not drawn here)", None]  # a group has no view
+    assert seen["none"] == ["未找到 “没有这个单位” (not found)", None]
+
+
+def test_aggregated_views_draw_offline(chromium: Chromium, tmp_path: Path) -> None:
+    import kg.visualize.views as views
+
+    pages = views.write_views(tmp_path, _synthetic(120, 30), {}, limits=views.ViewLimits(
+        unit_views=1, section_views=1, aggregate_tasks=100))
+    kinds = sorted(p.kind for p in pages)
+    assert kinds == ["collaboration", "region", "section", "types", "unit"]
+    for p in pages:
+        if p.kind in ("types", "region", "collaboration"):
+            path = tmp_path / p.file
+            r = _open_view(chromium, path, shot=f"aggregated-{p.kind}.png", values={"filter_rows": (
+                "['type', 'section', 'role', 'document'].filter(function (f) { "
+                "return document.getElementById('kg-filter-' + f + '-row').getBoundingClientRect().height > 0; })")})
+            _assert_offline_and_clean(r)
+            assert r.values["nodes"] == _payload_nodes(path) == p.nodes > 0, p.file
+            assert r.values["painted"] > 500, p.file  # type: ignore[operator]
+            # a filter with nothing to choose is not shown
+            assert r.values["filter_rows"] == ["type"], p.file

@@ -57,19 +57,21 @@ def test_no_report_leaves_the_artifacts_out_and_kg_report_writes_them(tmp_path):
     assert r.exit_code == 2 and "not a kg build folder" in r.output
 
 
-def test_by_default_the_report_is_left_out_of_big_corpora_and_the_build_says_so(tmp_path, monkeypatch):
+def test_big_corpora_get_the_report_but_not_the_workload_exports_and_the_build_says_so(tmp_path, monkeypatch):
     import kg.pipeline
 
     monkeypatch.setattr(kg.pipeline, "AUTO_REPORT_MAX_TASKS", 71)  # the plan has 72 tasks
     r = run("build", str(PLAN), "-o", str(tmp_path / "big"))
     assert r.exit_code == 0, r.output
-    assert "no report for 72 tasks (more than 71): `kg report" in r.stdout
-    assert not (tmp_path / "big" / "index.html").exists()
+    assert "no workload exports for 72 tasks (more than 71), the report only: `kg report" in r.stdout
+    assert (tmp_path / "big" / "index.html").is_file() and not (tmp_path / "big" / "workload.csv").exists()
     r = run("build", str(PLAN), "-o", str(tmp_path / "asked"), "--report")
-    assert "no report" not in r.stdout and (tmp_path / "asked" / "index.html").is_file()
+    assert "no workload exports" not in r.stdout and (tmp_path / "asked" / "workload.csv").is_file()
+    r = run("build", str(PLAN), "-o", str(tmp_path / "none"), "--no-report")
+    assert "no workload exports" not in r.stdout and not (tmp_path / "none" / "index.html").exists()
     monkeypatch.setattr(kg.pipeline, "AUTO_REPORT_MAX_TASKS", 72)
     r = run("build", str(PLAN), "-o", str(tmp_path / "small"))
-    assert "no report" not in r.stdout and (tmp_path / "small" / "index.html").is_file()
+    assert "no workload exports" not in r.stdout and (tmp_path / "small" / "workload.csv").is_file()
 
 
 def test_missing_input_is_one_line_and_exit_2(tmp_path):

@@ -87,7 +87,7 @@ def test_every_internal_query_is_valid_sparql_and_runs(store, name: str) -> None
 
 def test_the_internal_queries_are_the_ones_kg_runs() -> None:
     """Each file is read by its module, and none is listed among the canned queries."""
-    assert len(INTERNAL) == 22
+    assert len(INTERNAL) == 18
     sources = "".join(
         (ROOT / f).read_text(encoding="utf-8")
         for f in ("kg/analysis/facts.py", "kg/analysis/matrix.py", "kg/analysis/workload.py", "visualize/data.py")

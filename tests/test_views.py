@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 from kg.visualize.data import IndicatorInfo, SectionInfo, TaskInfo, UnitInfo, ViewData
-from kg.visualize.networks import collaboration_pairs, ego_network, responsibility_network
+from kg.visualize.names import SAFE_NAME, ViewNames, slug
+from kg.visualize.networks import (
+    collaboration_pairs,
+    ego_network,
+    responsibility_network,
+    via_group_pairs,
+)
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
 from kg.visualize.safe import csp, external_urls, script_json, strip_external
-from kg.visualize.style import LoadInfo, section_file, unit_file
+from kg.visualize.style import LoadInfo
 
 from kg.pipeline import BuildOptions, build
 from kg.text.normalize import normalize_text
@@ -113,7 +119,11 @@ def test_every_page_written(example_out: Path) -> None:
     assert any(v.startswith("unit-") for v in views) and any(v.startswith("section-") for v in views)
     assert (example_out / "index.html").is_file() and (example_out / "queries.html").is_file()
     for v in views:
-        assert re.fullmatch(r"(responsibility|collaboration|(unit|section)-[0-9a-f]{12})\.html", v), v
+        assert v in ("responsibility.html", "collaboration.html") or SAFE_NAME.fullmatch(v), v
+    # readable names: the unit's name, the section's document, number and title
+    assert "unit-区发改委.html" in views and "unit-各街道.html" not in views  # (a group has no view)
+    assert "section-gulou_task_decomposition-一-关于完善创新生态-打造转型升级新引擎.html" in views, views
+    assert (example_out / "views" / "vis-network.min.js").is_file()
 
 
 def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
@@ -122,7 +132,8 @@ def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
         assert not EXTERNAL_REF.findall(page), f"{path.name}: {EXTERNAL_REF.findall(page)[:3]}"
         parsed = _parse(SCRIPT_BLOCK.sub(lambda m: f"<script{m.group(1)}></script>", page))
         for tag, attrs in parsed.tags:
-            assert not (tag == "script" and attrs.get("src")), f"{path.name}: external script"
+            # the one script file a view loads is vis-network, beside it on disk
+            assert not (tag == "script" and attrs.get("src") not in (None, "vis-network.min.js", "search-index.js")), path.name
             assert not (tag == "link" and attrs.get("href")), f"{path.name}: linked resource"
             assert tag not in ("img", "iframe", "embed", "object", "source", "audio", "video"), path.name
         assert "bootstrap" not in page.lower() and "cdn.jsdelivr" not in page and "cdnjs" not in page
@@ -131,14 +142,26 @@ def test_no_page_loads_anything_from_the_network(example_out: Path) -> None:
         policy = _csp_of(parsed)
         assert "default-src 'none'" in policy and "connect-src 'none'" in policy, path.name
         assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+    for name in ("vis-network.min.js", "search-index.js"):
+        shared = (example_out / "views" / name).read_text(encoding="utf-8")
+        assert not EXTERNAL_REF.findall(shared) and "sourceMappingURL" not in shared
 
 
-def test_views_inline_vis_network_and_the_csp_hashes_match(example_out: Path) -> None:
-    page = (example_out / "views" / "responsibility.html").read_text(encoding="utf-8")
-    scripts = [body for attrs, body in SCRIPT_BLOCK.findall(page) if "application/json" not in attrs]
-    assert len(scripts) == 2
-    assert "vis-network" in scripts[0][:300] and "new vis.Network" in scripts[1]
-    assert _csp_of(_parse(page)) == csp(scripts)
+def test_views_share_one_vis_network_file_and_the_csp_hashes_match(example_out: Path) -> None:
+    from kg.visualize.render import vis_assets
+
+    views = sorted((example_out / "views").glob("*.html"))
+    assert (example_out / "views" / "vis-network.min.js").read_text(encoding="utf-8") == vis_assets()[0]
+    total = 0
+    for path in views:
+        page = path.read_text(encoding="utf-8")
+        total += len(page.encode("utf-8"))
+        scripts = [(attrs, body) for attrs, body in SCRIPT_BLOCK.findall(page) if "application/json" not in attrs]
+        assert [a.strip() for a, _ in scripts] == ['src="vis-network.min.js"', 'src="search-index.js"', ""], path.name
+        assert "new vis.Network" in scripts[2][1] and "vis-network" not in scripts[2][1][:300]
+        assert _csp_of(_parse(page)) == csp([scripts[2][1]], self_scripts=True)
+    # each view carries its own data only, not a copy of the 470 kB library
+    assert total < 150_000 * len(views), total
 
 
 def test_index_links_every_view_and_every_link_resolves(example_out: Path) -> None:
@@ -234,6 +257,80 @@ def test_view_payload_matches_the_graph(example_out: Path) -> None:
     assert task["tip"]["h"].startswith("第 ") and task["tip"]["t"] and task["tip"]["items_h"].startswith("指标")
 
 
+def _plan_tasks(out: Path) -> list[dict]:
+    lines = (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()
+    return [t for t in map(json.loads, lines) if t["kind"] == "TaskPlan"]
+
+
+def test_ego_view_has_a_table_of_every_task_of_the_unit(example_out: Path) -> None:
+    page = (example_out / "views" / "unit-区科技局.html").read_text(encoding="utf-8")
+    table = page.split('id="kg-task-table"', 1)[1].split("</table>", 1)[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", tr, re.DOTALL) for tr in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, re.DOTALL)[1:]]
+    tasks = _plan_tasks(example_out)
+    leads = [t["id"] for t in tasks if any(u["unit"] == "区科技局" for u in t["lead"])]
+    co = [t["id"] for t in tasks if any(u["unit"] == "区科技局" for u in t["co_lead"])
+          and not any(u["unit"] == "区科技局" for u in t["lead"])]
+    assert leads and co
+    assert [r[0] for r in rows if r[1] == "牵头"] == leads
+    assert [r[0] for r in rows if r[1] == "配合"] == co
+    # tasks it has through a group it belongs to (各部门), with the group named
+    via = [r for r in rows if r[1].startswith("配合（经由 ")]
+    assert via and len(rows) == len(leads) + len(co) + len(via)
+    by_id = {t["id"]: t for t in tasks}
+    for r in via:
+        group = r[1].removeprefix("配合（经由 ").removesuffix("）")
+        assert group in [u["unit"] for u in by_id[r[0]]["co_lead"]] and group.startswith("各"), r[:2]
+    # every row's task is a node of the view (a click finds it), and the row's text is the task's
+    payload = _payload(page)
+    task_ids = {n["id"] for n in payload["nodes"] if n["kind"] == "task"}
+    assert set(re.findall(r'<tr data-node="(t\d+)"', table)) == task_ids
+    first = next(t for t in tasks if t["id"] == leads[0])
+    assert rows[0][3] == _esc_text(first["text"])
+    assert payload["focus"] == "u1"
+    # a section view has no table; a unit on no task plan has none to show
+    section = next((example_out / "views").glob("section-*.html")).read_text(encoding="utf-8")
+    assert 'id="kg-task-table"' not in section
+
+
+def test_the_search_index_lists_every_unit_and_task_with_its_view(example_out: Path) -> None:
+    text = (example_out / "views" / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.kgIndex = {") and text.endswith("};\n")
+    index = json.loads(text.removeprefix("window.kgIndex = ").removesuffix(";\n"))
+    units = {u[0]: u for u in index["units"]}
+    assert units["区发改委"][2] == "unit-区发改委.html" and "发改委" in units["区发改委"][1]
+    assert units["各街道"][2] == ""  # a group has no view
+    for _, _, file in index["units"]:
+        assert not file or (example_out / "views" / file).is_file()
+    tasks = _plan_tasks(example_out)
+    assert [t[0] for t in index["tasks"]] == [t["id"] for t in tasks]
+    assert all(t[2] and (example_out / "views" / t[2]).is_file() for t in index["tasks"])
+
+
+def test_views_carry_their_filters_and_the_units_aliases(example_out: Path) -> None:
+    payload = _payload((example_out / "views" / "responsibility.html").read_text(encoding="utf-8"))
+    f = payload["filters"]
+    units = [n for n in payload["nodes"] if n["kind"] in ("unit", "group")]
+    assert [t for t, _ in f["types"]] == [t for t in (
+        "PartyDepartment", "GovernmentDepartment", "DeployedUnit", "ManagementCommittee", "StreetOffice",
+        "TownOffice", "SOEGroup", "LocalGovernment", "PeopleOrganisation", "OtherUnit", "UnitGroup",
+    ) if any(n["utype"] == t for n in units)]
+    assert "UnitGroup" in dict(f["types"]) and "GovernmentDepartment" in dict(f["types"])
+    # the sections are the plan's top sections, in order; each task points at its own
+    tasks = _plan_tasks(example_out)
+    assert len(f["sections"]) == 7 and f["sections"][0].startswith("一、关于完善创新生态")
+    nodes = {n["label"]: n for n in payload["nodes"] if n["kind"] == "task"}
+    assert f["sections"][nodes["1"]["sec"]].startswith("一、") and f["sections"][nodes["11"]["sec"]].startswith("二、")
+    assert f["sections"][nodes[tasks[-1]["id"]]["sec"]].startswith("七、")
+    assert f["documents"] == []  # one task plan: nothing to choose
+    assert [r for r, _ in f["roles"]] == ["lead", "co_lead"]
+    ndrc = next(n for n in units if n["label"] == "区发改委")
+    assert "发改委" in ndrc["alias"] and "区发展和改革委员会" in ndrc["alias"]
+    assert all("alias" not in n or n["alias"] for n in units)
+    # the collaboration view draws no tasks: a type filter only
+    collab = _payload((example_out / "views" / "collaboration.html").read_text(encoding="utf-8"))["filters"]
+    assert collab["types"] and collab["sections"] == [] and collab["roles"] == []
+
+
 def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> None:
     from kg.visualize.data import load_view_data
 
@@ -249,6 +346,20 @@ def test_collaboration_weights_agree_with_the_workload(example_out: Path) -> Non
     pairs = {frozenset(k): len(v) for k, v in collaboration_pairs(data).items()}
     graph = {frozenset((a, b)): d["weight"] for a, b, d in report.collaboration.edges(data=True)}
     assert pairs == graph
+    # the view draws those pairs, and (dashed) the units each task reaches through a group
+    view = _payload((example_out / "views" / "collaboration.html").read_text(encoding="utf-8"))
+    label = {n["id"]: n["label"] for n in view["nodes"]}
+    by_label = {u.label: u.iri for u in data.units.values()}
+    drawn = {frozenset((by_label[label[e["from"]]], by_label[label[e["to"]]])): e["value"]
+             for e in view["edges"] if e["kind"] == "collab"}
+    assert drawn == pairs
+    via = {frozenset(k): len(v) for k, v in via_group_pairs(data).items() if k not in collaboration_pairs(data)}
+    dashed = {frozenset((by_label[label[e["from"]]], by_label[label[e["to"]]])): e["value"]
+              for e in view["edges"] if e["kind"] == "collab_via"}
+    assert dashed == via and via
+    # a street that no task names is in the view, through 各街道 only
+    street = next(n for n in view["nodes"] if n["label"] == "中央门街道")
+    assert {e["kind"] for e in view["edges"] if street["id"] in (e["from"], e["to"])} == {"collab_via"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -271,7 +382,7 @@ def test_document_text_is_escaped_everywhere(xss_out: Path) -> None:
         assert '"onmouseover=x"' not in outside, path.name
         # exactly our own script elements, nothing injected
         scripts = SCRIPT_BLOCK.findall(page)
-        assert len(scripts) <= 3, path.name
+        assert len(scripts) <= 4, path.name
         skeleton = SCRIPT_BLOCK.sub("<script></script>", page)  # (vis-network's code mentions "<script>")
         assert skeleton.count("<script") == len(scripts), path.name
         assert all("alert(" not in attrs for attrs, _ in scripts), path.name
@@ -285,8 +396,11 @@ def test_document_text_is_escaped_everywhere(xss_out: Path) -> None:
                 seen_in_json = True
                 assert any(normalize_text(XSS_RUNS) in t and normalize_text(XSS_ATTR) in t for t in texts)
     assert seen_in_json
+    # the search index names units as written, as JSON with no markup character left
+    index = (xss_out / "views" / "search-index.js").read_text(encoding="utf-8")
+    assert "<" not in index and ">" not in index and "\\u003cscript\\u003e" in index
     index = (xss_out / "index.html").read_text(encoding="utf-8")
-    section = next(p for p in (xss_out / "views").glob("section-*.html"))
+    section = next(p for p in (xss_out / "views").glob("section-xss_plan-一-*.html"))
     assert "&lt;script&gt;alert（1）&lt;/script&gt;" in section.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert（1）&lt;/script&gt;" in index
 
@@ -362,11 +476,28 @@ def test_rendering_is_deterministic() -> None:
     assert render_network(responsibility_network(data, loads)) == render_network(responsibility_network(data, loads))
 
 
-def test_file_names_never_come_from_names() -> None:
-    evil = "https://w3id.org/govkg/id/x/unit/..%2F..%2Fetc%2Fpasswd<script>"
-    for f in (unit_file(evil), section_file(evil)):
-        assert re.fullmatch(r"(unit|section)-[0-9a-f]{12}\.html", f)
-    assert unit_file(evil) != unit_file(evil + "x")
+def test_file_names_are_readable_safe_stable_and_unique() -> None:
+    evil = "..%2F..%2Fetc%2Fpasswd<script>"
+    assert slug(evil) == "2F-2Fetc-2Fpasswd-script"
+    assert slug("区发改委") == "区发改委" and slug("../..") == "x"
+    data = _synthetic(4, 2)
+    a, b = "https://w3id.org/govkg/id/a-qu/unit/x", "https://w3id.org/govkg/id/b-qu/unit/x"
+    data.units[a] = UnitInfo(a, "区发改委", "GovernmentDepartment")
+    data.units[b] = UnitInfo(b, "区发改委", "GovernmentDepartment")
+    data.units["e"] = UnitInfo("e", f"区/{evil} 局", "OtherUnit")
+    names = ViewNames(data)
+    # the same name in two regions: each gets its region
+    assert names.unit(a) == "unit-区发改委-a-qu.html" and names.unit(b) == "unit-区发改委-b-qu.html"
+    assert names.unit("https://example.org/unit/0") == "unit-单位0.html"
+    assert SAFE_NAME.fullmatch(names.unit("e")) and "/" not in names.unit("e") and ".." not in names.unit("e")
+    assert names.unit("e") == ViewNames(data).unit("e")  # stable
+    every = [f for _, f in names.units()]
+    assert len(every) == len(set(every))
+    # two sections with the same number and title in one document: a hash keeps them apart
+    data.sections["s2"] = SectionInfo("s2", "https://example.org/doc/d", 2, "一", "第一部分")
+    names = ViewNames(data)
+    assert names.section("s1") != names.section("s2")
+    assert names.section("s1").startswith("section-d-一-第一部分-")
 
 
 def test_ego_view_shows_tasks_partners_indicators() -> None:
@@ -397,35 +528,15 @@ def test_write_report_regenerates_from_a_build_folder(example_out: Path, tmp_pat
     assert sorted(p.name for p in (copy / "views").iterdir()) == sorted(p.name for p in (example_out / "views").iterdir())
 
 
-def test_many_views_share_one_local_vis_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.visualize.views as views
-
-    monkeypatch.setattr(views, "INLINE_MAX_VIEWS", 2)
-    data = _synthetic(30, 6)
-    pages = views.write_views(tmp_path, data, {})
-    shared = tmp_path / "views" / views.VIS_FILE
-    assert shared.is_file() and "vis-network" in shared.read_text(encoding="utf-8")[:300]
-    for p in pages:
-        page = (tmp_path / p.file).read_text(encoding="utf-8")
-        assert not EXTERNAL_REF.findall(page)
-        policy = _csp_of(_parse(page))
-        if p.kind in ("unit", "section"):
-            assert f'<script src="{views.VIS_FILE}"></script>' in page
-            assert "script-src 'self' 'sha256-" in policy
-            assert p.bytes < 100_000
-        else:  # the two network views stay self-contained
-            assert "<script src=" not in page and "'self'" not in policy
-
-
 def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from kg.visualize.report import _queries
+    from kg.visualize.report_queries import run_queries
 
     monkeypatch.setenv("KG_REPORT_QUERY_TIMEOUT", "0.0001")
     monkeypatch.setenv("KG_REPORT_QUERY_BUDGET", "4")
     t0 = time.monotonic()
-    blocks, error = _queries(example_out)
+    blocks, error = run_queries(example_out)
     assert not error and blocks
     assert time.monotonic() - t0 < 40
     assert any("超过" in b.skipped for b in blocks)
@@ -523,7 +634,7 @@ def test_big_corpora_get_capped_views_and_the_index_names_the_rest(generated_out
     # one left-out unit's view, on demand, leaves the rest as it was
     left_out = ranking[-1]
     assert main([str(out), "--unit", left_out["unit"]]) == 0
-    assert (out / "views" / unit_file(left_out["iri"])).is_file()
+    assert (out / "views" / f"unit-{slug(left_out['unit'])}.html").is_file()
     assert (out / "index.html").read_text(encoding="utf-8") == index
     assert main([str(out), "--unit", "没有这个单位"]) == 2
     assert main([str(out), "--section", "扩大有效投入"]) == 0
@@ -538,4 +649,141 @@ def test_small_builds_keep_every_view(example_out: Path) -> None:
     assert "omitted-units" not in index and "omitted-sections" not in index
     ranking = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8")))
     for r in ranking:
-        assert (example_out / "views" / unit_file(r["iri"])).is_file(), r["unit"]
+        assert (example_out / "views" / f"unit-{slug(r['unit'])}.html").is_file(), r["unit"]
+
+
+# ---------------------------------------------------------------------------------------
+# one vocabulary of labels; the expanded load
+
+
+def test_the_index_explains_its_measures_in_the_label_vocabulary(example_out: Path) -> None:
+    from kg.labels import label, note
+
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    notes = index.split('id="glossary"', 1)[1].split("</details>", 1)[0]
+    for key in ("load", "partners", "betweenness", "fence"):
+        assert f'<dt id="m-{key}">{label("measure", key)} <span class="en">{label("measure", key, "en")}</span></dt>' in notes
+        import html
+
+        assert note("measure", key) in html.unescape(notes) and note("measure", key, "en") in html.unescape(notes)
+    # the roles are named alike everywhere: 牵头 / 配合, never 主办 / 协办 (the original's words)
+    table = index.split('id="ranking-table"', 1)[1].split("</thead>", 1)[0]
+    assert f'{label("role", "lead")}<br>' in table and f'{label("role", "co_lead")}<br>' in table
+    assert "主办" not in table and "协办" not in table
+    view = (example_out / "views" / "responsibility.html").read_text(encoding="utf-8")
+    legend = view.split('class="legend"', 1)[1]
+    assert f'title="{_esc_text(note("role", "lead"))}"' in legend and ">牵头 <span" in legend
+    assert ">主办" not in legend and ">协办" not in legend  # (the note quotes the original words)
+
+
+def test_kg_report_expand_groups_ranks_by_the_expanded_load(example_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    direct = (out / "index.html").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(out), "--expand-groups"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert r.output == f"wrote the report of {out}: {out / 'index.html'}\n"
+    expanded = (out / "index.html").read_text(encoding="utf-8")
+    said = "“各街道”等单位组已展开到成员单位。"
+    assert said in expanded and said not in direct
+    # a street reached only through 各街道 is ranked by the load it gets from it
+    table = expanded.split('id="ranking-table"', 1)[1].split("</table>", 1)[0]
+    assert ">华侨路街道<" in table
+    assert (out / "workload.csv").is_file() and (out / "views" / "unit-华侨路街道.html").is_file()
+    bad = CliRunner().invoke(main, ["report", str(tmp_path / "nothing"), "--expand-groups"])
+    assert bad.exit_code == 2 and bad.output.startswith("Error: ")
+
+
+def test_big_corpora_get_aggregated_views_and_the_index_says_why(generated_out: Path, tmp_path: Path) -> None:
+    import csv
+    import shutil
+
+    import kg.visualize.views as views
+    from kg.visualize.aggregate import NEIGHBOURS, REGION_UNITS, TOP_UNITS
+    from kg.visualize.report import write_report
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    limits = views.ViewLimits(unit_views=3, section_views=2, aggregate_tasks=500)
+    pages = write_report(out, limits=limits)
+    files = sorted(p.name for p in (out / "views").glob("*.html"))
+    assert "responsibility.html" not in files and "collaboration.html" not in files
+    regions = sorted(f for f in files if f.startswith("region-"))
+    ranking = list(csv.DictReader((out / "workload.csv").open(encoding="utf-8-sig")))
+    by_region: dict[str, list[dict]] = {}
+    for r in ranking:
+        by_region.setdefault(r["iri"].split("/unit/")[0].rsplit("/", 1)[-1], []).append(r)
+    assert len(by_region) > 1 and regions == sorted(f"region-{slug(k)}.html" for k in by_region)
+    assert [p.kind for p in pages].count("unit") == 3 and [p.kind for p in pages].count("section") == 2
+    # one node per unit type, its size from its units' total load; the types' edges are
+    # the tasks shared by units of two types
+    types = _payload((out / "views" / "type-network.html").read_text(encoding="utf-8"))
+    by_type: dict[str, int] = {}
+    for r in ranking:
+        by_type[r["type"]] = by_type.get(r["type"], 0) + 1
+    from kg.labels import label
+
+    assert sorted(n["label"] for n in types["nodes"]) == sorted(f"{label('unit_type', t)}（{n}）" for t, n in by_type.items())
+    assert types["edges"] and all(e["kind"] == "collab" and e["value"] > 0 for e in types["edges"])
+    # a region's view draws its units with the highest load
+    first = sorted(by_region)[0]
+    region = _payload((out / "views" / f"region-{slug(first)}.html").read_text(encoding="utf-8"))
+    labels = {n["label"] for n in region["nodes"] if n["kind"] == "unit"}
+    assert labels == {r["unit"] for r in by_region[first][:REGION_UNITS]}
+    # the top units, each with its closest partners
+    top = _payload((out / "views" / "top-units.html").read_text(encoding="utf-8"))
+    top_labels = [n["label"] for n in top["nodes"]]
+    assert top_labels[: min(TOP_UNITS, len(ranking))] == [r["unit"] for r in ranking[:TOP_UNITS]]
+    assert len(top_labels) <= TOP_UNITS * (1 + NEIGHBOURS)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    notice = index.split('id="aggregated"', 1)[1].split("</p>", 1)[0]
+    assert "任务较多（600 项，超过 500 项）" in notice and f"{len(by_region)} 个地区视图" in notice
+    for f in ("type-network.html", "top-units.html", *regions):
+        assert f'href="views/{f}"' in index
+    view = (out / "views" / "top-units.html").read_text(encoding="utf-8")
+    assert 'href="type-network.html"' in view and 'href="responsibility.html"' not in view
+    # under the threshold: the two networks, no notice (counter-example)
+    small = tmp_path / "small"
+    shutil.copytree(generated_out, small)
+    write_report(small, limits=views.ViewLimits(unit_views=1, section_views=1, aggregate_tasks=600))
+    assert (small / "views" / "responsibility.html").is_file() and 'id="aggregated"' not in (small / "index.html").read_text(encoding="utf-8")
+
+
+def test_streets_show_the_load_they_get_through_groups_beside_their_direct_load(example_out: Path) -> None:
+    """华侨路街道 is named once (a co-lead: 0.5) and reached through 各街道 on many tasks."""
+    import csv
+
+    row = next(r for r in csv.DictReader((example_out / "workload.csv").open(encoding="utf-8-sig"))
+               if r["unit"] == "华侨路街道")
+    direct, expanded = float(row["direct_load"]), float(row["expanded_load"])
+    assert direct == 0.5 and expanded > 5 * direct
+    index = (example_out / "index.html").read_text(encoding="utf-8")
+    table = index.split('id="ranking-table"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table.split(">华侨路街道</a>", 1)[1].split("</tr>", 1)[0], re.DOTALL)
+    # type, lead, co-lead, load, direct load, expanded load
+    assert cells[1:6] == [row["lead"], row["co_lead"], "<b>0.5</b>", "0.5", f"{expanded:g}"]
+    # the chart draws what 各街道 adds as a dashed box after the bar, and says how much
+    svg = index.split('<svg class="chart"', 1)[1].split("</svg>", 1)[0]
+    bar = svg.split(">华侨路街道</text>", 1)[1].split("</g>", 1)[0]
+    assert 'class="via"' in bar and f">0.5（+{expanded - direct:g}）</text>" in bar
+    rows = list(csv.DictReader((example_out / "workload.csv").open(encoding="utf-8-sig")))
+    same = next(r for r in rows if r["direct_load"] == r["expanded_load"] and float(r["load"]) > 0)
+    assert 'class="via"' not in svg.split(f">{same['unit']}</text>", 1)[1].split("</g>", 1)[0]
+    grid = index.split('class="unit-grid"', 1)[1].split("</ul>", 1)[0]
+    assert f">华侨路街道</a> <span class=\"muted small\">0.5（含群组负荷 {expanded:g}）</span>" in grid
+    view = (example_out / "views" / "unit-华侨路街道.html").read_text(encoding="utf-8")
+    focus = next(n for n in _payload(view)["nodes"] if n["id"] == "u1")
+    assert ["直接负荷 direct load", "0.5"] in focus["tip"]["rows"]
+    assert ["含群组负荷 expanded load", f"{expanded:g}"] in focus["tip"]["rows"]
+    assert f"负荷 0.5（含群组负荷 {expanded:g}）" in view
+    assert f"未超负荷 Not overloaded：{_esc_text(row['reason_zh'])}" in view
+    # a unit no group reaches shows one load (counter-example)
+    page = (example_out / "views" / f"unit-{slug(same['unit'])}.html").read_text(encoding="utf-8")
+    stats = page.split('class="stats"', 1)[1].split("</section>", 1)[0]
+    assert f"负荷 {float(same['load']):g}" in stats and "含群组负荷" not in stats

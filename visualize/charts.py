@@ -21,6 +21,7 @@ class Bar:
     overloaded: bool = False
     href: str = ""
     note: str = ""
+    via: float = 0.0  # what groups such as 各街道 add (expanded load − load), drawn as a dashed box
 
     @property
     def total(self) -> float:
@@ -55,7 +56,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str = "", width: int = 760, row: in
     top_pad = 34
     plot_w = width - label_w - right
     height = top_pad + row * len(bars) + 30
-    vmax = max((b.total for b in bars), default=0.0)
+    vmax = max((b.total + b.via for b in bars), default=0.0)
     ticks = _ticks(vmax)
     scale_max = ticks[-1] or 1.0
     out = [
@@ -68,7 +69,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str = "", width: int = 760, row: in
         x = label_w + plot_w * t / scale_max
         out.append(f'<line x1="{x:.1f}" y1="{top_pad - 6}" x2="{x:.1f}" y2="{height - 24}" stroke="#e3e8eb"/>')
         out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#5f6b73">{_fmt(t)}</text>')
-    out.append(f'<text x="{label_w}" y="14" fill="#5f6b73">加权负荷 weighted load — 深色：主办部分 lead part；浅色：协办部分 co-lead part</text>')
+    via_note = "；虚框：经单位组分到的部分 via groups" if any(b.via > 0 for b in bars) else ""
+    out.append(f'<text x="{label_w}" y="14" fill="#5f6b73">负荷 load — 深色：牵头部分 lead part；浅色：配合部分 co-lead part{via_note}</text>')
     for i, b in enumerate(bars):
         y = top_pad + i * row
         w_lead = plot_w * b.lead / scale_max
@@ -76,7 +78,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str = "", width: int = 760, row: in
         label_color = "#b71c1c" if b.overloaded else "#1f2a30"
         weight = ' font-weight="bold"' if b.overloaded else ""
         label = esc(b.label if len(b.label) <= 11 else b.label[:10] + "…")
-        tip = esc(f"{b.label}: {_fmt(b.total)}（主办 {_fmt(b.lead)} + 协办 {_fmt(b.co_lead)}）" + (f" — {b.note}" if b.note else ""))
+        via = f"；经单位组另有 {_fmt(b.via)}" if b.via > 0 else ""
+        tip = esc(f"{b.label}: {_fmt(b.total)}（牵头 {_fmt(b.lead)} + 配合 {_fmt(b.co_lead)}{via}）" + (f" — {b.note}" if b.note else ""))
         text = f'<text x="{label_w - 8}" y="{y + row * 0.68:.1f}" text-anchor="end" fill="{label_color}"{weight}>{label}</text>'
         if b.href:
             text = f'<a href="{esc(b.href)}">{text}</a>'
@@ -86,8 +89,14 @@ def bar_chart(bars: Sequence[Bar], *, title: str = "", width: int = 760, row: in
             out.append(f'<rect x="{label_w + w_lead:.1f}" y="{y + 3}" width="{w_co:.1f}" height="{row - 6}" fill="{_tint(b.color)}"/>')
         if b.overloaded:
             out.append(f'<rect x="{label_w}" y="{y + 3}" width="{w_lead + w_co:.1f}" height="{row - 6}" fill="none" stroke="#b71c1c" stroke-width="2"/>')
+        w_via = plot_w * b.via / scale_max
+        if w_via > 0:
+            out.append(f'<rect class="via" x="{label_w + w_lead + w_co:.1f}" y="{y + 4}" width="{w_via:.1f}" height="{row - 8}" '
+                       f'fill="none" stroke="{b.color}" stroke-dasharray="4 3"/>')
         mark = " ⚠" if b.overloaded else ""
-        out.append(f'<text x="{label_w + w_lead + w_co + 5:.1f}" y="{y + row * 0.68:.1f}" fill="{label_color}"{weight}>{_fmt(b.total)}{mark}</text></g>')
+        more = f"（+{_fmt(b.via)}）" if b.via > 0 else ""
+        out.append(f'<text x="{label_w + w_lead + w_co + w_via + 5:.1f}" y="{y + row * 0.68:.1f}" fill="{label_color}"{weight}>'
+                   f'{_fmt(b.total)}{more}{mark}</text></g>')
     out.append(f'<line x1="{label_w}" y1="{top_pad - 6}" x2="{label_w}" y2="{height - 24}" stroke="#90a4ae"/>')
     out.append("</svg>")
     return "\n".join(out)
@@ -118,6 +127,6 @@ def lorenz_curve(values: Sequence[float], *, title: str = "", size: int = 220) -
         f'<line x1="{pad}" y1="{10 + plot}" x2="{pad + plot}" y2="10" stroke="#90a4ae" stroke-dasharray="4 3"/>',
         f'<polyline points="{poly}" fill="none" stroke="#2f6db5" stroke-width="2"/>',
         f'<text x="{pad + plot / 2}" y="{size - 4}" text-anchor="middle" fill="#5f6b73">单位累计占比 share of units</text>',
-        f'<text x="10" y="{10 + plot / 2}" text-anchor="middle" fill="#5f6b73" transform="rotate(-90 10 {10 + plot / 2})">主办负荷累计占比</text>',
+        f'<text x="10" y="{10 + plot / 2}" text-anchor="middle" fill="#5f6b73" transform="rotate(-90 10 {10 + plot / 2})">牵头负荷累计占比</text>',
         "</svg>",
     ])

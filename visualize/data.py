@@ -1,4 +1,7 @@
-"""What the views and the report draw, read from a build's store with a few SPARQL queries.
+"""What the views and the report draw, read from a build's store: the task–unit–role facts
+through :func:`kg.analysis.facts.read_facts` (shared with the workload and the matrix), the
+rest (documents, sections, deadlines, members, aliases, indicators, projects) with a few
+SPARQL queries.
 
 The views read the graph (not the extraction records) so that they show exactly what an
 analyst querying ``OUT/store`` sees, and so that unit IRIs line up with the workload
@@ -12,8 +15,9 @@ from dataclasses import dataclass, field
 
 from kg.queries import internal_query
 
-from kg.namespaces import KG_NS
-from kg.store import query_values
+from kg.analysis.facts import Facts, read_facts
+from kg.labels import label
+from kg.store import Store, query_values
 
 __all__ = [
     "UNIT_TYPES",
@@ -26,22 +30,14 @@ __all__ = [
     "load_view_data",
 ]
 
-KG = KG_NS
-
-# Unit classes of the ontology, in legend order: (class local name, Chinese, English); the
-# Chinese labels are those of ontology/unit_types.csv (a test keeps them equal), except the
-# legend's 管委会/板块 and 其他/未识别, which say what the class holds on a map.
-UNIT_TYPES: tuple[tuple[str, str, str], ...] = (
-    ("PartyDepartment", "党委部门", "party department"),
-    ("GovernmentDepartment", "政府部门", "government department"),
-    ("DeployedUnit", "驻地单位", "deployed unit"),
-    ("ManagementCommittee", "管委会/板块", "management committee"),
-    ("StreetOffice", "街道", "street office"),
-    ("TownOffice", "乡镇", "town government"),
-    ("SOEGroup", "国企集团", "state-owned enterprise group"),
-    ("LocalGovernment", "人民政府", "local government"),
-    ("PeopleOrganisation", "群团组织", "people's organisation"),
-    ("OtherUnit", "其他/未识别", "other or unresolved"),
+# Unit classes of the ontology, in legend order: (class local name, Chinese, English), the
+# labels of the one vocabulary (kg.labels: ontology/unit_types.csv and labels.csv).
+LEGEND_ORDER = (
+    "PartyDepartment", "GovernmentDepartment", "DeployedUnit", "ManagementCommittee", "StreetOffice",
+    "TownOffice", "SOEGroup", "LocalGovernment", "PeopleOrganisation", "OtherUnit",
+)
+UNIT_TYPES: tuple[tuple[str, str, str], ...] = tuple(
+    (t, label("unit_type", t), label("unit_type", t, "en")) for t in LEGEND_ORDER
 )
 _TYPE_NAMES = {t for t, _, _ in UNIT_TYPES}
 
@@ -56,6 +52,7 @@ class UnitInfo:
     is_group: bool = False
     unresolved: bool = False
     members: list[str] = field(default_factory=list)  # IRIs of group members
+    aliases: list[str] = field(default_factory=list)  # other names (skos:altLabel), sorted
 
 
 @dataclass
@@ -140,27 +137,17 @@ _Q_DOCS = internal_query("views_docs")
 
 _Q_SECTIONS = internal_query("views_sections")
 
-# Tasks are read one property at a time: a single pattern per query is several times
-# faster in Oxigraph than one query with a row per task and an OPTIONAL per property.
-# Patterns over every task are each their own { SELECT * }, so that Oxigraph joins them
-# by hash instead of looking each task up (3-4x faster at 100k tasks, more on a freshly
-# bulk-loaded store).
+# What the facts (kg.analysis.facts) do not hold is read one property at a time: a single
+# pattern per query is several times faster in Oxigraph than one query with a row per task
+# and an OPTIONAL per property. Patterns over every task are each their own { SELECT * },
+# so that Oxigraph joins them by hash instead of looking each task up.
 _Q_TASK_PROPERTY = internal_query("views_task_property")
-
-_Q_LEAD = internal_query("views_lead")
-_Q_CO_LEAD = internal_query("views_co_lead")
-
-# Every qualified responsibility: its number in the task (the graph numbers them in the
-# order the document names the units) gives the order of the leads and co-leads.
-_Q_MENTIONS = internal_query("views_mentions")
-
-_Q_VIA = internal_query("views_via")
-
-_Q_PARTIES = internal_query("views_parties")
 
 _Q_UNRESOLVED = internal_query("views_unresolved")
 
 _Q_MEMBERS = internal_query("views_members")
+
+_Q_ALIASES = internal_query("views_aliases")
 
 _Q_INDICATORS = internal_query("views_indicators")
 
@@ -191,9 +178,29 @@ def _order_key(iri: str) -> tuple[int, str]:
     return (_int(tail, 10**9), iri)
 
 
-def load_view_data(store: object) -> ViewData:
-    """Documents, sections, task-plan tasks, responsible parties, indicators and projects."""
+def load_view_data(store: Store, facts: Facts | None = None) -> ViewData:
+    """Documents, sections, task-plan tasks, responsible parties, indicators and projects.
+
+    Who leads and co-leads which task, directly or through a group, is ``facts`` (default
+    :func:`kg.analysis.facts.read_facts`, the reader the workload and the matrix share);
+    the rest is read here.
+    """
     data = ViewData()
+    _documents_and_sections(store, data)
+    facts = facts if facts is not None else read_facts(store)
+    props = {prop: _task_property(store, prop) for prop in ("inSection", "deadline")}
+    for t, info in facts.tasks.items():
+        data.tasks[t] = TaskInfo(
+            t, info.document, info.task_id, info.ordinal, info.task_text, props["inSection"].get(t),
+            props["deadline"].get(t),
+        )
+    _responsibilities(facts, data)
+    _parties(store, facts, data)
+    _indicators_and_projects(store, data)
+    return data
+
+
+def _documents_and_sections(store: Store, data: ViewData) -> None:
     for r in _rows(store, _Q_DOCS):
         d = str(r["d"])
         doc = data.documents.get(d)
@@ -207,75 +214,60 @@ def load_view_data(store: object) -> ViewData:
             s, str(r["d"]), _int(r.get("ord")), str(r.get("num") or ""), str(r.get("title") or ""),
             str(r["parent"]) if "parent" in r else None,
         )
-    props: dict[str, dict[str, str]] = {}
-    for prop in ("inDocument", "taskNumber", "ordinal", "text", "inSection", "deadline"):
-        values = props[prop] = {}
-        for t, v in sorted(query_values(store, _Q_TASK_PROPERTY.replace("kg:PROPERTY", f"kg:{prop}"))):  # (sorted: the same value wins every time)
-            if t is not None and v is not None:
-                values.setdefault(t, v)
-    docs, numbers, ordinals, texts = props["inDocument"], props["taskNumber"], props["ordinal"], props["text"]
-    sections, deadlines = props["inSection"], props["deadline"]
-    for t, d in docs.items():
-        data.tasks[t] = TaskInfo(
-            t, d, numbers.get(t, ""), _int(ordinals.get(t)), texts.get(t, ""), sections.get(t), deadlines.get(t),
-        )
-    # (task, party) -> the number of its first responsibility node in the task
-    order: dict[tuple[str, str], int] = {}
-    via_of: dict[str, tuple[str, str]] = {r: (g, role) for r, g, role in query_values(store, _Q_VIA) if r and g and role}
-    via_rows: list[tuple[str, int, str, str, str]] = []
-    for t, r, u in query_values(store, _Q_MENTIONS):
-        if t is None or r is None or u is None or t not in data.tasks:
+
+
+def _task_property(store: Store, prop: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for t, v in sorted(query_values(store, _Q_TASK_PROPERTY.replace("kg:PROPERTY", f"kg:{prop}"))):  # (sorted: the same value wins every time)
+        if t is not None and v is not None:
+            values.setdefault(t, v)
+    return values
+
+
+def _responsibilities(facts: Facts, data: ViewData) -> None:
+    """Leads and co-leads in the order the document names them, then the members groups reach."""
+    for f in facts.assignments:
+        task = data.tasks.get(f.task)
+        if task is None:
             continue
-        k = _order_key(r)[0]
-        if r in via_of:
-            g, role = via_of[r]
-            via_rows.append((t, k, u, g, role))
-        elif k < order.get((t, u), 10**9 + 1):
-            order[(t, u)] = k
-    for query, lead in ((_Q_LEAD, True), (_Q_CO_LEAD, False)):
-        for t, u in query_values(store, query):
-            task = data.tasks.get(t or "")
-            if task is None or u is None:
-                continue
-            target = task.lead if lead else task.co_lead
-            if u not in target:
-                target.append(u)
+        if f.via_group is None:
+            target = task.lead if f.role == "lead" else task.co_lead
+            if f.unit not in target:
+                target.append(f.unit)
+        else:
+            pairs = task.lead_via_group if f.role == "lead" else task.co_lead_via_group
+            if (f.unit, f.via_group) not in pairs:
+                pairs.append((f.unit, f.via_group))
+
+
+def _parties(store: Store, facts: Facts, data: ViewData) -> None:
+    """The units and group references on some task, with their type, members and aliases."""
+    used: set[str] = set()
     for task in data.tasks.values():
-        # in the order the document names them (IRI order where the graph does not say)
-        task.lead.sort(key=lambda u, t=task.iri: (order.get((t, u), 10**9), u))
-        task.co_lead.sort(key=lambda u, t=task.iri: (order.get((t, u), 10**9), u))
-    for t, _k, u, g, role in sorted(via_rows, key=lambda x: (x[0], x[2], x[1])):
-        task = data.tasks[t]
-        pair = (u, g)
-        target = task.lead_via_group if role == KG + "LeadRole" else task.co_lead_via_group
-        if pair not in target:
-            target.append(pair)
-    for u, label, typ in sorted(query_values(store, _Q_PARTIES), key=lambda r: tuple(x or "" for x in r)):
-        if u is None:
+        used.update(task.parties, (u for u, _ in task.lead_via_group), (u for u, _ in task.co_lead_via_group))
+    for iri in sorted(used):
+        party = facts.parties.get(iri)
+        if party is None:  # (defensive: a party without a description)
+            group = "/group/" in iri
+            data.units[iri] = UnitInfo(iri, _unslug(iri), "UnitGroup" if group else "OtherUnit", group)
             continue
-        info = data.units.get(u)
-        if info is None:
-            info = data.units[u] = UnitInfo(u, str(label or _unslug(u)), "OtherUnit")
-        name = _local(typ or "")
-        if name == "UnitGroup":
-            info.type, info.is_group = "UnitGroup", True
-        elif name in _TYPE_NAMES and name != "OtherUnit" and not info.is_group:
-            info.type = name
+        group = party.type == "UnitGroup"
+        typ = "UnitGroup" if group else party.type if party.type in _TYPE_NAMES else "OtherUnit"
+        data.units[iri] = UnitInfo(iri, party.label, typ, group)
     for u, x in query_values(store, _Q_UNRESOLVED):
         if u in data.units and x in ("true", "1"):
             data.units[u].unresolved = True
-    parties: set[str] = set()
-    for task in data.tasks.values():  # parties without a description (defensive)
-        for u in (*task.parties, *(x for x, _ in task.lead_via_group), *(x for x, _ in task.co_lead_via_group)):
-            parties.add(u)
-            if u not in data.units:
-                data.units[u] = UnitInfo(u, _unslug(u), "UnitGroup" if "/group/" in u else "OtherUnit", "/group/" in u)
-    for u in [u for u in data.units if u not in parties]:  # units of the gazetteer on no task
-        del data.units[u]
     for r in sorted(_rows(store, _Q_MEMBERS), key=lambda r: (str(r["g"]), str(r["m"]))):
         g = data.units.get(str(r["g"]))
         if g is not None:
             g.members.append(str(r["m"]))
+    for u, alias in sorted(query_values(store, _Q_ALIASES), key=lambda r: tuple(x or "" for x in r)):
+        info = data.units.get(u or "")
+        if info is not None and alias and alias != info.label and alias not in info.aliases:
+            info.aliases.append(alias)
+
+
+def _indicators_and_projects(store: Store, data: ViewData) -> None:
     metrics: dict[str, str] = {}
     for i, metric in sorted(query_values(store, _Q_METRICS), key=lambda r: tuple(x or "" for x in r)):
         if i is not None and metric is not None:
@@ -284,11 +276,10 @@ def load_view_data(store: object) -> ViewData:
         task = data.tasks.get(t or "")
         if task is not None and i is not None and all(x.iri != i for x in task.indicators):
             task.indicators.append(IndicatorInfo(i, text or "", metrics.get(i, "")))
-    for t, p, label in sorted(query_values(store, _Q_PROJECTS), key=lambda r: (r[2] or r[1] or "", r[1] or "")):
+    for t, p, name in sorted(query_values(store, _Q_PROJECTS), key=lambda r: (r[2] or r[1] or "", r[1] or "")):
         task = data.tasks.get(t or "")
         if task is not None and p is not None and all(x != p for x, _ in task.projects):
-            task.projects.append((p, label or _unslug(p)))
-    return data
+            task.projects.append((p, name or _unslug(p)))
 
 
 def _unslug(iri: str) -> str:

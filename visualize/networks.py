@@ -7,10 +7,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from .data import TaskInfo, UnitInfo, ViewData
-from .style import EDGE_COLLAB, Ids, KgNetwork, LoadInfo, Styler, legend_extras, num, short
+from kg.labels import label
 
-__all__ = ["MAX_VIEW_TASKS", "MAX_NETWORK_TASKS", "MAX_NETWORK_UNITS", "responsibility_network", "collaboration_pairs", "collaboration_network", "ego_network", "section_network"]
+from .data import TaskInfo, UnitInfo, ViewData
+from .style import (
+    EDGE_COLLAB,
+    EDGE_VIA,
+    ROLE_ZH,
+    Ids,
+    KgNetwork,
+    LoadInfo,
+    Styler,
+    legend_extras,
+    short,
+)
+
+__all__ = ["MAX_VIEW_TASKS", "MAX_NETWORK_TASKS", "MAX_NETWORK_UNITS", "responsibility_network", "collaboration_pairs", "via_group_pairs", "collaboration_network", "ego_network", "section_network"]
 
 # One unit or section view draws at most this many tasks (a unit's lead tasks first);
 # its note gives the full count and where to find the rest.
@@ -24,6 +36,11 @@ MAX_NETWORK_TASKS = 3000
 
 
 MAX_NETWORK_UNITS = 1000
+
+
+# An ego view's task table lists this many of the unit's tasks (all of them, but for the
+# few units of a national corpus with thousands).
+MAX_TABLE_TASKS = 2000
 
 
 def _plan_tasks(data: ViewData) -> list[TaskInfo]:
@@ -98,6 +115,20 @@ def collaboration_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]
     return dict(pairs)
 
 
+def via_group_pairs(data: ViewData) -> dict[tuple[str, str], list[TaskInfo]]:
+    """Pairs of a unit named in a task and a unit the task reaches through a group (各街道
+    → each street), with the tasks, where the two are not also named together."""
+    pairs: dict[tuple[str, str], list[TaskInfo]] = defaultdict(list)
+    for t in _plan_tasks(data):
+        named = {u for u in t.parties if u in data.units and not data.units[u].is_group}
+        reached = {u for u, _ in (*t.lead_via_group, *t.co_lead_via_group) if u in data.units} - named
+        for a in named:
+            for b in reached:
+                key = (a, b) if a < b else (b, a)
+                pairs[key].append(t)
+    return dict(pairs)
+
+
 def collaboration_network(
     data: ViewData, loads: Mapping[str, LoadInfo], styler: Styler | None = None,
     max_units: int | None = MAX_NETWORK_UNITS,
@@ -110,12 +141,15 @@ def collaboration_network(
     net = KgNetwork("协作网络 Collaboration network", "collaboration")
     ids = Ids()
     pairs = collaboration_pairs(data)
+    via = {k: ts for k, ts in via_group_pairs(data).items() if k not in pairs}
     every = {u for t in data.tasks.values() for u in t.parties if u in data.units and not data.units[u].is_group}
+    every |= {u for k in via for u in k}
     ranked = sorted(every, key=lambda u: (-(loads[u].load if u in loads else 0), st.label(u)))
     units = set(ranked[:max_units] if max_units is not None else ranked)
     for u in ranked:
         if u in units:
             st.unit_node(net, ids("u", u), data.units[u])
+    via = {k: ts for k, ts in via.items() if k[0] in units and k[1] in units}
     if len(units) < len(every):
         pairs = {k: ts for k, ts in pairs.items() if k[0] in units and k[1] in units}
         net.notes.append(
@@ -131,11 +165,22 @@ def collaboration_network(
             title=f"{st.label(a)} — {st.label(b)}：共同任务 {len(ts)} 项（第 {nums} 项）",
             kind="collab", weight=len(ts),
         )
+    for (a, b), ts in sorted(via.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        nums = "、".join(t.number for t in ts[:12]) + ("…" if len(ts) > 12 else "")
+        net.add_edge(
+            ids("u", a), ids("u", b), value=len(ts), color={"color": EDGE_VIA, "opacity": 0.6}, dashes=[2, 4],
+            title=f"{st.label(a)} — {st.label(b)}：经由单位组共同任务 {len(ts)} 项（第 {nums} 项）",
+            kind="collab_via", weight=len(ts),
+        )
     st.unit_legend(net, [data.units[u] for u in units])
     net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 1.5, "label": "1 项共同任务", "en": "one shared task"})
     if top > 1:
         net.legend.append({"shape": "line", "color": EDGE_COLLAB, "width": 7, "label": f"{top} 项共同任务", "en": "edge width = tasks shared"})
-    net.notes.append("连线表示两个单位在同一任务中同被列为主办或协办；单位组（各街道等）不计入。")
+    if via:
+        net.legend.append({"shape": "line", "color": EDGE_VIA, "dash": "2 4", "width": 1.5, "label": "经由单位组的共同任务",
+                           "en": "a task shared through a group (各街道 …)"})
+    net.notes.append("实线表示两个单位在同一任务中同被列为牵头或配合；虚线连接任务点名的单位与经“各街道”等单位组分到该任务的成员单位。"
+                     " Solid: named together on a task; dashed: a unit named on a task and a member a group on it reaches.")
     return net
 
 
@@ -152,7 +197,8 @@ def ego_network(
     info = data.units[unit]
     net = KgNetwork(f"单位视图：{info.label}", "unit")
     ids = Ids()
-    st.unit_node(net, ids("u", unit), info, focus=True, link=False)
+    net.focus = ids("u", unit)
+    st.unit_node(net, net.focus, info, focus=True, link=False)
     mine = st.unit_tasks.get(unit, {})
     order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))
     if max_tasks is not None and len(order) > max_tasks:
@@ -175,11 +221,11 @@ def ego_network(
         st.role_edge(net, ids("u", unit), tid, role, via)
         roles.add(role)
         _task_units_and_indicators(net, st, ids, data, t, partners, roles, skip=unit, scale=0.7)
-        for piri, label in t.projects:
-            projects.setdefault(piri, (label, []))[1].append(t)
-    for piri, (label, ts) in sorted(projects.items(), key=lambda kv: kv[1][0]):
+        for piri, name in t.projects:
+            projects.setdefault(piri, (name, []))[1].append(t)
+    for piri, (name, ts) in sorted(projects.items(), key=lambda kv: kv[1][0]):
         pid = ids("p", piri)
-        st.project_node(net, pid, label, ts)
+        st.project_node(net, pid, name, ts)
         for t in ts:
             st.attach_edge(net, ids("t", t.iri), pid)
             roles.add("attach")
@@ -193,17 +239,45 @@ def ego_network(
     if len(mine) > n_direct:
         summary += f"，经由单位组承担 {len(mine) - n_direct} 项"
     if li is not None:
-        summary += f"；加权负荷 {num(li.load)}" + (f"（第 {li.rank} 名）" if li.rank else "")
+        summary += f"；{label('measure', 'load')} {li.both_loads()}" + (f"（第 {li.rank} 名）" if li.rank else "")
     net.notes.insert(0, summary + "。")
-    if li is not None and li.overloaded:
-        net.notes.insert(1, "超负荷：" + (li.reason or "是"))
+    if li is not None and li.reason:
+        verdict = "超负荷 Overloaded" if li.overloaded else "未超负荷 Not overloaded"
+        net.notes.insert(1, f"{verdict}：{li.reason}" + (f" ({li.reason_en})" if li.reason_en else ""))
     if not tasks:
         net.notes.append("该单位没有直接或经由单位组承担的任务。")
+    net.table = _task_table(st, ids, unit, mine, {t.iri for t in tasks})
     if len(tasks) < len(mine):
         shown = sum(1 for t in tasks if mine[t.iri] == "lead")
         n_lead = sum(1 for r in mine.values() if r == "lead")
-        net.notes.append(_cut_note(len(tasks), len(mine), f"主办任务 {shown}/{n_lead} 项优先", info.label))
+        net.notes.append(_cut_note(len(tasks), len(mine), f"牵头任务 {shown}/{n_lead} 项优先", info.label))
     return net
+
+
+def _task_table(st: Styler, ids: Ids, unit: str, mine: Mapping[str, str], drawn: set[str]) -> list[dict[str, str]]:
+    """The rows of an ego view's task table: every task of the unit (up to
+    :data:`MAX_TABLE_TASKS`) in document order, with its role, section and partners;
+    ``node`` is the id of the task's node where it is drawn (a click selects it)."""
+    data = st.data
+    order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))[:MAX_TABLE_TASKS]
+    rows = []
+    for iri in order:
+        t = data.tasks[iri]
+        role = mine[iri]
+        via = t.lead_via_group if role == "lead_via" else t.co_lead_via_group if role == "co_lead_via" else []
+        groups = [g for u, g in via if u == unit]
+        doc = data.documents.get(t.document)
+        rows.append({
+            "node": ids("t", iri) if iri in drawn else "",
+            "number": t.number,
+            "role": ROLE_ZH[role] if not groups else f"{ROLE_ZH[role.removesuffix('_via')]}（经由 {st.labels(dict.fromkeys(groups))}）",
+            "section": st.section_label(t.section),
+            "partners": st.labels(u for u in t.parties if u != unit),
+            "text": t.text,
+            "deadline": t.deadline or "",
+            "document": (doc.title or doc.name) if doc is not None and st.multi_document else "",
+        })
+    return rows
 
 
 def _cut_note(shown: int, total: int, which: str, unit: str | None = None) -> str:
@@ -258,10 +332,10 @@ def section_network(
     for t in tasks:
         tid = ids("t", t.iri)
         _task_units_and_indicators(net, st, ids, data, t, used, roles)
-        for piri, label in t.projects:
+        for piri, name in t.projects:
             pid = ids("p", piri)
             if pid not in net.node_map:
-                st.project_node(net, pid, label, project_tasks[piri])
+                st.project_node(net, pid, name, project_tasks[piri])
             st.attach_edge(net, tid, pid)
             roles.add("attach")
     st.unit_legend(net, used.values())

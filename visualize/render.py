@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from kg.labels import both
+
 from .safe import csp, external_urls, script_json, strip_external
 from .style import FONT_FACE, KgNetwork
 
@@ -234,6 +236,7 @@ def render_network(
     nav: list[dict[str, str]] | None = None,
     home: str = "../index.html",
     vis_src: str | None = None,
+    index_src: str | None = None,
 ) -> str:
     """The page of one view: vis-network inline, the data as JSON, legend, search, details.
 
@@ -250,13 +253,14 @@ def render_network(
     view_js = asset("view.js")
     payload = script_json({
         "nodes": nodes, "edges": edges, "options": json.loads(options),
-        "kind": net.kind, "physics": physics,
+        "kind": net.kind, "physics": physics, "filters": _filters(nodes, edges), "focus": net.focus,
     })
     page = env().get_template("view.html").render(
         title=heading,
         kind=net.kind,
         legend=net.legend,
         notes=net.notes,
+        table=net.table,
         nav=nav or [],
         home=home,
         n_nodes=len(nodes),
@@ -267,6 +271,7 @@ def render_network(
         payload=payload,
         vis_js=vis_js,
         vis_src=vis_src,
+        index_src=index_src,
         vis_css=vis_css,
         view_js=view_js,
         base_css=asset("base.css"),
@@ -276,8 +281,41 @@ def render_network(
     return strip_external(page, trusted=(vis_js,))
 
 
+ROLE_FILTERS = (
+    ("lead", both("role", "lead"), ("lead",)),
+    ("co_lead", both("role", "co_lead"), ("co_lead",)),
+    ("via", "经由单位组 via a group", ("lead_via", "co_lead_via")),
+)
+
+
+def _filters(nodes: list[dict[str, object]], edges: list[dict[str, object]]) -> dict[str, object]:
+    """The choices of the view's filters (unit type, section, role, document), each only
+    where the view has two or more; a node's ``sec`` / ``doc`` become indexes into them."""
+    from .data import UNIT_TYPES
+
+    present = {str(n["utype"]) for n in nodes if n.get("utype")}
+    types = [[t, f"{zh} {en}"] for t, zh, en in UNIT_TYPES if t in present]
+    if "UnitGroup" in present:
+        types.append(["UnitGroup", "单位组 unit group"])
+    out: dict[str, object] = {"types": types if len(types) > 1 else []}
+    for key, name in (("sec", "sections"), ("doc", "documents")):
+        values = list(dict.fromkeys(str(n[key]) for n in nodes if key in n))
+        index = {v: i for i, v in enumerate(values)}
+        for n in nodes:
+            if key in n:
+                n[key] = index[str(n[key])]
+        out[name] = values if len(values) > 1 else []
+    for n in nodes:
+        if not n.get("alias"):
+            n.pop("alias", None)
+    kinds = {str(e.get("kind")) for e in edges}
+    roles = [[key, label] for key, label, of in ROLE_FILTERS if kinds & set(of)]
+    out["roles"] = roles if len(roles) > 1 else []
+    return out
+
+
 def _counts(nodes: list[dict[str, object]]) -> list[tuple[str, int]]:
-    names = {"unit": "单位", "group": "单位组", "task": "任务", "indicator": "指标", "project": "项目"}
+    names = {"type": "单位类型", "unit": "单位", "group": "单位组", "task": "任务", "indicator": "指标", "project": "项目"}
     c: dict[str, int] = defaultdict(int)
     for n in nodes:
         c[str(n.get("kind", ""))] += 1

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -13,9 +12,12 @@ from dataclasses import dataclass
 from pyvis.edge import Edge
 from pyvis.network import Network
 
-from .data import UNIT_TYPES, TaskInfo, UnitInfo, ViewData
+from kg.labels import both, label, note
 
-__all__ = ["TYPE_COLORS", "TYPE_ZH", "TYPE_EN", "ROLE_ZH", "LoadInfo", "KgNetwork", "Styler", "Ids", "unit_file", "section_file"]
+from .data import UNIT_TYPES, TaskInfo, UnitInfo, ViewData
+from .names import ViewNames
+
+__all__ = ["TYPE_COLORS", "TYPE_ZH", "TYPE_EN", "ROLE_ZH", "LoadInfo", "KgNetwork", "Styler", "Ids"]
 
 FONT_FACE = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -71,7 +73,8 @@ EDGE_ATTACH = "#c9d1d6"
 EDGE_COLLAB = "#6b7f8c"
 
 
-ROLE_ZH = {"lead": "主办", "co_lead": "协办", "lead_via": "主办（经由单位组）", "co_lead_via": "协办（经由单位组）"}
+LEAD, CO_LEAD = label("role", "lead"), label("role", "co_lead")  # 牵头, 配合 (kg.labels)
+ROLE_ZH = {"lead": LEAD, "co_lead": CO_LEAD, "lead_via": f"{LEAD}（经由单位组）", "co_lead_via": f"{CO_LEAD}（经由单位组）"}
 
 
 TYPE_ZH = {t: zh for t, zh, _ in UNIT_TYPES} | {"UnitGroup": "单位组"}
@@ -84,25 +87,21 @@ TYPE_EN = {t: en for t, _, en in UNIT_TYPES} | {"UnitGroup": "unit group"}
 class LoadInfo:
     """What the workload analysis says about one unit (or the simple fallback count)."""
 
-    load: float
+    load: float  # the ranked load: the direct load, or the expanded one (kg report --expand-groups)
     lead: float = 0.0
     co_lead: float = 0.0
     rank: int = 0
     overloaded: bool = False
-    reason: str = ""
+    reason: str = ""  # the verdict's reason in Chinese (every unit has one when the workload ran)
+    reason_en: str = ""
+    direct: float | None = None  # the load of the tasks that name the unit
+    expanded: float | None = None  # … plus those that reach it through an every-member group (各街道)
 
-
-def _digest(iri: str) -> str:
-    return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:12]
-
-
-def unit_file(iri: str) -> str:
-    """File name of a unit's ego view: a hash of its IRI, safe on every file system."""
-    return f"unit-{_digest(iri)}.html"
-
-
-def section_file(iri: str) -> str:
-    return f"section-{_digest(iri)}.html"
+    def both_loads(self) -> str:
+        """``7.5``, or ``0.5（含群组 12）`` when the expanded load differs from the ranked one."""
+        if self.expanded is None or abs(self.expanded - self.load) < 1e-9:
+            return num(self.load)
+        return f"{num(self.load)}（{label('measure', 'expanded_load')} {num(self.expanded)}）"
 
 
 class KgNetwork(Network):
@@ -116,6 +115,8 @@ class KgNetwork(Network):
         self.title = title
         self.legend: list[dict[str, object]] = []
         self.notes: list[str] = []
+        self.table: list[dict[str, str]] = []  # an ego view's tasks, as a table under the network
+        self.focus = ""  # the node of an ego view's unit (shown whatever the filters)
         self._seen_edges: set[tuple[str, str, str]] = set()
 
     def add_edge(self, source: str, to: str, **options: object) -> None:  # type: ignore[override]
@@ -159,6 +160,7 @@ class Styler:
     def __init__(self, data: ViewData, loads: Mapping[str, LoadInfo]) -> None:
         self.data = data
         self.loads = loads
+        self.names = ViewNames(data)
         self.tasks = sorted(data.tasks.values(), key=lambda t: (t.document, t.ordinal))
         self.task_top = {t.iri: data.top_section(t.section) for t in self.tasks}
         used_tops = set(self.task_top.values())
@@ -237,7 +239,7 @@ class Styler:
                        "highlight": {"background": "#eceff1", "border": "#000000"},
                        "hover": {"background": "#eceff1", "border": "#000000"}},
                 borderWidth=2.5, font=font(17, "#37474f"), title=f"单位组 {unit.label}", tip=tip, kind="group",
-                search=unit.label,
+                search=unit.label, utype="UnitGroup", alias=unit.aliases,
             )
             return
         li = self.loads.get(unit.iri)
@@ -249,8 +251,11 @@ class Styler:
         rows = []
         if li is not None:
             rank = f"（第 {li.rank} 名）" if li.rank else ""
-            rows.append(["加权负荷 Load", f"{num(li.load)}{rank}"])
-        rows += [["主办 Lead", f"{n_lead} 项"], ["协办 Co-lead", f"{n_co} 项"]]
+            rows.append([both("measure", "load"), f"{num(li.load)}{rank}"])
+            for key, value in (("direct_load", li.direct), ("expanded_load", li.expanded)):
+                if value is not None and li.expanded is not None and abs(li.expanded - (li.direct or 0.0)) > 1e-9:
+                    rows.append([both("measure", key), num(value)])
+        rows += [[both("role", "lead"), f"{n_lead} 项"], [both("role", "co_lead"), f"{n_co} 项"]]
         if n_via:
             rows.append(["经由单位组 Via group", f"{n_via} 项"])
         tip: dict[str, object] = {
@@ -262,8 +267,10 @@ class Styler:
             tip["note"] = "未在名录中识别的单位名称 (not in the gazetteer)"
         if li is not None and li.overloaded:
             tip["flag"] = "超负荷 Overloaded" + (f"：{li.reason}" if li.reason else "")
+        elif li is not None and li.reason:
+            tip["note"] = f"未超负荷：{li.reason}"
         if link:
-            tip["link"] = unit_file(unit.iri)
+            tip["link"] = self.names.unit(unit.iri)
             tip["link_text"] = "打开单位视图 Open unit view"
         color = TYPE_COLORS.get(unit.type, TYPE_COLORS["OtherUnit"])
         overloaded = li is not None and li.overloaded
@@ -276,13 +283,14 @@ class Styler:
             borderWidth=4 if overloaded else 1.5, borderWidthSelected=4,
             font=font(24, "#1f2a30", bold=True) if focus else font(20),
             title=f"{unit.label}：加权负荷 {num(load)}", tip=tip, kind="unit", search=unit.label,
+            utype=unit.type, alias=unit.aliases,
             mass=1 + size / 20,
             **({"shadow": {"enabled": True, "color": "rgba(0,0,0,0.35)", "size": 16, "x": 0, "y": 2}} if focus else {}),
         )
 
     def task_node(self, net: KgNetwork, nid: str, task: TaskInfo, *, link_section: bool = True) -> None:
         doc = self.data.documents.get(task.document)
-        rows = [["主办 Lead", self.labels(task.lead)], ["协办 Co-lead", self.labels(task.co_lead)]]
+        rows = [[both("role", "lead"), self.labels(task.lead)], [both("role", "co_lead"), self.labels(task.co_lead)]]
         if task.deadline:
             rows.append(["时限 Deadline", task.deadline])
         if doc is not None and self.multi_document:
@@ -301,7 +309,7 @@ class Styler:
             tip["items2"] = [label for _, label in task.projects]
         top = self.task_top.get(task.iri)
         if link_section and top:
-            tip["link"] = section_file(top)
+            tip["link"] = self.names.section(top)
             tip["link_text"] = "打开章节视图 Open section view"
         color = self.task_color(task)
         net.add_node(
@@ -311,7 +319,8 @@ class Styler:
                    "hover": {"background": color, "border": "#000000"}},
             borderWidth=1, margin=6, font=font(16, "#1f2a30", strokeWidth=0),
             title=f"任务 {task.number}：{short(task.text, 120)}", tip=tip, kind="task",
-            search=f"{task.number} {task.text}",
+            search=f"{task.number} {task.text}", num=task.number,
+            sec=self.section_label(top), doc=(doc.title or doc.name) if doc is not None else "",
         )
 
     def indicator_node(self, net: KgNetwork, nid: str, task: TaskInfo, i: int) -> None:
@@ -365,7 +374,8 @@ class Styler:
         if any(u.is_group for u in units):
             net.legend.append({"shape": "diamond", "color": GROUP_COLOR, "label": "单位组（各街道、相关部门等）", "en": "unit group reference"})
         if sized:
-            net.legend.append({"shape": "sizes", "color": "#90a4ae", "label": "圆点大小 = 加权负荷", "en": "dot size = weighted load"})
+            net.legend.append({"shape": "sizes", "color": "#90a4ae", "label": f"圆点大小 = {label('measure', 'load')}",
+                               "en": f"dot size = {label('measure', 'load', 'en')}", "title": note("measure", "load")})
         if any((li := self.loads.get(u.iri)) is not None and li.overloaded for u in units):
             net.legend.append({"shape": "dot", "color": "#ffffff", "border": OVERLOAD_BORDER, "label": "红色粗边框 = 超负荷", "en": "thick red ring = overloaded"})
 
@@ -393,9 +403,11 @@ class Styler:
     def edge_legend(net: KgNetwork, roles: Iterable[str]) -> None:
         roles = set(roles)
         if "lead" in roles:
-            net.legend.append({"shape": "line", "color": EDGE_LEAD, "width": 2.2, "label": "主办（牵头）", "en": "lead"})
+            net.legend.append({"shape": "line", "color": EDGE_LEAD, "width": 2.2, "label": LEAD, "en": label("role", "lead", "en"),
+                               "title": note("role", "lead")})
         if "co_lead" in roles:
-            net.legend.append({"shape": "line", "color": EDGE_CO_LEAD, "dash": "7 5", "width": 1.5, "label": "协办（配合）", "en": "co-lead"})
+            net.legend.append({"shape": "line", "color": EDGE_CO_LEAD, "dash": "7 5", "width": 1.5, "label": CO_LEAD,
+                               "en": label("role", "co_lead", "en"), "title": note("role", "co_lead")})
         if roles & {"lead_via", "co_lead_via"}:
             net.legend.append({"shape": "line", "color": EDGE_VIA, "dash": "2 4", "width": 1.5, "label": "经由单位组承担", "en": "via a unit group (各街道 …)"})
         if "attach" in roles:

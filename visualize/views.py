@@ -1,4 +1,4 @@
-"""Interactive views (pyvis / vis-network), each one self-contained HTML that works offline.
+"""Interactive views (pyvis / vis-network): HTML pages that work offline.
 
 Views
 -----
@@ -7,17 +7,16 @@ Views
   type, tasks coloured by section;
 * ``collaboration.html`` — units only, an edge per pair of units named in the same task,
   its width the number of tasks they share;
-* ``unit-<hash>.html`` — one ego view per unit: its tasks, its partners on them, their
-  indicators and projects (file names are hashes of the unit IRI, never the name);
-* ``section-<hash>.html`` — one per section: its tasks with their units and indicators.
+* ``unit-NAME.html`` — one ego view per unit: its tasks (drawn, and as a table), its
+  partners on them, their indicators and projects;
+* ``section-DOCUMENT-NUMBER-TITLE.html`` — one per section: its tasks with their units and
+  indicators. (Names: :mod:`.names`.)
 
 The networks are made by :mod:`.networks` in the styles of :mod:`.style` and drawn by
-:mod:`.render`; this module selects the views of a build and writes them. The networks are
-assembled with :class:`pyvis.network.Network` (nodes, edges, vis options)
-and rendered through this package's own template, which inlines the vis-network build
-that pyvis ships (``cdn_resources="in_line"``) and nothing else: pyvis's stock template
-also links Bootstrap from a CDN in every mode, which :func:`safe.strip_external` would
-remove and which this template never emits. Every page is checked to load nothing from
+:mod:`.render`; this module selects the views of a build and writes them. Every view loads
+vis-network from one file beside it, ``views/vis-network.min.js`` (the build that pyvis
+ships, written once per folder: still from disk, never the network), where pyvis would
+inline it into each page or link it from a CDN. Every page is checked to load nothing from
 the network before it is written.
 """
 
@@ -27,6 +26,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .aggregate import (
+    AGGREGATE_MIN_TASKS,
+    aggregate_pairs,
+    region_file,
+    region_networks,
+    top_units_network,
+    type_network,
+)
 from .data import ViewData
 from .networks import (
     MAX_NETWORK_TASKS,
@@ -38,13 +45,14 @@ from .networks import (
     section_network,
 )
 from .render import PHYSICS_MAX_NODES, render_network, vis_assets
-from .style import LoadInfo, Styler, section_file, unit_file
+from .safe import script_json
+from .style import LoadInfo, Styler
 
 __all__ = [
     "write_views",
     "VIEWS_DIR",
-    "INLINE_MAX_VIEWS",
     "VIS_FILE",
+    "INDEX_FILE",
     "MAX_UNIT_VIEWS",
     "MAX_SECTION_VIEWS",
     "ViewPage",
@@ -54,9 +62,11 @@ __all__ = [
 ]
 
 VIEWS_DIR = "views"
-# Past this many unit and section views, those views share one local copy of vis-network.
-INLINE_MAX_VIEWS = 150
 VIS_FILE = "vis-network.min.js"
+# Every unit of the build (names, aliases, its view) and every task (number, its section's
+# view), so that a view's search finds what it does not draw; loaded like VIS_FILE.
+INDEX_FILE = "search-index.js"
+MAX_INDEX_TASKS = 20_000
 # Big corpora: unit views are drawn for the units with the highest load and section views
 # for the sections with the most tasks, this many of each (a view costs ~0.05 s and up to
 # 1 MB; a national corpus has tens of thousands of sections). Every unit stays in the
@@ -79,25 +89,6 @@ class ViewPage:
     bytes: int = 0
 
 
-# ---------------------------------------------------------------------------------------
-# pyvis network with a linear-time add_edge and this package's template
-
-
-# ---------------------------------------------------------------------------------------
-# node and edge styles
-
-
-# ---------------------------------------------------------------------------------------
-# the four kinds of view
-
-
-# ---------------------------------------------------------------------------------------
-# layout and rendering
-
-
-# ---------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class ViewLimits:
     """How much a build draws; ``None`` is no limit (see the module constants)."""
@@ -107,6 +98,12 @@ class ViewLimits:
     view_tasks: int | None = MAX_VIEW_TASKS
     network_tasks: int | None = MAX_NETWORK_TASKS
     network_units: int | None = MAX_NETWORK_UNITS
+    # above this many tasks the two networks of every task and unit give way to aggregated
+    # views (per unit type, per region, top units with their partners: .aggregate)
+    aggregate_tasks: int | None = AGGREGATE_MIN_TASKS
+
+    def aggregated(self, data: ViewData) -> bool:
+        return self.aggregate_tasks is not None and len(data.tasks) > self.aggregate_tasks
 
 
 @dataclass
@@ -160,6 +157,29 @@ NAV = [
     {"href": "responsibility.html", "label": "责任网络", "kind": "responsibility"},
     {"href": "collaboration.html", "label": "协作网络", "kind": "collaboration"},
 ]
+AGGREGATED_NAV = [
+    {"href": "type-network.html", "label": "单位类型网络", "kind": "types"},
+    {"href": "top-units.html", "label": "重点单位", "kind": "collaboration"},
+]
+
+
+def _network_plans(data: ViewData, loads: Mapping[str, LoadInfo], st: Styler, lim: ViewLimits) -> list[_Plan]:
+    """The views of the whole corpus: the two networks, or on a big corpus the aggregated views."""
+    if not lim.aggregated(data):
+        return [
+            _Plan("responsibility.html", "responsibility", "",
+                  lambda: responsibility_network(data, loads, st, lim.network_tasks)),
+            _Plan("collaboration.html", "collaboration", "",
+                  lambda: collaboration_network(data, loads, st, lim.network_units)),
+        ]
+    pairs = aggregate_pairs(data)
+    regions = region_networks(data, loads, st, pairs)
+    plans = [
+        _Plan("type-network.html", "types", "", lambda: type_network(data, loads, pairs)),
+        _Plan("top-units.html", "collaboration", "", lambda: top_units_network(data, loads, st, pairs)),
+    ]
+    plans += [_Plan(region_file(r), "region", r, lambda net=net: net) for r, net in regions.items()]
+    return plans
 
 
 def write_views(
@@ -178,43 +198,63 @@ def write_views(
     ``networks=False`` leaves out the two network views (writing one more unit view
     into an existing build).
 
-    The two network views always inline vis-network. Unit and section views do too, up to
-    :data:`INLINE_MAX_VIEWS` of them; past that (a corpus of many districts) they load it
-    from ``views/vis-network.min.js`` beside them — still from disk, never the network —
-    so that a thousand views do not each carry the same 470 kB.
+    Every view loads vis-network from ``views/vis-network.min.js``, written here once.
     """
     folder = out / VIEWS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     st = Styler(data, loads)
     lim = limits or ViewLimits()
     sel = selection or select_views(data, loads, lim, styler=st)
-    plans: list[_Plan] = []
-    if networks:
-        plans += [
-            _Plan("responsibility.html", "responsibility", "",
-                  lambda: responsibility_network(data, loads, st, lim.network_tasks)),
-            _Plan("collaboration.html", "collaboration", "",
-                  lambda: collaboration_network(data, loads, st, lim.network_units)),
-        ]
+    plans = _network_plans(data, loads, st, lim) if networks else []
     for s in sel.sections:
-        plans.append(_Plan(section_file(s), "section", s,
+        plans.append(_Plan(st.names.section(s), "section", s,
                            lambda s=s: section_network(data, s, loads, st, lim.view_tasks)))
     for u in sel.units:
-        plans.append(_Plan(unit_file(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
-    n_small = sum(1 for p in plans if p.kind in ("unit", "section"))
-    # (a view written alone into a build that already shares the file keeps sharing it)
-    compact = n_small > INLINE_MAX_VIEWS or (not networks and (folder / VIS_FILE).is_file())
-    if compact and (networks or not (folder / VIS_FILE).is_file()):
-        (folder / VIS_FILE).write_text(vis_assets()[0], encoding="utf-8")
+        plans.append(_Plan(st.names.unit(u), "unit", u, lambda u=u: ego_network(data, u, loads, st, lim.view_tasks)))
+    write_vis_file(folder)
+    nav = AGGREGATED_NAV if lim.aggregated(data) else NAV
+    if networks:  # the whole set of views: those of an earlier report go
+        keep = {p.file for p in plans}
+        for old in folder.glob("*.html"):
+            if old.name not in keep:
+                old.unlink()
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
-        shared = compact and p.kind in ("unit", "section")
-        page = render_network(net, nav=NAV, vis_src=VIS_FILE if shared else None)
+        page = render_network(net, nav=nav, vis_src=VIS_FILE, index_src=INDEX_FILE)
         path = folder / p.file
         path.write_text(page, encoding="utf-8")
         pages.append(ViewPage(
             f"{VIEWS_DIR}/{p.file}", net.title, p.kind, len(net.nodes), len(net.edges), p.key,
             len(net.nodes) <= PHYSICS_MAX_NODES, path.stat().st_size,
         ))
+    write_search_index(folder, data, st)
     return pages
+
+
+def write_search_index(folder: Path, data: ViewData, st: Styler) -> None:
+    """``folder/search-index.js``: ``window.kgIndex`` = every unit with its aliases and the
+    file of its view, and the tasks (up to :data:`MAX_INDEX_TASKS`) with the file of their
+    section's view ("" where the view was not drawn)."""
+    def drawn(file: str) -> str:
+        return file if (folder / file).is_file() else ""
+
+    units = [
+        [u.label, u.aliases, "" if u.is_group else drawn(st.names.unit(u.iri))]
+        for u in sorted(data.units.values(), key=lambda u: u.label)
+    ]
+    tasks = []
+    for t in st.tasks[:MAX_INDEX_TASKS]:
+        doc = data.documents.get(t.document)
+        top = st.task_top.get(t.iri)
+        tasks.append([t.number, (doc.title or doc.name) if doc else "", drawn(st.names.section(top)) if top else ""])
+    index = script_json({"units": units, "tasks": tasks})
+    (folder / INDEX_FILE).write_text(f"window.kgIndex = {index};\n", encoding="utf-8")
+
+
+def write_vis_file(folder: Path) -> None:
+    """``folder/vis-network.min.js``, unless it is there already with the same text."""
+    js = vis_assets()[0]
+    path = folder / VIS_FILE
+    if not path.is_file() or path.read_text(encoding="utf-8") != js:
+        path.write_text(js, encoding="utf-8")

@@ -122,8 +122,8 @@ def build(
         click.echo(pushed.summary())
     if report is None and not result.artifacts:
         click.echo(
-            f"  no report for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}): "
-            f"`kg report {out}` writes the HTML report, views and workload exports"
+            f"  no workload exports for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}), "
+            f"the report only: `kg report {out}` writes the workload exports too"
         )
     if not quiet and (verbose or len(result.infos) <= COVERAGE_LINES_MAX):
         _echo_coverage(result)
@@ -229,15 +229,25 @@ def validate(out: str, shapes: str | None) -> None:
 
 @main.command()
 @click.argument("out", default="out", type=click.Path())
+@click.option("--expand-groups", is_flag=True,
+              help="Rank and judge the units of the report by their expanded load (with the tasks that "
+              "reach them through an every-member group such as 各街道); both loads are shown either way.")
 @handle_errors
-def report(out: str) -> None:
+def report(out: str, expand_groups: bool) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
-    from ..pipeline.artifacts import write_artifacts
+    from ..pipeline.artifacts import artifact_writers, write_artifacts
 
     folder = require_build(out)
-    write_artifacts(folder)
+    if expand_groups:
+        from ..analysis.workload import WorkloadOptions
+        from ..visualize.report import write_report
+
+        write_artifacts(folder, names=[n for n, _ in artifact_writers() if n != "report"])
+        write_report(folder, workload_options=WorkloadOptions(expand_groups=True))
+    else:
+        write_artifacts(folder)
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
 
 

@@ -123,6 +123,7 @@ __all__ = [
 # With artifacts=None (``kg build`` without --report/--no-report), the report, views and
 # workload exports are written for corpora of at most this many tasks and statements.
 AUTO_REPORT_MAX_TASKS = 20_000
+REPORT_WRITER = "report"  # the artifact writer a build above AUTO_REPORT_MAX_TASKS still runs
 
 # With jobs=0, fewer documents than this are extracted in the main process: starting a
 # worker (imports, dictionaries) costs more than it saves.
@@ -445,6 +446,8 @@ def build(
         )
         if result.artifacts:
             write_artifacts(ws.tmp, result, opts.artifact_writers)
+        elif opts.artifacts is None:  # a big corpus still gets its report (aggregated views), not the exports
+            write_artifacts(ws.tmp, result, [REPORT_WRITER])
         clock.stage("artifacts")
         swap_in(ws.tmp, out)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
