@@ -9,7 +9,19 @@ Every ``.rq`` file starts with a header of comment lines::
     # question: Which units share tasks with a given unit, and how often?
     # param unit = "区发改委" -- the unit (name as in the gazetteer, or an alias)
     # param min_shared = 1 -- keep partners with at least this many shared tasks
-    # columns: partner, type, shared, partner_leads, partner_co_leads, tasks
+    # param unit (unit) = "区发改委" -- a parameter that names a unit
+    # columns: 合作单位 partner, type, shared, partner_leads, partner_co_leads, tasks
+
+A column may carry a label before its variable name (``合作单位 partner``): the table, CSV,
+TSV and xlsx outputs of ``kg query`` show ``合作单位 partner`` as its header
+(:meth:`CannedQuery.header_of`); JSON keeps the variable names.
+
+A parameter may declare a *kind* in parentheses after its name: ``(unit)``, ``(group)`` or
+``(metric)``. A value given for it must then be a label or alias of that kind in the graph,
+matched exactly; otherwise :func:`run_query` raises :class:`~kg.errors.UsageError`
+``no unit named 区科技 — did you mean 区科技局?`` (:mod:`kg.queries.names`). When the query
+also has a boolean parameter ``fuzzy`` set to true, the value need only be part of a name.
+Defaults are not checked (a query runs as is on any build).
 
 Other comment lines of the header are notes on how to read the answer.
 
@@ -43,6 +55,8 @@ from kg.errors import QueryError, UsageError
 from kg.namespaces import QUERY_PREFIXES
 from kg.store import XSD, QueryResult, Store, Term, sparql_lexer, term_from_python, to_oxigraph
 
+from .names import KINDS, contains_name, name_index, resolve_name, suggest_names
+
 __all__ = [
     "QUERY_DIR",
     "INTERNAL_DIR",
@@ -61,6 +75,8 @@ __all__ = [
     "is_update",
     "compact_iri",
     "run_query",
+    "check_names",
+    "resolve_name",
     "with_defaults_inlined",
     "display_value",
     "display_width",
@@ -70,6 +86,7 @@ __all__ = [
     "format_json",
     "format_graph",
     "format_result",
+    "with_headers",
     "FORMATS",
 ]
 
@@ -93,6 +110,7 @@ class Param:
     name: str
     default: Term
     description: str = ""
+    kind: str | None = None  # unit / group / metric: the value names one (kg.queries.names)
 
     @property
     def default_text(self) -> str:
@@ -110,6 +128,11 @@ class CannedQuery:
     columns: tuple[str, ...] = ()
     path: Path | None = None
     notes: str = ""
+    headers: tuple[str, ...] = ()
+
+    def header_of(self, variable: str) -> str:
+        """The column header of ``variable``: ``单位 unit`` when the header line gives a label."""
+        return dict(zip(self.columns, self.headers, strict=False)).get(variable, variable)
 
     @property
     def body(self) -> str:
@@ -124,7 +147,7 @@ class CannedQuery:
 
 
 _HEADER_RE = re.compile(r"^#\s*(question|param|columns)\s*:?\s*(.*)$")
-_PARAM_RE = re.compile(r"^(\w+)\s*=\s*(.+?)(?:\s+--\s+(.*))?$")
+_PARAM_RE = re.compile(r"^(\w+)(?:\s*\((\w+)\))?\s*=\s*(.+?)(?:\s+--\s+(.*))?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _DEC_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
 _STRING_RE = re.compile(r'^"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^>]*)>)?$')
@@ -160,6 +183,7 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
     notes: list[str] = []
     params: list[Param] = []
     columns: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -177,13 +201,19 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
         if key == "question":
             question = rest
         elif key == "columns":
-            columns = tuple(c.strip() for c in rest.split(",") if c.strip())
+            # "单位 unit, 角色 role": a label before the variable name (its last word)
+            headers = tuple(" ".join(c.split()) for c in rest.split(",") if c.strip())
+            columns = tuple(h.split()[-1] for h in headers)
         else:
             pm = _PARAM_RE.match(rest)
             if not pm:
                 raise UsageError(f"{path or name}: cannot read the parameter line {stripped!r}")
-            params.append(Param(pm.group(1), parse_term(pm.group(2)), (pm.group(3) or "").strip()))
-    return CannedQuery(name, text, question, tuple(params), columns, path, " ".join(notes))
+            kind = pm.group(2)
+            if kind is not None and kind not in KINDS:
+                raise UsageError(f"{path or name}: unknown kind ({kind}) of parameter {pm.group(1)} "
+                                 f"(choose from {', '.join(KINDS)})")
+            params.append(Param(pm.group(1), parse_term(pm.group(3)), (pm.group(4) or "").strip(), kind))
+    return CannedQuery(name, text, question, tuple(params), columns, path, " ".join(notes), headers)
 
 
 def _blank_header(text: str) -> str:
@@ -380,7 +410,29 @@ def run_query(
     unused = [n for n in bindings if n not in mentioned]
     if unused:
         raise UsageError(f"parameter {unused[0]!r} is not a variable of the query")
+    check_names(store, q, params)
     return store.query(body, bindings or None)
+
+
+def check_names(store: Store, query: CannedQuery, params: Mapping[str, object] | None) -> None:
+    """Raise :class:`UsageError` ("no unit named … — did you mean …?") for a given value of a
+    parameter with a kind that names nothing of that kind (see the module doc)."""
+    given = params or {}
+    fuzzy = coerce_params(query, params).get("fuzzy") if query.param("fuzzy") else None
+    partial = fuzzy is not None and fuzzy.value == "true"
+    for p in query.params:
+        value = given.get(p.name)
+        if p.kind is None or value is None:
+            continue
+        text = value.value if isinstance(value, Term) else str(value)
+        if partial:
+            index = name_index(store, p.kind)
+            if not contains_name(index, text):
+                close = suggest_names(index, text)
+                hint = f" — did you mean {', '.join(close)}?" if close else ""
+                raise UsageError(f"no {KINDS[p.kind][1]} name contains {text}{hint}")
+        else:
+            resolve_name(store, p.kind, text)
 
 
 def with_defaults_inlined(query: CannedQuery, params: Mapping[str, object] | None = None) -> str:
@@ -561,8 +613,21 @@ def format_graph(result: QueryResult, fmt: str = "turtle") -> str:
     return (data or b"").decode("utf-8")
 
 
-def format_result(result: QueryResult, fmt: str) -> str:
-    """The CLI's formats: ``table``, ``csv``, ``tsv``, ``json``."""
+def with_headers(result: QueryResult, query: CannedQuery | None) -> QueryResult:
+    """The result with its variables renamed to the query's column headers (``单位 unit``)."""
+    if query is None or result.kind != "select" or not query.headers:
+        return result
+    return QueryResult(result.kind, [query.header_of(v) for v in result.variables], result.rows)
+
+
+def format_result(result: QueryResult, fmt: str, query: CannedQuery | None = None) -> str:
+    """The CLI's formats: ``table``, ``csv``, ``tsv``, ``json``.
+
+    With ``query``, table, CSV and TSV show its column headers (:func:`with_headers`);
+    JSON keeps the variable names (SPARQL 1.1 Query Results JSON).
+    """
+    if fmt != "json":
+        result = with_headers(result, query)
     if fmt == "table":
         return format_table(result)
     if fmt == "csv":

@@ -204,3 +204,10 @@ def test_L13_an_unreachable_endpoint_is_an_io_problem_exit_1() -> None:
     assert r.exit_code == 1
     assert r.stderr.startswith(f"Error: http://127.0.0.1:{port}/sparql: cannot reach the SPARQL endpoint (")
     assert len(r.stderr.splitlines()) == 1
+
+
+def test_a_misspelt_unit_is_one_line_exit_2(out: Path) -> None:
+    r = kg("query", "unit_tasks", "--graph", str(out), "-p", "unit=区科技")
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr == "Error: no unit named 区科技 — did you mean 区科技局?\n"

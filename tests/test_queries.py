@@ -206,7 +206,8 @@ def test_shared_tasks(store) -> None:
     alias = {r["partner"]: r["shared"] for r in run(store, "shared_tasks", unit="区发展和改革委员会")}
     assert alias == {k: v["shared"] for k, v in rows.items()}
     assert run(store, "shared_tasks", unit="南京市鼓楼区发展和改革委员会")
-    assert run(store, "shared_tasks", unit="没有这个单位") == []
+    with pytest.raises(UsageError, match="^no unit named 没有这个单位$"):
+        run(store, "shared_tasks", unit="没有这个单位")
 
 
 def test_unit_pairs(store) -> None:

@@ -59,7 +59,7 @@ def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, st
         result = run_query(store, q, params, allow_service=bool(endpoint))
     finally:
         store.close()
-    click.echo(format_result(result, fmt), nl=False)
+    click.echo(format_result(result, fmt, q), nl=False)
 
 
 @click.command("queries")

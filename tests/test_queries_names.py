@@ -1,0 +1,60 @@
+"""Names → IRIs (kg.queries.names) and the parameter kinds that use them, on the example graph."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import queries as Q
+from kg.errors import UsageError
+from kg.queries.names import name_index, resolve_name, suggest_names
+
+UNIT = "https://w3id.org/govkg/id/nanjing-gulou/unit/"
+
+
+def test_a_label_and_an_alias_resolve_to_the_same_unit(store) -> None:
+    iri = resolve_name(store, "unit", "区科技局")
+    assert iri.startswith(UNIT) and iri.endswith("%E5%8C%BA%E7%A7%91%E6%8A%80%E5%B1%80")  # 区科技局
+    # aliases from the gazetteer: the short and the full name
+    assert resolve_name(store, "unit", "科技局") == iri
+    assert resolve_name(store, "unit", "南京市鼓楼区科学技术局") == iri
+    assert resolve_name(store, "unit", f"<{iri}>") == iri
+
+
+def test_a_misspelt_unit_is_an_error_with_suggestions(store) -> None:
+    with pytest.raises(UsageError) as exc:
+        resolve_name(store, "unit", "区科技")
+    assert str(exc.value) == "no unit named 区科技 — did you mean 区科技局?"
+    with pytest.raises(UsageError) as exc:
+        resolve_name(store, "unit", "区市场监督局")
+    assert str(exc.value).startswith("no unit named 区市场监督局 — did you mean 区市场监管局")
+    with pytest.raises(UsageError, match="^no unit named 气象台$"):
+        resolve_name(store, "unit", "气象台")
+
+
+def test_an_alias_close_to_the_text_suggests_its_units_label(store) -> None:
+    # 区市场监督管理局 is an alias of 区市场监管局: the suggestion is the label, once
+    close = suggest_names(name_index(store, "unit"), "区市场监督管理")
+    assert close[0] == "区市场监管局" and "区市场监督管理局" not in close
+    assert len(close) == len(set(close)) <= 3
+
+
+def test_groups_and_metrics(store) -> None:
+    assert resolve_name(store, "group", "各街道").endswith("%E5%90%84%E8%A1%97%E9%81%93")
+    with pytest.raises(UsageError, match="^no unit named 各街道"):
+        resolve_name(store, "unit", "各街道")  # a group is not a unit
+    assert resolve_name(store, "metric", "产业收入") != resolve_name(store, "metric", "文化产业收入")
+    with pytest.raises(UsageError, match="^no metric named 产业 — did you mean "):
+        resolve_name(store, "metric", "产业")
+    with pytest.raises(UsageError, match="unknown name kind"):
+        resolve_name(store, "person", "张三")
+
+
+def test_a_parameter_kind_in_the_header(store) -> None:
+    q = Q.parse_header('# param unit (unit) = "区发改委"@zh -- the unit\n# param n = 1\nSELECT ?unit ?n {}')
+    assert [(p.name, p.kind) for p in q.params] == [("unit", "unit"), ("n", None)]
+    with pytest.raises(UsageError, match=r"unknown kind \(person\) of parameter unit"):
+        Q.parse_header('# param unit (person) = "x"\nSELECT ?unit {}')
+    # a given value is checked, the default is not
+    with pytest.raises(UsageError, match="^no unit named 区科技 — did you mean 区科技局[?]$"):
+        Q.run_query(store, "unit_tasks", {"unit": "区科技"})
+    assert Q.run_query(store, "unit_tasks", {"unit": "科技局"}).rows
