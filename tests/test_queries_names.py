@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from kg.queries.names import name_index, resolve_name, suggest_names
 
 from kg import queries as Q
 from kg.errors import UsageError
-from kg.queries.names import name_index, resolve_name, suggest_names
 
 UNIT = "https://w3id.org/govkg/id/nanjing-gulou/unit/"
 
