@@ -12,7 +12,7 @@ import pytest
 
 from kg import queries as Q
 from kg.errors import QueryError, UsageError
-from kg.store import OxigraphStore, QueryResult, RdflibStore, Term, open_store
+from kg.store import XSD, OxigraphStore, QueryResult, RdflibStore, Term, open_store, sparql_lexer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -81,7 +81,7 @@ def test_every_internal_query_is_valid_sparql_and_runs(store, name: str) -> None
             assert f"# {placeholder} is replaced by" in header
             text = text.replace(placeholder, value)
     Q.check_syntax(text)
-    assert Q.sparql_lexer.query_form(text) == "SELECT"
+    assert sparql_lexer.query_form(text) == "SELECT"
     store.query(text)
 
 
@@ -376,8 +376,8 @@ def _small() -> QueryResult:
         "select",
         ["unit", "n", "iri"],
         [
-            (Term("literal", "区发改委", lang="zh"), Term("literal", "10", Q.XSD + "integer"), Term("uri", "https://w3id.org/govkg/id/x/unit/%E5%8C%BA")),
-            (Term("literal", "a,b \"c\"\tx"), Term("literal", "7", Q.XSD + "integer"), None),
+            (Term("literal", "区发改委", lang="zh"), Term("literal", "10", XSD + "integer"), Term("uri", "https://w3id.org/govkg/id/x/unit/%E5%8C%BA")),
+            (Term("literal", "a,b \"c\"\tx"), Term("literal", "7", XSD + "integer"), None),
         ],
     )
 
