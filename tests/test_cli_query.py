@@ -27,12 +27,31 @@ def test_lead_counts_csv(out: Path) -> None:
     r = kg("query", "lead_counts", "--graph", str(out), "--format", "csv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "unit,type,lead,co_lead,lead_via_group,co_lead_via_group,tasks"
-    assert lines[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
-    assert sorted(lines[2:5]) == [
-        "区商务局,GovernmentDepartment,7,0,0,3,10",
-        "区建设局,GovernmentDepartment,7,2,0,3,12",
-        "区科技局,GovernmentDepartment,7,2,0,3,11",
+    # the headers of the query's columns line: Chinese first, the variable beside
+    assert lines[0] == ("名次 rank,单位 unit,单位类型 type,牵头 lead,配合 co_lead,经群组牵头 lead_via_group,"
+                        "经群组配合 co_lead_via_group,任务数 tasks")
+    assert lines[1] == "1,区发改委,GovernmentDepartment,10,0,0,3,13"
+    assert lines[2:5] == [
+        "2,区建设局,GovernmentDepartment,7,2,0,3,12",
+        "2,区科技局,GovernmentDepartment,7,2,0,3,11",
+        "2,区商务局,GovernmentDepartment,7,0,0,3,10",
+    ]
+
+
+def test_top_five_by_lead(out: Path) -> None:
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "tsv")
+    assert r.exit_code == 0
+    assert [line.split("\t")[:3] for line in r.stdout.splitlines()[1:]] == [
+        ["1", "区发改委", "GovernmentDepartment"], ["2", "区建设局", "GovernmentDepartment"],
+        ["2", "区科技局", "GovernmentDepartment"], ["2", "区商务局", "GovernmentDepartment"],
+        ["5", "区市场监管局", "GovernmentDepartment"], ["5", "区文旅局", "GovernmentDepartment"],
+    ]
+
+
+def test_json_keeps_the_variable_names(out: Path) -> None:
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "json")
+    assert json.loads(r.stdout)["head"]["vars"] == [
+        "rank", "unit", "type", "lead", "co_lead", "lead_via_group", "co_lead_via_group", "tasks"
     ]
 
 
@@ -107,7 +126,7 @@ def test_usage_errors(out: Path, tmp_path: Path) -> None:
     r = kg("query", "nosuch", "--graph", str(out))
     assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'nosuch'; `kg queries` lists them\n")
     r = kg("query", "lead", "--graph", str(out))
-    assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'lead' (did you mean lead_counts, single_lead_tasks, unit_leads?)\n")
+    assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'lead' (did you mean lead_counts, tasks_without_co_lead, unit_leads?)\n")
     r = kg("query", "shared_tasks", "--graph", str(out), "--param", "foo=1")
     assert (r.exit_code, r.stderr) == (
         2, "Error: query 'shared_tasks' has no parameter 'foo' (it takes: unit, min_shared)\n")
