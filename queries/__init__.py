@@ -77,6 +77,7 @@ from .library import (
 )
 from .names import resolve_name
 from .params import check_names, coerce_params
+from .spreadsheet import write_result, write_xlsx
 
 __all__ = [
     "QUERY_DIR",
@@ -111,4 +112,6 @@ __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
     "PREFIXES",
+    "write_result",
+    "write_xlsx",
 ]

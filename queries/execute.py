@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from kg.errors import QueryError, UsageError
 from kg.store import QueryResult, Store, sparql_lexer
@@ -71,15 +72,18 @@ def describe_syntax_error(message: str) -> str:
 
 def run_query(
     store: Store, query: CannedQuery | str, params: Mapping[str, object] | None = None,
-    allow_service: bool = False,
+    allow_service: bool = False, extra_dirs: Iterable[str | Path] = (),
 ) -> QueryResult:
     """Run a canned query (name, file, :class:`CannedQuery`) or SPARQL text with parameters.
+
+    A name is looked up among the canned queries and the ``.rq`` files of ``extra_dirs``
+    (see :func:`kg.queries.list_queries`).
 
     The text is checked first, so a syntax error names the line and column of what the
     user wrote (not of the text with the bound parameters). ``allow_service`` lets a
     ``SERVICE`` clause through (for a remote endpoint, which decides for itself).
     """
-    q = resolve_query(query) if isinstance(query, str) else query
+    q = resolve_query(query, extra_dirs=extra_dirs) if isinstance(query, str) else query
     body = q.body
     check_syntax(body, allow_service)
     bindings = coerce_params(q, params)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -152,10 +153,29 @@ def _blank_header(text: str) -> str:
     return "\n".join(out)
 
 
-def list_queries(directory: Path | None = None) -> list[CannedQuery]:
-    """Every canned query, sorted by name."""
+def list_queries(directory: Path | None = None, extra_dirs: Iterable[str | Path] = ()) -> list[CannedQuery]:
+    """Every canned query (of ``directory``, by default kg's own), then the ``.rq`` files of
+    each of ``extra_dirs`` (a user's query folders), each group sorted by name.
+
+    A name may be used once: a user query named like a canned one, or like one of another
+    folder, raises :class:`UsageError` naming both files, as does a folder that does not exist.
+    """
     d = directory or QUERY_DIR
-    return [load_query(p) for p in sorted(d.glob("*.rq"))]
+    found = [load_query(p) for p in sorted(d.glob("*.rq"))]
+    by_name = {q.name: q for q in found}
+    for extra in extra_dirs:
+        folder = Path(extra)
+        if not folder.is_dir():
+            raise UsageError(f"{extra}: no such query folder")
+        for path in sorted(folder.glob("*.rq")):
+            q = load_query(path)
+            other = by_name.get(q.name)
+            if other is not None:
+                where = "the canned query" if other.path is not None and other.path.parent == d else str(other.path)
+                raise UsageError(f"{path}: a query named {q.name!r} exists already ({where}); rename one of them")
+            by_name[q.name] = q
+            found.append(q)
+    return found
 
 
 @cache
@@ -180,8 +200,8 @@ def load_query(path: str | Path) -> CannedQuery:
     return parse_header(text, p.stem, p)
 
 
-def resolve_query(spec: str, directory: Path | None = None) -> CannedQuery:
-    """``spec`` is a canned query name, a ``.rq`` file, or SPARQL text."""
+def resolve_query(spec: str, directory: Path | None = None, extra_dirs: Iterable[str | Path] = ()) -> CannedQuery:
+    """``spec`` is a query name (canned, or of one of ``extra_dirs``), a ``.rq`` file, or SPARQL text."""
     d = directory or QUERY_DIR
     s = spec.strip()
     if not s:
@@ -193,10 +213,14 @@ def resolve_query(spec: str, directory: Path | None = None) -> CannedQuery:
         if not candidate.is_file():
             raise UsageError(f"{s}: no such query file")
         return load_query(candidate)
-    canned = d / f"{s}.rq"
-    if canned.is_file():
-        return load_query(canned)
-    names = [q.name for q in list_queries(d)]
-    close = [n for n in names if s.lower() in n or n in s.lower()]
+    extra = tuple(extra_dirs)
+    if not extra:
+        canned = d / f"{s}.rq"
+        if canned.is_file():
+            return load_query(canned)
+    known = {q.name: q for q in list_queries(d, extra)}  # with user folders: clashes are errors
+    if s in known:
+        return known[s]
+    close = [n for n in known if s.lower() in n or n in s.lower()]
     hint = f" (did you mean {', '.join(close)}?)" if close else "; `kg queries` lists them"
     raise UsageError(f"no canned query named {s!r}{hint}")

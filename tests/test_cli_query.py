@@ -230,3 +230,83 @@ def test_a_misspelt_unit_is_one_line_exit_2(out: Path) -> None:
     assert r.exit_code == 2
     assert r.stdout == ""
     assert r.stderr == "Error: no unit named 区科技 — did you mean 区科技局?\n"
+
+
+MY_QUERY = """# question: How many tasks does each document hold?
+# param kind = "TaskPlan" -- the document kind
+# columns: 文件 document, 任务数 tasks
+PREFIX kg: <https://w3id.org/govkg/ns#>
+SELECT ?document (COUNT(?t) AS ?tasks) WHERE {
+  ?t kg:inDocument ?d ; kg:text ?text . ?d kg:sourceFile ?document ; a ?cls .
+  FILTER(STRAFTER(STR(?cls), "#") = ?kind)
+} GROUP BY ?document
+"""
+
+
+def test_a_user_query_folder_is_listed_and_run(out: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "doc_tasks.rq").write_text(MY_QUERY, encoding="utf-8")
+    r = kg("queries", "--queries", str(mine))
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[-1] == (
+        f"doc_tasks                How many tasks does each document hold?  [kind=TaskPlan]  ({mine / 'doc_tasks.rq'})"
+    )
+    assert "doc_tasks" not in kg("queries").stdout
+    r = kg("query", "doc_tasks", "--queries", str(mine), "--graph", str(out), "--format", "csv")
+    assert (r.exit_code, r.stdout) == (0, "文件 document,任务数 tasks\ngulou_task_decomposition.txt,72\n")
+    r = kg("query", "doc_tasks", "--queries", str(mine), "--graph", str(out), "-p", "kind=WorkReport", "--format", "csv")
+    assert r.stdout.splitlines()[1] == "gulou_2020_work_report.txt,68"
+    # without the folder the name is unknown
+    r = kg("query", "doc_tasks", "--graph", str(out))
+    assert r.exit_code == 2 and r.stderr.startswith("Error: no canned query named 'doc_tasks'")
+
+
+def test_a_user_query_named_like_a_canned_one_is_an_error(out: Path, tmp_path: Path) -> None:
+    (tmp_path / "lead_counts.rq").write_text(MY_QUERY, encoding="utf-8")
+    for args in (("queries",), ("query", "lead_counts", "--graph", str(out))):
+        r = kg(*args, "--queries", str(tmp_path))
+        assert r.exit_code == 2
+        assert r.stderr == (f"Error: {tmp_path / 'lead_counts.rq'}: a query named 'lead_counts' exists already "
+                            "(the canned query); rename one of them\n")
+    r = kg("queries", "--queries", str(tmp_path / "absent"))
+    assert (r.exit_code, r.stderr) == (2, f"Error: {tmp_path / 'absent'}: no such query folder\n")
+
+
+def test_csv_to_a_file_has_a_bom_and_stdout_has_none(out: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lead.csv"
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "csv", "-o", str(target))
+    assert (r.exit_code, r.stdout) == (0, "")
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf\xe5\x90\x8d\xe6\xac\xa1 rank,")  # BOM, then 名次 rank
+    stdout = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "csv").stdout
+    assert data.decode("utf-8") == "\ufeff" + stdout and not stdout.startswith("\ufeff")
+
+
+def test_xlsx_has_headers_numbers_and_compact_iris(out: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "lead.xlsx"
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "xlsx", "-o", str(target))
+    assert (r.exit_code, r.stdout) == (0, "")
+    ws = openpyxl.load_workbook(target).active
+    assert ws.title == "lead_counts"
+    rows = list(ws.values)
+    assert rows[0][:4] == ("名次 rank", "单位 unit", "单位类型 type", "牵头 lead")
+    assert rows[1] == (1, "区发改委", "GovernmentDepartment", 10, 0, 0, 3, 13)
+    assert len(rows) == 7 and all(isinstance(v, int) for row in rows[1:] for v in (row[0], *row[3:]))
+    assert ws.freeze_panes == "A2"
+    # the same result gives the same bytes (the workbook's dates are fixed)
+    again = tmp_path / "again.xlsx"
+    kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "xlsx", "-o", str(again))
+    assert again.read_bytes() == target.read_bytes()
+    # IRIs compacted; text that looks like a formula stays text
+    iris = tmp_path / "iris.xlsx"
+    r = kg("query", "PREFIX kg: <https://w3id.org/govkg/ns#> SELECT ?t ('=1+1' AS ?f) WHERE { ?t kg:taskNumber '11' ; a kg:Task }",
+           "--graph", str(out), "--format", "xlsx", "-o", str(iris))
+    assert r.exit_code == 0
+    ws = openpyxl.load_workbook(iris).active
+    assert list(ws.values)[1] == ("id:doc/gulou_task_decomposition/task/11", "=1+1")
+    assert ws["B2"].data_type == "s"
+    r = kg("query", "lead_counts", "--graph", str(out), "--format", "xlsx")
+    assert (r.exit_code, r.stderr) == (2, "Error: --format xlsx writes a file: give -o FILE.xlsx\n")

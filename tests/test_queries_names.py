@@ -58,3 +58,20 @@ def test_a_parameter_kind_in_the_header(store) -> None:
     with pytest.raises(UsageError, match="^no unit named 区科技 — did you mean 区科技局[?]$"):
         Q.run_query(store, "unit_tasks", {"unit": "区科技"})
     assert Q.run_query(store, "unit_tasks", {"unit": "科技局"}).rows
+
+
+def test_list_queries_with_user_folders(tmp_path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "mine.rq").write_text("# question: Mine?\n# columns: n\nSELECT (1 AS ?n) WHERE {}\n", encoding="utf-8")
+    canned = Q.list_queries()
+    both = Q.list_queries(extra_dirs=[a])
+    assert [q.name for q in both] == [q.name for q in canned] + ["mine"]
+    assert Q.resolve_query("mine", extra_dirs=[a]).path == a / "mine.rq"
+    with pytest.raises(UsageError, match="^no canned query named 'mine'"):
+        Q.resolve_query("mine")
+    (b / "mine.rq").write_text("# question: Also mine?\n# columns: n\nSELECT (2 AS ?n) WHERE {}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as exc:
+        Q.list_queries(extra_dirs=[a, b])
+    assert str(exc.value) == f"{b / 'mine.rq'}: a query named 'mine' exists already ({a / 'mine.rq'}); rename one of them"
