@@ -28,30 +28,31 @@ def test_lead_counts_csv(out: Path) -> None:
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     # the headers of the query's columns line: Chinese first, the variable beside
-    assert lines[0] == ("名次 rank,单位 unit,单位类型 type,牵头 lead,配合 co_lead,经群组牵头 lead_via_group,"
+    assert lines[0] == ("单位 unit,单位类型 type,牵头 lead,配合 co_lead,经群组牵头 lead_via_group,"
                         "经群组配合 co_lead_via_group,任务数 tasks")
-    assert lines[1] == "1,区发改委,GovernmentDepartment,10,0,0,3,13"
+    assert lines[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
     assert lines[2:5] == [
-        "2,区建设局,GovernmentDepartment,7,2,0,3,12",
-        "2,区科技局,GovernmentDepartment,7,2,0,3,11",
-        "2,区商务局,GovernmentDepartment,7,0,0,3,10",
+        "区建设局,GovernmentDepartment,7,2,0,3,12",
+        "区科技局,GovernmentDepartment,7,2,0,3,11",
+        "区商务局,GovernmentDepartment,7,0,0,3,10",
     ]
 
 
 def test_top_five_by_lead(out: Path) -> None:
     r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "tsv")
     assert r.exit_code == 0
+    # the fifth and sixth units lead six tasks each: both are listed
     assert [line.split("\t")[:3] for line in r.stdout.splitlines()[1:]] == [
-        ["1", "区发改委", "GovernmentDepartment"], ["2", "区建设局", "GovernmentDepartment"],
-        ["2", "区科技局", "GovernmentDepartment"], ["2", "区商务局", "GovernmentDepartment"],
-        ["5", "区市场监管局", "GovernmentDepartment"], ["5", "区文旅局", "GovernmentDepartment"],
+        ["区发改委", "GovernmentDepartment", "10"], ["区建设局", "GovernmentDepartment", "7"],
+        ["区科技局", "GovernmentDepartment", "7"], ["区商务局", "GovernmentDepartment", "7"],
+        ["区市场监管局", "GovernmentDepartment", "6"], ["区文旅局", "GovernmentDepartment", "6"],
     ]
 
 
 def test_json_keeps_the_variable_names(out: Path) -> None:
     r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "json")
     assert json.loads(r.stdout)["head"]["vars"] == [
-        "rank", "unit", "type", "lead", "co_lead", "lead_via_group", "co_lead_via_group", "tasks"
+        "unit", "type", "lead", "co_lead", "lead_via_group", "co_lead_via_group", "tasks"
     ]
 
 
@@ -60,10 +61,10 @@ def test_table_output(out: Path) -> None:
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[:4] == [
-        "unit              type                  lead  co_lead   load",
-        "----------------  --------------------  ----  -------  -----",
-        "区发改委          GovernmentDepartment    10        0    7.5",
-        "区科技局          GovernmentDepartment     7        2  5.333",
+        "单位 unit         单位类型 type         牵头 lead  配合 co_lead  负荷 load",
+        "----------------  --------------------  ---------  ------------  ---------",
+        "区发改委          GovernmentDepartment         10             0        7.5",
+        "区科技局          GovernmentDepartment          7             2      5.333",
     ]
     assert lines[-1] == "(40 rows)"
 
@@ -76,7 +77,7 @@ def test_params(out: Path) -> None:
     r = kg("query", "shared_tasks", "--graph", str(out), "--param", "unit=区科技局", "--format", "tsv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "partner\ttype\tshared\tpartner_leads\tpartner_co_leads\ttasks"
+    assert lines[0] == "合作单位 partner\t单位类型 type\t共同任务数 shared\t对方牵头 partner_leads\t对方配合 partner_co_leads\t任务 tasks"
     assert lines[1].startswith("各街道\tUnitGroup\t5\t0\t5\t")
     assert lines[2].startswith("高新区管委会\tManagementCommittee\t4\t4\t0\t")
 
@@ -278,7 +279,7 @@ def test_csv_to_a_file_has_a_bom_and_stdout_has_none(out: Path, tmp_path: Path) 
     r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "csv", "-o", str(target))
     assert (r.exit_code, r.stdout) == (0, "")
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf\xe5\x90\x8d\xe6\xac\xa1 rank,")  # BOM, then 名次 rank
+    assert data.startswith(b"\xef\xbb\xbf\xe5\x8d\x95\xe4\xbd\x8d unit,")  # BOM, then 单位 unit
     stdout = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "csv").stdout
     assert data.decode("utf-8") == "\ufeff" + stdout and not stdout.startswith("\ufeff")
 
@@ -292,9 +293,9 @@ def test_xlsx_has_headers_numbers_and_compact_iris(out: Path, tmp_path: Path) ->
     ws = openpyxl.load_workbook(target).active
     assert ws.title == "lead_counts"
     rows = list(ws.values)
-    assert rows[0][:4] == ("名次 rank", "单位 unit", "单位类型 type", "牵头 lead")
-    assert rows[1] == (1, "区发改委", "GovernmentDepartment", 10, 0, 0, 3, 13)
-    assert len(rows) == 7 and all(isinstance(v, int) for row in rows[1:] for v in (row[0], *row[3:]))
+    assert rows[0][:3] == ("单位 unit", "单位类型 type", "牵头 lead")
+    assert rows[1] == ("区发改委", "GovernmentDepartment", 10, 0, 0, 3, 13)
+    assert len(rows) == 7 and all(isinstance(v, int) for row in rows[1:] for v in row[2:])
     assert ws.freeze_panes == "A2"
     # the same result gives the same bytes (the workbook's dates are fixed)
     again = tmp_path / "again.xlsx"
