@@ -311,3 +311,23 @@ def test_xlsx_has_headers_numbers_and_compact_iris(out: Path, tmp_path: Path) ->
     assert ws["B2"].data_type == "s"
     r = kg("query", "lead_counts", "--graph", str(out), "--format", "xlsx")
     assert (r.exit_code, r.stderr) == (2, "Error: --format xlsx writes a file: give -o FILE.xlsx\n")
+
+
+@pytest.mark.parametrize(("args", "rows"), [
+    (("lead_counts", "-p", "limit=5"), 6),  # 1. top five by lead (two tie for the fifth place)
+    (("unit_tasks", "-p", "unit=区科技局"), 12),  # 3. what 区科技局 leads and co-leads
+    (("tasks_without_co_lead",), 36),  # 4.
+    (("unit_pairs",), 12),  # 5.
+    (("group_tasks", "-p", "group=各街道"), 23),  # 6.
+    (("group_members", "-p", "group=各街道"), 13),
+    (("target_comparison", "-p", "unit=区发改委"), 8),  # 7.
+    (("unmatched_statements",), 5),  # 8.
+])
+def test_the_analysts_questions_are_one_command_each(out: Path, args: tuple[str, ...], rows: int) -> None:
+    """The commands of the eight questions (issue 15) as the cookbook writes them; their rows
+    are checked against the plan's text in tests/test_queries_questions.py."""
+    r = kg("query", *args, "--graph", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[-1] == f"({rows} rows)"
+    assert re.match(r"^\S+ [a-z_]+  ", lines[0])  # 中文 english headers
