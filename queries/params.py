@@ -82,7 +82,10 @@ def check_names(store: Store, query: CannedQuery, params: Mapping[str, object] |
         value = given.get(p.name)
         if p.kind is None or value is None:
             continue
-        text = value.value if isinstance(value, Term) else str(value)
+        if isinstance(value, Term):
+            text = f"<{value.value}>" if value.kind == "uri" else value.value
+        else:
+            text = str(value)
         if partial:
             index = name_index(store, p.kind)
             if not contains_name(index, text):
