@@ -9,7 +9,7 @@ from kg.errors import UsageError
 from kg.store import XSD, Store, Term, term_from_python
 
 from .library import _DEC_RE, _INT_RE, _STRING_RE, CannedQuery, parse_term
-from .names import KINDS, contains_name, name_index, resolve_name, suggest_names
+from .names import KINDS, check_name, contains_name, name_index, suggest_names
 
 __all__ = ["coerce_params", "check_names"]
 
@@ -93,4 +93,4 @@ def check_names(store: Store, query: CannedQuery, params: Mapping[str, object] |
                 hint = f" — did you mean {', '.join(close)}?" if close else ""
                 raise UsageError(f"no {KINDS[p.kind][1]} name contains {text}{hint}")
         else:
-            resolve_name(store, p.kind, text)
+            check_name(store, p.kind, text)  # several (one per region) are fine: the query matches names

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from kg.queries.names import name_index, resolve_name, suggest_names
+from kg.queries.names import check_name, name_index, resolve_name, suggest_names
 
 from kg import queries as Q
 from kg.errors import UsageError
+from kg.store import OxigraphStore
 
 UNIT = "https://w3id.org/govkg/id/nanjing-gulou/unit/"
 
@@ -75,3 +76,24 @@ def test_list_queries_with_user_folders(tmp_path) -> None:
     with pytest.raises(UsageError) as exc:
         Q.list_queries(extra_dirs=[a, b])
     assert str(exc.value) == f"{b / 'mine.rq'}: a query named 'mine' exists already ({a / 'mine.rq'}); rename one of them"
+
+
+def test_a_name_in_two_regions(tmp_path) -> None:
+    """The same unit name in two regions: a query matching by name answers for both, so
+    the parameter check passes; resolve_name, asked for one IRI, refuses to guess."""
+    nq = tmp_path / "two.nq"
+    lines = []
+    for region in ("a", "b"):
+        u = f"<https://w3id.org/govkg/id/{region}/unit/x>"
+        lines += [f"{u} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/govkg/ns#Unit> <urn:g> .",
+                  f'{u} <http://www.w3.org/2004/02/skos/core#prefLabel> "区发改委"@zh <urn:g> .']
+    nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    two = OxigraphStore(None)
+    two.load_nquads(nq)
+    assert check_name(two, "unit", "区发改委") == (
+        "https://w3id.org/govkg/id/a/unit/x", "https://w3id.org/govkg/id/b/unit/x"
+    )
+    with pytest.raises(UsageError, match=r"^区发改委 names 2 units \(<https://w3id.org/govkg/id/a/unit/x>, "):
+        resolve_name(two, "unit", "区发改委")
+    assert resolve_name(two, "unit", "<https://w3id.org/govkg/id/b/unit/x>") == "https://w3id.org/govkg/id/b/unit/x"
+    Q.check_names(two, Q.resolve_query("unit_tasks"), {"unit": "区发改委"})  # no error
