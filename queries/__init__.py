@@ -7,10 +7,9 @@ editable or not.
 Every ``.rq`` file starts with a header of comment lines::
 
     # question: Which units share tasks with a given unit, and how often?
-    # param unit = "区发改委" -- the unit (name as in the gazetteer, or an alias)
+    # param unit (unit) = "区发改委"@zh -- the unit: its name or any alias in the gazetteer
     # param min_shared = 1 -- keep partners with at least this many shared tasks
-    # param unit (unit) = "区发改委" -- a parameter that names a unit
-    # columns: 合作单位 partner, type, shared, partner_leads, partner_co_leads, tasks
+    # columns: 合作单位 partner, 单位类型 type, 共同任务数 shared, 对方牵头 partner_leads, …
 
 A column may carry a label before its variable name (``合作单位 partner``): the table, CSV,
 TSV and xlsx outputs of ``kg query`` show ``合作单位 partner`` as its header
@@ -21,7 +20,8 @@ A parameter may declare a *kind* in parentheses after its name: ``(unit)``, ``(g
 matched exactly; otherwise :func:`run_query` raises :class:`~kg.errors.UsageError`
 ``no unit named 区科技 — did you mean 区科技局?`` (:mod:`kg.queries.names`). When the query
 also has a boolean parameter ``fuzzy`` set to true, the value need only be part of a name.
-Defaults are not checked (a query runs as is on any build).
+Defaults are not checked (a query runs as is on any build). A name several resources
+carry (the same unit name in two regions) passes: the query matches names, not IRIs.
 
 Other comment lines of the header are notes on how to read the answer.
 
@@ -35,7 +35,20 @@ Formatters for ``kg query``: :func:`format_table` (aligned, CJK double width),
 :func:`format_csv` (plain values), :func:`format_tsv` (plain values, tabs and newlines
 escaped), :func:`format_json` (SPARQL 1.1 Query Results JSON) and :func:`format_graph`
 (Turtle or N-Triples for CONSTRUCT/DESCRIBE). ``kg serve`` writes its results with
-pyoxigraph's serialisers instead (:mod:`kg.serve.sparql_worker`).
+pyoxigraph's serialisers instead (:mod:`kg.serve.sparql_worker`). :func:`write_result`
+writes a result to a file: ``xlsx`` (:func:`write_xlsx`), CSV and TSV with a UTF-8 BOM.
+
+User query folders: :func:`list_queries` ``(extra_dirs=[DIR, …])`` lists the canned queries
+and then the ``.rq`` files of each folder, :func:`resolve_query` and :func:`run_query`
+take the same ``extra_dirs`` (``kg queries --queries DIR``, ``kg query NAME --queries
+DIR``); a name used twice (a user query named like a canned one, or in two folders) is a
+:class:`~kg.errors.UsageError` naming both files.
+
+Modules: :mod:`~kg.queries.library` (the files and their headers), :mod:`~kg.queries.params`
+(values and the name check), :mod:`~kg.queries.names` (names → IRIs),
+:mod:`~kg.queries.execute` (syntax check, run), :mod:`~kg.queries.format` (text formats),
+:mod:`~kg.queries.spreadsheet` (files for spreadsheets). Everything listed in ``__all__``
+is importable from ``kg.queries``.
 """
 
 from __future__ import annotations
