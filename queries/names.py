@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from kg.errors import UsageError
 from kg.store import Store
 
-__all__ = ["KINDS", "NameIndex", "contains_name", "name_index", "resolve_name", "suggest_names"]
+__all__ = ["KINDS", "NameIndex", "check_name", "contains_name", "name_index", "resolve_name", "suggest_names"]
 
 # kind → (the class of its resources, the word used in messages)
 KINDS: dict[str, tuple[str, str]] = {
@@ -115,20 +115,32 @@ def resolve_name(store: Store, kind: str, text: str, index: NameIndex | None = N
     idx = index or name_index(store, kind)
     word = KINDS[kind][1]
     s = text.strip()
-    if s.startswith("<") and s.endswith(">"):
-        iri = s[1:-1]
-        if any(iri in xs for xs in (*idx.labels.values(), *idx.aliases.values())):
-            return iri
-        raise UsageError(f"no {word} {s} in the graph")
-    iris = idx.lookup(s)
-    if len(iris) == 1:
-        return iris[0]
+    iris = check_name(store, kind, s, idx)
     if len(iris) > 1:
         listed = ", ".join(f"<{i}>" for i in iris)
         raise UsageError(f"{s} names {len(iris)} {word}s ({listed}): give the IRI in <…> instead")
+    return iris[0]
+
+
+def check_name(store: Store, kind: str, text: str, index: NameIndex | None = None) -> tuple[str, ...]:
+    """The IRIs of every ``kind`` named ``text`` (label, else alias; exactly), at least one.
+
+    Several are fine here (the same unit name in two regions: a query matching by name
+    answers for both); none raises :class:`UsageError` with "did you mean" suggestions.
+    """
+    idx = index or name_index(store, kind)
+    s = text.strip()
+    if s.startswith("<") and s.endswith(">"):
+        iri = s[1:-1]
+        if any(iri in xs for xs in (*idx.labels.values(), *idx.aliases.values())):
+            return (iri,)
+        raise UsageError(f"no {KINDS[kind][1]} {s} in the graph")
+    iris = idx.lookup(s)
+    if iris:
+        return iris
     close = suggest_names(idx, s)
     hint = f" — did you mean {', '.join(close)}?" if close else ""
-    raise UsageError(f"no {word} named {s}{hint}")
+    raise UsageError(f"no {KINDS[kind][1]} named {s}{hint}")
 
 
 def contains_name(index: NameIndex, text: str) -> bool:

@@ -27,12 +27,32 @@ def test_lead_counts_csv(out: Path) -> None:
     r = kg("query", "lead_counts", "--graph", str(out), "--format", "csv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "unit,type,lead,co_lead,lead_via_group,co_lead_via_group,tasks"
+    # the headers of the query's columns line: Chinese first, the variable beside
+    assert lines[0] == ("单位 unit,单位类型 type,牵头 lead,配合 co_lead,经群组牵头 lead_via_group,"
+                        "经群组配合 co_lead_via_group,任务数 tasks")
     assert lines[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
-    assert sorted(lines[2:5]) == [
-        "区商务局,GovernmentDepartment,7,0,0,3,10",
+    assert lines[2:5] == [
         "区建设局,GovernmentDepartment,7,2,0,3,12",
         "区科技局,GovernmentDepartment,7,2,0,3,11",
+        "区商务局,GovernmentDepartment,7,0,0,3,10",
+    ]
+
+
+def test_top_five_by_lead(out: Path) -> None:
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "tsv")
+    assert r.exit_code == 0
+    # the fifth and sixth units lead six tasks each: both are listed
+    assert [line.split("\t")[:3] for line in r.stdout.splitlines()[1:]] == [
+        ["区发改委", "GovernmentDepartment", "10"], ["区建设局", "GovernmentDepartment", "7"],
+        ["区科技局", "GovernmentDepartment", "7"], ["区商务局", "GovernmentDepartment", "7"],
+        ["区市场监管局", "GovernmentDepartment", "6"], ["区文旅局", "GovernmentDepartment", "6"],
+    ]
+
+
+def test_json_keeps_the_variable_names(out: Path) -> None:
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "json")
+    assert json.loads(r.stdout)["head"]["vars"] == [
+        "unit", "type", "lead", "co_lead", "lead_via_group", "co_lead_via_group", "tasks"
     ]
 
 
@@ -41,10 +61,10 @@ def test_table_output(out: Path) -> None:
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[:4] == [
-        "unit              type                  lead  co_lead   load",
-        "----------------  --------------------  ----  -------  -----",
-        "区发改委          GovernmentDepartment    10        0    7.5",
-        "区科技局          GovernmentDepartment     7        2  5.333",
+        "单位 unit         单位类型 type         牵头 lead  配合 co_lead  负荷 load",
+        "----------------  --------------------  ---------  ------------  ---------",
+        "区发改委          GovernmentDepartment         10             0        7.5",
+        "区科技局          GovernmentDepartment          7             2      5.333",
     ]
     assert lines[-1] == "(40 rows)"
 
@@ -57,7 +77,7 @@ def test_params(out: Path) -> None:
     r = kg("query", "shared_tasks", "--graph", str(out), "--param", "unit=区科技局", "--format", "tsv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "partner\ttype\tshared\tpartner_leads\tpartner_co_leads\ttasks"
+    assert lines[0] == "合作单位 partner\t单位类型 type\t共同任务数 shared\t对方牵头 partner_leads\t对方配合 partner_co_leads\t任务 tasks"
     assert lines[1].startswith("各街道\tUnitGroup\t5\t0\t5\t")
     assert lines[2].startswith("高新区管委会\tManagementCommittee\t4\t4\t0\t")
 
@@ -107,7 +127,7 @@ def test_usage_errors(out: Path, tmp_path: Path) -> None:
     r = kg("query", "nosuch", "--graph", str(out))
     assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'nosuch'; `kg queries` lists them\n")
     r = kg("query", "lead", "--graph", str(out))
-    assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'lead' (did you mean lead_counts, single_lead_tasks, unit_leads?)\n")
+    assert (r.exit_code, r.stderr) == (2, "Error: no canned query named 'lead' (did you mean lead_counts, tasks_without_co_lead, unit_leads?)\n")
     r = kg("query", "shared_tasks", "--graph", str(out), "--param", "foo=1")
     assert (r.exit_code, r.stderr) == (
         2, "Error: query 'shared_tasks' has no parameter 'foo' (it takes: unit, min_shared)\n")
@@ -211,3 +231,103 @@ def test_a_misspelt_unit_is_one_line_exit_2(out: Path) -> None:
     assert r.exit_code == 2
     assert r.stdout == ""
     assert r.stderr == "Error: no unit named 区科技 — did you mean 区科技局?\n"
+
+
+MY_QUERY = """# question: How many tasks does each document hold?
+# param kind = "TaskPlan" -- the document kind
+# columns: 文件 document, 任务数 tasks
+PREFIX kg: <https://w3id.org/govkg/ns#>
+SELECT ?document (COUNT(?t) AS ?tasks) WHERE {
+  ?t kg:inDocument ?d ; kg:text ?text . ?d kg:sourceFile ?document ; a ?cls .
+  FILTER(STRAFTER(STR(?cls), "#") = ?kind)
+} GROUP BY ?document
+"""
+
+
+def test_a_user_query_folder_is_listed_and_run(out: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "doc_tasks.rq").write_text(MY_QUERY, encoding="utf-8")
+    r = kg("queries", "--queries", str(mine))
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[-1] == (
+        f"doc_tasks                How many tasks does each document hold?  [kind=TaskPlan]  ({mine / 'doc_tasks.rq'})"
+    )
+    assert "doc_tasks" not in kg("queries").stdout
+    r = kg("query", "doc_tasks", "--queries", str(mine), "--graph", str(out), "--format", "csv")
+    assert (r.exit_code, r.stdout) == (0, "文件 document,任务数 tasks\ngulou_task_decomposition.txt,72\n")
+    r = kg("query", "doc_tasks", "--queries", str(mine), "--graph", str(out), "-p", "kind=WorkReport", "--format", "csv")
+    assert r.stdout.splitlines()[1] == "gulou_2020_work_report.txt,68"
+    # without the folder the name is unknown
+    r = kg("query", "doc_tasks", "--graph", str(out))
+    assert r.exit_code == 2 and r.stderr.startswith("Error: no canned query named 'doc_tasks'")
+
+
+def test_a_user_query_named_like_a_canned_one_is_an_error(out: Path, tmp_path: Path) -> None:
+    (tmp_path / "lead_counts.rq").write_text(MY_QUERY, encoding="utf-8")
+    for args in (("queries",), ("query", "lead_counts", "--graph", str(out))):
+        r = kg(*args, "--queries", str(tmp_path))
+        assert r.exit_code == 2
+        assert r.stderr == (f"Error: {tmp_path / 'lead_counts.rq'}: a query named 'lead_counts' exists already "
+                            "(the canned query); rename one of them\n")
+    r = kg("queries", "--queries", str(tmp_path / "absent"))
+    assert (r.exit_code, r.stderr) == (2, f"Error: {tmp_path / 'absent'}: no such query folder\n")
+
+
+def test_csv_to_a_file_has_a_bom_and_stdout_has_none(out: Path, tmp_path: Path) -> None:
+    target = tmp_path / "lead.csv"
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "csv", "-o", str(target))
+    assert (r.exit_code, r.stdout) == (0, "")
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf\xe5\x8d\x95\xe4\xbd\x8d unit,")  # BOM, then 单位 unit
+    stdout = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "csv").stdout
+    assert data.decode("utf-8") == "\ufeff" + stdout and not stdout.startswith("\ufeff")
+
+
+def test_xlsx_has_headers_numbers_and_compact_iris(out: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "lead.xlsx"
+    r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "xlsx", "-o", str(target))
+    assert (r.exit_code, r.stdout) == (0, "")
+    ws = openpyxl.load_workbook(target).active
+    assert ws.title == "lead_counts"
+    rows = list(ws.values)
+    assert rows[0][:3] == ("单位 unit", "单位类型 type", "牵头 lead")
+    assert rows[1] == ("区发改委", "GovernmentDepartment", 10, 0, 0, 3, 13)
+    assert len(rows) == 7 and all(isinstance(v, int) for row in rows[1:] for v in row[2:])
+    assert ws.freeze_panes == "A2"
+    # the same result gives the same bytes (the workbook's dates are fixed)
+    again = tmp_path / "again.xlsx"
+    kg("query", "lead_counts", "--graph", str(out), "-p", "limit=5", "--format", "xlsx", "-o", str(again))
+    assert again.read_bytes() == target.read_bytes()
+    # IRIs compacted; text that looks like a formula stays text
+    iris = tmp_path / "iris.xlsx"
+    r = kg("query", "PREFIX kg: <https://w3id.org/govkg/ns#> SELECT ?t ('=1+1' AS ?f) WHERE { ?t kg:taskNumber '11' ; a kg:Task }",
+           "--graph", str(out), "--format", "xlsx", "-o", str(iris))
+    assert r.exit_code == 0
+    ws = openpyxl.load_workbook(iris).active
+    assert list(ws.values)[1] == ("id:doc/gulou_task_decomposition/task/11", "=1+1")
+    assert ws["B2"].data_type == "s"
+    r = kg("query", "lead_counts", "--graph", str(out), "--format", "xlsx")
+    assert (r.exit_code, r.stderr) == (2, "Error: --format xlsx writes a file: give -o FILE.xlsx\n")
+
+
+@pytest.mark.parametrize(("args", "rows"), [
+    (("lead_counts", "-p", "limit=5"), 6),  # 1. top five by lead (two tie for the fifth place)
+    (("unit_tasks", "-p", "unit=区科技局"), 12),  # 3. what 区科技局 leads and co-leads
+    (("tasks_without_co_lead",), 36),  # 4.
+    (("unit_pairs",), 12),  # 5.
+    (("group_tasks", "-p", "group=各街道"), 23),  # 6.
+    (("group_members", "-p", "group=各街道"), 13),
+    (("target_comparison", "-p", "unit=区发改委"), 8),  # 7.
+    (("unmatched_statements",), 5),  # 8.
+])
+def test_the_analysts_questions_are_one_command_each(out: Path, args: tuple[str, ...], rows: int) -> None:
+    """The commands of the eight questions (issue 15) as the cookbook writes them; their rows
+    are checked against the plan's text in tests/test_queries_questions.py."""
+    r = kg("query", *args, "--graph", str(out))
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[-1] == f"({rows} rows)"
+    assert re.match(r"^\S+ [a-z_]+  ", lines[0])  # 中文 english headers

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from kg.queries.names import name_index, resolve_name, suggest_names
+from kg.queries.names import check_name, name_index, resolve_name, suggest_names
 
 from kg import queries as Q
 from kg.errors import UsageError
+from kg.store import OxigraphStore
 
 UNIT = "https://w3id.org/govkg/id/nanjing-gulou/unit/"
 
@@ -58,3 +59,41 @@ def test_a_parameter_kind_in_the_header(store) -> None:
     with pytest.raises(UsageError, match="^no unit named 区科技 — did you mean 区科技局[?]$"):
         Q.run_query(store, "unit_tasks", {"unit": "区科技"})
     assert Q.run_query(store, "unit_tasks", {"unit": "科技局"}).rows
+
+
+def test_list_queries_with_user_folders(tmp_path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "mine.rq").write_text("# question: Mine?\n# columns: n\nSELECT (1 AS ?n) WHERE {}\n", encoding="utf-8")
+    canned = Q.list_queries()
+    both = Q.list_queries(extra_dirs=[a])
+    assert [q.name for q in both] == [q.name for q in canned] + ["mine"]
+    assert Q.resolve_query("mine", extra_dirs=[a]).path == a / "mine.rq"
+    with pytest.raises(UsageError, match="^no canned query named 'mine'"):
+        Q.resolve_query("mine")
+    (b / "mine.rq").write_text("# question: Also mine?\n# columns: n\nSELECT (2 AS ?n) WHERE {}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as exc:
+        Q.list_queries(extra_dirs=[a, b])
+    assert str(exc.value) == f"{b / 'mine.rq'}: a query named 'mine' exists already ({a / 'mine.rq'}); rename one of them"
+
+
+def test_a_name_in_two_regions(tmp_path) -> None:
+    """The same unit name in two regions: a query matching by name answers for both, so
+    the parameter check passes; resolve_name, asked for one IRI, refuses to guess."""
+    nq = tmp_path / "two.nq"
+    lines = []
+    for region in ("a", "b"):
+        u = f"<https://w3id.org/govkg/id/{region}/unit/x>"
+        lines += [f"{u} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/govkg/ns#Unit> <urn:g> .",
+                  f'{u} <http://www.w3.org/2004/02/skos/core#prefLabel> "区发改委"@zh <urn:g> .']
+    nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    two = OxigraphStore(None)
+    two.load_nquads(nq)
+    assert check_name(two, "unit", "区发改委") == (
+        "https://w3id.org/govkg/id/a/unit/x", "https://w3id.org/govkg/id/b/unit/x"
+    )
+    with pytest.raises(UsageError, match=r"^区发改委 names 2 units \(<https://w3id.org/govkg/id/a/unit/x>, "):
+        resolve_name(two, "unit", "区发改委")
+    assert resolve_name(two, "unit", "<https://w3id.org/govkg/id/b/unit/x>") == "https://w3id.org/govkg/id/b/unit/x"
+    Q.check_names(two, Q.resolve_query("unit_tasks"), {"unit": "区发改委"})  # no error

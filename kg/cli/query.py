@@ -24,6 +24,11 @@ def _parse_params(ctx: click.Context, param: click.Parameter, values: tuple[str,
     return out
 
 
+_QUERIES_OPTION = click.option(
+    "--queries", "query_dirs", multiple=True, type=click.Path(), metavar="DIR",
+    help="Also a folder of .rq query files (repeatable); a name used twice is an error.")
+
+
 @click.command("query")
 @click.argument("query")
 @click.option("--graph", "graph", default="out", show_default=True, type=click.Path(),
@@ -31,25 +36,39 @@ def _parse_params(ctx: click.Context, param: click.Parameter, values: tuple[str,
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of a build folder.")
 @click.option("-p", "--param", "params", multiple=True, callback=_parse_params, metavar="NAME=VALUE",
               help="Value of a query parameter (repeatable); unset parameters take their defaults.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="table: aligned for reading; json: SPARQL 1.1 results JSON.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xlsx"]), default="table",
+              show_default=True, help="table: aligned for reading; json: SPARQL 1.1 results JSON; xlsx: a workbook (needs -o).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the result to FILE instead of stdout (csv and tsv with a BOM, for Excel).")
+@_QUERIES_OPTION
 @click.option("--backend", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Store used to read the build folder.")
 @handle_errors
-def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, str], fmt: str, backend: str) -> None:
+def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, str], fmt: str, output: str | None,
+              query_dirs: tuple[str, ...], backend: str) -> None:
     """Run QUERY: a canned query NAME (see `kg queries`), a FILE.rq, or SPARQL text.
 
     \b
     Examples:
-      kg query lead_counts --graph out
-      kg query shared_tasks --param unit=区科技局 --format csv
+      kg query lead_counts --graph out -p limit=5
+      kg query unit_tasks -p unit=区科技局 --format xlsx -o 区科技局.xlsx
+      kg query my_question --queries my_queries/
       kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from kg.queries import check_syntax, coerce_params, format_result, resolve_query, run_query
+    from kg.queries import (
+        check_syntax,
+        coerce_params,
+        format_result,
+        resolve_query,
+        run_query,
+        write_result,
+    )
 
     from ..store import open_store
 
-    q = resolve_query(query)
+    if fmt == "xlsx" and not output:
+        raise UsageError("--format xlsx writes a file: give -o FILE.xlsx")
+    q = resolve_query(query, extra_dirs=query_dirs)
     # before opening anything: a typo answers at once, with line and column; a SERVICE
     # clause is refused unless a remote endpoint (which decides for itself) runs the query
     check_syntax(q.body, allow_service=bool(endpoint))
@@ -59,23 +78,29 @@ def query_cmd(query: str, graph: str, endpoint: str | None, params: dict[str, st
         result = run_query(store, q, params, allow_service=bool(endpoint))
     finally:
         store.close()
-    click.echo(format_result(result, fmt, q), nl=False)
+    if output:
+        write_result(result, fmt, output, q)
+    else:
+        click.echo(format_result(result, fmt, q), nl=False)
 
 
 @click.command("queries")
 @click.option("-v", "--verbose", is_flag=True, help="Also show parameters and columns.")
+@_QUERIES_OPTION
 @handle_errors
-def queries_cmd(verbose: bool) -> None:
-    """List the canned queries with the question each answers."""
-    from kg.queries import display_width, list_queries
+def queries_cmd(verbose: bool, query_dirs: tuple[str, ...]) -> None:
+    """List the canned queries (and those of --queries folders) with the question each answers."""
+    from kg.queries import QUERY_DIR, display_width, list_queries
 
-    qs = list_queries()
+    qs = list_queries(extra_dirs=query_dirs)
     width = max((display_width(q.name) for q in qs), default=0)
     for q in qs:
         params = " ".join(f"{p.name}={p.default_text}" for p in q.params)
         line = f"{q.name:<{width}}  {q.question}"
         if params and not verbose:
             line += f"  [{params}]"
+        if q.path is not None and q.path.parent != QUERY_DIR:
+            line += f"  ({q.path})"
         click.echo(line)
         if verbose:
             if q.notes:
@@ -83,7 +108,7 @@ def queries_cmd(verbose: bool) -> None:
             for p in q.params:
                 click.echo(f"{'':<{width}}    --param {p.name}={p.default_text}  {p.description}".rstrip())
             if q.columns:
-                click.echo(f"{'':<{width}}    columns: {', '.join(q.columns)}")
+                click.echo(f"{'':<{width}}    columns: {', '.join(q.headers or q.columns)}")
 
 
 @click.command("serve")
