@@ -27,7 +27,7 @@ from .errors import KgError, OntologyError
 from .resources import label_records, unit_types
 from .resources.paths import ontology_file, shown
 
-__all__ = ["Label", "LabelError", "label", "note", "both", "labels", "KINDS"]
+__all__ = ["Label", "LabelError", "label", "has_label", "note", "both", "labels", "KINDS"]
 
 Lang = Literal["zh", "en"]
 KINDS = ("role", "measure", "unit_type")
@@ -81,6 +81,11 @@ def _get(kind: str, key: str) -> Label:
         return _table()[(kind, key)]
     except KeyError:
         raise LabelError(f"no label for {kind}:{key} (ontology/labels.csv, ontology/unit_types.csv)") from None
+
+
+def has_label(kind: str, key: str) -> bool:
+    """Whether the vocabulary labels ``key`` of ``kind``."""
+    return (kind, key) in _table()
 
 
 def label(kind: str, key: str, lang: Lang = "zh") -> str:

@@ -10,10 +10,14 @@ Every ``.rq`` file starts with a header of comment lines::
     # param unit (unit) = "区发改委"@zh -- the unit: its name or any alias in the gazetteer
     # param min_shared = 1 -- keep partners with at least this many shared tasks
     # columns: 合作单位 partner, 单位类型 type, 共同任务数 shared, 对方牵头 partner_leads, …
+    # labels: type = unit_type
 
 A column may carry a label before its variable name (``合作单位 partner``): the table, CSV,
 TSV and xlsx outputs of ``kg query`` show ``合作单位 partner`` as its header
-(:meth:`CannedQuery.header_of`); JSON keeps the variable names.
+(:meth:`CannedQuery.header_of`); JSON keeps the variable names. The ``labels`` line names
+the columns whose values are keys of the label vocabulary (:mod:`kg.labels`: ``unit_type``,
+``role``, ``measure``): those outputs show ``政府部门`` for ``GovernmentDepartment`` and
+``牵头`` for ``lead``, as every other output of kg does; JSON keeps the keys.
 
 A parameter may declare a *kind* in parentheses after its name: ``(unit)``, ``(group)`` or
 ``(metric)``. A value given for it must then be a label or alias of that kind in the graph,

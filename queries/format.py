@@ -9,6 +9,7 @@ import unicodedata
 import urllib.parse
 
 from kg.errors import UsageError
+from kg.labels import has_label, label
 from kg.namespaces import QUERY_PREFIXES
 from kg.store import QueryResult, Term, to_oxigraph
 
@@ -186,10 +187,27 @@ def format_graph(result: QueryResult, fmt: str = "turtle") -> str:
 
 
 def with_headers(result: QueryResult, query: CannedQuery | None) -> QueryResult:
-    """The result with its variables renamed to the query's column headers (``单位 unit``)."""
-    if query is None or result.kind != "select" or not query.headers:
+    """The result as people read it: its variables renamed to the query's column headers
+    (``单位 unit``), and the values of the columns its ``# labels:`` line names (vocabulary
+    keys such as ``GovernmentDepartment`` or ``lead``) shown by their Chinese label
+    (``政府部门``, ``牵头``: :mod:`kg.labels`, one vocabulary for every output)."""
+    if query is None or result.kind != "select":
         return result
-    return QueryResult(result.kind, [query.header_of(v) for v in result.variables], result.rows)
+    kinds = dict(query.vocabulary)
+    if not query.headers and not kinds:
+        return result
+    rows = result.rows
+    if kinds:
+        relabel = [kinds.get(v) for v in result.variables]
+        rows = [[_labelled(t, k) if k else t for t, k in zip(row, relabel, strict=True)] for row in rows]
+    return QueryResult(result.kind, [query.header_of(v) for v in result.variables], rows)
+
+
+def _labelled(t: Term | None, kind: str) -> Term | None:
+    """A vocabulary key's Chinese label (the key itself when the vocabulary has none)."""
+    if t is None or t.kind != "literal" or not has_label(kind, t.value):
+        return t
+    return Term("literal", label(kind, t.value))
 
 
 def format_result(result: QueryResult, fmt: str, query: CannedQuery | None = None) -> str:

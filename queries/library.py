@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.labels import KINDS as LABEL_KINDS
 from kg.store import XSD, Term
 
 from .names import KINDS
@@ -53,6 +54,8 @@ class CannedQuery:
     path: Path | None = None
     notes: str = ""
     headers: tuple[str, ...] = ()
+    # columns whose values are keys of the label vocabulary (kg.labels): variable -> kind
+    vocabulary: tuple[tuple[str, str], ...] = ()
 
     def header_of(self, variable: str) -> str:
         """The column header of ``variable``: ``单位 unit`` when the header line gives a label."""
@@ -70,7 +73,8 @@ class CannedQuery:
         return {p.name: p.default for p in self.params}
 
 
-_HEADER_RE = re.compile(r"^#\s*(question|param|columns)\s*:?\s*(.*)$")
+_HEADER_RE = re.compile(r"^#\s*(question|param|columns|labels)\s*:?\s*(.*)$")
+_LABELS_RE = re.compile(r"^(\w+)\s*=\s*(\w+)$")
 _PARAM_RE = re.compile(r"^(\w+)(?:\s*\((\w+)\))?\s*=\s*(.+?)(?:\s+--\s+(.*))?$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _DEC_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
@@ -108,6 +112,7 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
     params: list[Param] = []
     columns: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
+    vocabulary: list[tuple[str, str]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -128,6 +133,14 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
             # "单位 unit, 角色 role": a label before the variable name (its last word)
             headers = tuple(" ".join(c.split()) for c in rest.split(",") if c.strip())
             columns = tuple(h.split()[-1] for h in headers)
+        elif key == "labels":
+            # "type = unit_type, role = role": these columns hold vocabulary keys
+            for item in (x.strip() for x in rest.split(",") if x.strip()):
+                lm = _LABELS_RE.match(item)
+                if not lm or lm.group(2) not in LABEL_KINDS:
+                    raise UsageError(f"{path or name}: cannot read {item!r} of the labels line "
+                                     f"(write column = kind, kind one of {', '.join(LABEL_KINDS)})")
+                vocabulary.append((lm.group(1), lm.group(2)))
         else:
             pm = _PARAM_RE.match(rest)
             if not pm:
@@ -137,7 +150,8 @@ def parse_header(text: str, name: str = "inline", path: Path | None = None) -> C
                 raise UsageError(f"{path or name}: unknown kind ({kind}) of parameter {pm.group(1)} "
                                  f"(choose from {', '.join(KINDS)})")
             params.append(Param(pm.group(1), parse_term(pm.group(3)), (pm.group(4) or "").strip(), kind))
-    return CannedQuery(name, text, question, tuple(params), columns, path, " ".join(notes), headers)
+    return CannedQuery(name, text, question, tuple(params), columns, path, " ".join(notes), headers,
+                       tuple(vocabulary))
 
 
 def _blank_header(text: str) -> str:

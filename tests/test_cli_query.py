@@ -30,11 +30,11 @@ def test_lead_counts_csv(out: Path) -> None:
     # the headers of the query's columns line: Chinese first, the variable beside
     assert lines[0] == ("单位 unit,单位类型 type,牵头 lead,配合 co_lead,经群组牵头 lead_via_group,"
                         "经群组配合 co_lead_via_group,任务数 tasks")
-    assert lines[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
+    assert lines[1] == "区发改委,政府部门,10,0,0,3,13"
     assert lines[2:5] == [
-        "区建设局,GovernmentDepartment,7,2,0,3,12",
-        "区科技局,GovernmentDepartment,7,2,0,3,11",
-        "区商务局,GovernmentDepartment,7,0,0,3,10",
+        "区建设局,政府部门,7,2,0,3,12",
+        "区科技局,政府部门,7,2,0,3,11",
+        "区商务局,政府部门,7,0,0,3,10",
     ]
 
 
@@ -43,17 +43,20 @@ def test_top_five_by_lead(out: Path) -> None:
     assert r.exit_code == 0
     # the fifth and sixth units lead six tasks each: both are listed
     assert [line.split("\t")[:3] for line in r.stdout.splitlines()[1:]] == [
-        ["区发改委", "GovernmentDepartment", "10"], ["区建设局", "GovernmentDepartment", "7"],
-        ["区科技局", "GovernmentDepartment", "7"], ["区商务局", "GovernmentDepartment", "7"],
-        ["区市场监管局", "GovernmentDepartment", "6"], ["区文旅局", "GovernmentDepartment", "6"],
+        ["区发改委", "政府部门", "10"], ["区建设局", "政府部门", "7"],
+        ["区科技局", "政府部门", "7"], ["区商务局", "政府部门", "7"],
+        ["区市场监管局", "政府部门", "6"], ["区文旅局", "政府部门", "6"],
     ]
 
 
 def test_json_keeps_the_variable_names(out: Path) -> None:
     r = kg("query", "lead_counts", "--graph", str(out), "-p", "limit=1", "--format", "json")
-    assert json.loads(r.stdout)["head"]["vars"] == [
+    doc = json.loads(r.stdout)
+    assert doc["head"]["vars"] == [
         "unit", "type", "lead", "co_lead", "lead_via_group", "co_lead_via_group", "tasks"
     ]
+    # and the vocabulary keys, which the other formats show by their Chinese label
+    assert doc["results"]["bindings"][0]["type"]["value"] == "GovernmentDepartment"
 
 
 def test_table_output(out: Path) -> None:
@@ -61,10 +64,10 @@ def test_table_output(out: Path) -> None:
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[:4] == [
-        "单位 unit         单位类型 type         牵头 lead  配合 co_lead  负荷 load",
-        "----------------  --------------------  ---------  ------------  ---------",
-        "区发改委          GovernmentDepartment         10             0        7.5",
-        "区科技局          GovernmentDepartment          7             2      5.333",
+        "单位 unit         单位类型 type  牵头 lead  配合 co_lead  负荷 load",
+        "----------------  -------------  ---------  ------------  ---------",
+        "区发改委          政府部门              10             0        7.5",
+        "区科技局          政府部门               7             2      5.333",
     ]
     assert lines[-1] == "(40 rows)"
 
@@ -73,13 +76,13 @@ def test_params(out: Path) -> None:
     r = kg("query", "weighted_load", "--graph", str(out), "--param", "lead_weight=2", "-p", "co_lead_weight=1",
            "--format", "csv")
     assert r.exit_code == 0
-    assert r.stdout.splitlines()[1] == "区发改委,GovernmentDepartment,10,0,15"
+    assert r.stdout.splitlines()[1] == "区发改委,政府部门,10,0,15"
     r = kg("query", "shared_tasks", "--graph", str(out), "--param", "unit=区科技局", "--format", "tsv")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[0] == "合作单位 partner\t单位类型 type\t共同任务数 shared\t对方牵头 partner_leads\t对方配合 partner_co_leads\t任务 tasks"
-    assert lines[1].startswith("各街道\tUnitGroup\t5\t0\t5\t")
-    assert lines[2].startswith("高新区管委会\tManagementCommittee\t4\t4\t0\t")
+    assert lines[1].startswith("各街道\t单位群组\t5\t0\t5\t")
+    assert lines[2].startswith("高新区管委会\t管委会\t4\t4\t0\t")
 
 
 def test_json_is_sparql_results_json(out: Path) -> None:
@@ -294,7 +297,7 @@ def test_xlsx_has_headers_numbers_and_compact_iris(out: Path, tmp_path: Path) ->
     assert ws.title == "lead_counts"
     rows = list(ws.values)
     assert rows[0][:3] == ("单位 unit", "单位类型 type", "牵头 lead")
-    assert rows[1] == ("区发改委", "GovernmentDepartment", 10, 0, 0, 3, 13)
+    assert rows[1] == ("区发改委", "政府部门", 10, 0, 0, 3, 13)
     assert len(rows) == 7 and all(isinstance(v, int) for row in rows[1:] for v in row[2:])
     assert ws.freeze_panes == "A2"
     # the same result gives the same bytes (the workbook's dates are fixed)

@@ -3,7 +3,8 @@ the bundled example's build, and the output the cookbook shows is what the comma
 
 A line ``…`` in a shown output means "the rest is left out": the lines before it must be the
 first lines printed. ``$ echo $?`` shows the exit code of the command before it. ``kg build``
-lines are not run (the example build is the session's fixture, built the same way).
+lines are not run (the example build is the session's fixture, built the same way), and
+``kg serve`` (a server that runs until stopped) is shown in ``sh`` blocks only.
 ``python -m pytest tests/test_cookbook.py --update-golden`` rewrites the shown outputs from
 real runs, keeping each ``…`` cut at the same number of lines.
 """
@@ -65,8 +66,7 @@ def _expected(shown: list[str]) -> tuple[list[str], bool]:
 
 
 def _run_all(out: Path) -> list[tuple[Step, list[str]]]:
-    """Each step with the lines it really prints (kg build is the fixture, not re-run); run
-    in the current folder, where files a command writes land."""
+    """Each step with the lines it really prints (kg build is the fixture, not re-run)."""
     runner = CliRunner()
     results: list[tuple[Step, list[str]]] = []
     last_code = 0
@@ -77,6 +77,8 @@ def _run_all(out: Path) -> list[tuple[Step, list[str]]]:
         assert step.command.startswith("kg "), f"cookbook runs only kg commands: {step.command}"
         if step.command.startswith("kg build "):
             continue
+        # a server runs until stopped: its lines belong in ```sh blocks, shown, not run
+        assert not step.command.startswith("kg serve"), f"kg serve in a console block: {step.command}"
         r = runner.invoke(main, _args(step.command, out))
         last_code = r.exit_code
         printed = r.output.replace(str(out), "out").replace(str(EXAMPLES), "examples")
@@ -85,9 +87,11 @@ def _run_all(out: Path) -> list[tuple[Step, list[str]]]:
 
 
 def test_every_cookbook_command_prints_what_the_cookbook_shows(
-    example_out: Path, tmp_path: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch
+    example_out: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    # the commands name the build `out` (the default of --graph): run them beside it
+    assert example_out.name == "out"
+    monkeypatch.chdir(example_out.parent)
     results = _run_all(example_out)
     assert len(results) >= 8, "the cookbook shows its commands in ```console blocks"
     if update_golden:

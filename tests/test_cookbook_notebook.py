@@ -59,18 +59,20 @@ def test_build_and_open(executed):
 def test_the_answers(executed):
     top5 = executed["top5"].splitlines()
     assert top5[1].split()[1:4] == ["区发改委", "GovernmentDepartment", "10"]
-    assert len(top5) == 6  # a header and five units
-    assert "区发改委" in executed["overloaded"] and "fence" in executed["overloaded"]
+    # a header and six units: the fifth and the sixth lead six tasks each
+    assert len(top5) == 7 and top5[5].split()[1] == "区市场监管局" and top5[6].split()[1] == "区文旅局"
+    overloaded = executed["overloaded"]
+    assert "区发改委" in overloaded and "fence 6.15 of government department" in overloaded
+    assert "同类上限" in overloaded
     assert executed["unit_tasks"].splitlines()[0] == "{'lead': 7, 'co_lead': 5}"
     assert executed["no_co_lead"].splitlines()[0] == "36 tasks have no co-lead"
     assert executed["pairs"].splitlines()[1].split()[1:4] == ["区建设局", "区文旅局", "4"]
-    assert executed["group"].splitlines()[0].startswith("23 tasks of 各街道; 13 streets: 中央门街道、")
-    # 地区生产总值: the plan's target, the report's target, and the report's figures for 2019
-    gdp = next(ln for ln in executed["targets"].splitlines() if ln.startswith("地区生产总值") and "1620" in ln)
-    assert gdp.split()[1:] == ["1620亿元", "/", "8%", "/", "1600亿元", "7.5%"]
-    plan_gdp = [ln for ln in executed["targets"].splitlines() if ln.startswith("地区生产总值")][-1]
-    assert plan_gdp.split() == ["地区生产总值", "7%"]
-    assert executed["unmatched"].splitlines()[0].endswith("statements of the work report match no task")
+    assert executed["group"].splitlines()[0].startswith("23 tasks name 各街道; 13 streets carry them: 中央门街道、")
+    # 地区生产总值: the plan's 7%, the report's ≥7.5% for the year, its 8% for the year before
+    gdp = next(ln for ln in executed["targets"].splitlines() if "地区生产总值" in ln and "growth_rate" in ln)
+    assert gdp.split()[1:8] == ["11", "地区生产总值", "growth_rate", "%", "7", "≥7.5", "8"]
+    assert executed["unmatched"].splitlines()[0] == "5 statements of the work report match no task"
     pivot = executed["pivot"].splitlines()
-    assert pivot[2].split() == ["区发改委", "0", "10"]
-    assert pivot[3].split() == ["区建设局", "2", "7"]
+    assert pivot[0].split() == ["角色", "role", "牵头", "配合"]
+    assert pivot[2].split() == ["区发改委", "10", "0"]
+    assert pivot[3].split() == ["区建设局", "7", "2"]

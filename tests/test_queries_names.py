@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from kg.queries import parse_header
+from kg.queries.format import with_headers
 from kg.queries.names import check_name, name_index, resolve_name, suggest_names
 
 from kg import queries as Q
 from kg.errors import UsageError
-from kg.store import OxigraphStore
+from kg.store import OxigraphStore, QueryResult, Term
 
 UNIT = "https://w3id.org/govkg/id/nanjing-gulou/unit/"
 
@@ -97,3 +99,20 @@ def test_a_name_in_two_regions(tmp_path) -> None:
         resolve_name(two, "unit", "区发改委")
     assert resolve_name(two, "unit", "<https://w3id.org/govkg/id/b/unit/x>") == "https://w3id.org/govkg/id/b/unit/x"
     Q.check_names(two, Q.resolve_query("unit_tasks"), {"unit": "区发改委"})  # no error
+
+
+def test_the_labels_line_shows_vocabulary_keys_by_their_chinese_label() -> None:
+    q = parse_header("# columns: 单位类型 type, 角色 role, 单位 unit\n# labels: type = unit_type, role = role\nSELECT * {}")
+    row = [Term("literal", "GovernmentDepartment"), Term("literal", "co_lead"), Term("literal", "lead")]
+    shown = with_headers(QueryResult("select", ["type", "role", "unit"], [row]), q)
+    assert shown.variables == ["单位类型 type", "角色 role", "单位 unit"]
+    # only the named columns: a unit literally called "lead" stays as written
+    assert [t.value for t in shown.rows[0]] == ["政府部门", "配合", "lead"]
+    # a value the vocabulary does not know is kept
+    other = with_headers(QueryResult("select", ["type", "role", "unit"], [[Term("literal", "Spaceport"), None, None]]), q)
+    assert other.rows[0][0].value == "Spaceport"
+
+
+def test_a_labels_line_naming_an_unknown_kind_is_an_error() -> None:
+    with pytest.raises(UsageError, match="cannot read 'type = colour' of the labels line"):
+        parse_header("# labels: type = colour\nSELECT * {}")

@@ -278,12 +278,12 @@ def test_kg_query_against_the_endpoint(server, out: Path) -> None:
                            capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
     assert remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout
-    assert remote.stdout.splitlines()[1] == "区发改委,GovernmentDepartment,10,0,0,3,13"
+    assert remote.stdout.splitlines()[1] == "区发改委,政府部门,10,0,0,3,13"
     shared = subprocess.run([*KG_CMD, "query", "shared_tasks", "--endpoint", url,
                              "--param", "unit=区科技局", "--format", "csv"],
                             capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
     assert shared.returncode == 0, shared.stderr
-    assert "高新区管委会,ManagementCommittee,4,4,0," in shared.stdout
+    assert "高新区管委会,管委会,4,4,0," in shared.stdout
 
 
 def test_bad_sparql_in_the_cli_is_one_line_exit_2(out: Path) -> None:
