@@ -2,7 +2,8 @@
 the bundled example's build, and the output the cookbook shows is what the command prints.
 
 A line ``…`` in a shown output means "the rest is left out": the lines before it must be the
-first lines printed. ``$ echo $?`` shows the exit code of the command before it. ``kg build``
+first lines printed. ``$ echo $?`` shows the exit code of the command before it; ``| head -N`` keeps the first
+N lines. ``kg build``
 lines are not run (the example build is the session's fixture, built the same way), and
 ``kg serve`` (a server that runs until stopped) is shown in ``sh`` blocks only.
 ``python -m pytest tests/test_cookbook.py --update-golden`` rewrites the shown outputs from
@@ -79,10 +80,12 @@ def _run_all(out: Path) -> list[tuple[Step, list[str]]]:
             continue
         # a server runs until stopped: its lines belong in ```sh blocks, shown, not run
         assert not step.command.startswith("kg serve"), f"kg serve in a console block: {step.command}"
-        r = runner.invoke(main, _args(step.command, out))
+        command, _, head = step.command.partition(" | head -")  # the one pipe the cookbook uses
+        r = runner.invoke(main, _args(command, out))
         last_code = r.exit_code
         printed = r.output.replace(str(out), "out").replace(str(EXAMPLES), "examples")
-        results.append((step, [ln.rstrip() for ln in printed.rstrip("\n").splitlines()]))
+        lines = [ln.rstrip() for ln in printed.rstrip("\n").splitlines()]
+        results.append((step, lines[: int(head)] if head else lines))
     return results
 
 
