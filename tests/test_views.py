@@ -700,6 +700,36 @@ def test_kg_report_expand_groups_ranks_by_the_expanded_load(example_out: Path, t
     assert bad.exit_code == 2 and bad.output.startswith("Error: ")
 
 
+def test_kg_report_queries_adds_a_user_query_folder(example_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "street_count.rq").write_text(
+        "# question: 有多少个街道？How many streets?\n"
+        "PREFIX kg: <https://w3id.org/govkg/ns#>\n"
+        "SELECT (COUNT(?s) AS ?streets) WHERE { ?s a kg:StreetOffice }\n",
+        encoding="utf-8",
+    )
+    before = (out / "queries.html").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["report", str(out), "--queries", str(mine)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    after = (out / "queries.html").read_text(encoding="utf-8")
+    assert "street_count" not in before and "有多少个街道？How many streets?" in after
+    # its answer, run on the build: the example has 13 streets
+    block = after.split('id="q-street_count"', 1)[1]
+    assert ">13<" in block.split("</table>", 1)[0]
+    # a folder that does not exist is one line, and nothing is rewritten
+    bad = CliRunner().invoke(main, ["report", str(out), "--queries", str(tmp_path / "none")])
+    assert bad.exit_code == 2 and bad.output.startswith("Error: ") and bad.output.count("\n") == 1
+
+
 def test_big_corpora_get_aggregated_views_and_the_index_says_why(generated_out: Path, tmp_path: Path) -> None:
     import csv
     import shutil

@@ -50,6 +50,7 @@ def write_report(
     *,
     limits: ViewLimits | None = None,
     workload_options: WorkloadOptions | None = None,
+    query_dirs: Sequence[str | Path] = (),
 ) -> list[ViewPage]:
     """Write ``index.html``, ``queries.html`` and ``views/`` into the build folder ``tmp_out``.
 
@@ -57,10 +58,11 @@ def write_report(
     section views for the ``limits.section_views`` biggest sections (default
     :class:`ViewLimits`); the index says which were left out and how to draw one. The
     ranking is :func:`kg.analysis.workload.compute_workload` under ``workload_options``
-    (``kg report --expand-groups`` ranks by the expanded load).
+    (``kg report --expand-groups`` ranks by the expanded load). ``queries.html`` shows the
+    canned queries and then those of the user's ``query_dirs`` (``kg report --queries DIR``).
     """
     out = Path(tmp_out)
-    background = BackgroundQueries(out)
+    background = BackgroundQueries(out, query_dirs)
     store = open_store(out)
     try:
         facts = read_facts(store)  # once, for the views and the ranking

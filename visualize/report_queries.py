@@ -3,6 +3,7 @@ per query and for all of them, while the views are drawn (:class:`BackgroundQuer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,7 @@ def _query_block(store: Any, q: Any) -> QueryBlock:
     return block
 
 
-def _query_worker(out: str, names: list[str], conn: Any, parent: int) -> None:
+def _query_worker(out: str, names: list[str], conn: Any, parent: int, query_dirs: list[str]) -> None:
     """Child process: run the named canned queries in order, reporting each as it goes.
     It ends with its parent (also when that is killed), quietly when the parent stops
     listening."""
@@ -84,7 +85,7 @@ def _query_worker(out: str, names: list[str], conn: Any, parent: int) -> None:
     try:
         store = open_store(Path(out))
         try:
-            by_name = {q.name: q for q in list_queries()}
+            by_name = {q.name: q for q in list_queries(extra_dirs=query_dirs)}
             for name in names:
                 conn.send(("start", name))
                 conn.send(("done", name, _query_block(store, by_name[name])))
@@ -97,8 +98,8 @@ def _query_worker(out: str, names: list[str], conn: Any, parent: int) -> None:
         conn.close()
 
 
-def run_queries(out: Path) -> tuple[list[QueryBlock], str]:
-    """Every canned query and its result on this build.
+def run_queries(out: Path, query_dirs: Sequence[str | Path] = ()) -> tuple[list[QueryBlock], str]:
+    """Every canned query, then those of the user's ``query_dirs``, and its result on this build.
 
     The queries run in a child process, each with :data:`QUERY_TIMEOUT` seconds and all
     within :data:`QUERY_BUDGET`: on a big corpus a slow query is reported as skipped (with
@@ -109,7 +110,8 @@ def run_queries(out: Path) -> tuple[list[QueryBlock], str]:
 
     from kg.queries import list_queries
 
-    queries = list_queries()
+    dirs = [str(d) for d in query_dirs]
+    queries = list_queries(extra_dirs=dirs)
     timeout = float(os.environ.get("KG_REPORT_QUERY_TIMEOUT", QUERY_TIMEOUT))
     budget = float(os.environ.get("KG_REPORT_QUERY_BUDGET", QUERY_BUDGET))
     results: dict[str, QueryBlock] = {}
@@ -128,7 +130,8 @@ def run_queries(out: Path) -> tuple[list[QueryBlock], str]:
                 skipped[name] = f"未运行：预设查询总时限 {budget:g} 秒已用完 (time budget used up)"
             break
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child, os.getpid()), daemon=True)
+        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child, os.getpid(), dirs),
+                           daemon=True)
         proc.start()
         child.close()
         current: str | None = None
@@ -183,17 +186,17 @@ class BackgroundQueries:
     """:func:`run_queries` in a thread, so that the canned queries (in their child process)
     run while this process draws the views."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, query_dirs: Sequence[str | Path] = ()) -> None:
         import threading
 
         self._result: tuple[list[QueryBlock], str] = ([], "")
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(out,), name="kg-report-queries", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(out, query_dirs), name="kg-report-queries", daemon=True)
         self._thread.start()
 
-    def _run(self, out: Path) -> None:
+    def _run(self, out: Path, query_dirs: Sequence[str | Path]) -> None:
         try:
-            self._result = run_queries(out)
+            self._result = run_queries(out, query_dirs)
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
 

@@ -232,20 +232,24 @@ def validate(out: str, shapes: str | None) -> None:
 @click.option("--expand-groups", is_flag=True,
               help="Rank and judge the units of the report by their expanded load (with the tasks that "
               "reach them through an every-member group such as 各街道); both loads are shown either way.")
+@click.option("--queries", "query_dirs", multiple=True, type=click.Path(), metavar="DIR",
+              help="Also run the .rq queries of this folder (repeatable) and show them in queries.html.")
 @handle_errors
-def report(out: str, expand_groups: bool) -> None:
+def report(out: str, expand_groups: bool, query_dirs: tuple[str, ...]) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
     from ..pipeline.artifacts import artifact_writers, write_artifacts
 
     folder = require_build(out)
-    if expand_groups:
+    if expand_groups or query_dirs:
         from ..analysis.workload import WorkloadOptions
+        from ..queries import list_queries
         from ..visualize.report import write_report
 
+        list_queries(extra_dirs=query_dirs)  # a missing folder or a clash: one line, before any work
         write_artifacts(folder, names=[n for n, _ in artifact_writers() if n != "report"])
-        write_report(folder, workload_options=WorkloadOptions(expand_groups=True))
+        write_report(folder, workload_options=WorkloadOptions(expand_groups=expand_groups), query_dirs=query_dirs)
     else:
         write_artifacts(folder)
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
