@@ -31,8 +31,8 @@ def test_build_returns_a_summary_with_the_counts_of_kg_build(tmp_path):
     assert (summary.documents, summary.tasks, summary.statements, summary.units) == (1, 72, 0, 40)
     # the example plan names no year (tests/test_year.py); the year given silences that
     assert [w.split(": ", 1)[1] for w in summary.warnings] == [
-        "no year found for this plan (none in its title, its document number 〔2021〕 or its issue "
-        "date): its targets have no year; give it with --year"
+        "no year found for this plan (none in its title, a document number such as 〔2021〕12号, "
+        "or an issue date): its targets have no year; give it with --year"
     ]
     assert kg.build(PLAN, tmp_path / "out", artifacts=False, year=2020).warnings == ()
     assert repr(summary) == (

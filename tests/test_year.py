@@ -112,8 +112,8 @@ def test_a_plan_without_a_year_is_warned_and_year_given_wins():
     assert doc.year is None
     warned = [str(i) for i in doc.issues if i.code == "no-year"]
     assert warned == [
-        "plan.txt:1: no year found for this plan (none in its title, its document number 〔2021〕 or its "
-        "issue date): its targets have no year; give it with --year"
+        "plan.txt:1: no year found for this plan (none in its title, a document number such as "
+        "〔2021〕12号, or an issue date): its targets have no year; give it with --year"
     ]
     given = extract_document(source(*text), region="nanjing-gulou", year=2022)
     assert given.year == 2022 and not [i for i in given.issues if i.code == "no-year"]

@@ -116,7 +116,8 @@ def build(
     s = result.summary()
     click.echo(
         f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "
-        f"{s['statements']} report statements, {s['units']} units, {s['quads']} quads, {s['warnings']} warnings"
+        f"{s['statements']} report statements, {s['units']} units, {s['quads']} quads, "
+        f"{s['warnings']} warning{'' if s['warnings'] == 1 else 's'}"
     )
     if pushed is not None:
         click.echo(pushed.summary())

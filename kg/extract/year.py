@@ -110,7 +110,7 @@ def year_of_plan(source: SourceText, title: str, tasks: Sequence[Task], issues: 
         line = _title_line(title, source.lines) or (source.lines[0].number if source.lines else 0)
         issues.append(Issue(
             source.path, line,
-            "no year found for this plan (none in its title, its document number 〔2021〕 or its issue "
-            "date): its targets have no year; give it with --year", "no-year",
+            "no year found for this plan (none in its title, a document number such as 〔2021〕12号, "
+            "or an issue date): its targets have no year; give it with --year", "no-year",
         ))
     return found.year if found else None
