@@ -50,6 +50,7 @@ from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
     STORE_DIR,
+    Splice,
     concat,
     write_combined,
     write_manifest,
@@ -132,13 +133,22 @@ AUTO_JOBS_MIN_DOCUMENTS = 8
 ALONGSIDE_MIN_REUSED = 200
 
 
-def _write_index(tmp: Path, salt: str, keys: Sequence[str], graphs: Sequence[Graph]) -> None:
+def _write_index(
+    tmp: Path, inputs: Inputs, infos: Sequence[DocInfo | None], graphs: Sequence[Graph], files: dict[str, object]
+) -> None:
+    """cache/index.json: the salt, every document's key and :class:`DocInfo` (so that the
+    next build reads one file, not one per document), each graph's digest and chunk, and
+    where the parts of the written files lie (:class:`kg.layout.Splice`)."""
+    prev = inputs.prev_infos
     data = {
         "format": CACHE_FORMAT,
-        "salt": salt,
-        "keys": list(keys),
+        "salt": inputs.salt,
+        "keys": list(inputs.keys),
         "graphs": {g.iri: g.digest for g in graphs},
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
+        # (an entry's info is what its key says: a reused one is written back as it was read)
+        "infos": [prev.get(i.key) or i.to_dict() for i in infos if i is not None],
+        "files": files,
     }
     (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
@@ -178,6 +188,8 @@ class Inputs:
     reusable: bool  # the previous build's cache index matches these options
     prev_graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest
     prev_keys: frozenset[str] = frozenset()
+    prev_infos: dict[str, dict[str, object]] = field(default_factory=dict)  # key → DocInfo as a dict
+    prev_files: dict[str, object] = field(default_factory=dict)  # the previous files' parts (Splice)
 
 
 def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str | Path | None = None) -> Inputs:
@@ -201,10 +213,16 @@ def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str 
         doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
         for p, name in zip(files, names, strict=True)
     ]
+    if index is None:
+        return Inputs(files, names, keys, salt, collected, False)
+    infos = index.get("infos")
+    files_map = index.get("files")
     return Inputs(
-        files, names, keys, salt, collected, index is not None,
-        dict(index.get("graphs", {})) if index else {},  # type: ignore[call-overload]
-        frozenset(index.get("keys", [])) if index else frozenset(),  # type: ignore[call-overload]
+        files, names, keys, salt, collected, True,
+        dict(index.get("graphs", {})),  # type: ignore[call-overload]
+        frozenset(index.get("keys", [])),  # type: ignore[call-overload]
+        {i["key"]: i for i in infos if isinstance(i, dict)} if isinstance(infos, list) else {},
+        files_map if isinstance(files_map, dict) else {},
     )
 
 
@@ -278,7 +296,7 @@ def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int
     reuse: list[int] = []
     for i, key in enumerate(inputs.keys):
         folder.use(key)
-        (reuse if key in inputs.prev_keys and folder.has(key) else todo).append(i)
+        (reuse if key in inputs.prev_keys and key in inputs.prev_infos and folder.has(key) else todo).append(i)
     return todo, reuse
 
 
@@ -305,8 +323,8 @@ def reuse_and_extract(
         )
     try:
         extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
-        for i in reuse:
-            settled.put(i, folder.info(inputs.keys[i]), dest)
+        for i in reuse:  # (their infos come from the previous build's index: one file read)
+            settled.put(i, DocInfo.from_dict(inputs.prev_infos[inputs.keys[i]]), dest)
         clock.stage("reuse")
         done, total = len(reuse), len(inputs.files)
         if progress and done:
@@ -356,12 +374,14 @@ def write_files(
     if mode == "auto":
         mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
     result.graph_files = mode
+    # the files made of one part per document are copied from the previous build's in runs
+    splice = Splice(out, inputs.prev_files) if inputs.reusable else Splice()
     if mode == "combined":
-        write_combined(tmp, [g.chunk for g in graphs])
+        write_combined(tmp, [g.chunk for g in graphs], splice)
     else:
         write_split(tmp, [(g.file, g.chunk) for g in graphs])
-    _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected)
-    _write_index(tmp, inputs.salt, inputs.keys, graphs)
+    _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
+    _write_index(tmp, inputs, settled.infos, graphs, splice.record)
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)
     folder.collect()
@@ -458,17 +478,19 @@ def build(
 
 def _write_reports(
     tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo],
-    collected: Sequence[Issue] = (),
+    collected: Sequence[Issue] = (), splice: Splice | None = None,
 ) -> None:
     """tasks.jsonl (the documents' task records, in input order), manifest.json and
     warnings.txt, from the fragments in each document's cache entry; ``collected``, what
-    collecting the inputs skipped, comes first."""
-    concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
+    collecting the inputs skipped, comes first. (The warnings of a document without any
+    are empty: not opened.)"""
+    concat([folder / f"{i.key}.jsonl" for i in result.infos if i.tasks], tmp / "tasks.jsonl", splice=splice)
     warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
     text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
     for info in infos:
-        warnings.append(folder / f"{info.key}.warnings.json")
-        text.append(folder / f"{info.key}.warnings.txt")
+        if info.issues:
+            warnings.append(folder / f"{info.key}.warnings.json")
+            text.append(folder / f"{info.key}.warnings.txt")
     documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
     head: dict[str, object] = {"summary": result.summary(), "graph_files": result.graph_files}
-    write_manifest(tmp, head, documents, warnings, text)
+    write_manifest(tmp, head, documents, warnings, text, splice)

@@ -61,7 +61,7 @@ __all__ = [
 CACHE_DIR = "cache"
 CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4  # 4: index.json holds every DocInfo and the parts of the written files
 _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
 
 
@@ -147,11 +147,18 @@ class DocInfo:
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
 
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object]) -> DocInfo:
+        raw = dict(raw)
+        raw["issues"] = [Issue(**i) for i in raw["issues"]]  # type: ignore[attr-defined]
+        return cls(**raw)  # type: ignore[arg-type]
+
     @classmethod
     def from_json(cls, data: bytes) -> DocInfo:
-        raw = json.loads(data)
-        raw["issues"] = [Issue(**i) for i in raw["issues"]]
-        return cls(**raw)
+        return cls.from_dict(json.loads(data))
 
 
 def warning_json(issue: Issue) -> str:
