@@ -61,3 +61,4 @@ def test_separators_are_copied_only_after_the_part_they_followed(tmp_path: Path)
     # a new order, and a separator that follows a part which had none after it before
     second = _write(tmp_path / "two", [p["b.json"], b", ", p["a.json"], b"; ", p["c.json"]], tmp_path / "one", maps)
     assert (tmp_path / "two" / "tasks.jsonl").read_bytes() == b"HEAD\n{2}, {1}; {3}"
+    assert second.copied == 1  # the file was written from the previous one (b, a), c opened

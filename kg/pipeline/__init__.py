@@ -64,11 +64,14 @@ from .cache import (
     CACHE_DOCS,
     CACHE_FORMAT,
     CACHE_INDEX,
+    CACHE_STATE,
+    BuildState,
     CacheFolder,
     DocInfo,
     doc_key,
-    file_digest,
     load_index,
+    load_state,
+    scan_digest,
     warning_json,
 )
 from .inputs import (
@@ -134,23 +137,26 @@ ALONGSIDE_MIN_REUSED = 200
 
 
 def _write_index(
-    tmp: Path, inputs: Inputs, infos: Sequence[DocInfo | None], graphs: Sequence[Graph], files: dict[str, object]
+    tmp: Path, inputs: Inputs, infos: Sequence[DocInfo | None], graphs: Sequence[Graph], files: dict[str, object],
+    iris: dict[str, str],
 ) -> None:
-    """cache/index.json: the salt, every document's key and :class:`DocInfo` (so that the
-    next build reads one file, not one per document), each graph's digest and chunk, and
-    where the parts of the written files lie (:class:`kg.layout.Splice`)."""
-    prev = inputs.prev_infos
+    """cache/index.json (the salt, the documents' keys, each graph's digest and chunk) and
+    cache/state.pkl (:class:`kg.pipeline.cache.BuildState`: what the next build reads
+    instead of one file per document)."""
     data = {
         "format": CACHE_FORMAT,
         "salt": inputs.salt,
         "keys": list(inputs.keys),
         "graphs": {g.iri: g.digest for g in graphs},
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
-        # (an entry's info is what its key says: a reused one is written back as it was read)
-        "infos": [prev.get(i.key) or i.to_dict() for i in infos if i is not None],
-        "files": files,
     }
-    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    state = BuildState(
+        infos={i.key: i for i in infos if i is not None},
+        iris={i.key: iris[i.key] for i in infos if i is not None and i.key in iris},
+        stats=inputs.stats, scanned=inputs.scanned, files=files,
+    )
+    state.write(tmp / CACHE_DIR / CACHE_STATE)
+    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,8 +194,9 @@ class Inputs:
     reusable: bool  # the previous build's cache index matches these options
     prev_graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest
     prev_keys: frozenset[str] = frozenset()
-    prev_infos: dict[str, dict[str, object]] = field(default_factory=dict)  # key → DocInfo as a dict
-    prev_files: dict[str, object] = field(default_factory=dict)  # the previous files' parts (Splice)
+    previous: BuildState = field(default_factory=BuildState)  # the previous build's state, when reusable
+    stats: dict[str, tuple[tuple[int, int, int, int, int], str]] = field(default_factory=dict)  # path → stat, digest
+    scanned: int = 0  # when the scan began (time.time_ns())
 
 
 def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str | Path | None = None) -> Inputs:
@@ -206,23 +213,22 @@ def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str 
     index = load_index(out) if opts.cache else None
     if index is not None and index.get("salt") != salt:
         index = None
+    previous = load_state(out) if index is not None else BuildState()
     names, renamed = document_names(files)
     collected += renamed
+    scanned, stats = time.time_ns(), {}  # type: ignore[var-annotated]
     # (a file named apart from its stem has that name in its key: it is in its graph)
     keys = [
-        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
+        doc_key(salt, p, (scan_digest(p, previous, stats) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
         for p, name in zip(files, names, strict=True)
     ]
     if index is None:
-        return Inputs(files, names, keys, salt, collected, False)
-    infos = index.get("infos")
-    files_map = index.get("files")
+        return Inputs(files, names, keys, salt, collected, False, stats=stats, scanned=scanned)
     return Inputs(
         files, names, keys, salt, collected, True,
         dict(index.get("graphs", {})),  # type: ignore[call-overload]
         frozenset(index.get("keys", [])),  # type: ignore[call-overload]
-        {i["key"]: i for i in infos if isinstance(i, dict)} if isinstance(infos, list) else {},
-        files_map if isinstance(files_map, dict) else {},
+        previous, stats, scanned,
     )
 
 
@@ -296,7 +302,7 @@ def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int
     reuse: list[int] = []
     for i, key in enumerate(inputs.keys):
         folder.use(key)
-        (reuse if key in inputs.prev_keys and key in inputs.prev_infos and folder.has(key) else todo).append(i)
+        (reuse if key in inputs.prev_keys and key in inputs.previous.infos and folder.has(key) else todo).append(i)
     return todo, reuse
 
 
@@ -324,7 +330,7 @@ def reuse_and_extract(
     try:
         extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
         for i in reuse:  # (their infos come from the previous build's index: one file read)
-            settled.put(i, DocInfo.from_dict(inputs.prev_infos[inputs.keys[i]]), dest)
+            settled.put(i, inputs.previous.infos[inputs.keys[i]], dest)
         clock.stage("reuse")
         done, total = len(reuse), len(inputs.files)
         if progress and done:
@@ -341,15 +347,24 @@ def reuse_and_extract(
             pool.shutdown(cancel_futures=True)
 
 
-def link(kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult) -> list[Graph]:
+def link(
+    kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult,
+    iris: dict[str, str] | None = None,
+) -> list[Graph]:
     """``link``: the cross-document graphs (report links, merged into the reports' graphs,
     go to ``result.links``; each region's gazetteer and names graphs; the metrics graph).
-    Returns every named graph of the output, sorted; the bulk load gets the new chunks."""
+    Returns every named graph of the output, sorted; the bulk load gets the new chunks.
+    ``iris``: the documents' graph IRIs by key, known from the previous build (the new
+    ones are added)."""
     dest = folder.path
+    iris = iris if iris is not None else {}
+    for i in kept:
+        if i.key not in iris:
+            iris[i.key] = str(iri_document(i.name))  # type: ignore[arg-type]
     result.links, merged = report_links(kept, folder)
     graphs = [
-        graph_of_chunk(str(iri_document(i.name)), merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
-        else Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
+        graph_of_chunk(iris[i.key], merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
+        else Graph(iris[i.key], dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
         for i in kept
     ]
     graphs = [g for g in graphs if g.quads]
@@ -367,21 +382,23 @@ def link(kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | 
 
 def write_files(
     tmp: Path, out: Path, inputs: Inputs, graphs: Sequence[Graph], result: BuildResult, settled: _Settled,
-    folder: CacheFolder, mode: str,
+    folder: CacheFolder, mode: str, iris: dict[str, str] | None = None,
 ) -> None:
     """``write``: the graph files (``mode``: combined, split or auto), tasks.jsonl,
-    manifest.json, warnings.txt and the cache index, into ``tmp``."""
+    manifest.json, warnings.txt and the cache index and state (``iris``: the documents'
+    graph IRIs by key, kept for the next build), into ``tmp``."""
+    iris = iris if iris is not None else {}
     if mode == "auto":
         mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
     result.graph_files = mode
     # the files made of one part per document are copied from the previous build's in runs
-    splice = Splice(out, inputs.prev_files) if inputs.reusable else Splice()
+    splice = Splice(out, inputs.previous.files) if inputs.reusable else Splice()
     if mode == "combined":
         write_combined(tmp, [g.chunk for g in graphs], splice)
     else:
         write_split(tmp, [(g.file, g.chunk) for g in graphs])
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
-    _write_index(tmp, inputs, settled.infos, graphs, splice.record)
+    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris)
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)
     folder.collect()
@@ -451,12 +468,13 @@ def build(
         result.infos = settled.kept
         result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
 
-        graphs = link(settled.kept, ws.folder, ws.loader, result)
+        iris = dict(inputs.previous.iris)
+        graphs = link(settled.kept, ws.folder, ws.loader, result, iris)
         result.quads = sum(g.quads for g in graphs)
         result.changed_graphs = [g.iri for g in graphs if inputs.prev_graphs.get(g.iri) != g.digest]
         result.removed_graphs = sorted(set(inputs.prev_graphs) - {g.iri for g in graphs})
         clock.stage("link")
-        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files)
+        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files, iris)
         clock.stage("write")
         write_store(ws.tmp, out, graphs, result, ws.loader)
         clock.stage("store")

@@ -44,6 +44,10 @@ __all__ = [
     "CACHE_DOCS",
     "CACHE_INDEX",
     "CACHE_FORMAT",
+    "CACHE_STATE",
+    "BuildState",
+    "load_state",
+    "scan_digest",
     "DocInfo",
     "build_salt",
     "doc_key",
@@ -61,7 +65,13 @@ __all__ = [
 CACHE_DIR = "cache"
 CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
-CACHE_FORMAT = 4  # 4: index.json holds every DocInfo and the parts of the written files
+# what the next build needs of this one besides the index, in one file (BuildState)
+CACHE_STATE = "state.pkl"
+CACHE_FORMAT = 4  # 4: the build state file
+# A file's digest is taken from the previous build when its size, times, inode and device
+# are unchanged and it was last changed this long before that build's scan began (a file
+# written in the same clock tick as the scan read it is read again: git's "racy clean").
+RACY_NS = 2_000_000_000
 _DATA_SUFFIXES = {".ttl", ".csv", ".json", ".jsonl", ".txt", ".rq", ".yaml", ".yml"}
 
 
@@ -147,18 +157,62 @@ class DocInfo:
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
 
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> DocInfo:
-        raw = dict(raw)
-        raw["issues"] = [Issue(**i) for i in raw["issues"]]  # type: ignore[attr-defined]
-        return cls(**raw)  # type: ignore[arg-type]
-
     @classmethod
     def from_json(cls, data: bytes) -> DocInfo:
-        return cls.from_dict(json.loads(data))
+        raw = json.loads(data)
+        raw["issues"] = [Issue(**i) for i in raw["issues"]]
+        return cls(**raw)
+
+
+FileStat = tuple[int, int, int, int, int]  # size, mtime, ctime (ns), inode, device
+
+
+@dataclass
+class BuildState:
+    """What a build leaves for the next one besides the index (``cache/state.pkl``, read
+    in one go): each document's :class:`DocInfo` and graph IRI by key, each input file's
+    stat and digest by path (with the time the scan began), and where the parts of the
+    written files lie (:class:`kg.layout.Splice`). A rebuild after editing one document
+    of ten thousand reads this one file, not one per document."""
+
+    infos: dict[str, DocInfo] = field(default_factory=dict)
+    iris: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
+    scanned: int = 0  # time.time_ns() when the scan began
+    files: dict[str, object] = field(default_factory=dict)
+
+    def write(self, path: Path) -> None:
+        path.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_state(out: Path) -> BuildState:
+    """The state a build of ``out`` left; an empty one when there is none or it cannot be
+    read (then every document is extracted again, as when its cache entry is missing)."""
+    try:
+        state = pickle.loads((out / CACHE_DIR / CACHE_STATE).read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return BuildState()
+    return state if isinstance(state, BuildState) else BuildState()
+
+
+def scan_digest(path: Path, previous: BuildState, stats: dict[str, tuple[FileStat, str]]) -> str | None:
+    """The SHA-256 of the file ``path`` (None when it cannot be read): the previous build's
+    when the file's stat is the same and it was last changed well before that build's
+    scan (:data:`RACY_NS`), else read now. Its stat and digest go to ``stats``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    known = previous.stats.get(str(path))
+    cutoff = previous.scanned - RACY_NS
+    if known is not None and known[0] == sig and st.st_ctime_ns < cutoff and st.st_mtime_ns < cutoff:
+        digest: str | None = known[1]
+    else:
+        digest = file_digest(path)
+    if digest is not None:
+        stats[str(path)] = (sig, digest)
+    return digest
 
 
 def warning_json(issue: Issue) -> str:

@@ -157,7 +157,16 @@ def check_out(out: str | Path) -> Path:
 def check_inputs_outside(files: Sequence[Path], out: Path, given: str | Path) -> None:
     """A build replaces OUT as a whole: no input may live in it."""
     real = os.path.realpath(out)
+    inside = real.rstrip(os.sep) + os.sep
+    folders: dict[str, str] = {}  # each folder resolved once: most inputs share theirs
     for f in files:
-        here = os.path.realpath(f)
-        if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+        text = os.fspath(f)
+        if os.path.islink(text):
+            here = os.path.realpath(text)
+        else:
+            folder, name = os.path.split(text)
+            if folder not in folders:
+                folders[folder] = os.path.realpath(folder or os.curdir)
+            here = os.path.join(folders[folder], name)
+        if here == real or here.startswith(inside):
             raise UsageError(f"{f}: is inside the output folder {given}, which the build replaces; move it or choose another -o")
