@@ -37,6 +37,7 @@ __all__ = [
     "COMBINED_MAX_QUADS",
     "GRAPHS_DIR",
     "concat",
+    "Part",
     "Splice",
     "graph_nquads",
     "is_build_folder",
@@ -151,12 +152,16 @@ def _copy_range(src: int, dst: int, offset: int, size: int) -> None:
             offset += len(data)
 
 
-def _part_id(part: Path | bytes) -> str:
+# A part of a file that concat writes: bytes, or a file (its path as a Path or a str).
+Part = Path | str | bytes
+
+
+def _part_id(part: Part) -> str:
     """What names a part in a :class:`Splice` map: a file by its name (the cache names
     its files by their content), bytes by themselves (or their hash when long)."""
-    if isinstance(part, Path):
-        return part.name
-    return "=" + (part.hex() if len(part) <= 32 else hashlib.sha256(part).hexdigest())
+    if isinstance(part, bytes):
+        return "=" + (part.hex() if len(part) <= 32 else hashlib.sha256(part).hexdigest())
+    return os.path.basename(part)
 
 
 class _Previous:
@@ -182,7 +187,7 @@ class _Previous:
             raise ValueError("changed since it was written")
 
 
-def concat(parts: Iterable[Path | bytes], target: Path, header: bytes = b"", splice: Splice | None = None) -> None:
+def concat(parts: Iterable[Part], target: Path, header: bytes = b"", splice: Splice | None = None) -> None:
     """Write ``header`` then every part (a file, copied in the kernel, or bytes) to ``target``.
 
     With ``splice``, the runs of parts that the file of the same name in the previous
@@ -217,13 +222,13 @@ class _Writer:
             self.fh.write(self.pending)  # (unbuffered: FileIO writes it whole)
             self.pending = bytearray()
 
-    def _old(self, part: Path | bytes, pid: str) -> int | None:
+    def _old(self, part: Part, pid: str) -> int | None:
         """The index of ``part`` in the previous file: a file anywhere, bytes right after
         the previous part when that one came from the previous file too."""
         prev = self.previous
         if prev is None:
             return None
-        if isinstance(part, Path):
+        if not isinstance(part, bytes):
             return prev.position.get(pid)
         if self.run and self._cursor + 1 < len(prev.ids) and prev.ids[self._cursor + 1] == pid:
             return self._cursor + 1
@@ -231,7 +236,7 @@ class _Writer:
 
     _cursor = -1
 
-    def write(self, parts: Iterable[Path | bytes]) -> _Writer:
+    def write(self, parts: Iterable[Part]) -> _Writer:
         prev = self.previous
         for part in parts:
             pid = _part_id(part)
@@ -251,7 +256,7 @@ class _Writer:
             else:
                 self._flush()
                 self._write_pending()
-                with part.open("rb") as src:
+                with open(part, "rb") as src:
                     length = os.fstat(src.fileno()).st_size
                     _copy_range(src.fileno(), self.fd, 0, length)
             if length:
@@ -296,7 +301,7 @@ class Splice:
         except (OSError, ValueError, TypeError):
             return None
 
-    def concat(self, parts: Iterable[Path | bytes], target: Path, header: bytes = b"") -> None:
+    def concat(self, parts: Iterable[Part], target: Path, header: bytes = b"") -> None:
         previous = self._previous(target.name)
         writer = _Writer(target, previous).write([header, *parts] if header else parts)
         st = writer.close()
@@ -343,18 +348,20 @@ def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
     folder = tmp / GRAPHS_DIR
     folder.mkdir()
     for name, chunk in files:
-        target = folder / f"{name}.nq"
-        if target.exists():  # never write through a hard link into the cache entry
-            raise ValueError(f"two graphs of the build would share the file graphs/{target.name}")
+        target = f"{folder}/{name}.nq"
         try:
             os.link(chunk, target)
+        except FileExistsError:  # never write through a hard link into the cache entry
+            raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
         except OSError:
+            if os.path.lexists(target):
+                raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
             shutil.copyfile(chunk, target)
 
 
 def write_manifest(
-    tmp: Path, head: dict[str, object], documents: Sequence[Path | bytes], warnings: Sequence[Path | bytes],
-    warnings_text: Sequence[Path | bytes], splice: Splice | None = None,
+    tmp: Path, head: dict[str, object], documents: Sequence[Part], warnings: Sequence[Part],
+    warnings_text: Sequence[Part], splice: Splice | None = None,
 ) -> None:
     """manifest.json and warnings.txt from fragments (files or bytes) made per document:
     ``documents`` one JSON object each, ``warnings`` comma-separated JSON objects (an empty
@@ -362,8 +369,8 @@ def write_manifest(
     did not change (and, with ``splice``, copies the runs of what did not change from the
     previous files)."""
 
-    def joined(parts: Sequence[Path | bytes]) -> list[Path | bytes]:
-        out: list[Path | bytes] = []
+    def joined(parts: Sequence[Part]) -> list[Part]:
+        out: list[Part] = []
         for part in parts:
             if part == b"":
                 continue

@@ -50,6 +50,7 @@ from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
     STORE_DIR,
+    Part,
     Splice,
     concat,
     write_combined,
@@ -93,6 +94,7 @@ from .workers import (
     process_star,
     rare_collections,
     task_records,
+    warm_up,
     worker_context,
     worker_init,
 )
@@ -151,10 +153,12 @@ def _write_index(
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
     }
     state = BuildState(
-        infos={i.key: i for i in infos if i is not None},
         iris={i.key: iris[i.key] for i in infos if i is not None and i.key in iris},
         stats=inputs.stats, scanned=inputs.scanned, files=files,
     )
+    for info in infos:
+        if info is not None:
+            state.keep(info, inputs.previous)
     state.write(tmp / CACHE_DIR / CACHE_STATE)
     (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -295,6 +299,27 @@ class _Settled:
                 self._loader.add(dest / f"{done.key}.nq")
 
 
+def _warm_worker(out: Path, opts: BuildOptions) -> ProcessPoolExecutor | None:
+    """A worker that starts paying extraction's one-time costs before the scan, for a
+    rebuild (OUT has a cache index) that extracts in one process: when a few documents
+    changed among many, it extracts them (see :func:`reuse_and_extract`). None when the
+    build will not need it."""
+    if not opts.cache or opts.jobs > 1 or extraction_warm() or not (out / CACHE_DIR / CACHE_INDEX).is_file():
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),))
+    pool.submit(warm_up, opts)
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once, its workers killed (a warm-up left running would hold the
+    build's exit until it ends)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int]]:
     """The inputs (by index) to extract, and those whose cache entry is reused (their
     content, kg's version and data, and the options are unchanged)."""
@@ -302,13 +327,14 @@ def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int
     reuse: list[int] = []
     for i, key in enumerate(inputs.keys):
         folder.use(key)
-        (reuse if key in inputs.prev_keys and key in inputs.previous.infos and folder.has(key) else todo).append(i)
+        (reuse if key in inputs.prev_keys and folder.has(key) else todo).append(i)
     return todo, reuse
 
 
 def reuse_and_extract(
     inputs: Inputs, opts: BuildOptions, folder: CacheFolder, todo: Sequence[int], reuse: Sequence[int],
     settled: _Settled, clock: _Clock, progress: Callable[[int, int], None] | None = None,
+    warm: ProcessPoolExecutor | None = None,
 ) -> None:
     """``reuse`` and ``extract``: take the cache entries of the documents in ``reuse``,
     extract those in ``todo`` into ``folder`` (the settled documents go to ``settled``, in
@@ -316,21 +342,26 @@ def reuse_and_extract(
 
     Extraction runs in worker processes when jobs > 1, or when a few documents changed among
     many kept ones: then one worker extracts them (importing spaCy, ~0.6 s) while this
-    process reads the kept entries. Workers send back only the small DocInfo, the rest stays
-    in the cache entry."""
+    process reads the kept entries — ``warm``, a worker started before the scan, when
+    there is one (:func:`_warm_worker`; stopped when not used). Workers send back only the
+    small DocInfo, the rest stays in the cache entry."""
     dest = folder.path
     jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
-    alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm()
+    alongside = jobs == 1 and (warm is not None or len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm())
     args = [(inputs.files[i], opts, inputs.keys[i], dest, inputs.names[i]) for i in todo]
-    pool = None
-    if jobs > 1 or alongside:
+    pool = warm if alongside else None
+    if warm is not None and pool is None:
+        _discard(warm)
+    if pool is None and (jobs > 1 or alongside):
         pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
         )
     try:
         extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
-        for i in reuse:  # (their infos come from the previous build's index: one file read)
-            settled.put(i, inputs.previous.infos[inputs.keys[i]], dest)
+        known = inputs.previous  # (read in one go; an entry's own file when the state is gone)
+        for i in reuse:
+            key = inputs.keys[i]
+            settled.put(i, known.info(key) if key in known else folder.info(key), dest)
         clock.stage("reuse")
         done, total = len(reuse), len(inputs.files)
         if progress and done:
@@ -447,7 +478,13 @@ def build(
     out = check_out(out)
     result = BuildResult(out=out)
     clock = _Clock()
-    inputs = scan(paths, out, opts, given)
+    warm = _warm_worker(out, opts)
+    try:
+        inputs = scan(paths, out, opts, given)
+    except BaseException:
+        if warm is not None:
+            _discard(warm)
+        raise
     clock.stage("scan")
 
     ws = _Workspace(out)
@@ -463,7 +500,7 @@ def build(
         incremental = inputs.reusable and (out / STORE_DIR).is_dir() and len(todo) + gone <= max(8, len(inputs.files) // 5)
         ws.loader = None if incremental else BackgroundLoad(ws.tmp / STORE_DIR)
         settled = _Settled(len(inputs.files), ws.loader, result.issues)
-        reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress)
+        reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress, warm)
         clock.stage("extract")
         result.infos = settled.kept
         result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
@@ -488,6 +525,8 @@ def build(
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         clock.stage("swap")
     except BaseException:
+        if warm is not None:
+            _discard(warm)
         ws.roll_back()
         raise
     result.timings = clock.total()
@@ -502,13 +541,14 @@ def _write_reports(
     warnings.txt, from the fragments in each document's cache entry; ``collected``, what
     collecting the inputs skipped, comes first. (The warnings of a document without any
     are empty: not opened.)"""
-    concat([folder / f"{i.key}.jsonl" for i in result.infos if i.tasks], tmp / "tasks.jsonl", splice=splice)
-    warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
-    text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
+    # (paths as strings: ten thousand Path objects cost more than the copying)
+    concat([f"{folder}/{i.key}.jsonl" for i in result.infos if i.tasks], tmp / "tasks.jsonl", splice=splice)
+    warnings: list[Part] = [warning_json(i).encode() for i in collected]
+    text: list[Part] = [f"{i}\n".encode() for i in collected]
     for info in infos:
         if info.issues:
-            warnings.append(folder / f"{info.key}.warnings.json")
-            text.append(folder / f"{info.key}.warnings.txt")
-    documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
+            warnings.append(f"{folder}/{info.key}.warnings.json")
+            text.append(f"{folder}/{info.key}.warnings.txt")
+    documents: list[Part] = [f"{folder}/{i.key}.manifest.json" for i in result.infos]
     head: dict[str, object] = {"summary": result.summary(), "graph_files": result.graph_files}
     write_manifest(tmp, head, documents, warnings, text, splice)
