@@ -161,7 +161,8 @@ def _part_id(part: Part) -> str:
     its files by their content), bytes by themselves (or their hash when long)."""
     if isinstance(part, bytes):
         return "=" + (part.hex() if len(part) <= 32 else hashlib.sha256(part).hexdigest())
-    return os.path.basename(part)
+    text = os.fspath(part)
+    return text[text.rfind("/") + 1 :]
 
 
 class _Previous:

@@ -207,10 +207,11 @@ def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str 
     """``scan``: list the inputs, name the documents, hash each file into its cache key, and
     read the previous build's cache index (after removing what a killed build left)."""
     collected: list[Issue] = []
-    files = collect_paths(paths, collected, exclude=out)
+    links: set[str] = set()
+    files = collect_paths(paths, collected, exclude=out, links=links)
     if not files:
         raise UsageError("no documents found in " + ", ".join(map(str, paths)))
-    check_inputs_outside(files, out, given if given is not None else out)
+    check_inputs_outside(files, out, given if given is not None else out, links)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     salt = build_salt(opts)
@@ -254,7 +255,9 @@ class _Workspace:
         if reusable and self.prev_folder.is_dir():
             os.rename(self.prev_folder, self.folder.path)
             self.taken = True
-            self.held = {n.split(".", 1)[0] for n in os.listdir(self.folder.path)}
+            names = os.listdir(self.folder.path)
+            self.held = {n.split(".", 1)[0] for n in names}
+            self.folder.complete = {n[: -len(".info.json")] for n in names if n.endswith(".info.json")}
         else:
             self.folder.path.mkdir()
 
@@ -306,7 +309,7 @@ def _warm_worker(out: Path, opts: BuildOptions) -> ProcessPoolExecutor | None:
     build will not need it."""
     if not opts.cache or opts.jobs > 1 or extraction_warm() or not (out / CACHE_DIR / CACHE_INDEX).is_file():
         return None
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(), 0))
     pool.submit(warm_up, opts)
     return pool
 

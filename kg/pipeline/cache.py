@@ -306,12 +306,16 @@ class CacheFolder:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.used: set[str] = set()
+        # the keys of the complete entries, when the folder was listed (before extraction)
+        self.complete: set[str] | None = None
 
     def use(self, key: str) -> None:
         self.used.add(key)
 
     def has(self, key: str) -> bool:
         """Whether the folder holds a complete entry ``key`` (its info is written last)."""
+        if self.complete is not None:
+            return key in self.complete
         return os.path.isfile(f"{self.path}/{key}.info.json")
 
     def info(self, key: str) -> DocInfo:

@@ -235,15 +235,17 @@ def die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
-def worker_init(parent: int) -> None:
+def worker_init(parent: int, niceness: int = _WORKER_NICENESS) -> None:
     die_with_parent(parent)
     gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
     gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
     # The store's bulk load (a thread of the parent) goes first: it takes each chunk as
     # soon as it is written, so when the last document is extracted little is left to
-    # load; at equal priority it falls behind and the build ends waiting for it.
-    with contextlib.suppress(OSError):
-        os.nice(_WORKER_NICENESS)
+    # load; at equal priority it falls behind and the build ends waiting for it. (A
+    # rebuild's single worker, which the build waits for, runs at the build's priority.)
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
 
 
 @contextlib.contextmanager
