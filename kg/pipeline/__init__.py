@@ -11,25 +11,30 @@ level runs once) and end with the build (:func:`die_with_parent`).
 
 Stages (``--verbose`` prints the time of each):
 
-``scan``      list the inputs, hash each file (SHA-256 of its bytes);
-``reuse``     hard-link the cache entries of documents whose content, kg version and data
-              are unchanged (see :mod:`kg.pipeline.cache`);
+``scan``      list the inputs, hash each file (SHA-256 of its bytes; a file whose stat is
+              unchanged since the previous build keeps its digest), read the previous
+              build's index and state (:class:`kg.pipeline.cache.BuildState`);
+``reuse``     take the cache entries of documents whose content, kg version and data are
+              unchanged (see :mod:`kg.pipeline.cache`), their infos from the state;
 ``extract``   read, extract and turn into quads every other document, in parallel
               processes with ``jobs`` > 1; each worker writes the document's cache entry
               and sends back only a small :class:`kg.pipeline.cache.DocInfo`;
 ``link``      cross-document graphs: report links, each region's gazetteer and names
               graphs, the metrics graph (each made again only when its inputs changed);
 ``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
-              manifest.json;
+              manifest.json: unchanged runs of documents copied from the previous
+              files (:class:`kg.layout.Splice`), the split graph files hard-linked;
 ``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
               the changed graphs replaced, or a bulk load of every chunk;
 ``artifacts`` the registered artifact writers;
 ``swap``      the new folder replaces the old one (atomically on Linux).
 
 The parent process never holds the documents: :attr:`BuildResult.documents` loads them
-from the cache when asked. A rebuild after editing one file of a thousand re-extracts
-that file only and replaces its named graph in the store (and, with an endpoint, on the
-server) without touching the others.
+from the cache when asked. A rebuild after editing one file of ten thousand re-extracts
+that file only (in a worker started before the scan, so that extraction's imports
+overlap it), replaces its named graph in the store (and, with an endpoint, on the
+server) without touching the others, and reads no file per unchanged document (one
+state file; their output copied in runs from the previous files).
 """
 
 from __future__ import annotations

@@ -23,6 +23,11 @@ rebuild reuses them as long as their inputs are unchanged.
 A build takes the previous build's entries folder over (one rename, given back if the
 build fails), adds what it makes and, at the end, drops the files no longer used
 (:class:`CacheFolder`): a rebuild costs time in proportion to what changed.
+
+Beside the entries, ``index.json`` (the salt, the keys, each graph's digest and chunk: what
+``kg push`` reads) and ``state.bin`` (:class:`BuildState`: every document's info, the
+input files' stats and digests, where the parts of the written files lie) are what the
+next build reads instead of one file per document.
 """
 
 from __future__ import annotations
