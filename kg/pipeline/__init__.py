@@ -253,7 +253,7 @@ class _Workspace:
         self.folder = CacheFolder(self.tmp / CACHE_DIR / CACHE_DOCS)
         self.prev_folder = out / CACHE_DIR / CACHE_DOCS
         self.taken = False
-        self.held: set[str] = set()  # the previous build's keys, given back on failure
+        self.held: list[str] = []  # the previous build's files, given back on failure
         self.loader: BackgroundLoad | None = None
 
     def take_cache(self, reusable: bool) -> None:
@@ -261,7 +261,8 @@ class _Workspace:
             os.rename(self.prev_folder, self.folder.path)
             self.taken = True
             names = os.listdir(self.folder.path)
-            self.held = {n.split(".", 1)[0] for n in names}
+            self.held = names
+            self.folder.listed = names
             self.folder.complete = {n[: -len(".info.json")] for n in names if n.endswith(".info.json")}
         else:
             self.folder.path.mkdir()
@@ -273,8 +274,9 @@ class _Workspace:
         if self.loader is not None:
             self.loader.abort()
         if self.taken and self.folder.path.is_dir() and (self.out / CACHE_DIR).is_dir():
+            held = {n.split(".", 1)[0] for n in self.held}
             for name in os.listdir(self.folder.path):
-                if name.split(".", 1)[0] not in self.held:
+                if name.split(".", 1)[0] not in held:
                     with contextlib.suppress(OSError):
                         os.unlink(self.folder.path / name)
             os.rename(self.folder.path, self.prev_folder)

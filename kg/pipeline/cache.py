@@ -313,6 +313,9 @@ class CacheFolder:
         self.used: set[str] = set()
         # the keys of the complete entries, when the folder was listed (before extraction)
         self.complete: set[str] | None = None
+        # the files the folder held when it was taken over: what this build adds is of
+        # keys it uses, so only these can be left unused
+        self.listed: list[str] | None = None
 
     def use(self, key: str) -> None:
         self.used.add(key)
@@ -329,11 +332,11 @@ class CacheFolder:
 
     def collect(self) -> int:
         dropped = 0
-        with os.scandir(self.path) as it:
-            for entry in it:
-                if entry.name.split(".", 1)[0] not in self.used:
-                    os.unlink(entry.path)
-                    dropped += 1
+        names = self.listed if self.listed is not None else os.listdir(self.path)
+        for name in names:
+            if name.split(".", 1)[0] not in self.used:
+                os.unlink(f"{self.path}/{name}")
+                dropped += 1
         return dropped
 
 
