@@ -103,3 +103,28 @@ def test_scan_hashes_files_changed_near_the_previous_scan(tmp_path: Path, monkey
     inputs = scan([src], out, FAST)
     assert sorted(calls) == ["a/plan.txt", "a/report.txt", "b/plan.txt"]
     assert all(k in inputs.prev_keys for k in inputs.keys)
+
+
+def test_a_shared_union_is_counted_from_the_previous_one_and_equals_a_recount(tmp_path: Path) -> None:
+    """The names and metrics graphs are unions of the documents' chunks: a rebuild takes
+    the previous counts, takes away the chunks of documents gone and adds the new ones; a
+    line two documents share stays until both are gone."""
+    from kg.pipeline.cache import DocInfo
+    from kg.pipeline.shared import _union
+
+    folder = CacheFolder(tmp_path)
+    chunks = {"a": b"<x> <p> <u1> <g> .\n<x> <p> <u2> <g> .\n", "b": b"<x> <p> <u2> <g> .\n", "c": b"<x> <p> <u3> <g> .\n"}
+    for key, data in chunks.items():
+        (tmp_path / f"{key}.names.nq").write_bytes(data)
+
+    def infos(*keys: str) -> list[DocInfo]:
+        return [DocInfo(key=k, path=f"{k}.txt") for k in keys]
+
+    first = _union(folder, infos("a", "b"), ".names.nq", None)
+    assert first[1] == {b"<x> <p> <u1> <g> .": 1, b"<x> <p> <u2> <g> .": 2}
+    second = _union(folder, infos("b", "c"), ".names.nq", first)  # a gone, c new
+    assert second == (["b", "c"], {b"<x> <p> <u2> <g> .": 1, b"<x> <p> <u3> <g> .": 1})
+    assert second == _union(folder, infos("b", "c"), ".names.nq", None)
+    # counter-example: the chunk of a document gone is missing: counted again from every member
+    (tmp_path / "a.names.nq").unlink()
+    assert _union(folder, infos("b", "c"), ".names.nq", first) == second

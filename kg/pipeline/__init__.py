@@ -145,7 +145,7 @@ ALONGSIDE_MIN_REUSED = 200
 
 def _write_index(
     tmp: Path, inputs: Inputs, infos: Sequence[DocInfo | None], graphs: Sequence[Graph], files: dict[str, object],
-    iris: dict[str, str],
+    iris: dict[str, str], state: BuildState,
 ) -> None:
     """cache/index.json (the salt, the documents' keys, each graph's digest and chunk) and
     cache/state.pkl (:class:`kg.pipeline.cache.BuildState`: what the next build reads
@@ -157,10 +157,8 @@ def _write_index(
         "graphs": {g.iri: g.digest for g in graphs},
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
     }
-    state = BuildState(
-        iris={i.key: iris[i.key] for i in infos if i is not None and i.key in iris},
-        stats=inputs.stats, scanned=inputs.scanned, files=files,
-    )
+    state.iris = {i.key: iris[i.key] for i in infos if i is not None and i.key in iris}
+    state.stats, state.scanned, state.files = inputs.stats, inputs.scanned, files
     for info in infos:
         if info is not None:
             state.keep(info, inputs.previous)
@@ -390,13 +388,14 @@ def reuse_and_extract(
 
 def link(
     kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult,
-    iris: dict[str, str] | None = None,
+    iris: dict[str, str] | None = None, state: BuildState | None = None, previous: BuildState | None = None,
 ) -> list[Graph]:
     """``link``: the cross-document graphs (report links, merged into the reports' graphs,
     go to ``result.links``; each region's gazetteer and names graphs; the metrics graph).
     Returns every named graph of the output, sorted; the bulk load gets the new chunks.
     ``iris``: the documents' graph IRIs by key, known from the previous build (the new
-    ones are added)."""
+    ones are added); ``state`` gets what each shared graph is the union of, counted from
+    what ``previous`` had (see :func:`kg.pipeline.shared.shared_graphs`)."""
     dest = folder.path
     iris = iris if iris is not None else {}
     for i in kept:
@@ -409,7 +408,9 @@ def link(
         for i in kept
     ]
     graphs = [g for g in graphs if g.quads]
-    shared = shared_graphs(kept, folder)
+    shared = shared_graphs(
+        kept, folder, previous.unions if previous is not None else None, state.unions if state is not None else None
+    )
     if loader is not None:
         for i in kept:
             if i.kind == DocumentKind.WORK_REPORT.value:
@@ -423,11 +424,12 @@ def link(
 
 def write_files(
     tmp: Path, out: Path, inputs: Inputs, graphs: Sequence[Graph], result: BuildResult, settled: _Settled,
-    folder: CacheFolder, mode: str, iris: dict[str, str] | None = None,
+    folder: CacheFolder, mode: str, iris: dict[str, str] | None = None, state: BuildState | None = None,
 ) -> None:
     """``write``: the graph files (``mode``: combined, split or auto), tasks.jsonl,
     manifest.json, warnings.txt and the cache index and state (``iris``: the documents'
-    graph IRIs by key, kept for the next build), into ``tmp``."""
+    graph IRIs by key, kept for the next build; ``state``: what :func:`link` left for it),
+    into ``tmp``."""
     iris = iris if iris is not None else {}
     if mode == "auto":
         mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
@@ -439,7 +441,7 @@ def write_files(
     else:
         write_split(tmp, [(g.file, g.chunk) for g in graphs])
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
-    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris)
+    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state or BuildState())
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)
     folder.collect()
@@ -516,12 +518,13 @@ def build(
         result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
 
         iris = dict(inputs.previous.iris)
-        graphs = link(settled.kept, ws.folder, ws.loader, result, iris)
+        state = BuildState()
+        graphs = link(settled.kept, ws.folder, ws.loader, result, iris, state, inputs.previous)
         result.quads = sum(g.quads for g in graphs)
         result.changed_graphs = [g.iri for g in graphs if inputs.prev_graphs.get(g.iri) != g.digest]
         result.removed_graphs = sorted(set(inputs.prev_graphs) - {g.iri for g in graphs})
         clock.stage("link")
-        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files, iris)
+        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files, iris, state)
         clock.stage("write")
         write_store(ws.tmp, out, graphs, result, ws.loader)
         clock.stage("store")

@@ -206,6 +206,8 @@ class BuildState:
     stats: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
     scanned: int = 0  # time.time_ns() when the scan began
     files: dict[str, object] = field(default_factory=dict)
+    # what each shared graph is the union of (kg.pipeline.shared.Union), by graph
+    unions: dict[str, tuple[list[str], dict[bytes, int]]] = field(default_factory=dict)
 
     def __contains__(self, key: str) -> bool:
         return key in self.rows
@@ -220,7 +222,7 @@ class BuildState:
 
     def write(self, path: Path) -> None:
         data = {"format": CACHE_FORMAT, "rows": self.rows, "iris": self.iris, "stats": self.stats,
-                "scanned": self.scanned, "files": self.files}
+                "scanned": self.scanned, "files": self.files, "unions": self.unions}
         path.write_bytes(marshal.dumps(data))
 
 
@@ -234,7 +236,7 @@ def load_state(out: Path) -> BuildState:
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         return BuildState()
     try:
-        return BuildState(data["rows"], data["iris"], data["stats"], data["scanned"], data["files"])
+        return BuildState(data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"])
     except (KeyError, TypeError):
         return BuildState()
 
