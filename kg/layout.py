@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -36,6 +37,8 @@ __all__ = [
     "COMBINED_MAX_QUADS",
     "GRAPHS_DIR",
     "concat",
+    "Part",
+    "Splice",
     "graph_nquads",
     "is_build_folder",
     "is_kg_build",
@@ -131,30 +134,180 @@ class NQuadsReader(io.RawIOBase):
 # writing
 
 
-def concat(parts: Iterable[Path | bytes], target: Path, header: bytes = b"") -> None:
-    """Write ``header`` then every part (a file, copied in the kernel, or bytes) to ``target``."""
-    with target.open("wb") as out:
-        out.write(header)
-        out.flush()
-        fd = out.fileno()
+def _copy_range(src: int, dst: int, offset: int, size: int) -> None:
+    """Append ``size`` bytes of the file ``src`` from ``offset`` to ``dst``, in the kernel."""
+    end = offset + size
+    try:
+        while offset < end:
+            n = os.sendfile(dst, src, offset, end - offset)
+            if n == 0:
+                raise OSError(f"file ended {end - offset} bytes early")
+            offset += n
+    except OSError:
+        while offset < end:
+            data = os.pread(src, min(1 << 20, end - offset), offset)
+            if not data:
+                raise
+            os.write(dst, data)
+            offset += len(data)
+
+
+# A part of a file that concat writes: bytes, or a file (its path as a Path or a str).
+Part = Path | str | bytes
+
+
+def _part_id(part: Part) -> str:
+    """What names a part in a :class:`Splice` map: a file by its name (the cache names
+    its files by their content), bytes by themselves (or their hash when long)."""
+    if isinstance(part, bytes):
+        return "=" + (part.hex() if len(part) <= 32 else hashlib.sha256(part).hexdigest())
+    text = os.fspath(part)
+    return text[text.rfind("/") + 1 :]
+
+
+class _Previous:
+    """A file an earlier build wrote with :meth:`Splice.concat`, and where its parts lie."""
+
+    def __init__(self, path: Path, record: object) -> None:
+        self.path = path
+        self.ids: list[str] = []
+        self.offsets: list[int] = []
+        self.lengths: list[int] = []
+        self.position: dict[str, int] = {}
+        if not isinstance(record, dict) or not isinstance(record.get("parts"), list):
+            raise ValueError("not a parts map")
+        offset = 0
+        for i, (pid, length) in enumerate(record["parts"]):
+            self.ids.append(str(pid))
+            self.offsets.append(offset)
+            self.lengths.append(int(length))
+            self.position.setdefault(str(pid), i)
+            offset += int(length)
+        st = path.stat()  # the file must be the one the map describes, untouched since
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != (offset, record.get("mtime_ns"), record.get("ino")):
+            raise ValueError("changed since it was written")
+
+
+def concat(parts: Iterable[Part], target: Path, header: bytes = b"", splice: Splice | None = None) -> None:
+    """Write ``header`` then every part (a file, copied in the kernel, or bytes) to ``target``.
+
+    With ``splice``, the runs of parts that the file of the same name in the previous
+    build already holds in a row are copied from it (one system call per run, not one
+    file opened per part): see :class:`Splice`."""
+    if splice is not None:
+        splice.concat(parts, target, header)
+        return
+    _Writer(target, None).write([header, *parts] if header else parts).close()
+
+
+class _Writer:
+    """``concat``'s file: bytes buffered, files and runs of the previous file copied."""
+
+    def __init__(self, target: Path, previous: _Previous | None) -> None:
+        self.fh = target.open("wb", buffering=0)
+        self.fd = self.fh.fileno()
+        self.previous = previous
+        self.old_fd = os.open(previous.path, os.O_RDONLY) if previous is not None else -1
+        self.pending = bytearray()
+        self.run: list[int] = []  # [offset, length] in the previous file, not copied yet
+        self.parts: list[tuple[str, int]] = []
+
+    def _flush(self) -> None:
+        if self.run:
+            self._write_pending()
+            _copy_range(self.old_fd, self.fd, self.run[0], self.run[1])
+            self.run = []
+
+    def _write_pending(self) -> None:
+        if self.pending:
+            self.fh.write(self.pending)  # (unbuffered: FileIO writes it whole)
+            self.pending = bytearray()
+
+    def _old(self, part: Part, pid: str) -> int | None:
+        """The index of ``part`` in the previous file: a file anywhere, bytes right after
+        the previous part when that one came from the previous file too."""
+        prev = self.previous
+        if prev is None:
+            return None
+        if not isinstance(part, bytes):
+            return prev.position.get(pid)
+        if self.run and self._cursor + 1 < len(prev.ids) and prev.ids[self._cursor + 1] == pid:
+            return self._cursor + 1
+        return None
+
+    _cursor = -1
+
+    def write(self, parts: Iterable[Part]) -> _Writer:
+        prev = self.previous
         for part in parts:
-            if isinstance(part, bytes):
-                out.write(part)
-                out.flush()
-                continue
-            with part.open("rb") as src:
-                size = os.fstat(src.fileno()).st_size
-                sent = 0
-                try:
-                    while sent < size:
-                        n = os.sendfile(fd, src.fileno(), sent, size - sent)
-                        if n == 0:
-                            break
-                        sent += n
-                except OSError:
-                    src.seek(sent)
-                    shutil.copyfileobj(src, out, 1 << 20)
-                    out.flush()
+            pid = _part_id(part)
+            at = self._old(part, pid)
+            if at is not None and prev is not None:
+                offset, length = prev.offsets[at], prev.lengths[at]
+                if self.run and self.run[0] + self.run[1] == offset:
+                    self.run[1] += length
+                else:
+                    self._flush()
+                    self.run = [offset, length]
+                self._cursor = at
+            elif isinstance(part, bytes):
+                self._flush()
+                self.pending += part
+                length = len(part)
+            else:
+                self._flush()
+                self._write_pending()
+                with open(part, "rb") as src:
+                    length = os.fstat(src.fileno()).st_size
+                    _copy_range(src.fileno(), self.fd, 0, length)
+            if length:
+                self.parts.append((pid, length))
+        return self
+
+    def close(self) -> os.stat_result:
+        try:
+            self._flush()
+            self._write_pending()
+            return os.fstat(self.fd)
+        finally:
+            self.fh.close()
+            if self.old_fd >= 0:
+                os.close(self.old_fd)
+
+
+class Splice:
+    """Files written from parts (cache files and bytes) so that the next build copies what
+    did not change from the previous build's files: after editing one document of ten
+    thousand, tasks.jsonl, manifest.json, warnings.txt and the combined graph files are
+    written in a few runs copied from the previous files instead of one file opened per
+    document.
+
+    ``maps`` is what an earlier build recorded (:attr:`record`, kept in its cache) for the
+    files in the folder ``previous``: for each file its parts (by :func:`_part_id`) and
+    their lengths, its size, mtime and inode. A part file must be named by its content (as
+    the cache's ``KEY.*`` files are); a previous file that does not match its map (edited,
+    replaced) is not used, so the output is always exactly the parts."""
+
+    def __init__(self, previous: Path | None = None, maps: object = None) -> None:
+        self.previous = previous
+        self.maps = maps if isinstance(maps, dict) else {}
+        self.record: dict[str, object] = {}
+        self.copied = 0  # files written from a previous one
+
+    def _previous(self, name: str) -> _Previous | None:
+        if self.previous is None or name not in self.maps:
+            return None
+        try:
+            return _Previous(self.previous / name, self.maps[name])
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def concat(self, parts: Iterable[Part], target: Path, header: bytes = b"") -> None:
+        previous = self._previous(target.name)
+        writer = _Writer(target, previous).write([header, *parts] if header else parts)
+        st = writer.close()
+        self.copied += previous is not None
+        self.record[target.name] = {"mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "parts": writer.parts}
 
 
 def _strip_prefixes(data: bytes) -> bytes:
@@ -182,13 +335,13 @@ def _trig_ttl(chunk: Path) -> tuple[Path, Path]:
     return trig, ttl
 
 
-def write_combined(tmp: Path, chunks: Sequence[Path]) -> None:
+def write_combined(tmp: Path, chunks: Sequence[Path], splice: Splice | None = None) -> None:
     """graph.nq, graph.trig and graph.ttl by concatenating the chunks (in graph order)."""
-    concat(chunks, tmp / "graph.nq")
+    concat(chunks, tmp / "graph.nq", splice=splice)
     forms = [_trig_ttl(c) for c in chunks]
     header = _prefix_header()
-    concat([t for t, _ in forms], tmp / "graph.trig", header)
-    concat([t for _, t in forms], tmp / "graph.ttl", header)
+    concat([t for t, _ in forms], tmp / "graph.trig", header, splice)
+    concat([t for _, t in forms], tmp / "graph.ttl", header, splice)
 
 
 def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
@@ -196,28 +349,31 @@ def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
     folder = tmp / GRAPHS_DIR
     folder.mkdir()
     for name, chunk in files:
-        target = folder / f"{name}.nq"
-        if target.exists():  # never write through a hard link into the cache entry
-            raise ValueError(f"two graphs of the build would share the file graphs/{target.name}")
+        target = f"{folder}/{name}.nq"
         try:
             os.link(chunk, target)
+        except FileExistsError:  # never write through a hard link into the cache entry
+            raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
         except OSError:
+            if os.path.lexists(target):
+                raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
             shutil.copyfile(chunk, target)
 
 
 def write_manifest(
-    tmp: Path, head: dict[str, object], documents: Sequence[Path | bytes], warnings: Sequence[Path | bytes],
-    warnings_text: Sequence[Path | bytes],
+    tmp: Path, head: dict[str, object], documents: Sequence[Part], warnings: Sequence[Part],
+    warnings_text: Sequence[Part], splice: Splice | None = None,
 ) -> None:
     """manifest.json and warnings.txt from fragments (files or bytes) made per document:
-    ``documents`` one JSON object each, ``warnings`` comma-separated JSON objects (empty
-    fragments allowed), ``warnings_text`` lines — so a rebuild does not encode again what
-    did not change."""
+    ``documents`` one JSON object each, ``warnings`` comma-separated JSON objects (an empty
+    fragment is given as ``b""``, not as an empty file), ``warnings_text`` lines — so a rebuild does not encode again what
+    did not change (and, with ``splice``, copies the runs of what did not change from the
+    previous files)."""
 
-    def joined(parts: Sequence[Path | bytes]) -> list[Path | bytes]:
-        out: list[Path | bytes] = []
+    def joined(parts: Sequence[Part]) -> list[Part]:
+        out: list[Part] = []
         for part in parts:
-            if isinstance(part, Path) and part.stat().st_size == 0 or part == b"":
+            if part == b"":
                 continue
             if out:
                 out.append(b",\n    ")
@@ -232,5 +388,6 @@ def write_manifest(
             b'  "warnings": [\n    ', *joined(warnings), b"\n  ]\n}\n",
         ],
         tmp / MANIFEST,
+        splice=splice,
     )
-    concat(warnings_text, tmp / "warnings.txt")
+    concat(warnings_text, tmp / "warnings.txt", splice=splice)

@@ -127,6 +127,29 @@ def test_removed_and_added_documents(tmp_path: Path) -> None:
     assert _store_quads(out) == _store_quads(fresh)
 
 
+@pytest.mark.parametrize("damage", ["removed", "garbled"])
+def test_a_rebuild_without_the_build_state_reads_each_entry_and_writes_the_same_files(tmp_path: Path, damage: str) -> None:
+    """cache/state.bin is what a rebuild reads instead of one file per document; without
+    it (removed, or not marshal data) each entry's own info is read, the stat of every
+    input is hashed again, and the output is the same."""
+    src = _corpus(tmp_path)
+    out = tmp_path / "out"
+    build([src], out, FAST)
+    before = {n: (out / n).read_bytes() for n in (*FILES, "manifest.json", "warnings.txt")}
+    state = out / "cache" / "state.bin"
+    assert state.stat().st_size > 0
+    if damage == "removed":
+        state.unlink()
+    else:
+        state.write_bytes(b"\x00not marshal data")
+    r = build([src], out, FAST)
+    assert (r.extracted, r.reused) == (0, 6)
+    assert {n: (out / n).read_bytes() for n in before} == before
+    assert state.stat().st_size > 100  # written again
+    r = build([src], out, FAST)
+    assert (r.extracted, r.reused) == (0, 6)
+
+
 def test_options_and_code_are_part_of_the_cache_key(tmp_path: Path) -> None:
     src = _corpus(tmp_path, 100)
     out = tmp_path / "out"

@@ -11,25 +11,30 @@ level runs once) and end with the build (:func:`die_with_parent`).
 
 Stages (``--verbose`` prints the time of each):
 
-``scan``      list the inputs, hash each file (SHA-256 of its bytes);
-``reuse``     hard-link the cache entries of documents whose content, kg version and data
-              are unchanged (see :mod:`kg.pipeline.cache`);
+``scan``      list the inputs, hash each file (SHA-256 of its bytes; a file whose stat is
+              unchanged since the previous build keeps its digest), read the previous
+              build's index and state (:class:`kg.pipeline.cache.BuildState`);
+``reuse``     take the cache entries of documents whose content, kg version and data are
+              unchanged (see :mod:`kg.pipeline.cache`), their infos from the state;
 ``extract``   read, extract and turn into quads every other document, in parallel
               processes with ``jobs`` > 1; each worker writes the document's cache entry
               and sends back only a small :class:`kg.pipeline.cache.DocInfo`;
 ``link``      cross-document graphs: report links, each region's gazetteer and names
               graphs, the metrics graph (each made again only when its inputs changed);
 ``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
-              manifest.json;
+              manifest.json: unchanged runs of documents copied from the previous
+              files (:class:`kg.layout.Splice`), the split graph files hard-linked;
 ``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
               the changed graphs replaced, or a bulk load of every chunk;
 ``artifacts`` the registered artifact writers;
 ``swap``      the new folder replaces the old one (atomically on Linux).
 
 The parent process never holds the documents: :attr:`BuildResult.documents` loads them
-from the cache when asked. A rebuild after editing one file of a thousand re-extracts
-that file only and replaces its named graph in the store (and, with an endpoint, on the
-server) without touching the others.
+from the cache when asked. A rebuild after editing one file of ten thousand re-extracts
+that file only (in a worker started before the scan, so that extraction's imports
+overlap it), replaces its named graph in the store (and, with an endpoint, on the
+server) without touching the others, and reads no file per unchanged document (one
+state file; their output copied in runs from the previous files).
 """
 
 from __future__ import annotations
@@ -41,7 +46,6 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
@@ -50,6 +54,8 @@ from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
     STORE_DIR,
+    Part,
+    Splice,
     concat,
     write_combined,
     write_manifest,
@@ -63,24 +69,24 @@ from .cache import (
     CACHE_DOCS,
     CACHE_FORMAT,
     CACHE_INDEX,
+    CACHE_STATE,
+    BuildState,
     CacheFolder,
     DocInfo,
-    doc_key,
-    file_digest,
     load_index,
     warning_json,
 )
 from .inputs import (
     SUPPORTED_SUFFIXES,
-    check_inputs_outside,
     check_out,
     collect_paths,
     document_names,
 )
-from .records import BuildOptions, BuildResult, Documents, build_salt
+from .records import BuildOptions, BuildResult, Documents
+from .scan import Inputs, scan
 from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
 from .store_load import BackgroundLoad
-from .swap import make_temp, recover, rmtree, swap_in
+from .swap import make_temp, rmtree, swap_in
 from .workers import (
     die_with_parent,
     extract_paths,
@@ -89,6 +95,7 @@ from .workers import (
     process_star,
     rare_collections,
     task_records,
+    warm_up,
     worker_context,
     worker_init,
 )
@@ -133,15 +140,27 @@ AUTO_JOBS_MIN_DOCUMENTS = 8
 ALONGSIDE_MIN_REUSED = 200
 
 
-def _write_index(tmp: Path, salt: str, keys: Sequence[str], graphs: Sequence[Graph]) -> None:
+def _write_index(
+    tmp: Path, inputs: Inputs, infos: Sequence[DocInfo | None], graphs: Sequence[Graph], files: dict[str, object],
+    iris: dict[str, str], state: BuildState,
+) -> None:
+    """cache/index.json (the salt, the documents' keys, each graph's digest and chunk) and
+    cache/state.pkl (:class:`kg.pipeline.cache.BuildState`: what the next build reads
+    instead of one file per document)."""
     data = {
         "format": CACHE_FORMAT,
-        "salt": salt,
-        "keys": list(keys),
+        "salt": inputs.salt,
+        "keys": list(inputs.keys),
         "graphs": {g.iri: g.digest for g in graphs},
         "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
     }
-    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    state.iris = {i.key: iris[i.key] for i in infos if i is not None and i.key in iris}
+    state.stats, state.scanned, state.files = inputs.stats, inputs.scanned, files
+    for info in infos:
+        if info is not None:
+            state.keep(info, inputs.previous)
+    state.write(tmp / CACHE_DIR / CACHE_STATE)
+    (tmp / CACHE_DIR / CACHE_INDEX).write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,50 +184,6 @@ class _Clock:
         return self.timings
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """What the ``scan`` stage found: the input files in order, their document names and
-    cache keys, what collecting them skipped, and what the previous build of OUT had (its
-    cache index, when it can be reused)."""
-
-    files: list[Path]
-    names: list[str]
-    keys: list[str]
-    salt: str
-    collected: list[Issue]  # what collecting the inputs skipped, documents named apart
-    reusable: bool  # the previous build's cache index matches these options
-    prev_graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest
-    prev_keys: frozenset[str] = frozenset()
-
-
-def scan(paths: Sequence[str | Path], out: Path, opts: BuildOptions, given: str | Path | None = None) -> Inputs:
-    """``scan``: list the inputs, name the documents, hash each file into its cache key, and
-    read the previous build's cache index (after removing what a killed build left)."""
-    collected: list[Issue] = []
-    files = collect_paths(paths, collected, exclude=out)
-    if not files:
-        raise UsageError("no documents found in " + ", ".join(map(str, paths)))
-    check_inputs_outside(files, out, given if given is not None else out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    salt = build_salt(opts)
-    index = load_index(out) if opts.cache else None
-    if index is not None and index.get("salt") != salt:
-        index = None
-    names, renamed = document_names(files)
-    collected += renamed
-    # (a file named apart from its stem has that name in its key: it is in its graph)
-    keys = [
-        doc_key(salt, p, (file_digest(p) or f"unreadable {time.time_ns()}") + ("" if name == p.stem else f"\n{name}"))
-        for p, name in zip(files, names, strict=True)
-    ]
-    return Inputs(
-        files, names, keys, salt, collected, index is not None,
-        dict(index.get("graphs", {})) if index else {},  # type: ignore[call-overload]
-        frozenset(index.get("keys", [])) if index else frozenset(),  # type: ignore[call-overload]
-    )
-
-
 class _Workspace:
     """The temporary folder beside OUT that the build writes into, with the previous
     build's cache entries taken over (given back if the build fails)."""
@@ -220,14 +195,17 @@ class _Workspace:
         self.folder = CacheFolder(self.tmp / CACHE_DIR / CACHE_DOCS)
         self.prev_folder = out / CACHE_DIR / CACHE_DOCS
         self.taken = False
-        self.held: set[str] = set()  # the previous build's keys, given back on failure
+        self.held: list[str] = []  # the previous build's files, given back on failure
         self.loader: BackgroundLoad | None = None
 
     def take_cache(self, reusable: bool) -> None:
         if reusable and self.prev_folder.is_dir():
             os.rename(self.prev_folder, self.folder.path)
             self.taken = True
-            self.held = {n.split(".", 1)[0] for n in os.listdir(self.folder.path)}
+            names = os.listdir(self.folder.path)
+            self.held = names
+            self.folder.listed = names
+            self.folder.complete = {n[: -len(".info.json")] for n in names if n.endswith(".info.json")}
         else:
             self.folder.path.mkdir()
 
@@ -238,8 +216,9 @@ class _Workspace:
         if self.loader is not None:
             self.loader.abort()
         if self.taken and self.folder.path.is_dir() and (self.out / CACHE_DIR).is_dir():
+            held = {n.split(".", 1)[0] for n in self.held}
             for name in os.listdir(self.folder.path):
-                if name.split(".", 1)[0] not in self.held:
+                if name.split(".", 1)[0] not in held:
                     with contextlib.suppress(OSError):
                         os.unlink(self.folder.path / name)
             os.rename(self.folder.path, self.prev_folder)
@@ -272,6 +251,27 @@ class _Settled:
                 self._loader.add(dest / f"{done.key}.nq")
 
 
+def _warm_worker(out: Path, opts: BuildOptions) -> ProcessPoolExecutor | None:
+    """A worker that starts paying extraction's one-time costs before the scan, for a
+    rebuild (OUT has a cache index) that extracts in one process: when a few documents
+    changed among many, it extracts them (see :func:`reuse_and_extract`). None when the
+    build will not need it."""
+    if not opts.cache or opts.jobs > 1 or extraction_warm() or not (out / CACHE_DIR / CACHE_INDEX).is_file():
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(), 0))
+    pool.submit(warm_up, opts)
+    return pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once, its workers killed (a warm-up left running would hold the
+    build's exit until it ends)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int]]:
     """The inputs (by index) to extract, and those whose cache entry is reused (their
     content, kg's version and data, and the options are unchanged)."""
@@ -286,6 +286,7 @@ def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int
 def reuse_and_extract(
     inputs: Inputs, opts: BuildOptions, folder: CacheFolder, todo: Sequence[int], reuse: Sequence[int],
     settled: _Settled, clock: _Clock, progress: Callable[[int, int], None] | None = None,
+    warm: ProcessPoolExecutor | None = None,
 ) -> None:
     """``reuse`` and ``extract``: take the cache entries of the documents in ``reuse``,
     extract those in ``todo`` into ``folder`` (the settled documents go to ``settled``, in
@@ -293,21 +294,26 @@ def reuse_and_extract(
 
     Extraction runs in worker processes when jobs > 1, or when a few documents changed among
     many kept ones: then one worker extracts them (importing spaCy, ~0.6 s) while this
-    process reads the kept entries. Workers send back only the small DocInfo, the rest stays
-    in the cache entry."""
+    process reads the kept entries — ``warm``, a worker started before the scan, when
+    there is one (:func:`_warm_worker`; stopped when not used). Workers send back only the
+    small DocInfo, the rest stays in the cache entry."""
     dest = folder.path
     jobs = min(opts.jobs or (os.cpu_count() or 1 if len(todo) >= AUTO_JOBS_MIN_DOCUMENTS else 1), len(todo))
-    alongside = jobs == 1 and len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm()
+    alongside = jobs == 1 and (warm is not None or len(reuse) >= ALONGSIDE_MIN_REUSED and not extraction_warm())
     args = [(inputs.files[i], opts, inputs.keys[i], dest, inputs.names[i]) for i in todo]
-    pool = None
-    if jobs > 1 or alongside:
+    pool = warm if alongside else None
+    if warm is not None and pool is None:
+        _discard(warm)
+    if pool is None and (jobs > 1 or alongside):
         pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
         )
     try:
         extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
+        known = inputs.previous  # (read in one go; an entry's own file when the state is gone)
         for i in reuse:
-            settled.put(i, folder.info(inputs.keys[i]), dest)
+            key = inputs.keys[i]
+            settled.put(i, known.info(key) if key in known else folder.info(key), dest)
         clock.stage("reuse")
         done, total = len(reuse), len(inputs.files)
         if progress and done:
@@ -324,19 +330,31 @@ def reuse_and_extract(
             pool.shutdown(cancel_futures=True)
 
 
-def link(kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult) -> list[Graph]:
+def link(
+    kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | None, result: BuildResult,
+    iris: dict[str, str] | None = None, state: BuildState | None = None, previous: BuildState | None = None,
+) -> list[Graph]:
     """``link``: the cross-document graphs (report links, merged into the reports' graphs,
     go to ``result.links``; each region's gazetteer and names graphs; the metrics graph).
-    Returns every named graph of the output, sorted; the bulk load gets the new chunks."""
+    Returns every named graph of the output, sorted; the bulk load gets the new chunks.
+    ``iris``: the documents' graph IRIs by key, known from the previous build (the new
+    ones are added); ``state`` gets what each shared graph is the union of, counted from
+    what ``previous`` had (see :func:`kg.pipeline.shared.shared_graphs`)."""
     dest = folder.path
+    iris = iris if iris is not None else {}
+    for i in kept:
+        if i.key not in iris:
+            iris[i.key] = str(iri_document(i.name))  # type: ignore[arg-type]
     result.links, merged = report_links(kept, folder)
     graphs = [
-        graph_of_chunk(str(iri_document(i.name)), merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
-        else Graph(str(iri_document(i.name)), dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
+        graph_of_chunk(iris[i.key], merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
+        else Graph(iris[i.key], dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
         for i in kept
     ]
     graphs = [g for g in graphs if g.quads]
-    shared = shared_graphs(kept, folder)
+    shared = shared_graphs(
+        kept, folder, previous.unions if previous is not None else None, state.unions if state is not None else None
+    )
     if loader is not None:
         for i in kept:
             if i.kind == DocumentKind.WORK_REPORT.value:
@@ -350,19 +368,24 @@ def link(kept: Sequence[DocInfo], folder: CacheFolder, loader: BackgroundLoad | 
 
 def write_files(
     tmp: Path, out: Path, inputs: Inputs, graphs: Sequence[Graph], result: BuildResult, settled: _Settled,
-    folder: CacheFolder, mode: str,
+    folder: CacheFolder, mode: str, iris: dict[str, str] | None = None, state: BuildState | None = None,
 ) -> None:
     """``write``: the graph files (``mode``: combined, split or auto), tasks.jsonl,
-    manifest.json, warnings.txt and the cache index, into ``tmp``."""
+    manifest.json, warnings.txt and the cache index and state (``iris``: the documents'
+    graph IRIs by key, kept for the next build; ``state``: what :func:`link` left for it),
+    into ``tmp``."""
+    iris = iris if iris is not None else {}
     if mode == "auto":
         mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
     result.graph_files = mode
+    # the files made of one part per document are copied from the previous build's in runs
+    splice = Splice(out, inputs.previous.files) if inputs.reusable else Splice()
     if mode == "combined":
-        write_combined(tmp, [g.chunk for g in graphs])
+        write_combined(tmp, [g.chunk for g in graphs], splice)
     else:
         write_split(tmp, [(g.file, g.chunk) for g in graphs])
-    _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected)
-    _write_index(tmp, inputs.salt, inputs.keys, graphs)
+    _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
+    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state or BuildState())
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)
     folder.collect()
@@ -411,7 +434,13 @@ def build(
     out = check_out(out)
     result = BuildResult(out=out)
     clock = _Clock()
-    inputs = scan(paths, out, opts, given)
+    warm = _warm_worker(out, opts)
+    try:
+        inputs = scan(paths, out, opts, given)
+    except BaseException:
+        if warm is not None:
+            _discard(warm)
+        raise
     clock.stage("scan")
 
     ws = _Workspace(out)
@@ -427,17 +456,19 @@ def build(
         incremental = inputs.reusable and (out / STORE_DIR).is_dir() and len(todo) + gone <= max(8, len(inputs.files) // 5)
         ws.loader = None if incremental else BackgroundLoad(ws.tmp / STORE_DIR)
         settled = _Settled(len(inputs.files), ws.loader, result.issues)
-        reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress)
+        reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress, warm)
         clock.stage("extract")
         result.infos = settled.kept
         result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
 
-        graphs = link(settled.kept, ws.folder, ws.loader, result)
+        iris = dict(inputs.previous.iris)
+        state = BuildState()
+        graphs = link(settled.kept, ws.folder, ws.loader, result, iris, state, inputs.previous)
         result.quads = sum(g.quads for g in graphs)
         result.changed_graphs = [g.iri for g in graphs if inputs.prev_graphs.get(g.iri) != g.digest]
         result.removed_graphs = sorted(set(inputs.prev_graphs) - {g.iri for g in graphs})
         clock.stage("link")
-        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files)
+        write_files(ws.tmp, out, inputs, graphs, result, settled, ws.folder, opts.graph_files, iris, state)
         clock.stage("write")
         write_store(ws.tmp, out, graphs, result, ws.loader)
         clock.stage("store")
@@ -453,6 +484,8 @@ def build(
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         clock.stage("swap")
     except BaseException:
+        if warm is not None:
+            _discard(warm)
         ws.roll_back()
         raise
     result.timings = clock.total()
@@ -461,17 +494,20 @@ def build(
 
 def _write_reports(
     tmp: Path, result: BuildResult, folder: Path, infos: Sequence[DocInfo],
-    collected: Sequence[Issue] = (),
+    collected: Sequence[Issue] = (), splice: Splice | None = None,
 ) -> None:
     """tasks.jsonl (the documents' task records, in input order), manifest.json and
     warnings.txt, from the fragments in each document's cache entry; ``collected``, what
-    collecting the inputs skipped, comes first."""
-    concat([folder / f"{i.key}.jsonl" for i in result.infos], tmp / "tasks.jsonl")
-    warnings: list[Path | bytes] = [warning_json(i).encode() for i in collected]
-    text: list[Path | bytes] = [f"{i}\n".encode() for i in collected]
+    collecting the inputs skipped, comes first. (The warnings of a document without any
+    are empty: not opened.)"""
+    # (paths as strings: ten thousand Path objects cost more than the copying)
+    concat([f"{folder}/{i.key}.jsonl" for i in result.infos if i.tasks], tmp / "tasks.jsonl", splice=splice)
+    warnings: list[Part] = [warning_json(i).encode() for i in collected]
+    text: list[Part] = [f"{i}\n".encode() for i in collected]
     for info in infos:
-        warnings.append(folder / f"{info.key}.warnings.json")
-        text.append(folder / f"{info.key}.warnings.txt")
-    documents: list[Path | bytes] = [folder / f"{i.key}.manifest.json" for i in result.infos]
+        if info.issues:
+            warnings.append(f"{folder}/{info.key}.warnings.json")
+            text.append(f"{folder}/{info.key}.warnings.txt")
+    documents: list[Part] = [f"{folder}/{i.key}.manifest.json" for i in result.infos]
     head: dict[str, object] = {"summary": result.summary(), "graph_files": result.graph_files}
-    write_manifest(tmp, head, documents, warnings, text)
+    write_manifest(tmp, head, documents, warnings, text, splice)

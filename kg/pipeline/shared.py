@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,16 +70,51 @@ def document_file(name: str) -> str:
     return part
 
 
-def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str) -> set[bytes]:
-    """The lines of the documents' ``suffix`` chunks, without repeats."""
-    lines: set[bytes] = set()
-    for info in infos:
-        lines.update((folder.path / f"{info.key}{suffix}").read_bytes().splitlines())
-    return lines
+# What a shared graph is the union of: its members' keys, and for each line the number of
+# members whose chunk holds it (kept in the build state, so that the next build reads only
+# the chunks of the members that changed).
+Union = tuple[list[str], dict[bytes, int]]
 
 
-def shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[Graph]:
-    """Each region's gazetteer and names graphs, and the metrics graph."""
+def _count(folder: CacheFolder, keys: Sequence[str], suffix: str, counts: dict[bytes, int], step: int) -> None:
+    for key in keys:
+        for line in set((folder.path / f"{key}{suffix}").read_bytes().splitlines()):
+            n = counts.get(line, 0) + step
+            if n:
+                counts[line] = n
+            else:
+                del counts[line]
+
+
+def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str, previous: Union | None) -> Union:
+    """The lines of the documents' ``suffix`` chunks, counted: from ``previous`` (the
+    previous build's union) with the chunks of the members gone taken away and those of
+    the new ones added, else from every member's chunk."""
+    keys = [i.key for i in infos]
+    if previous is not None:
+        old_keys, old_counts = previous
+        before, now = set(old_keys), set(keys)
+        counts = dict(old_counts)
+        try:
+            _count(folder, [k for k in old_keys if k not in now], suffix, counts, -1)
+            _count(folder, [k for k in keys if k not in before], suffix, counts, 1)
+            if all(n > 0 for n in counts.values()):
+                return keys, counts
+        except (OSError, KeyError):
+            pass  # (an entry of the previous build is gone: counted again from every member)
+    counts = {}
+    _count(folder, keys, suffix, counts, 1)
+    return keys, counts
+
+
+def shared_graphs(
+    infos: Sequence[DocInfo], folder: CacheFolder, previous: Mapping[str, Union] | None = None,
+    unions: dict[str, Union] | None = None,
+) -> list[Graph]:
+    """Each region's gazetteer and names graphs, and the metrics graph. ``previous``: what
+    each graph was the union of in the previous build; ``unions`` gets it for this one."""
+    previous = previous or {}
+    unions = unions if unions is not None else {}
     regions: dict[str, list[DocInfo]] = {}
     for info in infos:
         regions.setdefault(info.region, []).append(info)
@@ -94,8 +129,10 @@ def shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[Graph]:
         if gazetteer:
             out.append(graph_of_chunk(str(iri_region_graph(region)), gazetteer, f"_gazetteer-{_file_part(region)}"))
 
-        def names(members: list[DocInfo] = members, gazetteer: Path | None = gazetteer) -> bytes:
-            lines = _union(folder, members, ".names.nq")
+        union = unions[f"names {region}"] = _union(folder, members, ".names.nq", previous.get(f"names {region}"))
+
+        def names(union: Union = union, gazetteer: Path | None = gazetteer) -> bytes:
+            lines = set(union[1])
             if gazetteer:  # what the gazetteer graph says (an area it knows) is not said again
                 known = {line.rsplit(b" ", 2)[0] for line in gazetteer.read_bytes().splitlines()}
                 lines = {line for line in lines if line.rsplit(b" ", 2)[0] not in known}
@@ -106,9 +143,10 @@ def shared_graphs(infos: Sequence[DocInfo], folder: CacheFolder) -> list[Graph]:
         if chunk:
             out.append(graph_of_chunk(str(iri_names_graph(region)), chunk, f"_names-{_file_part(region)}"))
     iri = str(iri_metrics_graph())
+    union = unions["metrics"] = _union(folder, infos, ".metrics.nq", previous.get("metrics"))
     chunk = _derived(
         folder, derived_key("metrics", *sorted({i.metrics_digest for i in infos})),
-        lambda: sorted_nquads(_union(folder, infos, ".metrics.nq")),
+        lambda: sorted_nquads(union[1]),
     )
     if chunk:
         out.append(graph_of_chunk(iri, chunk, "_metrics"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import SourceError
 from ..extract import DOCUMENT_FLAGS, extract_document
 from ..graph.quads import document_graphs
-from ..models import DocumentKind, ExtractedDocument, Issue
+from ..models import DocumentKind, ExtractedDocument, Issue, Line, SourceText
 from ..read import read_source
 from .cache import (
     DocInfo,
@@ -164,6 +164,24 @@ def process_star(args: tuple[Path, BuildOptions, str, Path, str]) -> DocInfo:
     return process_one(*args)
 
 
+# A made-up plan that goes through every stage of extraction and the graph.
+_WARM_UP = (
+    "鼓楼区2021年目标任务分解方案",
+    "一、科技创新",
+    "1.推进科技创新平台建设，地区生产总值增长7%，新增城镇就业2.8万人。（区科技局主办，区发改委、各街道协办）",
+)
+
+
+def warm_up(opts: BuildOptions) -> None:
+    """In a worker started before it has work: pay extraction's one-time costs (spaCy's
+    import, the matchers, the tokenizer's dictionary: ~1 s) on a small made-up plan, while
+    the build scans its inputs. (Extraction keeps no state from one document to the next
+    that changes what it finds, so the documents extracted after it are unchanged.)"""
+    lines = tuple(Line(n, text, f"line {n}") for n, text in enumerate(_WARM_UP, 1))
+    doc = extract_document(SourceText("<warm-up>", "warm-up", lines), region=opts.region, kind=opts.kind, year=opts.year)
+    document_graphs(doc, opts.expand_groups)
+
+
 # Extraction allocates millions of short-lived objects (quads, tokens, spans) next to
 # long-lived memo tables; with Python's default thresholds the cyclic collector walks
 # those tables again and again (~10% of a worker's time). Nothing extraction makes is
@@ -217,15 +235,17 @@ def die_with_parent(parent: int) -> None:
         threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
-def worker_init(parent: int) -> None:
+def worker_init(parent: int, niceness: int = _WORKER_NICENESS) -> None:
     die_with_parent(parent)
     gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
     gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
     # The store's bulk load (a thread of the parent) goes first: it takes each chunk as
     # soon as it is written, so when the last document is extracted little is left to
-    # load; at equal priority it falls behind and the build ends waiting for it.
-    with contextlib.suppress(OSError):
-        os.nice(_WORKER_NICENESS)
+    # load; at equal priority it falls behind and the build ends waiting for it. (A
+    # rebuild's single worker, which the build waits for, runs at the build's priority.)
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
 
 
 @contextlib.contextmanager
