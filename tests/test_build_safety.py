@@ -544,7 +544,7 @@ def test_cosmetic_query_child_is_quiet_when_nobody_listens(tmp_path: Path, capfd
         listen, talk = ctx.Pipe(duplex=False)
         if stopped:
             listen.close()  # the build was killed while the report was being written
-        proc = ctx.Process(target=_query_worker, args=(str(out), ["lead_counts"], talk, os.getpid()))
+        proc = ctx.Process(target=_query_worker, args=(str(out), ["lead_counts"], talk, os.getpid(), []))
         proc.start()
         talk.close()
         if not stopped:
