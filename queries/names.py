@@ -14,12 +14,16 @@ so a misspelt unit is an error instead of an empty answer.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.errors import UsageError
 from kg.store import Store
 
-__all__ = ["KINDS", "NameIndex", "check_name", "contains_name", "name_index", "resolve_name", "suggest_names"]
+__all__ = [
+    "KINDS", "NameIndex", "check_name", "contains_name", "index_from_rows", "name_index", "names_query",
+    "resolve_name", "suggest_names",
+]
 
 # kind → (the class of its resources, the word used in messages)
 KINDS: dict[str, tuple[str, str]] = {
@@ -61,17 +65,30 @@ def _check_kind(kind: str) -> str:
     return KINDS[kind][0]
 
 
+def names_query(kind: str) -> str:
+    """The SELECT of every ``kind``'s IRI, name and whether the name is its label (``?x
+    ?name ?pref``): what :func:`name_index` runs, for a caller that runs it elsewhere (the
+    server's query workers) and builds the index with :func:`index_from_rows`."""
+    return _NAMES % _check_kind(kind)
+
+
 def name_index(store: Store, kind: str) -> NameIndex:
     """The labels and aliases of every ``kind`` (unit / group / metric) in the store."""
-    cls = _check_kind(kind)
+    rows = store.query(names_query(kind)).rows
+    return index_from_rows(kind, (
+        (iri.value, name.value, pref is not None and pref.value == "true")
+        for iri, name, pref in rows
+        if iri is not None and name is not None and iri.kind == "uri"
+    ))
+
+
+def index_from_rows(kind: str, rows: Iterable[tuple[str, str, bool]]) -> NameIndex:
+    """A :class:`NameIndex` from (IRI, name, is the label) rows of :func:`names_query`."""
+    _check_kind(kind)
     labels: dict[str, set[str]] = {}
     aliases: dict[str, set[str]] = {}
-    for row in store.query(_NAMES % cls).rows:
-        iri, name, pref = row
-        if iri is None or name is None or iri.kind != "uri":
-            continue
-        target = labels if pref is not None and pref.value == "true" else aliases
-        target.setdefault(name.value, set()).add(iri.value)
+    for iri, name, is_label in rows:
+        (labels if is_label else aliases).setdefault(name, set()).add(iri)
     return NameIndex(
         kind,
         {k: tuple(sorted(v)) for k, v in labels.items()},
@@ -122,13 +139,16 @@ def resolve_name(store: Store, kind: str, text: str, index: NameIndex | None = N
     return iris[0]
 
 
-def check_name(store: Store, kind: str, text: str, index: NameIndex | None = None) -> tuple[str, ...]:
+def check_name(store: Store | None, kind: str, text: str, index: NameIndex | None = None) -> tuple[str, ...]:
     """The IRIs of every ``kind`` named ``text`` (label, else alias; exactly), at least one.
 
     Several are fine here (the same unit name in two regions: a query matching by name
     answers for both); none raises :class:`UsageError` with "did you mean" suggestions.
+    With ``index`` given, ``store`` is not read (it may be None).
     """
-    idx = index or name_index(store, kind)
+    if index is None and store is None:
+        raise ValueError("check_name needs a store or an index")
+    idx = index or name_index(store, kind)  # type: ignore[arg-type]
     s = text.strip()
     if s.startswith("<") and s.endswith(">"):
         iri = s[1:-1]

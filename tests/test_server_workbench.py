@@ -88,6 +88,20 @@ def test_canned_queries_bind_parameters_as_kg_query_does(server: str) -> None:
     assert status == 404 and body.decode().count("\n") == 1
 
 
+def test_a_misspelt_unit_is_a_400_with_did_you_mean_as_kg_query_says(server: str) -> None:
+    status, _, body = http(f"{server}/queries/unit_tasks.rq?" + urllib.parse.urlencode({"unit": "区科技"}))
+    assert (status, body.decode()) == (400, "no unit named 区科技 — did you mean 区科技局?\n")
+    # an alias is a name too (ontology/regions/nanjing-gulou/units.csv), and a fuzzy match is
+    # left to the query
+    status, _, _ = http(f"{server}/queries/unit_tasks.rq?" + urllib.parse.urlencode({"unit": "区科学技术局"}))
+    assert status == 200
+    fuzzy = urllib.parse.urlencode({"metric": "产业收", "fuzzy": "true"})
+    status, _, _ = http(f"{server}/queries/metric_series.rq?" + fuzzy)
+    assert status == 200
+    status, _, body = http(f"{server}/queries/metric_series.rq?" + urllib.parse.urlencode({"metric": "产业收"}))
+    assert status == 400 and body.decode().startswith("no metric named 产业收 — did you mean ")
+
+
 def test_user_query_folder_is_listed_and_bound(server: str, user_queries: Path) -> None:
     status, _, body = http(f"{server}/queries.json")
     doc = {q["name"]: q for q in json.loads(body)}

@@ -24,7 +24,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.queries import with_defaults_inlined
+from kg.queries import CannedQuery, with_defaults_inlined
+from kg.queries.names import check_name, index_from_rows, names_query
 
 from ..errors import UsageError
 from ..namespaces import ID_NS, QUERY_PREFIXES
@@ -115,11 +116,32 @@ async def bound_query(request: Request) -> Response:
     q = canned_queries(_config(request)).get(name)
     if q is None:
         raise RequestError(404, f"no canned query named {name!r}; /queries.json lists them")
+    params = dict(request.query_params)
     try:
-        text = with_defaults_inlined(q, dict(request.query_params))
+        text = with_defaults_inlined(q, params)
+        await _check_names(request, q, params)
     except UsageError as exc:
         raise RequestError(400, str(exc)) from None
     return PlainTextResponse(text, headers=NO_STORE, media_type="application/sparql-query; charset=utf-8")
+
+
+async def _check_names(request: Request, q: CannedQuery, params: dict[str, str]) -> None:
+    """A value given for a parameter with a kind (``unit``, ``group``, ``metric``) must name
+    one, as ``kg query`` checks: else a :class:`UsageError` with "did you mean" (the names
+    are read by a query worker; a fuzzy query, ``fuzzy=true``, is not checked here)."""
+    if params.get("fuzzy", "").strip().lower() == "true":
+        return
+    for p in q.params:
+        value = params.get(p.name)
+        if p.kind is None or value is None:
+            continue
+        _, _, body, _ = await _run(request, {"query": names_query(p.kind), "format": "json"})
+        rows = [
+            (b["x"]["value"], b["name"]["value"], b.get("pref", {}).get("value") == "true")
+            for b in json.loads(body)["results"]["bindings"]
+            if b.get("x", {}).get("type") == "uri" and "name" in b
+        ]
+        check_name(None, p.kind, value, index_from_rows(p.kind, rows))
 
 
 async def entity(request: Request) -> Response:
