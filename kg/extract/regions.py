@@ -173,12 +173,23 @@ def _by_first_two() -> dict[str, tuple[int, ...]]:
     return {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
 
 
+@cache
+def _first_chars() -> re.Pattern[str]:
+    """The characters a division name starts with (to skip the others in C)."""
+    return re.compile("[" + "".join(sorted({re.escape(k[0]) for k in _by_first_two()})) + "]")
+
+
 def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Every division name in ``text``, longest first at each place, not overlapping."""
     names, starts = _divisions()[1], _by_first_two()
     out = []
     i, n = 0, len(text)
+    first = _first_chars()
     while i < n - 2:
+        m = first.search(text, i, n - 2)
+        if m is None:
+            break
+        i = m.start()
         for k in starts.get(text[i : i + 2], ()):
             found = names.get(text[i : i + k]) if i + k <= n else None
             if found:

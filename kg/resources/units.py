@@ -230,9 +230,16 @@ def name_forms() -> tuple[NameForm, ...]:
 
 
 def available_regions() -> list[str]:
-    """The region profiles: folders of ``ontology/regions`` holding a ``profile.json``."""
+    """The region profiles: folders of ``ontology/regions`` holding a ``profile.json``
+    (listed again only when a folder was added or removed there, or after
+    :func:`clear_region_caches`: extraction asks for every document)."""
     root = ontology_file("regions")
-    return sorted(p.name for p in root.iterdir() if (p / "profile.json").is_file())
+    return list(_regions_in(root, root.stat().st_mtime_ns))
+
+
+@cache
+def _regions_in(root: Path, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in root.iterdir() if (p / "profile.json").is_file()))
 
 
 @cache
@@ -275,6 +282,7 @@ def region_units(region: str) -> dict[str, UnitRecord]:
 
 def clear_region_caches() -> None:
     """Forget the region profiles read so far (after a profile was added or changed)."""
+    _regions_in.cache_clear()
     region_profile.cache_clear()
     _unit_rows.cache_clear()
     region_units.cache_clear()
