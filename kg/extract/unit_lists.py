@@ -77,9 +77,9 @@ def _unit_list_at_0(text: str, role: Role, key: GazetteerKey, strict: bool) -> t
 
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
+    key = GazetteerKey(gaz)
     for piece, pos in _merge_listed_levels(split_top_level(text), text, gaz):
-        for part, ppos in _split_run_together(piece, pos, gaz):
-            items.extend(_split_conjunction(part, offset + ppos, gaz))
+        items.extend((part, offset + pos + rel) for part, rel in _split_piece(piece, key))
     mentions: list[UnitMention] = []
     shared_prefix = ""
     for i, (raw, start) in enumerate(items):
@@ -135,6 +135,15 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
     return mentions
 
 
+@lru_cache(maxsize=32768)
+def _split_piece(piece: str, key: GazetteerKey) -> tuple[tuple[str, int], ...]:
+    """The names of one list item (two when a separator was lost or 和 joins two units),
+    with their offsets in it: the same items recur in every list."""
+    return tuple(
+        item for part, pos in _split_run_together(piece, 0, key.gaz) for item in _split_conjunction(part, pos, key.gaz)
+    )
+
+
 def _merge_listed_levels(pieces: list[tuple[str, int]], text: str, gaz: Gazetteer) -> list[tuple[str, int]]:
     """``各县、区人民政府`` is one group (a shared 各 and a shared head noun), not 各县 and
     区人民政府: pieces from one starting with 各, joined by 、 as written, that read as one
@@ -176,7 +185,15 @@ def _placeholder(name: str) -> bool:
     >>> _placeholder("详见附件"), _placeholder("无"), _placeholder("无锡市发改委")
     (True, True, False)
     """
-    return any(name == p or (len(p) >= 2 and name.startswith(p)) for p in responsibility_rules()["placeholder_values"])
+    values, prefixes = _placeholders()
+    return name in values or name.startswith(prefixes)
+
+
+@cache
+def _placeholders() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The placeholder values, and those of two characters or more (which also start one)."""
+    values = responsibility_rules()["placeholder_values"]
+    return frozenset(values), tuple(p for p in values if len(p) >= 2)
 
 
 def _note_bracket(name: str) -> int | None:
