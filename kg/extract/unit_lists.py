@@ -82,57 +82,71 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
         items.extend((part, offset + pos + rel) for part, rel in _split_piece(piece, key))
     mentions: list[UnitMention] = []
     shared_prefix = ""
+    key = GazetteerKey(gaz)
     for i, (raw, start) in enumerate(items):
-        name, item_role = raw, role
-        mark = ROLE_MARK.search(name)
-        if mark:
-            item_role = role_of_word(mark.group(1))
-            name = name[: mark.start()]
-        note = _note_bracket(name)
-        if note is not None:
-            name = name[:note]
-        stripped = _strip_unbalanced(name)
-        start += name.find(stripped) if stripped else 0
-        name = stripped
-        if name and find_deadline(name) == name:
-            continue  # 6月底完成 inside a unit list is the deadline, not a unit
-        if name and _placeholder(name):
-            continue  # 详见附件, 待定: no unit named
-        lead_in = LEAD_IN.match(name)
-        if lead_in and len(name) > len(lead_in.group(0)) + 1:
-            start += len(lead_in.group(0))
-            name = name[len(lead_in.group(0)) :]
-        # a list-final 等 (and 分别, 按职责分工…) belongs to the list, not to the name
-        tail = clause_rules().tail_re.search(name)
-        if tail and tail.start() > 0 and (i == len(items) - 1 or tail.group(0).startswith("等")):
-            name = name[: tail.start()]
-        if not name:
-            continue
-        # Shared prefix: in 各街道、板块 the 各 applies to both.
-        effective = name
-        shared = SHARED_PREFIX.match(name)
-        if shared:
-            shared_prefix = shared.group(1)
-        elif shared_prefix and gaz.resolve_group(shared_prefix + name):
-            effective = shared_prefix + name
-        group = gaz.resolve_group(effective)
-        unit = None if group else gaz.resolve_unit(effective)
-        if strict and not (group or unit or gaz.looks_like_unit(effective)):
+        # the same items recur in every list: each one read once per context
+        read = _read_item(raw, role, i == len(items) - 1, shared_prefix, strict, key)
+        if read is None:
             return []
+        if isinstance(read, str):
+            continue  # no unit in this item (a deadline, a placeholder, nothing)
+        name, delta, item_role, shared_prefix, unit, kind, unit_type = read
+        start += delta
         found = text.find(name, start - offset)
         s = offset + found if found >= 0 else start
-        mentions.append(
-            UnitMention(
-                name=name,
-                role=item_role,
-                unit=group or unit,
-                kind="group" if group else "unit",
-                start=s,
-                end=s + len(name),
-                unit_type=None if group else gaz.unit_type(effective),
-            )
-        )
+        mentions.append(UnitMention(name=name, role=item_role, unit=unit, kind=kind, start=s, end=s + len(name), unit_type=unit_type))
     return mentions
+
+
+_Item = tuple[str, int, Role, str, str | None, str, str | None]
+
+
+@lru_cache(maxsize=65536)
+def _read_item(
+    raw: str, role: Role, last: bool, shared_prefix: str, strict: bool, key: GazetteerKey
+) -> _Item | str | None:
+    """One item of a unit list: ``(name, its offset in raw, role, the shared prefix after
+    it, unit, kind, unit type)``; a string when the item names no unit, ``None`` when
+    ``strict`` and it does not read as a unit (the whole list is then no list)."""
+    gaz = key.gaz
+    name, item_role, delta = raw, role, 0
+    mark = ROLE_MARK.search(name)
+    if mark:
+        item_role = role_of_word(mark.group(1))
+        name = name[: mark.start()]
+    note = _note_bracket(name)
+    if note is not None:
+        name = name[:note]
+    stripped = _strip_unbalanced(name)
+    delta += name.find(stripped) if stripped else 0
+    name = stripped
+    if name and find_deadline(name) == name:
+        return "deadline"  # 6月底完成 inside a unit list is the deadline, not a unit
+    if name and _placeholder(name):
+        return "placeholder"  # 详见附件, 待定: no unit named
+    lead_in = LEAD_IN.match(name)
+    if lead_in and len(name) > len(lead_in.group(0)) + 1:
+        delta += len(lead_in.group(0))
+        name = name[len(lead_in.group(0)) :]
+    # a list-final 等 (and 分别, 按职责分工…) belongs to the list, not to the name
+    tail = clause_rules().tail_re.search(name)
+    if tail and tail.start() > 0 and (last or tail.group(0).startswith("等")):
+        name = name[: tail.start()]
+    if not name:
+        return "empty"
+    # Shared prefix: in 各街道、板块 the 各 applies to both.
+    effective = name
+    shared = SHARED_PREFIX.match(name)
+    if shared:
+        shared_prefix = shared.group(1)
+    elif shared_prefix and gaz.resolve_group(shared_prefix + name):
+        effective = shared_prefix + name
+    group = gaz.resolve_group(effective)
+    unit = None if group else gaz.resolve_unit(effective)
+    if strict and not (group or unit or gaz.looks_like_unit(effective)):
+        return None
+    return (name, delta, item_role, shared_prefix, group or unit, "group" if group else "unit",
+            None if group else gaz.unit_type(effective))
 
 
 @lru_cache(maxsize=32768)
