@@ -1,0 +1,102 @@
+"""Extraction's shortcuts (issue 16) answer what the plain code they replace answers, on the
+lines of the bundled and the real documents and on counter-examples."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
+from kg.extract.regions import _by_first_two, _divisions, _matches
+from kg.extract.table_lines import _CELL_END, _cell_text
+from kg.models import Line
+from kg.read import read_source
+from kg.resources import available_regions, clear_region_caches, paths
+from kg.resources import page_noise as page_noise_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [*sorted((ROOT / "examples").glob("*.txt")), *sorted((ROOT / "tests" / "data").glob("*/docs/*"))]
+NOISE = ["当前位置：首页 > 政务公开", "首页 > 信息公开 > 规划计划", "扫一扫在手机打开当前页", "请用微信扫一扫手机浏览",
+         "> 政策文件", "图1.png", "打印本页", "【字体：大 中 小】", "索引号：11341602/2025-00023",
+         "[发布日期] 2024-01-02", "来源：区政府办 浏览次数：120"]
+
+
+@cache
+def lines() -> list[str]:
+    out = list(NOISE)
+    for path in DOCS:
+        if path.suffix in {".txt", ".docx", ".xlsx", ".html", ".pdf"}:
+            out += [ln.text for ln in read_source(str(path)).lines]
+    return out
+
+
+def test_navigation_as_one_alternation() -> None:
+    patterns = page_noise_rules()["navigation"]
+    one = re.compile("|".join(f"(?:{p})" for p in patterns))
+    nav = _noise_rules()[1]
+    texts = [t.strip() for t in lines()]
+    assert [bool(one.search(t)) for t in texts] == [nav.search(t) for t in texts]
+    assert sum(nav.search(t) for t in texts) >= 7
+
+
+@pytest.mark.parametrize("text,found", [("^a", True), ("xx a", False), ("b", True), ("xxb", True), ("ca", False)])
+def test_anchored_and_floating_patterns(text: str, found: bool) -> None:
+    any_of = _AnyOf(["^a|^x{3}", "b"])
+    assert any_of.search(text.lstrip("^")) is found
+
+
+def test_metadata_lines_need_a_colon_or_a_bracket() -> None:
+    meta = _noise_rules()[0]
+    hits = [t for t in lines() if meta.search(t)]
+    assert hits and all(re.search(r"[：:\]】]", t) for t in hits)
+    # and each of these lines is page noise
+    doc = [Line(i + 1, t) for i, t in enumerate(NOISE)]
+    assert page_noise(doc) == set(range(len(NOISE)))
+
+
+def test_cell_text_without_the_regex() -> None:
+    for t in [*lines(), "区发改委 |", "区发改委｜ ", " 区发改委 ", "a|b"]:
+        assert _cell_text(t) == _CELL_END.sub("", t).strip()
+
+
+def _matches_char_by_char(text: str) -> list[tuple[int, int, tuple[object, ...]]]:
+    names, starts = _divisions()[1], _by_first_two()
+    out: list[tuple[int, int, tuple[object, ...]]] = []
+    i, n = 0, len(text)
+    while i < n - 2:
+        for k in starts.get(text[i : i + 2], ()):
+            found = names.get(text[i : i + k]) if i + k <= n else None
+            if found:
+                out.append((i, i + k, found))
+                i += k
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_division_names_found_as_before() -> None:
+    texts = ["\n".join(lines()[k : k + 200]) for k in range(0, len(lines()), 200)] + ["南京市鼓楼区", "鼓楼", ""]
+    assert sum(len(_matches(t)) for t in texts) > 50
+    for t in texts:
+        assert _matches(t) == _matches_char_by_char(t)
+
+
+def test_available_regions_sees_a_new_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regions = tmp_path / "regions"
+    (regions / "a").mkdir(parents=True)
+    (regions / "a" / "profile.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(paths, "ontology_path", lambda: tmp_path)
+    clear_region_caches()
+    try:
+        assert available_regions() == ["a"]
+        (regions / "b").mkdir()
+        (regions / "b" / "profile.json").write_text("{}", encoding="utf-8")
+        (regions / "c").mkdir()  # no profile.json: not a region
+        assert available_regions() == ["a", "b"]
+    finally:
+        monkeypatch.undo()
+        clear_region_caches()
