@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer
@@ -44,7 +45,9 @@ from .responsibility_words import (
     role_of_word,
 )
 from .unit_lists import (
+    GazetteerKey,
     parse_unit_list,
+    shifted,
     split_top_level,
 )
 
@@ -89,7 +92,23 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     content = text[s:e]
     if not content.strip():
         return None
-    parsed = parse_clauses(content, s, gaz, first_listed, strict=False)
+    # the same brackets close many tasks: read once per content, moved to its offset
+    parsed = _trailing_at_0(content, GazetteerKey(gaz), first_listed)
+    if parsed is None:
+        return None
+    lead, co, deadline = parsed
+    return Responsibility(
+        lead=tuple(shifted(m, s) for m in lead), co_lead=tuple(shifted(m, s) for m in co),
+        clause=text[s - 1 : e + 1], clause_start=s - 1, pattern="trailing", deadline=deadline,
+    )
+
+
+@lru_cache(maxsize=16384)
+def _trailing_at_0(
+    content: str, key: GazetteerKey, first_listed: bool
+) -> tuple[tuple[UnitMention, ...], tuple[UnitMention, ...], str | None] | None:
+    gaz = key.gaz
+    parsed = parse_clauses(content, 0, gaz, first_listed, strict=False)
     if parsed is None:
         return None
     lead, co = parsed
@@ -99,10 +118,7 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
     deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
-    return Responsibility(
-        lead=tuple(lead), co_lead=tuple(co), clause=text[s - 1 : e + 1], clause_start=s - 1,
-        pattern="trailing", deadline=deadline,
-    )
+    return tuple(lead), tuple(co), deadline
 
 
 # ---------------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def _element(spec: Mapping[str, Any], where: str) -> tuple[list[_Pred], str]:
             preds.append(lambda t, tags=tags: t[1] in tags)  # type: ignore[misc]
         elif key == "_" and isinstance(value, dict) and list(value) == ["kg_name"] and isinstance(value["kg_name"], bool):
             want = value["kg_name"]
-            preds.append(lambda t, want=want: t[2] is want)  # type: ignore[misc]
+            # first: the cheapest condition, and the one most tokens fail
+            preds.insert(0, lambda t, want=want: t[2] is want)  # type: ignore[misc]
         else:
             raise OntologyError(f"{where}: unsupported token condition {key}: {value!r}")
     return preds, op
