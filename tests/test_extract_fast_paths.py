@@ -79,7 +79,7 @@ def _matches_char_by_char(text: str) -> list[tuple[int, int, tuple[object, ...]]
 
 
 def test_division_names_found_as_before() -> None:
-    texts = ["\n".join(lines()[k : k + 200]) for k in range(0, len(lines()), 200)] + ["南京市鼓楼区", "鼓楼", ""]
+    texts = ["\n".join(lines()[k : k + 200]) for k in range(0, len(lines()), 200)] + ["南京市鼓楼区", "鼓楼", "", "在鼓楼", "在鼓楼区", "在鼓楼区。", "南京市南京市"]
     assert sum(len(_matches(t)) for t in texts) > 50
     for t in texts:
         assert _matches(t) == _matches_char_by_char(t)

@@ -174,9 +174,12 @@ def _by_first_two() -> dict[str, tuple[int, ...]]:
 
 
 @cache
-def _first_chars() -> re.Pattern[str]:
-    """The characters a division name starts with (to skip the others in C)."""
-    return re.compile("[" + "".join(sorted({re.escape(k[0]) for k in _by_first_two()})) + "]")
+def _first_two_chars() -> re.Pattern[str]:
+    """A character a division name starts with, before one that can follow it there: a
+    superset of the places where a name starts, found in C (most characters are neither)."""
+    firsts = sorted({k[0] for k in _by_first_two()})
+    seconds = sorted({k[1] for k in _by_first_two() if len(k) > 1})
+    return re.compile("[" + "".join(map(re.escape, firsts)) + "](?=[" + "".join(map(re.escape, seconds)) + "])")
 
 
 def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
@@ -184,11 +187,9 @@ def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     names, starts = _divisions()[1], _by_first_two()
     out = []
     i, n = 0, len(text)
-    first = _first_chars()
-    while i < n - 2:
-        m = first.search(text, i, n - 2)
-        if m is None:
-            break
+    for m in _first_two_chars().finditer(text, 0, n - 1):  # names start before n - 2
+        if m.start() < i:
+            continue  # inside the name found last
         i = m.start()
         for k in starts.get(text[i : i + 2], ()):
             found = names.get(text[i : i + k]) if i + k <= n else None
@@ -196,8 +197,6 @@ def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
                 out.append((i, i + k, found))
                 i += k
                 break
-        else:
-            i += 1
     return out
 
 
