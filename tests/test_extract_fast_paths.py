@@ -11,8 +11,10 @@ import pytest
 
 from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
 from kg.extract.regions import _by_first_two, _divisions, _matches
+from kg.extract.responsibility import _trailing_bracket
 from kg.extract.table_lines import _CELL_END, _cell_text
-from kg.models import Line
+from kg.extract.unit_lists import shifted
+from kg.models import Line, Role, UnitMention
 from kg.read import read_source
 from kg.resources import available_regions, clear_region_caches, paths
 from kg.resources import page_noise as page_noise_rules
@@ -100,3 +102,35 @@ def test_available_regions_sees_a_new_profile(tmp_path: Path, monkeypatch: pytes
     finally:
         monkeypatch.undo()
         clear_region_caches()
+
+
+def _trailing_bracket_char_by_char(text: str) -> tuple[int, int] | None:
+    stripped = text.rstrip("。；;.，, \t\n")
+    if not stripped or stripped[-1] not in "）】]":
+        return None
+    close, depth = len(stripped) - 1, 0
+    for i in range(close, -1, -1):
+        if stripped[i] in "）】]":
+            depth += 1
+        elif stripped[i] in "（【[":
+            depth -= 1
+            if depth == 0:
+                return i + 1, close
+    return None
+
+
+def test_trailing_bracket_as_before() -> None:
+    texts = [*lines(), "推进改革（区发改委牵头）。", "（三）推进）", "a（b【c】d）", "a）", "【a]", "（a（b）", ""]
+    assert sum(_trailing_bracket(t) is not None for t in texts) > 100
+    for t in texts:
+        assert _trailing_bracket(t) == _trailing_bracket_char_by_char(t), t
+
+
+def test_a_shifted_mention_is_the_mention_made_there() -> None:
+    m = UnitMention("区发改委", Role.LEAD, "区发展和改革委员会", "unit", 3, 7, "GovernmentDepartment")
+    moved = shifted(m, 10)
+    made = UnitMention("区发改委", Role.LEAD, "区发展和改革委员会", "unit", 13, 17, "GovernmentDepartment")
+    assert moved == made and hash(moved) == hash(made) and repr(moved) == repr(made)
+    assert (m.start, m.end) == (3, 7)  # the original is not changed
+    with pytest.raises(AttributeError):
+        moved.start = 0  # type: ignore[misc]

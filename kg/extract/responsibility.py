@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer
@@ -73,15 +73,21 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
         return None
     close = len(stripped) - 1
     depth = 0
-    for i in range(close, -1, -1):
-        c = stripped[i]
+    # only the brackets matter: walked from the end, found by a regex (in C)
+    for m in _brackets_re().finditer(stripped[::-1]):
+        c = m.group()
         if c in CLOSE_BRACKETS:
             depth += 1
         elif c in OPEN_BRACKETS:
             depth -= 1
             if depth == 0:
-                return i + 1, close
+                return close - m.start() + 1, close
     return None
+
+
+@cache
+def _brackets_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(re.escape, sorted({*CLOSE_BRACKETS, *OPEN_BRACKETS}))) + "]")
 
 
 def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:

@@ -43,7 +43,15 @@ class GazetteerKey:
 
 
 def shifted(m: UnitMention, offset: int) -> UnitMention:
-    return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
+    """``m`` moved by ``offset``. Mentions are shifted by the ten thousand (every parse
+    remembered at offset 0 is moved to its place): the copy is made as the frozen
+    dataclass's ``__init__`` would make it, without its seven ``object.__setattr__`` calls."""
+    new = object.__new__(UnitMention)
+    fields = new.__dict__
+    fields.update(m.__dict__)
+    fields["start"] = m.start + offset
+    fields["end"] = m.end + offset
+    return new
 
 
 def parse_unit_list(
