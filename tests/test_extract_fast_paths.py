@@ -13,7 +13,7 @@ from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
 from kg.extract.regions import _by_first_two, _divisions, _matches
 from kg.extract.responsibility import _trailing_bracket
 from kg.extract.table_lines import _CELL_END, _cell_text
-from kg.extract.unit_lists import shifted
+from kg.extract.unit_lists import shifted, split_top_level
 from kg.models import Line, Role, UnitMention
 from kg.read import read_source
 from kg.resources import available_regions, clear_region_caches, paths
@@ -134,3 +134,24 @@ def test_a_shifted_mention_is_the_mention_made_there() -> None:
     assert (m.start, m.end) == (3, 7)  # the original is not changed
     with pytest.raises(AttributeError):
         moved.start = 0  # type: ignore[misc]
+
+
+def _split_top_level_char_by_char(text: str) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    depth, start = 0, 0
+    for i, c in enumerate(text + "、"):
+        if c in "（【[(":
+            depth += 1
+        elif c in "）】])" and depth:
+            depth -= 1
+        elif depth == 0 and (c in "、，；/\t|" or c.isspace()):
+            if i > start:
+                out.append((text[start:i], start))
+            start = i + 1
+    return out
+
+
+def test_unit_lists_split_as_before() -> None:
+    texts = [*lines(), "各县（市、区）人民政府、区发改委", "A、B\u3000C\u00a0D\u2028E", "（a、b", "a）、b", "[a|b]/c\td", ""]
+    for t in texts:
+        assert split_top_level(t) == _split_top_level_char_by_char(t), t

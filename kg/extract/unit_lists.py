@@ -245,7 +245,9 @@ def split_top_level(text: str) -> list[tuple[str, int]]:
     """Split at list separators outside brackets: 各县（市、区）人民政府 stays whole."""
     out: list[tuple[str, int]] = []
     depth, start = 0, 0
-    for i, c in enumerate(text + "、"):
+    # only brackets and separators matter: found by a regex (in C), not character by character
+    for m in _SPLIT_AT.finditer(text + "、"):
+        i, c = m.start(), m.group()
         if c in OPEN_BRACKETS or c == "(":
             depth += 1
         elif (c in CLOSE_BRACKETS or c == ")") and depth:
@@ -255,6 +257,9 @@ def split_top_level(text: str) -> list[tuple[str, int]]:
                 out.append((text[start:i], start))
             start = i + 1
     return out
+
+
+_SPLIT_AT = re.compile("[" + re.escape(OPEN_BRACKETS + CLOSE_BRACKETS + "()、，；/\t|") + r"]|\s")
 
 
 def _strip_unbalanced(name: str) -> str:
