@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import ClassVar
 
 from ..models import Role, UnitMention
 from ..resources import responsibility_rules
@@ -28,18 +29,32 @@ __all__ = ["GazetteerKey", "shifted", "parse_unit_list", "split_top_level"]
 
 
 class GazetteerKey:
-    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""
+    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable).
 
-    __slots__ = ("gaz",)
+    ``GazetteerKey(gaz)`` returns the key made last when it is for the same gazetteer (a
+    document's parses ask with one gazetteer): the memo tables hold one key object per
+    gazetteer, not one per entry, and find it by identity.
+    """
 
-    def __init__(self, gaz: Gazetteer) -> None:
-        self.gaz = gaz
+    __slots__ = ("gaz", "_hash")
+    gaz: Gazetteer
+    _hash: int
+    _last: ClassVar[GazetteerKey | None] = None
+
+    def __new__(cls, gaz: Gazetteer) -> GazetteerKey:
+        last = cls._last
+        if last is not None and last.gaz is gaz:
+            return last
+        key = super().__new__(cls)
+        key.gaz, key._hash = gaz, id(gaz)
+        cls._last = key
+        return key
 
     def __hash__(self) -> int:
-        return id(self.gaz)
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, GazetteerKey) and other.gaz is self.gaz
+        return other is self or (isinstance(other, GazetteerKey) and other.gaz is self.gaz)
 
 
 def shifted(m: UnitMention, offset: int) -> UnitMention:
