@@ -124,7 +124,8 @@ def _trailing_at_0(
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
     deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
-    return tuple(lead), tuple(co), deadline
+    once = dedupe_mentions(Responsibility(lead=tuple(lead), co_lead=tuple(co)), content)
+    return once.lead, once.co_lead, deadline
 
 
 # ---------------------------------------------------------------------------------------
@@ -247,14 +248,16 @@ def parse_responsibility(
     (['区发改委'], ['区科技局', '区商务局'])
     """
     first_listed = first_listed_leads
-    for parser in (
-        lambda: parse_labelled(text, gaz, first_listed),
-        lambda: _parse_trailing(text, gaz, first_listed),
-        lambda: _parse_inline(text, gaz),
+    for parser, deduped in (
+        (lambda: parse_labelled(text, gaz, first_listed), False),
+        # the trailing bracket's mentions are deduplicated once per content (which mentions
+        # repeat a unit does not depend on where the bracket is)
+        (lambda: _parse_trailing(text, gaz, first_listed), True),
+        (lambda: _parse_inline(text, gaz), False),
     ):
         result = parser()
         if result is not None and (result.lead or result.co_lead or result.leaders):
-            return dedupe_mentions(result, text)
+            return result if deduped else dedupe_mentions(result, text)
     return Responsibility()
 
 
