@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.extract.gazetteer import load_gazetteer
 from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
 from kg.extract.regions import _by_first_two, _divisions, _matches
-from kg.extract.responsibility import _trailing_bracket
+from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
 from kg.extract.table_lines import _CELL_END, _cell_text
 from kg.extract.unit_lists import shifted, split_top_level
 from kg.models import Line, Role, UnitMention
@@ -155,3 +156,16 @@ def test_unit_lists_split_as_before() -> None:
     texts = [*lines(), "各县（市、区）人民政府、区发改委", "A、B\u3000C\u00a0D\u2028E", "（a、b", "a）、b", "[a|b]/c\td", ""]
     for t in texts:
         assert split_top_level(t) == _split_top_level_char_by_char(t), t
+
+
+@pytest.mark.parametrize("first_listed", [False, True])
+def test_has_responsibility_is_whether_the_parse_finds_units(first_listed: bool) -> None:
+    gaz = load_gazetteer("nanjing-gulou")
+    texts = [*lines(), *("\n".join(lines()[k : k + 3]) for k in range(0, len(lines()), 3)),
+             "负责人：张三", "（试行）", "区发改委牵头，区财政局配合", "牵头单位：区发改委", ""]
+    found = 0
+    for t in texts:
+        r = parse_responsibility(t, gaz, first_listed)
+        assert has_responsibility(t, gaz, first_listed) is bool(r.lead or r.co_lead), t
+        found += bool(r.lead or r.co_lead)
+    assert 200 < found < len(texts) - 200  # both answers are seen often

@@ -51,7 +51,7 @@ from .unit_lists import (
     split_top_level,
 )
 
-__all__ = ["parse_responsibility", "parse_columns", "earlier_clauses"]
+__all__ = ["parse_responsibility", "has_responsibility", "parse_columns", "earlier_clauses"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -90,7 +90,11 @@ def _brackets_re() -> re.Pattern[str]:
     return re.compile("[" + "".join(map(re.escape, sorted({*CLOSE_BRACKETS, *OPEN_BRACKETS}))) + "]")
 
 
-def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+_Trailing = tuple[tuple[UnitMention, ...], tuple[UnitMention, ...], str | None]
+
+
+def _trailing(text: str, gaz: Gazetteer, first_listed: bool) -> tuple[int, int, _Trailing] | None:
+    """The trailing bracket's content span and its reading at offset 0, if it assigns units."""
     span = _trailing_bracket(text)
     if span is None:
         return None
@@ -100,9 +104,14 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
         return None
     # the same brackets close many tasks: read once per content, moved to its offset
     parsed = _trailing_at_0(content, GazetteerKey(gaz), first_listed)
-    if parsed is None:
+    return None if parsed is None else (s, e, parsed)
+
+
+def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    found = _trailing(text, gaz, first_listed)
+    if found is None:
         return None
-    lead, co, deadline = parsed
+    s, e, (lead, co, deadline) = found
     return Responsibility(
         lead=tuple(shifted(m, s) for m in lead), co_lead=tuple(shifted(m, s) for m in co),
         clause=text[s - 1 : e + 1], clause_start=s - 1, pattern="trailing", deadline=deadline,
@@ -110,9 +119,7 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
 
 
 @lru_cache(maxsize=16384)
-def _trailing_at_0(
-    content: str, key: GazetteerKey, first_listed: bool
-) -> tuple[tuple[UnitMention, ...], tuple[UnitMention, ...], str | None] | None:
+def _trailing_at_0(content: str, key: GazetteerKey, first_listed: bool) -> _Trailing | None:
     gaz = key.gaz
     parsed = parse_clauses(content, 0, gaz, first_listed, strict=False)
     if parsed is None:
@@ -259,6 +266,22 @@ def parse_responsibility(
         if result is not None and (result.lead or result.co_lead or result.leaders):
             return result if deduped else dedupe_mentions(result, text)
     return Responsibility()
+
+
+def has_responsibility(text: str, gaz: Gazetteer, first_listed_leads: bool = False) -> bool:
+    """Whether :func:`parse_responsibility` finds a lead or co-lead in ``text``, without
+    building its mentions (the segmenter asks this of every task's block, with its number).
+
+    >>> from kg.extract.gazetteer import load_gazetteer
+    >>> g = load_gazetteer("nanjing-gulou")
+    >>> has_responsibility("地区生产总值增长7%。（区发改委主办）", g), has_responsibility("（试行）", g)
+    (True, False)
+    """
+    labelled = parse_labelled(text, gaz, first_listed_leads)
+    if labelled is not None and (labelled.lead or labelled.co_lead or labelled.leaders):
+        return bool(labelled.lead or labelled.co_lead)
+    # a trailing reading, and an inline one, is never without units (None instead)
+    return _trailing(text, gaz, first_listed_leads) is not None or _parse_inline(text, gaz) is not None
 
 
 def earlier_clauses(text: str, r: Responsibility, gaz: Gazetteer) -> list[str]:
