@@ -1,6 +1,6 @@
 """Profile extraction in one process (no workers): where does its time go?
 
-    python bench/profile_extract.py PATH… [--top 25] [--repeat 1] [--no-profile]
+    python bench/profile_extract.py PATH… [--top 25] [--repeat 1] [--no-profile] [--as-built]
 
 Reads the documents under the paths once, warms the extractor on the first one (spaCy, the
 dictionaries, the gazetteers: paid once per worker), then runs
@@ -8,7 +8,10 @@ dictionaries, the gazetteers: paid once per worker), then runs
 CPU next to plain ``jieba.lcut``'s on the same text. With cProfile (the default) it also
 prints the time per kg module and the functions with the most time; cProfile inflates
 code that makes many small Python calls (spaCy's extension getters), so the summary in
-RESULTS.md comes from sampling instead::
+RESULTS.md comes from sampling instead. ``--as-built`` extracts under the garbage collector's
+settings of the build's extraction (``kg.pipeline.workers.rare_collections``: collections
+40x rarer); without it, Python's defaults (what ``bench/run.py``'s ``extract_vs_jieba``
+measures), under which the collector walks the memo tables again and again::
 
     py-spy record -r 250 -f raw -o prof.txt -- python bench/profile_extract.py --no-profile --repeat 8 PATH…
     python bench/flame_summary.py prof.txt
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import cProfile
 import io
 import logging
@@ -63,6 +67,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--no-profile", action="store_true", help="no cProfile (to sample with py-spy)")
+    ap.add_argument("--as-built", action="store_true", help="the garbage collector set as the build sets it")
     args = ap.parse_args()
     from kg.extract import extract_document
 
@@ -71,14 +76,19 @@ def main() -> None:
     mb = sum(len(t.encode()) for t in texts) / 1e6
     extract_document(docs[0])  # warm: imports, dictionaries, gazetteers
     prof = cProfile.Profile()
-    t = time.process_time()
-    if not args.no_profile:
-        prof.enable()
-    for _ in range(args.repeat):
-        for s in docs:
-            extract_document(s)
-    prof.disable()
-    secs = time.process_time() - t
+    with contextlib.ExitStack() as stack:
+        if args.as_built:
+            from kg.pipeline.workers import rare_collections
+
+            stack.enter_context(rare_collections())
+        t = time.process_time()
+        if not args.no_profile:
+            prof.enable()
+        for _ in range(args.repeat):
+            for s in docs:
+                extract_document(s)
+        prof.disable()
+        secs = time.process_time() - t
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -87,7 +97,7 @@ def main() -> None:
     for x in texts:
         jieba.lcut(x)
     jieba_s = time.process_time() - t
-    how = "" if args.no_profile else " under cProfile"
+    how = ("" if args.no_profile else " under cProfile") + (" (collector as built)" if args.as_built else "")
     print(f"{len(docs)} documents, {mb:.2f} MB; extraction {args.repeat * mb / secs:.3f} MB/s of CPU{how}; "
           f"jieba.lcut {mb / jieba_s:.3f} MB/s")
     if args.no_profile:

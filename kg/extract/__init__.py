@@ -40,7 +40,7 @@ from .gazetteer import (
 )
 from .mentions import enrich_document
 from .page_noise import document_title, page_noise
-from .responsibility import earlier_clauses, parse_responsibility
+from .responsibility import earlier_clauses, has_responsibility, parse_responsibility
 from .responsibility_labels import heading_leaders
 from .responsibility_words import find_deadline, states_first_listed_leads
 from .segment import Segmentation, segment_lines
@@ -90,11 +90,13 @@ def detect_year(source: SourceText) -> int | None:
 
 class _Parser:
     """parse_responsibility for one document, remembering results: the segmenter asks about
-    the same texts the extractor parses afterwards."""
+    the same texts the extractor parses afterwards. Whether a text has a clause (``has``)
+    is answered without building its mentions, and remembered apart."""
 
     def __init__(self, gaz: Gazetteer, first_listed: bool) -> None:
         self.gaz, self.first_listed = gaz, first_listed
         self._cache: dict[str, Responsibility] = {}
+        self._has: dict[str, bool] = {}
 
     def __call__(self, text: str) -> Responsibility:
         r = self._cache.get(text)
@@ -105,8 +107,15 @@ class _Parser:
         return r
 
     def has(self, text: str) -> bool:
-        r = self(text)
-        return bool(r.lead or r.co_lead)
+        r = self._cache.get(text)
+        if r is not None:
+            return bool(r.lead or r.co_lead)
+        known = self._has.get(text)
+        if known is None:
+            known = has_responsibility(text, self.gaz, self.first_listed)
+            if len(self._has) < 100_000:
+                self._has[text] = known
+        return known
 
 
 def extract_document(

@@ -90,7 +90,7 @@ def noun_after(text: str, pos: int) -> str:
         return text[pos : close + 1] if close > pos + 1 else ""
     if pos >= len(text) or not NOUN_START.match(text[pos]):
         return ""
-    if any(text.startswith(w, pos) for w in r.not_noun_after):
+    if text.startswith(r.not_noun_after, pos):
         return ""
     i = pos
     while i < len(text):

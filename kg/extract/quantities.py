@@ -164,7 +164,7 @@ def find_quantities(text: str) -> list[Quantity]:
         negative = before in "-−" and s > 1 and text.endswith(r.negative_after, 0, s - 1)
         if (_GLUED_BEFORE.match(before) and not negative) or _LETTER.match(after):
             continue
-        if inside_quotes(s) or any(text.endswith(w, 0, s) for w in r.skip_after_at.get(before, ())):
+        if inside_quotes(s) or text.endswith(r.skip_after_at.get(before, ()), 0, s):
             continue
         value = Decimal(m.group().replace(",", ""))
         if negative:
@@ -197,7 +197,7 @@ def find_quantities(text: str) -> list[Quantity]:
         count = _cn_value(m.group())
         if count is None or count < 2 or inside_quotes(s):
             continue
-        if not any(text.endswith(v, 0, s) for v in r.cn_verbs):
+        if not text.endswith(r.cn_verbs, 0, s):
             continue
         parsed = parse_quantity(text, e, chinese=True)
         if parsed is None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache, lru_cache
 
 from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer
@@ -44,11 +45,13 @@ from .responsibility_words import (
     role_of_word,
 )
 from .unit_lists import (
+    GazetteerKey,
     parse_unit_list,
+    shifted,
     split_top_level,
 )
 
-__all__ = ["parse_responsibility", "parse_columns", "earlier_clauses"]
+__all__ = ["parse_responsibility", "has_responsibility", "parse_columns", "earlier_clauses"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -70,18 +73,28 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
         return None
     close = len(stripped) - 1
     depth = 0
-    for i in range(close, -1, -1):
-        c = stripped[i]
+    # only the brackets matter: walked from the end, found by a regex (in C)
+    for m in _brackets_re().finditer(stripped[::-1]):
+        c = m.group()
         if c in CLOSE_BRACKETS:
             depth += 1
         elif c in OPEN_BRACKETS:
             depth -= 1
             if depth == 0:
-                return i + 1, close
+                return close - m.start() + 1, close
     return None
 
 
-def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+@cache
+def _brackets_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(re.escape, sorted({*CLOSE_BRACKETS, *OPEN_BRACKETS}))) + "]")
+
+
+_Trailing = tuple[tuple[UnitMention, ...], tuple[UnitMention, ...], str | None]
+
+
+def _trailing(text: str, gaz: Gazetteer, first_listed: bool) -> tuple[int, int, _Trailing] | None:
+    """The trailing bracket's content span and its reading at offset 0, if it assigns units."""
     span = _trailing_bracket(text)
     if span is None:
         return None
@@ -89,7 +102,26 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     content = text[s:e]
     if not content.strip():
         return None
-    parsed = parse_clauses(content, s, gaz, first_listed, strict=False)
+    # the same brackets close many tasks: read once per content, moved to its offset
+    parsed = _trailing_at_0(content, GazetteerKey(gaz), first_listed)
+    return None if parsed is None else (s, e, parsed)
+
+
+def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    found = _trailing(text, gaz, first_listed)
+    if found is None:
+        return None
+    s, e, (lead, co, deadline) = found
+    return Responsibility(
+        lead=tuple(shifted(m, s) for m in lead), co_lead=tuple(shifted(m, s) for m in co),
+        clause=text[s - 1 : e + 1], clause_start=s - 1, pattern="trailing", deadline=deadline,
+    )
+
+
+@lru_cache(maxsize=16384)
+def _trailing_at_0(content: str, key: GazetteerKey, first_listed: bool) -> _Trailing | None:
+    gaz = key.gaz
+    parsed = parse_clauses(content, 0, gaz, first_listed, strict=False)
     if parsed is None:
         return None
     lead, co = parsed
@@ -99,10 +131,8 @@ def _parse_trailing(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibi
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
     deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
-    return Responsibility(
-        lead=tuple(lead), co_lead=tuple(co), clause=text[s - 1 : e + 1], clause_start=s - 1,
-        pattern="trailing", deadline=deadline,
-    )
+    once = dedupe_mentions(Responsibility(lead=tuple(lead), co_lead=tuple(co)), content)
+    return once.lead, once.co_lead, deadline
 
 
 # ---------------------------------------------------------------------------------------
@@ -225,15 +255,33 @@ def parse_responsibility(
     (['区发改委'], ['区科技局', '区商务局'])
     """
     first_listed = first_listed_leads
-    for parser in (
-        lambda: parse_labelled(text, gaz, first_listed),
-        lambda: _parse_trailing(text, gaz, first_listed),
-        lambda: _parse_inline(text, gaz),
+    for parser, deduped in (
+        (lambda: parse_labelled(text, gaz, first_listed), False),
+        # the trailing bracket's mentions are deduplicated once per content (which mentions
+        # repeat a unit does not depend on where the bracket is)
+        (lambda: _parse_trailing(text, gaz, first_listed), True),
+        (lambda: _parse_inline(text, gaz), False),
     ):
         result = parser()
         if result is not None and (result.lead or result.co_lead or result.leaders):
-            return dedupe_mentions(result, text)
+            return result if deduped else dedupe_mentions(result, text)
     return Responsibility()
+
+
+def has_responsibility(text: str, gaz: Gazetteer, first_listed_leads: bool = False) -> bool:
+    """Whether :func:`parse_responsibility` finds a lead or co-lead in ``text``, without
+    building its mentions (the segmenter asks this of every task's block, with its number).
+
+    >>> from kg.extract.gazetteer import load_gazetteer
+    >>> g = load_gazetteer("nanjing-gulou")
+    >>> has_responsibility("地区生产总值增长7%。（区发改委主办）", g), has_responsibility("（试行）", g)
+    (True, False)
+    """
+    labelled = parse_labelled(text, gaz, first_listed_leads)
+    if labelled is not None and (labelled.lead or labelled.co_lead or labelled.leaders):
+        return bool(labelled.lead or labelled.co_lead)
+    # a trailing reading, and an inline one, is never without units (None instead)
+    return _trailing(text, gaz, first_listed_leads) is not None or _parse_inline(text, gaz) is not None
 
 
 def earlier_clauses(text: str, r: Responsibility, gaz: Gazetteer) -> list[str]:

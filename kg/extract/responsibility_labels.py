@@ -54,8 +54,14 @@ def _label_kind(label: str) -> str:
     return "resp"
 
 
+@cache
+def _label_mark_re() -> re.Pattern[str]:
+    """One of ``LABEL_MARKS``: every text is asked first whether it holds one."""
+    return re.compile("|".join(map(re.escape, LABEL_MARKS)))
+
+
 def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
-    if not any(c in text for c in LABEL_MARKS):
+    if not _label_mark_re().search(text):
         return None
     r = clause_rules()
     matches = _top_level_labels(text, list(r.label_re.finditer(text)))

@@ -43,9 +43,9 @@ def header_words(text: str) -> list[str] | None:
     words = _header_vocabulary()
     out, pos = [], 0
     while pos < len(text):
-        w = next((w for w in words if text.startswith(w, pos)), None)
-        if w is None:
-            return None
+        if not text.startswith(words, pos):
+            return None  # asked about short lines everywhere: most fail here, in one call
+        w = next(w for w in words if text.startswith(w, pos))  # the longest
         out.append(w)
         pos += len(w)
     return out

@@ -41,6 +41,8 @@ def row_number(cell: str) -> str | None:
 
 
 def _cell_text(text: str) -> str:
+    if "|" not in text and "｜" not in text:
+        return text.strip()  # no cell bar to drop (asked about every line: the regex is slow)
     return _CELL_END.sub("", text).strip()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import ClassVar
 
 from ..models import Role, UnitMention
 from ..resources import responsibility_rules
@@ -28,22 +29,44 @@ __all__ = ["GazetteerKey", "shifted", "parse_unit_list", "split_top_level"]
 
 
 class GazetteerKey:
-    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable)."""
+    """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable).
 
-    __slots__ = ("gaz",)
+    ``GazetteerKey(gaz)`` returns the key made last when it is for the same gazetteer (a
+    document's parses ask with one gazetteer): the memo tables hold one key object per
+    gazetteer, not one per entry, and find it by identity.
+    """
 
-    def __init__(self, gaz: Gazetteer) -> None:
-        self.gaz = gaz
+    __slots__ = ("gaz", "_hash")
+    gaz: Gazetteer
+    _hash: int
+    _last: ClassVar[GazetteerKey | None] = None
+
+    def __new__(cls, gaz: Gazetteer) -> GazetteerKey:
+        last = cls._last
+        if last is not None and last.gaz is gaz:
+            return last
+        key = super().__new__(cls)
+        key.gaz, key._hash = gaz, id(gaz)
+        cls._last = key
+        return key
 
     def __hash__(self) -> int:
-        return id(self.gaz)
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, GazetteerKey) and other.gaz is self.gaz
+        return other is self or (isinstance(other, GazetteerKey) and other.gaz is self.gaz)
 
 
 def shifted(m: UnitMention, offset: int) -> UnitMention:
-    return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
+    """``m`` moved by ``offset``. Mentions are shifted by the ten thousand (every parse
+    remembered at offset 0 is moved to its place): the copy is made as the frozen
+    dataclass's ``__init__`` would make it, without its seven ``object.__setattr__`` calls."""
+    new = object.__new__(UnitMention)
+    fields = new.__dict__
+    fields.update(m.__dict__)
+    fields["start"] = m.start + offset
+    fields["end"] = m.end + offset
+    return new
 
 
 def parse_unit_list(
@@ -77,62 +100,85 @@ def _unit_list_at_0(text: str, role: Role, key: GazetteerKey, strict: bool) -> t
 
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
+    key = GazetteerKey(gaz)
     for piece, pos in _merge_listed_levels(split_top_level(text), text, gaz):
-        for part, ppos in _split_run_together(piece, pos, gaz):
-            items.extend(_split_conjunction(part, offset + ppos, gaz))
+        items.extend((part, offset + pos + rel) for part, rel in _split_piece(piece, key))
     mentions: list[UnitMention] = []
     shared_prefix = ""
+    key = GazetteerKey(gaz)
     for i, (raw, start) in enumerate(items):
-        name, item_role = raw, role
-        mark = ROLE_MARK.search(name)
-        if mark:
-            item_role = role_of_word(mark.group(1))
-            name = name[: mark.start()]
-        note = _note_bracket(name)
-        if note is not None:
-            name = name[:note]
-        stripped = _strip_unbalanced(name)
-        start += name.find(stripped) if stripped else 0
-        name = stripped
-        if name and find_deadline(name) == name:
-            continue  # 6月底完成 inside a unit list is the deadline, not a unit
-        if name and _placeholder(name):
-            continue  # 详见附件, 待定: no unit named
-        lead_in = LEAD_IN.match(name)
-        if lead_in and len(name) > len(lead_in.group(0)) + 1:
-            start += len(lead_in.group(0))
-            name = name[len(lead_in.group(0)) :]
-        # a list-final 等 (and 分别, 按职责分工…) belongs to the list, not to the name
-        tail = clause_rules().tail_re.search(name)
-        if tail and tail.start() > 0 and (i == len(items) - 1 or tail.group(0).startswith("等")):
-            name = name[: tail.start()]
-        if not name:
-            continue
-        # Shared prefix: in 各街道、板块 the 各 applies to both.
-        effective = name
-        shared = SHARED_PREFIX.match(name)
-        if shared:
-            shared_prefix = shared.group(1)
-        elif shared_prefix and gaz.resolve_group(shared_prefix + name):
-            effective = shared_prefix + name
-        group = gaz.resolve_group(effective)
-        unit = None if group else gaz.resolve_unit(effective)
-        if strict and not (group or unit or gaz.looks_like_unit(effective)):
+        # the same items recur in every list: each one read once per context
+        read = _read_item(raw, role, i == len(items) - 1, shared_prefix, strict, key)
+        if read is None:
             return []
+        if isinstance(read, str):
+            continue  # no unit in this item (a deadline, a placeholder, nothing)
+        name, delta, item_role, shared_prefix, unit, kind, unit_type = read
+        start += delta
         found = text.find(name, start - offset)
         s = offset + found if found >= 0 else start
-        mentions.append(
-            UnitMention(
-                name=name,
-                role=item_role,
-                unit=group or unit,
-                kind="group" if group else "unit",
-                start=s,
-                end=s + len(name),
-                unit_type=None if group else gaz.unit_type(effective),
-            )
-        )
+        mentions.append(UnitMention(name=name, role=item_role, unit=unit, kind=kind, start=s, end=s + len(name), unit_type=unit_type))
     return mentions
+
+
+_Item = tuple[str, int, Role, str, str | None, str, str | None]
+
+
+@lru_cache(maxsize=65536)
+def _read_item(
+    raw: str, role: Role, last: bool, shared_prefix: str, strict: bool, key: GazetteerKey
+) -> _Item | str | None:
+    """One item of a unit list: ``(name, its offset in raw, role, the shared prefix after
+    it, unit, kind, unit type)``; a string when the item names no unit, ``None`` when
+    ``strict`` and it does not read as a unit (the whole list is then no list)."""
+    gaz = key.gaz
+    name, item_role, delta = raw, role, 0
+    mark = ROLE_MARK.search(name)
+    if mark:
+        item_role = role_of_word(mark.group(1))
+        name = name[: mark.start()]
+    note = _note_bracket(name)
+    if note is not None:
+        name = name[:note]
+    stripped = _strip_unbalanced(name)
+    delta += name.find(stripped) if stripped else 0
+    name = stripped
+    if name and find_deadline(name) == name:
+        return "deadline"  # 6月底完成 inside a unit list is the deadline, not a unit
+    if name and _placeholder(name):
+        return "placeholder"  # 详见附件, 待定: no unit named
+    lead_in = LEAD_IN.match(name)
+    if lead_in and len(name) > len(lead_in.group(0)) + 1:
+        delta += len(lead_in.group(0))
+        name = name[len(lead_in.group(0)) :]
+    # a list-final 等 (and 分别, 按职责分工…) belongs to the list, not to the name
+    tail = clause_rules().tail_re.search(name)
+    if tail and tail.start() > 0 and (last or tail.group(0).startswith("等")):
+        name = name[: tail.start()]
+    if not name:
+        return "empty"
+    # Shared prefix: in 各街道、板块 the 各 applies to both.
+    effective = name
+    shared = SHARED_PREFIX.match(name)
+    if shared:
+        shared_prefix = shared.group(1)
+    elif shared_prefix and gaz.resolve_group(shared_prefix + name):
+        effective = shared_prefix + name
+    group = gaz.resolve_group(effective)
+    unit = None if group else gaz.resolve_unit(effective)
+    if strict and not (group or unit or gaz.looks_like_unit(effective)):
+        return None
+    return (name, delta, item_role, shared_prefix, group or unit, "group" if group else "unit",
+            None if group else gaz.unit_type(effective))
+
+
+@lru_cache(maxsize=32768)
+def _split_piece(piece: str, key: GazetteerKey) -> tuple[tuple[str, int], ...]:
+    """The names of one list item (two when a separator was lost or 和 joins two units),
+    with their offsets in it: the same items recur in every list."""
+    return tuple(
+        item for part, pos in _split_run_together(piece, 0, key.gaz) for item in _split_conjunction(part, pos, key.gaz)
+    )
 
 
 def _merge_listed_levels(pieces: list[tuple[str, int]], text: str, gaz: Gazetteer) -> list[tuple[str, int]]:
@@ -176,7 +222,15 @@ def _placeholder(name: str) -> bool:
     >>> _placeholder("详见附件"), _placeholder("无"), _placeholder("无锡市发改委")
     (True, True, False)
     """
-    return any(name == p or (len(p) >= 2 and name.startswith(p)) for p in responsibility_rules()["placeholder_values"])
+    values, prefixes = _placeholders()
+    return name in values or name.startswith(prefixes)
+
+
+@cache
+def _placeholders() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The placeholder values, and those of two characters or more (which also start one)."""
+    values = responsibility_rules()["placeholder_values"]
+    return frozenset(values), tuple(p for p in values if len(p) >= 2)
 
 
 def _note_bracket(name: str) -> int | None:
@@ -206,7 +260,9 @@ def split_top_level(text: str) -> list[tuple[str, int]]:
     """Split at list separators outside brackets: 各县（市、区）人民政府 stays whole."""
     out: list[tuple[str, int]] = []
     depth, start = 0, 0
-    for i, c in enumerate(text + "、"):
+    # only brackets and separators matter: found by a regex (in C), not character by character
+    for m in _SPLIT_AT.finditer(text + "、"):
+        i, c = m.start(), m.group()
         if c in OPEN_BRACKETS or c == "(":
             depth += 1
         elif (c in CLOSE_BRACKETS or c == ")") and depth:
@@ -216,6 +272,9 @@ def split_top_level(text: str) -> list[tuple[str, int]]:
                 out.append((text[start:i], start))
             start = i + 1
     return out
+
+
+_SPLIT_AT = re.compile("[" + re.escape(OPEN_BRACKETS + CLOSE_BRACKETS + "()、，；/\t|") + r"]|\s")
 
 
 def _strip_unbalanced(name: str) -> str:

@@ -7,6 +7,7 @@ drafts and a user commits). Each file is read once and checked (see
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -230,9 +231,25 @@ def name_forms() -> tuple[NameForm, ...]:
 
 
 def available_regions() -> list[str]:
-    """The region profiles: folders of ``ontology/regions`` holding a ``profile.json``."""
+    """The region profiles: folders of ``ontology/regions`` holding a ``profile.json``
+    (listed again only when a folder was added or removed there, or after
+    :func:`clear_region_caches`: extraction asks for every document)."""
     root = ontology_file("regions")
-    return sorted(p.name for p in root.iterdir() if (p / "profile.json").is_file())
+    mtime_ns = root.stat().st_mtime_ns
+    if time.time_ns() - mtime_ns < 2_000_000_000:
+        # changed a moment ago: a later change may not move the (coarse) mtime, so the
+        # listing is not remembered yet
+        return list(_list_regions(root))
+    return list(_regions_in(root, mtime_ns))
+
+
+@cache
+def _regions_in(root: Path, mtime_ns: int) -> tuple[str, ...]:
+    return _list_regions(root)
+
+
+def _list_regions(root: Path) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in root.iterdir() if (p / "profile.json").is_file()))
 
 
 @cache
@@ -275,6 +292,7 @@ def region_units(region: str) -> dict[str, UnitRecord]:
 
 def clear_region_caches() -> None:
     """Forget the region profiles read so far (after a profile was added or changed)."""
+    _regions_in.cache_clear()
     region_profile.cache_clear()
     _unit_rows.cache_clear()
     region_units.cache_clear()

@@ -9,6 +9,7 @@ readers (to shape table grids) and by :mod:`kg.extract.segment` (to cut document
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..resources import column_words as _column_words
 
@@ -39,8 +40,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ROW_START = re.compile(r"^(?:[|｜]\s*)?(\d{1,5}(?:[-－.]\d{1,3})*)\s*[\t|｜]\s*(.*)$", re.S)
 
 
+@lru_cache(maxsize=65536)
 def number_of(text: str) -> tuple[str, str, str] | None:
-    """``(style, number, rest)`` when ``text`` starts with a numbering, else ``None``.
+    """``(style, number, rest)`` when ``text`` starts with a numbering, else ``None``
+    (remembered: the segmenter asks about every line several times).
 
     >>> number_of("1.地区生产总值增长7%。")
     ('ar_dot', '1', '地区生产总值增长7%。')

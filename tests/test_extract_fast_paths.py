@@ -1,0 +1,171 @@
+"""Extraction's shortcuts (issue 16) answer what the plain code they replace answers, on the
+lines of the bundled and the real documents and on counter-examples."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
+from kg.extract.regions import _by_first_two, _divisions, _matches
+from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
+from kg.extract.table_lines import _CELL_END, _cell_text
+from kg.extract.unit_lists import shifted, split_top_level
+from kg.models import Line, Role, UnitMention
+from kg.read import read_source
+from kg.resources import available_regions, clear_region_caches, paths
+from kg.resources import page_noise as page_noise_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [*sorted((ROOT / "examples").glob("*.txt")), *sorted((ROOT / "tests" / "data").glob("*/docs/*"))]
+NOISE = ["当前位置：首页 > 政务公开", "首页 > 信息公开 > 规划计划", "扫一扫在手机打开当前页", "请用微信扫一扫手机浏览",
+         "> 政策文件", "图1.png", "打印本页", "【字体：大 中 小】", "索引号：11341602/2025-00023",
+         "[发布日期] 2024-01-02", "来源：区政府办 浏览次数：120"]
+
+
+@cache
+def lines() -> list[str]:
+    out = list(NOISE)
+    for path in DOCS:
+        if path.suffix in {".txt", ".docx", ".xlsx", ".html", ".pdf"}:
+            out += [ln.text for ln in read_source(str(path)).lines]
+    return out
+
+
+def test_navigation_as_one_alternation() -> None:
+    patterns = page_noise_rules()["navigation"]
+    one = re.compile("|".join(f"(?:{p})" for p in patterns))
+    nav = _noise_rules()[1]
+    texts = [t.strip() for t in lines()]
+    assert [bool(one.search(t)) for t in texts] == [nav.search(t) for t in texts]
+    assert sum(nav.search(t) for t in texts) >= 7
+
+
+@pytest.mark.parametrize("text,found", [("^a", True), ("xx a", False), ("b", True), ("xxb", True), ("ca", False)])
+def test_anchored_and_floating_patterns(text: str, found: bool) -> None:
+    any_of = _AnyOf(["^a|^x{3}", "b"])
+    assert any_of.search(text.lstrip("^")) is found
+
+
+def test_metadata_lines_need_a_colon_or_a_bracket() -> None:
+    meta = _noise_rules()[0]
+    hits = [t for t in lines() if meta.search(t)]
+    assert hits and all(re.search(r"[：:\]】]", t) for t in hits)
+    # and each of these lines is page noise
+    doc = [Line(i + 1, t) for i, t in enumerate(NOISE)]
+    assert page_noise(doc) == set(range(len(NOISE)))
+
+
+def test_cell_text_without_the_regex() -> None:
+    for t in [*lines(), "区发改委 |", "区发改委｜ ", " 区发改委 ", "a|b"]:
+        assert _cell_text(t) == _CELL_END.sub("", t).strip()
+
+
+def _matches_char_by_char(text: str) -> list[tuple[int, int, tuple[object, ...]]]:
+    names, starts = _divisions()[1], _by_first_two()
+    out: list[tuple[int, int, tuple[object, ...]]] = []
+    i, n = 0, len(text)
+    while i < n - 2:
+        for k in starts.get(text[i : i + 2], ()):
+            found = names.get(text[i : i + k]) if i + k <= n else None
+            if found:
+                out.append((i, i + k, found))
+                i += k
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_division_names_found_as_before() -> None:
+    texts = ["\n".join(lines()[k : k + 200]) for k in range(0, len(lines()), 200)] + ["南京市鼓楼区", "鼓楼", "", "在鼓楼", "在鼓楼区", "在鼓楼区。", "南京市南京市"]
+    assert sum(len(_matches(t)) for t in texts) > 50
+    for t in texts:
+        assert _matches(t) == _matches_char_by_char(t)
+
+
+def test_available_regions_sees_a_new_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regions = tmp_path / "regions"
+    (regions / "a").mkdir(parents=True)
+    (regions / "a" / "profile.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(paths, "ontology_path", lambda: tmp_path)
+    clear_region_caches()
+    try:
+        assert available_regions() == ["a"]
+        (regions / "b").mkdir()
+        (regions / "b" / "profile.json").write_text("{}", encoding="utf-8")
+        (regions / "c").mkdir()  # no profile.json: not a region
+        assert available_regions() == ["a", "b"]
+    finally:
+        monkeypatch.undo()
+        clear_region_caches()
+
+
+def _trailing_bracket_char_by_char(text: str) -> tuple[int, int] | None:
+    stripped = text.rstrip("。；;.，, \t\n")
+    if not stripped or stripped[-1] not in "）】]":
+        return None
+    close, depth = len(stripped) - 1, 0
+    for i in range(close, -1, -1):
+        if stripped[i] in "）】]":
+            depth += 1
+        elif stripped[i] in "（【[":
+            depth -= 1
+            if depth == 0:
+                return i + 1, close
+    return None
+
+
+def test_trailing_bracket_as_before() -> None:
+    texts = [*lines(), "推进改革（区发改委牵头）。", "（三）推进）", "a（b【c】d）", "a）", "【a]", "（a（b）", ""]
+    assert sum(_trailing_bracket(t) is not None for t in texts) > 100
+    for t in texts:
+        assert _trailing_bracket(t) == _trailing_bracket_char_by_char(t), t
+
+
+def test_a_shifted_mention_is_the_mention_made_there() -> None:
+    m = UnitMention("区发改委", Role.LEAD, "区发展和改革委员会", "unit", 3, 7, "GovernmentDepartment")
+    moved = shifted(m, 10)
+    made = UnitMention("区发改委", Role.LEAD, "区发展和改革委员会", "unit", 13, 17, "GovernmentDepartment")
+    assert moved == made and hash(moved) == hash(made) and repr(moved) == repr(made)
+    assert (m.start, m.end) == (3, 7)  # the original is not changed
+    with pytest.raises(AttributeError):
+        moved.start = 0  # type: ignore[misc]
+
+
+def _split_top_level_char_by_char(text: str) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    depth, start = 0, 0
+    for i, c in enumerate(text + "、"):
+        if c in "（【[(":
+            depth += 1
+        elif c in "）】])" and depth:
+            depth -= 1
+        elif depth == 0 and (c in "、，；/\t|" or c.isspace()):
+            if i > start:
+                out.append((text[start:i], start))
+            start = i + 1
+    return out
+
+
+def test_unit_lists_split_as_before() -> None:
+    texts = [*lines(), "各县（市、区）人民政府、区发改委", "A、B\u3000C\u00a0D\u2028E", "（a、b", "a）、b", "[a|b]/c\td", ""]
+    for t in texts:
+        assert split_top_level(t) == _split_top_level_char_by_char(t), t
+
+
+@pytest.mark.parametrize("first_listed", [False, True])
+def test_has_responsibility_is_whether_the_parse_finds_units(first_listed: bool) -> None:
+    gaz = load_gazetteer("nanjing-gulou")
+    texts = [*lines(), *("\n".join(lines()[k : k + 3]) for k in range(0, len(lines()), 3)),
+             "负责人：张三", "（试行）", "区发改委牵头，区财政局配合", "牵头单位：区发改委", ""]
+    found = 0
+    for t in texts:
+        r = parse_responsibility(t, gaz, first_listed)
+        assert has_responsibility(t, gaz, first_listed) is bool(r.lead or r.co_lead), t
+        found += bool(r.lead or r.co_lead)
+    assert 200 < found < len(texts) - 200  # both answers are seen often
