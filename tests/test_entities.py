@@ -11,6 +11,7 @@ from kg.extract import extract_document
 from kg.extract.entities import (
     _phrase_matcher,
     _phrase_spans,
+    _token_doc,
     _token_matcher,
     _token_spans,
     area_names,
@@ -148,9 +149,11 @@ def test_area_names_come_from_the_gazetteer() -> None:
     assert areas["铁北片区"] == "铁北管委会"
 
 
-def test_matchers_load_once() -> None:
-    assert _token_matcher() is _token_matcher()
-    assert _phrase_matcher("nanjing-gulou") is _phrase_matcher("nanjing-gulou")
+def test_matchers_load_once_on_one_vocab() -> None:
+    tokens, _ = _token_matcher()
+    phrases, _ = _phrase_matcher("nanjing-gulou")
+    assert _token_matcher()[0] is tokens and _phrase_matcher("nanjing-gulou")[0] is phrases
+    assert tokens.vocab is phrases.vocab
 
 
 def test_plan_tasks_are_enriched() -> None:
@@ -171,7 +174,7 @@ def test_report_statements_are_enriched() -> None:
     assert ("下关滨江商务区", "滨江商务区管委会") in areas
 
 
-# -- the token patterns on the tokens kg.extract.entities gives them -------------------------------
+# -- spaCy's matchers on the tokens kg.extract.entities gives them -------------------------------
 
 def _tok(word: str, tag: str = "n", name: bool = True) -> tuple[str, str, bool]:
     return word, tag, name
@@ -199,7 +202,14 @@ TOKEN_MATCHES = [
 
 @pytest.mark.parametrize("toks,expected", TOKEN_MATCHES, ids=["".join(t[0] for t in m[0]) for m in TOKEN_MATCHES])
 def test_token_patterns(toks: list[tuple[str, str, bool]], expected: list[tuple[int, int, str, str]]) -> None:
-    assert _token_spans(toks) == expected
+    assert _token_spans(_token_doc(toks)) == expected
+
+
+def test_token_doc_is_the_text_cut() -> None:
+    toks = [_tok("建设", "vn", False), _tok("南京大学", "nt"), _tok("二期", "b")]
+    doc = _token_doc(toks)
+    assert doc.text == "建设南京大学二期"
+    assert [(t.text, t.tag_, t._.kg_name) for t in doc] == toks
 
 
 def test_gazetteer_phrases_every_occurrence() -> None:

@@ -18,10 +18,10 @@ matching the text cut the way its rules need:
   ``units.csv``), the district itself (phrase patterns in the region's own
   ``ontology/regions/<region>/districts.jsonl``) and, to block them, every unit name.
 
-Both are matched as spaCy's ``Matcher`` and ``PhraseMatcher`` would match them, by kg's
-own matchers (:mod:`kg.extract.token_patterns`: an automaton over the tokens, a
-dictionary over the characters): no spaCy ``Doc`` is built, and extraction does not
-import spaCy (``tests/test_token_patterns.py`` checks the matches against spaCy's).
+Both are matched by spaCy (``spacy.matcher.Matcher`` and ``PhraseMatcher`` on one blank
+``Vocab``), on ``Doc`` objects built from those tokens or characters: no spaCy tokenizer
+or pipeline runs, and spaCy is imported only when a text needs matching (a clause with a
+pattern suffix, or a text of a region with a gazetteer).
 
 Spans are filtered longest-first per label; names inside quotes are areas only when a
 pattern asks for the quotes; names in ``generic_names`` (文化街区, 市政工程 …) or
@@ -37,12 +37,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from ..models import Entity
 from ..resources import EntityPattern, entity_patterns, entity_rules, region_unit_rows
 from ..text.tokenizer import Tokenizer
 from .gazetteer import Gazetteer, available_regions, load_gazetteer
-from .token_patterns import PhraseIndex, Tok, TokenMatcher
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
 
 __all__ = ["extract_entities", "area_names", "cut"]
 
@@ -147,59 +152,106 @@ def cut(text: str, region: str | None = None, pos: bool = False) -> list[tuple[s
     return [(w, "") for w in words.tok.cut(text, True)]
 
 
-# -- matching ---------------------------------------------------------------------------
+# -- spaCy ------------------------------------------------------------------------------
 #
-# The patterns are spaCy's pattern language (data in ``ontology/patterns``), matched by
-# kg's own automaton (:mod:`kg.extract.token_patterns`): no spaCy ``Doc`` is built and
-# spaCy is not imported by extraction.
+# One blank vocabulary per process, created (and spaCy imported: ~0.7 s CPU) the first
+# time a text needs matching. ``_.kg_name`` is read from the list ``_token_doc`` leaves in
+# ``doc.user_data`` (setting an extension value token by token costs half the match).
 
-_Tok = Tok
+_Tok = tuple[str, str, bool]  # word, POS tag, may be part of a name (_.kg_name)
 _Span = tuple[int, int, str, str]  # start, end (tokens or characters), label, pattern id
 
 
-def _key(label: str, id_: str) -> str:
-    return f"{label}/{id_}"
-
-
-def _unkey(key: str) -> tuple[str, str]:
-    label, _, id_ = key.partition("/")
-    return label, id_
+def _kg_name(token: Token) -> bool:
+    return bool(token.doc.user_data["kg_name"][token.i])
 
 
 @cache
-def _token_matcher() -> TokenMatcher:
-    """The token patterns of ``projects.jsonl`` and ``districts.jsonl``, keyed ``label/id``."""
-    entries = _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]
-    return TokenMatcher(
-        (_key(str(e["label"]), str(e.get("id") or "")), e["pattern"])  # type: ignore[misc]
-        for e in entries
-    )
+def _vocab() -> Vocab:
+    from spacy.tokens import Token
+    from spacy.vocab import Vocab
+
+    # this module's extension: a value registered elsewhere under the name is replaced
+    Token.set_extension("kg_name", getter=_kg_name, force=True)
+    return Vocab()
 
 
-def _token_spans(toks: Sequence[_Tok]) -> list[_Span]:
+def _keyed(vocab: Vocab, label: str, id_: str) -> tuple[str, int]:
+    key = f"{label}/{id_}"
+    return key, vocab.strings.add(key)
+
+
+@cache
+def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
+    """The token patterns of ``projects.jsonl`` and ``districts.jsonl``, and the
+    ``(label, id)`` of each match key."""
+    from spacy.matcher import Matcher
+
+    vocab = _vocab()
+    matcher = Matcher(vocab, validate=True)
+    labels: dict[int, tuple[str, str]] = {}
+    for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
+        label, id_ = str(entry["label"]), str(entry.get("id") or "")
+        key, h = _keyed(vocab, label, id_)
+        matcher.add(key, [entry["pattern"]])  # type: ignore[list-item]
+        labels[h] = (label, id_)
+    return matcher, labels
+
+
+def _token_doc(toks: Sequence[_Tok]) -> Doc:
+    from spacy.tokens import Doc
+
+    doc = Doc(_vocab(), words=[t[0] for t in toks], spaces=[False] * len(toks), tags=[t[1] for t in toks])
+    doc.user_data["kg_name"] = [t[2] for t in toks]
+    return doc
+
+
+def _token_spans(doc: Doc) -> list[_Span]:
     """Every ``(start, end, label, id)`` token range a pattern matches, in text order."""
-    return [(s, e, *_unkey(k)) for s, e, k in _token_matcher()(toks)]
+    matcher, labels = _token_matcher()
+    return sorted({(s, e, *labels[k]) for k, s, e in matcher(doc)})
 
 
 @cache
-def _phrase_matcher(region: str) -> PhraseIndex:
+def _phrase_matcher(region: str) -> tuple[PhraseMatcher, dict[int, tuple[str, str]]]:
     """Gazetteer phrases of ``region`` (a name listed twice keeps its first entry)."""
-    names: dict[str, str] = {}
+    from spacy.matcher import PhraseMatcher
+
+
+    names: dict[str, tuple[str, str]] = {}
     # the general phrases, then the region's own (its name: 鼓楼区, 鼓楼), which only a
     # document of that region matches
     for p in (*_patterns("districts.jsonl"), *entity_patterns("districts.jsonl", region)):
         if isinstance(p["pattern"], str):
-            names.setdefault(p["pattern"], _key(str(p["label"]), str(p.get("id") or "")))
-    for name, unit in area_names(region).items():
-        names.setdefault(name, _key("district", unit))
+            names.setdefault(p["pattern"], (str(p["label"]), str(p.get("id") or "")))
+    areas = area_names(region)
+    for name, unit in areas.items():
+        names.setdefault(name, ("district", unit))
     for name in load_gazetteer(region).all_names():
-        names.setdefault(name, _key("unit", ""))
-    return PhraseIndex(names)
+        names.setdefault(name, ("unit", ""))
+    by_label: dict[tuple[str, str], list[Doc]] = {}
+    for name, label_id in names.items():
+        by_label.setdefault(label_id, []).append(_char_doc(name))
+    vocab = _vocab()
+    matcher = PhraseMatcher(vocab)
+    labels: dict[int, tuple[str, str]] = {}
+    for (label, id_), docs in by_label.items():
+        key, h = _keyed(vocab, label, id_)
+        matcher.add(key, docs)
+        labels[h] = (label, id_)
+    return matcher, labels
+
+
+def _char_doc(text: str) -> Doc:
+    from spacy.tokens import Doc
+
+    return Doc(_vocab(), words=list(text), spaces=[False] * len(text))
 
 
 def _phrase_spans(text: str, region: str) -> list[_Span]:
     """Every ``(start, end, label, id)`` character range a gazetteer name covers."""
-    return sorted((s, e, *_unkey(k)) for s, e, k in _phrase_matcher(region)(text))
+    matcher, labels = _phrase_matcher(region)
+    return sorted((s, e, *labels[k]) for k, s, e in matcher(_char_doc(text)))
 
 
 _CLAUSE = re.compile(r"[^，；。！？\n]+|[，；。！？\n]")
@@ -337,13 +389,13 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     in_quotes = _Containment(_quoted(text))
 
     toks = _tokens(text, region)
-    spans = _token_spans(toks) if toks else []
-    starts = _offsets(toks) if toks else []
+    doc = _token_doc(toks) if toks else None
+    spans = _token_spans(doc) if doc is not None else []
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
     for ts, te, label, pid in spans:
-        assert toks is not None
-        s, e = starts[ts], starts[te - 1] + len(toks[te - 1][0])
+        assert doc is not None
+        s, e = doc[ts].idx, doc[te - 1].idx + len(doc[te - 1])
         name = text[s:e]
         if label == "project" and name.startswith("“") and name.endswith("”"):
             s, e, name = s + 1, e - 1, name[1:-1]
@@ -354,11 +406,11 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
         if name in rules.generic_names or name.startswith(rules.generic_modifiers):
             blocked.append((s, e))
             continue
-        if label == "district" and _NUMBER.fullmatch(text[s : starts[te - 1]]):
+        if label == "district" and _NUMBER.fullmatch(text[s : doc[te - 1].idx]):
             continue  # 十三片区: a number, not a name
         cands.append(_Cand(s, e, label, None, pid))
         if label == "district":
-            cands.extend(_coordinated(text, s, name, toks, starts))
+            cands.extend(_coordinated(text, s, name, doc))
     gov: list[_Cand] = []
     if region:
         for s, e, label, pid in _phrase_spans(text, region):
@@ -397,16 +449,7 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     return tuple(ent(c, "project") for c in projects), tuple(ent(c, "district") for c in districts)
 
 
-def _offsets(toks: Sequence[_Tok]) -> list[int]:
-    """The character offset of each token (the tokens are the text, cut)."""
-    out, at = [], 0
-    for w, _, _ in toks:
-        out.append(at)
-        at += len(w)
-    return out
-
-
-def _coordinated(text: str, start: int, name: str, toks: Sequence[_Tok], starts: list[int]) -> list[_Cand]:
+def _coordinated(text: str, start: int, name: str, doc: Doc) -> list[_Cand]:
     """``环南大、南工大硅巷``: the conjunct before 、 shares the suffix (环南大硅巷).
 
     The entity's offsets cover the conjunct as written; its text gets the suffix.
@@ -415,18 +458,19 @@ def _coordinated(text: str, start: int, name: str, toks: Sequence[_Tok], starts:
     if suffix is None or start < 2 or text[start - 1] != "、":
         return []
     # the conjunct's last token ends where the 、 token starts
-    comma = bisect.bisect_left(starts, start - 1)
-    if comma >= len(toks) or starts[comma] != start - 1 or len(toks[comma][0]) != 1 or comma == 0:
+    comma = doc.char_span(start - 1, start)
+    if comma is None or comma.start == 0:
         return []
-    first = last = comma - 1
-    if not toks[last][2]:
+    is_name = doc.user_data["kg_name"]
+    first = last = comma.start - 1
+    if not is_name[last]:
         return []
-    while first > 0 and toks[first - 1][2]:
+    while first > 0 and is_name[first - 1]:
         first -= 1
-    s, e = starts[first], starts[last] + len(toks[last][0])
-    if e - s > 5:
+    conjunct = doc[first : last + 1]
+    if len(conjunct.text) > 5:
         return []
-    return [_Cand(s, e, "district", None, "coordinated:" + suffix)]
+    return [_Cand(conjunct.start_char, conjunct.end_char, "district", None, "coordinated:" + suffix)]
 
 
 @cache
