@@ -14,12 +14,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import zipfile
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.spreadsheet import as_text, fix_workbook_dates, formula_like
 from kg.store import QueryResult, Term
 
 from .format import compact_iri, format_result, with_headers
@@ -28,9 +27,6 @@ from .library import CannedQuery
 __all__ = ["write_xlsx", "write_result"]
 
 BOM = "\ufeff"
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_STAMP = b"1980-01-01T00:00:00Z"
 _MAX_WIDTH = 60
 
 
@@ -75,9 +71,8 @@ def write_xlsx(result: QueryResult, path: str | Path, query: CannedQuery | None 
             widths[i] = max(widths[i], min(_width(v), _MAX_WIDTH) if v is not None else 0)
     for row_cells in ws.iter_rows(min_row=2):
         for cell in row_cells:
-            if isinstance(cell.value, str) and _FORMULA.match(cell.value):
-                cell.data_type = "s"  # text, never a formula
-                cell.quotePrefix = True
+            if formula_like(cell.value):
+                as_text(cell)  # text, never a formula
     for i, w in enumerate(widths):
         ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = w + 2
     ws.freeze_panes = "A2"
@@ -88,24 +83,7 @@ def write_xlsx(result: QueryResult, path: str | Path, query: CannedQuery | None 
         wb.save(target)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    _fix_dates(target)
-
-
-def _fix_dates(path: Path) -> None:
-    """The workbook's created/modified dates and zip entry times set to 1980-01-01."""
-    with zipfile.ZipFile(path) as src:
-        entries = [(info, src.read(info)) for info in src.infolist()]
-    tmp = path.with_name(f".{path.name}.tmp")
-    with zipfile.ZipFile(tmp, "w") as dst:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
-                              rb"\g<1>" + _STAMP + rb"\g<3>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
-            fixed.compress_type = info.compress_type
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
-    os.replace(tmp, path)
+    fix_workbook_dates(target)
 
 
 def write_result(result: QueryResult, fmt: str, path: str | Path, query: CannedQuery | None = None) -> None:

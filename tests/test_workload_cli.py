@@ -107,14 +107,6 @@ def test_graphml_task_nodes_have_text_and_section(out: Path) -> None:
     assert task2["section"] == "关于完善创新生态，打造转型升级新引擎"
 
 
-def test_network_colours_are_the_views_legend() -> None:
-    from kg.visualize import style
-
-    from kg.analysis.networks import GROUP_COLOR, TYPE_COLORS
-
-    assert TYPE_COLORS == style.TYPE_COLORS and GROUP_COLOR == style.GROUP_COLOR
-
-
 TWO_REGIONS = """@prefix kg: <https://w3id.org/govkg/ns#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix a: <https://w3id.org/govkg/id/region-a/unit/> .

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pyvis.edge import Edge
 from pyvis.network import Network
 
+from kg.analysis.networks import GROUP_COLOR, TYPE_COLORS
 from kg.labels import both, label, note
 
 from .data import UNIT_TYPES, TaskInfo, UnitInfo, ViewData
@@ -22,21 +23,7 @@ __all__ = ["TYPE_COLORS", "TYPE_ZH", "TYPE_EN", "ROLE_ZH", "LoadInfo", "KgNetwor
 FONT_FACE = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 
-TYPE_COLORS = {
-    "PartyDepartment": "#c0392b",
-    "GovernmentDepartment": "#2f6db5",
-    "DeployedUnit": "#7e57c2",
-    "ManagementCommittee": "#e67e00",
-    "StreetOffice": "#17917f",
-    "TownOffice": "#5d8c2b",
-    "SOEGroup": "#8d6e63",
-    "LocalGovernment": "#1b4f72",
-    "PeopleOrganisation": "#ad1457",
-    "OtherUnit": "#8a8f94",
-}
-
-
-GROUP_COLOR = "#455a64"
+# the unit types' colours: one table for the views and the Gephi exports (kg.analysis.networks)
 
 
 OVERLOAD_BORDER = "#b71c1c"

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..labels import label
-from .spreadsheet import neutralise_csv
+from ..spreadsheet import neutralise_csv
 from .workload import UnitLoad, WorkloadReport
 
 __all__ = [

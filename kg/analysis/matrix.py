@@ -22,10 +22,10 @@ from openpyxl.utils import get_column_letter
 
 from ..labels import both, label, note
 from ..queries import internal_query
+from ..spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from ..store import Store, query_values
 from .exports import ASSIGNMENT_COLUMNS
 from .facts import Facts, TaskInfo, read_facts
-from .spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from .workload import WorkloadReport, type_label
 
 __all__ = ["write_responsibility_matrix", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]

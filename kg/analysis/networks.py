@@ -35,7 +35,8 @@ BETWEENNESS_SAMPLE = 100
 BETWEENNESS_WORK = 2_000_000
 BETWEENNESS_MIN_SAMPLE = 20
 
-# The colours of the views' legend (kg.visualize.style.TYPE_COLORS; a test keeps them alike).
+# The unit types' colours, in the Gephi exports (viz:color) and in the views' legend
+# (kg.visualize.style uses this table).
 TYPE_COLORS = {
     "PartyDepartment": "#c0392b",
     "GovernmentDepartment": "#2f6db5",

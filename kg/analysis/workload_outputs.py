@@ -20,12 +20,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from ..store import open_store
 from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
 from .facts import read_facts
 from .matrix import MAX_MATRIX_TASKS, write_responsibility_matrix
 from .networks import write_network
-from .spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from .workload import WorkloadReport, compute_workload
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -1,5 +1,6 @@
-"""Spreadsheet safety and reproducibility shared by the CSV and Excel files kg writes:
-formula-like text kept as text (OWASP "CSV injection"), fixed workbook dates, the BOM."""
+"""Spreadsheet safety and reproducibility, shared by every file kg writes for Excel (the workload
+exports, the responsibility matrix, `kg query --format xlsx`): formula-like text kept as text
+(OWASP "CSV injection"), and fixed workbook dates so that the same input gives the same bytes."""
 
 from __future__ import annotations
 
