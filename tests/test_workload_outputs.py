@@ -64,3 +64,27 @@ def test_the_ranking_is_shared_with_the_report_of_the_same_build(generated_out: 
     assert report is not None and report.units
     assert shared_workload(tmp_path / "elsewhere", result) is None
     assert shared_workload(out, Result()) is None and shared_workload(out, None) is None
+
+
+def test_kg_report_shares_the_ranking_and_facts_without_a_build_result(generated_out: Path, tmp_path: Path) -> None:
+    """`kg report OUT` runs the writers with no BuildResult: the report writer still gets the
+    ranking and facts the workload writer computed, for this folder as it is now only."""
+    import os
+    import shutil
+
+    from kg.analysis.workload_outputs import shared_facts
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    write_workload_outputs(out, None)
+    report, facts = shared_workload(out, None), shared_facts(out, None)
+    assert report is not None and facts is not None
+    assert report.tasks == len({f.task for f in facts.assignments}) == 300
+    # counter-examples: another folder, and the same folder once a build has rewritten it
+    other = tmp_path / "other"
+    shutil.copytree(generated_out, other)
+    assert shared_workload(other, None) is None and shared_facts(other, None) is None
+    manifest = out / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes() + b"\n")
+    os.utime(manifest, ns=(1, 1))
+    assert shared_workload(out, None) is None and shared_facts(out, None) is None

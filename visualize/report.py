@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.facts import read_facts
 from kg.analysis.workload import WorkloadOptions
+from kg.analysis.workload_outputs import shared_facts
 
 from .data import load_view_data
 from .index_page import index_context, manifest, render
@@ -63,7 +64,8 @@ def write_report(
     background = BackgroundQueries(out)
     store = open_store(out)
     try:
-        facts = read_facts(store)  # once, for the views and the ranking
+        # once, for the views and the ranking: those the workload writer read, when it ran
+        facts = shared_facts(out, result) or read_facts(store)
         data = load_view_data(store, facts)
         report, workload_error = workload(store, data, out, result, workload_options, facts)
     finally:

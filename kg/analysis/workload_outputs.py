@@ -20,9 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..layout import MANIFEST
 from ..store import open_store
 from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
-from .facts import read_facts
+from .facts import Facts, read_facts
 from .matrix import MAX_MATRIX_TASKS, write_responsibility_matrix
 from .networks import write_network
 from .spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
@@ -32,7 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
 
 __all__ = [
-    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS",
+    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES",
+    "MAX_MATRIX_TASKS",
     "formula_like", "neutralise_csv", "neutralise_csv_cell", "WORKBOOK_DATE",
 ]
 
@@ -45,19 +47,52 @@ FILES = (
     "responsibility.graphml",
 )
 
-# The name of the ranking in BuildResult.shared, for the report writer that runs after
-# this one: it is computed once per build.
+# The name of the ranking and facts in BuildResult.shared, for the report writer that runs
+# after this one: they are computed once per build.
 _SHARED_KEY = "workload"
 
+# `kg report OUT` runs the writers with no BuildResult: the workload writer then leaves its
+# ranking and facts here, for the report writer that runs next in the same process. One slot
+# (the last folder only), keyed by the folder and the identity of its manifest.json (a new
+# build of the folder writes a new one), so a rebuilt folder never gets the old figures.
+_LAST: tuple[tuple[object, ...], WorkloadReport, Facts] | None = None
 
-def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | None:
-    """The ranking (default options) :func:`write_workload_outputs` computed for this
-    build folder and ``result``, or None when it did not run for them."""
+
+def _folder_key(out: Path) -> tuple[object, ...] | None:
+    """The folder and its manifest's inode, size and mtime; None without a manifest."""
+    try:
+        st = (out / MANIFEST).stat()
+    except OSError:
+        return None
+    return (out.resolve(), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _shared(tmp_out: Path, result: object | None) -> tuple[WorkloadReport, Facts] | None:
+    if result is None:
+        key = _folder_key(Path(tmp_out))
+        if _LAST is None or key is None or _LAST[0] != key:
+            return None
+        return _LAST[1], _LAST[2]
     shared = getattr(result, "shared", None)
     kept = shared.get(_SHARED_KEY) if isinstance(shared, dict) else None
     if kept is None or kept[0] != Path(tmp_out).resolve():
         return None
-    return kept[1]  # type: ignore[no-any-return]
+    return kept[1], kept[2]
+
+
+def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | None:
+    """The ranking (default options) :func:`write_workload_outputs` computed for this
+    build folder and ``result`` (``None``: the last run with no result, on this folder as
+    it is now), or None when it did not run for them."""
+    kept = _shared(tmp_out, result)
+    return kept[0] if kept is not None else None
+
+
+def shared_facts(tmp_out: Path, result: object | None) -> Facts | None:
+    """The facts (default weights) :func:`write_workload_outputs` read for this build folder
+    and ``result``, as :func:`shared_workload`; None when it did not run for them."""
+    kept = _shared(tmp_out, result)
+    return kept[1] if kept is not None else None
 
 
 def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
@@ -67,9 +102,7 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     try:
         facts = read_facts(store)
         report = compute_workload(store, facts=facts)
-        shared = getattr(result, "shared", None)
-        if isinstance(shared, dict):
-            shared[_SHARED_KEY] = (tmp_out.resolve(), report)
+        _share(tmp_out, result, report, facts)
         # Excel on a Chinese Windows reads a CSV without BOM as GBK
         write_excel_csv(tmp_out / "workload.csv", report_csv(report))
         assignments = assignment_rows(report)
@@ -81,6 +114,18 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
     write_network(report.collaboration, tmp_out / "collaboration.gexf", "gexf")
     write_network(report.responsibility, tmp_out / "responsibility.graphml", "graphml")
+
+
+def _share(tmp_out: Path, result: object | None, report: WorkloadReport, facts: Facts) -> None:
+    """Leave the ranking and facts for the report writer (see :func:`shared_workload`)."""
+    global _LAST
+    if result is None:
+        key = _folder_key(tmp_out)
+        _LAST = (key, report, facts) if key is not None else None
+        return
+    shared = getattr(result, "shared", None)
+    if isinstance(shared, dict):
+        shared[_SHARED_KEY] = (tmp_out.resolve(), report, facts)
 
 
 # first of the artifact writers: the report reads the ranking it leaves in BuildResult.shared
