@@ -88,3 +88,31 @@ def test_kg_report_shares_the_ranking_and_facts_without_a_build_result(generated
     manifest.write_bytes(manifest.read_bytes() + b"\n")
     os.utime(manifest, ns=(1, 1))
     assert shared_workload(out, None) is None and shared_facts(out, None) is None
+
+
+def test_the_long_table_sheet_holds_the_plans_the_matrix_holds(generated_out: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from kg.analysis.exports import assignment_rows
+
+    store = OxigraphStore(generated_out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        rows = assignment_rows(report)
+        write_responsibility_matrix(store, report, tmp_path / "all.xlsx", assignments=rows)
+        write_responsibility_matrix(store, report, tmp_path / "cut.xlsx", max_tasks=150, assignments=rows)
+    finally:
+        store.close()
+    documents = {r["document"] for r in rows}
+    assert len(documents) == 3
+
+    def body(path: Path) -> list[tuple[object, ...]]:
+        return list(load_workbook(path, read_only=True)["任务分工"].iter_rows(min_row=2, values_only=True))[:-1]
+
+    whole, cut = body(tmp_path / "all.xlsx"), body(tmp_path / "cut.xlsx")
+    assert len(whole) == len(rows)  # counter-example: a workbook holding every plan keeps every row
+    kept = {r[10] for r in cut}
+    assert len(kept) == 1 and len(cut) == sum(1 for r in rows if r["document"] in kept) < len(rows)
+    note = next(r[2] for r in load_workbook(tmp_path / "cut.xlsx", read_only=True)["汇总"].iter_rows(values_only=True)
+                if len(r) > 2 and r[1] == "矩阵范围 (matrix scope)")
+    assert "任务分工表同样只含这些文件，全部见 assignments.csv。" in note

@@ -3,7 +3,8 @@
 One sheet per task plan (header and task columns frozen; 序号 the task's position as a
 number, 编号 its number as written; a 合计 row counting each unit's tasks), a ``汇总``
 summary sheet with each unit's counts, direct and expanded loads, verdict and reasons (and
-a 合计 row), and, given the long table, a ``任务分工`` sheet of it for pivot tables. Read
+a 合计 row), and, given the long table, a ``任务分工`` sheet of it for pivot tables (the rows
+of the plans the workbook holds; every row is in ``assignments.csv``). Read
 from the task–unit–role facts (:func:`kg.analysis.facts.read_facts`), the same the ranking
 counts.
 """
@@ -23,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from ..labels import both, label, note
 from ..queries import internal_query
 from ..store import Store, query_values
-from .exports import ASSIGNMENT_COLUMNS
+from .exports import ASSIGNMENT_COLUMNS, document_name
 from .facts import Facts, TaskInfo, read_facts
 from .spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from .workload import WorkloadReport, type_label
@@ -188,6 +189,11 @@ def write_responsibility_matrix(
         _plan_sheet(wb.create_sheet(_sheet_name(plan.title or plan.file, used)), plan, grid, rank, cells)
     _summary_sheet(summary, report, cells, ordered, kept)
     if assignments is not None:
+        # the rows of the plans the workbook holds (all of them in assignments.csv): a
+        # national corpus's long table would be most of the time of the workbook
+        if len(kept) < len(ordered):
+            names = {document_name(p.iri) for p in kept}
+            assignments = [r for r in assignments if r["document"] in names]
         _assignments_sheet(wb.create_sheet("任务分工"), assignments, cells)
     wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
@@ -280,7 +286,9 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
             "矩阵范围 (matrix scope)",
             f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），其余 {left} 个文件"
             f"（{all_tasks - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
-            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook; the ranking counts every task.",
+            f"任务分工表同样只含这些文件，全部见 assignments.csv。"
+            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook (its long table too:"
+            " every row is in assignments.csv); the ranking counts every task.",
         ))
     for k, v in notes:
         ws.append(c.plain(ws, [None, k, v]))
