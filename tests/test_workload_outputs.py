@@ -116,3 +116,50 @@ def test_the_long_table_sheet_holds_the_plans_the_matrix_holds(generated_out: Pa
     note = next(r[2] for r in load_workbook(tmp_path / "cut.xlsx", read_only=True)["汇总"].iter_rows(values_only=True)
                 if len(r) > 2 and r[1] == "矩阵范围 (matrix scope)")
     assert "任务分工表同样只含这些文件，全部见 assignments.csv。" in note
+
+
+def test_a_big_build_writes_the_same_files_from_a_child_process(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PARALLEL_MIN_TASKS a forked child writes the files while the next writer runs;
+    write_artifacts returns once they are written, byte for byte those written inline."""
+    import shutil
+
+    import kg.analysis.workload_outputs as wo
+    from kg.analysis.workload_outputs import FILES
+    from kg.pipeline.artifacts import write_artifacts
+
+    inline, child = tmp_path / "inline", tmp_path / "child"
+    shutil.copytree(generated_out, inline)
+    shutil.copytree(generated_out, child)
+    write_workload_outputs(inline, None)
+    monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
+    started: list[str] = []
+    real_start = wo._start_child
+    monkeypatch.setattr(wo, "_start_child", lambda *a: started.append("child") or real_start(*a))
+    write_artifacts(child, names=["workload"])
+    assert started == ["child"]
+    for name in FILES:
+        assert (child / name).read_bytes() == (inline / name).read_bytes(), name
+
+
+def test_an_error_in_the_child_is_raised_by_write_artifacts(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counter-example: the child's failure is not lost with the process."""
+    import shutil
+
+    import kg.analysis.workload_outputs as wo
+    from kg.errors import KgError
+    from kg.pipeline.artifacts import write_artifacts
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wo, "_write_files", broken)
+    with pytest.raises(KgError, match=r"could not be written: OSError: disk full$"):
+        write_artifacts(out, names=["workload"])

@@ -29,7 +29,7 @@ from .facts import Facts, TaskInfo, read_facts
 from .spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from .workload import WorkloadReport, type_label
 
-__all__ = ["write_responsibility_matrix", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
+__all__ = ["write_responsibility_matrix", "plan_documents", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
 
 _Q_PLAN_DOCS = internal_query("matrix_plan_docs")
 
@@ -74,10 +74,15 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _plans(store: Store, facts: Facts) -> list[_Plan]:
+def plan_documents(store: Store) -> list[tuple[str | None, ...]]:
+    """The task plans of ``store``: (IRI, title, file name) rows, what the matrix lists."""
+    return query_values(store, _Q_PLAN_DOCS)
+
+
+def _plans(documents: list[tuple[str | None, ...]], facts: Facts) -> list[_Plan]:
     """Every task plan with its tasks, in title order."""
     plans: dict[str, _Plan] = {}
-    for doc, title, file in sorted(query_values(store, _Q_PLAN_DOCS), key=lambda r: tuple(x or "" for x in r)):
+    for doc, title, file in sorted(documents, key=lambda r: tuple(x or "" for x in r)):
         if doc is not None and doc not in plans:
             plans[doc] = _Plan(doc, title or "", file or doc.rsplit("/", 1)[-1])
     for info in facts.tasks.values():
@@ -158,8 +163,9 @@ class _Cells:
 
 
 def write_responsibility_matrix(
-    store: Store, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
+    store: Store | None, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
     facts: Facts | None = None, assignments: list[dict[str, object]] | None = None,
+    documents: list[tuple[str | None, ...]] | None = None,
 ) -> None:
     """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet.
 
@@ -167,12 +173,15 @@ def write_responsibility_matrix(
     the cells that carry one): ten times faster than building the sheets in memory.
     Past ``max_tasks`` tasks, whole task plans in title order up to that many; the
     summary sheet names how many were left out. ``facts`` (read from ``store`` when
-    None) are those the ranking ``report`` was computed from.
+    None) are those the ranking ``report`` was computed from; ``documents``, when
+    :func:`plan_documents` read them already, the task plans (then ``store`` may be None).
     """
     from openpyxl import Workbook
 
-    facts = facts if facts is not None else read_facts(store)
-    ordered = _plans(store, facts)
+    if store is None and (facts is None or documents is None):
+        raise ValueError("write_responsibility_matrix: no store to read the facts or the task plans from")
+    facts = facts if facts is not None else read_facts(store)  # type: ignore[arg-type]
+    ordered = _plans(documents if documents is not None else plan_documents(store), facts)  # type: ignore[arg-type]
     kept: list[_Plan] = []
     for plan in ordered:
         if max_tasks is not None and kept and sum(len(p.tasks) for p in kept) + len(plan.tasks) > max_tasks:
