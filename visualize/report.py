@@ -27,7 +27,7 @@ from .index_page import index_context, manifest, render
 from .loads import load_infos, loads_from_csv, open_store, workload
 from .networks import MAX_VIEW_TASKS
 from .render import asset
-from .report_queries import MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
+from .report_queries import BIG_QUERY_BUDGET, MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
 from .report_queries import _query_worker as _query_worker  # (tests/test_build_safety.py)
 from .views import (
     MAX_SECTION_VIEWS,
@@ -61,7 +61,12 @@ def write_report(
     (``kg report --expand-groups`` ranks by the expanded load).
     """
     out = Path(tmp_out)
-    background = BackgroundQueries(out)
+    limits = limits or ViewLimits()
+    built = manifest(out, result)
+    # a build whose views are aggregated gives the canned queries about the time the rest of
+    # its report takes (they run meanwhile), not the full budget
+    big = limits.aggregate_tasks is not None and _tasks(built) > limits.aggregate_tasks
+    background = BackgroundQueries(out, BIG_QUERY_BUDGET if big else None)
     store = open_store(out)
     try:
         # once, for the views and the ranking: those the workload writer read, when it ran
@@ -71,11 +76,9 @@ def write_report(
     finally:
         store.close()
     loads = load_infos(report, data)
-    limits = limits or ViewLimits()
     selection = select_views(data, loads, limits)
     pages = write_views(out, data, loads, selection, limits=limits)
     queries, queries_error = background.result()
-    built = manifest(out, result)
     summary = dict(built.get("summary") or {})
     if result is not None:
         summary = {**result.summary(), **summary}
@@ -90,6 +93,13 @@ def write_report(
                   report_js=report_js, **context)
     (out / "index.html").write_text(page, encoding="utf-8")
     return pages
+
+
+def _tasks(built: dict[str, object]) -> int:
+    """The tasks of a build, as its manifest (or result) counts them; 0 when it does not say."""
+    summary = built.get("summary")
+    tasks = summary.get("tasks") if isinstance(summary, dict) else None
+    return tasks if isinstance(tasks, int) else 0
 
 
 def write_more_views(

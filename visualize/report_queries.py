@@ -9,11 +9,17 @@ from typing import Any
 
 from .loads import open_store
 
-__all__ = ["QueryBlock", "MAX_QUERY_ROWS", "QUERY_TIMEOUT", "QUERY_BUDGET", "run_queries", "BackgroundQueries"]
+__all__ = [
+    "QueryBlock", "MAX_QUERY_ROWS", "QUERY_TIMEOUT", "QUERY_BUDGET", "BIG_QUERY_BUDGET", "run_queries", "BackgroundQueries",
+]
 
 MAX_QUERY_ROWS = 100
 QUERY_TIMEOUT = 10.0  # seconds for one canned query (KG_REPORT_QUERY_TIMEOUT)
 QUERY_BUDGET = 60.0  # seconds for all of them (KG_REPORT_QUERY_BUDGET)
+# ... on a build whose views are aggregated (kg.visualize.aggregate.AGGREGATE_MIN_TASKS): about
+# what the rest of its report takes, so the report does not wait for queries that time out
+# there anyway; queries.html gives the `kg query` command of each one left out
+BIG_QUERY_BUDGET = 10.0
 
 
 @dataclass
@@ -97,11 +103,11 @@ def _query_worker(out: str, names: list[str], conn: Any, parent: int) -> None:
         conn.close()
 
 
-def run_queries(out: Path) -> tuple[list[QueryBlock], str]:
+def run_queries(out: Path, budget: float | None = None) -> tuple[list[QueryBlock], str]:
     """Every canned query and its result on this build.
 
     The queries run in a child process, each with :data:`QUERY_TIMEOUT` seconds and all
-    within :data:`QUERY_BUDGET`: on a big corpus a slow query is reported as skipped (with
+    within ``budget`` (default :data:`QUERY_BUDGET`; KG_REPORT_QUERY_BUDGET overrides both): on a big corpus a slow query is reported as skipped (with
     the command to run it) instead of holding up the build.
     """
     import os
@@ -111,7 +117,7 @@ def run_queries(out: Path) -> tuple[list[QueryBlock], str]:
 
     queries = list_queries()
     timeout = float(os.environ.get("KG_REPORT_QUERY_TIMEOUT", QUERY_TIMEOUT))
-    budget = float(os.environ.get("KG_REPORT_QUERY_BUDGET", QUERY_BUDGET))
+    budget = float(os.environ.get("KG_REPORT_QUERY_BUDGET", QUERY_BUDGET if budget is None else budget))
     results: dict[str, QueryBlock] = {}
     pending = [q.name for q in queries]
     skipped: dict[str, str] = {}
@@ -183,17 +189,17 @@ class BackgroundQueries:
     """:func:`run_queries` in a thread, so that the canned queries (in their child process)
     run while this process draws the views."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, budget: float | None = None) -> None:
         import threading
 
         self._result: tuple[list[QueryBlock], str] = ([], "")
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(out,), name="kg-report-queries", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(out, budget), name="kg-report-queries", daemon=True)
         self._thread.start()
 
-    def _run(self, out: Path) -> None:
+    def _run(self, out: Path, budget: float | None) -> None:
         try:
-            self._result = run_queries(out)
+            self._result = run_queries(out, budget)
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
 
