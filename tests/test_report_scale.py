@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -42,3 +43,43 @@ def test_the_canned_queries_get_the_short_budget_only_when_the_views_are_aggrega
     report_module.write_report(out, limits=ViewLimits(aggregate_tasks=aggregate_tasks))
     assert budgets == [budget]
     assert (out / "queries.html").is_file() and (out / "index.html").is_file()
+
+
+def test_views_drawn_by_two_processes_are_those_one_process_draws(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.visualize.views as views_module
+
+    folders = {}
+    for name, least in (("one", 10**9), ("two", 1)):
+        monkeypatch.setattr(views_module, "PARALLEL_MIN_VIEWS", least)
+        out = folders[name] = tmp_path / name
+        shutil.copytree(plan_out, out)
+        pages = report_module.write_report(out)
+        assert len(pages) > 2
+    one = sorted(p.relative_to(folders["one"]) for p in (folders["one"] / "views").iterdir())
+    assert one == sorted(p.relative_to(folders["two"]) for p in (folders["two"] / "views").iterdir())
+    for rel in [*one, Path("index.html")]:
+        assert (folders["one"] / rel).read_bytes() == (folders["two"] / rel).read_bytes(), rel
+
+
+def test_an_error_drawing_a_view_in_the_child_is_raised(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counter-example: a view the child could not draw is not silently missing."""
+    import kg.visualize.views as views_module
+
+    monkeypatch.setattr(views_module, "PARALLEL_MIN_VIEWS", 1)
+    real = views_module.render_network
+    parent = os.getpid()
+
+    def fails_in_the_child(*a: object, **k: object) -> str:
+        if os.getpid() != parent:
+            raise ValueError("layout failed")
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views_module, "render_network", fails_in_the_child)
+    out = tmp_path / "out"
+    shutil.copytree(plan_out, out)
+    with pytest.raises(RuntimeError, match=r"^views could not be drawn: ValueError: layout failed$"):
+        report_module.write_report(out)

@@ -29,6 +29,7 @@ from .networks import MAX_VIEW_TASKS
 from .render import asset
 from .report_queries import BIG_QUERY_BUDGET, MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
 from .report_queries import _query_worker as _query_worker  # (tests/test_build_safety.py)
+from .style import Styler
 from .views import (
     MAX_SECTION_VIEWS,
     MAX_UNIT_VIEWS,
@@ -76,8 +77,9 @@ def write_report(
     finally:
         store.close()
     loads = load_infos(report, data)
-    selection = select_views(data, loads, limits)
-    pages = write_views(out, data, loads, selection, limits=limits)
+    styler = Styler(data, loads)  # once, for the selection and the views
+    selection = select_views(data, loads, limits, styler=styler)
+    pages = write_views(out, data, loads, selection, limits=limits, styler=styler)
     queries, queries_error = background.result()
     summary = dict(built.get("summary") or {})
     if result is not None:
