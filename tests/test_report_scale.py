@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kg.visualize.report as report_module
 import pytest
-from kg.visualize.report_queries import BIG_QUERY_BUDGET, QUERY_BUDGET
+from kg.visualize.report_queries import BIG_QUERY_WAIT, QUERY_BUDGET, QueryBlock
 from kg.visualize.views import ViewLimits
 
 from kg.pipeline import BuildOptions, build
@@ -23,26 +23,40 @@ def plan_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize(("aggregate_tasks", "budget"), [(10, BIG_QUERY_BUDGET), (None, None), (1000, None)])
-def test_the_canned_queries_get_the_short_budget_only_when_the_views_are_aggregated(
-    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aggregate_tasks: int | None, budget: float | None,
+@pytest.mark.parametrize(("aggregate_tasks", "wait"), [(10, BIG_QUERY_WAIT), (None, None), (1000, None)])
+def test_the_report_waits_briefly_for_the_canned_queries_only_when_the_views_are_aggregated(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aggregate_tasks: int | None, wait: float | None,
 ) -> None:
-    """72 tasks: aggregated (short budget) past a limit of 10 tasks; not with no limit, nor
-    under a limit of 1000 (counter-examples: the full QUERY_BUDGET, the default None)."""
-    assert BIG_QUERY_BUDGET < QUERY_BUDGET
+    """72 tasks: aggregated (a short wait) past a limit of 10 tasks; not with no limit, nor
+    under a limit of 1000 (counter-examples: the whole QUERY_BUDGET)."""
+    assert BIG_QUERY_WAIT < QUERY_BUDGET
     out = tmp_path / "out"
     shutil.copytree(plan_out, out)
-    budgets: list[float | None] = []
-    real = report_module.BackgroundQueries
+    waits: list[float | None] = []
 
-    def recording(folder: Path, b: float | None = None) -> object:
-        budgets.append(b)
-        return real(folder, b)
+    class Recording(report_module.BackgroundQueries):  # type: ignore[misc,name-defined]
+        def result(self, wait: float | None = None) -> tuple[list[QueryBlock], str]:
+            waits.append(wait)
+            return super().result(wait)
 
-    monkeypatch.setattr(report_module, "BackgroundQueries", recording)
+    monkeypatch.setattr(report_module, "BackgroundQueries", Recording)
     report_module.write_report(out, limits=ViewLimits(aggregate_tasks=aggregate_tasks))
-    assert budgets == [budget]
+    assert waits == [wait]
     assert (out / "queries.html").is_file() and (out / "index.html").is_file()
+
+
+def test_queries_not_done_when_the_report_stops_waiting_are_skipped_and_say_why(plan_out: Path) -> None:
+    import time
+
+    from kg.visualize.report_queries import run_queries
+
+    blocks, error = run_queries(plan_out, until=lambda: time.monotonic() - 1)  # (stopped already)
+    assert not error and blocks
+    assert all(b.skipped == "未运行：报告已写完，不再等待 (the report did not wait for it on a build this big)"
+               for b in blocks)
+    # counter-example: with time left, they run
+    blocks, _ = run_queries(plan_out, until=lambda: time.monotonic() + 600)
+    assert not any(b.skipped for b in blocks) and all(b.columns for b in blocks)
 
 
 def test_views_drawn_by_two_processes_are_those_one_process_draws(

@@ -27,7 +27,7 @@ from .index_page import index_context, manifest, render
 from .loads import load_infos, loads_from_csv, open_store, workload
 from .networks import MAX_VIEW_TASKS
 from .render import asset
-from .report_queries import BIG_QUERY_BUDGET, MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
+from .report_queries import BIG_QUERY_WAIT, MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
 from .report_queries import _query_worker as _query_worker  # (tests/test_build_safety.py)
 from .style import Styler
 from .views import (
@@ -64,10 +64,10 @@ def write_report(
     out = Path(tmp_out)
     limits = limits or ViewLimits()
     built = manifest(out, result)
-    # a build whose views are aggregated gives the canned queries about the time the rest of
-    # its report takes (they run meanwhile), not the full budget
+    # a build whose views are aggregated gives the canned queries the time the rest of its
+    # report takes (they run meanwhile) and BIG_QUERY_WAIT more, not the whole budget
     big = limits.aggregate_tasks is not None and _tasks(built) > limits.aggregate_tasks
-    background = BackgroundQueries(out, BIG_QUERY_BUDGET if big else None)
+    background = BackgroundQueries(out)
     store = open_store(out)
     try:
         # once, for the views and the ranking: those the workload writer read, when it ran
@@ -80,7 +80,7 @@ def write_report(
     styler = Styler(data, loads)  # once, for the selection and the views
     selection = select_views(data, loads, limits, styler=styler)
     pages = write_views(out, data, loads, selection, limits=limits, styler=styler)
-    queries, queries_error = background.result()
+    queries, queries_error = background.result(BIG_QUERY_WAIT if big else None)
     summary = dict(built.get("summary") or {})
     if result is not None:
         summary = {**result.summary(), **summary}
