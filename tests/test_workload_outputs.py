@@ -64,3 +64,102 @@ def test_the_ranking_is_shared_with_the_report_of_the_same_build(generated_out: 
     assert report is not None and report.units
     assert shared_workload(tmp_path / "elsewhere", result) is None
     assert shared_workload(out, Result()) is None and shared_workload(out, None) is None
+
+
+def test_kg_report_shares_the_ranking_and_facts_without_a_build_result(generated_out: Path, tmp_path: Path) -> None:
+    """`kg report OUT` runs the writers with no BuildResult: the report writer still gets the
+    ranking and facts the workload writer computed, for this folder as it is now only."""
+    import os
+    import shutil
+
+    from kg.analysis.workload_outputs import shared_facts
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    write_workload_outputs(out, None)
+    report, facts = shared_workload(out, None), shared_facts(out, None)
+    assert report is not None and facts is not None
+    assert report.tasks == len({f.task for f in facts.assignments}) == 300
+    # counter-examples: another folder, and the same folder once a build has rewritten it
+    other = tmp_path / "other"
+    shutil.copytree(generated_out, other)
+    assert shared_workload(other, None) is None and shared_facts(other, None) is None
+    manifest = out / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes() + b"\n")
+    os.utime(manifest, ns=(1, 1))
+    assert shared_workload(out, None) is None and shared_facts(out, None) is None
+
+
+def test_the_long_table_sheet_holds_the_plans_the_matrix_holds(generated_out: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from kg.analysis.exports import assignment_rows
+
+    store = OxigraphStore(generated_out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        rows = assignment_rows(report)
+        write_responsibility_matrix(store, report, tmp_path / "all.xlsx", assignments=rows)
+        write_responsibility_matrix(store, report, tmp_path / "cut.xlsx", max_tasks=150, assignments=rows)
+    finally:
+        store.close()
+    documents = {r["document"] for r in rows}
+    assert len(documents) == 3
+
+    def body(path: Path) -> list[tuple[object, ...]]:
+        return list(load_workbook(path, read_only=True)["任务分工"].iter_rows(min_row=2, values_only=True))[:-1]
+
+    whole, cut = body(tmp_path / "all.xlsx"), body(tmp_path / "cut.xlsx")
+    assert len(whole) == len(rows)  # counter-example: a workbook holding every plan keeps every row
+    kept = {r[10] for r in cut}
+    assert len(kept) == 1 and len(cut) == sum(1 for r in rows if r["document"] in kept) < len(rows)
+    note = next(r[2] for r in load_workbook(tmp_path / "cut.xlsx", read_only=True)["汇总"].iter_rows(values_only=True)
+                if len(r) > 2 and r[1] == "矩阵范围 (matrix scope)")
+    assert "任务分工表同样只含这些文件，全部见 assignments.csv。" in note
+
+
+def test_a_big_build_writes_the_same_files_from_a_child_process(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past PARALLEL_MIN_TASKS a forked child writes the files while the next writer runs;
+    write_artifacts returns once they are written, byte for byte those written inline."""
+    import shutil
+
+    import kg.analysis.workload_outputs as wo
+    from kg.analysis.workload_outputs import FILES
+    from kg.pipeline.artifacts import write_artifacts
+
+    inline, child = tmp_path / "inline", tmp_path / "child"
+    shutil.copytree(generated_out, inline)
+    shutil.copytree(generated_out, child)
+    write_workload_outputs(inline, None)
+    monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
+    started: list[str] = []
+    real_start = wo._start_child
+    monkeypatch.setattr(wo, "_start_child", lambda *a: started.append("child") or real_start(*a))
+    write_artifacts(child, names=["workload"])
+    assert started == ["child"]
+    for name in FILES:
+        assert (child / name).read_bytes() == (inline / name).read_bytes(), name
+
+
+def test_an_error_in_the_child_is_raised_by_write_artifacts(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counter-example: the child's failure is not lost with the process."""
+    import shutil
+
+    import kg.analysis.workload_outputs as wo
+    from kg.errors import KgError
+    from kg.pipeline.artifacts import write_artifacts
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(wo, "_write_files", broken)
+    with pytest.raises(KgError, match=r"could not be written: OSError: disk full$"):
+        write_artifacts(out, names=["workload"])

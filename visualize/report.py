@@ -20,14 +20,16 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.facts import read_facts
 from kg.analysis.workload import WorkloadOptions
+from kg.analysis.workload_outputs import shared_facts
 
 from .data import load_view_data
 from .index_page import index_context, manifest, render
 from .loads import load_infos, loads_from_csv, open_store, workload
 from .networks import MAX_VIEW_TASKS
 from .render import asset
-from .report_queries import MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
+from .report_queries import BIG_QUERY_WAIT, MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
 from .report_queries import _query_worker as _query_worker  # (tests/test_build_safety.py)
+from .style import Styler
 from .views import (
     MAX_SECTION_VIEWS,
     MAX_UNIT_VIEWS,
@@ -62,20 +64,25 @@ def write_report(
     canned queries and then those of the user's ``query_dirs`` (``kg report --queries DIR``).
     """
     out = Path(tmp_out)
+    limits = limits or ViewLimits()
+    built = manifest(out, result)
+    # a build whose views are aggregated gives the canned queries the time the rest of its
+    # report takes (they run meanwhile) and BIG_QUERY_WAIT more, not the whole budget
+    big = limits.aggregate_tasks is not None and _tasks(built) > limits.aggregate_tasks
     background = BackgroundQueries(out, query_dirs)
     store = open_store(out)
     try:
-        facts = read_facts(store)  # once, for the views and the ranking
+        # once, for the views and the ranking: those the workload writer read, when it ran
+        facts = shared_facts(out, result) or read_facts(store)
         data = load_view_data(store, facts)
         report, workload_error = workload(store, data, out, result, workload_options, facts)
     finally:
         store.close()
     loads = load_infos(report, data)
-    limits = limits or ViewLimits()
-    selection = select_views(data, loads, limits)
-    pages = write_views(out, data, loads, selection, limits=limits)
-    queries, queries_error = background.result()
-    built = manifest(out, result)
+    styler = Styler(data, loads)  # once, for the selection and the views
+    selection = select_views(data, loads, limits, styler=styler)
+    pages = write_views(out, data, loads, selection, limits=limits, styler=styler)
+    queries, queries_error = background.result(BIG_QUERY_WAIT if big else None)
     summary = dict(built.get("summary") or {})
     if result is not None:
         summary = {**result.summary(), **summary}
@@ -90,6 +97,13 @@ def write_report(
                   report_js=report_js, **context)
     (out / "index.html").write_text(page, encoding="utf-8")
     return pages
+
+
+def _tasks(built: dict[str, object]) -> int:
+    """The tasks of a build, as its manifest (or result) counts them; 0 when it does not say."""
+    summary = built.get("summary")
+    tasks = summary.get("tasks") if isinstance(summary, dict) else None
+    return tasks if isinstance(tasks, int) else 0
 
 
 def write_more_views(

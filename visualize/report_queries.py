@@ -3,18 +3,26 @@ per query and for all of them, while the views are drawn (:class:`BackgroundQuer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .loads import open_store
 
-__all__ = ["QueryBlock", "MAX_QUERY_ROWS", "QUERY_TIMEOUT", "QUERY_BUDGET", "run_queries", "BackgroundQueries"]
+__all__ = [
+    "QueryBlock", "MAX_QUERY_ROWS", "QUERY_TIMEOUT", "QUERY_BUDGET", "BIG_QUERY_WAIT", "run_queries", "BackgroundQueries",
+]
 
 MAX_QUERY_ROWS = 100
 QUERY_TIMEOUT = 10.0  # seconds for one canned query (KG_REPORT_QUERY_TIMEOUT)
 QUERY_BUDGET = 60.0  # seconds for all of them (KG_REPORT_QUERY_BUDGET)
+# On a build whose views are aggregated (kg.visualize.aggregate.AGGREGATE_MIN_TASKS) the
+# queries run while the rest of the report is drawn, then get this many seconds more (not
+# the whole budget): there most of them time out anyway. queries.html gives the
+# `kg query` command of each one left out.
+BIG_QUERY_WAIT = 5.0
+_STOPPED = "未运行：报告已写完，不再等待 (the report did not wait for it on a build this big)"
 
 
 @dataclass
@@ -98,11 +106,17 @@ def _query_worker(out: str, names: list[str], conn: Any, parent: int, query_dirs
         conn.close()
 
 
-def run_queries(out: Path, query_dirs: Sequence[str | Path] = ()) -> tuple[list[QueryBlock], str]:
+def run_queries(
+    out: Path,
+    budget: float | None = None,
+    until: Callable[[], float] | None = None,
+    query_dirs: Sequence[str | Path] = (),
+) -> tuple[list[QueryBlock], str]:
     """Every canned query, then those of the user's ``query_dirs``, and its result on this build.
 
     The queries run in a child process, each with :data:`QUERY_TIMEOUT` seconds and all
-    within :data:`QUERY_BUDGET`: on a big corpus a slow query is reported as skipped (with
+    within :data:`QUERY_BUDGET` (KG_REPORT_QUERY_BUDGET), and none after ``until()`` (a
+    ``time.monotonic()`` value that may change while they run: :class:`BackgroundQueries`): on a big corpus a slow query is reported as skipped (with
     the command to run it) instead of holding up the build.
     """
     import os
@@ -113,7 +127,8 @@ def run_queries(out: Path, query_dirs: Sequence[str | Path] = ()) -> tuple[list[
     dirs = [str(d) for d in query_dirs]
     queries = list_queries(extra_dirs=dirs)
     timeout = float(os.environ.get("KG_REPORT_QUERY_TIMEOUT", QUERY_TIMEOUT))
-    budget = float(os.environ.get("KG_REPORT_QUERY_BUDGET", QUERY_BUDGET))
+    budget = float(os.environ.get("KG_REPORT_QUERY_BUDGET", QUERY_BUDGET if budget is None else budget))
+    stop = until or (lambda: float("inf"))
     results: dict[str, QueryBlock] = {}
     pending = [q.name for q in queries]
     skipped: dict[str, str] = {}
@@ -125,9 +140,9 @@ def run_queries(out: Path, query_dirs: Sequence[str | Path] = ()) -> tuple[list[
     start = time.monotonic()
     while pending:
         left = budget - (time.monotonic() - start)
-        if left <= 0:
-            for name in pending:
-                skipped[name] = f"未运行：预设查询总时限 {budget:g} 秒已用完 (time budget used up)"
+        if left <= 0 or time.monotonic() >= stop():
+            used_up = f"未运行：预设查询总时限 {budget:g} 秒已用完 (time budget used up)"
+            skipped.update(dict.fromkeys(pending, used_up if left <= 0 else _STOPPED))
             break
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child, os.getpid(), dirs),
@@ -138,13 +153,14 @@ def run_queries(out: Path, query_dirs: Sequence[str | Path] = ()) -> tuple[list[
         try:
             while True:
                 wait = min(timeout if current else max(timeout, 60.0), budget - (time.monotonic() - start))
-                if wait <= 0 or not parent.poll(wait):
+                if wait <= 0 or not _poll(parent, wait, stop):
+                    if time.monotonic() >= stop():
+                        break  # (the outer loop skips what is left)
                     if current is not None:
                         skipped[current] = f"未完成：超过 {timeout:g} 秒 (took longer than {timeout:g} s)"
                         pending.remove(current)
                     else:
-                        for name in pending:
-                            skipped[name] = "未运行 (the query process did not start)"
+                        skipped.update(dict.fromkeys(pending, "未运行 (the query process did not start)"))
                         pending = []
                     break
                 try:
@@ -191,17 +207,37 @@ class BackgroundQueries:
 
         self._result: tuple[list[QueryBlock], str] = ([], "")
         self._error: BaseException | None = None
+        self._until = float("inf")
         self._thread = threading.Thread(target=self._run, args=(out, query_dirs), name="kg-report-queries", daemon=True)
         self._thread.start()
 
     def _run(self, out: Path, query_dirs: Sequence[str | Path]) -> None:
         try:
-            self._result = run_queries(out, query_dirs)
+            self._result = run_queries(out, until=lambda: self._until, query_dirs=query_dirs)
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
 
-    def result(self) -> tuple[list[QueryBlock], str]:
+    def result(self, wait: float | None = None) -> tuple[list[QueryBlock], str]:
+        """The queries' blocks; with ``wait``, those not done ``wait`` seconds from now are skipped."""
+        if wait is not None:
+            import time
+
+            self._until = time.monotonic() + wait
         self._thread.join()
         if self._error is not None:
             raise self._error
         return self._result
+
+
+def _poll(conn: Any, wait: float, until: Callable[[], float]) -> bool:
+    """``conn.poll(wait)``, given up at ``until()`` (looked at every quarter second)."""
+    import time
+
+    end = time.monotonic() + wait
+    while True:
+        now = time.monotonic()
+        step = min(end, until()) - now
+        if step <= 0:
+            return bool(conn.poll(0))
+        if conn.poll(min(step, 0.25)):
+            return True

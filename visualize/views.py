@@ -190,19 +190,21 @@ def write_views(
     *,
     limits: ViewLimits | None = None,
     networks: bool = True,
+    styler: Styler | None = None,
 ) -> list[ViewPage]:
     """Write the views under ``out/views/``; return what was written (for the index).
 
     ``selection`` (default :func:`select_views` with ``limits``) says which unit and
     section views; ``limits`` also caps the tasks of each view and of the networks.
     ``networks=False`` leaves out the two network views (writing one more unit view
-    into an existing build).
+    into an existing build). ``styler``: the one :func:`select_views` used, if any.
 
     Every view loads vis-network from ``views/vis-network.min.js``, written here once.
+    From :data:`PARALLEL_MIN_VIEWS` views on, a forked child draws every other one.
     """
     folder = out / VIEWS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    st = Styler(data, loads)
+    st = styler or Styler(data, loads)
     lim = limits or ViewLimits()
     sel = selection or select_views(data, loads, lim, styler=st)
     plans = _network_plans(data, loads, st, lim) if networks else []
@@ -218,6 +220,18 @@ def write_views(
         for old in folder.glob("*.html"):
             if old.name not in keep:
                 old.unlink()
+    pages = _draw_all(plans, folder, nav)
+    write_search_index(folder, data, st)
+    return pages
+
+
+# From this many views on (a big build's 200 unit and section views take ~20 s), a forked
+# child draws every other view while this process draws the rest: pages are independent
+# and each layout is seeded, so the files are those one process writes.
+PARALLEL_MIN_VIEWS = 40
+
+
+def _draw(plans: list[_Plan], folder: Path, nav: list[dict[str, str]]) -> list[ViewPage]:
     pages = []
     for p in plans:
         net = p.build()  # type: ignore[operator]
@@ -228,7 +242,47 @@ def write_views(
             f"{VIEWS_DIR}/{p.file}", net.title, p.kind, len(net.nodes), len(net.edges), p.key,
             len(net.nodes) <= PHYSICS_MAX_NODES, path.stat().st_size,
         ))
-    write_search_index(folder, data, st)
+    return pages
+
+
+def _draw_all(plans: list[_Plan], folder: Path, nav: list[dict[str, str]]) -> list[ViewPage]:
+    """Every view of ``plans``, in their order; two processes where that pays."""
+    import os
+
+    from kg.pipeline.workers import die_with_parent, worker_context
+
+    ctx = worker_context()
+    if len(plans) < PARALLEL_MIN_VIEWS or ctx.get_start_method() != "fork":
+        return _draw(plans, folder, nav)
+    receiver, sender = ctx.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def child() -> None:
+        die_with_parent(parent)
+        try:
+            sender.send(("ok", _draw(plans[1::2], folder, nav)))
+        except BaseException as exc:  # noqa: BLE001 — raised by the parent
+            sender.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            sender.close()
+
+    proc = ctx.Process(target=child, name="kg-views", daemon=True)  # type: ignore[attr-defined]
+    proc.start()
+    sender.close()
+    try:
+        mine = _draw(plans[0::2], folder, nav)
+        try:
+            status, theirs = receiver.recv()
+        except EOFError:
+            status, theirs = "error", "the process drawing them ended unexpectedly"
+    finally:
+        receiver.close()
+        proc.join()
+    if status != "ok":
+        raise RuntimeError(f"views could not be drawn: {theirs}")
+    pages: list[ViewPage] = []
+    for i in range(len(plans)):
+        pages.append(mine[i // 2] if i % 2 == 0 else theirs[i // 2])
     return pages
 
 

@@ -3,7 +3,8 @@
 One sheet per task plan (header and task columns frozen; 序号 the task's position as a
 number, 编号 its number as written; a 合计 row counting each unit's tasks), a ``汇总``
 summary sheet with each unit's counts, direct and expanded loads, verdict and reasons (and
-a 合计 row), and, given the long table, a ``任务分工`` sheet of it for pivot tables. Read
+a 合计 row), and, given the long table, a ``任务分工`` sheet of it for pivot tables (the rows
+of the plans the workbook holds; every row is in ``assignments.csv``). Read
 from the task–unit–role facts (:func:`kg.analysis.facts.read_facts`), the same the ranking
 counts.
 """
@@ -24,11 +25,11 @@ from ..labels import both, label, note
 from ..queries import internal_query
 from ..spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from ..store import Store, query_values
-from .exports import ASSIGNMENT_COLUMNS
+from .exports import ASSIGNMENT_COLUMNS, document_name
 from .facts import Facts, TaskInfo, read_facts
 from .workload import WorkloadReport, type_label
 
-__all__ = ["write_responsibility_matrix", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
+__all__ = ["write_responsibility_matrix", "plan_documents", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
 
 _Q_PLAN_DOCS = internal_query("matrix_plan_docs")
 
@@ -73,10 +74,15 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _plans(store: Store, facts: Facts) -> list[_Plan]:
+def plan_documents(store: Store) -> list[tuple[str | None, ...]]:
+    """The task plans of ``store``: (IRI, title, file name) rows, what the matrix lists."""
+    return query_values(store, _Q_PLAN_DOCS)
+
+
+def _plans(documents: list[tuple[str | None, ...]], facts: Facts) -> list[_Plan]:
     """Every task plan with its tasks, in title order."""
     plans: dict[str, _Plan] = {}
-    for doc, title, file in sorted(query_values(store, _Q_PLAN_DOCS), key=lambda r: tuple(x or "" for x in r)):
+    for doc, title, file in sorted(documents, key=lambda r: tuple(x or "" for x in r)):
         if doc is not None and doc not in plans:
             plans[doc] = _Plan(doc, title or "", file or doc.rsplit("/", 1)[-1])
     for info in facts.tasks.values():
@@ -157,8 +163,9 @@ class _Cells:
 
 
 def write_responsibility_matrix(
-    store: Store, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
+    store: Store | None, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
     facts: Facts | None = None, assignments: list[dict[str, object]] | None = None,
+    documents: list[tuple[str | None, ...]] | None = None,
 ) -> None:
     """The tasks × units matrix (主办/协办) as an Excel workbook, with a summary sheet.
 
@@ -166,12 +173,15 @@ def write_responsibility_matrix(
     the cells that carry one): ten times faster than building the sheets in memory.
     Past ``max_tasks`` tasks, whole task plans in title order up to that many; the
     summary sheet names how many were left out. ``facts`` (read from ``store`` when
-    None) are those the ranking ``report`` was computed from.
+    None) are those the ranking ``report`` was computed from; ``documents``, when
+    :func:`plan_documents` read them already, the task plans (then ``store`` may be None).
     """
     from openpyxl import Workbook
 
-    facts = facts if facts is not None else read_facts(store)
-    ordered = _plans(store, facts)
+    if store is None and (facts is None or documents is None):
+        raise ValueError("write_responsibility_matrix: no store to read the facts or the task plans from")
+    facts = facts if facts is not None else read_facts(store)  # type: ignore[arg-type]
+    ordered = _plans(documents if documents is not None else plan_documents(store), facts)  # type: ignore[arg-type]
     kept: list[_Plan] = []
     for plan in ordered:
         if max_tasks is not None and kept and sum(len(p.tasks) for p in kept) + len(plan.tasks) > max_tasks:
@@ -188,6 +198,11 @@ def write_responsibility_matrix(
         _plan_sheet(wb.create_sheet(_sheet_name(plan.title or plan.file, used)), plan, grid, rank, cells)
     _summary_sheet(summary, report, cells, ordered, kept)
     if assignments is not None:
+        # the rows of the plans the workbook holds (all of them in assignments.csv): a
+        # national corpus's long table would be most of the time of the workbook
+        if len(kept) < len(ordered):
+            names = {document_name(p.iri) for p in kept}
+            assignments = [r for r in assignments if r["document"] in names]
         _assignments_sheet(wb.create_sheet("任务分工"), assignments, cells)
     wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
@@ -280,7 +295,9 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
             "矩阵范围 (matrix scope)",
             f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），其余 {left} 个文件"
             f"（{all_tasks - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
-            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook; the ranking counts every task.",
+            f"任务分工表同样只含这些文件，全部见 assignments.csv。"
+            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook (its long table too:"
+            " every row is in assignments.csv); the ranking counts every task.",
         ))
     for k, v in notes:
         ws.append(c.plain(ws, [None, k, v]))

@@ -17,14 +17,22 @@ Into the build folder:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import KgError
+from ..layout import MANIFEST
+from ..pipeline.artifacts import defer
+from ..pipeline.workers import die_with_parent, worker_context
 from ..spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from ..store import open_store
 from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
-from .facts import read_facts
-from .matrix import MAX_MATRIX_TASKS, write_responsibility_matrix
+from .facts import Facts, read_facts
+from .matrix import MAX_MATRIX_TASKS, plan_documents, write_responsibility_matrix
 from .networks import write_network
 from .workload import WorkloadReport, compute_workload
 
@@ -32,7 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
 
 __all__ = [
-    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "FILES", "MAX_MATRIX_TASKS",
+    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES",
+    "MAX_MATRIX_TASKS",
     "formula_like", "neutralise_csv", "neutralise_csv_cell", "WORKBOOK_DATE",
 ]
 
@@ -45,42 +54,145 @@ FILES = (
     "responsibility.graphml",
 )
 
-# The name of the ranking in BuildResult.shared, for the report writer that runs after
-# this one: it is computed once per build.
+# The name of the ranking and facts in BuildResult.shared, for the report writer that runs
+# after this one: they are computed once per build.
 _SHARED_KEY = "workload"
 
+# `kg report OUT` runs the writers with no BuildResult: the workload writer then leaves its
+# ranking and facts here, for the report writer that runs next in the same process. One slot
+# (the last folder only), keyed by the folder and the identity of its manifest.json (a new
+# build of the folder writes a new one), so a rebuilt folder never gets the old figures.
+_LAST: tuple[tuple[object, ...], WorkloadReport, Facts] | None = None
 
-def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | None:
-    """The ranking (default options) :func:`write_workload_outputs` computed for this
-    build folder and ``result``, or None when it did not run for them."""
+
+def _folder_key(out: Path) -> tuple[object, ...] | None:
+    """The folder and its manifest's inode, size and mtime; None without a manifest."""
+    try:
+        st = (out / MANIFEST).stat()
+    except OSError:
+        return None
+    return (out.resolve(), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _shared(tmp_out: Path, result: object | None) -> tuple[WorkloadReport, Facts] | None:
+    if result is None:
+        key = _folder_key(Path(tmp_out))
+        if _LAST is None or key is None or _LAST[0] != key:
+            return None
+        return _LAST[1], _LAST[2]
     shared = getattr(result, "shared", None)
     kept = shared.get(_SHARED_KEY) if isinstance(shared, dict) else None
     if kept is None or kept[0] != Path(tmp_out).resolve():
         return None
-    return kept[1]  # type: ignore[no-any-return]
+    return kept[1], kept[2]
+
+
+def shared_workload(tmp_out: Path, result: object | None) -> WorkloadReport | None:
+    """The ranking (default options) :func:`write_workload_outputs` computed for this
+    build folder and ``result`` (``None``: the last run with no result, on this folder as
+    it is now), or None when it did not run for them."""
+    kept = _shared(tmp_out, result)
+    return kept[0] if kept is not None else None
+
+
+def shared_facts(tmp_out: Path, result: object | None) -> Facts | None:
+    """The facts (default weights) :func:`write_workload_outputs` read for this build folder
+    and ``result``, as :func:`shared_workload`; None when it did not run for them."""
+    kept = _shared(tmp_out, result)
+    return kept[1] if kept is not None else None
+
+
+# From this many tasks on, the files are written by a child process while the next writer
+# (the report) runs: the workbook and the networks take seconds there, a fork ~0.1 s.
+PARALLEL_MIN_TASKS = 5_000
 
 
 def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
-    """Write the workload files into the (temporary) build folder ``tmp_out``."""
+    """Write the workload files into the (temporary) build folder ``tmp_out``.
+
+    The store is read here (facts, ranking, task plans); the files are written from what
+    was read, on a big build by a forked child process that the artifact writers' caller
+    waits for (:func:`kg.pipeline.artifacts.defer`), so that the report is drawn meanwhile.
+    """
     tmp_out = Path(tmp_out)
     store = open_store(tmp_out)
     try:
         facts = read_facts(store)
         report = compute_workload(store, facts=facts)
-        shared = getattr(result, "shared", None)
-        if isinstance(shared, dict):
-            shared[_SHARED_KEY] = (tmp_out.resolve(), report)
-        # Excel on a Chinese Windows reads a CSV without BOM as GBK
-        write_excel_csv(tmp_out / "workload.csv", report_csv(report))
-        assignments = assignment_rows(report)
-        write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
-        write_responsibility_matrix(store, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
-                                    assignments=assignments)
+        documents = plan_documents(store)
     finally:
         store.close()
+    _share(tmp_out, result, report, facts)
+    if len(facts.tasks) >= PARALLEL_MIN_TASKS:
+        ctx = worker_context()
+        if ctx.get_start_method() == "fork":  # (spawn would pickle the whole ranking)
+            wait = _start_child(ctx, tmp_out, report, facts, documents)
+            if not defer(wait):
+                wait()
+            return
+    _write_files(tmp_out, report, facts, documents)
+
+
+def _write_files(tmp_out: Path, report: WorkloadReport, facts: Facts, documents: list[tuple[str | None, ...]]) -> None:
+    # Excel on a Chinese Windows reads a CSV without BOM as GBK
+    write_excel_csv(tmp_out / "workload.csv", report_csv(report))
+    assignments = assignment_rows(report)
+    write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
+    write_responsibility_matrix(None, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
+                                assignments=assignments, documents=documents)
     write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
     write_network(report.collaboration, tmp_out / "collaboration.gexf", "gexf")
     write_network(report.responsibility, tmp_out / "responsibility.graphml", "graphml")
+
+
+def _child(conn: Connection, parent: int, tmp_out: Path, report: WorkloadReport, facts: Facts,
+           documents: list[tuple[str | None, ...]]) -> None:
+    """In the forked child: write the files, then say ``ok`` or the error in one line."""
+    die_with_parent(parent)
+    try:
+        _write_files(tmp_out, report, facts, documents)
+        conn.send(("ok", ""))
+    except BaseException as exc:  # noqa: BLE001 — reported to the parent, which raises it
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _start_child(ctx: BaseContext, tmp_out: Path, report: WorkloadReport, facts: Facts,
+                 documents: list[tuple[str | None, ...]]) -> Callable[[], None]:
+    """Fork the child that writes the files; return the function that waits for it."""
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(  # type: ignore[attr-defined]
+        target=_child, args=(sender, os.getpid(), tmp_out, report, facts, documents),
+        name="kg-workload-files", daemon=True,
+    )
+    proc.start()
+    sender.close()
+
+    def wait() -> None:
+        try:
+            status, message = receiver.recv()
+        except EOFError:  # the child died before it could say
+            status, message = "error", "the process writing them ended unexpectedly"
+        finally:
+            receiver.close()
+            proc.join()
+        if status != "ok" or proc.exitcode != 0:
+            raise KgError(f"the workload files of {tmp_out} could not be written: {message or proc.exitcode}")
+
+    return wait
+
+
+def _share(tmp_out: Path, result: object | None, report: WorkloadReport, facts: Facts) -> None:
+    """Leave the ranking and facts for the report writer (see :func:`shared_workload`)."""
+    global _LAST
+    if result is None:
+        key = _folder_key(tmp_out)
+        _LAST = (key, report, facts) if key is not None else None
+        return
+    shared = getattr(result, "shared", None)
+    if isinstance(shared, dict):
+        shared[_SHARED_KEY] = (tmp_out.resolve(), report, facts)
 
 
 # first of the artifact writers: the report reads the ranking it leaves in BuildResult.shared

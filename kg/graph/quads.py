@@ -18,7 +18,9 @@ Responsibility is stated twice, as analysts need both:
   members of an expanded group (各街道 → each street) get ``kg:leadViaGroup`` /
   ``kg:coLeadViaGroup``, sub-properties of the direct ones;
 * a qualified ``kg:Responsibility`` node: role, agent, name as written, span, and the
-  group it came through.
+  group it came through. A stated one carries no ``kg:inferred``: only the nodes of
+  inferred leads (``kg:inferred true``, on report statements) say it, so the ~3 stated
+  nodes of every task do not each repeat the default (``ontology/kg.ttl``).
 """
 
 from __future__ import annotations
@@ -305,7 +307,6 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
         e.add(q, _KG.agent, node)
         e.add(q, _KG.role, _KG.LeadRole if lead else _KG.CoLeadRole)
         e.add(q, _KG.asWritten, zh(m.name))
-        e.add(q, _KG.inferred, lit(False))
         if m.start >= 0:
             e.add(q, _KG.charStart, lit(m.start))
             e.add(q, _KG.charEnd, lit(m.end))
@@ -320,7 +321,6 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
                 e.add(mq, _KG.agent, mn)
                 e.add(mq, _KG.role, _KG.LeadRole if lead else _KG.CoLeadRole)
                 e.add(mq, _KG.viaGroup, node)
-                e.add(mq, _KG.inferred, lit(False))
     for i, ind in enumerate(t.indicators, start=1):
         _indicator_quads(e, t_iri, i, ind, doc)
     for ent in t.projects:

@@ -12,11 +12,15 @@ A writer is called with the (temporary) build folder and the :class:`~kg.pipelin
 (``None`` for a finished folder, with ``kg report``). Writers run by their ``run_order``
 attribute (default 50), then by name: a writer that leaves something in
 ``BuildResult.shared`` for the others (the workload ranking) runs first.
+
+A writer may leave the writing of its files to a child process and hand :func:`defer` the
+function that waits for it: the next writers run meanwhile, and :func:`write_artifacts`
+returns only when every such child is done (or raises its error).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,7 +30,7 @@ from ..errors import KgError, UsageError
 if TYPE_CHECKING:
     from . import BuildResult
 
-__all__ = ["ARTIFACT_GROUP", "ArtifactWriter", "artifact_writers", "write_artifacts"]
+__all__ = ["ARTIFACT_GROUP", "ArtifactWriter", "artifact_writers", "defer", "write_artifacts"]
 
 ARTIFACT_GROUP = "kg.artifacts"
 DEFAULT_RUN_ORDER = 50
@@ -60,9 +64,36 @@ def artifact_writers(names: Collection[str] | None = None) -> list[tuple[str, Ar
     return writers
 
 
+# the waits handed to defer() by the writers write_artifacts is running (None outside it)
+_deferred: list[Callable[[], None]] | None = None
+
+
+def defer(wait: Callable[[], None]) -> bool:
+    """Called by a writer that left work running: ``wait`` (which waits for it, raising its
+    error) is called once every writer of this :func:`write_artifacts` has run. False when
+    no :func:`write_artifacts` is running (a writer called directly): the writer waits itself."""
+    if _deferred is None:
+        return False
+    _deferred.append(wait)
+    return True
+
+
 def write_artifacts(out: Path, result: BuildResult | None = None, names: Collection[str] | None = None) -> None:
     """Run the artifact writers (all, or those in ``names``) on the folder ``out``: the
     build's new folder, with its ``result``, or a finished build folder, in place
-    (``kg report``, after a build that left them out)."""
-    for _, writer in artifact_writers(names):
-        writer(out, result)
+    (``kg report``, after a build that left them out). Returns when every file is written."""
+    global _deferred
+    outer, _deferred = _deferred, []
+    failed: BaseException | None = None
+    try:
+        for _, writer in artifact_writers(names):
+            writer(out, result)
+    finally:
+        pending, _deferred = _deferred, outer
+        for wait in pending:  # every one, even after an error: no child writes on afterwards
+            try:
+                wait()
+            except BaseException as exc:  # noqa: BLE001 — the first is raised below
+                failed = failed or exc
+    if failed is not None:
+        raise failed

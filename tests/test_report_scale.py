@@ -1,0 +1,99 @@
+"""The report of a big build: what it leaves out to be drawn in seconds (issue 16)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import kg.visualize.report as report_module
+import pytest
+from kg.visualize.report_queries import BIG_QUERY_WAIT, QUERY_BUDGET, QueryBlock
+from kg.visualize.views import ViewLimits
+
+from kg.pipeline import BuildOptions, build
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gulou_task_decomposition.txt"
+
+
+@pytest.fixture(scope="module")
+def plan_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("scale") / "out"
+    build([EXAMPLE], out, BuildOptions(artifact_writers=()))
+    return out
+
+
+@pytest.mark.parametrize(("aggregate_tasks", "wait"), [(10, BIG_QUERY_WAIT), (None, None), (1000, None)])
+def test_the_report_waits_briefly_for_the_canned_queries_only_when_the_views_are_aggregated(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aggregate_tasks: int | None, wait: float | None,
+) -> None:
+    """72 tasks: aggregated (a short wait) past a limit of 10 tasks; not with no limit, nor
+    under a limit of 1000 (counter-examples: the whole QUERY_BUDGET)."""
+    assert BIG_QUERY_WAIT < QUERY_BUDGET
+    out = tmp_path / "out"
+    shutil.copytree(plan_out, out)
+    waits: list[float | None] = []
+
+    class Recording(report_module.BackgroundQueries):  # type: ignore[misc,name-defined]
+        def result(self, wait: float | None = None) -> tuple[list[QueryBlock], str]:
+            waits.append(wait)
+            return super().result(wait)
+
+    monkeypatch.setattr(report_module, "BackgroundQueries", Recording)
+    report_module.write_report(out, limits=ViewLimits(aggregate_tasks=aggregate_tasks))
+    assert waits == [wait]
+    assert (out / "queries.html").is_file() and (out / "index.html").is_file()
+
+
+def test_queries_not_done_when_the_report_stops_waiting_are_skipped_and_say_why(plan_out: Path) -> None:
+    import time
+
+    from kg.visualize.report_queries import run_queries
+
+    blocks, error = run_queries(plan_out, until=lambda: time.monotonic() - 1)  # (stopped already)
+    assert not error and blocks
+    assert all(b.skipped == "未运行：报告已写完，不再等待 (the report did not wait for it on a build this big)"
+               for b in blocks)
+    # counter-example: with time left, they run
+    blocks, _ = run_queries(plan_out, until=lambda: time.monotonic() + 600)
+    assert not any(b.skipped for b in blocks) and all(b.columns for b in blocks)
+
+
+def test_views_drawn_by_two_processes_are_those_one_process_draws(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.visualize.views as views_module
+
+    folders = {}
+    for name, least in (("one", 10**9), ("two", 1)):
+        monkeypatch.setattr(views_module, "PARALLEL_MIN_VIEWS", least)
+        out = folders[name] = tmp_path / name
+        shutil.copytree(plan_out, out)
+        pages = report_module.write_report(out)
+        assert len(pages) > 2
+    one = sorted(p.relative_to(folders["one"]) for p in (folders["one"] / "views").iterdir())
+    assert one == sorted(p.relative_to(folders["two"]) for p in (folders["two"] / "views").iterdir())
+    for rel in [*one, Path("index.html")]:
+        assert (folders["one"] / rel).read_bytes() == (folders["two"] / rel).read_bytes(), rel
+
+
+def test_an_error_drawing_a_view_in_the_child_is_raised(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counter-example: a view the child could not draw is not silently missing."""
+    import kg.visualize.views as views_module
+
+    monkeypatch.setattr(views_module, "PARALLEL_MIN_VIEWS", 1)
+    real = views_module.render_network
+    parent = os.getpid()
+
+    def fails_in_the_child(*a: object, **k: object) -> str:
+        if os.getpid() != parent:
+            raise ValueError("layout failed")
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views_module, "render_network", fails_in_the_child)
+    out = tmp_path / "out"
+    shutil.copytree(plan_out, out)
+    with pytest.raises(RuntimeError, match=r"^views could not be drawn: ValueError: layout failed$"):
+        report_module.write_report(out)
