@@ -21,8 +21,8 @@ from kg.extract.entities import (
     extract_entities,
     extract_entities_batch,
 )
-from kg.extract.mentions import task_text
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.mentions import task_text
 from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
