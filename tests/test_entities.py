@@ -10,6 +10,7 @@ import pytest
 from kg.extract import extract_document
 from kg.extract.entities import (
     _SEPARATOR,
+    _native,
     _patterns,
     _phrase_matcher,
     _phrase_spans,
@@ -362,3 +363,13 @@ def test_separator_matches_no_token_pattern_element() -> None:
     m = Matcher(_vocab())
     m.add("el", [[{"_": {"kg_name": True}}]])
     assert len(m(word)) == 1
+
+
+def test_kg_name_is_matched_on_the_lemma() -> None:
+    """The matcher tests ``_.kg_name`` as a built-in attribute; other elements stay."""
+    assert _native({"_": {"kg_name": True}, "OP": "+"}) == {"OP": "+", "LEMMA": "kg_name"}
+    assert _native({"_": {"kg_name": False}}) == {"LEMMA": "kg_not_name"}
+    assert _native({"TEXT": "号线"}) == {"TEXT": "号线"}
+    doc = _token_doc([_tok("南京"), _tok("，", "x", False)])
+    assert [t.lemma_ for t in doc] == ["kg_name", "kg_not_name"]
+    assert [t._.kg_name for t in doc] == [True, False]

@@ -169,6 +169,22 @@ def _kg_name(token: Token) -> bool:
     return bool(token.doc.user_data["kg_name"][token.i])
 
 
+# The matcher reads ``_.kg_name`` from the token's lemma, which ``_token_doc`` sets to one
+# of these: a built-in attribute is compared inside spaCy's matcher, where an extension
+# attribute costs a Python getter call per token and pattern state (most of a match).
+_LEMMA = {True: "kg_name", False: "kg_not_name"}
+
+
+def _native(element: dict[str, object]) -> dict[str, object]:
+    """A pattern element with ``{"_": {"kg_name": v}}`` tested on the lemma instead."""
+    ext = element.get("_")
+    if not isinstance(ext, dict) or set(ext) != {"kg_name"} or "LEMMA" in element:
+        return element
+    out = {k: v for k, v in element.items() if k != "_"}
+    out["LEMMA"] = _LEMMA[bool(ext["kg_name"])]
+    return out
+
+
 @cache
 def _vocab() -> Vocab:
     from spacy.tokens import Token
@@ -196,7 +212,10 @@ def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
     for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
         label, id_ = str(entry["label"]), str(entry.get("id") or "")
         key, h = _keyed(vocab, label, id_)
-        matcher.add(key, [entry["pattern"]])  # type: ignore[list-item]
+        pattern = entry["pattern"]
+        if not isinstance(pattern, list):
+            raise TypeError(f"projects.jsonl: the pattern of {key} is not a token pattern")
+        matcher.add(key, [[_native(el) for el in pattern]])  # type: ignore[arg-type, list-item]
         labels[h] = (label, id_)
     return matcher, labels
 
@@ -204,7 +223,10 @@ def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
 def _token_doc(toks: Sequence[_Tok]) -> Doc:
     from spacy.tokens import Doc
 
-    doc = Doc(_vocab(), words=[t[0] for t in toks], spaces=[False] * len(toks), tags=[t[1] for t in toks])
+    doc = Doc(
+        _vocab(), words=[t[0] for t in toks], spaces=[False] * len(toks), tags=[t[1] for t in toks],
+        lemmas=[_LEMMA[t[2]] for t in toks],
+    )
     doc.user_data["kg_name"] = [t[2] for t in toks]
     return doc
 
