@@ -159,7 +159,8 @@ def cut(text: str, region: str | None = None, pos: bool = False) -> list[tuple[s
 #
 # One blank vocabulary per process, created (and spaCy imported: ~0.7 s CPU) the first
 # time a text needs matching. ``_.kg_name`` is read from the list ``_token_doc`` leaves in
-# ``doc.user_data`` (setting an extension value token by token costs half the match).
+# ``doc.user_data`` (setting an extension value token by token costs half the match); the
+# token matcher itself tests it on the lemma (``_native``).
 
 _Tok = tuple[str, str, bool]  # word, POS tag, may be part of a name (_.kg_name)
 _Span = tuple[int, int, str, str]  # start, end (tokens or characters), label, pattern id
