@@ -119,11 +119,14 @@ def step_cut(corpus: Path, sample_mb: float) -> dict[str, object]:
     """Extraction against tokenizing, one process, on the same text: ``kg.extract.extract_document``
     on the documents already read (after one warm-up document: imports, dictionaries and
     gazetteers are paid once per worker), plain ``jieba.lcut`` and ``rjieba.cut`` of their
-    lines. The first documents up to ``sample_mb`` MB of text are measured."""
+    lines. The first documents up to ``sample_mb`` MB of text are measured. Extraction runs
+    under the build's collector settings (``kg.pipeline.workers.rare_collections``), as
+    the build extracts; jieba and rjieba under Python's defaults."""
     return _child(f"""
         from pathlib import Path
         from kg.read import read_source
         from kg.extract import extract_document
+        from kg.pipeline.workers import rare_collections
         sources, mb = [], 0.0
         for p in sorted(Path({str(corpus)!r}).rglob("*.txt")):
             s = read_source(p)
@@ -139,7 +142,8 @@ def step_cut(corpus: Path, sample_mb: float) -> dict[str, object]:
             w, c = time.perf_counter(), time.process_time()
             r = fn()
             return r, time.process_time() - c, time.perf_counter() - w
-        tasks, e, e_wall = timed(lambda: sum(len(extract_document(s).tasks) for s in sources))
+        with rare_collections():
+            tasks, e, e_wall = timed(lambda: sum(len(extract_document(s).tasks) for s in sources))
         import logging, jieba
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()

@@ -93,7 +93,7 @@ class RawItem:
     columns: tuple[str | None, ...] | None = None  # meanings of the table header above a row
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitMention:
     """A unit (or unit group) named in a responsibility clause.
 
@@ -122,7 +122,7 @@ class UnitMention:
         return ("group" if self.kind == "group" else "unit", self.node_name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Responsibility:
     """What the responsibility parser found in one task text."""
 
@@ -136,7 +136,7 @@ class Responsibility:
     progress: str | None = None  # a table's progress cell (进展情况), never task text or targets
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     text: str
     metric: str
@@ -152,7 +152,7 @@ class Indicator:
     period: str = "target"  # "target" | "actual"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A project or district/area mention."""
 

@@ -9,15 +9,21 @@ import pytest
 
 from kg.extract import extract_document
 from kg.extract.entities import (
+    _SEPARATOR,
+    _native,
+    _patterns,
     _phrase_matcher,
     _phrase_spans,
     _token_doc,
     _token_matcher,
     _token_spans,
+    _vocab,
     area_names,
     extract_entities,
+    extract_entities_batch,
 )
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.mentions import task_text
 from kg.read import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -304,3 +310,66 @@ def test_plan_entities_as_recorded() -> None:
 
 def test_report_entities_as_recorded() -> None:
     assert _recorded(report()) == REPORT_ENTITIES
+
+
+# -- a document's tasks are matched together (one Doc per document): the same entities as
+# -- task by task, and no name across two tasks
+
+@pytest.mark.parametrize("doc", [plan, report], ids=["plan", "report"])
+def test_batch_is_task_by_task(doc) -> None:  # type: ignore[no-untyped-def]
+    texts = [task_text(t, doc().kind) for t in doc().tasks]
+    batch = extract_entities_batch(texts, GAZ)
+    assert len(batch) == len(texts) > 40
+    assert batch == [extract_entities(t, GAZ) for t in texts]
+    assert sum(len(p) + len(d) for p, d in batch) > 50
+
+
+ACROSS = [
+    (["加快建设地铁", "5号线二期"], "地铁5号线"),  # the token matcher
+    (["推进“晨光", "行动”"], "晨光行动"),  # a quoted programme: a line break would not stop it
+    (["推进湖南路", "北段建设"], "湖南路北段"),
+    (["在滨", "江区域建设"], "滨江区域"),  # the phrase matcher
+    (["环南大、", "南工大硅巷"], "环南大硅巷"),  # a coordinated conjunct
+]
+
+
+@pytest.mark.parametrize("texts,joined_name", ACROSS, ids=[n for _, n in ACROSS])
+def test_no_name_across_tasks(texts: list[str], joined_name: str) -> None:
+    joined = [e.text for es in extract_entities("".join(texts), GAZ) for e in es]
+    assert joined_name in joined  # one text: the name is found
+    batch = extract_entities_batch(texts + [""] + texts, GAZ)
+    assert batch == [extract_entities(t, GAZ) for t in texts + [""] + texts]
+    assert joined_name not in [e.text for p, d in batch for e in (*p, *d)]
+
+
+def test_separator_matches_no_token_pattern_element() -> None:
+    """Every element of every token pattern rejects the separator, so no match crosses it
+    (a pattern added later that accepts it would fail here)."""
+    from spacy.matcher import Matcher
+
+    doc = _token_doc([_SEPARATOR])
+    elements = [
+        {k: v for k, v in el.items() if k != "OP"}
+        for entry in _patterns("projects.jsonl") + _patterns("districts.jsonl")
+        if isinstance(entry["pattern"], list)
+        for el in entry["pattern"]
+    ]
+    assert len(elements) > 30
+    for el in elements:
+        m = Matcher(_vocab())
+        m.add("el", [[el]])
+        assert m(doc) == [], el
+    word = _token_doc([_tok("南京")])  # a counter-example: a name token is accepted
+    m = Matcher(_vocab())
+    m.add("el", [[{"_": {"kg_name": True}}]])
+    assert len(m(word)) == 1
+
+
+def test_kg_name_is_matched_on_the_lemma() -> None:
+    """The matcher tests ``_.kg_name`` as a built-in attribute; other elements stay."""
+    assert _native({"_": {"kg_name": True}, "OP": "+"}) == {"OP": "+", "LEMMA": "kg_name"}
+    assert _native({"_": {"kg_name": False}}) == {"LEMMA": "kg_not_name"}
+    assert _native({"TEXT": "号线"}) == {"TEXT": "号线"}
+    doc = _token_doc([_tok("南京"), _tok("，", "x", False)])
+    assert [t.lemma_ for t in doc] == ["kg_name", "kg_not_name"]
+    assert [t._.kg_name for t in doc] == [True, False]

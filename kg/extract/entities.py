@@ -21,7 +21,10 @@ matching the text cut the way its rules need:
 Both are matched by spaCy (``spacy.matcher.Matcher`` and ``PhraseMatcher`` on one blank
 ``Vocab``), on ``Doc`` objects built from those tokens or characters: no spaCy tokenizer
 or pipeline runs, and spaCy is imported only when a text needs matching (a clause with a
-pattern suffix, or a text of a region with a gazetteer).
+pattern suffix, or a text of a region with a gazetteer). :func:`extract_entities_batch`
+matches a document's tasks together: one token ``Doc`` and one character ``Doc`` per
+document (the tasks joined by a token, or a line break, that no pattern crosses), each
+matcher called once, the matches given back to their tasks by offset.
 
 Spans are filtered longest-first per label; names inside quotes are areas only when a
 pattern asks for the quotes; names in ``generic_names`` (文化街区, 市政工程 …) or
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.vocab import Vocab
 
-__all__ = ["extract_entities", "area_names", "cut"]
+__all__ = ["extract_entities", "extract_entities_batch", "area_names", "cut"]
 
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"[一二三四五六七八九十百\d]+")
@@ -156,7 +159,8 @@ def cut(text: str, region: str | None = None, pos: bool = False) -> list[tuple[s
 #
 # One blank vocabulary per process, created (and spaCy imported: ~0.7 s CPU) the first
 # time a text needs matching. ``_.kg_name`` is read from the list ``_token_doc`` leaves in
-# ``doc.user_data`` (setting an extension value token by token costs half the match).
+# ``doc.user_data`` (setting an extension value token by token costs half the match); the
+# token matcher itself tests it on the lemma (``_native``).
 
 _Tok = tuple[str, str, bool]  # word, POS tag, may be part of a name (_.kg_name)
 _Span = tuple[int, int, str, str]  # start, end (tokens or characters), label, pattern id
@@ -164,6 +168,22 @@ _Span = tuple[int, int, str, str]  # start, end (tokens or characters), label, p
 
 def _kg_name(token: Token) -> bool:
     return bool(token.doc.user_data["kg_name"][token.i])
+
+
+# The matcher reads ``_.kg_name`` from the token's lemma, which ``_token_doc`` sets to one
+# of these: a built-in attribute is compared inside spaCy's matcher, where an extension
+# attribute costs a Python getter call per token and pattern state (most of a match).
+_LEMMA = {True: "kg_name", False: "kg_not_name"}
+
+
+def _native(element: dict[str, object]) -> dict[str, object]:
+    """A pattern element with ``{"_": {"kg_name": v}}`` tested on the lemma instead."""
+    ext = element.get("_")
+    if not isinstance(ext, dict) or set(ext) != {"kg_name"} or "LEMMA" in element:
+        return element
+    out = {k: v for k, v in element.items() if k != "_"}
+    out["LEMMA"] = _LEMMA[bool(ext["kg_name"])]
+    return out
 
 
 @cache
@@ -193,7 +213,10 @@ def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
     for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
         label, id_ = str(entry["label"]), str(entry.get("id") or "")
         key, h = _keyed(vocab, label, id_)
-        matcher.add(key, [entry["pattern"]])  # type: ignore[list-item]
+        pattern = entry["pattern"]
+        if not isinstance(pattern, list):
+            raise TypeError(f"projects.jsonl: the pattern of {key} is not a token pattern")
+        matcher.add(key, [[_native(el) for el in pattern]])  # type: ignore[arg-type, list-item]
         labels[h] = (label, id_)
     return matcher, labels
 
@@ -201,7 +224,10 @@ def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
 def _token_doc(toks: Sequence[_Tok]) -> Doc:
     from spacy.tokens import Doc
 
-    doc = Doc(_vocab(), words=[t[0] for t in toks], spaces=[False] * len(toks), tags=[t[1] for t in toks])
+    doc = Doc(
+        _vocab(), words=[t[0] for t in toks], spaces=[False] * len(toks), tags=[t[1] for t in toks],
+        lemmas=[_LEMMA[t[2]] for t in toks],
+    )
     doc.user_data["kg_name"] = [t[2] for t in toks]
     return doc
 
@@ -250,8 +276,31 @@ def _char_doc(text: str) -> Doc:
 
 def _phrase_spans(text: str, region: str) -> list[_Span]:
     """Every ``(start, end, label, id)`` character range a gazetteer name covers."""
+    return _phrase_matches([text], region)[0]
+
+
+def _phrase_matches(texts: Sequence[str], region: str) -> list[list[_Span]]:
+    """:func:`_phrase_spans` of each text, from one ``Doc`` of all of them.
+
+    The texts are joined by a line break and the matcher runs once; a match is given to
+    the text it starts in, in that text's offsets, and dropped if it runs past the
+    text's end (no name holds a line break, so none does: the check is the guard).
+    """
     matcher, labels = _phrase_matcher(region)
-    return sorted((s, e, *labels[k]) for k, s, e in matcher(_char_doc(text)))
+    starts: list[int] = []
+    at = 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    out: list[list[_Span]] = [[] for _ in texts]
+    for k, s, e in matcher(_char_doc("\n".join(texts))):
+        i = bisect.bisect_right(starts, s) - 1
+        base = starts[i]
+        if e - base <= len(texts[i]):
+            out[i].append((s - base, e - base, *labels[k]))
+    for spans in out:
+        spans.sort()
+    return out
 
 
 _CLAUSE = re.compile(r"[^，；。！？\n]+|[，；。！？\n]")
@@ -374,7 +423,62 @@ class _Containment:
         return i > 0 and self._reach[i - 1] >= end
 
 
-def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+@dataclass(frozen=True)
+class _Slice:
+    """One text's tokens in the ``Doc`` of a batch: tokens ``[first, end)``, whose first
+    character is ``base`` in ``doc.text``."""
+
+    doc: Doc
+    first: int
+    end: int
+    base: int
+
+
+# Between two texts' tokens: no token pattern matches it (it is no name, its tag is
+# none of the patterns', its text is in every NOT_IN list and matches no REGEX), so no
+# match crosses it; _token_matches drops any that would, as a guard.
+_SEPARATOR: _Tok = ("。", "x", False)
+
+
+def _token_matches(texts: Sequence[str], region: str | None) -> list[tuple[_Slice, list[_Span]] | None]:
+    """Each text's slice of one ``Doc`` of all the texts' tokens and the token patterns
+    matched in it (token offsets of the ``Doc``, in text order); None for a text with no
+    clause to cut. The matcher runs once per batch, not once per text."""
+    toks: list[_Tok] = []
+    ranges: list[tuple[int, int] | None] = []
+    for text in texts:
+        own = _tokens(text, region) if text.strip() else None
+        if own is None:
+            ranges.append(None)
+            continue
+        if toks:
+            toks.append(_SEPARATOR)
+        ranges.append((len(toks), len(toks) + len(own)))
+        toks.extend(own)
+    if not toks:
+        return [None] * len(texts)
+    doc = _token_doc(toks)
+    matcher, labels = _token_matcher()
+    firsts = [r[0] for r in ranges if r is not None]
+    found: dict[int, set[_Span]] = {}
+    for k, s, e in matcher(doc):
+        first = firsts[bisect.bisect_right(firsts, s) - 1]
+        found.setdefault(first, set()).add((s, e, *labels[k]))
+    out: list[tuple[_Slice, list[_Span]] | None] = []
+    for r in ranges:
+        if r is None:
+            out.append(None)
+            continue
+        first, end = r
+        spans = sorted(x for x in found.get(first, ()) if x[1] <= end)
+        out.append((_Slice(doc, first, end, doc[first].idx), spans))
+    return out
+
+
+_Entities = tuple[tuple[Entity, ...], tuple[Entity, ...]]
+
+
+def extract_entities(text: str, gaz: Gazetteer) -> _Entities:
     """``(projects, districts)`` named in ``text``, in text order.
 
     >>> from kg.extract.gazetteer import load_gazetteer
@@ -382,20 +486,37 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     >>> [e.text for e in p]
     ['南京华贸商务中心', '金茂广场二期']
     """
-    if not text.strip():
-        return (), ()
+    return extract_entities_batch([text], gaz)[0]
+
+
+def extract_entities_batch(texts: Sequence[str], gaz: Gazetteer) -> list[_Entities]:
+    """:func:`extract_entities` of each text (a document's tasks), the same results.
+
+    spaCy's matchers cost about as much per call as per token, so each runs once on one
+    ``Doc`` of all the texts and the matches are given back to their texts.
+    """
     region = gaz.region if gaz.region in _regions() else None
+    live = [t if t.strip() else "" for t in texts]
+    token_matches = _token_matches(live, region)
+    phrases = _phrase_matches(live, region) if region and any(live) else [[] for _ in live]
+    return [
+        _entities(text, gaz, region, token_matches[i], phrases[i]) if text else ((), ())
+        for i, text in enumerate(live)
+    ]
+
+
+def _entities(
+    text: str, gaz: Gazetteer, region: str | None, matched: tuple[_Slice, list[_Span]] | None, phrases: list[_Span]
+) -> _Entities:
+    """The entities of one text from its matches (see :func:`extract_entities`)."""
     rules = _rules()
     in_quotes = _Containment(_quoted(text))
-
-    toks = _tokens(text, region)
-    doc = _token_doc(toks) if toks else None
-    spans = _token_spans(doc) if doc is not None else []
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
-    for ts, te, label, pid in spans:
-        assert doc is not None
-        s, e = doc[ts].idx, doc[te - 1].idx + len(doc[te - 1])
+    for ts, te, label, pid in matched[1] if matched else ():
+        assert matched is not None
+        doc, base = matched[0].doc, matched[0].base
+        s, e = doc[ts].idx - base, doc[te - 1].idx + len(doc[te - 1]) - base
         name = text[s:e]
         if label == "project" and name.startswith("“") and name.endswith("”"):
             s, e, name = s + 1, e - 1, name[1:-1]
@@ -406,19 +527,18 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
         if name in rules.generic_names or name.startswith(rules.generic_modifiers):
             blocked.append((s, e))
             continue
-        if label == "district" and _NUMBER.fullmatch(text[s : doc[te - 1].idx]):
+        if label == "district" and _NUMBER.fullmatch(text[s : doc[te - 1].idx - base]):
             continue  # 十三片区: a number, not a name
         cands.append(_Cand(s, e, label, None, pid))
         if label == "district":
-            cands.extend(_coordinated(text, s, name, doc))
+            cands.extend(_coordinated(text, s, name, matched[0]))
     gov: list[_Cand] = []
-    if region:
-        for s, e, label, pid in _phrase_spans(text, region):
-            if label == "unit" or in_quotes(s, e):
-                gov.append(_Cand(s, e, "unit", None, "unit"))
-                continue
-            unit = pid if pid in gaz.units else None
-            gov.append(_Cand(s, e, "district", unit, pid))
+    for s, e, label, pid in phrases:
+        if label == "unit" or in_quotes(s, e):
+            gov.append(_Cand(s, e, "unit", None, "unit"))
+            continue
+        unit = pid if pid in gaz.units else None
+        gov.append(_Cand(s, e, "district", unit, pid))
     if not cands and not gov:
         return (), ()  # most tasks name nothing
     in_blocked = _Containment(blocked)
@@ -449,7 +569,7 @@ def extract_entities(text: str, gaz: Gazetteer) -> tuple[tuple[Entity, ...], tup
     return tuple(ent(c, "project") for c in projects), tuple(ent(c, "district") for c in districts)
 
 
-def _coordinated(text: str, start: int, name: str, doc: Doc) -> list[_Cand]:
+def _coordinated(text: str, start: int, name: str, sl: _Slice) -> list[_Cand]:
     """``环南大、南工大硅巷``: the conjunct before 、 shares the suffix (环南大硅巷).
 
     The entity's offsets cover the conjunct as written; its text gets the suffix.
@@ -458,19 +578,20 @@ def _coordinated(text: str, start: int, name: str, doc: Doc) -> list[_Cand]:
     if suffix is None or start < 2 or text[start - 1] != "、":
         return []
     # the conjunct's last token ends where the 、 token starts
-    comma = doc.char_span(start - 1, start)
-    if comma is None or comma.start == 0:
+    doc = sl.doc
+    comma = doc.char_span(sl.base + start - 1, sl.base + start)
+    if comma is None or comma.start == sl.first:
         return []
     is_name = doc.user_data["kg_name"]
     first = last = comma.start - 1
     if not is_name[last]:
         return []
-    while first > 0 and is_name[first - 1]:
+    while first > sl.first and is_name[first - 1]:
         first -= 1
     conjunct = doc[first : last + 1]
     if len(conjunct.text) > 5:
         return []
-    return [_Cand(conjunct.start_char, conjunct.end_char, "district", None, "coordinated:" + suffix)]
+    return [_Cand(conjunct.start_char - sl.base, conjunct.end_char - sl.base, "district", None, "coordinated:" + suffix)]
 
 
 @cache

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import replace
 
 from ..models import DocumentKind, ExtractedDocument, Indicator, Section, Task
-from .entities import extract_entities
+from .entities import extract_entities_batch
 from .gazetteer import Gazetteer
 from .indicators import extract_indicators, in_progress
 
@@ -166,10 +166,10 @@ def enrich_document(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument
         year = detect_report_year(doc)
     past = past_sections(doc.sections, year) if report else frozenset()
     tasks = []
-    for t in doc.tasks:
-        text = task_text(t, doc.kind)
+    texts = [task_text(t, doc.kind) for t in doc.tasks]
+    entities = extract_entities_batch(texts, gaz)  # spaCy's matchers once per document
+    for t, text, (projects, districts) in zip(doc.tasks, texts, entities, strict=True):
         period = "actual" if t.section in past else "target"
-        projects, districts = extract_entities(text, gaz)
         tasks.append(
             replace(
                 t,
