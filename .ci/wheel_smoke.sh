@@ -26,7 +26,7 @@ echo "== wheel: tools venv (pip, check-wheel-contents, pytest, fixture writers)"
 python3 -m venv "$WORK/tools"
 TOOLS="$WORK/tools/bin"
 "$TOOLS/pip" install -q --upgrade pip
-"$TOOLS/pip" install -q check-wheel-contents pytest python-docx openpyxl reportlab
+"$TOOLS/pip" install -q check-wheel-contents pytest pytest-xdist python-docx openpyxl reportlab
 
 echo "== wheel: build from a copy of the sources (no build/ or *.egg-info left in the checkout)"
 mkdir "$WORK/src"

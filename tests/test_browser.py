@@ -35,7 +35,7 @@ CHROMIUM = find_chromium()
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("CI must run the browser tests, but Chromium is not installed (.ci/run installs it)")
 pytestmark = [
-    # a minute of the default run: CI runs them (.ci/run), locally `python -m pytest -m slow`
+    # a minute of the default run: CI runs them (.ci/run), locally `python -m pytest -m slow -n 0`
     pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None,
