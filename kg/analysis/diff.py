@@ -45,10 +45,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 from pathlib import Path
 
 from ..errors import UsageError
 from ..extract.gazetteer import available_regions, load_gazetteer
+from ..extract.responsibility_words import clause_rules
 from ..layout import MANIFEST, graph_nquads
 
 __all__ = [
@@ -69,11 +71,21 @@ __all__ = [
 ROLES = ("lead", "co_lead")
 SAME_NUMBER_MIN = 0.6
 OTHER_NUMBER_MIN = 0.8
-# role words and the labels of responsibility clauses, taken out of a task's text
-_ROLE_WORDS = re.compile(
-    r"牵头单位|责任单位|配合单位|协办单位|主办单位|参与单位|牵头|主办|协办|配合|负责|参与|落实|责任领导|分管领导"
-)
-_CLAUSE = re.compile(r"[（(][^（）()]*(?:主办|牵头|协办|配合|负责|责任单位)[^（）()]*[）)]\s*$")
+
+
+@cache
+def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A trailing responsibility bracket, and the role words and labels of a clause, from
+    the extractor's own word lists (ontology/responsibility.json): what matching leaves out."""
+    rules = clause_rules()
+    words = sorted(
+        {*rules.lead_words, *rules.co_words, *rules.shared_words, *rules.lead_labels, *rules.co_labels,
+         *rules.resp_labels, *rules.leader_labels},
+        key=len, reverse=True,
+    )
+    alt = "|".join(map(re.escape, words))
+    bracket = re.compile(rf"[（(][^（）()]*(?:{alt})[^（）()]*[）)]\s*$")
+    return bracket, re.compile(alt)
 
 
 @dataclass(frozen=True)
@@ -209,11 +221,12 @@ def normalised_text(task: TaskRow) -> str:
     >>> normalised_text(TaskRow("p", "3", "推进城市更新。（区建设局主办，各街道协办）", names=("区建设局", "各街道")))
     '推进城市更新'
     """
-    text = _CLAUSE.sub("", task.text)
+    bracket, role_words = _clause_patterns()
+    text = bracket.sub("", task.text)
     for name in sorted(task.names, key=len, reverse=True):
         if name:
             text = text.replace(name, "")
-    text = _ROLE_WORDS.sub("", text)
+    text = role_words.sub("", text)
     return "".join(c for c in text if not unicodedata.category(c).startswith(("P", "Z", "S", "C")))
 
 
