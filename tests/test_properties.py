@@ -49,15 +49,28 @@ def test_normalisation_is_idempotent(text):
 def test_segmenter_never_raises_and_never_invents_tasks(text):
     lines = lines_from_text(text)
     doc = extract_document(SourceText("p.txt", "p", lines), region="nanjing-gulou")
-    if doc.numbered_items:
+    paragraphs = any("unnumbered paragraph(s) with a responsibility clause read as tasks" in i.message
+                     for i in doc.issues)
+    if paragraphs:
+        # no numbered item is a task (none, or only empty ones such as a lone "1."): the
+        # paragraphs that carry a clause are the tasks, and the warning says so (never a
+        # silent invention)
+        assert doc.tasks and all(t.responsibility.lead or t.responsibility.co_lead for t in doc.tasks)
+    else:
         assert len(doc.tasks) <= doc.numbered_items
-    elif doc.tasks:
-        # a plan without numbering: its paragraphs that carry a clause are its tasks, and
-        # a warning says so (never a silent invention)
-        assert any("unnumbered paragraph(s) with a responsibility clause read as tasks" in i.message
-                   for i in doc.issues)
-        assert all(t.responsibility.lead or t.responsibility.co_lead for t in doc.tasks)
     all_text = "\n".join(ln.text for ln in lines)
     for t in doc.tasks:
         for m in (*t.responsibility.lead, *t.responsibility.co_lead):
             assert m.name in all_text
+
+
+def test_an_empty_numbered_line_does_not_hide_clause_paragraphs():
+    """Found by the property above: a lone "1." is a numbered item but no task, so the
+    clause paragraphs are read as tasks, with the warning."""
+    lines = lines_from_text("区发改委主办\n区发改委主办\n1.")
+    doc = extract_document(SourceText("p.txt", "p", lines), region="nanjing-gulou")
+    assert doc.numbered_items == 1
+    assert [(t.number, t.line) for t in doc.tasks] == [("1", 1), ("2", 2)]
+    assert "p.txt:1: no numbered tasks: 2 unnumbered paragraph(s) with a responsibility clause read as tasks" in [
+        str(i) for i in doc.issues
+    ]
