@@ -1,7 +1,8 @@
-"""One vocabulary of labels, Chinese and English, for every output: roles, measures and
-unit types.
+"""One vocabulary of labels, Chinese and English, for every output: roles, measures, unit
+types and indicator kinds.
 
-Roles and measures (with plain-language notes) are in ``ontology/labels.csv``; the unit
+Roles, measures and indicator kinds (with plain-language notes) are in
+``ontology/labels.csv``; the unit
 types keep their labels in ``ontology/unit_types.csv`` (one row per type, beside the
 suffixes that assign it), and the three kinds of party that are no type there (``Unit``,
 ``UnitGroup``, ``OtherUnit``) are in ``labels.csv``. Both files are read once, through their loaders in :mod:`kg.resources` (a malformed
@@ -30,7 +31,7 @@ from .resources.paths import ontology_file, shown
 __all__ = ["Label", "LabelError", "label", "has_label", "note", "both", "labels", "KINDS"]
 
 Lang = Literal["zh", "en"]
-KINDS = ("role", "measure", "unit_type")
+KINDS = ("role", "measure", "unit_type", "indicator_kind")
 
 
 class LabelError(KgError):
@@ -89,7 +90,7 @@ def has_label(kind: str, key: str) -> bool:
 
 
 def label(kind: str, key: str, lang: Lang = "zh") -> str:
-    """The label of ``key`` of ``kind`` (role, measure, unit_type) in ``lang``."""
+    """The label of ``key`` of ``kind`` (role, measure, unit_type, indicator_kind) in ``lang``."""
     lab = _get(kind, key)
     return lab.zh if lang == "zh" else lab.en
 

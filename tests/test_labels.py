@@ -54,6 +54,15 @@ def test_measures_have_plain_language_notes() -> None:
     assert both("measure", "betweenness") == "中介中心度 betweenness"
 
 
+def test_every_indicator_kind_the_extractor_gives_has_a_label() -> None:
+    from kg.extract.indicators import KINDS
+
+    assert [lab.key for lab in labels("indicator_kind")] == list(KINDS)
+    assert label("indicator_kind", "growth_rate") == "增速"
+    assert label("indicator_kind", "count", "en") == "count"
+    assert all(note("indicator_kind", k) and note("indicator_kind", k, "en") for k in KINDS)
+
+
 def test_an_unknown_label_is_an_error_not_the_key() -> None:
     with pytest.raises(LabelError, match=r"^no label for unit_type:Spaceport "):
         label("unit_type", "Spaceport")
@@ -64,9 +73,10 @@ def test_an_unknown_label_is_an_error_not_the_key() -> None:
 def test_a_type_labelled_twice_names_file_and_line(ontology_copy: Path) -> None:
     with (ontology_copy / "labels.csv").open("a", encoding="utf-8") as fh:
         fh.write("unit_type,StreetOffice,街道办,street,,\n")
+    line = len((ontology_copy / "labels.csv").read_text(encoding="utf-8").splitlines())  # the row just added
     with pytest.raises(
         OntologyError,
-        match=r"^ontology/unit_types\.csv: unit_type:StreetOffice is labelled twice \(also at ontology/labels\.csv:14\)$",
+        match=rf"^ontology/unit_types\.csv: unit_type:StreetOffice is labelled twice \(also at ontology/labels\.csv:{line}\)$",
     ):
         label("role", "lead")
 

@@ -1,5 +1,5 @@
-"""The label vocabulary of ``ontology/labels.csv``: roles, measures and the kinds of party
-that are no unit type, each with its Chinese and English label and a plain-language note
+"""The label vocabulary of ``ontology/labels.csv``: roles, measures, the kinds of party
+that are no unit type and the kinds of indicator, each with its Chinese and English label and a plain-language note
 (the unit types' own labels are in ``unit_types.csv``, :func:`kg.resources.unit_types`)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .schema import read_csv
 
 __all__ = ["LabelRecord", "label_records"]
 
-LabelKind = Literal["role", "measure", "unit_type"]
+LabelKind = Literal["role", "measure", "unit_type", "indicator_kind"]
 
 
 class _LabelRow(TypedDict):
