@@ -5,6 +5,7 @@ running a canned query with a parameter, the report and a view from the same ser
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
@@ -134,9 +135,18 @@ def test_unit_page_lists_the_tasks_the_store_holds(server: str, out: Path) -> No
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert f"<h1>{KJJ}</h1>" in page and "<dd>GovernmentDepartment</dd>" in page
     assert page.count("<td>牵头 lead</td>") == len(led) > 0
-    assert page.count("<td>协办 co-lead</td>") == len(co) > 0
+    assert page.count("<td>配合 co-lead</td>") == len(co) > 0
     for (task,) in led + co:
         assert f'href="{local_path(task)}"' in page
+    # the unit's load, rank and verdict are the build's workload.csv row, as the report shows them
+    with (out / "workload.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    row, = (r for r in rows if r["iri"] == unit)
+    assert f"<dt>负荷 load</dt><dd>{row['load']}（直接负荷 {row['direct_load']}，" in page
+    assert f"<dt>排名 rank</dt><dd>{row['rank']} / {len(rows)}</dd>" in page
+    verdict = "超负荷 overloaded" if row["overloaded"] == "true" else "未超负荷 not overloaded"
+    assert f"<dt>判定 verdict</dt><dd>{verdict}</dd>" in page
+    assert f"<dt>理由 reason</dt><dd>{html.escape(row['reason_zh'])}</dd>" in page
     # a task page names its lead and co-lead units, linked back
     status, _, body = http(server + local_path(led[0][0]))  # type: ignore[operator]
     page = body.decode()
@@ -349,3 +359,21 @@ def test_workbench_runs_a_canned_query_with_a_parameter(server: str, out: Path) 
                           values={"nodes": "window.kgNodeCount"})
         assert r.exceptions == [] and _off_machine(r, server) == []
         assert r.values["nodes"] > 1  # type: ignore[operator]
+
+
+def test_unit_page_without_workload_csv_says_how_to_get_the_load(tmp_path: Path, out: Path) -> None:
+    from kg.serve.entities import workload_fields
+
+    assert workload_fields(tmp_path, ID + "x/unit/y") == [
+        ("负荷 load", f"未计算：本次构建没有 workload.csv（运行 kg report {tmp_path} 生成） / not computed: run kg report")]
+    # a unit the ranking does not hold (a group's IRI) gets no workload fields; a new
+    # workload.csv written while the server runs is read again
+    copy = tmp_path / "b"
+    copy.mkdir()
+    lines = (out / "workload.csv").read_text(encoding="utf-8-sig").splitlines()
+    first = next(csv.DictReader(lines))["iri"]
+    (copy / "workload.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert workload_fields(copy, ID + "nanjing-gulou/group/x") == []
+    assert workload_fields(copy, first)[1] == ("排名 rank", f"1 / {len(lines) - 1}")
+    (copy / "workload.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    assert workload_fields(copy, first)[1] == ("排名 rank", "1 / 1")

@@ -39,7 +39,7 @@ from .config import (
     ServerConfig,
     negotiate,
 )
-from .entities import entity_iri, entity_queries, entity_view
+from .entities import entity_iri, entity_queries, entity_view, workload_fields
 from .pages import (
     DEFAULT_QUERY,
     NO_STORE,
@@ -156,6 +156,8 @@ async def entity(request: Request) -> Response:
     view = entity_view(kind, iri, facts_body, table_body)
     if view is None:
         raise RequestError(404, f"the graph holds no {kind} {iri}")
+    if kind == "unit":
+        view["fields"] += workload_fields(_config(request).out, iri)
     return html_response(PAGES.get_template("entity.html").render(**view))
 
 

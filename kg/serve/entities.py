@@ -9,16 +9,20 @@ query, and every value is escaped by the template.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from ..labels import label
 from ..namespaces import ID_NS, KG_NS
 from .config import RequestError
 
-__all__ = ["ENTITY_KINDS", "entity_iri", "entity_queries", "entity_view", "local_path"]
+__all__ = ["ENTITY_KINDS", "entity_iri", "entity_queries", "entity_view", "local_path", "workload_fields"]
 
 # kind → the IRI path after ID_NS, from the two segments of the local path
 ENTITY_KINDS = {"unit": "{0}/unit/{1}", "group": "{0}/group/{1}", "task": "doc/{0}/task/{1}"}
@@ -31,10 +35,12 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-# the roles a unit has in a task, as the page names them (Chinese first, English beside)
-_ROLES = """VALUES (?p ?role ?order) {
-    (kg:lead "牵头 lead" 1) (kg:coLead "协办 co-lead" 2)
-    (kg:leadViaGroup "经群组牵头 lead via group" 3) (kg:coLeadViaGroup "经群组协办 co-lead via group" 4) }"""
+# the roles a unit has in a task, as the page names them (Chinese first, English beside;
+# the labels are kg.labels', as in every output)
+_LEAD, _CO = label("role", "lead"), label("role", "co_lead")
+_ROLES = f"""VALUES (?p ?role ?order) {{
+    (kg:lead "{_LEAD} lead" 1) (kg:coLead "{_CO} co-lead" 2)
+    (kg:leadViaGroup "经群组{_LEAD} lead via group" 3) (kg:coLeadViaGroup "经群组{_CO} co-lead via group" 4) }}"""
 
 # a group's members: the units its references reached (kg:viaGroup of a responsibility)
 _UNIT_FACTS = _PREFIXES + """SELECT DISTINCT ?label ?alt ?type ?member WHERE {
@@ -145,3 +151,38 @@ def entity_view(kind: str, iri: str, facts_body: bytes, table_body: bytes) -> di
         "rows": [(_value(r["role"]), _value(r["document"]), Link(_value(r["number"]), local_path(_value(r["task"]))),
                   _value(r["text"])) for r in table],
     }
+
+
+# the columns of workload.csv a unit's page shows, and how
+_VERDICTS = {"true": "超负荷 overloaded", "false": "未超负荷 not overloaded"}
+
+
+@lru_cache(maxsize=4)
+def _workload_rows(path: Path, stamp: tuple[int, int]) -> dict[str, dict[str, str]]:
+    """workload.csv's rows by unit IRI (``stamp``: the file's size and mtime, so that a
+    ``kg report`` run while the server is up is seen)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {row["iri"]: row for row in csv.DictReader(fh) if row.get("iri")}
+
+
+def workload_fields(out: Path, iri: str) -> list[tuple[str, str]]:
+    """A unit's load, rank and overload verdict with its reason, from the build's
+    ``workload.csv`` (the ranking the report shows; the same build, so the same numbers).
+    A build without it (big corpora leave the exports to ``kg report``) says so."""
+    path = out / "workload.csv"
+    load = f"{label('measure', 'load')} load"
+    try:
+        st = path.stat()
+        rows = _workload_rows(path, (st.st_size, st.st_mtime_ns))
+    except (OSError, KeyError, csv.Error):
+        return [(load, f"未计算：本次构建没有 workload.csv（运行 kg report {out} 生成） / not computed: run kg report")]
+    row = rows.get(iri)
+    if row is None:
+        return []
+    return [
+        (load, f"{row['load']}（{label('measure', 'direct_load')} {row['direct_load']}，"
+               f"{label('measure', 'expanded_load')} {row['expanded_load']}）"),
+        ("排名 rank", f"{row['rank']} / {len(rows)}"),
+        ("判定 verdict", _VERDICTS.get(row["overloaded"], row["verdict"])),
+        ("理由 reason", row["reason_zh"]),
+    ]
