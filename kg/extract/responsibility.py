@@ -130,9 +130,12 @@ def _trailing_at_0(content: str, key: GazetteerKey, first_listed: bool) -> _Trai
         m.unit for m in lead + co
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
-    deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
+    deadline = next((p for p in _PIECES.split(content) if p and find_deadline(p) == p), None)
     once = dedupe_mentions(Responsibility(lead=tuple(lead), co_lead=tuple(co)), content)
     return once.lead, once.co_lead, deadline
+
+
+_PIECES = re.compile(r"[，、；]")
 
 
 # ---------------------------------------------------------------------------------------
