@@ -78,10 +78,12 @@ def _parse_clauses_uncached(
     for cm in CLAUSE.finditer(content):
         # "区发改委牵头、区财政局配合": a role word followed by 、 also ends a clause
         cut = cm.start()
-        for rm in r.role_re.finditer(cm.group(0)):
-            if cm.group(0)[rm.end() : rm.end() + 1] == "、":
-                clauses.append((cut, cm.start() + rm.end()))
-                cut = cm.start() + rm.end() + 1
+        whole = cm.group(0)
+        if "、" in whole:
+            for rm in r.role_re.finditer(whole):
+                if whole[rm.end() : rm.end() + 1] == "、":
+                    clauses.append((cut, cm.start() + rm.end()))
+                    cut = cm.start() + rm.end() + 1
         clauses.append((cut, cm.end()))
     saw_role = False
     bare: list[UnitMention] = []
