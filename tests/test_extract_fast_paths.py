@@ -12,8 +12,8 @@ import pytest
 
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.indicator_words import BOUNDARY, clause_start, sentence_start
-from kg.extract.quantities import _ANY_FIGURE, find_quantities
 from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
+from kg.extract.quantities import _ANY_FIGURE, find_quantities
 from kg.extract.regions import _by_first_two, _divisions, _matches
 from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
 from kg.extract.table_header import split_cells
