@@ -72,6 +72,11 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
     if not stripped or stripped[-1] not in CLOSE_BRACKETS:
         return None
     close = len(stripped) - 1
+    # most groups hold no bracket: the last opening bracket, with no bracket between it and
+    # the end, opens the group (the walk below finds the same)
+    k = max(stripped.rfind(c, 0, close) for c in OPEN_BRACKETS)
+    if k >= 0 and not _brackets_re().search(stripped, k + 1, close):
+        return k + 1, close
     depth = 0
     # only the brackets matter: walked from the end, found by a regex (in C)
     for m in _brackets_re().finditer(stripped[::-1]):
