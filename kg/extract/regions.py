@@ -174,12 +174,19 @@ def _by_first_two() -> dict[str, tuple[int, ...]]:
 
 
 @cache
-def _first_two_chars() -> re.Pattern[str]:
-    """A character a division name starts with, before one that can follow it there: a
-    superset of the places where a name starts, found in C (most characters are neither)."""
-    firsts = sorted({k[0] for k in _by_first_two()})
-    seconds = sorted({k[1] for k in _by_first_two() if len(k) > 1})
-    return re.compile("[" + "".join(map(re.escape, firsts)) + "](?=[" + "".join(map(re.escape, seconds)) + "])")
+def _first_chars() -> tuple[re.Pattern[str], int]:
+    """A character a division name starts with, before ones that can follow it there (its
+    second and, when every name has three or more, third character): a superset of the
+    places where a name starts, found in C (one place in fifty of a plan's head, of which
+    a name's first two characters are one in three). With the number of characters to
+    leave out of the search at the end (names start before the last two)."""
+    names = _divisions()[1]
+    ahead = 2 if min(map(len, names), default=3) >= 3 else 1
+
+    def chars(k: int) -> str:
+        return "[" + "".join(map(re.escape, sorted({n[k] for n in names if len(n) > k}))) + "]"
+
+    return re.compile(chars(0) + "(?=" + "".join(chars(k) for k in range(1, ahead + 1)) + ")"), 2 - ahead
 
 
 def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
@@ -187,7 +194,8 @@ def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     names, starts = _divisions()[1], _by_first_two()
     out = []
     i, n = 0, len(text)
-    for m in _first_two_chars().finditer(text, 0, n - 1):  # names start before n - 2
+    first, cut = _first_chars()
+    for m in first.finditer(text, 0, n - cut):  # names start before n - 2
         if m.start() < i:
             continue  # inside the name found last
         i = m.start()
