@@ -384,8 +384,9 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
             out.append(Issue(path, t.line, (
                 f"task {t.number}: {len(earlier) + 1} responsibility clauses in one item, only the last is read "
                 f"(not read: {'、'.join(earlier)})"), "several-clauses"))
-        opens = sum(t.text.count(c) for c in "（【[")
-        closes = sum(t.text.count(c) for c in "）】]")
+        text = t.text
+        opens = text.count("（") + text.count("【") + text.count("[")
+        closes = text.count("）") + text.count("】") + text.count("]")
         if opens != closes:
             out.append(Issue(path, t.line, f"task {t.number}: unbalanced brackets ({opens} open, {closes} close); parsed as far as possible", "unbalanced"))
     # one warning per unknown name, at its first task: a plan from a region without a
