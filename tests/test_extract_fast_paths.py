@@ -4,6 +4,7 @@ lines of the bundled and the real documents and on counter-examples."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from kg.extract.regions import _by_first_two, _divisions, _matches
 from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
 from kg.extract.table_header import split_cells
 from kg.extract.table_lines import _CELL_END, _cell_text
-from kg.extract.unit_lists import GazetteerKey, shifted, split_top_level
+from kg.extract.unit_lists import GazetteerKey, shifted, split_top_level, with_role
 from kg.models import Line, Role, UnitMention
 from kg.read import read_source
 from kg.resources import available_regions, clear_region_caches, paths
@@ -139,6 +140,9 @@ def test_a_shifted_mention_is_the_mention_made_there() -> None:
     assert (m.start, m.end) == (3, 7)  # the original is not changed
     with pytest.raises(AttributeError):
         moved.start = 0  # type: ignore[misc]
+    # with_role is dataclasses.replace(m, role=…), field for field
+    assert with_role(m, Role.CO_LEAD) == replace(m, role=Role.CO_LEAD) != m
+    assert repr(with_role(m, Role.CO_LEAD)) == repr(replace(m, role=Role.CO_LEAD)) and m.role is Role.LEAD
 
 
 def _split_top_level_char_by_char(text: str) -> list[tuple[str, int]]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache, lru_cache
 
 from ..models import Responsibility, Role, UnitMention
@@ -49,6 +48,7 @@ from .unit_lists import (
     parse_unit_list,
     shifted,
     split_top_level,
+    with_role,
 )
 
 __all__ = ["parse_responsibility", "has_responsibility", "parse_columns", "earlier_clauses"]
@@ -182,7 +182,7 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
             (lead if it.role is Role.LEAD else co).append(it)
         co.extend(_co_prefixed(text, m.end(), gaz))
     if shared:
-        (co if lead else lead).extend(replace(x, role=Role.CO_LEAD if lead else Role.LEAD) for x in shared)
+        (co if lead else lead).extend(with_role(x, Role.CO_LEAD if lead else Role.LEAD) for x in shared)
     if not (lead or co):
         return None
     return Responsibility(

@@ -25,7 +25,7 @@ from .responsibility_words import (
     states_first_listed_leads,
 )
 
-__all__ = ["GazetteerKey", "shifted", "parse_unit_list", "split_top_level"]
+__all__ = ["GazetteerKey", "shifted", "with_role", "parse_unit_list", "split_top_level"]
 
 
 class GazetteerKey:
@@ -71,6 +71,12 @@ def shifted(m: UnitMention, offset: int) -> UnitMention:
     UnitMention has ``__slots__`` (half the memory, no ``__dict__`` for the collector to
     walk), so the copy is made by its ``__init__``."""
     return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
+
+
+def with_role(m: UnitMention, role: Role) -> UnitMention:
+    """``m`` with ``role`` (``dataclasses.replace(m, role=role)``, made by ``__init__`` as
+    :func:`shifted` is: a clause's shared and bare lists take the role of another)."""
+    return UnitMention(m.name, role, m.unit, m.kind, m.start, m.end, m.unit_type)
 
 
 def parse_unit_list(
