@@ -6,9 +6,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from kg.extract import extract_document
 from kg.extract.entities import (
+    _LEMMA,
     _SEPARATOR,
     _native,
     _patterns,
@@ -216,6 +218,11 @@ def test_token_doc_is_the_text_cut() -> None:
     doc = _token_doc(toks)
     assert doc.text == "建设南京大学二期"
     assert [(t.text, t.tag_, t._.kg_name) for t in doc] == toks
+    # tags and lemmas set as one array: what Doc(tags=…, lemmas=…) sets, token by token
+    plain = Doc(doc.vocab, words=[t[0] for t in toks], spaces=[False] * 3, tags=[t[1] for t in toks],
+                lemmas=[_LEMMA[t[2]] for t in toks])
+    assert [(t.tag, t.tag_, t.lemma, t.lemma_) for t in doc] == [(t.tag, t.tag_, t.lemma, t.lemma_) for t in plain]
+    assert [t.lemma_ for t in doc] == ["kg_not_name", "kg_name", "kg_name"]
 
 
 def test_gazetteer_phrases_every_occurrence() -> None:

@@ -4,17 +4,22 @@ lines of the bundled and the real documents and on counter-examples."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.indicator_words import BOUNDARY, clause_start, sentence_start
 from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
+from kg.extract.quantities import _ANY_FIGURE, find_quantities
 from kg.extract.regions import _by_first_two, _divisions, _matches
 from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
+from kg.extract.table_header import split_cells
 from kg.extract.table_lines import _CELL_END, _cell_text
-from kg.extract.unit_lists import shifted, split_top_level
+from kg.extract.unit_lists import GazetteerKey, shifted, split_top_level, with_role
 from kg.models import Line, Role, UnitMention
 from kg.read import read_source
 from kg.resources import available_regions, clear_region_caches, paths
@@ -135,6 +140,9 @@ def test_a_shifted_mention_is_the_mention_made_there() -> None:
     assert (m.start, m.end) == (3, 7)  # the original is not changed
     with pytest.raises(AttributeError):
         moved.start = 0  # type: ignore[misc]
+    # with_role is dataclasses.replace(m, role=…), field for field
+    assert with_role(m, Role.CO_LEAD) == replace(m, role=Role.CO_LEAD) != m
+    assert repr(with_role(m, Role.CO_LEAD)) == repr(replace(m, role=Role.CO_LEAD)) and m.role is Role.LEAD
 
 
 def _split_top_level_char_by_char(text: str) -> list[tuple[str, int]]:
@@ -169,3 +177,58 @@ def test_has_responsibility_is_whether_the_parse_finds_units(first_listed: bool)
         assert has_responsibility(t, gaz, first_listed) is bool(r.lead or r.co_lead), t
         found += bool(r.lead or r.co_lead)
     assert 200 < found < len(texts) - 200  # both answers are seen often
+
+
+def _clause_start_char_by_char(text: str, pos: int, floor: int) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in BOUNDARY:
+        i -= 1
+    return i
+
+
+def _sentence_start_char_by_char(text: str, pos: int) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in "。；！？;!?\n":
+        i -= 1
+    return i
+
+
+def test_clause_and_sentence_starts_as_before() -> None:
+    texts = [*lines()[::7], "确保增长7%，力争增长8%。", "（一）推进改革：目前已完成80%；", "", "。"]
+    checked = 0
+    for t in texts:
+        for pos in range(len(t) + 1):
+            assert sentence_start(t, pos) == _sentence_start_char_by_char(t, pos), (t, pos)
+            for floor in (0, 3, pos, pos + 2):
+                assert clause_start(t, pos, floor) == _clause_start_char_by_char(t, pos, floor), (t, pos, floor)
+            checked += 1
+    assert checked > 5000
+
+
+def test_split_cells_as_before() -> None:
+    texts = [*lines(), "| 序号 | 任务 |\t牵头单位 ", "a｜b", "a\tb", " 推进改革 ", "|", "", "a |  | b"]
+    assert sum(len(split_cells(t)) > 1 for t in texts) > 20
+    for t in texts:
+        assert split_cells(t) == [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", t.strip(" |｜"))], t
+
+
+def test_every_figure_holds_a_figure_character() -> None:
+    # find_quantities skips texts without one of these characters: each quantity it finds
+    # elsewhere holds one (a digit, a Chinese numeral, the 番 of 翻一番)
+    found = 0
+    for t in [*lines(), "城乡居民收入翻一番", "增长-3.2%"]:
+        for q in find_quantities(t):
+            assert _ANY_FIGURE.search(t, q.start, q.end), (t, q)
+            found += 1
+    assert found > 300
+    assert [(q.value, q.unit) for q in find_quantities("建成三个园区，城乡居民收入翻一番")] == [
+        (Decimal(3), "个"), (Decimal(1), "番")]
+    assert find_quantities("推进改革，优化营商环境") == []
+
+
+def test_one_key_per_gazetteer() -> None:
+    a, b = load_gazetteer("nanjing-gulou"), load_gazetteer("generic")
+    key = GazetteerKey(a)
+    assert GazetteerKey(b) is not key and GazetteerKey(b).gaz is b
+    assert GazetteerKey(a) is key  # the same object after another gazetteer's key
+    assert key == GazetteerKey(a) and hash(key) == id(a)

@@ -273,13 +273,18 @@ def _item_responsibility(
         resp, text = row_responsibility(cells, col_meanings, gaz, first_listed)
         return resp, text
     resp = parser(item.text)
-    if resp.deadline is None:
+    # a deadline after the clause counts where the text names one (most texts do not:
+    # asked first)
+    if resp.deadline is None and _DEADLINE_NAMED.search(item.text):
         tail = item.text[resp.clause_start :] if resp.clause_start >= 0 else ""
         if tail:
             dl = find_deadline(tail)
-            if dl and re.search(r"完成时限|时间节点|完成时间", item.text):
+            if dl:
                 resp = replace(resp, deadline=dl)
     return resp, item.text
+
+
+_DEADLINE_NAMED = re.compile(r"完成时限|时间节点|完成时间")
 
 
 def _restored(doc: ExtractedDocument, restorer: Restorer, source: SourceText) -> ExtractedDocument:
@@ -379,8 +384,9 @@ def _task_issues(source: SourceText, seg, tasks: list[Task], gaz: Gazetteer) -> 
             out.append(Issue(path, t.line, (
                 f"task {t.number}: {len(earlier) + 1} responsibility clauses in one item, only the last is read "
                 f"(not read: {'、'.join(earlier)})"), "several-clauses"))
-        opens = sum(t.text.count(c) for c in "（【[")
-        closes = sum(t.text.count(c) for c in "）】]")
+        text = t.text
+        opens = text.count("（") + text.count("【") + text.count("[")
+        closes = text.count("）") + text.count("】") + text.count("]")
         if opens != closes:
             out.append(Issue(path, t.line, f"task {t.number}: unbalanced brackets ({opens} open, {closes} close); parsed as far as possible", "unbalanced"))
     # one warning per unknown name, at its first task: a plan from a region without a

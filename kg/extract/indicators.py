@@ -281,6 +281,11 @@ def _continued(
     return metric, kind_word, comparator
 
 
+def _committed(sentence: str) -> bool:
+    """A commitment (确保, 力争 …) in the sentence before a figure makes it a target again."""
+    return any(w in sentence for w, _ in target_rules().commitments)
+
+
 def in_progress(text: str, pos: int) -> bool:
     """Whether the figure at ``pos`` reports progress or an achieved result, not a target.
 
@@ -297,14 +302,12 @@ def in_progress(text: str, pos: int) -> bool:
     """
     r = target_rules()
     s = sentence_start(text, pos)
-    # a commitment (确保, 力争 …) before the figure in its sentence makes it a target again
-    committed = any(w in text[s:pos] for w, _ in r.commitments)
     if r.progress_opener.match(text[s:pos].lstrip(" \t|，,、")):
-        return not committed
+        return not _committed(text[s:pos])
     # the paragraph's (or table cell's) opener covers its later sentences
     p = max((m.end() for m in CELL_BREAK.finditer(text, 0, pos)), default=0)
     if p < s and r.progress_opener.match(text[p:pos].lstrip(" \t|，,、")):
-        return not committed
+        return not _committed(text[s:pos])
     clause = text[clause_start(text, pos, s) : pos]
     return any(w in clause for w in r.progress_inside)
 

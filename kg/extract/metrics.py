@@ -5,6 +5,7 @@ fillers — and the commitment and kind the words around it give."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .indicator_words import (
     BOUNDARY,
@@ -26,7 +27,10 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def _strip_metric(metric: str) -> str:
+    """``metric`` without item numbers, counts, years and the words that lead or close a
+    metric phrase (remembered per phrase: each figure asks twice)."""
     r = target_rules()
     metric = r.item_number.sub("", metric)
     metric = r.leading_count.sub("", metric)
@@ -184,8 +188,10 @@ def is_subject(text: str, noun_end: int, later: list[Quantity]) -> bool:
     return not noun_after(text, after) or text.startswith(target_rules().growth_after, after)
 
 
+@lru_cache(maxsize=65536)
 def strip_metric_reach(region: str) -> bool:
-    """Whether the clause before a number opens with a verb meaning "reach" (实现, 达到)."""
+    """Whether the clause before a number opens with a verb meaning "reach" (实现, 达到)
+    (remembered per clause: the words are tried one by one)."""
     r = target_rules()
     s = region.lstrip("、，和及与")
     for _ in range(4):

@@ -98,6 +98,10 @@ NOUN_START = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _CHINESE = re.compile(rf"[{CN_NUM}]+")
 
 
+# a character every figure :func:`find_quantities` reads starts with (_ARABIC, _CHINESE, 番)
+_ANY_FIGURE = re.compile(rf"[\d{CN_NUM}番]")
+
+
 def _cn_value(s: str) -> int | None:
     """Value of a simple Chinese numeral (两, 十二, 二十九, 一百), or ``None``."""
     if not s or any(c not in CN_NUM for c in s):
@@ -142,6 +146,17 @@ def _range_end(text: str, pos: int, unit: str | None) -> tuple[int, Decimal] | N
 
 
 def find_quantities(text: str) -> list[Quantity]:
+    """Every figure of ``text`` with its unit: Arabic numbers, counts in Chinese numerals
+    after a verb of counting, and 翻一番. A text without any of their characters (about
+    two tasks in five) has none, and is not read further.
+
+    >>> [(q.value, q.unit) for q in find_quantities("新增就业2.8万人，建成三个园区")]
+    [(Decimal('2.8'), '万人'), (Decimal('3'), '个')]
+    >>> find_quantities("推进改革，优化服务")
+    []
+    """
+    if not _ANY_FIGURE.search(text):
+        return []
     r = target_rules()
     # quoted spans and scope notes: no targets inside
     spans = sorted(_quoted_spans(text) + _scope_notes(text))

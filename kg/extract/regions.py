@@ -51,7 +51,11 @@ _ISSUER_AFTER = re.compile(
     r"(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))?(?:人民政府|政府|党委|委员会|[\u4e00-\u9fff]{0,12}?(?:局|委员会|办公室|办公厅|委|办|厅))"
 )
 _ISSUER_BEFORE = re.compile(r"\n[ \t•·>]*(?:[^\n:：,，]{0,6}[:：,，][ \t]*)?$")
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,2}?)(?:政办发|府办发|政办函|政发|府发|府办|政办|办发)\s*[〔\[(（]\s*\d{4}")
+_DOC_NUMBER_CORE = r"(?:政办发|府办发|政办函|政发|府发|府办|政办|办发)\s*[〔\[(（]\s*\d{4}"
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,2}?)" + _DOC_NUMBER_CORE)
+# every 文号 holds its core: looked for first (its first characters are found in C), as most
+# heads have none and the full pattern is tried at every character
+_HAS_DOC_NUMBER = re.compile(_DOC_NUMBER_CORE)
 # 重庆市巴南区木洞镇人民政府: the issuer is a town of the division
 _TOWN_ISSUER = r"([\u4e00-\u9fff]{1,4}?(?:镇|乡|街道))(?:人民政府|党委|办事处)"
 _NUMBER_BEFORE = re.compile(r"[ \t]*(?:[^\n]{0,12}[:：|\]］][ \t]*)?$")
@@ -174,12 +178,19 @@ def _by_first_two() -> dict[str, tuple[int, ...]]:
 
 
 @cache
-def _first_two_chars() -> re.Pattern[str]:
-    """A character a division name starts with, before one that can follow it there: a
-    superset of the places where a name starts, found in C (most characters are neither)."""
-    firsts = sorted({k[0] for k in _by_first_two()})
-    seconds = sorted({k[1] for k in _by_first_two() if len(k) > 1})
-    return re.compile("[" + "".join(map(re.escape, firsts)) + "](?=[" + "".join(map(re.escape, seconds)) + "])")
+def _first_chars() -> tuple[re.Pattern[str], int]:
+    """A character a division name starts with, before ones that can follow it there (its
+    second and, when every name has three or more, third character): a superset of the
+    places where a name starts, found in C (one place in fifty of a plan's head, of which
+    a name's first two characters are one in three). With the number of characters to
+    leave out of the search at the end (names start before the last two)."""
+    names = _divisions()[1]
+    ahead = 2 if min(map(len, names), default=3) >= 3 else 1
+
+    def chars(k: int) -> str:
+        return "[" + "".join(map(re.escape, sorted({n[k] for n in names if len(n) > k}))) + "]"
+
+    return re.compile(chars(0) + "(?=" + "".join(chars(k) for k in range(1, ahead + 1)) + ")"), 2 - ahead
 
 
 def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
@@ -187,7 +198,8 @@ def _matches(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     names, starts = _divisions()[1], _by_first_two()
     out = []
     i, n = 0, len(text)
-    for m in _first_two_chars().finditer(text, 0, n - 1):  # names start before n - 2
+    first, cut = _first_chars()
+    for m in first.finditer(text, 0, n - cut):  # names start before n - 2
         if m.start() < i:
             continue  # inside the name found last
         i = m.start()
@@ -241,7 +253,7 @@ def read_region(text: str) -> RegionReading:
             first_line.setdefault(d.code, line)
     # the 文号 (郧政发〔2023〕5号, 长政办发) starts with the issuer's short name: it
     # confirms a division the text names, it never finds one by itself
-    for m in _DOC_NUMBER.finditer(head):
+    for m in _DOC_NUMBER.finditer(head) if _HAS_DOC_NUMBER.search(head) else ():
         # its own line, or a field (文件编号: 长政办发…), not a cited document's (…》(昆政发…))
         if not _NUMBER_BEFORE.match(head[head.rfind("\n", 0, m.start()) + 1 : m.start()]):
             continue

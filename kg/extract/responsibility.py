@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache, lru_cache
 
 from ..models import Responsibility, Role, UnitMention
@@ -49,6 +48,7 @@ from .unit_lists import (
     parse_unit_list,
     shifted,
     split_top_level,
+    with_role,
 )
 
 __all__ = ["parse_responsibility", "has_responsibility", "parse_columns", "earlier_clauses"]
@@ -72,6 +72,11 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
     if not stripped or stripped[-1] not in CLOSE_BRACKETS:
         return None
     close = len(stripped) - 1
+    # most groups hold no bracket: the last opening bracket, with no bracket between it and
+    # the end, opens the group (the walk below finds the same)
+    k = max(stripped.rfind(c, 0, close) for c in OPEN_BRACKETS)
+    if k >= 0 and not _brackets_re().search(stripped, k + 1, close):
+        return k + 1, close
     depth = 0
     # only the brackets matter: walked from the end, found by a regex (in C)
     for m in _brackets_re().finditer(stripped[::-1]):
@@ -130,9 +135,12 @@ def _trailing_at_0(content: str, key: GazetteerKey, first_listed: bool) -> _Trai
         m.unit for m in lead + co
     ) and not all(gaz.looks_like_unit(m.name) for m in lead + co):
         return None
-    deadline = next((p for p in re.split(r"[，、；]", content) if p and find_deadline(p) == p), None)
+    deadline = next((p for p in _PIECES.split(content) if p and find_deadline(p) == p), None)
     once = dedupe_mentions(Responsibility(lead=tuple(lead), co_lead=tuple(co)), content)
     return once.lead, once.co_lead, deadline
+
+
+_PIECES = re.compile(r"[，、；]")
 
 
 # ---------------------------------------------------------------------------------------
@@ -174,7 +182,7 @@ def _parse_inline(text: str, gaz: Gazetteer) -> Responsibility | None:
             (lead if it.role is Role.LEAD else co).append(it)
         co.extend(_co_prefixed(text, m.end(), gaz))
     if shared:
-        (co if lead else lead).extend(replace(x, role=Role.CO_LEAD if lead else Role.LEAD) for x in shared)
+        (co if lead else lead).extend(with_role(x, Role.CO_LEAD if lead else Role.LEAD) for x in shared)
     if not (lead or co):
         return None
     return Responsibility(

@@ -4,6 +4,7 @@ forms share), and the merge of mentions of one unit found twice."""
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import replace
 from functools import cache, lru_cache
@@ -21,6 +22,7 @@ from .unit_lists import (
     GazetteerKey,
     parse_unit_list,
     shifted,
+    with_role,
 )
 
 __all__ = ["ends_with_role", "apply_first_listed", "parse_clauses", "dedupe_mentions"]
@@ -39,7 +41,7 @@ def apply_first_listed(mentions: list[UnitMention], first_listed: bool) -> list[
     """Under the "列第一位的为牵头单位" convention, only the first unit of a plain list leads."""
     if not first_listed or any(m.role is Role.CO_LEAD for m in mentions):
         return mentions
-    return [m if i == 0 else replace(m, role=Role.CO_LEAD) for i, m in enumerate(mentions)]
+    return [m if i == 0 else with_role(m, Role.CO_LEAD) for i, m in enumerate(mentions)]
 
 
 def parse_clauses(
@@ -78,10 +80,12 @@ def _parse_clauses_uncached(
     for cm in CLAUSE.finditer(content):
         # "区发改委牵头、区财政局配合": a role word followed by 、 also ends a clause
         cut = cm.start()
-        for rm in r.role_re.finditer(cm.group(0)):
-            if cm.group(0)[rm.end() : rm.end() + 1] == "、":
-                clauses.append((cut, cm.start() + rm.end()))
-                cut = cm.start() + rm.end() + 1
+        whole = cm.group(0)
+        if "、" in whole:
+            for rm in r.role_re.finditer(whole):
+                if whole[rm.end() : rm.end() + 1] == "、":
+                    clauses.append((cut, cm.start() + rm.end()))
+                    cut = cm.start() + rm.end() + 1
         clauses.append((cut, cm.end()))
     saw_role = False
     bare: list[UnitMention] = []
@@ -127,25 +131,30 @@ def _parse_clauses_uncached(
             continue
         # a bare list before a role-marked one shares its role: in 区财政局、区住建局等部门，
         # 各街道配合 all three co-lead
-        for it in [*(replace(b, role=role) for b in bare), *items]:
+        if bare:
+            (lead if role is Role.LEAD else co).extend(with_role(b, role) for b in bare)
+            bare = []
+        for it in items:
             (lead if it.role is Role.LEAD else co).append(it)
-        bare = []
     # 按职责分工负责: co-leads beside a named lead, leads otherwise
     if shared:
         role = Role.CO_LEAD if lead else Role.LEAD
-        (co if lead else lead).extend(replace(x, role=role) for x in shared)
+        (co if lead else lead).extend(with_role(x, role) for x in shared)
     if bare:
         if saw_role:
             # a bare list after the role-marked ones: co-leads beside a lead
-            (co if lead else lead).extend(replace(b, role=Role.CO_LEAD if lead else Role.LEAD) for b in bare)
+            (co if lead else lead).extend(with_role(b, Role.CO_LEAD if lead else Role.LEAD) for b in bare)
         else:
             for it in apply_first_listed(bare, first_listed):
                 (lead if it.role is Role.LEAD else co).append(it)
     if not (lead or co):
         return None
-    lead.sort(key=lambda x: x.start)
-    co.sort(key=lambda x: x.start)
+    lead.sort(key=_START)
+    co.sort(key=_START)
     return lead, co
+
+
+_START = operator.attrgetter("start")
 
 
 @cache

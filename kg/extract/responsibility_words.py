@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..models import Role
 from ..resources import responsibility_rules
@@ -110,8 +110,13 @@ def states_first_listed_leads(text: str) -> bool:
     return any(p.search(text) for p in clause_rules().first_listed)
 
 
+@lru_cache(maxsize=65536)
 def find_deadline(text: str) -> str | None:
     """A deadline phrase (完成时限) in ``text``, e.g. ``2021年6月底前``, ``长期坚持``.
+
+    Remembered per text: the pieces of unit lists and brackets asked about recur in every
+    document, and the pattern (an alternation of the data's deadline forms) is tried at
+    every position of a text.
 
     >>> find_deadline("2021年6月底前"), find_deadline("长期坚持"), find_deadline("区发改委")
     ('2021年6月底前', '长期坚持', None)

@@ -20,8 +20,18 @@ __all__ = [
 
 
 def split_cells(text: str) -> list[str]:
-    """Cells of a table row flattened to text (``|`` or tab separated)."""
-    return [c.strip() for c in re.split(r" *(?:[|｜]\t?|\t) *", text.strip(" |｜"))]
+    """Cells of a table row flattened to text (``|`` or tab separated).
+
+    >>> split_cells("| 序号 | 任务 |\t牵头单位 "), split_cells(" 推进改革 ")
+    (['序号', '任务', '牵头单位'], ['推进改革'])
+    """
+    text = text.strip(" |｜")
+    if not CELL_SEPARATOR.search(text):
+        return [text.strip()]  # most lines: no separator, one cell (asked of every line)
+    return [c.strip() for c in _CELL_SPLIT.split(text)]
+
+
+_CELL_SPLIT = re.compile(r" *(?:[|｜]\t?|\t) *")
 
 
 CELL_SEPARATOR = re.compile(r"[\t|｜]")

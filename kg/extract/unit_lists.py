@@ -25,28 +25,37 @@ from .responsibility_words import (
     states_first_listed_leads,
 )
 
-__all__ = ["GazetteerKey", "shifted", "parse_unit_list", "split_top_level"]
+__all__ = ["GazetteerKey", "shifted", "with_role", "parse_unit_list", "split_top_level"]
 
 
 class GazetteerKey:
     """A gazetteer as a cache key, by identity (a ``Gazetteer`` is not hashable).
 
-    ``GazetteerKey(gaz)`` returns the key made last when it is for the same gazetteer (a
-    document's parses ask with one gazetteer): the memo tables hold one key object per
-    gazetteer, not one per entry, and find it by identity.
+    ``GazetteerKey(gaz)`` returns the one key of that gazetteer: the memo tables hold one
+    key object per gazetteer, not one per entry, and find it by identity (also after
+    documents of another region came between: no ``__eq__`` call per lookup). The keys
+    are kept by the gazetteer's ``id`` with the gazetteer itself (so the ``id`` is not
+    reused while its key is kept), at most ``_MAX_KEYS`` of them.
     """
 
     __slots__ = ("gaz", "_hash")
     gaz: Gazetteer
     _hash: int
     _last: ClassVar[GazetteerKey | None] = None
+    _keys: ClassVar[dict[int, GazetteerKey]] = {}
+    _MAX_KEYS: ClassVar[int] = 256
 
     def __new__(cls, gaz: Gazetteer) -> GazetteerKey:
         last = cls._last
         if last is not None and last.gaz is gaz:
             return last
-        key = super().__new__(cls)
-        key.gaz, key._hash = gaz, id(gaz)
+        key = cls._keys.get(id(gaz))
+        if key is None or key.gaz is not gaz:
+            key = super().__new__(cls)
+            key.gaz, key._hash = gaz, id(gaz)
+            if len(cls._keys) >= cls._MAX_KEYS:
+                cls._keys.clear()
+            cls._keys[id(gaz)] = key
         cls._last = key
         return key
 
@@ -62,6 +71,12 @@ def shifted(m: UnitMention, offset: int) -> UnitMention:
     UnitMention has ``__slots__`` (half the memory, no ``__dict__`` for the collector to
     walk), so the copy is made by its ``__init__``."""
     return UnitMention(m.name, m.role, m.unit, m.kind, m.start + offset, m.end + offset, m.unit_type)
+
+
+def with_role(m: UnitMention, role: Role) -> UnitMention:
+    """``m`` with ``role`` (``dataclasses.replace(m, role=role)``, made by ``__init__`` as
+    :func:`shifted` is: a clause's shared and bare lists take the role of another)."""
+    return UnitMention(m.name, role, m.unit, m.kind, m.start, m.end, m.unit_type)
 
 
 def parse_unit_list(
@@ -96,14 +111,21 @@ def _unit_list_at_0(text: str, role: Role, key: GazetteerKey, strict: bool) -> t
 def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict: bool) -> list[UnitMention]:
     items: list[tuple[str, int]] = []
     key = GazetteerKey(gaz)
-    for piece, pos in _merge_listed_levels(split_top_level(text), text, gaz):
-        items.extend((part, offset + pos + rel) for part, rel in _split_piece(piece, key))
+    pieces = split_top_level(text)
+    if any(p.startswith("各") for p, _ in pieces):
+        pieces = _merge_listed_levels(pieces, text, gaz)
+    for piece, pos in pieces:
+        parts = _split_piece(piece, key)
+        if len(parts) == 1 and parts[0][1] == 0:
+            items.append((parts[0][0], offset + pos))  # most pieces: one name, as written
+        else:
+            items.extend((part, offset + pos + rel) for part, rel in parts)
     mentions: list[UnitMention] = []
     shared_prefix = ""
-    key = GazetteerKey(gaz)
+    last = len(items) - 1
     for i, (raw, start) in enumerate(items):
         # the same items recur in every list: each one read once per context
-        read = _read_item(raw, role, i == len(items) - 1, shared_prefix, strict, key)
+        read = _read_item(raw, role, i == last, shared_prefix, strict, key)
         if read is None:
             return []
         if isinstance(read, str):
@@ -112,7 +134,7 @@ def _parse_unit_list(text: str, role: Role, gaz: Gazetteer, offset: int, strict:
         start += delta
         found = text.find(name, start - offset)
         s = offset + found if found >= 0 else start
-        mentions.append(UnitMention(name=name, role=item_role, unit=unit, kind=kind, start=s, end=s + len(name), unit_type=unit_type))
+        mentions.append(UnitMention(name, item_role, unit, kind, s, s + len(name), unit_type))
     return mentions
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,14 @@ __all__ = ["ontology_path", "ontology_file", "shown"]
 
 def ontology_path() -> Path:
     """Folder of the ontology data (inside the installed package)."""
+    return _installed()
+
+
+@cache
+def _installed() -> Path:
+    """Where ``kg.ontology`` is installed, looked up once (``importlib.resources`` takes
+    ~0.1 ms, and extraction asks for every document; a test replaces
+    :func:`ontology_path`, not this)."""
     return Path(str(resources.files("kg.ontology")))
 
 
