@@ -34,6 +34,7 @@ which, and why not the file. Both give equal facts (``tests/test_facts_file.py``
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ _Q_MEMBERS = internal_query("workload_members")
 _Q_AGENTS = internal_query("workload_agents")
 
 _LEAD_ROLE = "https://w3id.org/govkg/ns#LeadRole"
+
+_log = logging.getLogger("kg.analysis.facts")
 
 
 @dataclass(frozen=True)
@@ -180,8 +183,10 @@ def read_facts(store: Store, weights: Weights | None = None, build: str | Path |
     else:
         records, why = load_build_facts(build)
         if records is not None:
+            _log.debug("the facts are read from %s", Path(build) / why)
             with no_collections():
                 return facts_of_records(records, w, why)
+    _log.debug("the facts are read from the store: %s", why)
     parties = _parties(store)
     tasks = _tasks(store)
     written: dict[tuple[str, str, bool], tuple[int, str]] = {}
