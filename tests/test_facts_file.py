@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from kg.visualize.data import ViewData, load_view_data
 
 from kg.analysis.facts import Facts, read_facts
 from kg.layout import FACTS_FILE
 from kg.pipeline import BuildOptions, build
 from kg.store import open_store
-from kg.visualize.data import ViewData, load_view_data
 
 from .conftest import EXAMPLES, ROOT
 
