@@ -15,6 +15,7 @@ import pytest
 from kg.visualize.data import ViewData, load_view_data
 
 from kg.analysis.facts import Facts, read_facts
+from kg.analysis.workload import compute_workload
 from kg.layout import FACTS_FILE
 from kg.pipeline import BuildOptions, build
 from kg.store import open_store
@@ -45,6 +46,15 @@ def _assert_equal(out: Path) -> tuple[Facts, ViewData]:
     for name in ("documents", "sections", "tasks", "units"):
         assert getattr(views_file, name) == getattr(views_store, name), name
     assert list(views_file.tasks) == list(views_store.tasks) and list(views_file.units) == list(views_store.units)
+    # the workload ranking: the file's facts carry the tasks' indicators and projects, the
+    # store's facts do not (the ranking queries them)
+    assert from_file.indicators is not None and from_store.indicators is None
+    store = open_store(out)
+    try:
+        ranked_file, ranked_store = compute_workload(store, facts=from_file), compute_workload(store, facts=from_store)
+    finally:
+        store.close()
+    assert ranked_file.units == ranked_store.units and ranked_file.groups == ranked_store.groups
     return from_file, views_file
 
 
@@ -65,6 +75,8 @@ def test_the_example_build_reads_the_same_facts_from_its_file_as_from_its_store(
     assert via and {facts.parties[f.via_group].label for f in via} >= {"各街道"}
     assert any(u.members for u in views.units.values()) and any(u.aliases for u in views.units.values())
     assert any(t.indicators for t in views.tasks.values()) and any(t.projects for t in views.tasks.values())
+    assert facts.indicators == {t: len(v.indicators) for t, v in views.tasks.items() if v.indicators}
+    assert facts.projects == {t: frozenset(p for p, _ in v.projects) for t, v in views.tasks.items() if v.projects}
     assert {d.kind for d in views.documents.values()} == {"TaskPlan", "WorkReport"}
     # one line per document after the header, the document's IRI first
     lines = (out / FACTS_FILE).read_text(encoding="utf-8").splitlines()

@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,6 +116,11 @@ class Facts:
     weights: Weights
     # where they were read: "facts.jsonl", or "store (why not the file)"
     source: str = field(default="store", compare=False)
+    # read with the facts from the build's facts file (None from the store: the workload
+    # queries them): the number of indicators of each task that has some, and the
+    # projects each task mentions (IRIs)
+    indicators: Mapping[str, int] | None = field(default=None, compare=False)
+    projects: Mapping[str, frozenset[str]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,18 @@ def _facts(
     return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w, source=source)
 
 
+def _with_mentions(facts: Facts, records: FactsRecords) -> Facts:
+    """``facts`` with the indicators and projects of their tasks (as the workload counts them)."""
+    indicators: dict[str, int] = {}
+    projects: dict[str, frozenset[str]] = {}
+    for _, row in _plan_tasks(records):
+        if row[7]:
+            indicators[row[0]] = len({i[0] for i in row[7]})
+        if row[8]:
+            projects[row[0]] = frozenset(p[0] for p in row[8])
+    return replace(facts, indicators=indicators, projects=projects)
+
+
 def record_parties(records: FactsRecords) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
     """The descriptions of the parties the documents of a facts file give, merged (IRI →
     [label, type, scope, unresolved], as the store answers for a node described by
@@ -280,7 +297,7 @@ def facts_of_records(records: FactsRecords, weights: Weights | None = None, sour
                 named[t].append((agent, role))
     if not any(members.values()):  # the build did not expand: as _members does
         members = _every_member(parties, named, {g: [m for m in ms if m in parties] for g, ms in group_members.items()})
-    return _facts(tasks, parties, named, written, members, w, source)
+    return _with_mentions(_facts(tasks, parties, named, written, members, w, source), records)
 
 
 def _every_member(
