@@ -162,3 +162,15 @@ def test_the_report_reads_the_file_and_writes_what_it_writes_from_the_store(tmp_
     assert {"index.html", "workload.csv", "assignments.csv", "responsibility.html"} <= set(with_file)
     assert sorted(with_file) == sorted(from_store)
     assert [n for n in with_file if with_file[n] != from_store[n]] == []
+
+
+def test_the_records_are_kept_for_the_views_and_let_go_by_them(tmp_path: Path) -> None:
+    from kg.pipeline.facts_file import load_build_facts
+
+    out = tmp_path / "out"
+    build([EXAMPLES / "gulou_task_decomposition.txt"], out, BuildOptions(artifacts=False))
+    first, _ = load_build_facts(out)
+    kept, _ = load_build_facts(out, keep=False)  # the facts' records, read once for the views
+    assert first is not None and kept is first
+    again, why = load_build_facts(out)
+    assert again == first and again is not first and why == FACTS_FILE  # read again: not kept
