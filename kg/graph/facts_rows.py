@@ -70,6 +70,14 @@ class _Parties:
         self.rows: dict[str, Party] = {}
         self.aliases: set[tuple[str, str]] = set()
         self.members: dict[str, list[str]] = {}
+        self._iris: dict[tuple[str, str], str] = {}  # (a URIRef costs ~4 µs: made once per name)
+
+    def iri(self, kind: str, name: str) -> str:
+        """The IRI of a unit (``kind`` "unit") or group of the region, as the quads make it."""
+        found = self._iris.get((kind, name))
+        if found is None:
+            found = self._iris[(kind, name)] = str((iri_group if kind == "group" else iri_unit)(self.gaz.region, name))
+        return found
 
     def gazetteer_unit(self, iri: str, canonical: str) -> None:
         rec = self.gaz.units[canonical]
@@ -79,15 +87,17 @@ class _Parties:
     def mention(self, iri: str, kind: str, unit: str | None, name: str, unit_type: str | None) -> None:
         """As :func:`kg.graph.quads._unit_description` and :func:`kg.graph.quads.region_quads`
         describe the node of a mention."""
-        gaz, region = self.gaz, self.gaz.region
+        gaz = self.gaz
         if kind == "group":
             if not unit:  # (a group the gazetteer does not know: not described)
                 return
             grp = gaz.group_record(unit)
             self.rows[iri] = (iri, unit, "UnitGroup", grp.scope if grp else "unknown", False)
-            members = [str(iri_unit(region, m)) for m in gaz.group_members(unit)]
-            self.members[iri] = members
-            for m, canonical in zip(members, gaz.group_members(unit), strict=True):
+            if iri in self.members:
+                return
+            names = gaz.group_members(unit)
+            members = self.members[iri] = [self.iri("unit", m) for m in names]
+            for m, canonical in zip(members, names, strict=True):
                 if canonical in gaz.units:
                     self.gazetteer_unit(m, canonical)
             return
@@ -104,18 +114,17 @@ class _Parties:
 def _task_row(doc: ExtractedDocument, t: Task, parties: _Parties, expand: bool) -> list[object]:
     """A task's row (see the module docstring); the IRIs as :func:`kg.graph.quads._task_quads`
     makes them."""
-    region, gaz = doc.region, parties.gaz
+    region = doc.region
     t_iri = str(iri_task(doc.name, t.ordinal))
     resp: list[list[object]] = []
     r = t.responsibility
     for m in (*r.lead, *r.co_lead):
-        kind, node_name = m.node_key
-        node = str((iri_group if kind == "group" else iri_unit)(region, node_name))
+        node = parties.iri(*m.node_key)
         role = "lead" if m.role is Role.LEAD else "co_lead"
         parties.mention(node, m.kind, m.unit, m.name, m.unit_type)
         resp.append([node, role, m.name, m.start if m.start >= 0 else None, None])
-        if m.kind == "group" and expand and m.unit:
-            resp.extend([str(iri_unit(region, member)), role, None, None, node] for member in gaz.group_members(m.unit))
+        if m.kind == "group" and expand and m.unit:  # (the members mention() listed: the gazetteer's)
+            resp.extend([member, role, None, None, node] for member in parties.members[node])
     indicators = [[f"{t_iri}/indicator/{i}", ind.text, ind.metric] for i, ind in enumerate(t.indicators, start=1)]
     projects = [[str(iri_project(region, e.text)), e.text] for e in t.projects]
     section = str(iri_section(doc.name, t.section)) if t.section is not None else None
