@@ -174,3 +174,11 @@ def test_the_records_are_kept_for_the_views_and_let_go_by_them(tmp_path: Path) -
     assert first is not None and kept is first
     again, why = load_build_facts(out)
     assert again == first and again is not first and why == FACTS_FILE  # read again: not kept
+
+
+@pytest.mark.slow  # a build of the examples with its report
+def test_the_build_writes_its_report_from_its_facts_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="kg.analysis.facts"):
+        build([EXAMPLES], tmp_path / "out", BuildOptions(artifacts=True))
+    (message,) = caplog.messages  # once, for the workload files and the report
+    assert message.startswith(f"the facts are read from {tmp_path}/.out.tmp-") and message.endswith(f"/{FACTS_FILE}")
