@@ -11,7 +11,8 @@
   above: a national corpus would otherwise rewrite gigabytes of the same text on every
   rebuild. ``kg export`` writes one file of any build.
 * ``tasks.jsonl``, ``manifest.json`` (summary, per-document coverage, warnings) and
-  ``warnings.txt``.
+  ``warnings.txt``; ``facts.jsonl`` (:data:`FACTS_FILE`), what the report reads
+  (:mod:`kg.graph.facts_rows`).
 
 :func:`graph_nquads` is how readers of a build folder find its N-Quads in either layout.
 """
@@ -44,6 +45,7 @@ __all__ = [
     "is_kg_build",
     "BUILD_SIGNATURE",
     "MANIFEST",
+    "FACTS_FILE",
     "NQuadsReader",
     "write_combined",
     "write_split",
@@ -57,6 +59,8 @@ GRAPHS_DIR = "graphs"
 
 
 MANIFEST = "manifest.json"
+# the facts the report, views and workload exports read (kg.graph.facts_rows, kg.pipeline.facts_file)
+FACTS_FILE = "facts.jsonl"
 # the Oxigraph store of a build (see kg.store)
 STORE_DIR = "store"
 # The first key of every manifest.json kg writes: how kg knows a folder is its own build

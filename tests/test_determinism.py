@@ -36,7 +36,7 @@ def test_M11_two_builds_are_identical_file_by_file(tmp_path: Path) -> None:
     _build(tmp_path / "two", "2")
     one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
     # the build wrote the files the comparison is about
-    assert {"graph.nq", "graph.trig", "graph.ttl", "tasks.jsonl", "manifest.json", "index.html",
+    assert {"graph.nq", "graph.trig", "graph.ttl", "tasks.jsonl", "facts.jsonl", "manifest.json", "index.html",
             "responsibility_matrix.xlsx", "workload.csv", "views/responsibility.html"} <= set(one)
     assert len([f for f in one if f.startswith("views/section-")]) >= 5
     assert sorted(one) == sorted(two)
@@ -92,5 +92,6 @@ def test_incremental_build_writes_the_files_of_a_full_build(tmp_path: Path, grap
     assert sorted(one) == sorted(two)
     assert [f for f in one if one[f] != two[f]] == []
     assert b"\xe6\x96\xb0\xe5\xa2\x9e\xe4\xbb\xbb\xe5\x8a\xa1" in one["tasks.jsonl"]  # 新增任务
+    assert "新增任务".encode() in one["facts.jsonl"]
     report = validate_build(tmp_path / "inc")
     assert report.ok, report.problems

@@ -1,7 +1,10 @@
 """What the views and the report draw, read from a build's store: the task–unit–role facts
 through :func:`kg.analysis.facts.read_facts` (shared with the workload and the matrix), the
 rest (documents, sections, deadlines, members, aliases, indicators, projects) with a few
-SPARQL queries.
+SPARQL queries — or, given the build folder, all of it from the facts file the build wrote
+(``OUT/facts.jsonl``, :mod:`kg.pipeline.facts_file`) when it belongs to the build:
+the same data (``tests/test_facts_file.py``) in about a second at 100k tasks instead of
+~40 s of queries. :attr:`ViewData.source` says which was read.
 
 The views read the graph (not the extraction records) so that they show exactly what an
 analyst querying ``OUT/store`` sees, and so that unit IRIs line up with the workload
@@ -12,11 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from kg.queries import internal_query
 
-from kg.analysis.facts import Facts, read_facts
+from kg.analysis.facts import Facts, facts_of_records, read_facts, record_parties
 from kg.labels import label
+from kg.pipeline.facts_file import FactsRecords, load_build_facts, no_collections
 from kg.store import Store, query_values
 
 __all__ = [
@@ -108,6 +114,8 @@ class ViewData:
     sections: dict[str, SectionInfo] = field(default_factory=dict)
     tasks: dict[str, TaskInfo] = field(default_factory=dict)
     units: dict[str, UnitInfo] = field(default_factory=dict)
+    # where the data were read: "facts.jsonl", or "store (why not the file)"
+    source: str = field(default="store", compare=False)
 
     def top_section(self, section: str | None) -> str | None:
         """The outermost section enclosing ``section`` (tasks are coloured by it)."""
@@ -178,14 +186,21 @@ def _order_key(iri: str) -> tuple[int, str]:
     return (_int(tail, 10**9), iri)
 
 
-def load_view_data(store: Store, facts: Facts | None = None) -> ViewData:
+def load_view_data(store: Store, facts: Facts | None = None, build: str | Path | None = None) -> ViewData:
     """Documents, sections, task-plan tasks, responsible parties, indicators and projects.
 
     Who leads and co-leads which task, directly or through a group, is ``facts`` (default
     :func:`kg.analysis.facts.read_facts`, the reader the workload and the matrix share);
-    the rest is read here.
+    the rest is read here: from the facts file of the build folder ``build`` when it
+    belongs to the build, else from ``store``.
     """
-    data = ViewData()
+    why = "no build folder"
+    if build is not None:
+        records, why = load_build_facts(build, keep=False)  # (the last reader of the build's facts)
+        if records is not None:
+            with no_collections():
+                return _view_data_of_records(records, facts)
+    data = ViewData(source=f"store ({why})")
     _documents_and_sections(store, data)
     facts = facts if facts is not None else read_facts(store)
     props = {prop: _task_property(store, prop) for prop in ("inSection", "deadline")}
@@ -197,6 +212,45 @@ def load_view_data(store: Store, facts: Facts | None = None) -> ViewData:
     _responsibilities(facts, data)
     _parties(store, facts, data)
     _indicators_and_projects(store, data)
+    return data
+
+
+def _view_data_of_records(records: FactsRecords, facts: Facts | None) -> ViewData:
+    """:func:`load_view_data` from the records of a build's facts file: the same data."""
+    data = ViewData(source="facts.jsonl")
+    facts = facts if facts is not None else facts_of_records(records)
+    rows: dict[str, list[Any]] = {}
+    for rec in records:
+        d = rec["document"]
+        data.documents[d] = DocumentInfo(d, rec["title"], _unslug(d), rec["kind"])
+        for s, ordinal, number, title, parent in rec["sections"]:
+            data.sections[s] = SectionInfo(s, d, ordinal, number, title, parent)
+        rows.update((row[0], row) for row in rec["tasks"])
+    for t, info in facts.tasks.items():
+        row = rows.get(t)
+        data.tasks[t] = TaskInfo(
+            t, info.document, info.task_id, info.ordinal, info.task_text, row[4] if row else None, row[5] if row else None,
+        )
+    _responsibilities(facts, data)
+    _party_infos(facts, data)
+    described, members = record_parties(records)
+    for u, unit in data.units.items():
+        unit.unresolved = bool(described.get(u, (None, None, None, False))[3])
+        unit.members.extend(sorted(members.get(u, ())))
+    for u, alias in sorted({(u, a) for rec in records for u, a in rec["aliases"] if u in data.units}):
+        unit = data.units[u]
+        if alias != unit.label and alias not in unit.aliases:
+            unit.aliases.append(alias)
+    for t, task in data.tasks.items():
+        row = rows.get(t)
+        if row is None:
+            continue
+        for i, text, metric in sorted(row[7], key=lambda r: _order_key(r[0])):
+            if all(x.iri != i for x in task.indicators):
+                task.indicators.append(IndicatorInfo(i, text, metric))
+        for p, name in sorted(row[8], key=lambda r: (r[1] or r[0], r[0])):
+            if all(x != p for x, _ in task.projects):
+                task.projects.append((p, name or _unslug(p)))
     return data
 
 
@@ -242,6 +296,22 @@ def _responsibilities(facts: Facts, data: ViewData) -> None:
 
 def _parties(store: Store, facts: Facts, data: ViewData) -> None:
     """The units and group references on some task, with their type, members and aliases."""
+    _party_infos(facts, data)
+    for u, x in query_values(store, _Q_UNRESOLVED):
+        if u in data.units and x in ("true", "1"):
+            data.units[u].unresolved = True
+    for r in sorted(_rows(store, _Q_MEMBERS), key=lambda r: (str(r["g"]), str(r["m"]))):
+        g = data.units.get(str(r["g"]))
+        if g is not None:
+            g.members.append(str(r["m"]))
+    for u, alias in sorted(query_values(store, _Q_ALIASES), key=lambda r: tuple(x or "" for x in r)):
+        info = data.units.get(u or "")
+        if info is not None and alias and alias != info.label and alias not in info.aliases:
+            info.aliases.append(alias)
+
+
+def _party_infos(facts: Facts, data: ViewData) -> None:
+    """The units and group references on some task, with their label and type."""
     used: set[str] = set()
     for task in data.tasks.values():
         used.update(task.parties, (u for u, _ in task.lead_via_group), (u for u, _ in task.co_lead_via_group))
@@ -254,17 +324,6 @@ def _parties(store: Store, facts: Facts, data: ViewData) -> None:
         group = party.type == "UnitGroup"
         typ = "UnitGroup" if group else party.type if party.type in _TYPE_NAMES else "OtherUnit"
         data.units[iri] = UnitInfo(iri, party.label, typ, group)
-    for u, x in query_values(store, _Q_UNRESOLVED):
-        if u in data.units and x in ("true", "1"):
-            data.units[u].unresolved = True
-    for r in sorted(_rows(store, _Q_MEMBERS), key=lambda r: (str(r["g"]), str(r["m"]))):
-        g = data.units.get(str(r["g"]))
-        if g is not None:
-            g.members.append(str(r["m"]))
-    for u, alias in sorted(query_values(store, _Q_ALIASES), key=lambda r: tuple(x or "" for x in r)):
-        info = data.units.get(u or "")
-        if info is not None and alias and alias != info.label and alias not in info.aliases:
-            info.aliases.append(alias)
 
 
 def _indicators_and_projects(store: Store, data: ViewData) -> None:

@@ -73,8 +73,8 @@ def write_report(
     store = open_store(out)
     try:
         # once, for the views and the ranking: those the workload writer read, when it ran
-        facts = shared_facts(out, result) or read_facts(store)
-        data = load_view_data(store, facts)
+        facts = shared_facts(out, result) or read_facts(store, build=out)
+        data = load_view_data(store, facts, build=out)
         report, workload_error = workload(store, data, out, result, workload_options, facts)
     finally:
         store.close()
@@ -119,7 +119,7 @@ def write_more_views(
     out = Path(out)
     store = open_store(out)
     try:
-        data = load_view_data(store)
+        data = load_view_data(store, build=out)
         loads = loads_from_csv(out)
         if not loads:
             report, _ = workload(store, data)

@@ -14,6 +14,12 @@ reached via a group gets the group's share. A unit named twice on one task is li
 twice; counting it once, in its strongest role, is the load's business
 (:mod:`kg.analysis.loads`).
 
+Given the build folder, :func:`read_facts` reads the facts the build wrote
+(``OUT/facts.jsonl``, :mod:`kg.pipeline.facts_file`: about a second at 100k tasks, where
+the store's queries take ~80 s) when that file belongs to the build's graphs; else
+(an endpoint, a build by an older kg) it queries the store. :attr:`Facts.source` says
+which, and why not the file. Both give equal facts (``tests/test_facts_file.py``).
+
 >>> from kg.store import OxigraphStore
 >>> import pyoxigraph as ox
 >>> from kg.analysis.workload import EXAMPLE_TTL
@@ -28,15 +34,18 @@ twice; counting it once, in its strongest role, is the load's business
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
 
+from ..pipeline.facts_file import FactsRecords, load_build_facts, no_collections
 from ..queries import internal_query
 from ..store import Store, query_values
 
-__all__ = ["Fact", "Facts", "Party", "Role", "TaskInfo", "Weights", "read_facts"]
+__all__ = ["Fact", "Facts", "Party", "Role", "TaskInfo", "Weights", "facts_of_records", "read_facts", "record_parties"]
 
 Role = Literal["lead", "co_lead"]
 
@@ -50,6 +59,8 @@ _Q_MEMBERS = internal_query("workload_members")
 _Q_AGENTS = internal_query("workload_agents")
 
 _LEAD_ROLE = "https://w3id.org/govkg/ns#LeadRole"
+
+_log = logging.getLogger("kg.analysis.facts")
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,13 @@ class Facts:
     tasks: Mapping[str, TaskInfo]  # every task of the task plans, by IRI, in document order
     parties: Mapping[str, Party]  # every unit and group reference named, by IRI
     weights: Weights
+    # where they were read: "facts.jsonl", or "store (why not the file)"
+    source: str = field(default="store", compare=False)
+    # read with the facts from the build's facts file (None from the store: the workload
+    # queries them): the number of indicators of each task that has some, and the
+    # projects each task mentions (IRIs)
+    indicators: Mapping[str, int] | None = field(default=None, compare=False)
+    projects: Mapping[str, frozenset[str]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -154,29 +172,32 @@ def _members(store: Store, tasks: Mapping[str, TaskInfo], parties: Mapping[str, 
                 members[(t, group)].append(member)
     if members:
         return members
-    # the build did not expand: every-member groups reach the members the gazetteer lists
     by_group: dict[str, list[str]] = defaultdict(list)
     for group, member in query_values(store, _Q_MEMBERS):
         if group is not None and member in parties:
             by_group[group].append(str(member))
-    for t, names in named.items():
-        for g, _ in names:
-            if g in by_group and parties[g].scope == "all":
-                members[(t, g)] = list(by_group[g])
-    return members
+    return _every_member(parties, named, by_group)
 
 
-def read_facts(store: Store, weights: Weights | None = None) -> Facts:
-    """Every task–unit–role fact of the task plans in ``store`` (one pass of queries)."""
+def read_facts(store: Store, weights: Weights | None = None, build: str | Path | None = None) -> Facts:
+    """Every task–unit–role fact of the task plans in ``store``: from the facts file of the
+    build folder ``build`` when it belongs to the build, else by one pass of queries."""
     w = weights or Weights()
+    if build is None:
+        why = "no build folder"
+    else:
+        records, why = load_build_facts(build)
+        if records is not None:
+            _log.debug("the facts are read from %s", Path(build) / why)
+            with no_collections():
+                return facts_of_records(records, w, why)
+    _log.debug("the facts are read from the store: %s", why)
     parties = _parties(store)
     tasks = _tasks(store)
     written: dict[tuple[str, str, bool], tuple[int, str]] = {}
     for t, agent, role_iri, text, pos in query_values(store, _Q_WRITTEN):
         if t is not None and agent is not None and text is not None:
-            key = (t, agent, role_iri == _LEAD_ROLE)
-            here = (int(pos) if pos else _NOWHERE, text)
-            written[key] = min(written.get(key, here), here)
+            _written(written, (t, agent, role_iri == _LEAD_ROLE), int(pos) if pos else _NOWHERE, text)
     named: dict[str, list[tuple[str, Role]]] = defaultdict(list)
     for t, agent, lead in query_values(store, _Q_DIRECT):
         if t in tasks and agent in parties:
@@ -184,11 +205,112 @@ def read_facts(store: Store, weights: Weights | None = None) -> Facts:
             if (agent, role) not in named[t]:
                 named[t].append((agent, role))
     members = _members(store, tasks, parties, named)
+    return _facts(tasks, parties, named, written, members, w, f"store ({why})")
+
+
+def _written(written: dict[tuple[str, str, bool], tuple[int, str]], key: tuple[str, str, bool], pos: int, text: str) -> None:
+    here = (pos, text)
+    written[key] = min(written.get(key, here), here)
+
+
+def _facts(
+    tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party], named: Mapping[str, list[tuple[str, Role]]],
+    written: Mapping[tuple[str, str, bool], tuple[int, str]], members: Mapping[tuple[str, str], list[str]],
+    w: Weights, source: str,
+) -> Facts:
     facts: list[Fact] = []
     for t in tasks:
         if t in named:
             facts.extend(_task_facts(t, tasks[t], named[t], parties, written, members, w))
-    return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w)
+    return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w, source=source)
+
+
+def _with_mentions(facts: Facts, records: FactsRecords) -> Facts:
+    """``facts`` with the indicators and projects of their tasks (as the workload counts them)."""
+    indicators: dict[str, int] = {}
+    projects: dict[str, frozenset[str]] = {}
+    for _, row in _plan_tasks(records):
+        if row[7]:
+            indicators[row[0]] = len({i[0] for i in row[7]})
+        if row[8]:
+            projects[row[0]] = frozenset(p[0] for p in row[8])
+    return replace(facts, indicators=indicators, projects=projects)
+
+
+def record_parties(records: FactsRecords) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
+    """The descriptions of the parties the documents of a facts file give, merged (IRI →
+    [label, type, scope, unresolved], as the store answers for a node described by
+    several documents: a class other than OtherUnit, unresolved when one says so), and
+    every group reference's members."""
+    described: dict[str, list[Any]] = {}
+    members: dict[str, list[str]] = {}
+    for rec in records:
+        for iri, label, typ, scope, unresolved in rec["parties"]:
+            d = described.get(iri)
+            if d is None:
+                described[iri] = [label, typ, scope, unresolved]
+                continue
+            if d[1] == "OtherUnit" or typ != "OtherUnit" and typ < d[1]:
+                d[1] = typ
+            d[3] = d[3] or unresolved
+        for g, ms in rec["members"]:
+            members[g] = ms
+    return described, members
+
+
+def _plan_tasks(records: FactsRecords) -> Iterable[tuple[dict[str, Any], list[Any]]]:
+    for rec in records:
+        for row in rec["tasks"]:
+            yield rec, row
+
+
+def facts_of_records(records: FactsRecords, weights: Weights | None = None, source: str = "facts.jsonl") -> Facts:
+    """The facts of the records of a build's facts file (:mod:`kg.graph.facts_rows`): the
+    same :func:`read_facts` reads from the build's store."""
+    w = weights or Weights()
+    described, group_members = record_parties(records)
+    tasks: dict[str, TaskInfo] = {}
+    agents: set[str] = {m for ms in group_members.values() for m in ms}
+    for rec in records:
+        titles = {s[0]: s[3] for s in rec["sections"]}
+        doc, region = rec["document"], rec["region"]
+        for t, num, ordinal, text, section, _, resp, _, _ in rec["tasks"]:
+            tasks[t] = TaskInfo(t, num, text, titles.get(section, "") if section else "", doc, ordinal, region)
+            agents.update(r[0] for r in resp)
+    parties = {
+        a: Party(a, str(d[0]), str(d[1]), d[2] if d[1] == "UnitGroup" else None)
+        for a in sorted(agents) if (d := described.get(a)) is not None
+    }
+    tasks = dict(sorted(tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
+    written: dict[tuple[str, str, bool], tuple[int, str]] = {}
+    named: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for _, row in _plan_tasks(records):
+        t = row[0]
+        for agent, role, text, pos, via in row[6]:
+            if via is not None:
+                if agent in parties and agent not in members[(t, via)]:
+                    members[(t, via)].append(agent)
+                continue
+            _written(written, (t, agent, role == "lead"), _NOWHERE if pos is None else pos, text)
+            if agent in parties and (agent, role) not in named[t]:
+                named[t].append((agent, role))
+    if not any(members.values()):  # the build did not expand: as _members does
+        members = _every_member(parties, named, {g: [m for m in ms if m in parties] for g, ms in group_members.items()})
+    return _with_mentions(_facts(tasks, parties, named, written, members, w, source), records)
+
+
+def _every_member(
+    parties: Mapping[str, Party], named: Mapping[str, Sequence[tuple[str, Role]]], by_group: Mapping[str, list[str]]
+) -> defaultdict[tuple[str, str], list[str]]:
+    """Without expanded assignments: an every-member group reaches the members the
+    gazetteer lists."""
+    members: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+    for t, names in named.items():
+        for g, _ in names:
+            if g in by_group and parties[g].scope == "all":
+                members[(t, g)] = list(by_group[g])
+    return members
 
 
 _NOWHERE = 10**9  # the position of a name the graph gives none for: after the others
@@ -208,14 +330,21 @@ def _task_facts(
         key=lambda ar: (written.get((t, ar[0], ar[1] == "lead"), (_NOWHERE, ""))[0], parties[ar[0]].label),
     )
 
+    task = {"task": t, "task_id": info.task_id, "task_text": info.task_text, "section": info.section,
+            "document": info.document, "ordinal": info.ordinal, "region": info.region}
+
     def fact(unit: str, role: Role, via: str | None) -> Fact:
         p = parties[unit]
-        return Fact(
-            task=t, task_id=info.task_id, task_text=info.task_text, section=info.section, document=info.document,
-            ordinal=info.ordinal, unit=unit, unit_label=p.label, unit_type=p.type, region=info.region,
-            role=role, via_group=via, share=lead_share if role == "lead" else w.co_lead,
+        # made without Fact's __init__, which sets each of the 14 fields through
+        # object.__setattr__ (frozen): 0.9 µs a fact instead of 4.3 (~1 s at 100k tasks);
+        # equal and hashed alike (tests/test_facts_file.py compares with the store's)
+        f = object.__new__(Fact)
+        f.__dict__.update(
+            task, unit=unit, unit_label=p.label, unit_type=p.type, role=role, via_group=via,
+            share=lead_share if role == "lead" else w.co_lead,
             as_written="" if via else written.get((t, unit, role == "lead"), (0, ""))[1],
         )
+        return f
 
     out = [fact(a, r, None) for a, r in names]
     for g, r in names:

@@ -242,11 +242,15 @@ def compute_workload(
     opts = options or WorkloadOptions()
     if facts is None or facts.weights != opts.weights():
         facts = read_facts(store, opts.weights())
-    indicators: dict[str, int] = {t: int(n) for t, n in query_values(store, _Q_INDICATORS) if t and n}
     projects: dict[str, set[str]] = defaultdict(set)
-    for t, p in query_values(store, _Q_PROJECTS):
-        if t is not None and p is not None:
-            projects[t].add(p)
+    if facts.indicators is not None and facts.projects is not None:  # (read with them from the build's facts file)
+        indicators = dict(facts.indicators)
+        projects.update((t, set(p)) for t, p in facts.projects.items())
+    else:
+        indicators = {t: int(n) for t, n in query_values(store, _Q_INDICATORS) if t and n}
+        for t, p in query_values(store, _Q_PROJECTS):
+            if t is not None and p is not None:
+                projects[t].add(p)
     shares, group_shares = unit_loads(facts)
     ranked = [_ranked(s, opts.expand_groups, indicators, projects) for s in shares.values()]
     ranked.sort(key=lambda r: (-round(r.load, 9), -round(r.s.expanded_load, 9), r.s.label))

@@ -117,7 +117,7 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     tmp_out = Path(tmp_out)
     store = open_store(tmp_out)
     try:
-        facts = read_facts(store)
+        facts = read_facts(store, build=tmp_out)
         report = compute_workload(store, facts=facts)
         documents = plan_documents(store)
     finally:

@@ -72,6 +72,7 @@ def _workload_of(out: str, endpoint: str | None, opts: WorkloadOptions,
     unit or group name stands for (an error with suggestions when it names none)."""
     from kg.queries.names import name_index, resolve_name
 
+    from ..analysis.facts import read_facts
     from ..analysis.workload import compute_workload
 
     store = _store(out, endpoint)
@@ -82,7 +83,9 @@ def _workload_of(out: str, endpoint: str | None, opts: WorkloadOptions,
             iris = units.lookup(name.strip()) or groups.lookup(name.strip())
             if not iris:
                 resolve_name(store, "unit", name, units)  # raises, with "did you mean"
-        return compute_workload(store, opts), iris
+        # from the build's facts file when it is the build's (an endpoint: from the store)
+        facts = None if endpoint else read_facts(store, opts.weights(), build=out)
+        return compute_workload(store, opts, facts), iris
     finally:
         store.close()
 

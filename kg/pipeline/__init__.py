@@ -76,6 +76,7 @@ from .cache import (
     load_index,
     warning_json,
 )
+from .facts_file import write_facts_file
 from .inputs import (
     SUPPORTED_SUFFIXES,
     check_out,
@@ -385,6 +386,7 @@ def write_files(
     else:
         write_split(tmp, [(g.file, g.chunk) for g in graphs])
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
+    write_facts_file(tmp, folder.path, result.infos, graphs, splice)
     _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state or BuildState())
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from ..extract import DOCUMENT_FLAGS, extract_document
+from ..graph.facts_rows import facts_line
 from ..graph.quads import document_graphs
 from ..models import DocumentKind, ExtractedDocument, Issue, Line, SourceText
 from ..read import read_source
@@ -26,6 +27,7 @@ from .cache import (
     sorted_nquads,
     write_entry,
 )
+from .facts_file import FACTS_SUFFIX
 
 if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.context import BaseContext
@@ -156,6 +158,7 @@ def process_one(path: Path, opts: BuildOptions, key: str, dest: Path, name: str 
         own, names, metrics = document_graphs(doc, opts.expand_groups)
         chunks = (sorted_nquads(own), sorted_nquads(names), sorted_nquads(metrics))
         records = list(task_records(doc))
+    (dest / f"{key}{FACTS_SUFFIX}").write_bytes(facts_line(doc, opts.expand_groups))  # (before the entry's info: it marks it complete)
     write_entry(dest, info, doc, chunks, records, coverage_of(doc) if doc is not None else {})
     return info
 
