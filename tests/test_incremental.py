@@ -171,7 +171,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
 
 
 def test_failed_build_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.pipeline as b
+    import kg.store as b  # (kg.pipeline imports the store's loaders where it uses them)
 
     src = _corpus(tmp_path, 100)
     out = tmp_path / "out"

@@ -40,6 +40,7 @@ state file; their output copied in runs from the previous files).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import shutil
@@ -47,9 +48,9 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..graph.vocab import iri_document
 from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
@@ -62,8 +63,6 @@ from ..layout import (
     write_split,
 )
 from ..models import DocumentKind, Issue
-from ..store import load_oxigraph, update_oxigraph
-from .artifacts import write_artifacts
 from .cache import (
     CACHE_DIR,
     CACHE_DOCS,
@@ -82,23 +81,37 @@ from .inputs import (
     collect_paths,
     document_names,
 )
+from .processes import (
+    die_with_parent,
+    extraction_warm,
+    process_entry,
+    rare_collections,
+    warm_up_entry,
+    worker_context,
+    worker_init,
+)
 from .records import BuildOptions, BuildResult, Documents
 from .scan import Inputs, scan
 from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
 from .store_load import BackgroundLoad
 from .swap import make_temp, rmtree, swap_in
-from .workers import (
-    die_with_parent,
-    extract_paths,
-    extraction_warm,
-    process_one,
-    process_star,
-    rare_collections,
-    task_records,
-    warm_up,
-    worker_context,
-    worker_init,
-)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .artifacts import write_artifacts
+    from .workers import extract_paths, task_records
+
+# What ``import kg.pipeline`` leaves out (see :mod:`kg.pipeline.processes`): extraction,
+# rdflib, the store's query side and the artifact writers are imported where they are
+# used, so that a rebuild starts its worker, and scans, before paying for them. These
+# names of the package are taken from their modules when first asked for.
+_LAZY = {"extract_paths": "workers", "task_records": "workers", "write_artifacts": "artifacts"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BuildOptions",
@@ -259,7 +272,7 @@ def _warm_worker(out: Path, opts: BuildOptions) -> ProcessPoolExecutor | None:
     if not opts.cache or opts.jobs > 1 or extraction_warm() or not (out / CACHE_DIR / CACHE_INDEX).is_file():
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(), 0))
-    pool.submit(warm_up, opts)
+    pool.submit(warm_up_entry, opts)
     return pool
 
 
@@ -309,7 +322,7 @@ def reuse_and_extract(
             max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
         )
     try:
-        extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
+        extracted = pool.map(process_entry, args, chunksize=1) if pool is not None else None
         known = inputs.previous  # (read in one go; an entry's own file when the state is gone)
         for i in reuse:
             key = inputs.keys[i]
@@ -319,7 +332,7 @@ def reuse_and_extract(
         if progress and done:
             progress(done, total)
         with contextlib.nullcontext() if extracted is not None else rare_collections():
-            infos = extracted if extracted is not None else (process_one(*a) for a in args)
+            infos = extracted if extracted is not None else (process_entry(a) for a in args)
             for i, info in zip(todo, infos, strict=True):
                 settled.put(i, info, dest)
                 done += 1
@@ -342,8 +355,11 @@ def link(
     what ``previous`` had (see :func:`kg.pipeline.shared.shared_graphs`)."""
     dest = folder.path
     iris = iris if iris is not None else {}
-    for i in kept:
-        if i.key not in iris:
+    new = [i for i in kept if i.key not in iris]
+    if new:  # (rdflib's import, ~0.2 s, only when a document is new)
+        from ..graph.vocab import iri_document
+
+        for i in new:
             iris[i.key] = str(iri_document(i.name))  # type: ignore[arg-type]
     result.links, merged = report_links(kept, folder)
     graphs = [
@@ -353,7 +369,8 @@ def link(
     ]
     graphs = [g for g in graphs if g.quads]
     shared = shared_graphs(
-        kept, folder, previous.unions if previous is not None else None, state.unions if state is not None else None
+        kept, folder, previous.unions if previous is not None else None, state.unions if state is not None else None,
+        previous.graph_iris if previous is not None else None, state.graph_iris if state is not None else None,
     )
     if loader is not None:
         for i in kept:
@@ -396,6 +413,8 @@ def write_store(
 ) -> None:
     """``store``: wait for the bulk load to end, or update the previous store (a
     hard-linked checkpoint) with the changed graphs; a bulk load when the update fails."""
+    from ..store import load_oxigraph, update_oxigraph  # (its query side: imported after the scan)
+
     changed = set(result.changed_graphs)
     if loader is not None:
         loader.finish()
@@ -475,10 +494,11 @@ def build(
         result.artifacts = bool(opts.artifacts) or (
             opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
         )
-        if result.artifacts:
-            write_artifacts(ws.tmp, result, opts.artifact_writers)
-        elif opts.artifacts is None:  # a big corpus still gets its report (aggregated views), not the exports
-            write_artifacts(ws.tmp, result, [REPORT_WRITER])
+        if result.artifacts or opts.artifacts is None:  # (the writers' imports only then)
+            from .artifacts import write_artifacts
+
+            # a big corpus still gets its report (aggregated views), not the exports
+            write_artifacts(ws.tmp, result, opts.artifact_writers if result.artifacts else [REPORT_WRITER])
         clock.stage("artifacts")
         swap_in(ws.tmp, out)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS

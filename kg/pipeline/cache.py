@@ -73,7 +73,7 @@ CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
 # what the next build needs of this one besides the index, in one file (BuildState)
 CACHE_STATE = "state.bin"
-CACHE_FORMAT = 4  # 4: the build state file
+CACHE_FORMAT = 5  # 4: the build state file; 5: the shared graphs' IRIs in it
 # A file's digest is taken from the previous build when its size, times, inode and device
 # are unchanged and it was last changed this long before that build's scan began (a file
 # written in the same clock tick as the scan read it is read again: git's "racy clean").
@@ -85,7 +85,7 @@ def build_salt(options: tuple[object, ...]) -> str:
     """What a cached document depends on besides its bytes: kg's version and code, the
     ontology/gazetteer data, and the build options that change extraction or the graph."""
     h = hashlib.sha256(f"kg {__version__} cache {CACHE_FORMAT}\n".encode())
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # kg/: extraction's and the graph's code too
     for f in sorted(pkg.rglob("*.py")):
         if "__pycache__" not in f.parts:
             h.update(f"{f.relative_to(pkg)}\n".encode())
@@ -208,6 +208,7 @@ class BuildState:
     files: dict[str, object] = field(default_factory=dict)
     # what each shared graph is the union of (kg.pipeline.shared.Union), by graph
     unions: dict[str, tuple[list[str], dict[bytes, int]]] = field(default_factory=dict)
+    graph_iris: dict[str, str] = field(default_factory=dict)  # the shared graphs' (kg.pipeline.shared.shared_iri)
 
     def __contains__(self, key: str) -> bool:
         return key in self.rows
@@ -222,7 +223,8 @@ class BuildState:
 
     def write(self, path: Path) -> None:
         data = {"format": CACHE_FORMAT, "rows": self.rows, "iris": self.iris, "stats": self.stats,
-                "scanned": self.scanned, "files": self.files, "unions": self.unions}
+                "scanned": self.scanned, "files": self.files, "unions": self.unions,
+                "graph_iris": self.graph_iris}
         path.write_bytes(marshal.dumps(data))
 
 
@@ -236,7 +238,9 @@ def load_state(out: Path) -> BuildState:
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         return BuildState()
     try:
-        return BuildState(data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"])
+        return BuildState(
+            data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"], data["graph_iris"]
+        )
     except (KeyError, TypeError):
         return BuildState()
 
