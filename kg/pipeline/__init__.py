@@ -165,7 +165,7 @@ def _write_index(
         "salt": inputs.salt,
         "keys": list(inputs.keys),
         "graphs": {g.iri: g.digest for g in graphs},
-        "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
+        "chunks": {g.iri: f"{CACHE_DOCS}/{os.path.basename(g.chunk)}" for g in graphs},
     }
     state.iris = {i.key: iris[i.key] for i in infos if i is not None and i.key in iris}
     state.stats, state.scanned, state.files = inputs.stats, inputs.scanned, files
@@ -364,7 +364,7 @@ def link(
     result.links, merged = report_links(kept, folder)
     graphs = [
         graph_of_chunk(iris[i.key], merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
-        else Graph(iris[i.key], dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
+        else Graph(iris[i.key], f"{dest}/{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
         for i in kept
     ]
     graphs = [g for g in graphs if g.quads]
@@ -377,7 +377,7 @@ def link(
             if i.kind == DocumentKind.WORK_REPORT.value:
                 loader.add(merged.get(i.key, dest / f"{i.key}.nq"))
         for g in shared:
-            loader.add(g.chunk)
+            loader.add(Path(g.chunk))
     graphs += shared
     graphs.sort(key=lambda g: f"<{g.iri}>")
     return graphs
@@ -398,7 +398,7 @@ def write_files(
     # the files made of one part per document are copied from the previous build's in runs
     splice = Splice(out, inputs.previous.files) if inputs.reusable else Splice()
     if mode == "combined":
-        write_combined(tmp, [g.chunk for g in graphs], splice)
+        write_combined(tmp, [Path(g.chunk) for g in graphs], splice)
     else:
         write_split(tmp, [(g.file, g.chunk) for g in graphs])
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
@@ -424,13 +424,13 @@ def write_store(
             update_oxigraph(
                 out / STORE_DIR, tmp / STORE_DIR,
                 remove=[*sorted(changed), *result.removed_graphs],
-                add=[g.chunk for g in graphs if g.iri in changed],
+                add=[Path(g.chunk) for g in graphs if g.iri in changed],
             )
             result.store_mode = "incremental"
         except (OSError, RuntimeError, ValueError):
             shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
     if not result.store_mode:
-        load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
+        load_oxigraph([Path(g.chunk) for g in graphs], tmp / STORE_DIR)
         result.store_mode = "bulk"
 
 

@@ -32,7 +32,7 @@ class Graph:
     name of its file in the split layout."""
 
     iri: str
-    chunk: Path
+    chunk: str  # the chunk file's path (strings: ten thousand Path objects cost more than the stage's work)
     digest: str
     quads: int
     file: str
@@ -71,7 +71,7 @@ def shared_iri(kind: str, region: str, known: Mapping[str, str], used: dict[str,
 
 def graph_of_chunk(iri: str, chunk: Path, file: str) -> Graph:
     data = chunk.read_bytes()
-    return Graph(iri, chunk, chunk_digest(data), data.count(b"\n"), file)
+    return Graph(iri, str(chunk), chunk_digest(data), data.count(b"\n"), file)
 
 
 def _file_part(text: str) -> str:
