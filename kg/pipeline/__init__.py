@@ -93,11 +93,11 @@ from .processes import (
 from .records import BuildOptions, BuildResult, Documents
 from .scan import Inputs, scan
 from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
-from .store_load import BackgroundLoad
 from .swap import make_temp, rmtree, swap_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artifacts import write_artifacts
+    from .store_load import BackgroundLoad
     from .workers import extract_paths, task_records
 
 # What ``import kg.pipeline`` leaves out (see :mod:`kg.pipeline.processes`): extraction,
@@ -318,6 +318,8 @@ def reuse_and_extract(
     if warm is not None and pool is None:
         _discard(warm)
     if pool is None and (jobs > 1 or alongside):
+        # the workers, forked now, inherit extraction's modules instead of each importing them
+        importlib.import_module(f"{__name__}.workers")
         pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
         )
@@ -473,7 +475,10 @@ def build(
         result.extracted, result.reused = len(todo), len(reuse)
         gone = len(inputs.prev_keys - set(inputs.keys))
         incremental = inputs.reusable and (out / STORE_DIR).is_dir() and len(todo) + gone <= max(8, len(inputs.files) // 5)
-        ws.loader = None if incremental else BackgroundLoad(ws.tmp / STORE_DIR)
+        if not incremental:  # (imported here, never in the load's thread: the workers fork meanwhile)
+            from .store_load import BackgroundLoad
+
+            ws.loader = BackgroundLoad(ws.tmp / STORE_DIR)
         settled = _Settled(len(inputs.files), ws.loader, result.issues)
         reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress, warm)
         clock.stage("extract")

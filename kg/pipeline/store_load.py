@@ -7,6 +7,8 @@ import queue
 import threading
 from pathlib import Path
 
+from ..store import load_oxigraph
+
 
 class BackgroundLoad:
     """A bulk load of the store in a thread, fed chunk files as they are ready."""
@@ -20,8 +22,6 @@ class BackgroundLoad:
 
     def _run(self, target: Path) -> None:
         try:
-            from ..store import load_oxigraph  # (in the thread: the build goes on meanwhile)
-
             load_oxigraph(iter(self._queue.get, None), target)
         except BaseException as exc:  # noqa: BLE001 - handed to the build's thread
             self._error = exc
