@@ -24,7 +24,8 @@ import itertools
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -369,20 +370,64 @@ def write_combined(tmp: Path, chunks: Sequence[Path], splice: Splice | None = No
     concat([t for _, t in forms], tmp / "graph.ttl", header, splice)
 
 
-def write_split(tmp: Path, files: Sequence[tuple[str, Path | str]]) -> None:
-    """``graphs/NAME.nq`` for each (name, chunk): hard links, so nothing is copied."""
+def write_split(
+    tmp: Path, files: Sequence[tuple[str, Path | str]], spare: Path | None = None,
+    spare_map: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """``graphs/NAME.nq`` for each (name, chunk): hard links, so nothing is copied. Returns
+    the folder's map (file name → the chunk's file name), for the next build.
+
+    ``spare``: a graphs folder an earlier build of OUT wrote and no longer shows, whose
+    map is ``spare_map``; it is taken (renamed) and only its files that differ are linked
+    again — after editing one document of ten thousand, a few links instead of ten
+    thousand. Taken only when it holds exactly the files of its map (the cache's chunks
+    are named by their content, so a file of the same chunk name holds the same bytes)."""
     folder = tmp / GRAPHS_DIR
-    folder.mkdir()
-    for name, chunk in files:
-        target = f"{folder}/{name}.nq"
-        try:
-            os.link(chunk, target)
-        except FileExistsError:  # never write through a hard link into the cache entry
-            raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
-        except OSError:
-            if os.path.lexists(target):
-                raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
-            shutil.copyfile(chunk, target)
+    want = {f"{name}.nq": chunk for name, chunk in files}
+    if len(want) != len(files):
+        twice = next(name for name, n in Counter(name for name, _ in files).items() if n > 1)
+        raise ValueError(f"two graphs of the build would share the file graphs/{twice}.nq")
+    made = {name: os.path.basename(chunk) for name, chunk in want.items()}
+    old = _take_spare(folder, spare, spare_map)
+    if old is None:
+        folder.mkdir()
+        old = {}
+    else:
+        for name, chunk in old.items():
+            if made.get(name) != chunk:
+                os.unlink(f"{folder}/{name}")
+    for name, chunk in want.items():
+        if old.get(name) != made[name]:
+            _link(chunk, f"{folder}/{name}")
+    return made
+
+
+def _take_spare(folder: Path, spare: Path | None, spare_map: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """The spare graphs folder renamed to ``folder``, and its map; None when there is none
+    or it does not hold exactly the files of its map (then it is removed)."""
+    if spare is None or not spare_map or not spare.is_dir():
+        return None
+    try:
+        os.rename(spare, folder)
+    except OSError:
+        return None
+    present = os.listdir(folder)
+    if len(present) == len(spare_map) and all(name in spare_map for name in present):
+        return spare_map
+    shutil.rmtree(folder)
+    return None
+
+
+def _link(chunk: Path | str, target: str) -> None:
+    """``target``: a hard link to the cache file ``chunk`` (a copy where links fail)."""
+    try:
+        os.link(chunk, target)
+    except FileExistsError:  # never write through a hard link into the cache entry
+        raise ValueError(f"the graph file {target} exists already") from None
+    except OSError:
+        if os.path.lexists(target):
+            raise ValueError(f"the graph file {target} exists already") from None
+        shutil.copyfile(chunk, target)
 
 
 def write_manifest(

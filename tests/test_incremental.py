@@ -322,3 +322,60 @@ def test_L2_two_files_with_the_same_name_are_both_kept_under_distinct_names(tmp_
     docs, issues = extract_paths(sorted((tmp_path / "in").rglob("plan.*")), FAST)
     assert [d.name for d in docs] == names
     assert [(i.path, i.message) for i in issues if i.code == "duplicate-document"] == dup
+
+
+def _graph_files(out: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in (out / "graphs").iterdir()}
+
+
+def test_split_rebuilds_update_the_graphs_folder_set_aside_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rebuild in the split layout sets the old graphs folder aside in its cache; the
+    next one updates it, linking only the files that changed — and writes the graphs
+    folder a fresh build writes, after edits, an added and a removed document."""
+    src = _corpus(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    split = BuildOptions(artifacts=False, graph_files="split")
+    build([src], out, split)
+    assert not (out / "cache" / "graphs.spare").exists()  # no build before the first
+    docs = sorted(src.rglob("*.txt"))
+    docs[1].write_text(docs[1].read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
+    build([src], out, split)
+    assert (out / "cache" / "graphs.spare").is_dir()  # the first build's graphs
+    links: list[str] = []
+    real_link = os.link
+
+    def link(a: str, b: str) -> None:
+        links.append(os.path.basename(b))
+        real_link(a, b)
+
+    monkeypatch.setattr(os, "link", link)
+    docs[3].write_text(docs[3].read_text(encoding="utf-8") + "52. 又一项任务。（区科技局主办）\n", encoding="utf-8")
+    r = build([src], out, split)
+    doc_files = sorted(f"{p.stem}.nq" for p in (docs[1], docs[3]))
+    # the spare holds the first build's files: docs[1] and docs[3] changed since, and the
+    # shared graphs their new units and metrics changed
+    assert doc_files[0] in links and doc_files[1] in links
+    assert len(links) == len(r.changed_graphs) + 1  # (docs[1]: changed in the build before)
+    (src / "extra").mkdir()
+    (src / "extra" / "新增方案.txt").write_text(docs[0].read_text(encoding="utf-8"), encoding="utf-8")
+    docs[5].unlink()
+    build([src], out, split)
+    build([src], fresh, BuildOptions(artifacts=False, graph_files="split", cache=False))
+    assert _graph_files(out) == _graph_files(fresh)
+    assert "新增方案.nq" in _graph_files(out) and f"{docs[5].stem}.nq" not in _graph_files(out)
+
+
+def test_a_spare_graphs_folder_that_does_not_match_its_map_is_not_used(tmp_path: Path) -> None:
+    """Counter-example: a file added to (or removed from) the folder set aside makes the
+    next build link every file again, with the same result."""
+    src = _corpus(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    split = BuildOptions(artifacts=False, graph_files="split")
+    build([src], out, split)
+    docs = sorted(src.rglob("*.txt"))
+    docs[1].write_text(docs[1].read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
+    build([src], out, split)
+    (out / "cache" / "graphs.spare" / "stray.nq").write_bytes(b"<a> <b> <c> <d> .\n")
+    build([src], out, split)
+    build([src], fresh, BuildOptions(artifacts=False, graph_files="split", cache=False))
+    assert _graph_files(out) == _graph_files(fresh)

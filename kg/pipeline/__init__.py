@@ -54,6 +54,7 @@ from ..errors import UsageError
 from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
+    GRAPHS_DIR,
     STORE_DIR,
     Part,
     Splice,
@@ -68,6 +69,7 @@ from .cache import (
     CACHE_DOCS,
     CACHE_FORMAT,
     CACHE_INDEX,
+    CACHE_SPARE,
     CACHE_STATE,
     BuildState,
     CacheFolder,
@@ -394,6 +396,7 @@ def write_files(
     graph IRIs by key, kept for the next build; ``state``: what :func:`link` left for it),
     into ``tmp``."""
     iris = iris if iris is not None else {}
+    state = state if state is not None else BuildState()
     if mode == "auto":
         mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
     result.graph_files = mode
@@ -402,9 +405,13 @@ def write_files(
     if mode == "combined":
         write_combined(tmp, [Path(g.chunk) for g in graphs], splice)
     else:
-        write_split(tmp, [(g.file, g.chunk) for g in graphs])
+        # the graphs folder of the build before the previous one, set aside by its swap, is
+        # updated (a few links after one edit); the previous one's is set aside in turn
+        spare = out / CACHE_DIR / CACHE_SPARE if inputs.reusable else None
+        state.split = write_split(tmp, [(g.file, g.chunk) for g in graphs], spare, inputs.previous.spare)
+        state.spare = inputs.previous.split
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
-    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state or BuildState())
+    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state)
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)
     folder.collect()
@@ -505,7 +512,8 @@ def build(
             # a big corpus still gets its report (aggregated views), not the exports
             write_artifacts(ws.tmp, result, opts.artifact_writers if result.artifacts else [REPORT_WRITER])
         clock.stage("artifacts")
-        swap_in(ws.tmp, out)
+        keep = result.graph_files == "split" and bool(inputs.previous.split)
+        swap_in(ws.tmp, out, (GRAPHS_DIR, f"{CACHE_DIR}/{CACHE_SPARE}") if keep else None)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         clock.stage("swap")
     except BaseException:

@@ -51,6 +51,7 @@ __all__ = [
     "CACHE_INDEX",
     "CACHE_FORMAT",
     "CACHE_STATE",
+    "CACHE_SPARE",
     "BuildState",
     "load_state",
     "scan_digest",
@@ -73,7 +74,9 @@ CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
 # what the next build needs of this one besides the index, in one file (BuildState)
 CACHE_STATE = "state.bin"
-CACHE_FORMAT = 5  # 4: the build state file; 5: the shared graphs' IRIs in it
+# the graphs folder of the build before, kept for the next build to update (kg.layout.write_split)
+CACHE_SPARE = "graphs.spare"
+CACHE_FORMAT = 6  # 4: the build state file; 5: the shared graphs' IRIs in it; 6: the split files' maps
 # A file's digest is taken from the previous build when its size, times, inode and device
 # are unchanged and it was last changed this long before that build's scan began (a file
 # written in the same clock tick as the scan read it is read again: git's "racy clean").
@@ -209,6 +212,10 @@ class BuildState:
     # what each shared graph is the union of (kg.pipeline.shared.Union), by graph
     unions: dict[str, tuple[list[str], dict[bytes, int]]] = field(default_factory=dict)
     graph_iris: dict[str, str] = field(default_factory=dict)  # the shared graphs' (kg.pipeline.shared.shared_iri)
+    # the split layout's graphs folder (file name → chunk file name), and that of the spare
+    # folder this build leaves in its cache (the previous build's, see kg.layout.write_split)
+    split: dict[str, str] = field(default_factory=dict)
+    spare: dict[str, str] = field(default_factory=dict)
 
     def __contains__(self, key: str) -> bool:
         return key in self.rows
@@ -224,7 +231,7 @@ class BuildState:
     def write(self, path: Path) -> None:
         data = {"format": CACHE_FORMAT, "rows": self.rows, "iris": self.iris, "stats": self.stats,
                 "scanned": self.scanned, "files": self.files, "unions": self.unions,
-                "graph_iris": self.graph_iris}
+                "graph_iris": self.graph_iris, "split": self.split, "spare": self.spare}
         path.write_bytes(marshal.dumps(data))
 
 
@@ -239,7 +246,8 @@ def load_state(out: Path) -> BuildState:
         return BuildState()
     try:
         return BuildState(
-            data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"], data["graph_iris"]
+            data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"], data["graph_iris"],
+            data["split"], data["spare"],
         )
     except (KeyError, TypeError):
         return BuildState()
