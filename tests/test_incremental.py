@@ -379,3 +379,37 @@ def test_a_spare_graphs_folder_that_does_not_match_its_map_is_not_used(tmp_path:
     build([src], out, split)
     build([src], fresh, BuildOptions(artifacts=False, graph_files="split", cache=False))
     assert _graph_files(out) == _graph_files(fresh)
+
+
+def test_a_rebuild_prints_the_warnings_of_what_it_read_again(tmp_path: Path) -> None:
+    """``kg build`` after an edit prints the warnings of the edited document, and one line
+    counting those of the unchanged ones (all in warnings.txt; --verbose prints them)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"plan{n}.txt").write_text(
+            f"鼓楼区2021年方案{n}\n一、任务\n1.推进工作。（某某{n}未知办主办）\n", encoding="utf-8"
+        )
+    out = tmp_path / "out"
+
+    def kg_build(*flags: str) -> list[str]:
+        r = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "--no-report", "--region", "nanjing-gulou", *flags])
+        assert r.exit_code == 0, r.output
+        return [x for x in r.stderr.splitlines() if x.startswith("warning: ")]
+
+    first = kg_build()
+    assert len(first) == 3 and all("未知办" in x for x in first)
+    edited = src / "plan1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "2.推进另一项工作。（某某甲未知办主办）\n", encoding="utf-8")
+    again = kg_build()
+    assert [x.split(":")[1].strip() for x in again[:-1]] == [str(edited), str(edited)]
+    assert again[-1] == (
+        f"warning: 2 more warnings of the 2 documents unchanged since the previous build not shown again "
+        f"(every one is in {out / 'warnings.txt'}, or use --verbose)"
+    )
+    assert len((out / "warnings.txt").read_text(encoding="utf-8").splitlines()) == 4
+    assert len(kg_build("--verbose")) == 4  # (nothing changed: every warning, no count line)

@@ -248,6 +248,7 @@ class _Settled:
     def __init__(self, count: int, loader: BackgroundLoad | None, issues: list[Issue]) -> None:
         self.infos: list[DocInfo | None] = [None] * count
         self.kept: list[DocInfo] = []
+        self.fresh: list[Issue] = []  # the warnings of the documents extracted, in input order
         self._next = 0
         self._loader = loader
         self._issues = issues
@@ -339,6 +340,7 @@ def reuse_and_extract(
             infos = extracted if extracted is not None else (process_entry(a) for a in args)
             for i, info in zip(todo, infos, strict=True):
                 settled.put(i, info, dest)
+                settled.fresh.extend(info.issues)
                 done += 1
                 if progress:
                     progress(done, total)
@@ -490,6 +492,7 @@ def build(
         reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress, warm)
         clock.stage("extract")
         result.infos = settled.kept
+        result.fresh_issues = [*inputs.collected, *settled.fresh]
         result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
 
         iris = dict(inputs.previous.iris)

@@ -43,6 +43,9 @@ class BuildResult:
     infos: list[DocInfo] = field(default_factory=list)  # the documents built, in input order
     documents: Sequence[ExtractedDocument] = field(default_factory=list)  # loaded when read
     issues: list[Issue] = field(default_factory=list)
+    # the warnings of collecting the inputs and of the documents extracted in this build
+    # (not those of the documents reused from the previous build: kg build prints these)
+    fresh_issues: list[Issue] = field(default_factory=list)
     links: list[StatementLink] = field(default_factory=list)
     quads: int = 0
     timings: dict[str, float] = field(default_factory=dict)
