@@ -77,6 +77,7 @@ from .cache import (
     load_index,
     warning_json,
 )
+from .entries import process_entry, warm_up_entry
 from .inputs import (
     SUPPORTED_SUFFIXES,
     check_out,
@@ -86,9 +87,7 @@ from .inputs import (
 from .processes import (
     die_with_parent,
     extraction_warm,
-    process_entry,
     rare_collections,
-    warm_up_entry,
     worker_context,
     worker_init,
 )
@@ -102,7 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .store_load import BackgroundLoad
     from .workers import extract_paths, task_records
 
-# What ``import kg.pipeline`` leaves out (see :mod:`kg.pipeline.processes`): extraction,
+# What ``import kg.pipeline`` leaves out (see :mod:`kg.pipeline.entries`): extraction,
 # rdflib, the store's query side and the artifact writers are imported where they are
 # used, so that a rebuild starts its worker, and scans, before paying for them. These
 # names of the package are taken from their modules when first asked for.

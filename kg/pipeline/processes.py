@@ -1,10 +1,6 @@
 """The life of the build's child processes, without extraction's imports: the start
-method (:func:`worker_context`), how a child ends with the build (:func:`die_with_parent`),
-and the entry points a pool runs (:func:`process_entry`, :func:`warm_up_entry`), which
-import extraction in the child. ``import kg.pipeline`` loads this module, not
-:mod:`kg.pipeline.workers`: a rebuild that extracts one document in a worker forked
-before the scan does not pay spaCy's, rdflib's and the readers' imports in the build
-process first (the worker imports them while the build scans).
+method (:func:`worker_context`), how a child ends with the build (:func:`die_with_parent`).
+(The functions a pool runs are in :mod:`kg.pipeline.entries`.)
 """
 
 from __future__ import annotations
@@ -17,29 +13,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.context import BaseContext
-
-    from .cache import DocInfo
-    from .records import BuildOptions
-
-
-def process_entry(args: tuple[Path, BuildOptions, str, Path, str]) -> DocInfo:
-    """What a pool's worker runs for one document: :func:`kg.pipeline.workers.process_one`
-    (imported in the worker, see the module's docstring)."""
-    from .workers import process_one
-
-    return process_one(*args)
-
-
-def warm_up_entry(opts: BuildOptions) -> None:
-    """:func:`kg.pipeline.workers.warm_up`, imported in the worker."""
-    from .workers import warm_up
-
-    warm_up(opts)
 
 
 # Extraction allocates millions of short-lived objects (quads, tokens, spans) next to
