@@ -76,7 +76,9 @@ CACHE_INDEX = "index.json"
 CACHE_STATE = "state.bin"
 # the graphs folder of the build before, kept for the next build to update (kg.layout.write_split)
 CACHE_SPARE = "graphs.spare"
-CACHE_FORMAT = 6  # 4: the build state file; 5: the shared graphs' IRIs in it; 6: the split files' maps
+# 4: the build state file; 5: the shared graphs' IRIs in it; 6: the split files' maps;
+# 7: each info marshalled on its own
+CACHE_FORMAT = 7
 # A file's digest is taken from the previous build when its size, times, inode and device
 # are unchanged and it was last changed this long before that build's scan began (a file
 # written in the same clock tick as the scan read it is read again: git's "racy clean").
@@ -180,16 +182,19 @@ _INFO_FIELDS = tuple(f.name for f in fields(DocInfo))
 _ISSUES = _INFO_FIELDS.index("issues")
 
 
-def _info_row(info: DocInfo) -> tuple[object, ...]:
+def _info_row(info: DocInfo) -> bytes:
+    """A DocInfo as the state keeps it: its fields marshalled on their own, so that the
+    state of ten thousand documents is read and written as ten thousand byte strings (the
+    warnings' text is decoded only for the documents whose info is asked for)."""
     row = [getattr(info, f) for f in _INFO_FIELDS]
     row[_ISSUES] = tuple((i.path, i.line, i.message, i.code) for i in info.issues)
-    return tuple(row)
+    return marshal.dumps(tuple(row))
 
 
-def _info_of_row(row: tuple[object, ...]) -> DocInfo:
-    values = list(row)
-    values[_ISSUES] = [Issue(*i) for i in row[_ISSUES]]  # type: ignore[attr-defined]
-    return DocInfo(*values)  # type: ignore[arg-type]
+def _info_of_row(row: bytes) -> DocInfo:
+    values = list(marshal.loads(row))
+    values[_ISSUES] = [Issue(*i) for i in values[_ISSUES]]
+    return DocInfo(*values)
 
 
 @dataclass
@@ -204,7 +209,7 @@ class BuildState:
     pickled objects); an info is made a :class:`DocInfo` when asked for (:meth:`info`),
     and a reused one is written back as it was read."""
 
-    rows: dict[str, tuple[object, ...]] = field(default_factory=dict)  # key → DocInfo's fields
+    rows: dict[str, bytes] = field(default_factory=dict)  # key → DocInfo's fields (_info_row)
     iris: dict[str, str] = field(default_factory=dict)
     stats: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
     scanned: int = 0  # time.time_ns() when the scan began
