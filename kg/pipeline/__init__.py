@@ -325,6 +325,7 @@ def reuse_and_extract(
         pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
         )
+    finished = False
     try:
         extracted = pool.map(process_entry, args, chunksize=1) if pool is not None else None
         known = inputs.previous  # (read in one go; an entry's own file when the state is gone)
@@ -343,9 +344,12 @@ def reuse_and_extract(
                 done += 1
                 if progress:
                     progress(done, total)
+        finished = True
     finally:
+        # every result in: the workers end (~0.1 s each: spaCy's teardown) while the build
+        # goes on, and the interpreter's exit joins them; after a failure, waited for here
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown(wait=not finished, cancel_futures=True)
 
 
 def link(
