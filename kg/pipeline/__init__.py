@@ -364,12 +364,9 @@ def link(
     what ``previous`` had (see :func:`kg.pipeline.shared.shared_graphs`)."""
     dest = folder.path
     iris = iris if iris is not None else {}
-    new = [i for i in kept if i.key not in iris]
-    if new:  # (rdflib's import, ~0.2 s, only when a document is new)
-        from ..graph.vocab import iri_document
-
-        for i in new:
-            iris[i.key] = str(iri_document(i.name))  # type: ignore[arg-type]
+    for i in kept:  # (named where the document was extracted: no rdflib here)
+        if i.key not in iris:
+            iris[i.key] = i.iri
     result.links, merged = report_links(kept, folder)
     graphs = [
         graph_of_chunk(iris[i.key], merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]

@@ -77,8 +77,8 @@ CACHE_STATE = "state.bin"
 # the graphs folder of the build before, kept for the next build to update (kg.layout.write_split)
 CACHE_SPARE = "graphs.spare"
 # 4: the build state file; 5: the shared graphs' IRIs in it; 6: the split files' maps;
-# 7: each info marshalled on its own
-CACHE_FORMAT = 7
+# 7: each info marshalled on its own; 8: the graph IRI in the info
+CACHE_FORMAT = 8
 # A file's digest is taken from the previous build when its size, times, inode and device
 # are unchanged and it was last changed this long before that build's scan began (a file
 # written in the same clock tick as the scan read it is read again: git's "racy clean").
@@ -160,6 +160,7 @@ class DocInfo:
     names_digest: str = ""  # of its contribution to the names graph
     metrics_digest: str = ""  # of its contribution to the metrics graph
     quads: int = 0
+    iri: str = ""  # of the document's graph (made in the worker, which has the graph's modules)
 
     @property
     def is_plan(self) -> bool:

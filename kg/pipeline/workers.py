@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..extract import DOCUMENT_FLAGS, extract_document
 from ..graph.quads import document_graphs
+from ..graph.vocab import iri_document
 from ..models import DocumentKind, ExtractedDocument, Issue, Line, SourceText
 from ..read import read_source
 from .cache import (
@@ -139,6 +140,7 @@ def _doc_info(path: Path, key: str, doc: ExtractedDocument | None, issues: list[
             elif m.kind == "group" and m.unit:
                 groups.add(m.unit)
     info.name, info.region, info.kind = doc.name, doc.region, doc.kind.value
+    info.iri = str(iri_document(doc.name))
     info.tasks, info.sections = len(doc.tasks), len(doc.sections)
     info.units, info.groups = sorted(units), sorted(groups)
     return info
