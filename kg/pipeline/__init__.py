@@ -23,11 +23,13 @@ Stages (``--verbose`` prints the time of each):
               graphs, the metrics graph (each made again only when its inputs changed);
 ``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
               manifest.json: unchanged runs of documents copied from the previous
-              files (:class:`kg.layout.Splice`), the split graph files hard-linked;
+              files (:class:`kg.layout.Splice`), the split graph files hard-linked
+              (into the graphs folder the swap before set aside, only those changed);
 ``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
               the changed graphs replaced, or a bulk load of every chunk;
 ``artifacts`` the registered artifact writers;
-``swap``      the new folder replaces the old one (atomically on Linux).
+``swap``      the new folder replaces the old one (atomically on Linux); the old split
+              graphs folder is set aside in the cache for the next build.
 
 The parent process never holds the documents: :attr:`BuildResult.documents` loads them
 from the cache when asked. A rebuild after editing one file of ten thousand re-extracts
