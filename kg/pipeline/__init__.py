@@ -46,7 +46,6 @@ import importlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -96,7 +95,8 @@ from .processes import (
 from .records import BuildOptions, BuildResult, Documents
 from .scan import Inputs, scan
 from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
-from .swap import make_temp, rmtree, swap_in
+from .swap import swap_in
+from .workspace import Clock, Workspace
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artifacts import write_artifacts
@@ -183,64 +183,6 @@ def _write_index(
 # the build, stage by stage
 
 
-class _Clock:
-    """The time of each stage (``BuildResult.timings``)."""
-
-    def __init__(self) -> None:
-        self.start = self.last = time.perf_counter()
-        self.timings: dict[str, float] = {}
-
-    def stage(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
-        self.last = now
-
-    def total(self) -> dict[str, float]:
-        self.timings["total"] = time.perf_counter() - self.start
-        return self.timings
-
-
-class _Workspace:
-    """The temporary folder beside OUT that the build writes into, with the previous
-    build's cache entries taken over (given back if the build fails)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.tmp = make_temp(out)
-        (self.tmp / CACHE_DIR).mkdir()
-        self.folder = CacheFolder(self.tmp / CACHE_DIR / CACHE_DOCS)
-        self.prev_folder = out / CACHE_DIR / CACHE_DOCS
-        self.taken = False
-        self.held: list[str] = []  # the previous build's files, given back on failure
-        self.loader: BackgroundLoad | None = None
-
-    def take_cache(self, reusable: bool) -> None:
-        if reusable and self.prev_folder.is_dir():
-            os.rename(self.prev_folder, self.folder.path)
-            self.taken = True
-            names = os.listdir(self.folder.path)
-            self.held = names
-            self.folder.listed = names
-            self.folder.complete = {n[: -len(".info.json")] for n in names if n.endswith(".info.json")}
-        else:
-            self.folder.path.mkdir()
-
-    def roll_back(self) -> None:
-        """After a failure: stop the store's load, give the previous build's cache entries
-        back and remove the entries this build added (a build that failed on a full disk
-        must not leave the disk full), then the temporary folder."""
-        if self.loader is not None:
-            self.loader.abort()
-        if self.taken and self.folder.path.is_dir() and (self.out / CACHE_DIR).is_dir():
-            held = {n.split(".", 1)[0] for n in self.held}
-            for name in os.listdir(self.folder.path):
-                if name.split(".", 1)[0] not in held:
-                    with contextlib.suppress(OSError):
-                        os.unlink(self.folder.path / name)
-            os.rename(self.folder.path, self.prev_folder)
-        rmtree(self.tmp)
-
-
 class _Settled:
     """The documents in input order as they are done: their warnings go to ``issues`` in
     order, the kept ones to ``kept``, and their chunks to the store's bulk load (a report's
@@ -302,7 +244,7 @@ def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int
 
 def reuse_and_extract(
     inputs: Inputs, opts: BuildOptions, folder: CacheFolder, todo: Sequence[int], reuse: Sequence[int],
-    settled: _Settled, clock: _Clock, progress: Callable[[int, int], None] | None = None,
+    settled: _Settled, clock: Clock, progress: Callable[[int, int], None] | None = None,
     warm: ProcessPoolExecutor | None = None,
 ) -> None:
     """``reuse`` and ``extract``: take the cache entries of the documents in ``reuse``,
@@ -465,7 +407,7 @@ def build(
     given = out
     out = check_out(out)
     result = BuildResult(out=out)
-    clock = _Clock()
+    clock = Clock()
     warm = _warm_worker(out, opts)
     try:
         inputs = scan(paths, out, opts, given)
@@ -475,7 +417,7 @@ def build(
         raise
     clock.stage("scan")
 
-    ws = _Workspace(out)
+    ws = Workspace(out)
     try:
         ws.take_cache(inputs.reusable)
         result.issues.extend(inputs.collected)
