@@ -172,11 +172,11 @@ class _Previous:
 
     def __init__(self, path: Path, record: object) -> None:
         self.path = path
-        if not isinstance(record, dict) or not isinstance(record.get("parts"), list):
+        ids, lengths = (record.get("ids"), record.get("lengths")) if isinstance(record, dict) else (None, None)
+        if not isinstance(ids, list) or not isinstance(lengths, list) or len(ids) != len(lengths):
             raise ValueError("not a parts map")
-        parts: list[tuple[str, int]] = record["parts"]
-        self.ids = [str(pid) for pid, _ in parts]
-        self.lengths = [int(length) for _, length in parts]
+        self.ids: list[str] = ids
+        self.lengths: list[int] = lengths
         self.offsets = list(itertools.accumulate(self.lengths, initial=0))
         offset = self.offsets.pop()
         # (each id's first position: the reversed pairs leave the first one last)
@@ -222,7 +222,9 @@ class _Writer:
         self.old_fd = os.open(previous.path, os.O_RDONLY) if previous is not None else -1
         self.pending = bytearray()
         self.run: list[int] = []  # [offset, length] in the previous file, not copied yet
-        self.parts: list[tuple[str, int]] = []
+        # the parts written (their ids and lengths, two lists: ten thousand pairs cost more)
+        self.ids: list[str] = []
+        self.lengths: list[int] = []
 
     def _flush(self) -> None:
         if self.run:
@@ -271,7 +273,8 @@ class _Writer:
             else:
                 self._flush()
                 self.run = [offset, length]
-            self.parts.extend(zip(ids[i : i + n], prev.lengths[at : at + n], strict=True))
+            self.ids += ids[i : i + n]
+            self.lengths += prev.lengths[at : at + n]
             self._cursor = at + n - 1
             i += n
         return self
@@ -288,7 +291,8 @@ class _Writer:
                 length = os.fstat(src.fileno()).st_size
                 _copy_range(src.fileno(), self.fd, 0, length)
         if length:
-            self.parts.append((pid, length))
+            self.ids.append(pid)
+            self.lengths.append(length)
 
     def close(self) -> os.stat_result:
         try:
@@ -333,7 +337,7 @@ class Splice:
         writer = _Writer(target, previous).write([header, *parts] if header else parts)
         st = writer.close()
         self.copied += previous is not None
-        self.record[target.name] = {"mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "parts": writer.parts}
+        self.record[target.name] = {"mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "ids": writer.ids, "lengths": writer.lengths}
 
 
 def _strip_prefixes(data: bytes) -> bytes:
