@@ -4,8 +4,10 @@
 
 For each N: generate N small documents (bench/generate.py, ``--per-doc`` tasks each), build
 them once (``kg.pipeline.build``, no report), append one task to the document in the middle
-and build again in a fresh interpreter, as ``kg build`` would. Prints the figures of each
-run as JSON, then one line ``incremental_<N>_s=<seconds> …`` per N.
+and build again in a fresh interpreter; then take the task out again and rebuild with the
+command itself (``kg build CORPUS -o OUT --no-report``, as a user runs it: the interpreter's
+start, the imports, the printing). Prints the figures of each run as JSON, then one line
+``incremental_<N>_s=<seconds> … command_<N>_s=<seconds>`` per N.
 
 ``measure_incremental(n_docs, workdir)`` is what bench/run.py calls.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -58,6 +61,24 @@ def _build(corpus: Path, out: Path, report: bool) -> dict[str, object]:
     """)
 
 
+def _command(corpus: Path, out: Path) -> dict[str, object]:
+    """``kg build`` as a user runs it: its wall seconds, and the CPU seconds of the command
+    and its worker (the children this process waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from kg.cli import main; sys.argv[0] = 'kg'; main()",
+         "build", str(corpus), "-o", str(out), "--no-report"],
+        capture_output=True, text=True, check=False,
+    )
+    secs = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"kg build failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"secs": round(secs, 3), "cpu_secs": round(cpu, 3), "stderr_lines": proc.stderr.count("\n")}
+
+
 def measure_incremental(n_docs: int, workdir: Path, per_doc: int = 5, report: bool = False) -> dict[str, object]:
     """Build ``n_docs`` generated documents into ``workdir``, edit one, rebuild: the
     figures of both builds (``full`` and ``incremental``: seconds in ``build()``, seconds
@@ -78,8 +99,10 @@ def measure_incremental(n_docs: int, workdir: Path, per_doc: int = 5, report: bo
     with victim.open("a", encoding="utf-8") as fh:
         fh.write(EDIT)
     incremental = _build(corpus, out, report)
+    victim.write_text(victim.read_text(encoding="utf-8").removesuffix(EDIT), encoding="utf-8")
+    command = _command(corpus, out) if not report else None
     return {"docs": len(paths), "per_doc": per_doc, "report": report, "generate_secs": round(generated, 2),
-            "full": full, "incremental": incremental}
+            "full": full, "incremental": incremental, "command": command}
 
 
 def main() -> None:
@@ -98,7 +121,9 @@ def main() -> None:
             print(json.dumps(res, ensure_ascii=False), flush=True)
             inc, full = res["incremental"], res["full"]
             assert isinstance(inc, dict) and isinstance(full, dict)
-            lines.append(f"incremental_{n}_s={inc['secs']} incremental_{n}_process_s={inc['process_secs']} full_{n}_s={full['secs']}")
+            cmd = res["command"]
+            line = f"incremental_{n}_s={inc['secs']} incremental_{n}_process_s={inc['process_secs']} full_{n}_s={full['secs']}"
+            lines.append(line + (f" command_{n}_s={cmd['secs']}" if isinstance(cmd, dict) else ""))
     finally:
         if a.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,6 +48,7 @@ __all__ = [
     "BUILD_SIGNATURE",
     "MANIFEST",
     "FACTS_FILE",
+    "FACTS_VERSION",
     "NQuadsReader",
     "write_combined",
     "write_split",
@@ -61,6 +64,8 @@ GRAPHS_DIR = "graphs"
 MANIFEST = "manifest.json"
 # the facts the report, views and workload exports read (kg.graph.facts_rows, kg.pipeline.facts_file)
 FACTS_FILE = "facts.jsonl"
+# the format of its lines (kg.graph.facts_rows makes them; the file's header line says it)
+FACTS_VERSION = 1
 # the Oxigraph store of a build (see kg.store)
 STORE_DIR = "store"
 # The first key of every manifest.json kg writes: how kg knows a folder is its own build
@@ -174,19 +179,15 @@ class _Previous:
 
     def __init__(self, path: Path, record: object) -> None:
         self.path = path
-        self.ids: list[str] = []
-        self.offsets: list[int] = []
-        self.lengths: list[int] = []
-        self.position: dict[str, int] = {}
-        if not isinstance(record, dict) or not isinstance(record.get("parts"), list):
+        ids, lengths = (record.get("ids"), record.get("lengths")) if isinstance(record, dict) else (None, None)
+        if not isinstance(ids, list) or not isinstance(lengths, list) or len(ids) != len(lengths):
             raise ValueError("not a parts map")
-        offset = 0
-        for i, (pid, length) in enumerate(record["parts"]):
-            self.ids.append(str(pid))
-            self.offsets.append(offset)
-            self.lengths.append(int(length))
-            self.position.setdefault(str(pid), i)
-            offset += int(length)
+        self.ids: list[str] = ids
+        self.lengths: list[int] = lengths
+        self.offsets = list(itertools.accumulate(self.lengths, initial=0))
+        offset = self.offsets.pop()
+        # (each id's first position: the reversed pairs leave the first one last)
+        self.position = dict(zip(reversed(self.ids), range(len(self.ids) - 1, -1, -1), strict=True))
         st = path.stat()  # the file must be the one the map describes, untouched since
         if (st.st_size, st.st_mtime_ns, st.st_ino) != (offset, record.get("mtime_ns"), record.get("ino")):
             raise ValueError("changed since it was written")
@@ -204,6 +205,20 @@ def concat(parts: Iterable[Part], target: Path, header: bytes = b"", splice: Spl
     _Writer(target, None).write([header, *parts] if header else parts).close()
 
 
+def _common_run(a: list[str], i: int, b: list[str], j: int) -> int:
+    """How many items ``a[i:]`` and ``b[j:]`` have in common from the start (at least 1:
+    ``a[i] == b[j]``), by comparing doubling slices, then halving."""
+    n = 1
+    while i + 2 * n <= len(a) and j + 2 * n <= len(b) and a[i + n : i + 2 * n] == b[j + n : j + 2 * n]:
+        n *= 2
+    step = n // 2
+    while step:
+        if i + n + step <= len(a) and j + n + step <= len(b) and a[i + n : i + n + step] == b[j + n : j + n + step]:
+            n += step
+        step //= 2
+    return n
+
+
 class _Writer:
     """``concat``'s file: bytes buffered, files and runs of the previous file copied."""
 
@@ -214,7 +229,9 @@ class _Writer:
         self.old_fd = os.open(previous.path, os.O_RDONLY) if previous is not None else -1
         self.pending = bytearray()
         self.run: list[int] = []  # [offset, length] in the previous file, not copied yet
-        self.parts: list[tuple[str, int]] = []
+        # the parts written (their ids and lengths, two lists: ten thousand pairs cost more)
+        self.ids: list[str] = []
+        self.lengths: list[int] = []
 
     def _flush(self) -> None:
         if self.run:
@@ -243,30 +260,46 @@ class _Writer:
 
     def write(self, parts: Iterable[Part]) -> _Writer:
         prev = self.previous
-        for part in parts:
-            pid = _part_id(part)
+        parts = list(parts)
+        ids = [_part_id(p) for p in parts]
+        i = 0
+        while i < len(parts):
+            part, pid = parts[i], ids[i]
             at = self._old(part, pid)
-            if at is not None and prev is not None:
-                offset, length = prev.offsets[at], prev.lengths[at]
-                if self.run and self.run[0] + self.run[1] == offset:
-                    self.run[1] += length
-                else:
-                    self._flush()
-                    self.run = [offset, length]
-                self._cursor = at
-            elif isinstance(part, bytes):
-                self._flush()
-                self.pending += part
-                length = len(part)
+            if at is None or prev is None:
+                self._one(part, pid)
+                i += 1
+                continue
+            # the run of parts that follow in both files, found by comparing the lists
+            # (in C): a rebuild that changed one document of ten thousand makes three runs
+            n = _common_run(ids, i, prev.ids, at)
+            offset = prev.offsets[at]
+            length = prev.offsets[at + n - 1] + prev.lengths[at + n - 1] - offset
+            if self.run and self.run[0] + self.run[1] == offset:
+                self.run[1] += length
             else:
                 self._flush()
-                self._write_pending()
-                with open(part, "rb") as src:
-                    length = os.fstat(src.fileno()).st_size
-                    _copy_range(src.fileno(), self.fd, 0, length)
-            if length:
-                self.parts.append((pid, length))
+                self.run = [offset, length]
+            self.ids += ids[i : i + n]
+            self.lengths += prev.lengths[at : at + n]
+            self._cursor = at + n - 1
+            i += n
         return self
+
+    def _one(self, part: Part, pid: str) -> None:
+        """A part the previous file does not hold here: bytes are buffered, a file copied."""
+        self._flush()
+        if isinstance(part, bytes):
+            self.pending += part
+            length = len(part)
+        else:
+            self._write_pending()
+            with open(part, "rb") as src:
+                length = os.fstat(src.fileno()).st_size
+                _copy_range(src.fileno(), self.fd, 0, length)
+        if length:
+            self.ids.append(pid)
+            self.lengths.append(length)
 
     def close(self) -> os.stat_result:
         try:
@@ -311,7 +344,7 @@ class Splice:
         writer = _Writer(target, previous).write([header, *parts] if header else parts)
         st = writer.close()
         self.copied += previous is not None
-        self.record[target.name] = {"mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "parts": writer.parts}
+        self.record[target.name] = {"mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "ids": writer.ids, "lengths": writer.lengths}
 
 
 def _strip_prefixes(data: bytes) -> bytes:
@@ -348,20 +381,64 @@ def write_combined(tmp: Path, chunks: Sequence[Path], splice: Splice | None = No
     concat([t for _, t in forms], tmp / "graph.ttl", header, splice)
 
 
-def write_split(tmp: Path, files: Sequence[tuple[str, Path]]) -> None:
-    """``graphs/NAME.nq`` for each (name, chunk): hard links, so nothing is copied."""
+def write_split(
+    tmp: Path, files: Sequence[tuple[str, Path | str]], spare: Path | None = None,
+    spare_map: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """``graphs/NAME.nq`` for each (name, chunk): hard links, so nothing is copied. Returns
+    the folder's map (file name → the chunk's file name), for the next build.
+
+    ``spare``: a graphs folder an earlier build of OUT wrote and no longer shows, whose
+    map is ``spare_map``; it is taken (renamed) and only its files that differ are linked
+    again — after editing one document of ten thousand, a few links instead of ten
+    thousand. Taken only when it holds exactly the files of its map (the cache's chunks
+    are named by their content, so a file of the same chunk name holds the same bytes)."""
     folder = tmp / GRAPHS_DIR
-    folder.mkdir()
-    for name, chunk in files:
-        target = f"{folder}/{name}.nq"
-        try:
-            os.link(chunk, target)
-        except FileExistsError:  # never write through a hard link into the cache entry
-            raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
-        except OSError:
-            if os.path.lexists(target):
-                raise ValueError(f"two graphs of the build would share the file graphs/{name}.nq") from None
-            shutil.copyfile(chunk, target)
+    want = {f"{name}.nq": chunk for name, chunk in files}
+    if len(want) != len(files):
+        twice = next(name for name, n in Counter(name for name, _ in files).items() if n > 1)
+        raise ValueError(f"two graphs of the build would share the file graphs/{twice}.nq")
+    made = {name: os.path.basename(chunk) for name, chunk in want.items()}
+    old = _take_spare(folder, spare, spare_map)
+    if old is None:
+        folder.mkdir()
+        old = {}
+    else:
+        for name, chunk in old.items():
+            if made.get(name) != chunk:
+                os.unlink(f"{folder}/{name}")
+    for name, chunk in want.items():
+        if old.get(name) != made[name]:
+            _link(chunk, f"{folder}/{name}")
+    return made
+
+
+def _take_spare(folder: Path, spare: Path | None, spare_map: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """The spare graphs folder renamed to ``folder``, and its map; None when there is none
+    or it does not hold exactly the files of its map (then it is removed)."""
+    if spare is None or not spare_map or not spare.is_dir():
+        return None
+    try:
+        os.rename(spare, folder)
+    except OSError:
+        return None
+    present = os.listdir(folder)
+    if len(present) == len(spare_map) and all(name in spare_map for name in present):
+        return spare_map
+    shutil.rmtree(folder)
+    return None
+
+
+def _link(chunk: Path | str, target: str) -> None:
+    """``target``: a hard link to the cache file ``chunk`` (a copy where links fail)."""
+    try:
+        os.link(chunk, target)
+    except FileExistsError:  # never write through a hard link into the cache entry
+        raise ValueError(f"the graph file {target} exists already") from None
+    except OSError:
+        if os.path.lexists(target):
+            raise ValueError(f"the graph file {target} exists already") from None
+        shutil.copyfile(chunk, target)
 
 
 def write_manifest(

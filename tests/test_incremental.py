@@ -171,7 +171,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path) -> None:
 
 
 def test_failed_build_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.pipeline as b
+    import kg.store as b  # (kg.pipeline imports the store's loaders where it uses them)
 
     src = _corpus(tmp_path, 100)
     out = tmp_path / "out"
@@ -322,3 +322,94 @@ def test_L2_two_files_with_the_same_name_are_both_kept_under_distinct_names(tmp_
     docs, issues = extract_paths(sorted((tmp_path / "in").rglob("plan.*")), FAST)
     assert [d.name for d in docs] == names
     assert [(i.path, i.message) for i in issues if i.code == "duplicate-document"] == dup
+
+
+def _graph_files(out: Path) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in (out / "graphs").iterdir()}
+
+
+def test_split_rebuilds_update_the_graphs_folder_set_aside_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rebuild in the split layout sets the old graphs folder aside in its cache; the
+    next one updates it, linking only the files that changed — and writes the graphs
+    folder a fresh build writes, after edits, an added and a removed document."""
+    src = _corpus(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    split = BuildOptions(artifacts=False, graph_files="split")
+    build([src], out, split)
+    assert not (out / "cache" / "graphs.spare").exists()  # no build before the first
+    docs = sorted(src.rglob("*.txt"))
+    docs[1].write_text(docs[1].read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
+    build([src], out, split)
+    assert (out / "cache" / "graphs.spare").is_dir()  # the first build's graphs
+    links: list[str] = []
+    real_link = os.link
+
+    def link(a: str, b: str) -> None:
+        links.append(os.path.basename(b))
+        real_link(a, b)
+
+    monkeypatch.setattr(os, "link", link)
+    docs[3].write_text(docs[3].read_text(encoding="utf-8") + "52. 又一项任务。（区科技局主办）\n", encoding="utf-8")
+    r = build([src], out, split)
+    doc_files = sorted(f"{p.stem}.nq" for p in (docs[1], docs[3]))
+    # the spare holds the first build's files: docs[1] and docs[3] changed since, and the
+    # shared graphs their new units and metrics changed
+    assert doc_files[0] in links and doc_files[1] in links
+    assert len(links) == len(r.changed_graphs) + 1  # (docs[1]: changed in the build before)
+    (src / "extra").mkdir()
+    (src / "extra" / "新增方案.txt").write_text(docs[0].read_text(encoding="utf-8"), encoding="utf-8")
+    docs[5].unlink()
+    build([src], out, split)
+    build([src], fresh, BuildOptions(artifacts=False, graph_files="split", cache=False))
+    assert _graph_files(out) == _graph_files(fresh)
+    assert "新增方案.nq" in _graph_files(out) and f"{docs[5].stem}.nq" not in _graph_files(out)
+
+
+def test_a_spare_graphs_folder_that_does_not_match_its_map_is_not_used(tmp_path: Path) -> None:
+    """Counter-example: a file added to (or removed from) the folder set aside makes the
+    next build link every file again, with the same result."""
+    src = _corpus(tmp_path)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    split = BuildOptions(artifacts=False, graph_files="split")
+    build([src], out, split)
+    docs = sorted(src.rglob("*.txt"))
+    docs[1].write_text(docs[1].read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
+    build([src], out, split)
+    (out / "cache" / "graphs.spare" / "stray.nq").write_bytes(b"<a> <b> <c> <d> .\n")
+    build([src], out, split)
+    build([src], fresh, BuildOptions(artifacts=False, graph_files="split", cache=False))
+    assert _graph_files(out) == _graph_files(fresh)
+
+
+def test_a_rebuild_prints_the_warnings_of_what_it_read_again(tmp_path: Path) -> None:
+    """``kg build`` after an edit prints the warnings of the edited document, and one line
+    counting those of the unchanged ones (all in warnings.txt; --verbose prints them)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"plan{n}.txt").write_text(
+            f"鼓楼区2021年方案{n}\n一、任务\n1.推进工作。（某某{n}未知办主办）\n", encoding="utf-8"
+        )
+    out = tmp_path / "out"
+
+    def kg_build(*flags: str) -> list[str]:
+        r = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "--no-report", "--region", "nanjing-gulou", *flags])
+        assert r.exit_code == 0, r.output
+        return [x for x in r.stderr.splitlines() if x.startswith("warning: ")]
+
+    first = kg_build()
+    assert len(first) == 3 and all("未知办" in x for x in first)
+    edited = src / "plan1.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "2.推进另一项工作。（某某甲未知办主办）\n", encoding="utf-8")
+    again = kg_build()
+    assert [x.split(":")[1].strip() for x in again[:-1]] == [str(edited), str(edited)]
+    assert again[-1] == (
+        f"warning: 2 more warnings of the 2 documents unchanged since the previous build not shown again "
+        f"(every one is in {out / 'warnings.txt'}, or use --verbose)"
+    )
+    assert len((out / "warnings.txt").read_text(encoding="utf-8").splitlines()) == 4
+    assert len(kg_build("--verbose")) == 4  # (nothing changed: every warning, no count line)

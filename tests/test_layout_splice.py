@@ -38,7 +38,7 @@ def test_unchanged_runs_come_from_the_previous_file(tmp_path: Path) -> None:
     second = _write(tmp_path / "two", [p["a.jsonl"], b",", p2["b2.jsonl"], b",", p["c.jsonl"]], tmp_path / "one", maps)
     assert second.copied == 1
     assert (tmp_path / "two" / "tasks.jsonl").read_text(encoding="utf-8") == "HEAD\n甲\n,乙乙\n,丙\n"
-    assert [pid for pid, _ in second.record["tasks.jsonl"]["parts"]] == [  # type: ignore[index]
+    assert second.record["tasks.jsonl"]["ids"] == [  # type: ignore[index]
         "=" + b"HEAD\n".hex(), "a.jsonl", "=2c", "b2.jsonl", "=2c", "c.jsonl",
     ]
 

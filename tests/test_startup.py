@@ -92,3 +92,56 @@ def test_kind_report_is_applied(tmp_path: Path) -> None:
     kinds = {json.loads(x)["kind"] for x in as_report.output.splitlines()}
     assert kinds == {"WorkReport"}
     assert {json.loads(x)["kind"] for x in as_plan.output.splitlines()} == {"TaskPlan"}
+
+
+def test_importing_the_build_imports_no_extraction() -> None:
+    """``import kg.pipeline`` (what ``kg build`` pays before the build starts its worker)
+    loads the store's engine, but neither extraction nor the graph's modules nor rdflib:
+    a rebuild's worker imports them while the build scans (kg.pipeline.processes)."""
+    assert _imported_after("import kg.pipeline") == {"pyoxigraph"}
+    probe = "import kg.pipeline, sys\nprint(sorted({'.'.join(m.split('.')[:2]) for m in sys.modules if m.startswith('kg.')}))"
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    loaded = set(json.loads(r.stdout.strip().replace("'", '"')))
+    assert not loaded & {"kg.extract", "kg.read", "kg.graph", "kg.store", "kg.analysis"}, loaded
+    assert "kg.pipeline" in loaded  # (the probe sees the package it imported)
+
+
+def test_the_build_names_left_out_of_the_import_are_there_when_asked_for() -> None:
+    """Counter-example: the names ``kg.pipeline`` takes from its modules on first use are
+    the modules' own, and asking for them imports extraction."""
+    code = "import kg.pipeline\nfrom kg.pipeline import extract_paths, task_records, write_artifacts"
+    assert "rdflib" in _imported_after(code)
+    import kg.pipeline
+    from kg.pipeline import workers
+
+    assert kg.pipeline.extract_paths is workers.extract_paths
+    with pytest.raises(AttributeError):
+        kg.pipeline.no_such_name  # noqa: B018
+
+
+def test_a_rebuild_after_an_edit_leaves_extraction_to_its_worker(tmp_path: Path) -> None:
+    """A rebuild after editing one plan: the worker started before the scan extracts it and
+    names its graph, so the build process imports neither extraction, the readers, the
+    graph's modules nor rdflib (0.3–0.5 s of its imports, now in the worker beside the scan)."""
+    from kg.pipeline import BuildOptions, build
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "examples" / "gulou_task_decomposition.txt").read_text(encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("a", "b", "c"):
+        (src / f"{name}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build([str(src)], str(out), BuildOptions(artifacts=False))
+    (src / "b.txt").write_text(text + "99.新增一项补充任务。（区城管局主办）\n", encoding="utf-8")
+    code = (
+        "import json, sys\nfrom kg.pipeline import BuildOptions, build\n"
+        f"r = build([{str(src)!r}], {str(out)!r}, BuildOptions(jobs=0, artifacts=False))\n"
+        "kg = sorted({'.'.join(m.split('.')[:2]) for m in sys.modules if m.startswith(('kg.extract', 'kg.read', 'kg.graph'))})\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})\n"
+        "print(json.dumps([r.extracted, r.store_mode, kg, heavy]))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == [1, "incremental", [], ["pyoxigraph"]]

@@ -112,7 +112,17 @@ def build(
     result = run_build(list(paths), out, opts, progress=progress_bar(quiet, "extracting", 20))
     pushed = push_after_build(result, config) if config is not None else None
     if not quiet:
-        _echo_warnings(result.issues, out, None if verbose else WARNINGS_SHOWN_PER_DOCUMENT)
+        # a rebuild shows the warnings of what it read again, not again those of the
+        # documents it reused (ten thousand lines after editing one document)
+        shown = result.issues if verbose or not result.reused else result.fresh_issues
+        _echo_warnings(shown, out, None if verbose else WARNINGS_SHOWN_PER_DOCUMENT)
+        if len(shown) < len(result.issues):
+            n = len(result.issues) - len(shown)
+            click.echo(
+                f"warning: {n} more warning{'' if n == 1 else 's'} of the {result.reused} documents unchanged since "
+                f"the previous build not shown again (every one is in {Path(out) / 'warnings.txt'}, or use --verbose)",
+                err=True,
+            )
     s = result.summary()
     click.echo(
         f"Built {out}: {s['documents']} documents, {s['sections']} sections, {s['tasks']} tasks, "

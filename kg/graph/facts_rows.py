@@ -45,13 +45,13 @@ from __future__ import annotations
 import json
 
 from ..extract.gazetteer import Gazetteer, load_gazetteer, unit_types
+from ..layout import FACTS_VERSION
 from ..models import DocumentKind, ExtractedDocument, Role, Task
 from ..text.normalize import normalize_name
 from .vocab import iri_document, iri_group, iri_project, iri_section, iri_task, iri_unit
 
 __all__ = ["FACTS_VERSION", "document_facts", "facts_line"]
 
-FACTS_VERSION = 1  # the format of the lines (the header line of OUT/facts.jsonl says it)
 
 _TYPES = {t.type for t in unit_types()}
 

@@ -23,11 +23,13 @@ Stages (``--verbose`` prints the time of each):
               graphs, the metrics graph (each made again only when its inputs changed);
 ``write``     the graph files (:mod:`kg.layout`: combined or split), tasks.jsonl,
               manifest.json: unchanged runs of documents copied from the previous
-              files (:class:`kg.layout.Splice`), the split graph files hard-linked;
+              files (:class:`kg.layout.Splice`), the split graph files hard-linked
+              (into the graphs folder the swap before set aside, only those changed);
 ``store``     the Oxigraph store: a hard-linked checkpoint of the previous store with only
               the changed graphs replaced, or a bulk load of every chunk;
 ``artifacts`` the registered artifact writers;
-``swap``      the new folder replaces the old one (atomically on Linux).
+``swap``      the new folder replaces the old one (atomically on Linux); the old split
+              graphs folder is set aside in the cache for the next build.
 
 The parent process never holds the documents: :attr:`BuildResult.documents` loads them
 from the cache when asked. A rebuild after editing one file of ten thousand re-extracts
@@ -40,19 +42,20 @@ state file; their output copied in runs from the previous files).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..graph.vocab import iri_document
 from ..layout import (
     COMBINED_MAX_QUADS,
     GRAPH_FILES,
+    GRAPHS_DIR,
     STORE_DIR,
     Part,
     Splice,
@@ -62,13 +65,12 @@ from ..layout import (
     write_split,
 )
 from ..models import DocumentKind, Issue
-from ..store import load_oxigraph, update_oxigraph
-from .artifacts import write_artifacts
 from .cache import (
     CACHE_DIR,
     CACHE_DOCS,
     CACHE_FORMAT,
     CACHE_INDEX,
+    CACHE_SPARE,
     CACHE_STATE,
     BuildState,
     CacheFolder,
@@ -76,6 +78,7 @@ from .cache import (
     load_index,
     warning_json,
 )
+from .entries import process_entry, warm_up_entry
 from .facts_file import write_facts_file
 from .inputs import (
     SUPPORTED_SUFFIXES,
@@ -83,23 +86,36 @@ from .inputs import (
     collect_paths,
     document_names,
 )
-from .records import BuildOptions, BuildResult, Documents
-from .scan import Inputs, scan
-from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
-from .store_load import BackgroundLoad
-from .swap import make_temp, rmtree, swap_in
-from .workers import (
+from .processes import (
     die_with_parent,
-    extract_paths,
     extraction_warm,
-    process_one,
-    process_star,
     rare_collections,
-    task_records,
-    warm_up,
     worker_context,
     worker_init,
 )
+from .records import BuildOptions, BuildResult, Documents
+from .scan import Inputs, scan
+from .shared import Graph, document_file, graph_of_chunk, report_links, shared_graphs
+from .swap import swap_in
+from .workspace import Clock, Workspace
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .artifacts import write_artifacts
+    from .store_load import BackgroundLoad
+    from .workers import extract_paths, task_records
+
+# What ``import kg.pipeline`` leaves out (see :mod:`kg.pipeline.entries`): extraction,
+# rdflib, the store's query side and the artifact writers are imported where they are
+# used, so that a rebuild starts its worker, and scans, before paying for them. These
+# names of the package are taken from their modules when first asked for.
+_LAZY = {"extract_paths": "workers", "task_records": "workers", "write_artifacts": "artifacts"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BuildOptions",
@@ -153,7 +169,7 @@ def _write_index(
         "salt": inputs.salt,
         "keys": list(inputs.keys),
         "graphs": {g.iri: g.digest for g in graphs},
-        "chunks": {g.iri: f"{CACHE_DOCS}/{g.chunk.name}" for g in graphs},
+        "chunks": {g.iri: f"{CACHE_DOCS}/{os.path.basename(g.chunk)}" for g in graphs},
     }
     state.iris = {i.key: iris[i.key] for i in infos if i is not None and i.key in iris}
     state.stats, state.scanned, state.files = inputs.stats, inputs.scanned, files
@@ -168,64 +184,6 @@ def _write_index(
 # the build, stage by stage
 
 
-class _Clock:
-    """The time of each stage (``BuildResult.timings``)."""
-
-    def __init__(self) -> None:
-        self.start = self.last = time.perf_counter()
-        self.timings: dict[str, float] = {}
-
-    def stage(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
-        self.last = now
-
-    def total(self) -> dict[str, float]:
-        self.timings["total"] = time.perf_counter() - self.start
-        return self.timings
-
-
-class _Workspace:
-    """The temporary folder beside OUT that the build writes into, with the previous
-    build's cache entries taken over (given back if the build fails)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.tmp = make_temp(out)
-        (self.tmp / CACHE_DIR).mkdir()
-        self.folder = CacheFolder(self.tmp / CACHE_DIR / CACHE_DOCS)
-        self.prev_folder = out / CACHE_DIR / CACHE_DOCS
-        self.taken = False
-        self.held: list[str] = []  # the previous build's files, given back on failure
-        self.loader: BackgroundLoad | None = None
-
-    def take_cache(self, reusable: bool) -> None:
-        if reusable and self.prev_folder.is_dir():
-            os.rename(self.prev_folder, self.folder.path)
-            self.taken = True
-            names = os.listdir(self.folder.path)
-            self.held = names
-            self.folder.listed = names
-            self.folder.complete = {n[: -len(".info.json")] for n in names if n.endswith(".info.json")}
-        else:
-            self.folder.path.mkdir()
-
-    def roll_back(self) -> None:
-        """After a failure: stop the store's load, give the previous build's cache entries
-        back and remove the entries this build added (a build that failed on a full disk
-        must not leave the disk full), then the temporary folder."""
-        if self.loader is not None:
-            self.loader.abort()
-        if self.taken and self.folder.path.is_dir() and (self.out / CACHE_DIR).is_dir():
-            held = {n.split(".", 1)[0] for n in self.held}
-            for name in os.listdir(self.folder.path):
-                if name.split(".", 1)[0] not in held:
-                    with contextlib.suppress(OSError):
-                        os.unlink(self.folder.path / name)
-            os.rename(self.folder.path, self.prev_folder)
-        rmtree(self.tmp)
-
-
 class _Settled:
     """The documents in input order as they are done: their warnings go to ``issues`` in
     order, the kept ones to ``kept``, and their chunks to the store's bulk load (a report's
@@ -234,6 +192,7 @@ class _Settled:
     def __init__(self, count: int, loader: BackgroundLoad | None, issues: list[Issue]) -> None:
         self.infos: list[DocInfo | None] = [None] * count
         self.kept: list[DocInfo] = []
+        self.fresh: list[Issue] = []  # the warnings of the documents extracted, in input order
         self._next = 0
         self._loader = loader
         self._issues = issues
@@ -260,7 +219,7 @@ def _warm_worker(out: Path, opts: BuildOptions) -> ProcessPoolExecutor | None:
     if not opts.cache or opts.jobs > 1 or extraction_warm() or not (out / CACHE_DIR / CACHE_INDEX).is_file():
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(), 0))
-    pool.submit(warm_up, opts)
+    pool.submit(warm_up_entry, opts)
     return pool
 
 
@@ -286,7 +245,7 @@ def plan_reuse(inputs: Inputs, folder: CacheFolder) -> tuple[list[int], list[int
 
 def reuse_and_extract(
     inputs: Inputs, opts: BuildOptions, folder: CacheFolder, todo: Sequence[int], reuse: Sequence[int],
-    settled: _Settled, clock: _Clock, progress: Callable[[int, int], None] | None = None,
+    settled: _Settled, clock: Clock, progress: Callable[[int, int], None] | None = None,
     warm: ProcessPoolExecutor | None = None,
 ) -> None:
     """``reuse`` and ``extract``: take the cache entries of the documents in ``reuse``,
@@ -306,11 +265,14 @@ def reuse_and_extract(
     if warm is not None and pool is None:
         _discard(warm)
     if pool is None and (jobs > 1 or alongside):
+        # the workers, forked now, inherit extraction's modules instead of each importing them
+        importlib.import_module(f"{__name__}.workers")
         pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=worker_context(), initializer=worker_init, initargs=(os.getpid(),)
         )
+    finished = False
     try:
-        extracted = pool.map(process_star, args, chunksize=1) if pool is not None else None
+        extracted = pool.map(process_entry, args, chunksize=1) if pool is not None else None
         known = inputs.previous  # (read in one go; an entry's own file when the state is gone)
         for i in reuse:
             key = inputs.keys[i]
@@ -320,15 +282,19 @@ def reuse_and_extract(
         if progress and done:
             progress(done, total)
         with contextlib.nullcontext() if extracted is not None else rare_collections():
-            infos = extracted if extracted is not None else (process_one(*a) for a in args)
+            infos = extracted if extracted is not None else (process_entry(a) for a in args)
             for i, info in zip(todo, infos, strict=True):
                 settled.put(i, info, dest)
+                settled.fresh.extend(info.issues)
                 done += 1
                 if progress:
                     progress(done, total)
+        finished = True
     finally:
+        # every result in: the workers end (~0.1 s each: spaCy's teardown) while the build
+        # goes on, and the interpreter's exit joins them; after a failure, waited for here
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.shutdown(wait=not finished, cancel_futures=True)
 
 
 def link(
@@ -343,25 +309,26 @@ def link(
     what ``previous`` had (see :func:`kg.pipeline.shared.shared_graphs`)."""
     dest = folder.path
     iris = iris if iris is not None else {}
-    for i in kept:
+    for i in kept:  # (named where the document was extracted: no rdflib here)
         if i.key not in iris:
-            iris[i.key] = str(iri_document(i.name))  # type: ignore[arg-type]
+            iris[i.key] = i.iri
     result.links, merged = report_links(kept, folder)
     graphs = [
         graph_of_chunk(iris[i.key], merged[i.key], document_file(i.name)) if i.key in merged  # type: ignore[arg-type]
-        else Graph(iris[i.key], dest / f"{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
+        else Graph(iris[i.key], f"{dest}/{i.key}.nq", i.digest, i.quads, document_file(i.name))  # type: ignore[arg-type]
         for i in kept
     ]
     graphs = [g for g in graphs if g.quads]
     shared = shared_graphs(
-        kept, folder, previous.unions if previous is not None else None, state.unions if state is not None else None
+        kept, folder, previous.unions if previous is not None else None, state.unions if state is not None else None,
+        previous.graph_iris if previous is not None else None, state.graph_iris if state is not None else None,
     )
     if loader is not None:
         for i in kept:
             if i.kind == DocumentKind.WORK_REPORT.value:
                 loader.add(merged.get(i.key, dest / f"{i.key}.nq"))
         for g in shared:
-            loader.add(g.chunk)
+            loader.add(Path(g.chunk))
     graphs += shared
     graphs.sort(key=lambda g: f"<{g.iri}>")
     return graphs
@@ -376,18 +343,23 @@ def write_files(
     graph IRIs by key, kept for the next build; ``state``: what :func:`link` left for it),
     into ``tmp``."""
     iris = iris if iris is not None else {}
+    state = state if state is not None else BuildState()
     if mode == "auto":
         mode = "combined" if result.quads <= COMBINED_MAX_QUADS else "split"
     result.graph_files = mode
     # the files made of one part per document are copied from the previous build's in runs
     splice = Splice(out, inputs.previous.files) if inputs.reusable else Splice()
     if mode == "combined":
-        write_combined(tmp, [g.chunk for g in graphs], splice)
+        write_combined(tmp, [Path(g.chunk) for g in graphs], splice)
     else:
-        write_split(tmp, [(g.file, g.chunk) for g in graphs])
+        # the graphs folder of the build before the previous one, set aside by its swap, is
+        # updated (a few links after one edit); the previous one's is set aside in turn
+        spare = out / CACHE_DIR / CACHE_SPARE if inputs.reusable else None
+        state.split = write_split(tmp, [(g.file, g.chunk) for g in graphs], spare, inputs.previous.spare)
+        state.spare = inputs.previous.split
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
     write_facts_file(tmp, folder.path, result.infos, graphs, splice)
-    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state or BuildState())
+    _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state)
     for f in (out / CACHE_DIR).glob("pushed-*.json") if out.is_dir() else ():
         shutil.copy2(f, tmp / CACHE_DIR / f.name)
     folder.collect()
@@ -398,6 +370,8 @@ def write_store(
 ) -> None:
     """``store``: wait for the bulk load to end, or update the previous store (a
     hard-linked checkpoint) with the changed graphs; a bulk load when the update fails."""
+    from ..store import load_oxigraph, update_oxigraph  # (its query side: imported after the scan)
+
     changed = set(result.changed_graphs)
     if loader is not None:
         loader.finish()
@@ -407,13 +381,13 @@ def write_store(
             update_oxigraph(
                 out / STORE_DIR, tmp / STORE_DIR,
                 remove=[*sorted(changed), *result.removed_graphs],
-                add=[g.chunk for g in graphs if g.iri in changed],
+                add=[Path(g.chunk) for g in graphs if g.iri in changed],
             )
             result.store_mode = "incremental"
         except (OSError, RuntimeError, ValueError):
             shutil.rmtree(tmp / STORE_DIR, ignore_errors=True)
     if not result.store_mode:
-        load_oxigraph([g.chunk for g in graphs], tmp / STORE_DIR)
+        load_oxigraph([Path(g.chunk) for g in graphs], tmp / STORE_DIR)
         result.store_mode = "bulk"
 
 
@@ -435,7 +409,7 @@ def build(
     given = out
     out = check_out(out)
     result = BuildResult(out=out)
-    clock = _Clock()
+    clock = Clock()
     warm = _warm_worker(out, opts)
     try:
         inputs = scan(paths, out, opts, given)
@@ -445,7 +419,7 @@ def build(
         raise
     clock.stage("scan")
 
-    ws = _Workspace(out)
+    ws = Workspace(out)
     try:
         ws.take_cache(inputs.reusable)
         result.issues.extend(inputs.collected)
@@ -456,11 +430,15 @@ def build(
         result.extracted, result.reused = len(todo), len(reuse)
         gone = len(inputs.prev_keys - set(inputs.keys))
         incremental = inputs.reusable and (out / STORE_DIR).is_dir() and len(todo) + gone <= max(8, len(inputs.files) // 5)
-        ws.loader = None if incremental else BackgroundLoad(ws.tmp / STORE_DIR)
+        if not incremental:  # (imported here, never in the load's thread: the workers fork meanwhile)
+            from .store_load import BackgroundLoad
+
+            ws.loader = BackgroundLoad(ws.tmp / STORE_DIR)
         settled = _Settled(len(inputs.files), ws.loader, result.issues)
         reuse_and_extract(inputs, opts, ws.folder, todo, reuse, settled, clock, progress, warm)
         clock.stage("extract")
         result.infos = settled.kept
+        result.fresh_issues = [*inputs.collected, *settled.fresh]
         result.documents = Documents(ws.folder.path, [i.key for i in settled.kept])
 
         iris = dict(inputs.previous.iris)
@@ -477,12 +455,14 @@ def build(
         result.artifacts = bool(opts.artifacts) or (
             opts.artifacts is None and result.tasks + result.summary()["statements"] <= AUTO_REPORT_MAX_TASKS
         )
-        if result.artifacts:
-            write_artifacts(ws.tmp, result, opts.artifact_writers)
-        elif opts.artifacts is None:  # a big corpus still gets its report (aggregated views), not the exports
-            write_artifacts(ws.tmp, result, [REPORT_WRITER])
+        if result.artifacts or opts.artifacts is None:  # (the writers' imports only then)
+            from .artifacts import write_artifacts
+
+            # a big corpus still gets its report (aggregated views), not the exports
+            write_artifacts(ws.tmp, result, opts.artifact_writers if result.artifacts else [REPORT_WRITER])
         clock.stage("artifacts")
-        swap_in(ws.tmp, out)
+        keep = result.graph_files == "split" and bool(inputs.previous.split)
+        swap_in(ws.tmp, out, (GRAPHS_DIR, f"{CACHE_DIR}/{CACHE_SPARE}") if keep else None)
         result.documents.folder = out / CACHE_DIR / CACHE_DOCS
         clock.stage("swap")
     except BaseException:

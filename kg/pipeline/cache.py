@@ -51,6 +51,7 @@ __all__ = [
     "CACHE_INDEX",
     "CACHE_FORMAT",
     "CACHE_STATE",
+    "CACHE_SPARE",
     "BuildState",
     "load_state",
     "scan_digest",
@@ -73,7 +74,11 @@ CACHE_DOCS = "docs"
 CACHE_INDEX = "index.json"
 # what the next build needs of this one besides the index, in one file (BuildState)
 CACHE_STATE = "state.bin"
-CACHE_FORMAT = 4  # 4: the build state file
+# the graphs folder of the build before, kept for the next build to update (kg.layout.write_split)
+CACHE_SPARE = "graphs.spare"
+# 4: the build state file; 5: the shared graphs' IRIs in it; 6: the split files' maps;
+# 7: each info marshalled on its own; 8: the graph IRI in the info
+CACHE_FORMAT = 8
 # A file's digest is taken from the previous build when its size, times, inode and device
 # are unchanged and it was last changed this long before that build's scan began (a file
 # written in the same clock tick as the scan read it is read again: git's "racy clean").
@@ -85,7 +90,7 @@ def build_salt(options: tuple[object, ...]) -> str:
     """What a cached document depends on besides its bytes: kg's version and code, the
     ontology/gazetteer data, and the build options that change extraction or the graph."""
     h = hashlib.sha256(f"kg {__version__} cache {CACHE_FORMAT}\n".encode())
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # kg/: extraction's and the graph's code too
     for f in sorted(pkg.rglob("*.py")):
         if "__pycache__" not in f.parts:
             h.update(f"{f.relative_to(pkg)}\n".encode())
@@ -155,6 +160,7 @@ class DocInfo:
     names_digest: str = ""  # of its contribution to the names graph
     metrics_digest: str = ""  # of its contribution to the metrics graph
     quads: int = 0
+    iri: str = ""  # of the document's graph (made in the worker, which has the graph's modules)
 
     @property
     def is_plan(self) -> bool:
@@ -177,16 +183,19 @@ _INFO_FIELDS = tuple(f.name for f in fields(DocInfo))
 _ISSUES = _INFO_FIELDS.index("issues")
 
 
-def _info_row(info: DocInfo) -> tuple[object, ...]:
+def _info_row(info: DocInfo) -> bytes:
+    """A DocInfo as the state keeps it: its fields marshalled on their own, so that the
+    state of ten thousand documents is read and written as ten thousand byte strings (the
+    warnings' text is decoded only for the documents whose info is asked for)."""
     row = [getattr(info, f) for f in _INFO_FIELDS]
     row[_ISSUES] = tuple((i.path, i.line, i.message, i.code) for i in info.issues)
-    return tuple(row)
+    return marshal.dumps(tuple(row))
 
 
-def _info_of_row(row: tuple[object, ...]) -> DocInfo:
-    values = list(row)
-    values[_ISSUES] = [Issue(*i) for i in row[_ISSUES]]  # type: ignore[attr-defined]
-    return DocInfo(*values)  # type: ignore[arg-type]
+def _info_of_row(row: bytes) -> DocInfo:
+    values = list(marshal.loads(row))
+    values[_ISSUES] = [Issue(*i) for i in values[_ISSUES]]
+    return DocInfo(*values)
 
 
 @dataclass
@@ -201,13 +210,18 @@ class BuildState:
     pickled objects); an info is made a :class:`DocInfo` when asked for (:meth:`info`),
     and a reused one is written back as it was read."""
 
-    rows: dict[str, tuple[object, ...]] = field(default_factory=dict)  # key → DocInfo's fields
+    rows: dict[str, bytes] = field(default_factory=dict)  # key → DocInfo's fields (_info_row)
     iris: dict[str, str] = field(default_factory=dict)
     stats: dict[str, tuple[FileStat, str]] = field(default_factory=dict)
     scanned: int = 0  # time.time_ns() when the scan began
     files: dict[str, object] = field(default_factory=dict)
     # what each shared graph is the union of (kg.pipeline.shared.Union), by graph
     unions: dict[str, tuple[list[str], dict[bytes, int]]] = field(default_factory=dict)
+    graph_iris: dict[str, str] = field(default_factory=dict)  # the shared graphs' (kg.pipeline.shared.shared_iri)
+    # the split layout's graphs folder (file name → chunk file name), and that of the spare
+    # folder this build leaves in its cache (the previous build's, see kg.layout.write_split)
+    split: dict[str, str] = field(default_factory=dict)
+    spare: dict[str, str] = field(default_factory=dict)
 
     def __contains__(self, key: str) -> bool:
         return key in self.rows
@@ -222,7 +236,8 @@ class BuildState:
 
     def write(self, path: Path) -> None:
         data = {"format": CACHE_FORMAT, "rows": self.rows, "iris": self.iris, "stats": self.stats,
-                "scanned": self.scanned, "files": self.files, "unions": self.unions}
+                "scanned": self.scanned, "files": self.files, "unions": self.unions,
+                "graph_iris": self.graph_iris, "split": self.split, "spare": self.spare}
         path.write_bytes(marshal.dumps(data))
 
 
@@ -236,7 +251,10 @@ def load_state(out: Path) -> BuildState:
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         return BuildState()
     try:
-        return BuildState(data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"])
+        return BuildState(
+            data["rows"], data["iris"], data["stats"], data["scanned"], data["files"], data["unions"], data["graph_iris"],
+            data["split"], data["spare"],
+        )
     except (KeyError, TypeError):
         return BuildState()
 

@@ -29,8 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..graph.facts_rows import FACTS_VERSION
-from ..layout import FACTS_FILE, Splice, concat
+from ..layout import FACTS_FILE, FACTS_VERSION, Splice, concat
 from .cache import CACHE_DIR, CACHE_INDEX, DocInfo
 from .shared import Graph
 

@@ -72,12 +72,13 @@ def _walk(root: Path, warn: Callable[[Issue], None], exclude: Path | None, links
                 is_dir = entry.is_dir()  # (through a symlink too)
             except OSError:
                 is_dir = False
-            sub = here / entry.name
             if not is_dir:
                 plain.append(entry)
-            elif skip is not None and os.path.realpath(sub) == skip:
                 continue
-            elif entry.is_symlink():
+            sub = here / entry.name
+            if skip is not None and os.path.realpath(sub) == skip:
+                continue
+            if entry.is_symlink():
                 warn(Issue(str(sub), 0, "is a symlink to a folder; not followed (name the folder itself to read it)", "symlink-skipped"))
             elif is_kg_build(sub):
                 warn(Issue(str(sub), 0, "is a kg build folder; its files are not read as documents", "build-folder-skipped"))

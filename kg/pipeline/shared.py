@@ -1,5 +1,9 @@
 """The ``link`` stage: the cross-document graphs (report links, each region's gazetteer
 and names graphs, the metrics graph), each made again only when its inputs changed.
+
+Extraction's and the graph's modules (and rdflib with them) are imported where a graph
+is made again, not with this module: a rebuild whose shared graphs are all in the cache,
+their IRIs in the build state, does not import them.
 """
 
 from __future__ import annotations
@@ -11,10 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..extract.gazetteer import load_gazetteer
-from ..extract.linking import infer_units, link_statements
-from ..graph.quads import link_quads, region_quads
-from ..graph.vocab import iri_metrics_graph, iri_names_graph, iri_region_graph
 from ..models import DocumentKind, ExtractedDocument, StatementLink
 from .cache import (
     CacheFolder,
@@ -32,7 +32,7 @@ class Graph:
     name of its file in the split layout."""
 
     iri: str
-    chunk: Path
+    chunk: str  # the chunk file's path (strings: ten thousand Path objects cost more than the stage's work)
     digest: str
     quads: int
     file: str
@@ -47,9 +47,31 @@ def _derived(folder: CacheFolder, key: str, make: Callable[[], bytes]) -> Path |
     return target if target.stat().st_size else None
 
 
+def _gazetteer_chunk(region: str, groups: Sequence[str]) -> bytes:
+    from ..extract.gazetteer import load_gazetteer
+    from ..graph.quads import region_quads
+
+    return sorted_nquads(region_quads(load_gazetteer(region), groups))
+
+
+def shared_iri(kind: str, region: str, known: Mapping[str, str], used: dict[str, str]) -> str:
+    """The IRI of a shared graph (``kind``: gazetteer, names or metrics): as ``known`` (the
+    previous build's, by ``"KIND REGION"``) has it, else made (importing rdflib); kept in
+    ``used`` for the next build."""
+    label = f"{kind} {region}"
+    iri = known.get(label)
+    if iri is None:
+        from ..graph import vocab
+
+        made = {"gazetteer": vocab.iri_region_graph, "names": vocab.iri_names_graph}
+        iri = str(made[kind](region) if kind in made else vocab.iri_metrics_graph())
+    used[label] = iri
+    return iri
+
+
 def graph_of_chunk(iri: str, chunk: Path, file: str) -> Graph:
     data = chunk.read_bytes()
-    return Graph(iri, chunk, chunk_digest(data), data.count(b"\n"), file)
+    return Graph(iri, str(chunk), chunk_digest(data), data.count(b"\n"), file)
 
 
 def _file_part(text: str) -> str:
@@ -109,12 +131,17 @@ def _union(folder: CacheFolder, infos: Sequence[DocInfo], suffix: str, previous:
 
 def shared_graphs(
     infos: Sequence[DocInfo], folder: CacheFolder, previous: Mapping[str, Union] | None = None,
-    unions: dict[str, Union] | None = None,
+    unions: dict[str, Union] | None = None, iris: Mapping[str, str] | None = None,
+    used_iris: dict[str, str] | None = None,
 ) -> list[Graph]:
     """Each region's gazetteer and names graphs, and the metrics graph. ``previous``: what
-    each graph was the union of in the previous build; ``unions`` gets it for this one."""
+    each graph was the union of in the previous build; ``unions`` gets it for this one.
+    ``iris``: the graphs' IRIs the previous build made (see :func:`shared_iri`);
+    ``used_iris`` gets this build's."""
     previous = previous or {}
     unions = unions if unions is not None else {}
+    known_iris = iris or {}
+    used = used_iris if used_iris is not None else {}
     regions: dict[str, list[DocInfo]] = {}
     for info in infos:
         regions.setdefault(info.region, []).append(info)
@@ -124,10 +151,10 @@ def shared_graphs(
         gkey = derived_key("gazetteer", region, *groups)
         gazetteer = _derived(
             folder, gkey,
-            lambda region=region, groups=groups: sorted_nquads(region_quads(load_gazetteer(region), groups)),  # type: ignore[misc]
+            lambda region=region, groups=groups: _gazetteer_chunk(region, groups),  # type: ignore[misc]
         )
         if gazetteer:
-            out.append(graph_of_chunk(str(iri_region_graph(region)), gazetteer, f"_gazetteer-{_file_part(region)}"))
+            out.append(graph_of_chunk(shared_iri("gazetteer", region, known_iris, used), gazetteer, f"_gazetteer-{_file_part(region)}"))
 
         union = unions[f"names {region}"] = _union(folder, members, ".names.nq", previous.get(f"names {region}"))
 
@@ -141,8 +168,8 @@ def shared_graphs(
         # made again only when what the documents contribute changed (most edits do not)
         chunk = _derived(folder, derived_key("names", region, gkey, *sorted({i.names_digest for i in members})), names)
         if chunk:
-            out.append(graph_of_chunk(str(iri_names_graph(region)), chunk, f"_names-{_file_part(region)}"))
-    iri = str(iri_metrics_graph())
+            out.append(graph_of_chunk(shared_iri("names", region, known_iris, used), chunk, f"_names-{_file_part(region)}"))
+    iri = shared_iri("metrics", "", known_iris, used)
     union = unions["metrics"] = _union(folder, infos, ".metrics.nq", previous.get("metrics"))
     chunk = _derived(
         folder, derived_key("metrics", *sorted({i.metrics_digest for i in infos})),
@@ -180,6 +207,9 @@ def report_links(infos: Sequence[DocInfo], folder: CacheFolder) -> tuple[list[St
         if cached.is_file():
             found, quads = pickle.loads(cached.read_bytes())
         else:
+            from ..extract.linking import infer_units, link_statements
+            from ..graph.quads import link_quads
+
             report = doc(info)
             plan_docs = [doc(p) for p in region_plans]
             found = link_statements(report, plan_docs)

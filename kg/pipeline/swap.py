@@ -79,14 +79,17 @@ def rmtree(path: Path) -> None:
         shutil.rmtree(path, onerror=retry)
 
 
-def swap_in(tmp: Path, out: Path) -> None:
+def swap_in(tmp: Path, out: Path, keep: tuple[str, str] | None = None) -> None:
     """Replace ``out`` with ``tmp`` so that a reader sees the old or the new output, never half.
 
     On Linux both folders are exchanged in one system call; elsewhere the old folder is
     renamed aside first (and :func:`recover` puts it back if the process dies between
-    the two renames).
+    the two renames). ``keep`` (a path in the old folder, where to put it in the new one):
+    what is moved from the old folder before it is removed (the split layout's graphs
+    folder, which the next build updates instead of linking every file again).
     """
     if out.exists() and _rename_exchange(tmp, out):
+        _keep(tmp, out, keep)
         rmtree(tmp)
         return
     old = None
@@ -95,7 +98,17 @@ def swap_in(tmp: Path, out: Path) -> None:
         os.replace(out, old)
     os.replace(tmp, out)
     if old is not None:
+        _keep(old, out, keep)
         rmtree(old)
+
+
+def _keep(old: Path, out: Path, keep: tuple[str, str] | None) -> None:
+    if keep is None:
+        return
+    src, dest = old / keep[0], out / keep[1]
+    if src.is_dir() and not src.is_symlink() and dest.parent.is_dir() and not os.path.lexists(dest):
+        with contextlib.suppress(OSError):  # (then it is removed with the old folder)
+            os.rename(src, dest)
 
 
 def _pid_alive(pid: int) -> bool:

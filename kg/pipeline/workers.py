@@ -1,25 +1,20 @@
 """The ``extract`` stage: reading and extracting one document (in a worker process or
-this one), its cache entry and task records; the start method and life of the workers.
+this one), its cache entry and task records. (The start method and life of the workers
+are in :mod:`kg.pipeline.processes`, which the build imports without this module.)
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-import signal
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from ..extract import DOCUMENT_FLAGS, extract_document
 from ..graph.facts_rows import facts_line
 from ..graph.quads import document_graphs
+from ..graph.vocab import iri_document
 from ..models import DocumentKind, ExtractedDocument, Issue, Line, SourceText
 from ..read import read_source
 from .cache import (
@@ -28,10 +23,14 @@ from .cache import (
     write_entry,
 )
 from .facts_file import FACTS_SUFFIX
-
-if TYPE_CHECKING:  # pragma: no cover
-    from multiprocessing.context import BaseContext
 from .inputs import document_names
+from .processes import (  # noqa: F401 - kg.analysis.workload_outputs imports them from here
+    die_with_parent,
+    extraction_warm,
+    rare_collections,
+    worker_context,
+    worker_init,
+)
 from .records import BuildOptions
 
 
@@ -143,6 +142,7 @@ def _doc_info(path: Path, key: str, doc: ExtractedDocument | None, issues: list[
             elif m.kind == "group" and m.unit:
                 groups.add(m.unit)
     info.name, info.region, info.kind = doc.name, doc.region, doc.kind.value
+    info.iri = str(iri_document(doc.name))
     info.tasks, info.sections = len(doc.tasks), len(doc.sections)
     info.units, info.groups = sorted(units), sorted(groups)
     return info
@@ -163,10 +163,6 @@ def process_one(path: Path, opts: BuildOptions, key: str, dest: Path, name: str 
     return info
 
 
-def process_star(args: tuple[Path, BuildOptions, str, Path, str]) -> DocInfo:
-    return process_one(*args)
-
-
 # A made-up plan that goes through every stage of extraction and the graph.
 _WARM_UP = (
     "鼓楼区2021年目标任务分解方案",
@@ -183,79 +179,3 @@ def warm_up(opts: BuildOptions) -> None:
     lines = tuple(Line(n, text, f"line {n}") for n, text in enumerate(_WARM_UP, 1))
     doc = extract_document(SourceText("<warm-up>", "warm-up", lines), region=opts.region, kind=opts.kind, year=opts.year)
     document_graphs(doc, opts.expand_groups)
-
-
-# Extraction allocates millions of short-lived objects (quads, tokens, spans) next to
-# long-lived memo tables; with Python's default thresholds the cyclic collector walks
-# those tables again and again (~10% of a worker's time). Nothing extraction makes is
-# cyclic garbage worth collecting early, so it runs with collections 40x rarer.
-_EXTRACT_GC_THRESHOLD = (30_000, 20, 20)
-
-
-_WORKER_NICENESS = 5
-
-
-def extraction_warm() -> bool:
-    """Whether this process has already paid for extraction's imports (spaCy)."""
-    return "spacy" in sys.modules
-
-
-def worker_context() -> BaseContext:
-    """The start method of kg's child processes: ``fork`` where it is safe (Linux and the
-    other POSIX systems but macOS). It does not run the caller's ``__main__`` again, so a
-    plain script that calls :func:`build` at its top level, without the ``if __name__ ==
-    "__main__":`` guard, runs once (``spawn`` and ``forkserver`` import the script again in
-    each child). Elsewhere ``spawn``, where scripts need that guard."""
-    import multiprocessing
-
-    if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def die_with_parent(parent: int) -> None:
-    """In a child process: end when the process ``parent`` ends, even when it is killed
-    with SIGKILL (it cannot stop its children then). Linux: the kernel sends SIGKILL
-    (``PR_SET_PDEATHSIG``); elsewhere a thread checks the parent every second."""
-    armed = False
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            armed = ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            armed = False
-    if os.getppid() != parent:  # the parent died before this
-        os._exit(1)
-    if not armed:
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(1.0)
-            os._exit(1)
-
-        threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
-
-
-def worker_init(parent: int, niceness: int = _WORKER_NICENESS) -> None:
-    die_with_parent(parent)
-    gc.freeze()  # what the worker inherited (modules, gazetteers) is never garbage
-    gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
-    # The store's bulk load (a thread of the parent) goes first: it takes each chunk as
-    # soon as it is written, so when the last document is extracted little is left to
-    # load; at equal priority it falls behind and the build ends waiting for it. (A
-    # rebuild's single worker, which the build waits for, runs at the build's priority.)
-    if niceness:
-        with contextlib.suppress(OSError):
-            os.nice(niceness)
-
-
-@contextlib.contextmanager
-def rare_collections() -> Iterator[None]:
-    before = gc.get_threshold()
-    gc.set_threshold(*_EXTRACT_GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
