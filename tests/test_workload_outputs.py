@@ -163,3 +163,17 @@ def test_an_error_in_the_child_is_raised_by_write_artifacts(
     monkeypatch.setattr(wo, "_write_files", broken)
     with pytest.raises(KgError, match=r"could not be written: OSError: disk full$"):
         write_artifacts(out, names=["workload"])
+
+
+@pytest.mark.parametrize("text", [
+    'unit,load\n区科技局,1.5\n"区发改委,办公室",0.5\n',  # no cell could be a formula: kept as is
+    'unit,load\n=1+1,-0.5\n"a,b",1.0\n',
+    'unit,task\n区科技局,"推进\n-1 项工作"\n区发改委,"@SUM(A1)"\n',
+    "=cmd,x\n",
+    'a,"x,+1"\n',  # a comma and a sign inside a quoted cell: read in full, kept
+])
+def test_excel_csv_neutralises_as_the_full_pass_does(text: str) -> None:
+    from kg.analysis.exports import BOM, excel_csv
+    from kg.spreadsheet import neutralise_csv
+
+    assert excel_csv(text) == BOM + neutralise_csv(text)
