@@ -177,3 +177,60 @@ def test_excel_csv_neutralises_as_the_full_pass_does(text: str) -> None:
     from kg.spreadsheet import neutralise_csv
 
     assert excel_csv(text) == BOM + neutralise_csv(text)
+
+
+def _graphml_cases() -> list[object]:
+    import networkx as nx
+
+    odd = nx.Graph()
+    odd.add_node('区科技局 & <"局">\n\r\t', label='<b>"推进" & 落实</b>\r\n\t', n=1, f=0.5, ok=True, empty="")
+    odd.add_node("区发改委", n=2.5)  # the same attribute with another type: a second key
+    odd.add_node("各街道")  # no attributes
+    odd.add_edge('区科技局 & <"局">\n\r\t', "区发改委", weight=2, role="lead")
+    odd.add_edge("区发改委", "各街道")
+    directed = nx.DiGraph([(1, 2)])
+    directed.graph["name"] = "a graph attribute: left to networkx"
+    not_xml = nx.Graph()
+    not_xml.add_node("x", text="a\x01b")  # networkx refuses it; so does this writer
+    return [odd, directed, nx.DiGraph([(1, 2, {"w": 1.5})]), not_xml]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_graphml_is_the_bytes_networkx_writes(case: int, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from kg.analysis.graphml import write_graphml
+
+    G = _graphml_cases()[case]
+    theirs, mine = tmp_path / "nx.graphml", tmp_path / "kg.graphml"
+    try:
+        nx.write_graphml(G, theirs, encoding="utf-8")
+    except ValueError as exc:
+        with pytest.raises(ValueError, match="XML compatible"):
+            write_graphml(G, mine)
+        assert "XML compatible" in str(exc)
+        return
+    write_graphml(G, mine)
+    assert mine.read_bytes() == theirs.read_bytes()
+
+
+def test_the_build_s_graphml_files_are_the_bytes_networkx_writes(generated_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import networkx as nx
+
+    from kg.analysis.networks import _export_ready
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    write_workload_outputs(out, None)
+    store = OxigraphStore(out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+    finally:
+        store.close()
+    for name, G in (("collaboration", report.collaboration), ("responsibility", report.responsibility)):
+        nx.write_graphml(_export_ready(G, viz=False), tmp_path / f"{name}.graphml", encoding="utf-8")
+        written = (out / f"{name}.graphml").read_bytes()
+        assert len(written) > 10_000
+        assert written == (tmp_path / f"{name}.graphml").read_bytes()
