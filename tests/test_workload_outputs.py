@@ -234,3 +234,62 @@ def test_the_build_s_graphml_files_are_the_bytes_networkx_writes(generated_out: 
         written = (out / f"{name}.graphml").read_bytes()
         assert len(written) > 10_000
         assert written == (tmp_path / f"{name}.graphml").read_bytes()
+
+
+def _cell_signatures(path: Path) -> dict[str, object]:
+    """Every sheet of a workbook as openpyxl reads it back: settings, then each cell's
+    value, type and style."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    found: dict[str, object] = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        found[ws.title] = (
+            ws.freeze_panes, ws.auto_filter.ref, ws.max_row, ws.max_column,
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+            {k: d.width for k, d in ws.column_dimensions.items()},
+            [[(c.value, c.data_type, c.font.b, c.fill.fill_type, c.fill.fgColor.rgb, c.alignment.wrap_text,
+               c.alignment.vertical, c.alignment.horizontal, c.alignment.text_rotation, c.quotePrefix, c.number_format)
+              for c in row] for row in ws.iter_rows()],
+        )
+    return found
+
+
+def _matrix(out: Path, path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> None:
+    import kg.analysis.matrix as mx
+    from kg.analysis.exports import assignment_rows
+
+    store = OxigraphStore(out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        rows = assignment_rows(report)
+        units = list(dict.fromkeys(str(row["unit"]) for row in rows))
+        rename = dict(zip(units, names, strict=False))  # odd text in the long table
+        for row in rows:
+            row["unit"] = rename.get(str(row["unit"]), row["unit"])
+        with monkeypatch.context() as m:
+            if not fast:
+                real = mx._save
+                m.setattr(mx, "_save", lambda *a, fast: real(*a, fast=False))
+            write_responsibility_matrix(store, report, path, assignments=rows)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("names", [
+    [],
+    ["=1+1", "  区发改委 <&> \r", ""],
+    ["#N/A"],  # an error code: openpyxl types it, so openpyxl writes the workbook
+])
+def test_the_matrix_rows_written_as_xml_are_the_cells_openpyxl_writes(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]
+) -> None:
+    fast, slow = tmp_path / "fast.xlsx", tmp_path / "openpyxl.xlsx"
+    _matrix(generated_out, fast, True, monkeypatch, names)
+    _matrix(generated_out, slow, False, monkeypatch, names)
+    mine, theirs = _cell_signatures(fast), _cell_signatures(slow)
+    assert len(mine["sheets"]) >= 3  # type: ignore[arg-type]
+    assert mine == theirs
+    if names[:1] == ["=1+1"]:  # a text cell with the text prefix, not a formula
+        cells = [c for row in mine["任务分工"][-1] for c in row]  # type: ignore[index]
+        assert ("=1+1", "s") in [(c[0], c[1]) for c in cells] and any(c[0] == "=1+1" and c[9] for c in cells)
