@@ -579,6 +579,37 @@ def test_write_report_regenerates_from_a_build_folder(example_out: Path, tmp_pat
     assert sorted(p.name for p in (copy / "views").iterdir()) == sorted(p.name for p in (example_out / "views").iterdir())
 
 
+def test_the_index_says_when_betweenness_is_sampled(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Betweenness is estimated from a sample of sources above BETWEENNESS_EXACT_MAX
+    units: the index says so (and from how many), and not when it is exact."""
+    import shutil
+
+    from kg.visualize.report import write_report
+
+    import kg.analysis.networks as networks
+    from kg.analysis.workload import compute_workload
+    from kg.store import open_store
+
+    assert 'id="sampled"' not in (example_out / "index.html").read_text(encoding="utf-8")
+    copy = tmp_path / "copy"
+    shutil.copytree(example_out, copy)
+    monkeypatch.setattr(networks, "BETWEENNESS_EXACT_MAX", 2)
+    monkeypatch.setattr(networks, "BETWEENNESS_MIN_SAMPLE", 2)
+    monkeypatch.setattr(networks, "BETWEENNESS_SAMPLE", 2)
+    store = open_store(copy)
+    try:
+        units = compute_workload(store).collaboration.number_of_nodes()
+    finally:
+        store.close()
+    assert units > 2
+    write_report(copy)
+    index = (copy / "index.html").read_text(encoding="utf-8")
+    assert f"中介中心度按固定抽样的 2 个起点单位估算（共 {units} 个单位" in index
+    assert f"estimated from a fixed sample of 2 source units of {units}" in index
+
+
 def test_slow_canned_queries_are_skipped_not_waited_for(example_out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 

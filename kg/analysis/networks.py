@@ -24,7 +24,7 @@ import networkx as nx
 from .graphml import write_graphml
 
 __all__ = [
-    "collaboration_graph", "centralities", "write_network", "TYPE_COLORS", "TASK_COLOR", "GROUP_COLOR",
+    "collaboration_graph", "centralities", "betweenness_sample", "write_network", "TYPE_COLORS", "TASK_COLOR", "GROUP_COLOR",
     "BETWEENNESS_EXACT_MAX",
 ]
 
@@ -83,6 +83,15 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
     return G
 
 
+def betweenness_sample(G: nx.Graph) -> int | None:
+    """How many sources the betweenness of :func:`centralities` is estimated from on ``G``
+    (None: computed exactly); the report says so where it shows the measure."""
+    n = G.number_of_nodes()
+    if n <= BETWEENNESS_EXACT_MAX:
+        return None
+    return min(n, max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, BETWEENNESS_WORK // max(1, G.number_of_edges()))))
+
+
 def centralities(G: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     """``(degree, betweenness)`` centrality of every node of a collaboration graph.
 
@@ -91,9 +100,7 @@ def centralities(G: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     """
     n = G.number_of_nodes()
     degree = nx.degree_centrality(G) if n > 1 else dict.fromkeys(G, 0.0)
-    k = None if n <= BETWEENNESS_EXACT_MAX else min(
-        n, max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, BETWEENNESS_WORK // max(1, G.number_of_edges())))
-    )
+    k = betweenness_sample(G)
     betweenness = (
         nx.betweenness_centrality(G, k=k, seed=0, weight="distance", normalized=True)
         if n > 2 else dict.fromkeys(G, 0.0)
