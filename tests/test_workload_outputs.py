@@ -163,3 +163,146 @@ def test_an_error_in_the_child_is_raised_by_write_artifacts(
     monkeypatch.setattr(wo, "_write_files", broken)
     with pytest.raises(KgError, match=r"could not be written: OSError: disk full$"):
         write_artifacts(out, names=["workload"])
+
+
+@pytest.mark.parametrize("text", [
+    'unit,load\n区科技局,1.5\n"区发改委,办公室",0.5\n',  # no cell could be a formula: kept as is
+    'unit,load\n=1+1,-0.5\n"a,b",1.0\n',
+    'unit,task\n区科技局,"推进\n-1 项工作"\n区发改委,"@SUM(A1)"\n',
+    "=cmd,x\n",
+    'a,"x,+1"\n',  # a comma and a sign inside a quoted cell: read in full, kept
+])
+def test_excel_csv_neutralises_as_the_full_pass_does(text: str) -> None:
+    from kg.analysis.exports import BOM, excel_csv
+    from kg.spreadsheet import neutralise_csv
+
+    assert excel_csv(text) == BOM + neutralise_csv(text)
+
+
+def _graphml_cases() -> list[object]:
+    import networkx as nx
+
+    odd = nx.Graph()
+    odd.add_node('区科技局 & <"局">\n\r\t', label='<b>"推进" & 落实</b>\r\n\t', n=1, f=0.5, ok=True, empty="")
+    odd.add_node("区发改委", n=2.5)  # the same attribute with another type: a second key
+    odd.add_node("各街道")  # no attributes
+    odd.add_edge('区科技局 & <"局">\n\r\t', "区发改委", weight=2, role="lead")
+    odd.add_edge("区发改委", "各街道")
+    directed = nx.DiGraph([(1, 2)])
+    directed.graph["name"] = "a graph attribute: left to networkx"
+    not_xml = nx.Graph()
+    not_xml.add_node("x", text="a\x01b")  # networkx refuses it; so does this writer
+    return [odd, directed, nx.DiGraph([(1, 2, {"w": 1.5})]), not_xml]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_graphml_is_the_bytes_networkx_writes(case: int, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from kg.analysis.graphml import write_graphml
+
+    G = _graphml_cases()[case]
+    theirs, mine = tmp_path / "nx.graphml", tmp_path / "kg.graphml"
+    try:
+        nx.write_graphml(G, theirs, encoding="utf-8")
+    except ValueError as exc:
+        with pytest.raises(ValueError, match="XML compatible"):
+            write_graphml(G, mine)
+        assert "XML compatible" in str(exc)
+        return
+    write_graphml(G, mine)
+    assert mine.read_bytes() == theirs.read_bytes()
+    # with None attributes, which networkx refuses: the bytes of the copy without them
+    if isinstance(G, nx.Graph) and not G.is_directed() and G.number_of_nodes() > 2:
+        first = next(iter(G))
+        G.nodes[first]["missing"] = None
+        G.add_edge(first, "新节点", note=None, weight=1)
+        with pytest.raises((TypeError, nx.NetworkXError)):
+            nx.write_graphml(G, theirs, encoding="utf-8")
+        without = nx.Graph()
+        without.add_nodes_from((n, {k: v for k, v in d.items() if v is not None}) for n, d in G.nodes(data=True))
+        without.add_edges_from((u, v, {k: x for k, x in d.items() if x is not None}) for u, v, d in G.edges(data=True))
+        nx.write_graphml(without, theirs, encoding="utf-8")
+        write_graphml(G, mine, drop_none=True)
+        assert mine.read_bytes() == theirs.read_bytes()
+
+
+def test_the_build_s_graphml_files_are_the_bytes_networkx_writes(generated_out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import networkx as nx
+
+    from kg.analysis.networks import _export_ready
+
+    out = tmp_path / "out"
+    shutil.copytree(generated_out, out)
+    write_workload_outputs(out, None)
+    store = OxigraphStore(out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+    finally:
+        store.close()
+    for name, G in (("collaboration", report.collaboration), ("responsibility", report.responsibility)):
+        nx.write_graphml(_export_ready(G, viz=False), tmp_path / f"{name}.graphml", encoding="utf-8")
+        written = (out / f"{name}.graphml").read_bytes()
+        assert len(written) > 10_000
+        assert written == (tmp_path / f"{name}.graphml").read_bytes()
+
+
+def _cell_signatures(path: Path) -> dict[str, object]:
+    """Every sheet of a workbook as openpyxl reads it back: settings, then each cell's
+    value, type and style."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    found: dict[str, object] = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        found[ws.title] = (
+            ws.freeze_panes, ws.auto_filter.ref, ws.max_row, ws.max_column,
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+            {k: d.width for k, d in ws.column_dimensions.items()},
+            [[(c.value, c.data_type, c.font.b, c.fill.fill_type, c.fill.fgColor.rgb, c.alignment.wrap_text,
+               c.alignment.vertical, c.alignment.horizontal, c.alignment.text_rotation, c.quotePrefix, c.number_format)
+              for c in row] for row in ws.iter_rows()],
+        )
+    return found
+
+
+def _matrix(out: Path, path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> None:
+    import kg.analysis.matrix as mx
+    from kg.analysis.exports import assignment_rows
+
+    store = OxigraphStore(out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        rows = assignment_rows(report)
+        units = list(dict.fromkeys(str(row["unit"]) for row in rows))
+        rename = dict(zip(units, names, strict=False))  # odd text in the long table
+        for row in rows:
+            row["unit"] = rename.get(str(row["unit"]), row["unit"])
+        with monkeypatch.context() as m:
+            if not fast:
+                real = mx._save
+                m.setattr(mx, "_save", lambda *a, fast: real(*a, fast=False))
+            write_responsibility_matrix(store, report, path, assignments=rows)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("names", [
+    [],
+    ["=1+1", "  区发改委 <&> \r", ""],
+    ["#N/A"],  # an error code: openpyxl types it, so openpyxl writes the workbook
+])
+def test_the_matrix_rows_written_as_xml_are_the_cells_openpyxl_writes(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]
+) -> None:
+    fast, slow = tmp_path / "fast.xlsx", tmp_path / "openpyxl.xlsx"
+    _matrix(generated_out, fast, True, monkeypatch, names)
+    _matrix(generated_out, slow, False, monkeypatch, names)
+    mine, theirs = _cell_signatures(fast), _cell_signatures(slow)
+    assert len(mine["sheets"]) >= 3  # type: ignore[arg-type]
+    assert mine == theirs
+    if names[:1] == ["=1+1"]:  # a text cell with the text prefix, not a formula
+        cells = [c for row in mine["任务分工"][-1] for c in row]  # type: ignore[index]
+        assert ("=1+1", "s") in [(c[0], c[1]) for c in cells] and any(c[0] == "=1+1" and c[9] for c in cells)

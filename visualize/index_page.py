@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.analysis.networks import betweenness_sample
 from kg.labels import label, note
 
 from .charts import Bar, bar_chart, lorenz_curve
@@ -160,7 +161,7 @@ def _workload_context(report: Any | None, pages_by_key: Mapping[str, ViewPage]) 
     """The ranking, its chart, the concentration and the options of the workload analysis."""
     ctx: dict[str, Any] = {
         "ranking": [], "chart": "", "chart_note": "", "lorenz": "", "groups": [], "options": {},
-        "gini": None, "gini_words": "", "top5": None, "glossary": [],
+        "gini": None, "gini_words": "", "top5": None, "glossary": [], "sampled": None,
     }
     if report is None:
         ctx["overloaded"] = []
@@ -188,6 +189,10 @@ def _workload_context(report: Any | None, pages_by_key: Mapping[str, ViewPage]) 
     ]
     ctx["overloaded"] = [r for r in ctx["ranking"] if r["overloaded"]]
     ctx["glossary"] = glossary()
+    collaboration = getattr(report, "collaboration", None)
+    sources = betweenness_sample(collaboration) if collaboration is not None else None
+    if sources is not None:  # bounded work on a big network: the index says so
+        ctx["sampled"] = {"sources": sources, "units": collaboration.number_of_nodes()}
     return ctx
 
 

@@ -290,8 +290,10 @@ def write_search_index(folder: Path, data: ViewData, st: Styler) -> None:
     """``folder/search-index.js``: ``window.kgIndex`` = every unit with its aliases and the
     file of its view, and the tasks (up to :data:`MAX_INDEX_TASKS`) with the file of their
     section's view ("" where the view was not drawn)."""
+    present = {f.name for f in folder.iterdir() if f.is_file()}  # (one listing, not a stat per unit and task)
+
     def drawn(file: str) -> str:
-        return file if (folder / file).is_file() else ""
+        return file if file in present else ""
 
     units = [
         [u.label, u.aliases, "" if u.is_group else drawn(st.names.unit(u.iri))]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict
 from pathlib import Path
 
 from ..labels import label
-from ..spreadsheet import neutralise_csv
+from ..spreadsheet import FORMULA_START, neutralise_csv
 from .workload import UnitLoad, WorkloadReport
 
 __all__ = [
@@ -102,17 +103,26 @@ def assignment_rows(report: WorkloadReport) -> list[dict[str, object]]:
     ``no`` is the task's position in its document (a number, so that it sorts as one),
     ``task_id`` its number as written."""
     keyed: list[tuple[tuple[str, int, str, int], dict[str, object]]] = []
+    names: dict[str, str] = {}  # (each looked up once: 300,000 rows at 100k tasks)
+    roles: dict[str, str] = {}
     for u in report.units:
+        unit_type = label("unit_type", u.type)
         for t in u.tasks:
+            doc = names.get(t.document)
+            if doc is None:
+                doc = names[t.document] = document_name(t.document)
+            role = roles.get(t.role)
+            if role is None:
+                role = roles[t.role] = label("role", t.role)
             row: dict[str, object] = {
                 "no": t.ordinal, "task_id": t.task_id, "section": t.section,
-                "task": t.task_text, "unit": u.unit, "type": label("unit_type", u.type),
-                "role": label("role", t.role), "via_group": t.via_group or "",
+                "task": t.task_text, "unit": u.unit, "type": unit_type,
+                "role": role, "via_group": t.via_group or "",
                 "direct_share": round(t.direct_share, 6), "expanded_share": round(t.expanded_share, 6),
-                "document": document_name(t.document), "region": u.region,
+                "document": doc, "region": u.region,
             }
             # in document and task order; on one task, the units in ranking order
-            keyed.append(((document_name(t.document), t.ordinal, t.task, len(keyed)), row))
+            keyed.append(((doc, t.ordinal, t.task, len(keyed)), row))
     keyed.sort(key=lambda kr: kr[0])
     return [r for _, r in keyed]
 
@@ -127,9 +137,17 @@ def assignments_csv(rows: list[dict[str, object]]) -> str:
     return buf.getvalue()
 
 
+# where a cell of CSV text (at the start, after a comma or a line end, maybe quoted) could
+# start with what makes it formula-like (kg.spreadsheet.FORMULA_START); a match inside a
+# quoted cell only costs the full pass of neutralise_csv
+_MAYBE_FORMULA = re.compile(r'(?:\A|[,\n])"?[' + re.escape("".join(FORMULA_START)) + "]")
+
+
 def excel_csv(text: str) -> str:
-    """CSV text for a file Excel opens: formula-like cells neutralised, a BOM in front."""
-    return BOM + neutralise_csv(text)
+    """CSV text for a file Excel opens: formula-like cells neutralised, a BOM in front.
+    Text no cell of which could be formula-like is kept as it is (what :func:`neutralise_csv`
+    gives for CSV that :mod:`csv` wrote, without reading it again)."""
+    return BOM + (neutralise_csv(text) if _MAYBE_FORMULA.search(text) else text)
 
 
 def write_excel_csv(path: Path, text: str) -> None:

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from .graphml import write_graphml
+
 __all__ = [
-    "collaboration_graph", "centralities", "write_network", "TYPE_COLORS", "TASK_COLOR", "GROUP_COLOR",
+    "collaboration_graph", "centralities", "betweenness_sample", "write_network", "TYPE_COLORS", "TASK_COLOR", "GROUP_COLOR",
     "BETWEENNESS_EXACT_MAX",
 ]
 
@@ -81,6 +83,15 @@ def collaboration_graph(bipartite: nx.Graph, units: Iterable[str]) -> nx.Graph:
     return G
 
 
+def betweenness_sample(G: nx.Graph) -> int | None:
+    """How many sources the betweenness of :func:`centralities` is estimated from on ``G``
+    (None: computed exactly); the report says so where it shows the measure."""
+    n = G.number_of_nodes()
+    if n <= BETWEENNESS_EXACT_MAX:
+        return None
+    return min(n, max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, BETWEENNESS_WORK // max(1, G.number_of_edges()))))
+
+
 def centralities(G: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     """``(degree, betweenness)`` centrality of every node of a collaboration graph.
 
@@ -89,9 +100,7 @@ def centralities(G: nx.Graph) -> tuple[dict[str, float], dict[str, float]]:
     """
     n = G.number_of_nodes()
     degree = nx.degree_centrality(G) if n > 1 else dict.fromkeys(G, 0.0)
-    k = None if n <= BETWEENNESS_EXACT_MAX else min(
-        n, max(BETWEENNESS_MIN_SAMPLE, min(BETWEENNESS_SAMPLE, BETWEENNESS_WORK // max(1, G.number_of_edges())))
-    )
+    k = betweenness_sample(G)
     betweenness = (
         nx.betweenness_centrality(G, k=k, seed=0, weight="distance", normalized=True)
         if n > 2 else dict.fromkeys(G, 0.0)
@@ -134,7 +143,8 @@ def write_network(G: nx.Graph, path: str | Path, fmt: str | None = None) -> None
     p = Path(path)
     f = (fmt or p.suffix.lstrip(".")).lower()
     if f == "graphml":
-        nx.write_graphml(_export_ready(G, viz=False), p, encoding="utf-8")
+        # the bytes networkx writes for _export_ready(G, viz=False), without the copy
+        write_graphml(G, p, drop_none=True)
     elif f == "gexf":
         nx.write_gexf(_export_ready(G, viz=True), p, encoding="utf-8")
     else:
