@@ -52,8 +52,7 @@ class _Text:
     """The pieces of one GraphML file: keys in networkx's order (ids by first use, every
     node's attributes, then every edge's; written last first), then the elements."""
 
-    def __init__(self, drop_none: bool) -> None:
-        self.drop_none = drop_none
+    def __init__(self) -> None:
         self.xml_type = _xml_types()
         self.keys: dict[tuple[str, str, str], str] = {}
         self.key_lines: list[str] = []
@@ -62,7 +61,7 @@ class _Text:
 
     def key(self, scope: str, d: dict[Any, Any]) -> None:
         for name, value in d.items():
-            if value is None or (scope, name, type(value)) in self.ids:
+            if (scope, name, type(value)) in self.ids:
                 continue
             t = self.xml_type.get(type(value))
             text = str(name)
@@ -76,8 +75,6 @@ class _Text:
             self.ids[(scope, name, type(value))] = found
 
     def element(self, head: str, scope: str, tag: str, d: dict[Any, Any]) -> None:
-        if self.drop_none and None in d.values():
-            d = {k: v for k, v in d.items() if v is not None}
         if not d:
             self.body.append(head + "/>\n")
             return
@@ -101,12 +98,11 @@ def _attr(value: object) -> str:
     return text
 
 
-def _lines(G: nx.Graph, drop_none: bool = False) -> list[str] | None:
+def _lines(G: nx.Graph) -> list[str] | None:
     """The file's text in pieces, or None for a graph left to networkx."""
-    if (G.graph and not drop_none) or G.is_multigraph() or (not drop_none and any(
-            None in d.values() for d in (*(d for _, d in G.nodes(data=True)), *(d for _, _, d in G.edges(data=True))))):
+    if G.graph or G.is_multigraph():
         return None
-    w = _Text(drop_none)
+    w = _Text()
     try:
         for _, d in G.nodes(data=True):
             w.key("node", d)
@@ -122,20 +118,13 @@ def _lines(G: nx.Graph, drop_none: bool = False) -> list[str] | None:
     return [_HEAD, *reversed(w.key_lines), f'<graph edgedefault="{edgedefault}">', *w.body, "</graph></graphml>"]
 
 
-def write_graphml(G: nx.Graph, path: str | Path, drop_none: bool = False) -> None:
+def write_graphml(G: nx.Graph, path: str | Path) -> None:
     """Write ``G`` as GraphML (UTF-8) to ``path``: the bytes of
-    ``networkx.write_graphml(G, path, encoding="utf-8")``; with ``drop_none``, those of
-    the copy of ``G`` without its ``None`` attributes (which networkx cannot write),
-    without making the copy."""
-    lines = _lines(G, drop_none)
+    ``networkx.write_graphml(G, path, encoding="utf-8")``."""
+    lines = _lines(G)
     if lines is None:
         import networkx
 
-        if drop_none:
-            H = networkx.DiGraph() if G.is_directed() else networkx.Graph()
-            H.add_nodes_from((n, {k: v for k, v in d.items() if v is not None}) for n, d in G.nodes(data=True))
-            H.add_edges_from((u, v, {k: x for k, x in d.items() if x is not None}) for u, v, d in G.edges(data=True))
-            G = H
         networkx.write_graphml(G, path, encoding="utf-8")
         return
     with open(path, "w", encoding="utf-8", newline="") as fh:
