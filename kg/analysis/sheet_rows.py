@@ -61,7 +61,8 @@ class SheetRows:
         left out, as openpyxl leaves out an empty cell with no style)."""
         self.row += 1
         r = self.row
-        out = [f'<row r="{r}"{attrs}>']
+        out = self.parts
+        out.append(f'<row r="{r}"{attrs}>')
         self._col(len(cells))
         columns = self.columns
         for j, (value, sid) in enumerate(cells, start=1):
@@ -69,7 +70,6 @@ class SheetRows:
                 continue
             out.append(_cell(f"{columns[j]}{r}", value, sid))
         out.append("</row>")
-        self.parts.append("".join(out))  # (one string a row: a big sheet is held until the workbook is saved)
 
     def xml(self) -> bytes:
         return ("".join(self.parts) + "</sheetData>").encode("utf-8")
