@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +59,14 @@ WORKBOOK_DATE = datetime.datetime(1980, 1, 1)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def fix_workbook_dates(path: Path, rewrite: Callable[[list[tuple[Any, bytes]]], list[tuple[Any, bytes]]] | None = None) -> None:
+def fix_workbook_dates(path: Path) -> None:
     """Rewrite the .xlsx (a zip) with :data:`WORKBOOK_DATE` as its created and modified
-    dates (openpyxl sets ``modified`` to the time of saving) and on every zip entry;
-    ``rewrite`` may change the entries ``(ZipInfo, bytes)`` in the same pass."""
+    dates (openpyxl sets ``modified`` to the time of saving) and on every zip entry."""
     import zipfile
 
     stamp = WORKBOOK_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info)) for info in src.infolist()]
-    if rewrite is not None:
-        entries = rewrite(entries)
     tmp = path.with_name(f".{path.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as dst:
         for info, data in entries:

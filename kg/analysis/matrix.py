@@ -11,7 +11,6 @@ counts.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,11 +23,10 @@ from openpyxl.utils import get_column_letter
 
 from ..labels import both, label, note
 from ..queries import internal_query
-from ..spreadsheet import FORMULA_START, WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
+from ..spreadsheet import WORKBOOK_DATE, as_text, fix_workbook_dates, formula_like
 from ..store import Store, query_values
 from .exports import ASSIGNMENT_COLUMNS, document_name
 from .facts import Facts, TaskInfo, read_facts
-from .sheet_rows import SheetRows, Unsupported, fill_sheets
 from .workload import WorkloadReport, type_label
 
 __all__ = ["write_responsibility_matrix", "plan_documents", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
@@ -124,7 +122,6 @@ class _Cells:
 
         self.sheet = proto_sheet
         self.protos: dict[tuple[int, int, int], Any] = {}
-        self.ids: dict[tuple[int, bool], tuple[int | None, _Style | None]] = {}
         self.bold = Font(bold=True)
         self.lead_fill = PatternFill("solid", fgColor="F8CBAD")
         self.co_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -134,14 +131,6 @@ class _Cells:
         self.vertical = Alignment(text_rotation=255, horizontal="center", vertical="bottom")
         self.head_wrap = Alignment(vertical="bottom", wrap_text=True)
         self.center = Alignment(horizontal="center", vertical="top")
-        # the styles of the big sheets' cells (font, fill, alignment)
-        self.head_style: _Style = (self.bold, self.head_fill, self.head_wrap)
-        self.vertical_head: _Style = (self.bold, self.head_fill, self.vertical)
-        self.center_head: _Style = (self.bold, self.head_fill, self.center)
-        self.wrapped: _Style = (None, None, self.wrap)
-        self.lead_cell: _Style = (None, self.lead_fill, self.center)
-        self.via_cell: _Style = (None, self.via_fill, self.center)
-        self.co_cell: _Style = (None, self.co_fill, self.center)
 
     def styled(self, ws: Any, value: object, font: Any = None, fill: Any = None, alignment: Any = None) -> Any:
         from openpyxl.cell import WriteOnlyCell
@@ -172,48 +161,6 @@ class _Cells:
 
         return [as_text(WriteOnlyCell(ws, v)) if formula_like(v) else v for v in values]
 
-    def style_id(self, style: _Style | None, value: object) -> int | None:
-        """The workbook's index of the style a cell of ``value`` gets from :meth:`styled`
-        (or :meth:`plain`, for ``style`` None); None for a cell with no style. ``style``
-        is one of the tuples of this object (kept as long as it: looked up by identity)."""
-        quote = isinstance(value, str) and value[:1] in _FORMULA_FIRST and formula_like(value)
-        key = (id(style), quote)
-        found = self.ids.get(key)
-        if found is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            probe = "=x" if quote else "x"
-            cell = self.styled(self.sheet, probe, *style) if style else (
-                as_text(WriteOnlyCell(self.sheet, probe)) if quote else WriteOnlyCell(self.sheet, probe))
-            found = self.ids[key] = (cell.style_id if cell.has_style else None, style)
-        return found[0]
-
-
-_FORMULA_FIRST = "".join(FORMULA_START)
-# a cell's font, fill and alignment (any of them None)
-_Style = tuple[Any, Any, Any]
-
-
-class _Rows:
-    """Where the rows of a big sheet go: as XML text (:class:`SheetRows`, given ``rows``) or
-    through openpyxl's ``ws.append``; each cell ``(value, style or None)``."""
-
-    def __init__(self, ws: Any, c: _Cells, rows: SheetRows | None) -> None:
-        self.ws, self.c, self.rows = ws, c, rows
-        self.n = 0
-
-    def append(self, cells: Sequence[tuple[object, _Style | None]], height: float | None = None) -> None:
-        self.n += 1
-        if self.rows is not None:
-            attrs = f' ht="{height:g}" customHeight="1"' if height is not None else ""
-            self.rows.append([(v, self.c.style_id(st, v) if st or v is not None else None) for v, st in cells], attrs)
-            return
-        if height is not None:
-            self.ws.row_dimensions[self.n].height = height
-        self.ws.append([
-            self.c.styled(self.ws, v, *st) if st else (self.c.plain(self.ws, [v])[0]) for v, st in cells
-        ])
-
 
 def write_responsibility_matrix(
     store: Store | None, report: WorkloadReport, path: Path, max_tasks: int | None = MAX_MATRIX_TASKS,
@@ -229,6 +176,8 @@ def write_responsibility_matrix(
     None) are those the ranking ``report`` was computed from; ``documents``, when
     :func:`plan_documents` read them already, the task plans (then ``store`` may be None).
     """
+    from openpyxl import Workbook
+
     if store is None and (facts is None or documents is None):
         raise ValueError("write_responsibility_matrix: no store to read the facts or the task plans from")
     facts = facts if facts is not None else read_facts(store)  # type: ignore[arg-type]
@@ -239,53 +188,28 @@ def write_responsibility_matrix(
             break
         kept.append(plan)
     grid = _grid(facts, {p.iri for p in kept})
-    if assignments is not None and len(kept) < len(ordered):
-        # the rows of the plans the workbook holds (all of them in assignments.csv): a
-        # national corpus's long table would be most of the time of the workbook
-        names = {document_name(p.iri) for p in kept}
-        assignments = [r for r in assignments if r["document"] in names]
-    try:
-        _save(path, report, ordered, kept, grid, assignments, fast=True)
-    except Unsupported:  # a value the XML rows do not type as openpyxl does: openpyxl writes all
-        _save(path, report, ordered, kept, grid, assignments, fast=False)
-
-
-def _save(path: Path, report: WorkloadReport, ordered: list[_Plan], kept: list[_Plan], grid: _Grid,
-          assignments: list[dict[str, object]] | None, fast: bool) -> None:
-    """The workbook; with ``fast``, the plan sheets' and the long table's rows as XML text
-    (:mod:`.sheet_rows`), put into the saved file."""
-    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("汇总")  # first, written last (write-only sheets keep creation order)
     cells = _Cells(summary)
     rank = {u.unit: i for i, u in enumerate(report.units)}
     used: set[str] = {"汇总"}
-    xml: dict[str, SheetRows] = {}
-
-    def sheet(title: str) -> _Rows:
-        ws = wb.create_sheet(title)
-        rows = None
-        if fast:  # (write-only sheets are saved as sheetN.xml, N their place in the workbook)
-            rows = xml[f"xl/worksheets/sheet{len(wb.worksheets)}.xml"] = SheetRows()
-        return _Rows(ws, cells, rows)
-
-    try:
-        for plan in kept:
-            _plan_sheet(sheet(_sheet_name(plan.title or plan.file, used)), plan, grid, rank, cells)
-        _summary_sheet(summary, report, cells, ordered, kept)
-        if assignments is not None:
-            _assignments_sheet(sheet("任务分工"), assignments, cells)
-    except Unsupported:
-        wb.save(io.BytesIO())  # (ends the sheets openpyxl began writing; the file is written again)
-        raise
+    for plan in kept:
+        _plan_sheet(wb.create_sheet(_sheet_name(plan.title or plan.file, used)), plan, grid, rank, cells)
+    _summary_sheet(summary, report, cells, ordered, kept)
+    if assignments is not None:
+        # the rows of the plans the workbook holds (all of them in assignments.csv): a
+        # national corpus's long table would be most of the time of the workbook
+        if len(kept) < len(ordered):
+            names = {document_name(p.iri) for p in kept}
+            assignments = [r for r in assignments if r["document"] in names]
+        _assignments_sheet(wb.create_sheet("任务分工"), assignments, cells)
     wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
-    fix_workbook_dates(path, (lambda entries: fill_sheets(entries, xml)) if xml else None)
+    fix_workbook_dates(path)
 
 
-def _plan_sheet(out: _Rows, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cells) -> None:
-    ws = out.ws
+def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cells) -> None:
     tasks = sorted(plan.tasks, key=lambda x: x.ordinal)
     names = {n for x in tasks for n in grid.cells[x.task]}
     units = sorted((n for n in names if not grid.is_group.get(n)), key=lambda n: (rank.get(n, 10**6), n))
@@ -297,28 +221,30 @@ def _plan_sheet(out: _Rows, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _
         ws.column_dimensions[col].width = w
     for j in range(len(_FIXED) + 1, width + 1):
         ws.column_dimensions[get_column_letter(j)].width = 4.5
+    ws.row_dimensions[1].height = 110
     ws.auto_filter.ref = f"A1:{get_column_letter(width)}{len(tasks) + 1}"  # the 合计 row stays out
-    head, wrap, lead, via, co = c.head_style, c.wrapped, c.lead_cell, c.via_cell, c.co_cell
-    out.append(
-        [(h, head) for h in _FIXED] + [(f"{g}（群组）" if g in groups else g, c.vertical_head) for g in columns],
-        height=110,
+    ws.append(
+        [c.head(ws, h) for h in _FIXED]
+        + [c.head(ws, f"{g}（群组）" if g in groups else g, c.vertical) for g in columns]
     )
     for x in tasks:
-        leads, co_leads = grid.written[x.task]
+        leads, co = grid.written[x.task]
         mine = grid.cells[x.task]
-        row: list[tuple[object, _Style | None]] = [
-            (v, wrap) for v in (x.ordinal, x.task_id, x.section, x.task_text, "、".join(leads), "、".join(co_leads))
+        row: list[object] = [
+            c.styled(ws, v, alignment=c.wrap)
+            for v in (x.ordinal, x.task_id, x.section, x.task_text, "、".join(leads), "、".join(co))
         ]
         for n in columns:
             v = mine.get(n)
             if v:
-                row.append((v, lead if v.startswith(LEAD) else via if v.endswith("）") else co))
+                fill = c.lead_fill if v.startswith(LEAD) else c.via_fill if v.endswith("）") else c.co_fill
+                row.append(c.styled(ws, v, fill=fill, alignment=c.center))
             else:
-                row.append((None, None))
-        out.append(row)
+                row.append(None)
+        ws.append(row)
     counts = [sum(1 for x in tasks if grid.cells[x.task].get(n)) for n in columns]
-    out.append([(TOTAL, head), (None, None), (None, None), (f"{len(tasks)} 项任务", head), (None, None), (None, None)]
-               + [(n, c.center_head) for n in counts])
+    ws.append([c.head(ws, TOTAL), None, None, c.head(ws, f"{len(tasks)} 项任务"), None, None]
+              + [c.head(ws, n, c.center) for n in counts])
 
 
 def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Plan], kept: list[_Plan]) -> None:
@@ -383,21 +309,19 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
                               + [None] * 8 + [g.reason_zh, g.reason_en]))
 
 
-def _assignments_sheet(out: _Rows, rows: list[dict[str, object]], c: _Cells) -> None:
+def _assignments_sheet(ws: Any, rows: list[dict[str, object]], c: _Cells) -> None:
     """The long table (task, section, unit, type, role, via_group, shares, document), for
     pivot tables; a 合计 row of the shares below it, outside the filter."""
-    ws = out.ws
     ws.freeze_panes = "A2"
     for j, width in enumerate((6, 6, 18, 40, 16, 10, 6, 10, 8, 8, 18, 12), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ASSIGNMENT_COLUMNS))}{len(rows) + 1}"
-    head = c.head_style
-    out.append([(h, head) for h, _ in ASSIGNMENT_COLUMNS])
-    keys = [k for _, k in ASSIGNMENT_COLUMNS]
+    ws.append([c.head(ws, h) for h, _ in ASSIGNMENT_COLUMNS])
     for r in rows:
-        out.append([(r[k], None) for k in keys])
+        ws.append(c.plain(ws, [r[k] for _, k in ASSIGNMENT_COLUMNS]))
+    keys = [k for _, k in ASSIGNMENT_COLUMNS]
     total: list[object] = [None] * len(keys)
     total[0] = TOTAL
     for k in ("direct_share", "expanded_share"):
         total[keys.index(k)] = round(sum(cast(float, r[k]) for r in rows), 3)
-    out.append([(v, head) if v is not None else (None, None) for v in total])
+    ws.append([c.head(ws, v) if v is not None else None for v in total])
