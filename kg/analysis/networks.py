@@ -21,8 +21,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from .graphml import write_graphml
-
 __all__ = [
     "collaboration_graph", "centralities", "betweenness_sample", "write_network", "TYPE_COLORS", "TASK_COLOR", "GROUP_COLOR",
     "BETWEENNESS_EXACT_MAX",
@@ -143,7 +141,7 @@ def write_network(G: nx.Graph, path: str | Path, fmt: str | None = None) -> None
     p = Path(path)
     f = (fmt or p.suffix.lstrip(".")).lower()
     if f == "graphml":
-        write_graphml(_export_ready(G, viz=False), p)  # (networkx's bytes, written faster)
+        nx.write_graphml(_export_ready(G, viz=False), p, encoding="utf-8")
     elif f == "gexf":
         nx.write_gexf(_export_ready(G, viz=True), p, encoding="utf-8")
     else:
