@@ -51,6 +51,7 @@ __all__ = [
     "FACTS_VERSION",
     "NQuadsReader",
     "write_combined",
+    "link_spare",
     "write_split",
     "write_manifest",
 ]
@@ -411,6 +412,16 @@ def write_split(
         if old.get(name) != made[name]:
             _link(chunk, f"{folder}/{name}")
     return made
+
+
+def link_spare(folder: Path, spare: Path, made: Mapping[str, str]) -> None:
+    """``spare``: a second graphs folder of hard links to ``folder``'s files (``made``: its
+    map), for the next build to take (:func:`write_split`); a spare that exists is replaced."""
+    if spare.exists():
+        shutil.rmtree(spare)
+    spare.mkdir()
+    for name in made:
+        _link(f"{folder}/{name}", f"{spare}/{name}")
 
 
 def _take_spare(folder: Path, spare: Path | None, spare_map: Mapping[str, str] | None) -> Mapping[str, str] | None:

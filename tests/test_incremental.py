@@ -336,11 +336,12 @@ def test_split_rebuilds_update_the_graphs_folder_set_aside_before(tmp_path: Path
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     split = BuildOptions(artifacts=False, graph_files="split")
     build([src], out, split)
-    assert not (out / "cache" / "graphs.spare").exists()  # no build before the first
+    # the first build leaves a spare of links to its own files, so that the first rebuild
+    # relinks only what changed too
+    spare = out / "cache" / "graphs.spare"
+    assert sorted(os.listdir(spare)) == sorted(_graph_files(out))
+    assert all(os.path.samefile(spare / f, out / "graphs" / f) for f in os.listdir(spare))
     docs = sorted(src.rglob("*.txt"))
-    docs[1].write_text(docs[1].read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
-    build([src], out, split)
-    assert (out / "cache" / "graphs.spare").is_dir()  # the first build's graphs
     links: list[str] = []
     real_link = os.link
 
@@ -349,6 +350,11 @@ def test_split_rebuilds_update_the_graphs_folder_set_aside_before(tmp_path: Path
         real_link(a, b)
 
     monkeypatch.setattr(os, "link", link)
+    docs[1].write_text(docs[1].read_text(encoding="utf-8") + "51. 新增任务。（区财政局主办）\n", encoding="utf-8")
+    r = build([src], out, split)
+    assert f"{docs[1].stem}.nq" in links and len(links) == len(r.changed_graphs)
+    assert spare.is_dir()  # now the first build's graphs folder, set aside
+    links.clear()
     docs[3].write_text(docs[3].read_text(encoding="utf-8") + "52. 又一项任务。（区科技局主办）\n", encoding="utf-8")
     r = build([src], out, split)
     doc_files = sorted(f"{p.stem}.nq" for p in (docs[1], docs[3]))

@@ -60,6 +60,7 @@ from ..layout import (
     Part,
     Splice,
     concat,
+    link_spare,
     write_combined,
     write_manifest,
     write_split,
@@ -357,6 +358,12 @@ def write_files(
         spare = out / CACHE_DIR / CACHE_SPARE if inputs.reusable else None
         state.split = write_split(tmp, [(g.file, g.chunk) for g in graphs], spare, inputs.previous.spare)
         state.spare = inputs.previous.split
+        if not state.spare:
+            # no earlier graphs folder to set aside (a first build, or a full one): a spare
+            # of links made now spares the first rebuild relinking every file (the swap then
+            # keeps this one, not the old folder)
+            link_spare(tmp / GRAPHS_DIR, tmp / CACHE_DIR / CACHE_SPARE, state.split)
+            state.spare = dict(state.split)
     _write_reports(tmp, result, folder.path, [i for i in settled.infos if i is not None], inputs.collected, splice)
     write_facts_file(tmp, folder.path, result.infos, graphs, splice)
     _write_index(tmp, inputs, settled.infos, graphs, splice.record, iris, state)
