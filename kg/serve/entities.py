@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..labels import label
+from ..labels import both, has_label, label
 from ..namespaces import ID_NS, KG_NS
 from .config import RequestError
 
@@ -140,7 +140,8 @@ def entity_view(kind: str, iri: str, facts_body: bytes, table_body: bytes) -> di
     labels = sorted({_value(f["label"]) for f in facts if f["label"] is not None})
     if not labels and not table:
         return None
-    types = sorted({_value(f["type"]).removeprefix(KG_NS) for f in facts if f["type"] is not None})
+    keys = sorted({_value(f["type"]).removeprefix(KG_NS) for f in facts if f["type"] is not None})
+    types = [both("unit_type", k) if has_label("unit_type", k) else k for k in keys]
     alts = sorted({_value(f["alt"]) for f in facts if f["alt"] is not None})
     members = sorted({_value(f["member"]) for f in facts if f["member"] is not None})
     return {
@@ -182,7 +183,7 @@ def workload_fields(out: Path, iri: str) -> list[tuple[str, str]]:
     return [
         (load, f"{row['load']}（{label('measure', 'direct_load')} {row['direct_load']}，"
                f"{label('measure', 'expanded_load')} {row['expanded_load']}）"),
-        ("排名 rank", f"{row['rank']} / {len(rows)}"),
+        ("排名 rank", row["rank"]),
         ("判定 verdict", _VERDICTS.get(row["overloaded"], row["verdict"])),
         ("理由 reason", row["reason_zh"]),
     ]
