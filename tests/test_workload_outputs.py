@@ -121,8 +121,9 @@ def test_the_long_table_sheet_holds_the_plans_the_matrix_holds(generated_out: Pa
 def test_a_big_build_writes_the_same_files_from_a_child_process(
     generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past PARALLEL_MIN_TASKS a forked child writes the files while the next writer runs;
-    write_artifacts returns once they are written, byte for byte those written inline."""
+    """Past PARALLEL_MIN_TASKS two forked children write the files (the tables, the
+    networks) while the next writer runs; write_artifacts returns once they are written,
+    byte for byte those written inline."""
     import shutil
 
     import kg.analysis.workload_outputs as wo
@@ -138,7 +139,7 @@ def test_a_big_build_writes_the_same_files_from_a_child_process(
     real_start = wo._start_child
     monkeypatch.setattr(wo, "_start_child", lambda *a: started.append("child") or real_start(*a))
     write_artifacts(child, names=["workload"])
-    assert started == ["child"]
+    assert started == ["child", "child"]
     for name in FILES:
         assert (child / name).read_bytes() == (inline / name).read_bytes(), name
 
@@ -155,14 +156,16 @@ def test_an_error_in_the_child_is_raised_by_write_artifacts(
 
     out = tmp_path / "out"
     shutil.copytree(generated_out, out)
+    (out / "responsibility_matrix.xlsx").unlink(missing_ok=True)
     monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
 
     def broken(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(wo, "_write_files", broken)
+    monkeypatch.setattr(wo, "_write_networks", broken)
     with pytest.raises(KgError, match=r"could not be written: OSError: disk full$"):
         write_artifacts(out, names=["workload"])
+    assert (out / "responsibility_matrix.xlsx").is_file()  # the other child's files are written
 
 
 @pytest.mark.parametrize("text", [

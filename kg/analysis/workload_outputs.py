@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -123,34 +124,41 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
     finally:
         store.close()
     _share(tmp_out, result, report, facts)
+    parts = (partial(_write_tables, tmp_out, report, facts, documents), partial(_write_networks, tmp_out, report))
     if len(facts.tasks) >= PARALLEL_MIN_TASKS:
         ctx = worker_context()
         if ctx.get_start_method() == "fork":  # (spawn would pickle the whole ranking)
-            wait = _start_child(ctx, tmp_out, report, facts, documents)
-            if not defer(wait):
-                wait()
+            # two children, the tables and the networks (each ~half the CPU at 100k tasks),
+            # so that neither is left alone on the critical path once the report is drawn
+            waits = [_start_child(ctx, tmp_out, part) for part in parts]
+            for wait in waits:
+                if not defer(wait):
+                    wait()
             return
-    _write_files(tmp_out, report, facts, documents)
+    for part in parts:
+        part()
 
 
-def _write_files(tmp_out: Path, report: WorkloadReport, facts: Facts, documents: list[tuple[str | None, ...]]) -> None:
+def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents: list[tuple[str | None, ...]]) -> None:
     # Excel on a Chinese Windows reads a CSV without BOM as GBK
     write_excel_csv(tmp_out / "workload.csv", report_csv(report))
     assignments = assignment_rows(report)
     write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
     write_responsibility_matrix(None, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
                                 assignments=assignments, documents=documents)
+
+
+def _write_networks(tmp_out: Path, report: WorkloadReport) -> None:
     write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
     write_network(report.collaboration, tmp_out / "collaboration.gexf", "gexf")
     write_network(report.responsibility, tmp_out / "responsibility.graphml", "graphml")
 
 
-def _child(conn: Connection, parent: int, tmp_out: Path, report: WorkloadReport, facts: Facts,
-           documents: list[tuple[str | None, ...]]) -> None:
+def _child(conn: Connection, parent: int, work: Callable[[], None]) -> None:
     """In the forked child: write the files, then say ``ok`` or the error in one line."""
     die_with_parent(parent)
     try:
-        _write_files(tmp_out, report, facts, documents)
+        work()
         conn.send(("ok", ""))
     except BaseException as exc:  # noqa: BLE001 — reported to the parent, which raises it
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -158,12 +166,11 @@ def _child(conn: Connection, parent: int, tmp_out: Path, report: WorkloadReport,
         conn.close()
 
 
-def _start_child(ctx: BaseContext, tmp_out: Path, report: WorkloadReport, facts: Facts,
-                 documents: list[tuple[str | None, ...]]) -> Callable[[], None]:
-    """Fork the child that writes the files; return the function that waits for it."""
+def _start_child(ctx: BaseContext, tmp_out: Path, work: Callable[[], None]) -> Callable[[], None]:
+    """Fork a child that writes files (``work``); return the function that waits for it."""
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(  # type: ignore[attr-defined]
-        target=_child, args=(sender, os.getpid(), tmp_out, report, facts, documents),
+        target=_child, args=(sender, os.getpid(), work),
         name="kg-workload-files", daemon=True,
     )
     proc.start()
