@@ -189,13 +189,10 @@ def parsed_external_urls(page: str, trusted: Iterable[str] = ()) -> list[str]:
 _ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
 _MARKUP = re.compile(
     r"<!--.*?(?:-->|\Z)"
-    rf"|<(?P<raw>script|style)(?=[\s/>])(?P<rattrs>{_ATTRS})>"
+    rf"|<(?P<raw>script|style)(?=[\s/>])(?P<rattrs>{_ATTRS})>(?P<body>.*?)(?:</(?P=raw)(?=[\s/>])[^>]*>|\Z)"
     rf"|<(?P<tag>[a-zA-Z][^\s/>\x00]*)(?P<attrs>[\s/]{_ATTRS})>",
     re.IGNORECASE | re.DOTALL,
 )
-# the end of a script's or style's raw text (searched for, not matched lazily: a view's
-# JSON is megabytes)
-_RAW_END = {tag: re.compile(rf"</{tag}(?=[\s/>])[^>]*>", re.IGNORECASE) for tag in ("script", "style")}
 # attributes a start tag must have for _PageScan to look at it (a superset: a false match
 # only costs the full parse of that tag)
 _WATCHED = re.compile("|".join(sorted(_URL_ATTRS | {"style", "http-equiv"})), re.IGNORECASE)
@@ -237,17 +234,13 @@ def page_external_urls(page: str, trusted: Iterable[str] = ()) -> list[str]:
     ['<img src=//evil.example/a.png>', '<p style=background:url(https://x.example)>']
     """
     scan = _PageScan(frozenset(trusted))
-    pos = 0
-    while (m := _MARKUP.search(page, pos)) is not None:
-        pos = m.end()
+    for m in _MARKUP.finditer(page):
         raw = m.group("raw")
         if raw is not None:
             tag = raw.lower()
-            end = _RAW_END[tag].search(page, pos)
             scan.handle_starttag(tag, _attrs(m.group("rattrs")))
-            scan.handle_data(page[pos: end.start() if end else len(page)])
+            scan.handle_data(m.group("body"))
             scan.handle_endtag(tag)
-            pos = end.end() if end else len(page)
         elif m.group("tag") is not None:
             tag, attrs = m.group("tag").lower(), m.group("attrs")
             if (tag == "meta" or _MAYBE_REMOTE.search(attrs)) and _WATCHED.search(attrs):
