@@ -20,15 +20,7 @@ from kg.visualize.networks import (
     via_group_pairs,
 )
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
-from kg.visualize.safe import (
-    OfflineError,
-    csp,
-    external_urls,
-    page_external_urls,
-    parsed_external_urls,
-    script_json,
-    strip_external,
-)
+from kg.visualize.safe import csp, external_urls, script_json, strip_external
 from kg.visualize.style import LoadInfo
 
 from kg.pipeline import BuildOptions, build
@@ -428,49 +420,6 @@ def test_strip_external_removes_cdn_tags_and_refuses_other_references() -> None:
     with pytest.raises(RuntimeError):
         strip_external('<img src="//example.org/x.png">')
     assert external_urls('<a href="views/x.html">') == []
-
-
-# what a CDN link and document text put into a page unescaped (a fault) would add to it
-_INJECTED = (
-    '<link rel="stylesheet" href="https://cdn.example/x.css">'
-    "<p>推进 <IMG/src=//evil.example/a.png> 工作</p>"
-    '<div style="background:url(&#47;&#47;evil.example/b.png)">'
-)
-_INJECTED_FOUND = [
-    "<link href=https://cdn.example/x.css>", "<img src=//evil.example/a.png>",
-    "<div style=background:url(//evil.example/b.png)>",
-]
-
-
-def test_the_fast_offline_check_finds_what_html_parser_finds(example_out: Path, xss_out: Path) -> None:
-    """page_external_urls (regular expressions) against the html.parser scan on every page
-    kg writes: nothing on the pages as written, the same three references once a CDN
-    link and unescaped document text are put into them."""
-    pages = _pages(example_out) + _pages(xss_out)
-    assert len(pages) > 10
-    for path in pages:
-        page = path.read_text(encoding="utf-8")
-        assert page_external_urls(page) == parsed_external_urls(page) == []
-        bad = page.replace("</body>", _INJECTED + "</body>", 1)
-        assert page_external_urls(bad) == parsed_external_urls(bad) == _INJECTED_FOUND
-        with pytest.raises(OfflineError):
-            strip_external(bad)
-
-
-@pytest.mark.parametrize("markup", [
-    "<!-- <img src=//in.comment/x.png> -->",
-    '<SCRIPT TYPE="application/json">{"a":"<img src=//x.example>"}</SCRIPT >',
-    '<script type="text/plain">x</script><script>fetch("https://x.example/a")</script>',
-    "<a href='https://x.example/'>x</a><a href=views/u.html>u</a><a\nhref=\n//y.example>y</a>",
-    '<img src="data:image/png;base64,AA" title="//t.example"><img src=&#104;ttps://e.example/>',
-    '<meta http-equiv="Refresh" content="0; URL=https://x.example/"><meta charset="utf-8">',
-    '<p data-x="//d.example" class="a:b">text src=//not.markup</p><object data="//o.example"></object>',
-    "<style>p{}</style><style media=x>@import url(//s.example/a.css)</style><style>div{}",
-    '<a href="//x.example" <img src="//y.example">',
-])
-def test_the_fast_offline_check_agrees_with_html_parser_on_odd_markup(markup: str) -> None:
-    page = f"<!DOCTYPE html><html><body>{markup}</body></html>"
-    assert page_external_urls(page) == parsed_external_urls(page)
 
 
 def test_pyvis_stock_output_is_made_offline() -> None:
