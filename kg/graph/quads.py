@@ -18,9 +18,20 @@ Responsibility is stated twice, as analysts need both:
   members of an expanded group (各街道 → each street) get ``kg:leadViaGroup`` /
   ``kg:coLeadViaGroup``, sub-properties of the direct ones;
 * a qualified ``kg:Responsibility`` node: role, agent, name as written, span, and the
-  group it came through. A stated one carries no ``kg:inferred``: only the nodes of
-  inferred leads (``kg:inferred true``, on report statements) say it, so the ~3 stated
-  nodes of every task do not each repeat the default (``ontology/kg.ttl``).
+  group it came through.
+
+A node that ~3 of every task's responsibilities and most indicators make is not told
+what the ontology already says (the decisions are in ``ontology/kg.ttl``'s comments):
+
+* no ``rdf:type`` on a responsibility or indicator node: ``kg:hasResponsibility`` and
+  ``kg:hasIndicator`` have that class as their ``rdfs:range``, and the shapes target the
+  objects of those properties;
+* no ``kg:inferred`` on a stated responsibility: only the nodes of inferred leads
+  (``kg:inferred true``, on report statements) say it;
+* no ``kg:asWritten`` when the name as written is the agent's ``skos:prefLabel`` (queries
+  read ``COALESCE(?written, ?label)`` on stated nodes);
+* no ``kg:charEnd`` when the span ends where the name as written (an indicator: its text)
+  ends, ``kg:charStart`` + its length.
 """
 
 from __future__ import annotations
@@ -303,13 +314,12 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
         _unit_description(e.shared, node, m, gaz)  # type: ignore[arg-type]
         q = N(f"{t_iri}/resp/{k}")
         e.add(tn, _KG.hasResponsibility, q)
-        e.add(q, RDF_TYPE, _KG.Responsibility)
         e.add(q, _KG.agent, node)
         e.add(q, _KG.role, _KG.LeadRole if lead else _KG.CoLeadRole)
-        e.add(q, _KG.asWritten, zh(m.name))
+        if m.name != m.node_name:  # else the agent's skos:prefLabel says it
+            e.add(q, _KG.asWritten, zh(m.name))
         if m.start >= 0:
-            e.add(q, _KG.charStart, lit(m.start))
-            e.add(q, _KG.charEnd, lit(m.end))
+            _span(e, q, m.start, m.end, m.name)
         if m.kind == "group" and expand and m.unit:
             for member in gaz.group_members(m.unit):
                 k += 1
@@ -317,7 +327,6 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
                 e.add(tn, _KG.leadViaGroup if lead else _KG.coLeadViaGroup, mn)
                 mq = N(f"{t_iri}/resp/{k}")
                 e.add(tn, _KG.hasResponsibility, mq)
-                e.add(mq, RDF_TYPE, _KG.Responsibility)
                 e.add(mq, _KG.agent, mn)
                 e.add(mq, _KG.role, _KG.LeadRole if lead else _KG.CoLeadRole)
                 e.add(mq, _KG.viaGroup, node)
@@ -329,6 +338,14 @@ def _task_quads(e: _Emitter, doc: ExtractedDocument, t: Task, gaz: Gazetteer, ex
         _entity_quads(e, tn, ent, region, _KG.Area, _KG.mentionsArea)
 
 
+def _span(e: _Emitter, node: Term, start: int, end: int, written: str) -> None:
+    """Where ``written`` is in the task text: its start, and its end only when that is not
+    ``start + len(written)`` (the default, ``ontology/kg.ttl``)."""
+    e.add(node, _KG.charStart, lit(start))
+    if end != start + len(written):
+        e.add(node, _KG.charEnd, lit(end))
+
+
 def _short(text: str, n: int = 40) -> str:
     first = text.split("\n", 1)[0]
     return first if len(first) <= n else first[:n] + "…"
@@ -338,7 +355,6 @@ def _indicator_quads(e: _Emitter, t_iri: str, i: int, ind: Indicator, doc: Extra
     tn = N(t_iri)
     node = N(f"{t_iri}/indicator/{i}")
     e.add(tn, _KG.hasIndicator, node)
-    e.add(node, RDF_TYPE, _KG.Indicator)
     metric = N(iri_metric(ind.metric))
     e.add(node, _KG.metric, metric)
     m = e.shared.metrics if e.shared else e
@@ -358,8 +374,7 @@ def _indicator_quads(e: _Emitter, t_iri: str, i: int, ind: Indicator, doc: Extra
     if doc.year:
         e.add(node, _KG.year, f'"{doc.year - (1 if ind.period == "actual" else 0)}"{_YEAR}')
     if ind.start >= 0:
-        e.add(node, _KG.charStart, lit(ind.start))
-        e.add(node, _KG.charEnd, lit(ind.end))
+        _span(e, node, ind.start, ind.end, ind.text)
     e.add(node, _PROV.wasDerivedFrom, tn)
 
 
@@ -401,7 +416,6 @@ def link_quads(
             e.add(st, _KG.inferredLead, un)
             q = N(f"{st_iri}/inferred/{k}")
             e.add(st, _KG.hasResponsibility, q)
-            e.add(q, RDF_TYPE, _KG.Responsibility)
             e.add(q, _KG.agent, un)
             e.add(q, _KG.role, _KG.LeadRole)
             e.add(q, _KG.inferred, lit(True))
