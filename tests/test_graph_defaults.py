@@ -2,8 +2,10 @@
 
 A responsibility or indicator node has no rdf:type (the range of the property that reaches
 it says it), no kg:asWritten when the name as written is its agent's label, and no
-kg:charEnd when the span is as long as that name (an indicator: its text). Stating the
-defaults again must give every query the same answers: that is what lets them go.
+kg:charEnd when the span is as long as that name (an indicator: its text); an indicator
+has no kg:baseValue / kg:baseUnit equal to its value and unit, and no prov:wasDerivedFrom
+(the inverse of kg:hasIndicator). Stating the defaults again must give every query the
+same answers: that is what lets them go.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .conftest import PLAN
 
 _PREFIXES = """PREFIX kg: <https://w3id.org/govkg/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
 # the defaults of ontology/kg.ttl, stated again in the graph of the node they describe
@@ -34,6 +37,10 @@ _STATE_DEFAULTS = [
                     FILTER NOT EXISTS { ?r kg:viaGroup ?v } FILTER NOT EXISTS { ?r kg:inferred ?i }
                     FILTER NOT EXISTS { ?r kg:asWritten ?w } }
          GRAPH ?h { ?a skos:prefLabel ?label } }""",
+    """INSERT { GRAPH ?g { ?i kg:baseValue ?v ; kg:baseUnit ?u } } WHERE {
+         GRAPH ?g { ?t kg:hasIndicator ?i . ?i kg:value ?v ; kg:unitOfMeasure ?u .
+                    FILTER NOT EXISTS { ?i kg:baseValue ?b } } }""",
+    "INSERT { GRAPH ?g { ?i prov:wasDerivedFrom ?t } } WHERE { GRAPH ?g { ?t kg:hasIndicator ?i } }",
     """INSERT { GRAPH ?g { ?r kg:charEnd ?end } } WHERE {
          GRAPH ?g { ?r kg:charStart ?start . FILTER NOT EXISTS { ?r kg:charEnd ?e }
                     OPTIONAL { ?r kg:asWritten ?w } OPTIONAL { ?r kg:text ?text } }
@@ -74,6 +81,10 @@ def test_stating_the_defaults_again_adds_what_the_build_left_out(stores) -> None
     assert _count(full, "?i a kg:Indicator") == indicators > 0
     # every span has its end again; without the defaults only the odd ones have one
     assert _count(full, "?r kg:charEnd ?e") == _count(full, "?r kg:charStart ?s") > _count(bare, "?r kg:charEnd ?e")
+    # an indicator's base value and unit where its normalisation changed them (万人 …) only
+    assert _count(full, "?i kg:baseValue ?v ; kg:baseUnit ?u") == indicators > _count(bare, "?i kg:baseValue ?v ; kg:baseUnit ?u") > 0
+    assert _count(bare, "?i kg:baseValue ?b ; kg:value ?v ; kg:baseUnit ?bu ; kg:unitOfMeasure ?u FILTER(?b = ?v && STR(?bu) = STR(?u))") == 0
+    assert _count(full, "?i prov:wasDerivedFrom ?t") == indicators and _count(bare, "?i prov:wasDerivedFrom ?t") == 0
     assert len(full.raw) > len(bare.raw)
 
 
@@ -117,7 +128,7 @@ def test_the_name_as_written_is_stated_exactly_where_it_is_not_the_label(stores)
 def test_the_shapes_check_the_untyped_nodes(example_out: Path, tmp_path: Path) -> None:
     """The SHACL shapes of responsibilities and indicators target the objects of the
     properties, so a node with no rdf:type is still checked: a responsibility with a role
-    that is none, an indicator without its metric."""
+    that is none, an indicator without its metric, one with a base value but no base unit."""
     from kg.graph.validate import validate_build
 
     assert validate_build(example_out).conforms
@@ -129,10 +140,15 @@ def test_the_shapes_check_the_untyped_nodes(example_out: Path, tmp_path: Path) -
     ind = next(iter(store.query(_PREFIXES + "SELECT ?i WHERE { GRAPH ?g { ?t kg:hasIndicator ?i } } LIMIT 1")))[0]
     for q in list(store.quads_for_pattern(ind, ox.NamedNode(kg + "metric"), None)):
         store.remove(q)
+    based = next(iter(store.query(_PREFIXES + "SELECT ?i WHERE { GRAPH ?g { ?i kg:baseUnit ?u } } LIMIT 1")))[0]
+    for q in list(store.quads_for_pattern(based, ox.NamedNode(kg + "baseUnit"), None)):
+        store.remove(q)
     bad = tmp_path / "bad"
     bad.mkdir()
     store.dump(str(bad / "graph.nq"), format=ox.RdfFormat.N_QUADS)
     report = validate_build(bad)
     assert not report.conforms
-    assert report.violations == 3  # the role: sh:in, and two roles where one may be
-    assert f"Focus Node: <{resp.value}>" in report.text and f"Focus Node: <{ind.value}>" in report.text
+    assert report.violations == 4  # the role: sh:in, and two roles where one may be
+    for node in (resp, ind, based):
+        assert f"Focus Node: <{node.value}>" in report.text
+    assert "kg:baseValue without kg:baseUnit" in report.text

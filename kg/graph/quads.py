@@ -31,7 +31,10 @@ what the ontology already says (the decisions are in ``ontology/kg.ttl``'s comme
 * no ``kg:asWritten`` when the name as written is the agent's ``skos:prefLabel`` (queries
   read ``COALESCE(?written, ?label)`` on stated nodes);
 * no ``kg:charEnd`` when the span ends where the name as written (an indicator: its text)
-  ends, ``kg:charStart`` + its length.
+  ends, ``kg:charStart`` + its length;
+* no ``kg:baseValue`` / ``kg:baseUnit`` on an indicator whose normalisation changed
+  neither its value nor its unit, and no ``prov:wasDerivedFrom`` from an indicator to
+  its task (the inverse of ``kg:hasIndicator``: ``kg:indicatorOf``).
 """
 
 from __future__ import annotations
@@ -56,7 +59,6 @@ from .vocab import (
     DCTERMS,
     KG,
     ORG,
-    PROV,
     SKOS,
     iri_area,
     iri_document,
@@ -102,7 +104,7 @@ class _Nodes:
         return node
 
 
-_KG, _SKOS, _ORG, _PROV, _DCTERMS = (_Nodes(ns) for ns in (KG, SKOS, ORG, PROV, DCTERMS))
+_KG, _SKOS, _ORG, _DCTERMS = (_Nodes(ns) for ns in (KG, SKOS, ORG, DCTERMS))
 
 # the class of each unit type of ontology/unit_types.csv (each a kg: class, checked by a test)
 _TYPE_CLASS = {t.type: N(getattr(KG, t.type)) for t in unit_types()}
@@ -365,8 +367,10 @@ def _indicator_quads(e: _Emitter, t_iri: str, i: int, ind: Indicator, doc: Extra
     e.add(node, _KG.comparator, lit(ind.comparator))
     e.add(node, _KG.value, lit(float(ind.value)))
     e.add(node, _KG.unitOfMeasure, zh(ind.unit))
-    e.add(node, _KG.baseValue, lit(float(ind.base_value)))
-    e.add(node, _KG.baseUnit, zh(ind.base_unit))
+    if float(ind.base_value) != float(ind.value) or ind.base_unit != ind.unit:
+        # normalised to another value or unit (2.8 万人 → 28000 人): else the defaults
+        e.add(node, _KG.baseValue, lit(float(ind.base_value)))
+        e.add(node, _KG.baseUnit, zh(ind.base_unit))
     e.add(node, _KG.indicatorKind, lit(ind.kind))
     e.add(node, _KG.period, lit(ind.period))
     if ind.commitment:
@@ -375,7 +379,6 @@ def _indicator_quads(e: _Emitter, t_iri: str, i: int, ind: Indicator, doc: Extra
         e.add(node, _KG.year, f'"{doc.year - (1 if ind.period == "actual" else 0)}"{_YEAR}')
     if ind.start >= 0:
         _span(e, node, ind.start, ind.end, ind.text)
-    e.add(node, _PROV.wasDerivedFrom, tn)
 
 
 def _entity_quads(

@@ -82,6 +82,7 @@ class KG(DefinedNamespace):
     hasLink: URIRef
     hasResponsibility: URIRef
     inDocument: URIRef
+    indicatorOf: URIRef
     inSection: URIRef
     indicatorKind: URIRef
     inferred: URIRef
