@@ -97,3 +97,51 @@ def test_an_error_drawing_a_view_in_the_child_is_raised(
     shutil.copytree(plan_out, out)
     with pytest.raises(RuntimeError, match=r"^views could not be drawn: ValueError: layout failed$"):
         report_module.write_report(out)
+
+
+def test_a_big_build_leaves_the_task_unit_network_out_says_so_and_names_the_command(
+    plan_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past RESPONSIBILITY_NETWORK_MAX_TASKS (here 10; the example ranks 72 tasks) `kg report`
+    writes no responsibility.graphml but the unit–unit networks, says so in one line and in
+    the index, and the command it names writes the file; under the threshold (counter-
+    example) the file is written and nothing is said."""
+    import networkx as nx
+    from click.testing import CliRunner
+
+    from kg.analysis import workload_outputs
+    from kg.cli import main
+
+    out = tmp_path / "big"
+    shutil.copytree(plan_out, out)
+    monkeypatch.setattr(workload_outputs, "RESPONSIBILITY_NETWORK_MAX_TASKS", 10)
+    r = CliRunner().invoke(main, ["report", str(out)])
+    assert r.exit_code == 0, r.output
+    command = f"kg export {out} --network responsibility -o {out / 'responsibility.graphml'}"
+    assert r.output.splitlines()[-1] == (
+        f"  not written: responsibility.graphml (the task–unit network of every task; more than 10 tasks): `{command}` writes it"
+    )
+    assert not (out / "responsibility.graphml").exists()
+    assert (out / "collaboration.graphml").is_file() and (out / "collaboration.gexf").is_file()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    notice = index.split('id="responsibility-network"', 1)[1].split("</p>", 1)[0]
+    assert "任务较多（72 项，超过 10 项）" in notice
+    assert "<code>kg export OUT --network responsibility -o OUT/responsibility.graphml</code>" in notice
+    assert 'href="responsibility.graphml"' not in index
+    # the command named writes it, and a report after that keeps it and lists it
+    r = CliRunner().invoke(main, command.split()[1:])
+    assert r.exit_code == 0, r.output
+    B = nx.read_graphml(out / "responsibility.graphml")
+    assert sum(1 for _, d in B.nodes(data=True) if d["kind"] == "task") == 72
+    r = CliRunner().invoke(main, ["report", str(out)])
+    assert r.exit_code == 0 and "not written" not in r.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="responsibility.graphml"' in index and 'id="responsibility-network"' not in index
+    # counter-example: a build under the threshold
+    small = tmp_path / "small"
+    shutil.copytree(plan_out, small)
+    monkeypatch.setattr(workload_outputs, "RESPONSIBILITY_NETWORK_MAX_TASKS", 72)
+    r = CliRunner().invoke(main, ["report", str(small)])
+    assert r.exit_code == 0 and "not written" not in r.output
+    assert nx.read_graphml(small / "responsibility.graphml").number_of_nodes() == B.number_of_nodes()
+    assert 'id="responsibility-network"' not in (small / "index.html").read_text(encoding="utf-8")

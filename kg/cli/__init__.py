@@ -131,6 +131,11 @@ def build(
     )
     if pushed is not None:
         click.echo(pushed.summary())
+    if result.artifacts:
+        from ..analysis.workload_outputs import responsibility_network_notice
+
+        if left_out := responsibility_network_notice(out):
+            click.echo(left_out)
     if report is None and not result.artifacts:
         click.echo(
             f"  no workload exports for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}), "
@@ -263,7 +268,11 @@ def report(out: str, expand_groups: bool, query_dirs: tuple[str, ...]) -> None:
         write_report(folder, workload_options=WorkloadOptions(expand_groups=expand_groups), query_dirs=query_dirs)
     else:
         write_artifacts(folder)
+    from ..analysis.workload_outputs import responsibility_network_notice
+
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
+    if left_out := responsibility_network_notice(folder):
+        click.echo(left_out)
 
 
 @main.command()
