@@ -145,3 +145,20 @@ def test_a_big_build_leaves_the_task_unit_network_out_says_so_and_names_the_comm
     assert r.exit_code == 0 and "not written" not in r.output
     assert nx.read_graphml(small / "responsibility.graphml").number_of_nodes() == B.number_of_nodes()
     assert 'id="responsibility-network"' not in (small / "index.html").read_text(encoding="utf-8")
+
+
+def test_kg_build_with_its_report_names_the_command_for_the_task_unit_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.analysis import workload_outputs
+    from kg.cli import main
+
+    monkeypatch.setattr(workload_outputs, "RESPONSIBILITY_NETWORK_MAX_TASKS", 10)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--report", "--quiet"])
+    assert r.exit_code == 0, r.output
+    command = f"kg export {out} --network responsibility -o {out / 'responsibility.graphml'}"
+    assert f"  not written: responsibility.graphml (the task–unit network of every task; more than 10 tasks): `{command}` writes it" in r.output.splitlines()
+    assert not (out / "responsibility.graphml").exists() and (out / "workload.csv").is_file()
