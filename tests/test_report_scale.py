@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kg.visualize.report as report_module
 import pytest
-from kg.visualize.report_queries import BIG_QUERY_WAIT, QUERY_BUDGET, QueryBlock
+from kg.visualize.report_queries import BIG_QUERY_NICE, BIG_QUERY_WAIT, QUERY_BUDGET, QueryBlock
 from kg.visualize.views import ViewLimits
 
 from kg.pipeline import BuildOptions, build
@@ -33,8 +33,13 @@ def test_the_report_waits_briefly_for_the_canned_queries_only_when_the_views_are
     out = tmp_path / "out"
     shutil.copytree(plan_out, out)
     waits: list[float | None] = []
+    nices: list[int] = []
 
     class Recording(report_module.BackgroundQueries):  # type: ignore[misc,name-defined]
+        def __init__(self, out: Path, query_dirs: tuple[str, ...] = (), nice: int = 0) -> None:
+            nices.append(nice)
+            super().__init__(out, query_dirs, nice)
+
         def result(self, wait: float | None = None) -> tuple[list[QueryBlock], str]:
             waits.append(wait)
             return super().result(wait)
@@ -42,7 +47,34 @@ def test_the_report_waits_briefly_for_the_canned_queries_only_when_the_views_are
     monkeypatch.setattr(report_module, "BackgroundQueries", Recording)
     report_module.write_report(out, limits=ViewLimits(aggregate_tasks=aggregate_tasks))
     assert waits == [wait]
+    # and, aggregated, their process at a lower priority than the report's own
+    assert nices == [BIG_QUERY_NICE if wait is not None else 0]
     assert (out / "queries.html").is_file() and (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("nice", [BIG_QUERY_NICE, 0])
+def test_the_query_process_lowers_its_own_priority_only_when_asked(
+    plan_out: Path, monkeypatch: pytest.MonkeyPatch, nice: int
+) -> None:
+    """The worker (run here in this process, os.nice recorded) lowers its priority by
+    ``nice`` before it opens the store; not at all with 0 (counter-example)."""
+    import multiprocessing
+
+    from kg.visualize.report_queries import _query_worker
+
+    calls: list[int] = []
+    monkeypatch.setattr(os, "nice", lambda n: calls.append(n) or 0)
+    monkeypatch.setattr("kg.pipeline.die_with_parent", lambda parent: None)
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    _query_worker(str(plan_out), ["lead_counts"], sender, os.getpid(), [], nice)
+    messages = []
+    try:
+        while True:
+            messages.append(receiver.recv())
+    except EOFError:  # (the worker closed its end)
+        pass
+    assert calls == ([nice] if nice else [])
+    assert [m[0] for m in messages] == ["start", "done", "end"] and messages[1][2].rows
 
 
 def test_queries_not_done_when_the_report_stops_waiting_are_skipped_and_say_why(plan_out: Path) -> None:
