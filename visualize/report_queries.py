@@ -97,7 +97,7 @@ def _query_worker(out: str, names: list[str], conn: Any, parent: int, query_dirs
     from kg.pipeline import die_with_parent
 
     die_with_parent(parent)
-    if nice:
+    if nice and hasattr(os, "nice"):  # (a priority only: where there is no os.nice, the queries run as they did)
         os.nice(nice)
     try:
         store = open_store(Path(out))

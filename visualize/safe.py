@@ -40,8 +40,8 @@ def esc(text: object) -> str:
 def script_json(obj: object) -> str:
     """JSON safe to embed in a ``<script>`` element (no ``</script>``, no ``<!--``)."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    # (str.replace per character: 3x faster than a regular expression's callback per match
-    # on a view's payload; the escapes hold none of the characters)
+    # (str.replace per character, no Python callback per match; the escapes hold none of
+    # the characters)
     for char, escape in _JSON_ESCAPES.items():
         if char in text:
             text = text.replace(char, escape)

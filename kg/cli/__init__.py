@@ -255,6 +255,7 @@ def report(out: str, expand_groups: bool, query_dirs: tuple[str, ...]) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
+    from ..analysis.workload_outputs import responsibility_network_notice
     from ..pipeline.artifacts import artifact_writers, write_artifacts
 
     folder = require_build(out)
@@ -268,8 +269,6 @@ def report(out: str, expand_groups: bool, query_dirs: tuple[str, ...]) -> None:
         write_report(folder, workload_options=WorkloadOptions(expand_groups=expand_groups), query_dirs=query_dirs)
     else:
         write_artifacts(folder)
-    from ..analysis.workload_outputs import responsibility_network_notice
-
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
     if left_out := responsibility_network_notice(folder):
         click.echo(left_out)
