@@ -20,11 +20,20 @@ from kg.visualize.networks import (
     via_group_pairs,
 )
 from kg.visualize.render import PHYSICS_MAX_NODES, render_network
-from kg.visualize.safe import csp, external_urls, script_json, strip_external
+from kg.visualize.safe import (
+    OfflineError,
+    csp,
+    external_urls,
+    page_external_urls,
+    script_json,
+    strip_external,
+)
 from kg.visualize.style import LoadInfo
 
 from kg.pipeline import BuildOptions, build
 from kg.text.normalize import normalize_text
+
+from .html_parser_scan import parsed_external_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -420,6 +429,79 @@ def test_strip_external_removes_cdn_tags_and_refuses_other_references() -> None:
     with pytest.raises(RuntimeError):
         strip_external('<img src="//example.org/x.png">')
     assert external_urls('<a href="views/x.html">') == []
+
+
+# what a CDN link and document text put into a page unescaped (a fault) would add to it
+_INJECTED = (
+    '<link rel="stylesheet" href="https://cdn.example/x.css">'
+    "<p>推进 <IMG/src=//evil.example/a.png> 工作</p>"
+    '<div style="background:url(&#47;&#47;evil.example/b.png)">'
+    '<img srcset="a.png 1x, //s.example/b.png 2x"><STYLE>p{background:url(//c.example/i.png)}</STYLE>'
+)
+_INJECTED_FOUND = [
+    "<link href=https://cdn.example/x.css>", "<img src=//evil.example/a.png>",
+    "<div style=background:url(//evil.example/b.png)>", "<img srcset=a.png 1x, //s.example/b.png 2x>",
+    "<style>url(//",
+]
+
+
+def test_the_lxml_offline_check_finds_what_html_parser_finds(example_out: Path, xss_out: Path) -> None:
+    """page_external_urls (lxml) against the html.parser scan on every page kg writes:
+    nothing on the pages as written, the same references once a CDN link and unescaped
+    document text are put into them, and the page is refused."""
+    pages = _pages(example_out) + _pages(xss_out)
+    assert len(pages) > 10
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert page_external_urls(page) == parsed_external_urls(page) == []
+        bad = page.replace("</body>", _INJECTED + "</body>", 1)
+        assert page_external_urls(bad) == parsed_external_urls(bad) == _INJECTED_FOUND
+        with pytest.raises(OfflineError):
+            strip_external(bad)
+
+
+@pytest.mark.parametrize(("markup", "found"), [
+    ("<!-- <img src=//in.comment/x.png> -->", []),
+    ("<![CDATA[<img src=//c.example>]]><svg><![CDATA[<img src=//d.example>]]></svg>", []),
+    ('<SCRIPT TYPE="application/json">{"a":"<img src=//x.example>"}</SCRIPT >', []),
+    ('<script type="text/plain">x</script><script>i.src = "https://x.example/a"</script>', ['src = "https://x.example/a"']),
+    ("<a href='https://x.example/'>x</a><a href=views/u.html>u</a><a\nhref=\n//y.example>y</a>",
+     ["<a href=https://x.example/>", "<a href=//y.example>"]),
+    ('<img src="data:image/png;base64,AA" title="//t.example"><img src=&#104;ttps://e.example/>', ["<img src=https://e.example/>"]),
+    ('<meta http-equiv="Refresh" content="0; URL=https://x.example/"><meta charset="utf-8">',
+     ["<meta http-equiv=refresh content=0; URL=https://x.example/>"]),
+    ('<p data-x="//d.example" class="a:b">text src=//not.markup</p><object data="//o.example"></object>', ["<object data=//o.example>"]),
+    ("<style>p{}</style><style media=x>@import url(//s.example/a.css)</style><style>div{}", ["<style>url(//"]),
+    ('<a href="//x.example" <img src="//y.example">', ["<a href=//x.example>", "<a src=//y.example>"]),
+    ("<img src='//x.example/a.png' src='b.png'>", ["<img src=//x.example/a.png>"]),
+    ("<svg><image xlink:href='//x.example/i.png'/></svg><input type=image src=https://i.example>",
+     ["<image xlink:href=//x.example/i.png>", "<input src=https://i.example>"]),
+    ("<p>&lt;img src=//escaped.example&gt; 推进 &amp; src=//text.example</p>", []),
+])
+def test_the_lxml_offline_check_agrees_with_html_parser_on_odd_markup(markup: str, found: list[str]) -> None:
+    page = f"<!DOCTYPE html><html><body>{markup}</body></html>"
+    assert page_external_urls(page) == parsed_external_urls(page) == found
+
+
+@pytest.mark.parametrize("markup", [
+    "<img src='b.png' src='//x.example/a.png'>",  # of two src a browser loads the first
+    "<textarea><img src=//t.example/a.png></textarea>",  # a textarea's content is its text
+])
+def test_where_the_parsers_differ_lxml_reads_the_page_as_a_browser_does(markup: str) -> None:
+    """The two places html.parser reported what a browser never loads (HTML5's rules,
+    which libxml2 2.14 follows); the same markup outside them is still caught."""
+    page = f"<!DOCTYPE html><html><body>{markup}</body></html>"
+    assert page_external_urls(page) == []
+    assert parsed_external_urls(page) != []
+    loose = page.replace("<textarea>", "<p>").replace("src='b.png' ", "")
+    assert page_external_urls(loose) == parsed_external_urls(loose) != []
+
+
+def test_the_lxml_offline_check_reads_a_view_sized_script_whole() -> None:
+    """A view's JSON payload is megabytes in one text node: libxml2 would stop at 10 MB
+    without huge_tree; a reference at its end is still found."""
+    page = "<script>" + "var a = 1;" * 1_200_000 + ' s.src = "//x.example/p";</script><p>x</p>'
+    assert page_external_urls(page) == parsed_external_urls(page) == ['src = "//x.example/p";']
 
 
 def test_pyvis_stock_output_is_made_offline() -> None:
@@ -848,3 +930,13 @@ def test_streets_show_the_load_they_get_through_groups_beside_their_direct_load(
     page = (example_out / "views" / f"unit-{slug(same['unit'])}.html").read_text(encoding="utf-8")
     stats = page.split('class="stats"', 1)[1].split("</section>", 1)[0]
     assert f"负荷 {float(same['load']):g}" in stats and "含群组负荷" not in stats
+
+
+def test_an_lxml_without_the_html5_tokenizer_is_refused_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.visualize.safe as safe
+
+    from kg.errors import KgError
+
+    monkeypatch.setattr(safe, "_HTML5_LIBXML", (99, 0, 0))
+    with pytest.raises(KgError, match=r"needs libxml2 >= 2.14 .*install lxml >= 6.0"):
+        page_external_urls("<p>区发改委</p>")

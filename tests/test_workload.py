@@ -380,3 +380,20 @@ def test_collaboration_graph_is_networkx_weighted_projection() -> None:
         frozenset(e): d["weight"] for *e, d in expected.edges(data=True)
     }
     assert all(d["distance"] == 1.0 / d["weight"] for *_, d in G.edges(data=True))
+
+
+def test_the_network_files_carry_the_weight_not_the_betweenness_edge_length(tmp_path: Path) -> None:
+    """``distance`` (1/weight) is for the betweenness computation only: in the graph, not
+    in the GraphML or GEXF files, which keep every other attribute."""
+    from kg.analysis.networks import collaboration_graph, write_network
+
+    B = nx.Graph([("t1", "a"), ("t1", "b"), ("t2", "a"), ("t2", "b"), ("t2", "c")])
+    G = collaboration_graph(B, ["a", "b", "c"])
+    G.nodes["a"].update(label="区发改委", type="GovernmentDepartment", load=1.5)
+    assert G["a"]["b"] == {"weight": 2, "distance": 0.5}
+    write_network(G, tmp_path / "c.graphml")
+    write_network(G, tmp_path / "c.gexf")
+    for H in (nx.read_graphml(tmp_path / "c.graphml"), nx.read_gexf(tmp_path / "c.gexf")):
+        assert {tuple(sorted(e)): d["weight"] for *e, d in H.edges(data=True)} == {("a", "b"): 2, ("a", "c"): 1, ("b", "c"): 1}
+        assert all("distance" not in d for *_, d in H.edges(data=True))
+    assert nx.read_graphml(tmp_path / "c.graphml").nodes["a"] == {"label": "区发改委", "type": "GovernmentDepartment", "load": 1.5}

@@ -118,6 +118,51 @@ def test_the_long_table_sheet_holds_the_plans_the_matrix_holds(generated_out: Pa
     assert "任务分工表同样只含这些文件，全部见 assignments.csv。" in note
 
 
+def test_the_long_table_sheet_is_capped_at_whole_tasks_with_a_note_row(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_SHEET_ASSIGNMENTS rows (here a cap inside a task of two units, from row 40
+    on) the 任务分工 sheet holds the first rows up to the end of that task, its 合计 row,
+    and a note row naming assignments.csv; at a cap of every row (counter-example) every
+    row and no note."""
+    from openpyxl import load_workbook
+
+    from kg.analysis import matrix
+    from kg.analysis.exports import ASSIGNMENT_COLUMNS, assignment_rows
+
+    def task(r: dict[str, object]) -> tuple[object, ...]:
+        return r["document"], r["no"], r["task_id"]
+
+    store = OxigraphStore(generated_out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        rows = assignment_rows(report)
+        cap = next(i for i in range(40, len(rows)) if task(rows[i]) == task(rows[i - 1]))
+        monkeypatch.setattr(matrix, "MAX_SHEET_ASSIGNMENTS", cap)
+        write_responsibility_matrix(store, report, tmp_path / "capped.xlsx", assignments=rows)
+        monkeypatch.setattr(matrix, "MAX_SHEET_ASSIGNMENTS", len(rows))
+        write_responsibility_matrix(store, report, tmp_path / "whole.xlsx", assignments=rows)
+    finally:
+        store.close()
+
+    def sheet(path: Path) -> list[tuple[object, ...]]:
+        return list(load_workbook(path, read_only=True)["任务分工"].iter_rows(min_row=2, values_only=True))
+
+    capped = sheet(tmp_path / "capped.xlsx")
+    n = cap + 1
+    while task(rows[n]) == task(rows[n - 1]):
+        n += 1
+    keys = [k for _, k in ASSIGNMENT_COLUMNS]
+    assert [list(r) for r in capped[:-2]] == [[x[k] if x[k] != "" else None for k in keys] for x in rows[:n]]
+    assert capped[-2][0] == "合计"
+    assert capped[-1][0] == (
+        f"本表只列出前 {n} 行（共 {len(rows)} 行，合计为所列各行）；全部见 assignments.csv。"
+        f" Only the first {n} of {len(rows)} rows (the total is theirs): every row is in assignments.csv."
+    )
+    whole = sheet(tmp_path / "whole.xlsx")
+    assert len(whole) == len(rows) + 1 and whole[-1][0] == "合计"
+
+
 def test_a_big_build_writes_the_same_files_from_a_child_process(
     generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

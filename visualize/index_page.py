@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.analysis import workload_outputs
 from kg.analysis.networks import betweenness_sample
 from kg.labels import label, note
 
@@ -208,6 +209,16 @@ def glossary() -> list[dict[str, str]]:
     ]
 
 
+def _left_out_network(out: Path, report: Any | None) -> dict[str, Any] | None:
+    """What the index says when the workload writer leaves responsibility.graphml out (a
+    big build; the file is there when `kg export` wrote it since)."""
+    w = workload_outputs
+    if report is None or w.writes_responsibility_network(report.tasks) or (out / "responsibility.graphml").is_file():
+        return None
+    return {"tasks": report.tasks, "threshold": w.RESPONSIBILITY_NETWORK_MAX_TASKS,
+            "command": w.responsibility_network_command("OUT")}
+
+
 def _aggregated(data: ViewData, pages: Sequence[ViewPage], limits: ViewLimits) -> dict[str, Any] | None:
     """What the index says when a big corpus got aggregated views instead of the networks."""
     if not limits.aggregated(data):
@@ -280,6 +291,7 @@ def index_context(
         workload_error=workload_error,
         has_tasks=bool(data.tasks),
         downloads=[(f, label) for f, label in DOWNLOADS if (out / f).is_file()],
+        responsibility_network=_left_out_network(out, report),
         type_legend=[(TYPE_COLORS[t], zh, en) for t, zh, en in UNIT_TYPES],
     )
     return ctx

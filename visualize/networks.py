@@ -200,7 +200,8 @@ def ego_network(
     net.focus = ids("u", unit)
     st.unit_node(net, net.focus, info, focus=True, link=False)
     mine = st.unit_tasks.get(unit, {})
-    order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))
+    in_order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))  # (the table's too)
+    order = in_order
     if max_tasks is not None and len(order) > max_tasks:
         strength = {"lead": 0, "co_lead": 1, "lead_via": 2, "co_lead_via": 3}
         keep = set(sorted(order, key=lambda t: strength[mine[t]])[:max_tasks])  # (stable: document order within a role)
@@ -246,7 +247,7 @@ def ego_network(
         net.notes.insert(1, f"{verdict}：{li.reason}" + (f" ({li.reason_en})" if li.reason_en else ""))
     if not tasks:
         net.notes.append("该单位没有直接或经由单位组承担的任务。")
-    net.table = _task_table(st, ids, unit, mine, {t.iri for t in tasks})
+    net.table = _task_table(st, ids, unit, mine, in_order, {t.iri for t in tasks})
     if len(tasks) < len(mine):
         shown = sum(1 for t in tasks if mine[t.iri] == "lead")
         n_lead = sum(1 for r in mine.values() if r == "lead")
@@ -254,14 +255,16 @@ def ego_network(
     return net
 
 
-def _task_table(st: Styler, ids: Ids, unit: str, mine: Mapping[str, str], drawn: set[str]) -> list[dict[str, str]]:
-    """The rows of an ego view's task table: every task of the unit (up to
-    :data:`MAX_TABLE_TASKS`) in document order, with its role, section and partners;
-    ``node`` is the id of the task's node where it is drawn (a click selects it)."""
+def _task_table(
+    st: Styler, ids: Ids, unit: str, mine: Mapping[str, str], in_order: list[str], drawn: set[str],
+) -> list[dict[str, str]]:
+    """The rows of an ego view's task table: every task of the unit (``in_order``: the
+    IRIs of ``mine`` in document order; up to :data:`MAX_TABLE_TASKS`) with its role,
+    section and partners; ``node`` is the id of the task's node where it is drawn (a click
+    selects it)."""
     data = st.data
-    order = sorted(mine, key=lambda t: (data.tasks[t].document, data.tasks[t].ordinal))[:MAX_TABLE_TASKS]
     rows = []
-    for iri in order:
+    for iri in in_order[:MAX_TABLE_TASKS]:
         t = data.tasks[iri]
         role = mine[iri]
         via = t.lead_via_group if role == "lead_via" else t.co_lead_via_group if role == "co_lead_via" else []

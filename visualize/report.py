@@ -27,7 +27,13 @@ from .index_page import index_context, manifest, render
 from .loads import load_infos, loads_from_csv, open_store, workload
 from .networks import MAX_VIEW_TASKS
 from .render import asset
-from .report_queries import BIG_QUERY_WAIT, MAX_QUERY_ROWS, BackgroundQueries, QueryBlock
+from .report_queries import (
+    BIG_QUERY_NICE,
+    BIG_QUERY_WAIT,
+    MAX_QUERY_ROWS,
+    BackgroundQueries,
+    QueryBlock,
+)
 from .report_queries import _query_worker as _query_worker  # (tests/test_build_safety.py)
 from .style import Styler
 from .views import (
@@ -69,7 +75,7 @@ def write_report(
     # a build whose views are aggregated gives the canned queries the time the rest of its
     # report takes (they run meanwhile) and BIG_QUERY_WAIT more, not the whole budget
     big = limits.aggregate_tasks is not None and _tasks(built) > limits.aggregate_tasks
-    background = BackgroundQueries(out, query_dirs)
+    background = BackgroundQueries(out, query_dirs, nice=BIG_QUERY_NICE if big else 0)
     store = open_store(out)
     try:
         # once, for the views and the ranking: those the workload writer read, when it ran

@@ -11,7 +11,7 @@ from typing import Any
 from .loads import open_store
 
 __all__ = [
-    "QueryBlock", "MAX_QUERY_ROWS", "QUERY_TIMEOUT", "QUERY_BUDGET", "BIG_QUERY_WAIT", "run_queries", "BackgroundQueries",
+    "QueryBlock", "MAX_QUERY_ROWS", "QUERY_TIMEOUT", "QUERY_BUDGET", "BIG_QUERY_WAIT", "BIG_QUERY_NICE", "run_queries", "BackgroundQueries",
 ]
 
 MAX_QUERY_ROWS = 100
@@ -23,6 +23,10 @@ QUERY_BUDGET = 60.0  # seconds for all of them (KG_REPORT_QUERY_BUDGET)
 # should take seconds (issue 16: a 5 s wait was a third of it). queries.html gives the
 # `kg query` command of each one left out.
 BIG_QUERY_WAIT = 1.0
+# ... and their process runs at this lower priority (os.nice) there: they take the CPU the
+# report's own processes leave idle, not a core from them (at 100,000 tasks the queries'
+# child used a core for the whole report, mostly on queries that then timed out).
+BIG_QUERY_NICE = 10
 _STOPPED = "未运行：报告已写完，不再等待 (the report did not wait for it on a build this big)"
 
 
@@ -82,15 +86,19 @@ def _query_block(store: Any, q: Any) -> QueryBlock:
     return block
 
 
-def _query_worker(out: str, names: list[str], conn: Any, parent: int, query_dirs: list[str]) -> None:
-    """Child process: run the named canned queries in order, reporting each as it goes.
-    It ends with its parent (also when that is killed), quietly when the parent stops
-    listening."""
+def _query_worker(out: str, names: list[str], conn: Any, parent: int, query_dirs: list[str], nice: int = 0) -> None:
+    """Child process: run the named canned queries in order, reporting each as it goes,
+    ``nice`` steps below its parent's priority. It ends with its parent (also when that is
+    killed), quietly when the parent stops listening."""
+    import os
+
     from kg.queries import list_queries
 
     from kg.pipeline import die_with_parent
 
     die_with_parent(parent)
+    if nice and hasattr(os, "nice"):  # (a priority only: where there is no os.nice, the queries run as they did)
+        os.nice(nice)
     try:
         store = open_store(Path(out))
         try:
@@ -112,6 +120,7 @@ def run_queries(
     budget: float | None = None,
     until: Callable[[], float] | None = None,
     query_dirs: Sequence[str | Path] = (),
+    nice: int = 0,
 ) -> tuple[list[QueryBlock], str]:
     """Every canned query, then those of the user's ``query_dirs``, and its result on this build.
 
@@ -147,7 +156,7 @@ def run_queries(
             skipped.update(dict.fromkeys(pending, used_up if left <= 0 else _STOPPED))
             break
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child, os.getpid(), dirs),
+        proc = ctx.Process(target=_query_worker, args=(str(out), list(pending), child, os.getpid(), dirs, nice),
                            daemon=True)
         proc.start()
         child.close()
@@ -209,18 +218,19 @@ class BackgroundQueries:
     """:func:`run_queries` in a thread, so that the canned queries (in their child process)
     run while this process draws the views."""
 
-    def __init__(self, out: Path, query_dirs: Sequence[str | Path] = ()) -> None:
+    def __init__(self, out: Path, query_dirs: Sequence[str | Path] = (), nice: int = 0) -> None:
         import threading
 
         self._result: tuple[list[QueryBlock], str] = ([], "")
         self._error: BaseException | None = None
         self._until = float("inf")
-        self._thread = threading.Thread(target=self._run, args=(out, query_dirs), name="kg-report-queries", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(out, query_dirs, nice), name="kg-report-queries",
+                                        daemon=True)
         self._thread.start()
 
-    def _run(self, out: Path, query_dirs: Sequence[str | Path]) -> None:
+    def _run(self, out: Path, query_dirs: Sequence[str | Path], nice: int) -> None:
         try:
-            self._result = run_queries(out, until=lambda: self._until, query_dirs=query_dirs)
+            self._result = run_queries(out, until=lambda: self._until, query_dirs=query_dirs, nice=nice)
         except BaseException as exc:  # re-raised in the caller's thread
             self._error = exc
 

@@ -22,14 +22,14 @@ import html
 import json
 import re
 from collections.abc import Iterable
-from html.parser import HTMLParser
+
+from lxml import etree
 
 from kg.errors import KgError
 
 __all__ = ["esc", "script_json", "csp", "external_urls", "page_external_urls", "strip_external", "OfflineError"]
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JSON_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def esc(text: object) -> str:
@@ -40,7 +40,12 @@ def esc(text: object) -> str:
 def script_json(obj: object) -> str:
     """JSON safe to embed in a ``<script>`` element (no ``</script>``, no ``<!--``)."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return _JSON_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+    # (str.replace per character, no Python callback per match; the escapes hold none of
+    # the characters)
+    for char, escape in _JSON_ESCAPES.items():
+        if char in text:
+            text = text.replace(char, escape)
+    return text
 
 
 def _sha256(text: str) -> str:
@@ -108,86 +113,85 @@ _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?(.*)", re.IGNORECASE)
 _DATA_SCRIPTS = frozenset({"application/json", "application/ld+json", "text/plain"})
 
 
-class _PageScan(HTMLParser):
-    """What a page's markup would load: URL attributes of its tags, its style sheets
-    (``<style>``, ``style=``) and its scripts. Text between tags is document text the page
-    shows, escaped, and loads nothing; so are attributes such as ``title``."""
+# every element that could load something: one with a URL or style attribute, a script, a
+# style sheet, a meta (refresh); selected by libxml2 (XPath), in document order
+_CANDIDATES = etree.XPath(
+    "//*[self::script or self::style or self::meta or @style or @*[contains($names, concat(' ', name(), ' '))]]"
+)
+_URL_NAMES = " " + " ".join(sorted(_URL_ATTRS)) + " "
 
-    def __init__(self, trusted: frozenset[str]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.trusted = trusted
-        self.found: list[str] = []
-        self._raw: str | None = None  # the element whose content is being gathered
-        self._code = False
-        self._buffer: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _URL_ATTRS and self._remote(name, value):
-                self.found.append(f"<{tag} {name}={value[:80]}>")
-            elif name == "style" and _CSS_REMOTE.search(value):
-                self.found.append(f"<{tag} style={value[:80]}>")
-        values = {name: (value or "") for name, value in attrs}
-        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
-            m = _REFRESH_URL.search(values.get("content", ""))
-            if m and _REMOTE.match(m.group(1)):
-                self.found.append(f"<meta http-equiv=refresh content={values['content'][:80]}>")
-        if tag in ("script", "style"):
-            self._raw = tag
-            kind = values.get("type", "").split(";")[0].strip().lower()
-            self._code = tag == "style" or kind not in _DATA_SCRIPTS
-            self._buffer = []
+# libxml2's HTML tokenizer follows HTML5 from 2.14 on (as browsers and html.parser read
+# tags, attributes and raw-text elements)
+_HTML5_LIBXML = (2, 14, 0)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in ("script", "style"):
-            self.handle_endtag(tag)
 
-    def handle_data(self, data: str) -> None:
-        if self._raw is not None:
-            self._buffer.append(data)
+def _parser() -> etree.HTMLParser:
+    # huge_tree: a view's JSON payload is one text node of megabytes (libxml2 stops at 10 MB
+    # without it); no network, no entities from elsewhere (HTML has none to fetch anyway)
+    return etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True, remove_comments=True,
+                            remove_pis=True)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag != self._raw:
-            return
-        content = "".join(self._buffer)
-        self._raw, self._buffer = None, []
-        if not self._code or content in self.trusted:
-            return
-        if tag == "style":
-            if _CSS_REMOTE.search(content):
-                self.found.append(f"<style>{_CSS_REMOTE.search(content).group(0)[:80]}")  # type: ignore[union-attr]
-        else:
-            self.found.extend(external_urls(content))
 
-    @staticmethod
-    def _remote(name: str, value: str) -> bool:
-        if name in ("srcset", "imagesrcset"):
-            return any(_REMOTE.match(part) for part in value.split(","))
-        return bool(_REMOTE.match(value))
+def _remote_attr(name: str, value: str) -> bool:
+    if name in ("srcset", "imagesrcset"):
+        return any(_REMOTE.match(part) for part in value.split(","))
+    return bool(_REMOTE.match(value))
+
+
+def _element_loads(el: etree._Element, trusted: frozenset[str]) -> list[str]:
+    """What one element would load: its URL and style attributes, a meta refresh, the
+    code of a script or style sheet (not data scripts, not ``trusted`` scripts)."""
+    tag = str(el.tag)
+    found = []
+    for name, value in el.attrib.items():
+        if name in _URL_ATTRS and _remote_attr(name, value):
+            found.append(f"<{tag} {name}={value[:80]}>")
+        elif name == "style" and _CSS_REMOTE.search(value):
+            found.append(f"<{tag} style={value[:80]}>")
+    if tag == "meta" and el.get("http-equiv", "").lower() == "refresh":
+        m = _REFRESH_URL.search(el.get("content", ""))
+        if m and _REMOTE.match(m.group(1)):
+            found.append(f"<meta http-equiv=refresh content={el.get('content', '')[:80]}>")
+    elif tag in ("script", "style"):
+        kind = el.get("type", "").split(";")[0].strip().lower()
+        content = el.text or ""
+        if (tag == "style" or kind not in _DATA_SCRIPTS) and content not in trusted:
+            if tag == "script":
+                found.extend(external_urls(content))
+            elif m := _CSS_REMOTE.search(content):
+                found.append(f"<style>{m.group(0)[:80]}")
+    return found
 
 
 def page_external_urls(page: str, trusted: Iterable[str] = ()) -> list[str]:
     """What the markup of ``page`` would load from another host (should be none).
 
-    Tags, their URL attributes, ``style`` attributes, ``<style>`` sheets and scripts are
-    checked; ``trusted`` scripts (vis-network, already checked with :func:`external_urls`)
-    are skipped, and so is the text the page shows.
+    The page is parsed as a browser does (libxml2's HTML5 tokenizer, through lxml); tags,
+    their URL attributes, ``style`` attributes, ``<style>`` sheets and scripts are
+    checked; ``trusted`` scripts (vis-network, already checked with
+    :func:`external_urls`) are skipped, and so is the text the page shows.
 
     >>> page_external_urls('<p title="src=//a.example">1.推进 src=//evil.example/a.png 工作</p>')
     []
     >>> page_external_urls('<img src="//evil.example/a.png"><p style="background:url(https://x.example)">')
     ['<img src=//evil.example/a.png>', '<p style=background:url(https://x.example)>']
     """
-    scan = _PageScan(frozenset(trusted))
-    scan.feed(page)
-    scan.close()
-    if scan._raw is not None:  # a script or style left open: the parser kept its text back
-        scan.handle_data(scan.rawdata)
-        scan.handle_endtag(scan._raw)
-    return scan.found
+    if etree.LIBXML_VERSION < _HTML5_LIBXML:
+        raise KgError(
+            f"the report's offline check needs libxml2 >= 2.14 (HTML5 parsing), lxml has "
+            f"{'.'.join(map(str, etree.LIBXML_VERSION))}: install lxml >= 6.0 from its wheels"
+        )
+    if not page.strip():
+        return []
+    root = etree.fromstring(page.encode("utf-8"), _parser())
+    if root is None:  # (markup with no element at all: nothing to load)
+        return []
+    trusted_set = frozenset(trusted)
+    found: list[str] = []
+    for el in _CANDIDATES(root, names=_URL_NAMES):
+        found.extend(_element_loads(el, trusted_set))
+    return found
 
 
 _CDN_TAGS = re.compile(

@@ -29,7 +29,7 @@ from .exports import ASSIGNMENT_COLUMNS, document_name
 from .facts import Facts, TaskInfo, read_facts
 from .workload import WorkloadReport, type_label
 
-__all__ = ["write_responsibility_matrix", "plan_documents", "MAX_MATRIX_TASKS", "LEAD", "CO_LEAD"]
+__all__ = ["write_responsibility_matrix", "plan_documents", "MAX_MATRIX_TASKS", "MAX_SHEET_ASSIGNMENTS", "LEAD", "CO_LEAD"]
 
 _Q_PLAN_DOCS = internal_query("matrix_plan_docs")
 
@@ -40,6 +40,12 @@ TOTAL = "合计"
 # corpus would make a workbook no spreadsheet opens); its summary sheet says which plans
 # were left out. The summary sheet always lists every unit.
 MAX_MATRIX_TASKS = 20_000
+
+# The 任务分工 sheet holds at most this many rows (whole tasks: the last task's rows are
+# all kept), with a note row below saying that every row is in assignments.csv: its rows
+# were a third of the workbook's time on a big build, and a pivot table of more rows is
+# better made from the CSV.
+MAX_SHEET_ASSIGNMENTS = 10_000
 
 _FIXED = ["序号", "编号", "章节", "任务", f"{LEAD}单位（原文）", f"{CO_LEAD}单位（原文）"]
 
@@ -309,9 +315,25 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
                               + [None] * 8 + [g.reason_zh, g.reason_en]))
 
 
-def _assignments_sheet(ws: Any, rows: list[dict[str, object]], c: _Cells) -> None:
+def _first_rows(rows: list[dict[str, object]], cap: int) -> list[dict[str, object]]:
+    """The first ``cap`` rows and the rest of the last one's task."""
+    if len(rows) <= cap:
+        return rows
+    end = cap
+
+    def task(r: dict[str, object]) -> tuple[object, ...]:
+        return r["document"], r["no"], r["task_id"]
+
+    while end < len(rows) and task(rows[end]) == task(rows[end - 1]):
+        end += 1
+    return rows[:end]
+
+
+def _assignments_sheet(ws: Any, all_rows: list[dict[str, object]], c: _Cells) -> None:
     """The long table (task, section, unit, type, role, via_group, shares, document), for
-    pivot tables; a 合计 row of the shares below it, outside the filter."""
+    pivot tables; a 合计 row of the shares below it, outside the filter; past
+    :data:`MAX_SHEET_ASSIGNMENTS` rows, the first ones and a note row where the rest are."""
+    rows = _first_rows(all_rows, MAX_SHEET_ASSIGNMENTS)
     ws.freeze_panes = "A2"
     for j, width in enumerate((6, 6, 18, 40, 16, 10, 6, 10, 8, 8, 18, 12), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
@@ -325,3 +347,8 @@ def _assignments_sheet(ws: Any, rows: list[dict[str, object]], c: _Cells) -> Non
     for k in ("direct_share", "expanded_share"):
         total[keys.index(k)] = round(sum(cast(float, r[k]) for r in rows), 3)
     ws.append([c.head(ws, v) if v is not None else None for v in total])
+    if len(rows) < len(all_rows):
+        ws.append([c.head(ws, (
+            f"本表只列出前 {len(rows)} 行（共 {len(all_rows)} 行，合计为所列各行）；全部见 assignments.csv。"
+            f" Only the first {len(rows)} of {len(all_rows)} rows (the total is theirs): every row is in assignments.csv."
+        ))])

@@ -122,17 +122,25 @@ def _viz(d: dict[str, object]) -> dict[str, object]:
     return {"color": _rgb(color), "size": round(size, 3)}
 
 
+# Edge attributes kept out of the files: ``distance`` (1/weight) is the edge length of the
+# betweenness computation, not a fact of the network (Gephi and Cytoscape derive what they
+# need from ``weight``); it was a third of the data the writers serialised.
+_NOT_EXPORTED = frozenset({"distance"})
+
+
 def _export_ready(G: nx.Graph, viz: bool) -> nx.Graph:
-    """A copy whose attributes GraphML and GEXF writers accept (no None, plain types), with
-    ``viz`` attributes for GEXF."""
+    """A copy whose attributes GraphML and GEXF writers accept (no None, plain types, none
+    of :data:`_NOT_EXPORTED`), with ``viz`` attributes for GEXF."""
     H = nx.Graph() if not G.is_directed() else nx.DiGraph()
     for n, d in G.nodes(data=True):
         attrs = {k: v for k, v in d.items() if v is not None}
         if viz:
             attrs["viz"] = _viz(d)
         H.add_node(n, **attrs)
-    for u, v, d in G.edges(data=True):
-        H.add_edge(u, v, **{k: val for k, val in d.items() if val is not None})
+    H.add_edges_from(
+        (u, v, {k: val for k, val in d.items() if val is not None and k not in _NOT_EXPORTED})
+        for u, v, d in G.edges(data=True)
+    )
     return H
 
 

@@ -12,12 +12,17 @@ Into the build folder:
   the long table;
 * ``collaboration.graphml`` / ``collaboration.gexf`` — the unit–unit network (weight =
   tasks shared), for Gephi or Cytoscape;
-* ``responsibility.graphml`` — the task–unit bipartite network (edge role and share).
+* ``responsibility.graphml`` — the task–unit bipartite network (edge role and share); on
+  a build of more than :data:`RESPONSIBILITY_NETWORK_MAX_TASKS` tasks only when asked
+  (:data:`RESPONSIBILITY_NETWORK_COMMAND`: a node per task is of little use in Gephi, and
+  the file took a sixth of the report's time at 100,000 tasks); the unit–unit networks
+  are always written.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 from functools import partial
 from multiprocessing.connection import Connection
@@ -42,7 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES",
-    "MAX_MATRIX_TASKS",
+    "MAX_MATRIX_TASKS", "RESPONSIBILITY_NETWORK_MAX_TASKS", "RESPONSIBILITY_NETWORK_COMMAND",
+    "writes_responsibility_network", "responsibility_network_command", "responsibility_network_notice",
     "formula_like", "neutralise_csv", "neutralise_csv_cell", "WORKBOOK_DATE",
 ]
 
@@ -54,6 +60,41 @@ FILES = (
     "collaboration.gexf",
     "responsibility.graphml",
 )
+
+# Up to this many tasks (of the ranking: tasks with a lead or co-lead) the workload writer
+# writes responsibility.graphml, the task–unit network of every task; above, the command
+# below does (the index and `kg report` say so). The threshold of the aggregated views.
+RESPONSIBILITY_NETWORK_MAX_TASKS = 20_000
+RESPONSIBILITY_NETWORK_FILE = "responsibility.graphml"
+# {out}: the build folder (shell-quoted)
+RESPONSIBILITY_NETWORK_COMMAND = "kg export {out} --network responsibility -o {file}"
+
+
+def writes_responsibility_network(tasks: int) -> bool:
+    """Whether the workload writer writes responsibility.graphml for a ranking of ``tasks``
+    tasks (:attr:`WorkloadReport.tasks`)."""
+    return tasks <= RESPONSIBILITY_NETWORK_MAX_TASKS
+
+
+def responsibility_network_command(out: Path | str) -> str:
+    """The command that writes the responsibility.graphml a big build left out."""
+    folder = Path(out)
+    return RESPONSIBILITY_NETWORK_COMMAND.format(
+        out=shlex.quote(str(folder)), file=shlex.quote(str(folder / RESPONSIBILITY_NETWORK_FILE)))
+
+
+def responsibility_network_notice(out: Path | str) -> str | None:
+    """One line for the user of a build folder whose workload files are written but not
+    responsibility.graphml (a build of more than RESPONSIBILITY_NETWORK_MAX_TASKS tasks):
+    what was left out and the command that writes it; None otherwise."""
+    folder = Path(out)
+    if not (folder / "workload.csv").is_file() or (folder / RESPONSIBILITY_NETWORK_FILE).is_file():
+        return None
+    return (
+        f"  not written: {RESPONSIBILITY_NETWORK_FILE} (the task–unit network of every task; more than "
+        f"{RESPONSIBILITY_NETWORK_MAX_TASKS:,} tasks): `{responsibility_network_command(folder)}` writes it"
+    )
+
 
 # The name of the ranking and facts in BuildResult.shared, for the report writer that runs
 # after this one: they are computed once per build.
@@ -151,7 +192,8 @@ def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents
 def _write_networks(tmp_out: Path, report: WorkloadReport) -> None:
     write_network(report.collaboration, tmp_out / "collaboration.graphml", "graphml")
     write_network(report.collaboration, tmp_out / "collaboration.gexf", "gexf")
-    write_network(report.responsibility, tmp_out / "responsibility.graphml", "graphml")
+    if writes_responsibility_network(report.tasks):  # (a big build's, written by `kg export`, stays)
+        write_network(report.responsibility, tmp_out / RESPONSIBILITY_NETWORK_FILE, "graphml")
 
 
 def _child(conn: Connection, parent: int, work: Callable[[], None]) -> None:

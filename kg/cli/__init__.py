@@ -131,6 +131,11 @@ def build(
     )
     if pushed is not None:
         click.echo(pushed.summary())
+    if result.artifacts:
+        from ..analysis.workload_outputs import responsibility_network_notice
+
+        if left_out := responsibility_network_notice(out):
+            click.echo(left_out)
     if report is None and not result.artifacts:
         click.echo(
             f"  no workload exports for {s['tasks'] + s['statements']} tasks (more than {AUTO_REPORT_MAX_TASKS:,}), "
@@ -250,6 +255,7 @@ def report(out: str, expand_groups: bool, query_dirs: tuple[str, ...]) -> None:
     """(Re)write the HTML report, the views and the workload exports (workload.csv, the
     responsibility matrix, the networks) of the build folder OUT: what `kg build
     --no-report` leaves out."""
+    from ..analysis.workload_outputs import responsibility_network_notice
     from ..pipeline.artifacts import artifact_writers, write_artifacts
 
     folder = require_build(out)
@@ -264,6 +270,8 @@ def report(out: str, expand_groups: bool, query_dirs: tuple[str, ...]) -> None:
     else:
         write_artifacts(folder)
     click.echo(f"wrote the report of {folder}: {folder / 'index.html'}")
+    if left_out := responsibility_network_notice(folder):
+        click.echo(left_out)
 
 
 @main.command()
