@@ -68,6 +68,7 @@ class _Rules:
     not_followed_by: tuple[str, ...]
     coordinated_suffixes: tuple[str, ...]
     triggers: tuple[str, ...]
+    match_needs: tuple[str, ...]
     hmm: bool
     jieba_words: tuple[str, ...]
 
@@ -79,7 +80,7 @@ def _rules() -> _Rules:
         frozenset(d["stop_tokens"]), frozenset(d["stop_pos"]), frozenset(d["generic_names"]),
         tuple(sorted(d["generic_modifiers"], key=len, reverse=True)),
         tuple(d["project_not_followed_by"]), tuple(d["coordinated_suffixes"]),
-        tuple(d["triggers"]), bool(d.get("jieba_hmm", False)), tuple(d.get("jieba_words", [])),
+        tuple(d["triggers"]), tuple(d["match_needs"]), bool(d.get("jieba_hmm", False)), tuple(d.get("jieba_words", [])),
     )
 
 
@@ -360,15 +361,35 @@ def _clause_tokens(clause: str, region: str | None) -> tuple[_Tok, ...]:
     return tuple(out)
 
 
-def _tokens(text: str, region: str | None) -> list[_Tok] | None:
-    """The tokens of ``text``, or None when no clause of it was cut (nothing to match)."""
+def _tokens(text: str, region: str | None) -> list[_Tok]:
+    """The tokens of ``text``, clause by clause."""
     toks: list[_Tok] = []
-    cut = False
     for clause in _CLAUSE.findall(text):
-        ct = _clause_tokens(clause, region)
-        cut = cut or ct[0][1] != _SKIP
-        toks.extend(ct)
-    return toks if cut else None
+        toks.extend(_clause_tokens(clause, region))
+    return toks
+
+
+# No token pattern crosses ，；。 (each is a clause of its own: a token that is no name, in
+# every NOT_IN list, matching no REGEX; tests/test_entities.py checks every element), and
+# every match holds one of ``match_needs`` (each pattern has an element, neither optional
+# nor negated, whose every text holds one: tested too). So only the stretches of a text
+# between ，；。 that hold one of them can hold a match, and only those are matched: about
+# half of the tokens the matcher was given.
+_STRETCH = re.compile(r"[^，；。]+")
+
+
+@cache
+def _needs_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_rules().match_needs, key=len, reverse=True))))
+
+
+def _stretches(text: str, region: str | None) -> list[tuple[int, list[_Tok]]] | None:
+    """``(offset, tokens)`` of each stretch of ``text`` a token pattern could match in; None
+    when no clause of ``text`` holds a pattern suffix (nothing to match)."""
+    if not _trigger_re().search(text):
+        return None
+    needs = _needs_re()
+    return [(m.start(), _tokens(m.group(), region)) for m in _STRETCH.finditer(text) if needs.search(m.group())]
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -437,8 +458,8 @@ class _Containment:
 
 @dataclass(frozen=True)
 class _Slice:
-    """One text's tokens in the ``Doc`` of a batch: tokens ``[first, end)``, whose first
-    character is ``base`` in ``doc.text``."""
+    """One stretch of a text in the ``Doc`` of a batch: tokens ``[first, end)``; a
+    character ``c`` of the text is ``c + base`` in ``doc.text``."""
 
     doc: Doc
     first: int
@@ -446,44 +467,40 @@ class _Slice:
     base: int
 
 
-# Between two texts' tokens: no token pattern matches it (it is no name, its tag is
+# Between two stretches' tokens: no token pattern matches it (it is no name, its tag is
 # none of the patterns', its text is in every NOT_IN list and matches no REGEX), so no
 # match crosses it; _token_matches drops any that would, as a guard.
 _SEPARATOR: _Tok = ("。", "x", False)
 
+_Matched = list[tuple[_Slice, _Span]]  # the token matches in a text, with their stretch
 
-def _token_matches(texts: Sequence[str], region: str | None) -> list[tuple[_Slice, list[_Span]] | None]:
-    """Each text's slice of one ``Doc`` of all the texts' tokens and the token patterns
-    matched in it (token offsets of the ``Doc``, in text order); None for a text with no
-    clause to cut. The matcher runs once per batch, not once per text."""
+
+def _token_matches(texts: Sequence[str], region: str | None) -> list[_Matched]:
+    """The token patterns matched in each text (token offsets of one ``Doc`` of the
+    stretches of all the texts that could hold a match, in text order), each with its
+    stretch. The matcher runs once per batch, not once per text."""
     toks: list[_Tok] = []
-    ranges: list[tuple[int, int] | None] = []
-    for text in texts:
-        own = _tokens(text, region) if text.strip() else None
-        if own is None:
-            ranges.append(None)
-            continue
-        if toks:
-            toks.append(_SEPARATOR)
-        ranges.append((len(toks), len(toks) + len(own)))
-        toks.extend(own)
+    # (text, first token, end token, offset of the stretch in its text), in Doc order
+    parts: list[tuple[int, int, int, int]] = []
+    for i, text in enumerate(texts):
+        for offset, own in (_stretches(text, region) if text.strip() else None) or ():
+            if toks:
+                toks.append(_SEPARATOR)
+            parts.append((i, len(toks), len(toks) + len(own), offset))
+            toks.extend(own)
+    out: list[_Matched] = [[] for _ in texts]
     if not toks:
-        return [None] * len(texts)
+        return out
     doc = _token_doc(toks)
     matcher, labels = _token_matcher()
-    firsts = [r[0] for r in ranges if r is not None]
+    firsts = [p[1] for p in parts]
     found: dict[int, set[_Span]] = {}
     for k, s, e in matcher(doc):
-        first = firsts[bisect.bisect_right(firsts, s) - 1]
-        found.setdefault(first, set()).add((s, e, *labels[k]))
-    out: list[tuple[_Slice, list[_Span]] | None] = []
-    for r in ranges:
-        if r is None:
-            out.append(None)
-            continue
-        first, end = r
-        spans = sorted(x for x in found.get(first, ()) if x[1] <= end)
-        out.append((_Slice(doc, first, end, doc[first].idx), spans))
+        found.setdefault(bisect.bisect_right(firsts, s) - 1, set()).add((s, e, *labels[k]))
+    for j, (i, first, end, offset) in enumerate(parts):
+        if j in found:
+            sl = _Slice(doc, first, end, doc[first].idx - offset)
+            out[i].extend((sl, x) for x in sorted(found[j]) if x[1] <= end)
     return out
 
 
@@ -517,17 +534,14 @@ def extract_entities_batch(texts: Sequence[str], gaz: Gazetteer) -> list[_Entiti
     ]
 
 
-def _entities(
-    text: str, gaz: Gazetteer, region: str | None, matched: tuple[_Slice, list[_Span]] | None, phrases: list[_Span]
-) -> _Entities:
+def _entities(text: str, gaz: Gazetteer, region: str | None, matched: _Matched, phrases: list[_Span]) -> _Entities:
     """The entities of one text from its matches (see :func:`extract_entities`)."""
     rules = _rules()
     in_quotes = _Containment(_quoted(text))
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
-    for ts, te, label, pid in matched[1] if matched else ():
-        assert matched is not None
-        doc, base = matched[0].doc, matched[0].base
+    for sl, (ts, te, label, pid) in matched:
+        doc, base = sl.doc, sl.base
         s, e = doc[ts].idx - base, doc[te - 1].idx + len(doc[te - 1]) - base
         name = text[s:e]
         if label == "project" and name.startswith("“") and name.endswith("”"):
@@ -543,7 +557,7 @@ def _entities(
             continue  # 十三片区: a number, not a name
         cands.append(_Cand(s, e, label, None, pid))
         if label == "district":
-            cands.extend(_coordinated(text, s, name, matched[0]))
+            cands.extend(_coordinated(text, s, name, sl))
     gov: list[_Cand] = []
     for s, e, label, pid in phrases:
         if label == "unit" or in_quotes(s, e):

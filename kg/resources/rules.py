@@ -193,6 +193,7 @@ class EntityRules(TypedDict):
     project_not_followed_by: list[str]
     coordinated_suffixes: list[str]
     triggers: list[str]
+    match_needs: list[str]
     jieba_hmm: NotRequired[bool]
     jieba_words: NotRequired[list[str]]
 
