@@ -19,10 +19,10 @@ from kg.extract.entities import (
     _phrase_matcher,
     _phrase_spans,
     _regions,
-    _rules,
     _stretches,
     _token_doc,
     _token_matcher,
+    _token_matchers,
     _token_matches,
     _token_spans,
     _tokens,
@@ -356,9 +356,9 @@ def test_no_name_across_tasks(texts: list[str], joined_name: str) -> None:
     assert joined_name not in [e.text for p, d in batch for e in (*p, *d)]
 
 
-def _token_patterns() -> list[list[dict]]:  # type: ignore[type-arg]
+def _raw_patterns() -> list[list[dict]]:  # type: ignore[type-arg]
     return [
-        entry["pattern"]
+        entry["pattern"]  # type: ignore[misc]
         for entry in _patterns("projects.jsonl") + _patterns("districts.jsonl")
         if isinstance(entry["pattern"], list)
     ]
@@ -377,7 +377,7 @@ def test_boundary_matches_no_token_pattern_element(boundary: tuple[str, str, boo
     from spacy.matcher import Matcher
 
     doc = _token_doc([boundary])
-    elements = [{k: v for k, v in el.items() if k != "OP"} for pattern in _token_patterns() for el in pattern]
+    elements = [{k: v for k, v in el.items() if k != "OP"} for pattern in _raw_patterns() for el in pattern]
     assert len(elements) > 30
     for el in elements + [_native(el) for el in elements]:
         m = Matcher(_vocab())
@@ -426,27 +426,45 @@ def _holds_a_need(alternative: str, needs: tuple[str, ...]) -> bool:
     return any(n in run for run in runs for n in needs)
 
 
-def test_every_token_pattern_needs_one_of_match_needs() -> None:
+def test_every_token_pattern_holds_one_of_its_needs() -> None:
     """Each token pattern has an element that is neither optional nor negated whose every
-    accepted text holds a string of ``match_needs``: every match holds one."""
-    needs = _rules().match_needs
-    for pattern in _token_patterns():
+    accepted text holds a string of the pattern's ``needs``: every match holds one."""
+    entries = [e for e in _patterns("projects.jsonl") + _patterns("districts.jsonl") if isinstance(e["pattern"], list)]
+    assert len(entries) == len(_raw_patterns()) > 10
+    for entry in entries:
+        needs = tuple(entry["needs"])
         covered = []
-        for el in pattern:
+        for el in entry["pattern"]:
+            assert isinstance(el, dict)
             alternatives = _texts_of(el.get("TEXT")) if el.get("OP") in (None, "+") else None
             if alternatives is not None and all(_holds_a_need(a, needs) for a in alternatives):
                 covered.append(el)
-        assert covered, pattern
+        assert covered, entry
     # counter-examples: an alternative without a need, an optional element, a regex it cannot read
-    assert not _holds_a_need("[一二三]+号", needs)
-    assert _holds_a_need("[一二三]+期", needs) and not _holds_a_need("[一二三]期?", ("期",))
+    assert not _holds_a_need("[一二三]+号", ("期",))
+    assert _holds_a_need("[一二三]+期", ("期",)) and not _holds_a_need("[一二三]期?", ("期",))
     assert _texts_of({"REGEX": "(大.楼)$"}) is None and _texts_of({"NOT_IN": ["，"]}) is None
+
+
+def test_a_stretch_goes_to_the_matchers_of_its_needs() -> None:
+    """Patterns that need the same strings share a matcher; a stretch that holds none of
+    a matcher's strings is not given to it, and what the matchers find together is what
+    one matcher of every pattern finds."""
+    matchers = _token_matchers()
+    assert 1 < len(matchers) <= len(_raw_patterns())
+    metro = [m for m in matchers if m[0].search("号线")]
+    assert len(metro) == 1 and len(metro[0][2]) == 1  # the two metro-line patterns: one key
+    assert not metro[0][0].search("加快建设南京华贸商务中心")
+    # one text, stretches for four matchers (号线; 中心, 广场; 期; 段, 期 …; 行动; 区域)
+    text = "加快建设地铁5号线，推进南京华贸商务中心、金茂广场二期建设；推进湖南路北段、“晨光行动”和滨江区域建设"
+    assert projects(text) == ["地铁5号线", "南京华贸商务中心", "金茂广场二期", "湖南路北段", "晨光行动"]
+    assert districts(text) == [("滨江区域", "滨江商务区管委会")]
 
 
 def test_stretches_without_a_need_are_not_matched() -> None:
     text = "区发改委牵头，加快建设南京华贸商务中心；区财政局配合"
-    assert [(at, "".join(t[0] for t in toks)) for at, toks in _stretches(text, None) or ()] == [
-        (7, "加快建设南京华贸商务中心")
+    assert [(at, s, "".join(t[0] for t in toks)) for at, s, toks in _stretches(text, None) or ()] == [
+        (7, "加快建设南京华贸商务中心", "加快建设南京华贸商务中心")
     ]
     assert _stretches("区发改委牵头，区财政局配合", None) == []  # 区 is cut, no stretch can match
     assert _stretches("做好安全生产工作", None) is None  # no clause is cut

@@ -68,7 +68,6 @@ class _Rules:
     not_followed_by: tuple[str, ...]
     coordinated_suffixes: tuple[str, ...]
     triggers: tuple[str, ...]
-    match_needs: tuple[str, ...]
     hmm: bool
     jieba_words: tuple[str, ...]
 
@@ -80,7 +79,7 @@ def _rules() -> _Rules:
         frozenset(d["stop_tokens"]), frozenset(d["stop_pos"]), frozenset(d["generic_names"]),
         tuple(sorted(d["generic_modifiers"], key=len, reverse=True)),
         tuple(d["project_not_followed_by"]), tuple(d["coordinated_suffixes"]),
-        tuple(d["triggers"]), tuple(d["match_needs"]), bool(d.get("jieba_hmm", False)), tuple(d.get("jieba_words", [])),
+        tuple(d["triggers"]), bool(d.get("jieba_hmm", False)), tuple(d.get("jieba_words", [])),
     )
 
 
@@ -203,24 +202,53 @@ def _keyed(vocab: Vocab, label: str, id_: str) -> tuple[str, int]:
     return key, vocab.strings.add(key)
 
 
-@cache
-def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
-    """The token patterns of ``projects.jsonl`` and ``districts.jsonl``, and the
-    ``(label, id)`` of each match key."""
+def _token_patterns() -> list[tuple[str, str, list[str], list[dict[str, object]]]]:
+    """``(label, id, needs, pattern)`` of each token pattern of ``projects.jsonl`` and
+    ``districts.jsonl``, its ``_.kg_name`` tested on the lemma."""
+    out = []
+    for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
+        label, id_ = str(entry["label"]), str(entry.get("id") or "")
+        pattern = entry["pattern"]
+        if not isinstance(pattern, list):
+            raise TypeError(f"projects.jsonl: the pattern of {label}/{id_} is not a token pattern")
+        if not entry.get("needs"):
+            raise TypeError(f"{label}/{id_}: a token pattern without needs")
+        out.append((label, id_, list(entry.get("needs") or ()), [_native(el) for el in pattern]))
+    return out
+
+
+def _matcher_of(patterns: Sequence[tuple[str, str, list[str], list[dict[str, object]]]]) -> tuple[Matcher, dict[int, tuple[str, str]]]:
     from spacy.matcher import Matcher
 
     vocab = _vocab()
     matcher = Matcher(vocab, validate=True)
     labels: dict[int, tuple[str, str]] = {}
-    for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
-        label, id_ = str(entry["label"]), str(entry.get("id") or "")
+    for label, id_, _, pattern in patterns:
         key, h = _keyed(vocab, label, id_)
-        pattern = entry["pattern"]
-        if not isinstance(pattern, list):
-            raise TypeError(f"projects.jsonl: the pattern of {key} is not a token pattern")
-        matcher.add(key, [[_native(el) for el in pattern]])  # type: ignore[arg-type, list-item]
+        matcher.add(key, [pattern])  # type: ignore[list-item]
         labels[h] = (label, id_)
     return matcher, labels
+
+
+@cache
+def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
+    """One matcher of every token pattern, and the ``(label, id)`` of each match key."""
+    return _matcher_of(_token_patterns())
+
+
+@cache
+def _token_matchers() -> tuple[tuple[re.Pattern[str], Matcher, dict[int, tuple[str, str]]], ...]:
+    """One matcher per ``needs`` of the token patterns (the patterns that need the same
+    strings together), with the search for those strings: a stretch of text goes only to
+    the matchers whose strings it holds (the matcher's cost is per token and pattern)."""
+    by_needs: dict[tuple[str, ...], list[tuple[str, str, list[str], list[dict[str, object]]]]] = {}
+    for p in _token_patterns():
+        by_needs.setdefault(tuple(sorted(set(p[2]))), []).append(p)
+    return tuple((_alternation(needs), *_matcher_of(ps)) for needs, ps in by_needs.items())
+
+
+def _alternation(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
 def _token_doc(toks: Sequence[_Tok]) -> Doc:
@@ -371,25 +399,27 @@ def _tokens(text: str, region: str | None) -> list[_Tok]:
 
 # No token pattern crosses ，；。 (each is a clause of its own: a token that is no name, in
 # every NOT_IN list, matching no REGEX; tests/test_entities.py checks every element), and
-# every match holds one of ``match_needs`` (each pattern has an element, neither optional
+# every match of a pattern holds one of its ``needs`` (it has an element, neither optional
 # nor negated, whose every text holds one: tested too). So only the stretches of a text
-# between ，；。 that hold one of them can hold a match, and only those are matched: about
-# half of the tokens the matcher was given.
+# between ，；。 that hold a pattern's needs can hold its match, and only those are matched
+# by it: about half of the tokens the matcher was given, and a few patterns each.
 _STRETCH = re.compile(r"[^，；。]+")
 
 
 @cache
 def _needs_re() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(_rules().match_needs, key=len, reverse=True))))
+    return _alternation([w for p in _token_patterns() for w in p[2]])
 
 
-def _stretches(text: str, region: str | None) -> list[tuple[int, list[_Tok]]] | None:
-    """``(offset, tokens)`` of each stretch of ``text`` a token pattern could match in; None
-    when no clause of ``text`` holds a pattern suffix (nothing to match)."""
+def _stretches(text: str, region: str | None) -> list[tuple[int, str, list[_Tok]]] | None:
+    """``(offset, text, tokens)`` of each stretch of ``text`` a token pattern could match in;
+    None when no clause of ``text`` holds a pattern suffix (nothing to match)."""
     if not _trigger_re().search(text):
         return None
     needs = _needs_re()
-    return [(m.start(), _tokens(m.group(), region)) for m in _STRETCH.finditer(text) if needs.search(m.group())]
+    return [
+        (m.start(), m.group(), _tokens(m.group(), region)) for m in _STRETCH.finditer(text) if needs.search(m.group())
+    ]
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -482,21 +512,32 @@ def _token_matches(texts: Sequence[str], region: str | None) -> list[_Matched]:
     toks: list[_Tok] = []
     # (text, first token, end token, offset of the stretch in its text), in Doc order
     parts: list[tuple[int, int, int, int]] = []
+    stretches: list[str] = []
     for i, text in enumerate(texts):
-        for offset, own in (_stretches(text, region) if text.strip() else None) or ():
+        for offset, stretch, own in (_stretches(text, region) if text.strip() else None) or ():
             if toks:
                 toks.append(_SEPARATOR)
             parts.append((i, len(toks), len(toks) + len(own), offset))
+            stretches.append(stretch)
             toks.extend(own)
     out: list[_Matched] = [[] for _ in texts]
     if not toks:
         return out
     doc = _token_doc(toks)
-    matcher, labels = _token_matcher()
     firsts = [p[1] for p in parts]
     found: dict[int, set[_Span]] = {}
-    for k, s, e in matcher(doc):
-        found.setdefault(bisect.bisect_right(firsts, s) - 1, set()).add((s, e, *labels[k]))
+    for needs, matcher, labels in _token_matchers():
+        # each run of consecutive stretches that hold the matcher's needs, as one span
+        runs: list[tuple[int, int]] = []
+        for (_, first, end, _), stretch in zip(parts, stretches, strict=True):
+            if needs.search(stretch):
+                if runs and runs[-1][1] == first - 1:
+                    runs[-1] = (runs[-1][0], end)
+                else:
+                    runs.append((first, end))
+        for a, b in runs:
+            for k, s, e in matcher(doc[a:b]):
+                found.setdefault(bisect.bisect_right(firsts, a + s) - 1, set()).add((a + s, a + e, *labels[k]))
     for j, (i, first, end, offset) in enumerate(parts):
         if j in found:
             sl = _Slice(doc, first, end, doc[first].idx - offset)

@@ -193,7 +193,6 @@ class EntityRules(TypedDict):
     project_not_followed_by: list[str]
     coordinated_suffixes: list[str]
     triggers: list[str]
-    match_needs: list[str]
     jieba_hmm: NotRequired[bool]
     jieba_words: NotRequired[list[str]]
 
@@ -205,10 +204,12 @@ def entity_rules() -> EntityRules:
 
 class EntityPattern(TypedDict):
     """An entry of a ``*.jsonl`` pattern file: a phrase (a string) or a token pattern (a
-    list of spaCy token specifications, checked by spaCy's own validator)."""
+    list of spaCy token specifications, checked by spaCy's own validator; its ``needs``:
+    strings of which every match holds one)."""
 
     label: Literal["project", "district"]
     id: NotRequired[str]
+    needs: NotRequired[list[str]]
     pattern: str | list[dict[str, object]]
 
 
