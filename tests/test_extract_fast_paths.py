@@ -15,7 +15,7 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.extract.indicator_words import BOUNDARY, clause_start, sentence_start
 from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
 from kg.extract.quantities import _ANY_FIGURE, find_quantities
-from kg.extract.regions import _by_first_two, _divisions, _matches
+from kg.extract.regions import _TOWN_ISSUER, _by_first_two, _divisions, _matches, _town_issuer
 from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
 from kg.extract.table_header import split_cells
 from kg.extract.table_lines import _CELL_END, _cell_text
@@ -91,6 +91,21 @@ def test_division_names_found_as_before() -> None:
     assert sum(len(_matches(t)) for t in texts) > 50
     for t in texts:
         assert _matches(t) == _matches_char_by_char(t)
+
+
+def test_town_issuer_as_the_regex_made_per_document() -> None:
+    """The town after a division's name is what the regular expression of that name finds,
+    on the head of every bundled and real document and on counter-examples."""
+    heads = ["\n".join(lines()[i : i + 40]) for i in range(0, len(lines()), 40)]
+    heads += ["重庆市巴南区木洞镇人民政府关于印发…", "巴南区人民政府；巴南区石滩镇党委", "巴南区木洞镇", "区区街道办事处",
+              "鼓楼区华侨路街道办事处、鼓楼区宁海路街道办事处"]
+    found = 0
+    for name in ["巴南区", "木洞", "鼓楼区", "南京市", "区", ""]:
+        for head in heads:
+            m = re.search(re.escape(name) + _TOWN_ISSUER, head)
+            assert _town_issuer(name, head) == (m.group(1) if m else None), (name, head)
+            found += m is not None
+    assert found >= 5
 
 
 def test_available_regions_sees_a_new_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
