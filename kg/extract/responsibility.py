@@ -34,6 +34,7 @@ from .responsibility_clauses import (
     parse_clauses,
 )
 from .responsibility_labels import (
+    has_labelled,
     parse_labelled,
 )
 from .responsibility_words import (
@@ -285,9 +286,9 @@ def has_responsibility(text: str, gaz: Gazetteer, first_listed_leads: bool = Fal
     >>> has_responsibility("地区生产总值增长7%。（区发改委主办）", g), has_responsibility("（试行）", g)
     (True, False)
     """
-    labelled = parse_labelled(text, gaz, first_listed_leads)
-    if labelled is not None and (labelled.lead or labelled.co_lead or labelled.leaders):
-        return bool(labelled.lead or labelled.co_lead)
+    labelled = has_labelled(text, gaz, first_listed_leads)
+    if labelled is not None:
+        return labelled
     # a trailing reading, and an inline one, is never without units (None instead)
     return _trailing(text, gaz, first_listed_leads) is not None or _parse_inline(text, gaz) is not None
 

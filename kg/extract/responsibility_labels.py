@@ -22,7 +22,7 @@ from .unit_lists import (
     parse_unit_list,
 )
 
-__all__ = ["parse_labelled", "heading_leaders"]
+__all__ = ["parse_labelled", "has_labelled", "heading_leaders"]
 
 
 def _value_end(value: str) -> int:
@@ -60,14 +60,18 @@ def _label_mark_re() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, LABEL_MARKS)))
 
 
-def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+_Field = tuple[str, str, int]  # (kind, value, value_start)
+
+
+def _fields(text: str) -> tuple[list[re.Match[str]], list[_Field]] | None:
+    """The top-level labels of ``text`` and the field each starts, if any."""
     if not _label_mark_re().search(text):
         return None
     r = clause_rules()
     matches = _top_level_labels(text, list(r.label_re.finditer(text)))
     if not matches:
         return None
-    fields: list[tuple[str, str, int]] = []  # (kind, value, value_start)
+    fields: list[_Field] = []
     for i, m in enumerate(matches):
         label = m.group(1) or m.group(2) or m.group(3)
         start = m.end()
@@ -80,33 +84,53 @@ def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibil
         value = value[: _value_end(value)]
         value = value.rstrip("，、 \t[（【")
         fields.append((_label_kind(label), value, start))
+    return matches, fields
+
+
+def _field_units(
+    field: _Field, gaz: Gazetteer, first_listed: bool, has_lead_label: bool
+) -> tuple[list[UnitMention], list[UnitMention]]:
+    """The leads and co-leads of one unit field (kind ``lead``, ``co`` or ``resp``)."""
+    kind, value, start = field
+    role = Role.LEAD if kind == "lead" else Role.CO_LEAD
+    if kind == "resp" and ends_with_role(value):
+        # 责任单位：X牵头，Y配合 — the roles are in the value
+        clauses = parse_clauses(value, start, gaz, first_listed, strict=False)
+        if clauses is not None:
+            return clauses
+    mentions = parse_unit_list(value, role, gaz, offset=start)
+    if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
+        # 责任单位 alone leads, unless one of them is marked （牵头）
+        mentions = [replace(m, role=Role.LEAD) for m in mentions]
+        mentions = apply_first_listed(mentions, first_listed)
+    return [m for m in mentions if m.role is Role.LEAD], [m for m in mentions if m.role is not Role.LEAD]
+
+
+def _leaders(value: str) -> list[str]:
+    return [x for x in re.split(r"[、，\s]+", value) if x]
+
+
+def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    found = _fields(text)
+    if found is None:
+        return None
+    matches, fields = found
     has_lead_label = any(k == "lead" for k, _, _ in fields)
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
     leaders: list[str] = []
     deadline = None
-    for kind, value, start in fields:
+    for field in fields:
+        kind, value, _ = field
         if kind == "leader":
-            leaders.extend(x for x in re.split(r"[、，\s]+", value) if x)
+            leaders.extend(_leaders(value))
             continue
         if kind == "deadline":
             deadline = value.strip() or deadline
             continue
-        role = Role.LEAD if kind == "lead" else Role.CO_LEAD
-        if kind == "resp" and ends_with_role(value):
-            # 责任单位：X牵头，Y配合 — the roles are in the value
-            clauses = parse_clauses(value, start, gaz, first_listed, strict=False)
-            if clauses is not None:
-                lead.extend(clauses[0])
-                co.extend(clauses[1])
-                continue
-        mentions = parse_unit_list(value, role, gaz, offset=start)
-        if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
-            # 责任单位 alone leads, unless one of them is marked （牵头）
-            mentions = [replace(m, role=Role.LEAD) for m in mentions]
-            mentions = apply_first_listed(mentions, first_listed)
-        for mention in mentions:
-            (lead if mention.role is Role.LEAD else co).append(mention)
+        field_lead, field_co = _field_units(field, gaz, first_listed, has_lead_label)
+        lead.extend(field_lead)
+        co.extend(field_co)
     if deadline is None:
         # a deadline written inside the list (…，6月底完成)
         deadline = next((p for _, value, _ in fields for p in re.split(r"[，、；]", value)
@@ -120,6 +144,26 @@ def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibil
         lead=tuple(lead), co_lead=tuple(co), leaders=tuple(leaders), deadline=deadline,
         clause=text[first:].strip(), clause_start=first, pattern="labelled",
     )
+
+
+def has_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> bool | None:
+    """What :func:`parse_labelled` says of ``text`` for :func:`has_responsibility`, read
+    only as far as needed: True when it finds a lead or co-lead (the first unit field that
+    names one decides: a heading's block holds the fields of all its tasks), False when it
+    finds only leaders, None when it finds nothing."""
+    found = _fields(text)
+    if found is None:
+        return None
+    fields = found[1]
+    has_lead_label = any(k == "lead" for k, _, _ in fields)
+    leaders = False
+    for field in fields:
+        kind, value, _ = field
+        if kind == "leader":
+            leaders = leaders or bool(_leaders(value))
+        elif kind != "deadline" and any(_field_units(field, gaz, first_listed, has_lead_label)):
+            return True
+    return False if leaders else None
 
 
 def _top_level_labels(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
