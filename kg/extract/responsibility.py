@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 
 from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer
@@ -75,7 +76,7 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
     close = len(stripped) - 1
     # most groups hold no bracket: the last opening bracket, with no bracket between it and
     # the end, opens the group (the walk below finds the same)
-    k = max(stripped.rfind(c, 0, close) for c in OPEN_BRACKETS)
+    k = max(map(stripped.rfind, OPEN_BRACKETS, repeat(0), repeat(close)))  # (map: no Python frame per bracket)
     if k >= 0 and not _brackets_re().search(stripped, k + 1, close):
         return k + 1, close
     depth = 0
