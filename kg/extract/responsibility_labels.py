@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
 
@@ -63,19 +64,18 @@ def _label_mark_re() -> re.Pattern[str]:
 _Field = tuple[str, str, int]  # (kind, value, value_start)
 
 
-def _fields(text: str) -> tuple[list[re.Match[str]], list[_Field]] | None:
-    """The top-level labels of ``text`` and the field each starts, if any."""
+def _fields(text: str) -> Iterator[tuple[re.Match[str], _Field]]:
+    """The top-level labels of ``text``, each with the field it starts, in text order; read
+    as they are asked for (a field's value ends where the next label starts)."""
     if not _label_mark_re().search(text):
-        return None
-    r = clause_rules()
-    matches = _top_level_labels(text, list(r.label_re.finditer(text)))
-    if not matches:
-        return None
-    fields: list[_Field] = []
-    for i, m in enumerate(matches):
+        return
+    labels = _top_level_labels(text, clause_rules().label_re.finditer(text))
+    m = next(labels, None)
+    while m is not None:
+        following = next(labels, None)
         label = m.group(1) or m.group(2) or m.group(3)
         start = m.end()
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        end = following.start() if following is not None else len(text)
         value = text[start:end]
         if not value[: _value_end(value)].strip(" \t") and value.lstrip(" \t").startswith("\n"):
             # the label alone on its line: the value is the next line (牵头单位：\n县卫健委)
@@ -83,8 +83,8 @@ def _fields(text: str) -> tuple[list[re.Match[str]], list[_Field]] | None:
             value = text[start:end]
         value = value[: _value_end(value)]
         value = value.rstrip("，、 \t[（【")
-        fields.append((_label_kind(label), value, start))
-    return matches, fields
+        yield m, (_label_kind(label), value, start)
+        m = following
 
 
 def _field_units(
@@ -111,10 +111,10 @@ def _leaders(value: str) -> list[str]:
 
 
 def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
-    found = _fields(text)
-    if found is None:
+    found = list(_fields(text))
+    if not found:
         return None
-    matches, fields = found
+    fields = [f for _, f in found]
     has_lead_label = any(k == "lead" for k, _, _ in fields)
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
@@ -137,7 +137,7 @@ def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibil
                          if p and find_deadline(p) == p), None)
     if not (lead or co or leaders):
         return None
-    first = matches[0].start()
+    first = found[0][0].start()
     if first > 0 and text[first - 1] in OPEN_BRACKETS:
         first -= 1
     return Responsibility(
@@ -149,35 +149,32 @@ def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibil
 def has_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> bool | None:
     """What :func:`parse_labelled` says of ``text`` for :func:`has_responsibility`, read
     only as far as needed: True when it finds a lead or co-lead (the first unit field that
-    names one decides: a heading's block holds the fields of all its tasks), False when it
-    finds only leaders, None when it finds nothing."""
-    found = _fields(text)
-    if found is None:
-        return None
-    fields = found[1]
-    has_lead_label = any(k == "lead" for k, _, _ in fields)
+    names one decides: a heading's block holds the fields of all its tasks, which are
+    neither cut nor searched further), False when it finds only leaders, None when it finds
+    nothing. Whether a unit field names a unit does not depend on the roles the other
+    labels give (a 责任单位 leads only when no 牵头 label is there): read as if one were."""
     leaders = False
-    for field in fields:
+    for _, field in _fields(text):
         kind, value, _ = field
         if kind == "leader":
             leaders = leaders or bool(_leaders(value))
-        elif kind != "deadline" and any(_field_units(field, gaz, first_listed, has_lead_label)):
+        elif kind != "deadline" and any(_field_units(field, gaz, first_listed, True)):
             return True
     return False if leaders else None
 
 
-def _top_level_labels(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+def _top_level_labels(text: str, matches: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
     """Labels not nested in a bracket opened inside the previous label's value: in
     ``责任单位：县教育局（责任人：张三）、县财政局`` the 责任人 belongs to the unit."""
-    kept: list[re.Match[str]] = []
+    kept: re.Match[str] | None = None
     for m in matches:
-        if kept:
-            between = text[kept[-1].end() : m.start()]
+        if kept is not None:
+            between = text[kept.end() : m.start()]
             depth = sum(between.count(c) for c in "（(【[") - sum(between.count(c) for c in "）)】]")
             if depth > 0:
                 continue
-        kept.append(m)
-    return kept
+        kept = m
+        yield m
 
 
 @cache
