@@ -11,14 +11,18 @@ from spacy.tokens import Doc
 
 from kg.extract import extract_document
 from kg.extract.entities import (
+    _phrase_matcher,
+    _phrase_spans,
+    _regions,
+    extract_entities,
+    extract_entities_batch,
+)
+from kg.extract.entity_tokens import (
     _LEMMA,
     _SEPARATOR,
     _clause_tokens,
     _native,
     _patterns,
-    _phrase_matcher,
-    _phrase_spans,
-    _regions,
     _stretches,
     _token_doc,
     _token_matcher,
@@ -28,8 +32,6 @@ from kg.extract.entities import (
     _tokens,
     _vocab,
     area_names,
-    extract_entities,
-    extract_entities_batch,
 )
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.mentions import task_text
