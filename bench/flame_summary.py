@@ -3,7 +3,8 @@
     python bench/flame_summary.py prof.txt [--top 30]
 
 Only the samples inside ``extract_document`` count, less the one-off costs of the first
-document (imports, the tokenizer's dictionary, spaCy's vocabulary and matcher). Prints
+document (imports, the tokenizer's dictionary, spaCy's vocabulary and matchers, the table of
+China's divisions, read when a document first asks for it). Prints
 the share of samples per kg module (the one nearest the sampled frame; spaCy or rjieba
 when the frame is inside them), per function including its callees, and per function alone.
 """
@@ -15,7 +16,7 @@ import collections
 import re
 
 _FRAME = re.compile(r"(.*) \((.*?):(\d+)\)$")
-_ONE_OFF = ("_find_and_load", "_RjiebaDict.__init__", "_token_matcher", "_phrase_matcher", "_vocab (")
+_ONE_OFF = ("_find_and_load", "_RjiebaDict.__init__", "_token_matcher", "_phrase_matcher", "_vocab (", "_divisions (")
 
 
 def _name(frame: str) -> tuple[str, str]:

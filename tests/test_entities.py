@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -10,19 +11,27 @@ from spacy.tokens import Doc
 
 from kg.extract import extract_document
 from kg.extract.entities import (
-    _LEMMA,
-    _SEPARATOR,
-    _native,
-    _patterns,
     _phrase_matcher,
     _phrase_spans,
-    _token_doc,
-    _token_matcher,
-    _token_spans,
-    _vocab,
-    area_names,
+    _regions,
     extract_entities,
     extract_entities_batch,
+)
+from kg.extract.entity_tokens import (
+    _LEMMA,
+    _SEPARATOR,
+    _clause_tokens,
+    _native,
+    _patterns,
+    _stretches,
+    _token_doc,
+    _token_matcher,
+    _token_matchers,
+    _token_matches,
+    _token_spans,
+    _tokens,
+    _vocab,
+    area_names,
 )
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.mentions import task_text
@@ -349,20 +358,30 @@ def test_no_name_across_tasks(texts: list[str], joined_name: str) -> None:
     assert joined_name not in [e.text for p, d in batch for e in (*p, *d)]
 
 
-def test_separator_matches_no_token_pattern_element() -> None:
-    """Every element of every token pattern rejects the separator, so no match crosses it
-    (a pattern added later that accepts it would fail here)."""
-    from spacy.matcher import Matcher
-
-    doc = _token_doc([_SEPARATOR])
-    elements = [
-        {k: v for k, v in el.items() if k != "OP"}
+def _raw_patterns() -> list[list[dict]]:  # type: ignore[type-arg]
+    return [
+        entry["pattern"]  # type: ignore[misc]
         for entry in _patterns("projects.jsonl") + _patterns("districts.jsonl")
         if isinstance(entry["pattern"], list)
-        for el in entry["pattern"]
     ]
+
+
+# the separator between two texts' stretches, and the delimiters a text's stretches are cut at
+# (each a clause of its own: a token as _clause_tokens makes it)
+BOUNDARIES = [_SEPARATOR, *(_clause_tokens(d, None)[0] for d in "，；。")]
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES, ids=["separator", "，", "；", "。"])
+def test_boundary_matches_no_token_pattern_element(boundary: tuple[str, str, bool]) -> None:
+    """Every element of every token pattern, as written and as matched (``_native``),
+    rejects the separator and the delimiters ，；。, so no match crosses them (a pattern
+    added later that accepts one would fail here)."""
+    from spacy.matcher import Matcher
+
+    doc = _token_doc([boundary])
+    elements = [{k: v for k, v in el.items() if k != "OP"} for pattern in _raw_patterns() for el in pattern]
     assert len(elements) > 30
-    for el in elements:
+    for el in elements + [_native(el) for el in elements]:
         m = Matcher(_vocab())
         m.add("el", [[el]])
         assert m(doc) == [], el
@@ -380,3 +399,102 @@ def test_kg_name_is_matched_on_the_lemma() -> None:
     doc = _token_doc([_tok("南京"), _tok("，", "x", False)])
     assert [t.lemma_ for t in doc] == ["kg_name", "kg_not_name"]
     assert [t._.kg_name for t in doc] == [True, False]
+
+
+# -- only the stretches of a text between ，；。 that hold one of match_needs are matched
+
+_LITERAL_RUNS = re.compile(r"\[[^\]]*\][+*?]?|\\.[+*?]?|.[?*]|[+^$]")
+
+
+def _texts_of(spec: object) -> list[str] | None:
+    """The literal runs every token text that ``spec`` (an element's TEXT) accepts must
+    hold, one list per alternative; None for a test the proof cannot read."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict) and set(spec) == {"IN"}:
+        return list(spec["IN"])
+    if isinstance(spec, dict) and set(spec) == {"REGEX"}:
+        body = spec["REGEX"].removeprefix("^").removesuffix("$")
+        if body.startswith("(") and body.endswith(")"):
+            body = body[1:-1]
+        if "(" in body or ")" in body or "{" in body or "." in _LITERAL_RUNS.sub("", body):
+            return None
+        return body.split("|")
+    return None
+
+
+def _holds_a_need(alternative: str, needs: tuple[str, ...]) -> bool:
+    runs = _LITERAL_RUNS.split(alternative)  # only what a match has literally, in one piece
+    return any(n in run for run in runs for n in needs)
+
+
+def test_every_token_pattern_holds_one_of_its_needs() -> None:
+    """Each token pattern has an element that is neither optional nor negated whose every
+    accepted text holds a string of the pattern's ``needs``: every match holds one."""
+    entries = [e for e in _patterns("projects.jsonl") + _patterns("districts.jsonl") if isinstance(e["pattern"], list)]
+    assert len(entries) == len(_raw_patterns()) > 10
+    for entry in entries:
+        needs = tuple(entry["needs"])
+        covered = []
+        for el in entry["pattern"]:
+            assert isinstance(el, dict)
+            alternatives = _texts_of(el.get("TEXT")) if el.get("OP") in (None, "+") else None
+            if alternatives is not None and all(_holds_a_need(a, needs) for a in alternatives):
+                covered.append(el)
+        assert covered, entry
+    # counter-examples: an alternative without a need, an optional element, a regex it cannot read
+    assert not _holds_a_need("[一二三]+号", ("期",))
+    assert _holds_a_need("[一二三]+期", ("期",)) and not _holds_a_need("[一二三]期?", ("期",))
+    assert _texts_of({"REGEX": "(大.楼)$"}) is None and _texts_of({"NOT_IN": ["，"]}) is None
+
+
+def test_a_stretch_goes_to_the_matchers_of_its_needs() -> None:
+    """Patterns that need the same strings share a matcher; a stretch that holds none of
+    a matcher's strings is not given to it, and what the matchers find together is what
+    one matcher of every pattern finds."""
+    matchers = _token_matchers()
+    assert 1 < len(matchers) <= len(_raw_patterns())
+    metro = [m for m in matchers if m[0].search("号线")]
+    assert len(metro) == 1 and len(metro[0][2]) == 1  # the two metro-line patterns: one key
+    assert not metro[0][0].search("加快建设南京华贸商务中心")
+    # one text, stretches for four matchers (号线; 中心, 广场; 期; 段, 期 …; 行动; 区域)
+    text = "加快建设地铁5号线，推进南京华贸商务中心、金茂广场二期建设；推进湖南路北段、“晨光行动”和滨江区域建设"
+    assert projects(text) == ["地铁5号线", "南京华贸商务中心", "金茂广场二期", "湖南路北段", "晨光行动"]
+    assert districts(text) == [("滨江区域", "滨江商务区管委会")]
+
+
+def test_stretches_without_a_need_are_not_matched() -> None:
+    text = "区发改委牵头，加快建设南京华贸商务中心；区财政局配合"
+    assert [(at, s, "".join(t[0] for t in toks)) for at, s, toks in _stretches(text, None) or ()] == [
+        (7, "加快建设南京华贸商务中心", "加快建设南京华贸商务中心")
+    ]
+    assert _stretches("区发改委牵头，区财政局配合", None) == []  # 区 is cut, no stretch can match
+    assert _stretches("做好安全生产工作", None) is None  # no clause is cut
+    assert projects(text) == ["南京华贸商务中心"]
+
+
+def _char_spans(doc: Doc, spans: list[tuple[int, int, str, str]]) -> set[tuple[int, int, str, str]]:
+    return {(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), label, id_) for s, e, label, id_ in spans}
+
+
+@pytest.mark.parametrize("folder", ["examples", "tests/data/real/docs", "tests/data/holdout/docs", "tests/data/holdout2/docs"])
+def test_stretch_matches_are_the_whole_text_matches(folder: str) -> None:
+    """On every task text of the bundled and real documents, matching only the stretches
+    finds what matching the whole text's tokens finds."""
+    texts: list[tuple[str, str | None]] = []
+    for path in sorted((ROOT / folder).glob("*.txt")):
+        d = extract_document(read_source(str(path)))
+        region = d.region if d.region in _regions() else None
+        texts += [(task_text(t, d.kind), region) for t in d.tasks]
+    assert len(texts) > 20
+    found = 0
+    for text, region in texts:
+        if not text.strip():
+            continue
+        doc = _token_doc(_tokens(text, region))
+        whole = _char_spans(doc, _token_spans(doc))
+        stretch = {(s - sl.base, e - sl.base, label, id_) for sl, (ts, te, label, id_) in _token_matches([text], region)[0]
+                   for s, e in [(sl.doc[ts].idx, sl.doc[te - 1].idx + len(sl.doc[te - 1]))]}
+        assert stretch == whole, text
+        found += len(whole)
+    assert found > 10

@@ -15,8 +15,9 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.extract.indicator_words import BOUNDARY, clause_start, sentence_start
 from kg.extract.page_noise import _AnyOf, _noise_rules, page_noise
 from kg.extract.quantities import _ANY_FIGURE, find_quantities
-from kg.extract.regions import _by_first_two, _divisions, _matches
+from kg.extract.regions import _TOWN_ISSUER, _by_first_two, _divisions, _matches, _town_issuer
 from kg.extract.responsibility import _trailing_bracket, has_responsibility, parse_responsibility
+from kg.extract.responsibility_labels import has_labelled, parse_labelled
 from kg.extract.table_header import split_cells
 from kg.extract.table_lines import _CELL_END, _cell_text
 from kg.extract.unit_lists import GazetteerKey, shifted, split_top_level, with_role
@@ -91,6 +92,21 @@ def test_division_names_found_as_before() -> None:
     assert sum(len(_matches(t)) for t in texts) > 50
     for t in texts:
         assert _matches(t) == _matches_char_by_char(t)
+
+
+def test_town_issuer_as_the_regex_made_per_document() -> None:
+    """The town after a division's name is what the regular expression of that name finds,
+    on the head of every bundled and real document and on counter-examples."""
+    heads = ["\n".join(lines()[i : i + 40]) for i in range(0, len(lines()), 40)]
+    heads += ["重庆市巴南区木洞镇人民政府关于印发…", "巴南区人民政府；巴南区石滩镇党委", "巴南区木洞镇", "区区街道办事处",
+              "鼓楼区华侨路街道办事处、鼓楼区宁海路街道办事处"]
+    found = 0
+    for name in ["巴南区", "木洞", "鼓楼区", "南京市", "区", ""]:
+        for head in heads:
+            m = re.search(re.escape(name) + _TOWN_ISSUER, head)
+            assert _town_issuer(name, head) == (m.group(1) if m else None), (name, head)
+            found += m is not None
+    assert found >= 5
 
 
 def test_available_regions_sees_a_new_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,6 +193,24 @@ def test_has_responsibility_is_whether_the_parse_finds_units(first_listed: bool)
         assert has_responsibility(t, gaz, first_listed) is bool(r.lead or r.co_lead), t
         found += bool(r.lead or r.co_lead)
     assert 200 < found < len(texts) - 200  # both answers are seen often
+
+
+@pytest.mark.parametrize("first_listed", [False, True])
+def test_has_labelled_is_what_the_labelled_parse_finds(first_listed: bool) -> None:
+    """Reading labelled fields only as far as the first that names a unit answers what the
+    whole parse answers: on every line, on blocks of 3 and 20 lines (a heading's block
+    holds the fields of all its tasks), and on fields of leaders, deadlines or no unit."""
+    gaz = load_gazetteer("nanjing-gulou")
+    texts = [*lines(), *("\n".join(lines()[k : k + n]) for n in (3, 20) for k in range(0, len(lines()), n)),
+             "牵头领导：张三", "牵头领导：张三\n牵头单位：区发改委", "完成时限：2023年底\n责任单位：", "责任单位：2023年底前",
+             "责任单位：区发改委牵头，区财政局配合", "主办单位：\n区科技局", "负责人：张三", ""]
+    answers: dict[object, int] = {}
+    for t in texts:
+        r = parse_labelled(t, gaz, first_listed)
+        expected = None if r is None else bool(r.lead or r.co_lead)
+        assert has_labelled(t, gaz, first_listed) is expected, t
+        answers[expected] = answers.get(expected, 0) + 1
+    assert answers[True] > 100 and answers[False] >= 1 and answers[None] > 100
 
 
 def _clause_start_char_by_char(text: str, pos: int, floor: int) -> int:

@@ -56,7 +56,7 @@ def test_same_cuts_with_gazetteer_words(explicit_freq: int | None) -> None:
 
 def _entity_words() -> list[tuple[str, str | None]]:
     """The words kg.extract.entities adds, in its order: stop tokens, then unit and area names."""
-    from kg.extract.entities import _rules, area_names
+    from kg.extract.entity_tokens import _rules, area_names
     from kg.extract.gazetteer import load_gazetteer
 
     rules = _rules()

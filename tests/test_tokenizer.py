@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.entities import _CLAUSE, _rules, _trigger_re, area_names
+from kg.extract.entity_tokens import _CLAUSE, _rules, _trigger_re, area_names
 from kg.extract.gazetteer import available_regions, load_gazetteer
 from kg.text.tokenizer import Tokenizer
 

@@ -18,13 +18,17 @@ matching the text cut the way its rules need:
   ``units.csv``), the district itself (phrase patterns in the region's own
   ``ontology/regions/<region>/districts.jsonl``) and, to block them, every unit name.
 
+Each token pattern states its ``needs``: strings of which every match holds one. Only the
+stretches of a text (between ，；。) that hold some pattern's needs are tokenised and matched,
+each by the matcher of the patterns it can hold (:mod:`kg.extract.entity_tokens`).
+
 Both are matched by spaCy (``spacy.matcher.Matcher`` and ``PhraseMatcher`` on one blank
 ``Vocab``), on ``Doc`` objects built from those tokens or characters: no spaCy tokenizer
 or pipeline runs, and spaCy is imported only when a text needs matching (a clause with a
 pattern suffix, or a text of a region with a gazetteer). :func:`extract_entities_batch`
 matches a document's tasks together: one token ``Doc`` and one character ``Doc`` per
-document (the tasks joined by a token, or a line break, that no pattern crosses), each
-matcher called once, the matches given back to their tasks by offset.
+document (the stretches joined by a token, or the texts by a line break, that no pattern
+crosses), the matches given back to their tasks by offset.
 
 Spans are filtered longest-first per label; names inside quotes are areas only when a
 pattern asks for the quotes; names in ``generic_names`` (文化街区, 市政工程 …) or
@@ -39,215 +43,32 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, cast
+from functools import cache
+from typing import TYPE_CHECKING
 
 from ..models import Entity
-from ..resources import EntityPattern, entity_patterns, entity_rules, region_unit_rows
-from ..text.tokenizer import Tokenizer
+from ..resources import entity_patterns
+from .entity_tokens import (
+    _keyed,
+    _Matched,
+    _patterns,
+    _rules,
+    _Slice,
+    _Span,
+    _token_matches,
+    _vocab,
+    area_names,
+    cut,
+)
 from .gazetteer import Gazetteer, available_regions, load_gazetteer
 
 if TYPE_CHECKING:
-    from spacy.matcher import Matcher, PhraseMatcher
-    from spacy.tokens import Doc, Token
-    from spacy.vocab import Vocab
-    from thinc.types import Ints2d
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 __all__ = ["extract_entities", "extract_entities_batch", "area_names", "cut"]
 
-_PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"[一二三四五六七八九十百\d]+")
-
-
-@dataclass(frozen=True)
-class _Rules:
-    stop_tokens: frozenset[str]
-    stop_pos: frozenset[str]
-    generic_names: frozenset[str]
-    generic_modifiers: tuple[str, ...]
-    not_followed_by: tuple[str, ...]
-    coordinated_suffixes: tuple[str, ...]
-    triggers: tuple[str, ...]
-    hmm: bool
-    jieba_words: tuple[str, ...]
-
-
-@cache
-def _rules() -> _Rules:
-    d = entity_rules()
-    return _Rules(
-        frozenset(d["stop_tokens"]), frozenset(d["stop_pos"]), frozenset(d["generic_names"]),
-        tuple(sorted(d["generic_modifiers"], key=len, reverse=True)),
-        tuple(d["project_not_followed_by"]), tuple(d["coordinated_suffixes"]),
-        tuple(d["triggers"]), bool(d.get("jieba_hmm", False)), tuple(d.get("jieba_words", [])),
-    )
-
-
-def _patterns(name: str) -> list[EntityPattern]:
-    return list(entity_patterns(name))
-
-
-@cache
-def area_names(region: str) -> dict[str, str]:
-    """Area name → canonical name of the unit that governs it, for ``region``.
-
-    Read from the ``governs`` and optional ``area_aliases`` (``|``-separated) columns of
-    ``ontology/regions/<region>/units.csv``.
-
-    >>> area_names("nanjing-gulou")["滨江"]
-    '滨江商务区管委会'
-    """
-    out: dict[str, str] = {}
-    for row in region_unit_rows(region):
-        names = [row.get("governs") or ""] + (row.get("area_aliases") or "").split("|")
-        for n in names:
-            n = n.strip()
-            if n:
-                out.setdefault(n, row["canonical"])
-    return out
-
-
-# -- jieba ------------------------------------------------------------------------------
-
-class _Words:
-    """The one tokenizer of this module, and the words already added to it.
-
-    Every stop token and ``jieba_words`` entry is added first, then the unit and area
-    names of each region the first time the region is met (so, as with jieba's global
-    dictionary before, a region's names stay in it for the rest of the process).
-    """
-
-    def __init__(self) -> None:
-        self.tok = Tokenizer()
-        self.added: set[str] = set()
-        rules = _rules()
-        for w in (*rules.stop_tokens, *rules.jieba_words):
-            if len(w) > 1:
-                self.add(w, None)
-
-    def add(self, word: str, tag: str | None) -> None:
-        if word and word not in self.added:
-            self.tok.add_word(word, tag)
-            self.added.add(word)
-
-
-@cache
-def _words() -> _Words:
-    return _Words()
-
-
-@cache
-def _prepare(region: str) -> _Words:
-    """The tokenizer, taught every unit and area name of ``region`` (once)."""
-
-    words = _words()
-    for w in load_gazetteer(region).all_names():
-        words.add(w, "nt")
-    for w in area_names(region):
-        words.add(w, "ns")
-    return words
-
-
-def cut(text: str, region: str | None = None, pos: bool = False) -> list[tuple[str, str]]:
-    """jieba words of ``text`` (with POS flags when ``pos``), gazetteer names kept whole."""
-    words = _prepare(region) if region else _words()
-    if pos:
-        return words.tok.posseg(text)
-    return [(w, "") for w in words.tok.cut(text, True)]
-
-
-# -- spaCy ------------------------------------------------------------------------------
-#
-# One blank vocabulary per process, created (and spaCy imported: ~0.7 s CPU) the first
-# time a text needs matching. ``_.kg_name`` is read from the list ``_token_doc`` leaves in
-# ``doc.user_data`` (setting an extension value token by token costs half the match); the
-# token matcher itself tests it on the lemma (``_native``).
-
-_Tok = tuple[str, str, bool]  # word, POS tag, may be part of a name (_.kg_name)
-_Span = tuple[int, int, str, str]  # start, end (tokens or characters), label, pattern id
-
-
-def _kg_name(token: Token) -> bool:
-    return bool(token.doc.user_data["kg_name"][token.i])
-
-
-# The matcher reads ``_.kg_name`` from the token's lemma, which ``_token_doc`` sets to one
-# of these: a built-in attribute is compared inside spaCy's matcher, where an extension
-# attribute costs a Python getter call per token and pattern state (most of a match).
-_LEMMA = {True: "kg_name", False: "kg_not_name"}
-
-
-def _native(element: dict[str, object]) -> dict[str, object]:
-    """A pattern element with ``{"_": {"kg_name": v}}`` tested on the lemma instead."""
-    ext = element.get("_")
-    if not isinstance(ext, dict) or set(ext) != {"kg_name"} or "LEMMA" in element:
-        return element
-    out = {k: v for k, v in element.items() if k != "_"}
-    out["LEMMA"] = _LEMMA[bool(ext["kg_name"])]
-    return out
-
-
-@cache
-def _vocab() -> Vocab:
-    from spacy.tokens import Token
-    from spacy.vocab import Vocab
-
-    # this module's extension: a value registered elsewhere under the name is replaced
-    Token.set_extension("kg_name", getter=_kg_name, force=True)
-    return Vocab()
-
-
-def _keyed(vocab: Vocab, label: str, id_: str) -> tuple[str, int]:
-    key = f"{label}/{id_}"
-    return key, vocab.strings.add(key)
-
-
-@cache
-def _token_matcher() -> tuple[Matcher, dict[int, tuple[str, str]]]:
-    """The token patterns of ``projects.jsonl`` and ``districts.jsonl``, and the
-    ``(label, id)`` of each match key."""
-    from spacy.matcher import Matcher
-
-    vocab = _vocab()
-    matcher = Matcher(vocab, validate=True)
-    labels: dict[int, tuple[str, str]] = {}
-    for entry in _patterns("projects.jsonl") + [p for p in _patterns("districts.jsonl") if isinstance(p["pattern"], list)]:
-        label, id_ = str(entry["label"]), str(entry.get("id") or "")
-        key, h = _keyed(vocab, label, id_)
-        pattern = entry["pattern"]
-        if not isinstance(pattern, list):
-            raise TypeError(f"projects.jsonl: the pattern of {key} is not a token pattern")
-        matcher.add(key, [[_native(el) for el in pattern]])  # type: ignore[arg-type, list-item]
-        labels[h] = (label, id_)
-    return matcher, labels
-
-
-def _token_doc(toks: Sequence[_Tok]) -> Doc:
-    """A ``Doc`` of the tokens: their words, tags, ``kg_name`` (in ``user_data``) and its
-    lemma. Tags and lemmas are set as one array of string ids (``Doc.from_array``): given
-    to ``Doc(tags=…, lemmas=…)`` they are added to the string store token by token, which
-    took twice as long as the rest of the ``Doc``."""
-    import numpy
-    from spacy.attrs import LEMMA, TAG
-    from spacy.tokens import Doc
-
-    vocab = _vocab()
-    n = len(toks)
-    doc = Doc(vocab, words=[t[0] for t in toks], spaces=[False] * n)
-    tag_ids = {tag: vocab.strings.add(tag) for tag in {t[1] for t in toks}}
-    lemma_ids = {name: vocab.strings.add(lemma) for name, lemma in _LEMMA.items()}
-    attrs = numpy.empty((n, 2), dtype="uint64")
-    attrs[:, 0] = [tag_ids[t[1]] for t in toks]
-    attrs[:, 1] = [lemma_ids[t[2]] for t in toks]
-    doc.from_array([TAG, LEMMA], cast("Ints2d", attrs))
-    doc.user_data["kg_name"] = [t[2] for t in toks]
-    return doc
-
-
-def _token_spans(doc: Doc) -> list[_Span]:
-    """Every ``(start, end, label, id)`` token range a pattern matches, in text order."""
-    matcher, labels = _token_matcher()
-    return sorted({(s, e, *labels[k]) for k, s, e in matcher(doc)})
 
 
 @cache
@@ -315,62 +136,6 @@ def _phrase_matches(texts: Sequence[str], region: str) -> list[list[_Span]]:
     return out
 
 
-_CLAUSE = re.compile(r"[^，；。！？\n]+|[，；。！？\n]")
-_SKIP = "skip"
-_LETTER = re.compile(r"[A-Za-z]")
-
-
-@cache
-def _trigger_re() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(_rules().triggers, key=len, reverse=True))))
-
-
-@lru_cache(maxsize=200_000)
-def _clause_tokens(clause: str, region: str | None) -> tuple[_Tok, ...]:
-    """Tokens of one clause; a clause with no trigger stays one token that is no name.
-
-    Names never cross a clause boundary, and most clauses name nothing: only those that
-    contain a pattern suffix (``triggers``) are cut. Repeated clauses are cut once. A
-    clause's neighbours are delimiters, so its tokens' ``kg_name`` depends on it alone.
-    """
-    if not _trigger_re().search(clause):
-        return ((clause, _SKIP, False),)
-    rules = _rules()
-    words = _prepare(region) if region else _words()
-    if rules.hmm:
-        pairs = [(p, f) for p, f in words.tok.posseg(clause) if p]
-    else:
-        pairs = [(p, f) for p, f in words.tok.tag(clause) if p]
-    area_words = _area_words(region)
-    out: list[_Tok] = []
-    for i, (w, flag) in enumerate(pairs):
-        prev = pairs[i - 1][0] if i else ""
-        if w.isdigit():
-            # digits are part of a name only when glued to letters (5G网络安全工程中心)
-            nxt = pairs[i + 1][0] if i + 1 < len(pairs) else ""
-            name = bool(_LETTER.match(nxt))
-        elif prev.isdigit() and not _LETTER.match(w):
-            name = False  # the classifier of a count: 2处|积淹水片区
-        else:
-            name = not (
-                _PUNCT.match(w) or w.isspace() or w in rules.stop_tokens
-                or (flag in rules.stop_pos and len(w) > 1 and w not in area_words)
-            )
-        out.append((w, flag or "x", name))
-    return tuple(out)
-
-
-def _tokens(text: str, region: str | None) -> list[_Tok] | None:
-    """The tokens of ``text``, or None when no clause of it was cut (nothing to match)."""
-    toks: list[_Tok] = []
-    cut = False
-    for clause in _CLAUSE.findall(text):
-        ct = _clause_tokens(clause, region)
-        cut = cut or ct[0][1] != _SKIP
-        toks.extend(ct)
-    return toks if cut else None
-
-
 def _quoted(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"“[^“”]*”|《[^《》]*》", text)]
 
@@ -435,58 +200,6 @@ class _Containment:
         return i > 0 and self._reach[i - 1] >= end
 
 
-@dataclass(frozen=True)
-class _Slice:
-    """One text's tokens in the ``Doc`` of a batch: tokens ``[first, end)``, whose first
-    character is ``base`` in ``doc.text``."""
-
-    doc: Doc
-    first: int
-    end: int
-    base: int
-
-
-# Between two texts' tokens: no token pattern matches it (it is no name, its tag is
-# none of the patterns', its text is in every NOT_IN list and matches no REGEX), so no
-# match crosses it; _token_matches drops any that would, as a guard.
-_SEPARATOR: _Tok = ("。", "x", False)
-
-
-def _token_matches(texts: Sequence[str], region: str | None) -> list[tuple[_Slice, list[_Span]] | None]:
-    """Each text's slice of one ``Doc`` of all the texts' tokens and the token patterns
-    matched in it (token offsets of the ``Doc``, in text order); None for a text with no
-    clause to cut. The matcher runs once per batch, not once per text."""
-    toks: list[_Tok] = []
-    ranges: list[tuple[int, int] | None] = []
-    for text in texts:
-        own = _tokens(text, region) if text.strip() else None
-        if own is None:
-            ranges.append(None)
-            continue
-        if toks:
-            toks.append(_SEPARATOR)
-        ranges.append((len(toks), len(toks) + len(own)))
-        toks.extend(own)
-    if not toks:
-        return [None] * len(texts)
-    doc = _token_doc(toks)
-    matcher, labels = _token_matcher()
-    firsts = [r[0] for r in ranges if r is not None]
-    found: dict[int, set[_Span]] = {}
-    for k, s, e in matcher(doc):
-        first = firsts[bisect.bisect_right(firsts, s) - 1]
-        found.setdefault(first, set()).add((s, e, *labels[k]))
-    out: list[tuple[_Slice, list[_Span]] | None] = []
-    for r in ranges:
-        if r is None:
-            out.append(None)
-            continue
-        first, end = r
-        spans = sorted(x for x in found.get(first, ()) if x[1] <= end)
-        out.append((_Slice(doc, first, end, doc[first].idx), spans))
-    return out
-
-
 _Entities = tuple[tuple[Entity, ...], tuple[Entity, ...]]
 
 
@@ -517,17 +230,14 @@ def extract_entities_batch(texts: Sequence[str], gaz: Gazetteer) -> list[_Entiti
     ]
 
 
-def _entities(
-    text: str, gaz: Gazetteer, region: str | None, matched: tuple[_Slice, list[_Span]] | None, phrases: list[_Span]
-) -> _Entities:
+def _entities(text: str, gaz: Gazetteer, region: str | None, matched: _Matched, phrases: list[_Span]) -> _Entities:
     """The entities of one text from its matches (see :func:`extract_entities`)."""
     rules = _rules()
     in_quotes = _Containment(_quoted(text))
     cands: list[_Cand] = []
     blocked: list[tuple[int, int]] = []  # generic names: no part of them is a name either
-    for ts, te, label, pid in matched[1] if matched else ():
-        assert matched is not None
-        doc, base = matched[0].doc, matched[0].base
+    for sl, (ts, te, label, pid) in matched:
+        doc, base = sl.doc, sl.base
         s, e = doc[ts].idx - base, doc[te - 1].idx + len(doc[te - 1]) - base
         name = text[s:e]
         if label == "project" and name.startswith("“") and name.endswith("”"):
@@ -543,7 +253,7 @@ def _entities(
             continue  # 十三片区: a number, not a name
         cands.append(_Cand(s, e, label, None, pid))
         if label == "district":
-            cands.extend(_coordinated(text, s, name, matched[0]))
+            cands.extend(_coordinated(text, s, name, sl))
     gov: list[_Cand] = []
     for s, e, label, pid in phrases:
         if label == "unit" or in_quotes(s, e):
@@ -604,11 +314,6 @@ def _coordinated(text: str, start: int, name: str, sl: _Slice) -> list[_Cand]:
     if len(conjunct.text) > 5:
         return []
     return [_Cand(conjunct.start_char - sl.base, conjunct.end_char - sl.base, "district", None, "coordinated:" + suffix)]
-
-
-@cache
-def _area_words(region: str | None) -> frozenset[str]:
-    return frozenset(area_names(region)) if region else frozenset()
 
 
 @cache

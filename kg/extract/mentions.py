@@ -170,12 +170,9 @@ def enrich_document(doc: ExtractedDocument, gaz: Gazetteer) -> ExtractedDocument
     entities = extract_entities_batch(texts, gaz)  # spaCy's matchers once per document
     for t, text, (projects, districts) in zip(doc.tasks, texts, entities, strict=True):
         period = "actual" if t.section in past else "target"
-        tasks.append(
-            replace(
-                t,
-                indicators=_indicators(text, period, year, report),
-                projects=projects,
-                districts=districts,
-            )
-        )
+        indicators = _indicators(text, period, year, report)
+        if (indicators, projects, districts) == (t.indicators, t.projects, t.districts):
+            tasks.append(t)  # nothing found (most tasks name no project or area): no copy
+            continue
+        tasks.append(replace(t, indicators=indicators, projects=projects, districts=districts))
     return replace(doc, tasks=tuple(tasks), year=year)

@@ -285,8 +285,30 @@ def read_region(text: str) -> RegionReading:
             f"the document's region is ambiguous ({chosen.full_name} or {other.full_name}); units are kept "
             "in the generic scope, as written (use --region to say it)"
         ))
-    town = re.search(re.escape(chosen.name) + _TOWN_ISSUER, head)
-    return RegionReading(chosen, first_line[best], town=town.group(1) if town else None)
+    town = _town_issuer(chosen.name, head)
+    return RegionReading(chosen, first_line[best], town=town)
+
+
+_TOWN_AFTER_NAME = re.compile(_TOWN_ISSUER)
+
+
+def _town_issuer(name: str, head: str) -> str | None:
+    """The town of ``re.search(re.escape(name) + _TOWN_ISSUER, head)``, found without a
+    regular expression made per document (compiling its character class costs more than
+    the search): the first place ``name`` stands that the issuer pattern follows.
+
+    >>> _town_issuer("巴南区", "重庆市巴南区木洞镇人民政府关于…；巴南区石滩镇人民政府")
+    '木洞镇'
+    >>> _town_issuer("巴南区", "巴南区人民政府办公室") is None
+    True
+    """
+    at = head.find(name)
+    while at >= 0:
+        m = _TOWN_AFTER_NAME.match(head, at + len(name))
+        if m:
+            return m.group(1)
+        at = head.find(name, at + 1)
+    return None
 
 
 _UNIT_LEVEL = re.compile(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 
 from ..models import Responsibility, Role, UnitMention
 from .gazetteer import Gazetteer
@@ -34,6 +35,7 @@ from .responsibility_clauses import (
     parse_clauses,
 )
 from .responsibility_labels import (
+    has_labelled,
     parse_labelled,
 )
 from .responsibility_words import (
@@ -74,7 +76,7 @@ def _trailing_bracket(text: str) -> tuple[int, int] | None:
     close = len(stripped) - 1
     # most groups hold no bracket: the last opening bracket, with no bracket between it and
     # the end, opens the group (the walk below finds the same)
-    k = max(stripped.rfind(c, 0, close) for c in OPEN_BRACKETS)
+    k = max(map(stripped.rfind, OPEN_BRACKETS, repeat(0), repeat(close)))  # (map: no Python frame per bracket)
     if k >= 0 and not _brackets_re().search(stripped, k + 1, close):
         return k + 1, close
     depth = 0
@@ -285,9 +287,9 @@ def has_responsibility(text: str, gaz: Gazetteer, first_listed_leads: bool = Fal
     >>> has_responsibility("地区生产总值增长7%。（区发改委主办）", g), has_responsibility("（试行）", g)
     (True, False)
     """
-    labelled = parse_labelled(text, gaz, first_listed_leads)
-    if labelled is not None and (labelled.lead or labelled.co_lead or labelled.leaders):
-        return bool(labelled.lead or labelled.co_lead)
+    labelled = has_labelled(text, gaz, first_listed_leads)
+    if labelled is not None:
+        return labelled
     # a trailing reading, and an inline one, is never without units (None instead)
     return _trailing(text, gaz, first_listed_leads) is not None or _parse_inline(text, gaz) is not None
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
 
@@ -22,7 +23,7 @@ from .unit_lists import (
     parse_unit_list,
 )
 
-__all__ = ["parse_labelled", "heading_leaders"]
+__all__ = ["parse_labelled", "has_labelled", "heading_leaders"]
 
 
 def _value_end(value: str) -> int:
@@ -60,18 +61,21 @@ def _label_mark_re() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, LABEL_MARKS)))
 
 
-def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+_Field = tuple[str, str, int]  # (kind, value, value_start)
+
+
+def _fields(text: str) -> Iterator[tuple[re.Match[str], _Field]]:
+    """The top-level labels of ``text``, each with the field it starts, in text order; read
+    as they are asked for (a field's value ends where the next label starts)."""
     if not _label_mark_re().search(text):
-        return None
-    r = clause_rules()
-    matches = _top_level_labels(text, list(r.label_re.finditer(text)))
-    if not matches:
-        return None
-    fields: list[tuple[str, str, int]] = []  # (kind, value, value_start)
-    for i, m in enumerate(matches):
+        return
+    labels = _top_level_labels(text, clause_rules().label_re.finditer(text))
+    m = next(labels, None)
+    while m is not None:
+        following = next(labels, None)
         label = m.group(1) or m.group(2) or m.group(3)
         start = m.end()
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        end = following.start() if following is not None else len(text)
         value = text[start:end]
         if not value[: _value_end(value)].strip(" \t") and value.lstrip(" \t").startswith("\n"):
             # the label alone on its line: the value is the next line (牵头单位：\n县卫健委)
@@ -79,41 +83,61 @@ def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibil
             value = text[start:end]
         value = value[: _value_end(value)]
         value = value.rstrip("，、 \t[（【")
-        fields.append((_label_kind(label), value, start))
+        yield m, (_label_kind(label), value, start)
+        m = following
+
+
+def _field_units(
+    field: _Field, gaz: Gazetteer, first_listed: bool, has_lead_label: bool
+) -> tuple[list[UnitMention], list[UnitMention]]:
+    """The leads and co-leads of one unit field (kind ``lead``, ``co`` or ``resp``)."""
+    kind, value, start = field
+    role = Role.LEAD if kind == "lead" else Role.CO_LEAD
+    if kind == "resp" and ends_with_role(value):
+        # 责任单位：X牵头，Y配合 — the roles are in the value
+        clauses = parse_clauses(value, start, gaz, first_listed, strict=False)
+        if clauses is not None:
+            return clauses
+    mentions = parse_unit_list(value, role, gaz, offset=start)
+    if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
+        # 责任单位 alone leads, unless one of them is marked （牵头）
+        mentions = [replace(m, role=Role.LEAD) for m in mentions]
+        mentions = apply_first_listed(mentions, first_listed)
+    return [m for m in mentions if m.role is Role.LEAD], [m for m in mentions if m.role is not Role.LEAD]
+
+
+def _leaders(value: str) -> list[str]:
+    return [x for x in re.split(r"[、，\s]+", value) if x]
+
+
+def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibility | None:
+    found = list(_fields(text))
+    if not found:
+        return None
+    fields = [f for _, f in found]
     has_lead_label = any(k == "lead" for k, _, _ in fields)
     lead: list[UnitMention] = []
     co: list[UnitMention] = []
     leaders: list[str] = []
     deadline = None
-    for kind, value, start in fields:
+    for field in fields:
+        kind, value, _ = field
         if kind == "leader":
-            leaders.extend(x for x in re.split(r"[、，\s]+", value) if x)
+            leaders.extend(_leaders(value))
             continue
         if kind == "deadline":
             deadline = value.strip() or deadline
             continue
-        role = Role.LEAD if kind == "lead" else Role.CO_LEAD
-        if kind == "resp" and ends_with_role(value):
-            # 责任单位：X牵头，Y配合 — the roles are in the value
-            clauses = parse_clauses(value, start, gaz, first_listed, strict=False)
-            if clauses is not None:
-                lead.extend(clauses[0])
-                co.extend(clauses[1])
-                continue
-        mentions = parse_unit_list(value, role, gaz, offset=start)
-        if kind == "resp" and not has_lead_label and not any(m.role is Role.LEAD for m in mentions):
-            # 责任单位 alone leads, unless one of them is marked （牵头）
-            mentions = [replace(m, role=Role.LEAD) for m in mentions]
-            mentions = apply_first_listed(mentions, first_listed)
-        for mention in mentions:
-            (lead if mention.role is Role.LEAD else co).append(mention)
+        field_lead, field_co = _field_units(field, gaz, first_listed, has_lead_label)
+        lead.extend(field_lead)
+        co.extend(field_co)
     if deadline is None:
         # a deadline written inside the list (…，6月底完成)
         deadline = next((p for _, value, _ in fields for p in re.split(r"[，、；]", value)
                          if p and find_deadline(p) == p), None)
     if not (lead or co or leaders):
         return None
-    first = matches[0].start()
+    first = found[0][0].start()
     if first > 0 and text[first - 1] in OPEN_BRACKETS:
         first -= 1
     return Responsibility(
@@ -122,18 +146,35 @@ def parse_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> Responsibil
     )
 
 
-def _top_level_labels(text: str, matches: list[re.Match[str]]) -> list[re.Match[str]]:
+def has_labelled(text: str, gaz: Gazetteer, first_listed: bool) -> bool | None:
+    """What :func:`parse_labelled` says of ``text`` for :func:`has_responsibility`, read
+    only as far as needed: True when it finds a lead or co-lead (the first unit field that
+    names one decides: a heading's block holds the fields of all its tasks, which are
+    neither cut nor searched further), False when it finds only leaders, None when it finds
+    nothing. Whether a unit field names a unit does not depend on the roles the other
+    labels give (a 责任单位 leads only when no 牵头 label is there): read as if one were."""
+    leaders = False
+    for _, field in _fields(text):
+        kind, value, _ = field
+        if kind == "leader":
+            leaders = leaders or bool(_leaders(value))
+        elif kind != "deadline" and any(_field_units(field, gaz, first_listed, True)):
+            return True
+    return False if leaders else None
+
+
+def _top_level_labels(text: str, matches: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
     """Labels not nested in a bracket opened inside the previous label's value: in
     ``责任单位：县教育局（责任人：张三）、县财政局`` the 责任人 belongs to the unit."""
-    kept: list[re.Match[str]] = []
+    kept: re.Match[str] | None = None
     for m in matches:
-        if kept:
-            between = text[kept[-1].end() : m.start()]
+        if kept is not None:
+            between = text[kept.end() : m.start()]
             depth = sum(between.count(c) for c in "（(【[") - sum(between.count(c) for c in "）)】]")
             if depth > 0:
                 continue
-        kept.append(m)
-    return kept
+        kept = m
+        yield m
 
 
 @cache

@@ -204,10 +204,12 @@ def entity_rules() -> EntityRules:
 
 class EntityPattern(TypedDict):
     """An entry of a ``*.jsonl`` pattern file: a phrase (a string) or a token pattern (a
-    list of spaCy token specifications, checked by spaCy's own validator)."""
+    list of spaCy token specifications, checked by spaCy's own validator; its ``needs``:
+    strings of which every match holds one)."""
 
     label: Literal["project", "district"]
     id: NotRequired[str]
+    needs: NotRequired[list[str]]
     pattern: str | list[dict[str, object]]
 
 
