@@ -373,10 +373,33 @@ def test_collaboration_graph_is_networkx_weighted_projection() -> None:
     for t in range(300):
         for u in rng.sample(units[:35], rng.randint(1, 5)):  # u35..u39 are on no task
             B.add_edge(f"t{t}", u)
-    G = collaboration_graph(B, units)
+    G = collaboration_graph({u: list(B[u]) if u in B else [] for u in units})
     expected = nx.bipartite.weighted_projected_graph(B, [u for u in units if u in B])
     assert set(G.nodes) == set(units)
     assert {frozenset(e): d["weight"] for *e, d in G.edges(data=True)} == {
         frozenset(e): d["weight"] for *e, d in expected.edges(data=True)
     }
     assert all(d["distance"] == 1.0 / d["weight"] for *_, d in G.edges(data=True))
+
+
+def test_the_responsibility_graph_is_made_on_first_use_once(store) -> None:  # type: ignore[no-untyped-def]
+    """The ranking does not make the task–unit graph; the first use does, once, with every
+    task of the ranked load, its carrying units and the group references."""
+    report = compute_workload(store)
+    assert "responsibility" not in vars(report)  # not made by the ranking
+    B = report.responsibility
+    assert report.responsibility is B and vars(report)["responsibility"] is B
+    kinds = collections.Counter(d["kind"] for _, d in B.nodes(data=True))
+    groups = [g.iri for g in report.groups]
+    assert kinds["unit"] == sum(1 for u in report.units if u.load > 0) and kinds["group"] == len(groups)
+    assert sorted(report.group_order) == sorted(groups)
+    assert kinds["task"] == report.tasks  # every task of the example plan has a lead
+    tasks = [n for n, d in B.nodes(data=True) if d["kind"] == "task"]
+    number = {n: int(B.nodes[n]["label"].split("-")[0]) for n in tasks}
+    assert [number[n] for n in tasks] == sorted(number.values())  # in document order
+    led = next(u for u in report.units if u.lead > 1)
+    assert sorted(t for t in B[led.iri]) == sorted(t.task for t in led.tasks if t.direct_role)
+    assert {B.edges[t.task, led.iri]["role"] for t in led.tasks if t.direct_role} <= {"lead", "co_lead"}
+    assert B.number_of_edges() == sum(
+        sum(1 for t in u.tasks if t.direct_role) for u in report.units if u.load > 0
+    ) + sum(len(g.tasks) for g in report.groups)
