@@ -55,6 +55,7 @@ from functools import cached_property
 import networkx as nx
 
 from ..labels import label
+from ..pipeline.facts_file import no_collections
 from ..queries import internal_query
 from ..store import Store, query_values
 from .facts import Facts, Weights, read_facts
@@ -251,6 +252,11 @@ def compute_workload(
     opts = options or WorkloadOptions()
     if facts is None or facts.weights != opts.weights():
         facts = read_facts(store, opts.weights())
+    with no_collections():  # (nothing cyclic is made: see no_collections)
+        return _workload(store, opts, facts)
+
+
+def _workload(store: Store, opts: WorkloadOptions, facts: Facts) -> WorkloadReport:
     projects: dict[str, set[str]] = defaultdict(set)
     if facts.indicators is not None and facts.projects is not None:  # (read with them from the build's facts file)
         indicators = dict(facts.indicators)
