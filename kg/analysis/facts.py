@@ -41,7 +41,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from ..pipeline.facts_file import FactsRecords, load_build_facts, no_collections
+from ..pipeline.facts_file import (
+    FACTS_FILE,
+    FactsFileError,
+    FactsRecords,
+    build_facts_records,
+    no_collections,
+)
 from ..queries import internal_query
 from ..store import Store, query_values
 
@@ -189,11 +195,16 @@ def read_facts(store: Store, weights: Weights | None = None, build: str | Path |
     if build is None:
         why = "no build folder"
     else:
-        records, why = load_build_facts(build)
+        records, why = build_facts_records(build)
         if records is not None:
-            _log.debug("the facts are read from %s", Path(build) / why)
-            with no_collections():
-                return facts_of_records(records, w, why)
+            try:
+                with no_collections():
+                    facts = facts_of_records(records, w, why)
+            except (OSError, FactsFileError) as e:
+                why = f"{FACTS_FILE} cannot be read: {e}"
+            else:
+                _log.debug("the facts are read from %s", Path(build) / FACTS_FILE)
+                return facts
     _log.debug("the facts are read from the store: %s", why)
     parties = _parties(store)
     tasks = _tasks(store)
@@ -228,18 +239,6 @@ def _facts(
     return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w, source=source)
 
 
-def _with_mentions(facts: Facts, records: FactsRecords) -> Facts:
-    """``facts`` with the indicators and projects of their tasks (as the workload counts them)."""
-    indicators: dict[str, int] = {}
-    projects: dict[str, frozenset[str]] = {}
-    for _, row in _plan_tasks(records):
-        if row[7]:
-            indicators[row[0]] = len({i[0] for i in row[7]})
-        if row[8]:
-            projects[row[0]] = frozenset(p[0] for p in row[8])
-    return replace(facts, indicators=indicators, projects=projects)
-
-
 def record_parties(records: FactsRecords) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
     """The descriptions of the parties the documents of a facts file give, merged (IRI →
     [label, type, scope, unresolved], as the store answers for a node described by
@@ -248,59 +247,94 @@ def record_parties(records: FactsRecords) -> tuple[dict[str, list[Any]], dict[st
     described: dict[str, list[Any]] = {}
     members: dict[str, list[str]] = {}
     for rec in records:
-        for iri, label, typ, scope, unresolved in rec["parties"]:
-            d = described.get(iri)
-            if d is None:
-                described[iri] = [label, typ, scope, unresolved]
-                continue
-            if d[1] == "OtherUnit" or typ != "OtherUnit" and typ < d[1]:
-                d[1] = typ
-            d[3] = d[3] or unresolved
-        for g, ms in rec["members"]:
-            members[g] = ms
+        _describe(described, members, rec)
     return described, members
 
 
-def _plan_tasks(records: FactsRecords) -> Iterable[tuple[dict[str, Any], list[Any]]]:
-    for rec in records:
-        for row in rec["tasks"]:
-            yield rec, row
+def _describe(described: dict[str, list[Any]], members: dict[str, list[str]], rec: Mapping[str, Any]) -> None:
+    """Merge the parties and group members of one document's record (:func:`record_parties`)."""
+    for iri, label, typ, scope, unresolved in rec["parties"]:
+        d = described.get(iri)
+        if d is None:
+            described[iri] = [label, typ, scope, unresolved]
+            continue
+        if d[1] == "OtherUnit" or typ != "OtherUnit" and typ < d[1]:
+            d[1] = typ
+        d[3] = d[3] or unresolved
+    for g, ms in rec["members"]:
+        members[g] = ms
 
 
-def facts_of_records(records: FactsRecords, weights: Weights | None = None, source: str = "facts.jsonl") -> Facts:
-    """The facts of the records of a build's facts file (:mod:`kg.graph.facts_rows`): the
-    same :func:`read_facts` reads from the build's store."""
-    w = weights or Weights()
-    described, group_members = record_parties(records)
-    tasks: dict[str, TaskInfo] = {}
-    agents: set[str] = {m for ms in group_members.values() for m in ms}
-    for rec in records:
+@dataclass
+class _Gathered:
+    """What the facts are made of, gathered from a facts file one document's record at a
+    time (the records themselves are not kept)."""
+
+    described: dict[str, list[Any]] = field(default_factory=dict)
+    group_members: dict[str, list[str]] = field(default_factory=dict)
+    tasks: dict[str, TaskInfo] = field(default_factory=dict)
+    agents: set[str] = field(default_factory=set)
+    written: dict[tuple[str, str, bool], tuple[int, str]] = field(default_factory=dict)
+    # per task its names (agent, role) and per (task, group) the members reached, in the
+    # order of the file, before the agents without a description are left out
+    named: defaultdict[str, list[tuple[str, Role]]] = field(default_factory=lambda: defaultdict(list))
+    members: defaultdict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    indicators: dict[str, int] = field(default_factory=dict)
+    projects: dict[str, frozenset[str]] = field(default_factory=dict)
+    # one string object per IRI, number as written ("1", "2" …) and name as written: the
+    # same strings recur on every line of the file
+    strings: dict[str, str] = field(default_factory=dict)
+
+    def add(self, rec: Mapping[str, Any]) -> None:
+        _describe(self.described, self.group_members, rec)
         titles = {s[0]: s[3] for s in rec["sections"]}
         doc, region = rec["document"], rec["region"]
-        for t, num, ordinal, text, section, _, resp, _, _ in rec["tasks"]:
-            tasks[t] = TaskInfo(t, num, text, titles.get(section, "") if section else "", doc, ordinal, region)
-            agents.update(r[0] for r in resp)
+        iri = self.strings.setdefault
+        for t, num, ordinal, text, section, _, resp, indicators, projects in rec["tasks"]:
+            self.tasks[t] = TaskInfo(t, iri(num, num), text, titles.get(section, "") if section else "", doc, ordinal, region)
+            for agent, role, written, pos, via in resp:
+                agent = iri(agent, agent)
+                self.agents.add(agent)
+                if via is not None:
+                    if agent not in (ms := self.members[(t, iri(via, via))]):
+                        ms.append(agent)
+                    continue
+                _written(self.written, (t, agent, role == "lead"), _NOWHERE if pos is None else pos, iri(written, written))
+                if (agent, role) not in (names := self.named[t]):
+                    names.append((agent, role))
+            if indicators:
+                self.indicators[t] = len({i[0] for i in indicators})
+            if projects:
+                self.projects[t] = frozenset(iri(p[0], p[0]) for p in projects)
+
+
+def facts_of_records(
+    records: Iterable[Mapping[str, Any]], weights: Weights | None = None, source: str = "facts.jsonl"
+) -> Facts:
+    """The facts of the records of a build's facts file (:mod:`kg.graph.facts_rows`): the
+    same :func:`read_facts` reads from the build's store. ``records`` are taken once, one
+    at a time (:func:`kg.pipeline.facts_file.build_facts_records` parses them so)."""
+    w = weights or Weights()
+    g = _Gathered()
+    for rec in records:
+        g.add(rec)
+    agents = g.agents | {m for ms in g.group_members.values() for m in ms}
     parties = {
         a: Party(a, str(d[0]), str(d[1]), d[2] if d[1] == "UnitGroup" else None)
-        for a in sorted(agents) if (d := described.get(a)) is not None
+        for a in sorted(agents) if (d := g.described.get(a)) is not None
     }
-    tasks = dict(sorted(tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
-    written: dict[tuple[str, str, bool], tuple[int, str]] = {}
+    tasks = dict(sorted(g.tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
     named: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    for t, names in g.named.items():
+        if kept := [(a, r) for a, r in names if a in parties]:
+            named[t] = kept
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for _, row in _plan_tasks(records):
-        t = row[0]
-        for agent, role, text, pos, via in row[6]:
-            if via is not None:
-                if agent in parties and agent not in members[(t, via)]:
-                    members[(t, via)].append(agent)
-                continue
-            _written(written, (t, agent, role == "lead"), _NOWHERE if pos is None else pos, text)
-            if agent in parties and (agent, role) not in named[t]:
-                named[t].append((agent, role))
+    for key, ms in g.members.items():
+        members[key] = [m for m in ms if m in parties]
     if not any(members.values()):  # the build did not expand: as _members does
-        members = _every_member(parties, named, {g: [m for m in ms if m in parties] for g, ms in group_members.items()})
-    return _with_mentions(_facts(tasks, parties, named, written, members, w, source), records)
+        members = _every_member(parties, named, {k: [m for m in ms if m in parties] for k, ms in g.group_members.items()})
+    facts = _facts(tasks, parties, named, g.written, members, w, source)
+    return replace(facts, indicators=g.indicators, projects=g.projects)
 
 
 def _every_member(
