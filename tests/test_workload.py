@@ -403,3 +403,20 @@ def test_the_responsibility_graph_is_made_on_first_use_once(store) -> None:  # t
     assert B.number_of_edges() == sum(
         sum(1 for t in u.tasks if t.direct_role) for u in report.units if u.load > 0
     ) + sum(len(g.tasks) for g in report.groups)
+
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_the_collaboration_network_is_the_projection_of_the_responsibility_graph(store, expand: bool) -> None:  # type: ignore[no-untyped-def]
+    """Counted from each unit's ranked tasks, without the task–unit graph, the network is
+    networkx's weighted projection of that graph onto the units with a load."""
+    report = compute_workload(store, WorkloadOptions(expand_groups=expand))
+    carrying = [u.iri for u in report.units if u.load > 0]
+    B = report.responsibility
+    tasks = [n for n, d in B.nodes(data=True) if d["kind"] == "task"]
+    expected = nx.bipartite.weighted_projected_graph(B.subgraph(tasks + carrying), carrying)  # (without the groups)
+    G = report.collaboration
+    assert list(G) == carrying
+    assert {frozenset(e): d["weight"] for *e, d in G.edges(data=True)} == {
+        frozenset(e): d["weight"] for *e, d in expected.edges(data=True)
+    }
+    assert G.number_of_edges() > 50 and max(d["weight"] for *_, d in G.edges(data=True)) > 1
