@@ -68,6 +68,10 @@ _LEAD_ROLE = "https://w3id.org/govkg/ns#LeadRole"
 
 _log = logging.getLogger("kg.analysis.facts")
 
+# A name on a task: (the unit's or group reference's IRI, role, its position in the text,
+# the name as written there); position _NOWHERE and "" when the graph does not say
+_Name = tuple[str, Role, int, str]
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -172,7 +176,7 @@ def _tasks(store: Store) -> dict[str, TaskInfo]:
 
 
 def _members(store: Store, tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party],
-             named: Mapping[str, list[tuple[str, Role]]]) -> dict[tuple[str, str], list[str]]:
+             named: Mapping[str, Sequence[_Name]]) -> dict[tuple[str, str], list[str]]:
     """(task, group) → the members the group reaches on that task."""
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for t, member, group, _role in query_values(store, _Q_VIA):
@@ -218,8 +222,9 @@ def read_facts(store: Store, weights: Weights | None = None, build: str | Path |
             role: Role = "lead" if lead in ("true", "1") else "co_lead"  # Virtuoso answers BIND(true) as 1
             if (agent, role) not in named[t]:
                 named[t].append((agent, role))
-    members = _members(store, tasks, parties, named)
-    return _facts(tasks, parties, named, written, members, w, f"store ({why})")
+    names = {t: [(a, r, *written.get((t, a, r == "lead"), (_NOWHERE, ""))) for a, r in ns] for t, ns in named.items()}
+    members = _members(store, tasks, parties, names)
+    return _facts(tasks, parties, names, members, w, f"store ({why})")
 
 
 def _written(written: dict[tuple[str, str, bool], tuple[int, str]], key: tuple[str, str, bool], pos: int, text: str) -> None:
@@ -228,14 +233,13 @@ def _written(written: dict[tuple[str, str, bool], tuple[int, str]], key: tuple[s
 
 
 def _facts(
-    tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party], named: Mapping[str, list[tuple[str, Role]]],
-    written: Mapping[tuple[str, str, bool], tuple[int, str]], members: Mapping[tuple[str, str], list[str]],
-    w: Weights, source: str,
+    tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party], named: Mapping[str, Sequence[_Name]],
+    members: Mapping[tuple[str, str], list[str]], w: Weights, source: str,
 ) -> Facts:
     facts: list[Fact] = []
     for t in tasks:
         if t in named:
-            facts.extend(_task_facts(t, tasks[t], named[t], parties, written, members, w))
+            facts.extend(_task_facts(t, tasks[t], named[t], parties, members, w))
     return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w, source=source)
 
 
@@ -274,10 +278,10 @@ class _Gathered:
     group_members: dict[str, list[str]] = field(default_factory=dict)
     tasks: dict[str, TaskInfo] = field(default_factory=dict)
     agents: set[str] = field(default_factory=set)
-    written: dict[tuple[str, str, bool], tuple[int, str]] = field(default_factory=dict)
-    # per task its names (agent, role) and per (task, group) the members reached, in the
-    # order of the file, before the agents without a description are left out
-    named: defaultdict[str, list[tuple[str, Role]]] = field(default_factory=lambda: defaultdict(list))
+    # per task its names (each (agent, role) once, where first written) and per (task,
+    # group) the members reached, in the order of the file, before the agents without a
+    # description are left out
+    named: defaultdict[str, list[_Name]] = field(default_factory=lambda: defaultdict(list))
     members: defaultdict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     indicators: dict[str, int] = field(default_factory=dict)
     projects: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -299,9 +303,7 @@ class _Gathered:
                     if agent not in (ms := self.members[(t, iri(via, via))]):
                         ms.append(agent)
                     continue
-                _written(self.written, (t, agent, role == "lead"), _NOWHERE if pos is None else pos, iri(written, written))
-                if (agent, role) not in (names := self.named[t]):
-                    names.append((agent, role))
+                _name(self.named[t], (agent, role, _NOWHERE if pos is None else pos, iri(written, written)))
             if indicators:
                 self.indicators[t] = len({i[0] for i in indicators})
             if projects:
@@ -324,27 +326,27 @@ def facts_of_records(
         for a in sorted(agents) if (d := g.described.get(a)) is not None
     }
     tasks = dict(sorted(g.tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
-    named: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    named: dict[str, list[_Name]] = defaultdict(list)
     for t, names in g.named.items():
-        if kept := [(a, r) for a, r in names if a in parties]:
+        if kept := [n for n in names if n[0] in parties]:
             named[t] = kept
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, ms in g.members.items():
         members[key] = [m for m in ms if m in parties]
     if not any(members.values()):  # the build did not expand: as _members does
         members = _every_member(parties, named, {k: [m for m in ms if m in parties] for k, ms in g.group_members.items()})
-    facts = _facts(tasks, parties, named, g.written, members, w, source)
+    facts = _facts(tasks, parties, named, members, w, source)
     return replace(facts, indicators=g.indicators, projects=g.projects)
 
 
 def _every_member(
-    parties: Mapping[str, Party], named: Mapping[str, Sequence[tuple[str, Role]]], by_group: Mapping[str, list[str]]
+    parties: Mapping[str, Party], named: Mapping[str, Sequence[_Name]], by_group: Mapping[str, list[str]]
 ) -> defaultdict[tuple[str, str], list[str]]:
     """Without expanded assignments: an every-member group reaches the members the
     gazetteer lists."""
     members: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for t, names in named.items():
-        for g, _ in names:
+        for g, _, _, _ in names:
             if g in by_group and parties[g].scope == "all":
                 members[(t, g)] = list(by_group[g])
     return members
@@ -353,29 +355,35 @@ def _every_member(
 _NOWHERE = 10**9  # the position of a name the graph gives none for: after the others
 
 
+def _name(names: list[_Name], name: _Name) -> None:
+    """Add ``name`` to a task's ``names``: each (agent, role) once, where first written."""
+    for i, n in enumerate(names):
+        if n[:2] == name[:2]:
+            if name[2:] < n[2:]:
+                names[i] = name
+            return
+    names.append(name)
+
+
 def _task_facts(
-    t: str, info: TaskInfo, named: list[tuple[str, Role]], parties: Mapping[str, Party],
-    written: Mapping[tuple[str, str, bool], tuple[int, str]], members: Mapping[tuple[str, str], list[str]],
-    w: Weights,
+    t: str, info: TaskInfo, named: Sequence[_Name], parties: Mapping[str, Party],
+    members: Mapping[tuple[str, str], list[str]], w: Weights,
 ) -> list[Fact]:
     """The facts of one task: its names in the order written, then the members reached."""
-    leads = {a for a, r in named if r == "lead"}
+    leads = {a for a, r, _, _ in named if r == "lead"}
     lead_share = w.lead / max(1, len(leads)) if w.split_shared_lead else w.lead
     # a unit both lead and co-lead of a task is its lead
-    names = sorted(
-        ((a, r) for a, r in named if r == "lead" or a not in leads),
-        key=lambda ar: (written.get((t, ar[0], ar[1] == "lead"), (_NOWHERE, ""))[0], parties[ar[0]].label),
-    )
+    names = sorted((n for n in named if n[1] == "lead" or n[0] not in leads), key=lambda n: (n[2], parties[n[0]].label))
 
-    def fact(unit: str, role: Role, via: str | None) -> Fact:
+    def fact(unit: str, role: Role, via: str | None, as_written: str) -> Fact:
         p = parties[unit]  # (its IRI and label: one string for every fact of the unit)
         return Fact(
             t, info.task_id, info.task_text, info.section, info.document, info.ordinal, p.iri, p.label, p.type,
             info.region, role, None if via is None else parties[via].iri, lead_share if role == "lead" else w.co_lead,
-            "" if via else written.get((t, unit, role == "lead"), (0, ""))[1],
+            as_written,
         )
 
-    out = [fact(a, r, None) for a, r in names]
-    for g, r in names:
-        out.extend(fact(m, r, g) for m in sorted(members.get((t, g), ()), key=lambda m: parties[m].label))
+    out = [fact(a, r, None, x) for a, r, _, x in names]
+    for g, r, _, _ in names:
+        out.extend(fact(m, r, g, "") for m in sorted(members.get((t, g), ()), key=lambda m: parties[m].label))
     return out

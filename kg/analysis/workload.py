@@ -203,8 +203,7 @@ class _Ranked:
     lead_load: float = 0.0
     indicators: int = 0
     projects: set[str] = field(default_factory=set)
-    # the tasks the ranked load counts: (task, role, share, reached via a group)
-    tasks: list[tuple[str, str, float, bool]] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)  # the tasks the ranked load counts (IRIs)
 
 
 def _ranked(s: Shares, expand: bool, indicators: dict[str, int], projects: dict[str, set[str]]) -> _Ranked:
@@ -213,7 +212,7 @@ def _ranked(s: Shares, expand: bool, indicators: dict[str, int], projects: dict[
         role, share = (t.role, t.expanded_share) if expand else (t.direct_role, t.direct_share)
         if role is None:
             continue
-        r.tasks.append((t.task, role, share, expand and t.via_group is not None))
+        r.tasks.append(t.task)
         r.load += share
         if role == "lead":
             r.lead += 1
@@ -270,7 +269,7 @@ def _workload(store: Store, opts: WorkloadOptions, facts: Facts) -> WorkloadRepo
     ranked = [_ranked(s, opts.expand_groups, indicators, projects) for s in shares.values()]
     ranked.sort(key=lambda r: (-round(r.load, 9), -round(r.s.expanded_load, 9), r.s.label))
     carrying = [r for r in ranked if r.load > 0]
-    G = collaboration_graph({r.s.iri: [t[0] for t in r.tasks] for r in carrying})
+    G = collaboration_graph({r.s.iri: r.tasks for r in carrying})
     degree, betweenness = centralities(G)
     verdicts = overload_verdicts([(r.s.iri, r.s.type, r.load) for r in ranked], opts.rule())
     units: list[UnitLoad] = []
