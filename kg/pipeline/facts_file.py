@@ -12,10 +12,12 @@ copies the unchanged runs (:class:`kg.layout.Splice`) and writes the same bytes 
 full build.
 
 A reader takes the file only when it belongs to the build it reports on
-(:func:`load_build_facts`): its ``graphs`` digest must be that of the graphs the build's
-cache index (``cache/index.json``) lists, i.e. of what the store was loaded from. A build
-made by an older kg has no such file, and an endpoint has no build folder: the readers
-then query the store, and say so (:attr:`kg.analysis.facts.Facts.source`).
+(:func:`build_facts_records`, :func:`load_build_facts`): its ``graphs`` digest must be
+that of the graphs the build's cache index (``cache/index.json``) lists, i.e. of what the
+store was loaded from. A build made by an older kg has no such file, and an endpoint has
+no build folder: the readers then query the store, and say so
+(:attr:`kg.analysis.facts.Facts.source`). Nothing read is kept here between readers: each
+reads the file (~0.7 s of CPU at 100,000 tasks) and keeps what it needs.
 """
 
 from __future__ import annotations
