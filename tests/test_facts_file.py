@@ -164,16 +164,41 @@ def test_the_report_reads_the_file_and_writes_what_it_writes_from_the_store(tmp_
     assert [n for n in with_file if with_file[n] != from_store[n]] == []
 
 
-def test_the_records_are_kept_for_the_views_and_let_go_by_them(tmp_path: Path) -> None:
-    from kg.pipeline.facts_file import load_build_facts
+def test_the_records_are_read_one_at_a_time_and_not_kept(tmp_path: Path) -> None:
+    from kg.analysis.facts import facts_of_records
+    from kg.pipeline.facts_file import build_facts_records, load_build_facts
 
     out = tmp_path / "out"
+    build([EXAMPLES], out, BuildOptions(artifacts=False))
+    records, why = build_facts_records(out)
+    assert records is not None and why == FACTS_FILE
+    first = next(records)  # parsed when taken: one document's record
+    assert first["name"] == "gulou_2020_work_report" and first["tasks"] == []  # (a work report: no facts)
+    assert [r["name"] for r in records] == ["gulou_task_decomposition"]
+    listed, _ = load_build_facts(out)
+    again, _ = load_build_facts(out)
+    assert listed is not None and again == listed and again is not listed  # read again: nothing kept between readers
+    streamed, _ = build_facts_records(out)
+    assert streamed is not None and facts_of_records(streamed) == facts_of_records(listed)
+
+
+def test_a_line_that_cannot_be_read_sends_the_reader_to_the_store(tmp_path: Path) -> None:
+    out = tmp_path / "out"
     build([EXAMPLES / "gulou_task_decomposition.txt"], out, BuildOptions(artifacts=False))
-    first, _ = load_build_facts(out)
-    kept, _ = load_build_facts(out, keep=False)  # the facts' records, read once for the views
-    assert first is not None and kept is first
-    again, why = load_build_facts(out)
-    assert again == first and again is not first and why == FACTS_FILE  # read again: not kept
+    path = out / FACTS_FILE
+    head, line = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(head + line[: len(line) // 2] + "\n", encoding="utf-8")  # the document's line cut short
+    store = open_store(out)
+    try:
+        facts = read_facts(store, build=out)
+    finally:
+        store.close()
+    assert facts.source.startswith(f"store ({FACTS_FILE} cannot be read: {path}:2: ")
+    assert len(facts.tasks) == 72  # the store's
+    from kg.pipeline.facts_file import load_build_facts
+
+    records, why = load_build_facts(out)
+    assert records is None and why.startswith(f"{FACTS_FILE} cannot be read: {path}:2: ")
 
 
 @pytest.mark.slow  # a build of the examples with its report

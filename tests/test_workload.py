@@ -373,7 +373,7 @@ def test_collaboration_graph_is_networkx_weighted_projection() -> None:
     for t in range(300):
         for u in rng.sample(units[:35], rng.randint(1, 5)):  # u35..u39 are on no task
             B.add_edge(f"t{t}", u)
-    G = collaboration_graph(B, units)
+    G = collaboration_graph({u: list(B[u]) if u in B else [] for u in units})
     expected = nx.bipartite.weighted_projected_graph(B, [u for u in units if u in B])
     assert set(G.nodes) == set(units)
     assert {frozenset(e): d["weight"] for *e, d in G.edges(data=True)} == {
@@ -387,8 +387,7 @@ def test_the_network_files_carry_the_weight_not_the_betweenness_edge_length(tmp_
     in the GraphML or GEXF files, which keep every other attribute."""
     from kg.analysis.networks import collaboration_graph, write_network
 
-    B = nx.Graph([("t1", "a"), ("t1", "b"), ("t2", "a"), ("t2", "b"), ("t2", "c")])
-    G = collaboration_graph(B, ["a", "b", "c"])
+    G = collaboration_graph({"a": ["t1", "t2"], "b": ["t1", "t2"], "c": ["t2"]})
     G.nodes["a"].update(label="区发改委", type="GovernmentDepartment", load=1.5)
     assert G["a"]["b"] == {"weight": 2, "distance": 0.5}
     write_network(G, tmp_path / "c.graphml")
@@ -397,3 +396,43 @@ def test_the_network_files_carry_the_weight_not_the_betweenness_edge_length(tmp_
         assert {tuple(sorted(e)): d["weight"] for *e, d in H.edges(data=True)} == {("a", "b"): 2, ("a", "c"): 1, ("b", "c"): 1}
         assert all("distance" not in d for *_, d in H.edges(data=True))
     assert nx.read_graphml(tmp_path / "c.graphml").nodes["a"] == {"label": "区发改委", "type": "GovernmentDepartment", "load": 1.5}
+
+
+def test_the_responsibility_graph_is_made_on_first_use_once(store) -> None:  # type: ignore[no-untyped-def]
+    """The ranking does not make the task–unit graph; the first use does, once, with every
+    task of the ranked load, its carrying units and the group references."""
+    report = compute_workload(store)
+    assert "responsibility" not in vars(report)  # not made by the ranking
+    B = report.responsibility
+    assert report.responsibility is B and vars(report)["responsibility"] is B
+    kinds = collections.Counter(d["kind"] for _, d in B.nodes(data=True))
+    groups = [g.iri for g in report.groups]
+    assert kinds["unit"] == sum(1 for u in report.units if u.load > 0) and kinds["group"] == len(groups)
+    assert sorted(report.group_order) == sorted(groups)
+    assert kinds["task"] == report.tasks  # every task of the example plan has a lead
+    tasks = [n for n, d in B.nodes(data=True) if d["kind"] == "task"]
+    number = {n: int(B.nodes[n]["label"].split("-")[0]) for n in tasks}
+    assert [number[n] for n in tasks] == sorted(number.values())  # in document order
+    led = next(u for u in report.units if u.lead > 1)
+    assert sorted(t for t in B[led.iri]) == sorted(t.task for t in led.tasks if t.direct_role)
+    assert {B.edges[t.task, led.iri]["role"] for t in led.tasks if t.direct_role} <= {"lead", "co_lead"}
+    assert B.number_of_edges() == sum(
+        sum(1 for t in u.tasks if t.direct_role) for u in report.units if u.load > 0
+    ) + sum(len(g.tasks) for g in report.groups)
+
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_the_collaboration_network_is_the_projection_of_the_responsibility_graph(store, expand: bool) -> None:  # type: ignore[no-untyped-def]
+    """Counted from each unit's ranked tasks, without the task–unit graph, the network is
+    networkx's weighted projection of that graph onto the units with a load."""
+    report = compute_workload(store, WorkloadOptions(expand_groups=expand))
+    carrying = [u.iri for u in report.units if u.load > 0]
+    B = report.responsibility
+    tasks = [n for n, d in B.nodes(data=True) if d["kind"] == "task"]
+    expected = nx.bipartite.weighted_projected_graph(B.subgraph(tasks + carrying), carrying)  # (without the groups)
+    G = report.collaboration
+    assert list(G) == carrying
+    assert {frozenset(e): d["weight"] for *e, d in G.edges(data=True)} == {
+        frozenset(e): d["weight"] for *e, d in expected.edges(data=True)
+    }
+    assert G.number_of_edges() > 50 and max(d["weight"] for *_, d in G.edges(data=True)) > 1

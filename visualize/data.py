@@ -196,7 +196,7 @@ def load_view_data(store: Store, facts: Facts | None = None, build: str | Path |
     """
     why = "no build folder"
     if build is not None:
-        records, why = load_build_facts(build, keep=False)  # (the last reader of the build's facts)
+        records, why = load_build_facts(build)
         if records is not None:
             with no_collections():
                 return _view_data_of_records(records, facts)

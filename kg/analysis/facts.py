@@ -39,9 +39,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from ..pipeline.facts_file import FactsRecords, load_build_facts, no_collections
+from ..pipeline.facts_file import (
+    FACTS_FILE,
+    FactsFileError,
+    FactsRecords,
+    build_facts_records,
+    no_collections,
+)
 from ..queries import internal_query
 from ..store import Store, query_values
 
@@ -62,6 +68,10 @@ _LEAD_ROLE = "https://w3id.org/govkg/ns#LeadRole"
 
 _log = logging.getLogger("kg.analysis.facts")
 
+# A name on a task: (the unit's or group reference's IRI, role, its position in the text,
+# the name as written there); position _NOWHERE and "" when the graph does not say
+_Name = tuple[str, Role, int, str]
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -73,7 +83,7 @@ class Weights:
     split_shared_lead: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
     """A unit or group reference: its label, type (local name of its kg: class:
     ``GovernmentDepartment`` …, ``UnitGroup``, ``OtherUnit`` when untyped) and, for a
@@ -85,9 +95,12 @@ class Party:
     scope: str | None = None
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One task–unit–role fact (see the module docstring)."""
+class Fact(NamedTuple):
+    """One task–unit–role fact (see the module docstring).
+
+    A named tuple: ~150 bytes a fact, where a dataclass instance with its ``__dict__`` took
+    ~800 (300,000 facts at 100,000 tasks), and made in ~0.5 µs.
+    """
 
     task: str  # the task's IRI
     task_id: str  # its number as written (``"61"``, ``"1-3"``)
@@ -123,7 +136,7 @@ class Facts:
     projects: Mapping[str, frozenset[str]] | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskInfo:
     """A task of a task plan, with or without facts (as :class:`Fact` names its fields)."""
 
@@ -163,7 +176,7 @@ def _tasks(store: Store) -> dict[str, TaskInfo]:
 
 
 def _members(store: Store, tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party],
-             named: Mapping[str, list[tuple[str, Role]]]) -> dict[tuple[str, str], list[str]]:
+             named: Mapping[str, Sequence[_Name]]) -> dict[tuple[str, str], list[str]]:
     """(task, group) → the members the group reaches on that task."""
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for t, member, group, _role in query_values(store, _Q_VIA):
@@ -186,11 +199,16 @@ def read_facts(store: Store, weights: Weights | None = None, build: str | Path |
     if build is None:
         why = "no build folder"
     else:
-        records, why = load_build_facts(build)
+        records, why = build_facts_records(build)
         if records is not None:
-            _log.debug("the facts are read from %s", Path(build) / why)
-            with no_collections():
-                return facts_of_records(records, w, why)
+            try:
+                with no_collections():
+                    facts = facts_of_records(records, w, why)
+            except (OSError, FactsFileError) as e:
+                why = f"{FACTS_FILE} cannot be read: {e}"
+            else:
+                _log.debug("the facts are read from %s", Path(build) / FACTS_FILE)
+                return facts
     _log.debug("the facts are read from the store: %s", why)
     parties = _parties(store)
     tasks = _tasks(store)
@@ -204,8 +222,9 @@ def read_facts(store: Store, weights: Weights | None = None, build: str | Path |
             role: Role = "lead" if lead in ("true", "1") else "co_lead"  # Virtuoso answers BIND(true) as 1
             if (agent, role) not in named[t]:
                 named[t].append((agent, role))
-    members = _members(store, tasks, parties, named)
-    return _facts(tasks, parties, named, written, members, w, f"store ({why})")
+    names = {t: [(a, r, *written.get((t, a, r == "lead"), (_NOWHERE, ""))) for a, r in ns] for t, ns in named.items()}
+    members = _members(store, tasks, parties, names)
+    return _facts(tasks, parties, names, members, w, f"store ({why})")
 
 
 def _written(written: dict[tuple[str, str, bool], tuple[int, str]], key: tuple[str, str, bool], pos: int, text: str) -> None:
@@ -214,27 +233,14 @@ def _written(written: dict[tuple[str, str, bool], tuple[int, str]], key: tuple[s
 
 
 def _facts(
-    tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party], named: Mapping[str, list[tuple[str, Role]]],
-    written: Mapping[tuple[str, str, bool], tuple[int, str]], members: Mapping[tuple[str, str], list[str]],
-    w: Weights, source: str,
+    tasks: Mapping[str, TaskInfo], parties: Mapping[str, Party], named: Mapping[str, Sequence[_Name]],
+    members: Mapping[tuple[str, str], list[str]], w: Weights, source: str,
 ) -> Facts:
     facts: list[Fact] = []
     for t in tasks:
         if t in named:
-            facts.extend(_task_facts(t, tasks[t], named[t], parties, written, members, w))
+            facts.extend(_task_facts(t, tasks[t], named[t], parties, members, w))
     return Facts(assignments=tuple(facts), tasks=tasks, parties=parties, weights=w, source=source)
-
-
-def _with_mentions(facts: Facts, records: FactsRecords) -> Facts:
-    """``facts`` with the indicators and projects of their tasks (as the workload counts them)."""
-    indicators: dict[str, int] = {}
-    projects: dict[str, frozenset[str]] = {}
-    for _, row in _plan_tasks(records):
-        if row[7]:
-            indicators[row[0]] = len({i[0] for i in row[7]})
-        if row[8]:
-            projects[row[0]] = frozenset(p[0] for p in row[8])
-    return replace(facts, indicators=indicators, projects=projects)
 
 
 def record_parties(records: FactsRecords) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
@@ -245,69 +251,102 @@ def record_parties(records: FactsRecords) -> tuple[dict[str, list[Any]], dict[st
     described: dict[str, list[Any]] = {}
     members: dict[str, list[str]] = {}
     for rec in records:
-        for iri, label, typ, scope, unresolved in rec["parties"]:
-            d = described.get(iri)
-            if d is None:
-                described[iri] = [label, typ, scope, unresolved]
-                continue
-            if d[1] == "OtherUnit" or typ != "OtherUnit" and typ < d[1]:
-                d[1] = typ
-            d[3] = d[3] or unresolved
-        for g, ms in rec["members"]:
-            members[g] = ms
+        _describe(described, members, rec)
     return described, members
 
 
-def _plan_tasks(records: FactsRecords) -> Iterable[tuple[dict[str, Any], list[Any]]]:
-    for rec in records:
-        for row in rec["tasks"]:
-            yield rec, row
+def _describe(described: dict[str, list[Any]], members: dict[str, list[str]], rec: Mapping[str, Any]) -> None:
+    """Merge the parties and group members of one document's record (:func:`record_parties`)."""
+    for iri, label, typ, scope, unresolved in rec["parties"]:
+        d = described.get(iri)
+        if d is None:
+            described[iri] = [label, typ, scope, unresolved]
+            continue
+        if d[1] == "OtherUnit" or typ != "OtherUnit" and typ < d[1]:
+            d[1] = typ
+        d[3] = d[3] or unresolved
+    for g, ms in rec["members"]:
+        members[g] = ms
 
 
-def facts_of_records(records: FactsRecords, weights: Weights | None = None, source: str = "facts.jsonl") -> Facts:
-    """The facts of the records of a build's facts file (:mod:`kg.graph.facts_rows`): the
-    same :func:`read_facts` reads from the build's store."""
-    w = weights or Weights()
-    described, group_members = record_parties(records)
-    tasks: dict[str, TaskInfo] = {}
-    agents: set[str] = {m for ms in group_members.values() for m in ms}
-    for rec in records:
+@dataclass
+class _Gathered:
+    """What the facts are made of, gathered from a facts file one document's record at a
+    time (the records themselves are not kept)."""
+
+    described: dict[str, list[Any]] = field(default_factory=dict)
+    group_members: dict[str, list[str]] = field(default_factory=dict)
+    tasks: dict[str, TaskInfo] = field(default_factory=dict)
+    agents: set[str] = field(default_factory=set)
+    # per task its names (each (agent, role) once, where first written) and per (task,
+    # group) the members reached, in the order of the file, before the agents without a
+    # description are left out
+    named: defaultdict[str, list[_Name]] = field(default_factory=lambda: defaultdict(list))
+    members: defaultdict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    indicators: dict[str, int] = field(default_factory=dict)
+    projects: dict[str, frozenset[str]] = field(default_factory=dict)
+    # one string object per IRI, number as written ("1", "2" …) and name as written: the
+    # same strings recur on every line of the file
+    strings: dict[str, str] = field(default_factory=dict)
+
+    def add(self, rec: Mapping[str, Any]) -> None:
+        _describe(self.described, self.group_members, rec)
         titles = {s[0]: s[3] for s in rec["sections"]}
         doc, region = rec["document"], rec["region"]
-        for t, num, ordinal, text, section, _, resp, _, _ in rec["tasks"]:
-            tasks[t] = TaskInfo(t, num, text, titles.get(section, "") if section else "", doc, ordinal, region)
-            agents.update(r[0] for r in resp)
+        iri = self.strings.setdefault
+        for t, num, ordinal, text, section, _, resp, indicators, projects in rec["tasks"]:
+            self.tasks[t] = TaskInfo(t, iri(num, num), text, titles.get(section, "") if section else "", doc, ordinal, region)
+            for agent, role, written, pos, via in resp:
+                agent = iri(agent, agent)
+                self.agents.add(agent)
+                if via is not None:
+                    if agent not in (ms := self.members[(t, iri(via, via))]):
+                        ms.append(agent)
+                    continue
+                _name(self.named[t], (agent, role, _NOWHERE if pos is None else pos, iri(written, written)))
+            if indicators:
+                self.indicators[t] = len({i[0] for i in indicators})
+            if projects:
+                self.projects[t] = frozenset(iri(p[0], p[0]) for p in projects)
+
+
+def facts_of_records(
+    records: Iterable[Mapping[str, Any]], weights: Weights | None = None, source: str = "facts.jsonl"
+) -> Facts:
+    """The facts of the records of a build's facts file (:mod:`kg.graph.facts_rows`): the
+    same :func:`read_facts` reads from the build's store. ``records`` are taken once, one
+    at a time (:func:`kg.pipeline.facts_file.build_facts_records` parses them so)."""
+    w = weights or Weights()
+    g = _Gathered()
+    for rec in records:
+        g.add(rec)
+    agents = g.agents | {m for ms in g.group_members.values() for m in ms}
     parties = {
         a: Party(a, str(d[0]), str(d[1]), d[2] if d[1] == "UnitGroup" else None)
-        for a in sorted(agents) if (d := described.get(a)) is not None
+        for a in sorted(agents) if (d := g.described.get(a)) is not None
     }
-    tasks = dict(sorted(tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
-    written: dict[tuple[str, str, bool], tuple[int, str]] = {}
-    named: dict[str, list[tuple[str, Role]]] = defaultdict(list)
+    tasks = dict(sorted(g.tasks.items(), key=lambda kv: (kv[1].document, kv[1].ordinal, kv[0])))
+    named: dict[str, list[_Name]] = defaultdict(list)
+    for t, names in g.named.items():
+        if kept := [n for n in names if n[0] in parties]:
+            named[t] = kept
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for _, row in _plan_tasks(records):
-        t = row[0]
-        for agent, role, text, pos, via in row[6]:
-            if via is not None:
-                if agent in parties and agent not in members[(t, via)]:
-                    members[(t, via)].append(agent)
-                continue
-            _written(written, (t, agent, role == "lead"), _NOWHERE if pos is None else pos, text)
-            if agent in parties and (agent, role) not in named[t]:
-                named[t].append((agent, role))
+    for key, ms in g.members.items():
+        members[key] = [m for m in ms if m in parties]
     if not any(members.values()):  # the build did not expand: as _members does
-        members = _every_member(parties, named, {g: [m for m in ms if m in parties] for g, ms in group_members.items()})
-    return _with_mentions(_facts(tasks, parties, named, written, members, w, source), records)
+        members = _every_member(parties, named, {k: [m for m in ms if m in parties] for k, ms in g.group_members.items()})
+    facts = _facts(tasks, parties, named, members, w, source)
+    return replace(facts, indicators=g.indicators, projects=g.projects)
 
 
 def _every_member(
-    parties: Mapping[str, Party], named: Mapping[str, Sequence[tuple[str, Role]]], by_group: Mapping[str, list[str]]
+    parties: Mapping[str, Party], named: Mapping[str, Sequence[_Name]], by_group: Mapping[str, list[str]]
 ) -> defaultdict[tuple[str, str], list[str]]:
     """Without expanded assignments: an every-member group reaches the members the
     gazetteer lists."""
     members: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for t, names in named.items():
-        for g, _ in names:
+        for g, _, _, _ in names:
             if g in by_group and parties[g].scope == "all":
                 members[(t, g)] = list(by_group[g])
     return members
@@ -316,37 +355,35 @@ def _every_member(
 _NOWHERE = 10**9  # the position of a name the graph gives none for: after the others
 
 
+def _name(names: list[_Name], name: _Name) -> None:
+    """Add ``name`` to a task's ``names``: each (agent, role) once, where first written."""
+    for i, n in enumerate(names):
+        if n[:2] == name[:2]:
+            if name[2:] < n[2:]:
+                names[i] = name
+            return
+    names.append(name)
+
+
 def _task_facts(
-    t: str, info: TaskInfo, named: list[tuple[str, Role]], parties: Mapping[str, Party],
-    written: Mapping[tuple[str, str, bool], tuple[int, str]], members: Mapping[tuple[str, str], list[str]],
-    w: Weights,
+    t: str, info: TaskInfo, named: Sequence[_Name], parties: Mapping[str, Party],
+    members: Mapping[tuple[str, str], list[str]], w: Weights,
 ) -> list[Fact]:
     """The facts of one task: its names in the order written, then the members reached."""
-    leads = {a for a, r in named if r == "lead"}
+    leads = {a for a, r, _, _ in named if r == "lead"}
     lead_share = w.lead / max(1, len(leads)) if w.split_shared_lead else w.lead
     # a unit both lead and co-lead of a task is its lead
-    names = sorted(
-        ((a, r) for a, r in named if r == "lead" or a not in leads),
-        key=lambda ar: (written.get((t, ar[0], ar[1] == "lead"), (_NOWHERE, ""))[0], parties[ar[0]].label),
-    )
+    names = sorted((n for n in named if n[1] == "lead" or n[0] not in leads), key=lambda n: (n[2], parties[n[0]].label))
 
-    task = {"task": t, "task_id": info.task_id, "task_text": info.task_text, "section": info.section,
-            "document": info.document, "ordinal": info.ordinal, "region": info.region}
-
-    def fact(unit: str, role: Role, via: str | None) -> Fact:
-        p = parties[unit]
-        # made without Fact's __init__, which sets each of the 14 fields through
-        # object.__setattr__ (frozen): 0.9 µs a fact instead of 4.3 (~1 s at 100k tasks);
-        # equal and hashed alike (tests/test_facts_file.py compares with the store's)
-        f = object.__new__(Fact)
-        f.__dict__.update(
-            task, unit=unit, unit_label=p.label, unit_type=p.type, role=role, via_group=via,
-            share=lead_share if role == "lead" else w.co_lead,
-            as_written="" if via else written.get((t, unit, role == "lead"), (0, ""))[1],
+    def fact(unit: str, role: Role, via: str | None, as_written: str) -> Fact:
+        p = parties[unit]  # (its IRI and label: one string for every fact of the unit)
+        return Fact(
+            t, info.task_id, info.task_text, info.section, info.document, info.ordinal, p.iri, p.label, p.type,
+            info.region, role, None if via is None else parties[via].iri, lead_share if role == "lead" else w.co_lead,
+            as_written,
         )
-        return f
 
-    out = [fact(a, r, None) for a, r in names]
-    for g, r in names:
-        out.extend(fact(m, r, g) for m in sorted(members.get((t, g), ()), key=lambda m: parties[m].label))
+    out = [fact(a, r, None, x) for a, r, _, x in names]
+    for g, r, _, _ in names:
+        out.extend(fact(m, r, g, "") for m in sorted(members.get((t, g), ()), key=lambda m: parties[m].label))
     return out

@@ -36,7 +36,7 @@ from .facts import Fact, Facts, Role
 __all__ = ["TaskShare", "DocumentLoad", "Shares", "unit_loads"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskShare:
     """One task behind a unit's load: its role there (the strongest), the group that
     reached it (its label, None when named), what the task adds to each load, and its role
@@ -55,7 +55,7 @@ class TaskShare:
     direct_role: Role | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentLoad:
     """A unit's loads from the tasks of one document (the per-document breakdown)."""
 

@@ -114,13 +114,17 @@ def overload_verdicts(rows: Sequence[tuple[str, str, float]], rule: VerdictRule 
         by_type[ty].append(x)
     top = _top([x for _, _, x in carrying], r.top_share)
     rank = {key: i for i, (key, _, _) in enumerate(carrying, start=1)}
+    # each type's fence once (it sorts the type's loads), not once per unit
+    fences: dict[str, tuple[float, float, float] | None] = {}
     out: dict[str, Verdict] = {}
     for key, ty, x in rows:
         if x < r.min_load - EPS:
             out[key] = Verdict(False, (), f"负荷 {fmt(x)} 低于判定超负荷的最低负荷 {fmt(r.min_load)}",
                                f"load {fmt(x)} is below the minimum load {fmt(r.min_load)} for an overload verdict")
             continue
-        parts = [_fence_part(x, ty, by_type[ty], r)]
+        if ty not in fences:
+            fences[ty] = tukey_fence(by_type[ty], r.fence_k) if len(by_type[ty]) >= r.min_type_members else None
+        parts = [_fence_part(x, ty, len(by_type[ty]), fences[ty], r)]
         if top is not None:
             parts.append(_top_part(x, rank[key], top, r))
         fired = [p for p in parts if p.rule]
@@ -138,16 +142,18 @@ class _Part:
     en: str
 
 
-def _fence_part(x: float, ty: str, loads: list[float], r: VerdictRule) -> _Part:
+def _fence_part(x: float, ty: str, n: int, fence_q3_iqr: tuple[float, float, float] | None, r: VerdictRule) -> _Part:
+    """The fence rule on a unit of load ``x`` among the ``n`` units of its type with a
+    load, whose fence is ``fence_q3_iqr`` (None: too few units for one)."""
     ty_zh, ty_en = label("unit_type", ty), label("unit_type", ty, "en")
-    if len(loads) < r.min_type_members:
-        return _Part("", f"只有 {len(loads)} 个{ty_zh}单位（少于 {r.min_type_members} 个），不用同类上限",
-                     f"only {len(loads)} units of type {ty_en} (fewer than {r.min_type_members}): no type fence")
-    fence, q3, iqr = tukey_fence(loads, r.fence_k)
+    if fence_q3_iqr is None:
+        return _Part("", f"只有 {n} 个{ty_zh}单位（少于 {r.min_type_members} 个），不用同类上限",
+                     f"only {n} units of type {ty_en} (fewer than {r.min_type_members}): no type fence")
+    fence, q3, iqr = fence_q3_iqr
     numbers = f"Q3 {fmt(q3)} + {fmt(r.fence_k)}×IQR {fmt(iqr)}"
     if x > fence + EPS:
-        return _Part("fence", f"负荷 {fmt(x)} 超过{ty_zh}同类上限 {fmt(fence)}（{numbers}，{len(loads)} 个单位）",
-                     f"load {fmt(x)} > fence {fmt(fence)} of {ty_en} ({numbers}, {len(loads)} units)")
+        return _Part("fence", f"负荷 {fmt(x)} 超过{ty_zh}同类上限 {fmt(fence)}（{numbers}，{n} 个单位）",
+                     f"load {fmt(x)} > fence {fmt(fence)} of {ty_en} ({numbers}, {n} units)")
     return _Part("", f"未超过{ty_zh}同类上限 {fmt(fence)}（{numbers}）",
                  f"not above the fence {fmt(fence)} of {ty_en} ({numbers})")
 

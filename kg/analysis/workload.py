@@ -50,10 +50,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
 from ..labels import label
+from ..pipeline.facts_file import no_collections
 from ..queries import internal_query
 from ..store import Store, query_values
 from .facts import Facts, Weights, read_facts
@@ -93,7 +95,7 @@ class WorkloadOptions:
         return VerdictRule(self.fence_k, self.min_type_members, self.min_load, self.top_share)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitLoad:
     """One unit's row of the ranking (or one group reference's, in ``WorkloadReport.groups``).
 
@@ -144,9 +146,17 @@ class WorkloadReport:
     collaboration: nx.Graph  # unit–unit, edge attr weight = tasks shared
     # Group references (not units): never ranked.
     groups: list[UnitLoad] = field(default_factory=list)
-    # The task–unit bipartite graph (node attr bipartite 0 = task, 1 = unit/group; edge attr role, share).
-    responsibility: nx.Graph = field(default_factory=nx.Graph)
     tasks: int = 0
+    # the IRIs of the group references in the order of the facts (the responsibility
+    # graph's order of its group nodes; ``groups`` is by load)
+    group_order: tuple[str, ...] = ()
+
+    @cached_property
+    def responsibility(self) -> nx.Graph:
+        """The task–unit bipartite graph of the ranked load (node attr bipartite 0 = task,
+        1 = unit/group; edge attr role, share, via_group), made on first use: only the
+        network files need it, and at 100,000 tasks it holds ~100 MB."""
+        return _responsibility_graph(self)
 
     def unit(self, name: str) -> UnitLoad:
         """The row of a unit by name (KeyError if absent)."""
@@ -193,8 +203,7 @@ class _Ranked:
     lead_load: float = 0.0
     indicators: int = 0
     projects: set[str] = field(default_factory=set)
-    # the tasks the ranked load counts: (task, role, share, reached via a group)
-    tasks: list[tuple[str, str, float, bool]] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)  # the tasks the ranked load counts (IRIs)
 
 
 def _ranked(s: Shares, expand: bool, indicators: dict[str, int], projects: dict[str, set[str]]) -> _Ranked:
@@ -203,7 +212,7 @@ def _ranked(s: Shares, expand: bool, indicators: dict[str, int], projects: dict[
         role, share = (t.role, t.expanded_share) if expand else (t.direct_role, t.direct_share)
         if role is None:
             continue
-        r.tasks.append((t.task, role, share, expand and t.via_group is not None))
+        r.tasks.append(t.task)
         r.load += share
         if role == "lead":
             r.lead += 1
@@ -242,6 +251,11 @@ def compute_workload(
     opts = options or WorkloadOptions()
     if facts is None or facts.weights != opts.weights():
         facts = read_facts(store, opts.weights())
+    with no_collections():  # (nothing cyclic is made: see no_collections)
+        return _workload(store, opts, facts)
+
+
+def _workload(store: Store, opts: WorkloadOptions, facts: Facts) -> WorkloadReport:
     projects: dict[str, set[str]] = defaultdict(set)
     if facts.indicators is not None and facts.projects is not None:  # (read with them from the build's facts file)
         indicators = dict(facts.indicators)
@@ -255,8 +269,7 @@ def compute_workload(
     ranked = [_ranked(s, opts.expand_groups, indicators, projects) for s in shares.values()]
     ranked.sort(key=lambda r: (-round(r.load, 9), -round(r.s.expanded_load, 9), r.s.label))
     carrying = [r for r in ranked if r.load > 0]
-    B = _responsibility_graph(facts, carrying, group_shares)
-    G = collaboration_graph(B, [r.s.iri for r in carrying])
+    G = collaboration_graph({r.s.iri: r.tasks for r in carrying})
     degree, betweenness = centralities(G)
     verdicts = overload_verdicts([(r.s.iri, r.s.type, r.load) for r in ranked], opts.rule())
     units: list[UnitLoad] = []
@@ -281,26 +294,44 @@ def compute_workload(
     return WorkloadReport(
         units=units, gini=round(gini(lead_loads), 6), top5_share=round(top5, 6), options=opts,
         collaboration=G, groups=_group_rows(facts, group_shares, opts, indicators, projects),
-        responsibility=B, tasks=len({f.task for f in facts.assignments}),
+        tasks=len({f.task for f in facts.assignments}), group_order=tuple(group_shares),
     )
 
 
-def _responsibility_graph(facts: Facts, carrying: list[_Ranked], groups: dict[str, Shares]) -> nx.Graph:
+def _ranked_tasks(u: UnitLoad, expand: bool) -> Iterable[tuple[TaskShare, str, float, bool]]:
+    """The tasks the ranked load of ``u`` counts, as :func:`_ranked` picks them: (task,
+    role, share, reached via a group)."""
+    for t in u.tasks:
+        role, share = (t.role, t.expanded_share) if expand else (t.direct_role, t.direct_share)
+        if role is not None:
+            yield t, role, share, expand and t.via_group is not None
+
+
+def _responsibility_graph(report: WorkloadReport) -> nx.Graph:
     """The task–unit bipartite graph of the ranked load: tasks with their number as
-    written, text and section; units; group references (edge role, share, via_group)."""
-    B = nx.Graph()
-    for info in facts.tasks.values():
-        B.add_node(info.task, bipartite=0, kind="task", label=info.task_id, text=info.task_text,
-                   section=info.section, document=info.document)
-    for r in carrying:
-        B.add_node(r.s.iri, bipartite=1, kind="unit", label=r.s.label, type=r.s.type, type_label=type_label(r.s.type))
-        for task, role, share, via in r.tasks:
-            B.add_edge(task, r.s.iri, role=role, share=round(share, 6), via_group=via)
+    written, text and section (in document order); the units with a load; group
+    references (edge role, share, via_group)."""
+    expand = report.options.expand_groups
+    carrying = [u for u in report.units if u.load > 0]
+    groups = {g.iri: g for g in report.groups}
+    tasks: dict[str, TaskShare] = {}
+    for u in carrying:
+        tasks.update((t.task, t) for t, _, _, _ in _ranked_tasks(u, expand))
     for g in groups.values():
-        B.add_node(g.iri, bipartite=1, kind="group", label=g.label, type="UnitGroup", type_label=type_label("UnitGroup"))
+        tasks.update((t.task, t) for t in g.tasks)
+    B = nx.Graph()
+    for t in sorted(tasks.values(), key=lambda t: (t.document, t.ordinal, t.task)):  # the order of Facts.tasks
+        B.add_node(t.task, bipartite=0, kind="task", label=t.task_id, text=t.task_text, section=t.section,
+                   document=t.document)
+    for u in carrying:
+        B.add_node(u.iri, bipartite=1, kind="unit", label=u.unit, type=u.type, type_label=type_label(u.type))
+        for t, role, share, via in _ranked_tasks(u, expand):
+            B.add_edge(t.task, u.iri, role=role, share=round(share, 6), via_group=via)
+    for iri in report.group_order:
+        g = groups[iri]
+        B.add_node(g.iri, bipartite=1, kind="group", label=g.unit, type="UnitGroup", type_label=type_label("UnitGroup"))
         for t in g.tasks:
             B.add_edge(t.task, g.iri, role=t.role, share=round(t.direct_share, 6), via_group=False)
-    B.remove_nodes_from([n for n, d in B.nodes(data=True) if d.get("kind") == "task" and B.degree(n) == 0])
     return B
 
 

@@ -12,10 +12,12 @@ copies the unchanged runs (:class:`kg.layout.Splice`) and writes the same bytes 
 full build.
 
 A reader takes the file only when it belongs to the build it reports on
-(:func:`load_build_facts`): its ``graphs`` digest must be that of the graphs the build's
-cache index (``cache/index.json``) lists, i.e. of what the store was loaded from. A build
-made by an older kg has no such file, and an endpoint has no build folder: the readers
-then query the store, and say so (:attr:`kg.analysis.facts.Facts.source`).
+(:func:`build_facts_records`, :func:`load_build_facts`): its ``graphs`` digest must be
+that of the graphs the build's cache index (``cache/index.json``) lists, i.e. of what the
+store was loaded from. A build made by an older kg has no such file, and an endpoint has
+no build folder: the readers then query the store, and say so
+(:attr:`kg.analysis.facts.Facts.source`). Nothing read is kept here between readers: each
+reads the file (~0.7 s of CPU at 100,000 tasks) and keeps what it needs.
 """
 
 from __future__ import annotations
@@ -23,18 +25,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..layout import FACTS_FILE, FACTS_VERSION, Splice, concat
 from .cache import CACHE_DIR, CACHE_INDEX, DocInfo
 from .shared import Graph
 
 __all__ = [
-    "FACTS_FILE", "FACTS_SUFFIX", "FactsRecords", "graphs_digest", "load_build_facts", "no_collections", "write_facts_file",
+    "FACTS_FILE", "FACTS_SUFFIX", "FactsFileError", "FactsRecords", "build_facts_records", "graphs_digest", "load_build_facts",
+    "no_collections", "write_facts_file",
 ]
 
 FACTS_SUFFIX = ".facts.jsonl"  # a document's line, in its cache entry
@@ -73,44 +75,62 @@ def no_collections() -> Iterator[None]:
             gc.enable()
 
 
-# the last file read: (its identity, the index's identity) → records (the report's facts and
-# views read it one after the other)
-_last: tuple[tuple[object, ...], FactsRecords] | None = None
+class FactsFileError(ValueError):
+    """A line of a facts file that cannot be read (found while reading it line by line)."""
 
 
-def _identity(path: Path) -> tuple[object, ...]:
-    st = os.stat(path)
-    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+def build_facts_records(out: str | Path) -> tuple[Iterator[dict[str, Any]] | None, str]:
+    """The facts records of the build folder ``out``, one document's at a time, and
+    ``"facts.jsonl"``; or None and why the file cannot be used (missing, of another format,
+    not of this build's graphs).
 
-
-def load_build_facts(out: str | Path, keep: bool = True) -> tuple[FactsRecords | None, str]:
-    """The facts records of the build folder ``out`` and ``"facts.jsonl"``; or None and why
-    the file cannot be used (missing, of another format, not of this build's graphs).
-
-    The records are kept for the next call on the same files (the facts, then the views),
-    unless ``keep`` is false (the last reader: ~400 MB at 100k tasks)."""
-    global _last
+    The records are parsed as they are taken (one line each), so that a reader that keeps
+    what it needs of them never holds the whole file's (~300 MB of lists and strings at
+    100,000 tasks, whose memory Python then keeps); a line that cannot be parsed raises
+    :class:`FactsFileError` where it is met.
+    """
     path, index = Path(out) / FACTS_FILE, Path(out) / CACHE_DIR / CACHE_INDEX
     try:
-        key = (_identity(path), _identity(index))
-    except OSError:
-        return None, f"no {FACTS_FILE} with a cache index (a build by an older kg)"
-    if _last is not None and _last[0] == key:
-        records = _last[1]
-        if not keep:
-            _last = None
-        return records, FACTS_FILE
-    try:
         graphs = json.loads(index.read_bytes()).get("graphs")
-        with path.open("rb") as fh:
-            head = json.loads(fh.readline() or b"null")
-            if not isinstance(head, dict) or head.get("format") != _FORMAT or head.get("version") != FACTS_VERSION:
-                return None, f"{FACTS_FILE} is not of version {FACTS_VERSION} of the format"
-            if not isinstance(graphs, dict) or head.get("graphs") != graphs_digest(graphs):
-                return None, f"{FACTS_FILE} does not describe the graphs of {CACHE_DIR}/{CACHE_INDEX}"
-            with no_collections():
-                records = [json.loads(line) for line in fh]
+        fh = path.open("rb")
+    except FileNotFoundError:
+        return None, f"no {FACTS_FILE} with a cache index (a build by an older kg)"
     except (OSError, ValueError, AttributeError) as e:
         return None, f"{FACTS_FILE} cannot be read: {e}"
-    _last = (key, records) if keep else None
-    return records, FACTS_FILE
+    try:
+        head = json.loads(fh.readline() or b"null")
+    except (OSError, ValueError) as e:
+        fh.close()
+        return None, f"{FACTS_FILE} cannot be read: {e}"
+    if not isinstance(head, dict) or head.get("format") != _FORMAT or head.get("version") != FACTS_VERSION:
+        fh.close()
+        return None, f"{FACTS_FILE} is not of version {FACTS_VERSION} of the format"
+    if not isinstance(graphs, dict) or head.get("graphs") != graphs_digest(graphs):
+        fh.close()
+        return None, f"{FACTS_FILE} does not describe the graphs of {CACHE_DIR}/{CACHE_INDEX}"
+    return _records(fh, path), FACTS_FILE
+
+
+def _records(fh: BinaryIO, path: Path) -> Iterator[dict[str, Any]]:
+    with fh:
+        for n, line in enumerate(fh, start=2):
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                raise FactsFileError(f"{path}:{n}: {e}") from None
+            if not isinstance(rec, dict):
+                raise FactsFileError(f"{path}:{n}: not a document's record")
+            yield rec
+
+
+def load_build_facts(out: str | Path) -> tuple[FactsRecords | None, str]:
+    """The facts records of the build folder ``out`` in a list, as
+    :func:`build_facts_records` reads them (a line that cannot be read: None and why)."""
+    records, why = build_facts_records(out)
+    if records is None:
+        return None, why
+    try:
+        with no_collections():
+            return list(records), why
+    except (OSError, FactsFileError) as e:
+        return None, f"{FACTS_FILE} cannot be read: {e}"
