@@ -193,6 +193,27 @@ def test_ties_at_the_cut_off_are_all_flagged_and_said(store) -> None:
     assert sum("top_share" in u.rules for u in r.units) == 13  # ⌈0.1 × 53⌉ = 6 without the ties
 
 
+def test_the_ranking_does_not_depend_on_the_order_the_facts_were_read_in(store) -> None:
+    """Ties (same load, same name: a unit of each of two regions) are broken by the IRI, so
+    the facts read in reverse order rank every unit the same."""
+    import dataclasses
+
+    from kg.analysis.facts import read_facts
+
+    facts = read_facts(store, WorkloadOptions().weights())
+    twin = next(f for f in facts.assignments if f.role == "lead")
+    other = twin.unit.replace("/unit/", "/unit/zz-")  # another region's unit of the same name
+    assert other != twin.unit
+    copies = tuple(f._replace(unit=other) for f in facts.assignments if f.unit == twin.unit)
+    parties = {**facts.parties, other: dataclasses.replace(facts.parties[twin.unit], iri=other)}
+    doubled = dataclasses.replace(facts, assignments=facts.assignments + copies, parties=parties)
+    backwards = dataclasses.replace(doubled, assignments=tuple(reversed(doubled.assignments)))
+    a, b = compute_workload(store, facts=doubled), compute_workload(store, facts=backwards)
+    tied = [u.iri for u in a.units if u.unit == a.unit(facts.parties[twin.unit].label).unit]
+    assert len(tied) == 2 and tied == sorted(tied)
+    assert [u.iri for u in a.units] == [u.iri for u in b.units]
+
+
 def test_concentration(report) -> None:
     lead_load = nx.get_node_attributes(report.collaboration, "lead_load")
     values = [lead_load[u.iri] for u in report.units if u.load > 0]

@@ -267,7 +267,9 @@ def _workload(store: Store, opts: WorkloadOptions, facts: Facts) -> WorkloadRepo
                 projects[t].add(p)
     shares, group_shares = unit_loads(facts)
     ranked = [_ranked(s, opts.expand_groups, indicators, projects) for s in shares.values()]
-    ranked.sort(key=lambda r: (-round(r.load, 9), -round(r.s.expanded_load, 9), r.s.label))
+    # (the IRI last: units of two regions share a name, 区交通运输局, and their order must
+    # not depend on the order the facts were read in)
+    ranked.sort(key=lambda r: (-round(r.load, 9), -round(r.s.expanded_load, 9), r.s.label, r.s.iri))
     carrying = [r for r in ranked if r.load > 0]
     G = collaboration_graph({r.s.iri: r.tasks for r in carrying})
     degree, betweenness = centralities(G)
@@ -338,7 +340,7 @@ def _responsibility_graph(report: WorkloadReport) -> nx.Graph:
 def _group_rows(facts: Facts, groups: dict[str, Shares], opts: WorkloadOptions, indicators: dict[str, int],
                 projects: dict[str, set[str]]) -> list[UnitLoad]:
     rows = []
-    for g in sorted(groups.values(), key=lambda g: (-round(g.direct_load, 9), g.label)):
+    for g in sorted(groups.values(), key=lambda g: (-round(g.direct_load, 9), g.label, g.iri)):
         r = _ranked(g, False, indicators, projects)
         zh, en = _group_reason(g, facts.parties[g.iri].scope or "unknown")
         rows.append(UnitLoad(
