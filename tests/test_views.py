@@ -940,3 +940,28 @@ def test_an_lxml_without_the_html5_tokenizer_is_refused_not_used(monkeypatch: py
     monkeypatch.setattr(safe, "_HTML5_LIBXML", (99, 0, 0))
     with pytest.raises(KgError, match=r"needs libxml2 >= 2.14 .*install lxml >= 6.0"):
         page_external_urls("<p>区发改委</p>")
+
+
+def test_the_views_read_the_facts_file_one_record_at_a_time_or_the_store(tmp_path: Path) -> None:
+    from kg.visualize.data import load_view_data
+
+    from kg.layout import FACTS_FILE
+    from kg.store import open_store
+
+    out = tmp_path / "out"
+    build([EXAMPLES / "gulou_task_decomposition.txt"], out, BuildOptions(artifacts=False))
+    store = open_store(out)
+    try:
+        from_file, from_store = load_view_data(store, build=out), load_view_data(store)
+        path = out / FACTS_FILE
+        head, line = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text(head + line + line[: len(line) // 2] + "\n", encoding="utf-8")  # a second line cut short
+        cut = load_view_data(store, build=out)
+    finally:
+        store.close()
+    assert from_file.source == FACTS_FILE and len(from_file.tasks) == 72
+    for name in ("documents", "sections", "tasks", "units"):
+        assert getattr(from_file, name) == getattr(from_store, name), name
+    # the cut line is met after the first document's record was taken: the store is read
+    assert cut.source.startswith(f"store ({FACTS_FILE} cannot be read: {path}:3: ")
+    assert cut == from_store
