@@ -23,7 +23,13 @@ from kg.queries import internal_query
 
 from kg.analysis.facts import Facts, read_facts, record_parties
 from kg.labels import label
-from kg.pipeline.facts_file import FACTS_FILE, FactsFileError, FactsRecords, build_facts_records, no_collections
+from kg.pipeline.facts_file import (
+    FACTS_FILE,
+    FactsFileError,
+    FactsRecords,
+    build_facts_records,
+    no_collections,
+)
 from kg.store import Store, query_values
 
 __all__ = [
