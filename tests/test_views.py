@@ -965,3 +965,64 @@ def test_the_views_read_the_facts_file_one_record_at_a_time_or_the_store(tmp_pat
     # the cut line is met after the first document's record was taken: the store is read
     assert cut.source.startswith(f"store ({FACTS_FILE} cannot be read: {path}:3: ")
     assert cut == from_store
+
+
+def _downloads(out: Path) -> list[str]:
+    page = (out / "index.html").read_text(encoding="utf-8")
+    section = page.split('<section id="downloads">', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="([^"]+)">', section)
+
+
+def test_the_index_lists_the_files_the_slow_children_will_have_written(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workload files are written by forked children while the report is drawn: the
+    index lists what they will have written, not what happens to exist yet."""
+    import shutil
+    import time
+
+    import kg.analysis.workload_outputs as wo
+    from kg.pipeline.artifacts import write_artifacts
+
+    inline, slow = tmp_path / "inline", tmp_path / "slow"
+    for out in (inline, slow):
+        shutil.copytree(example_out, out)
+        for name in (*wo.FILES, "index.html"):
+            (out / name).unlink(missing_ok=True)
+    write_artifacts(inline)
+    monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
+
+    def after_the_index(write: object) -> object:
+        def late(tmp_out: Path, *args: object) -> None:
+            deadline = time.monotonic() + 120
+            while not (tmp_out / "index.html").is_file() and time.monotonic() < deadline:  # (in the child)
+                time.sleep(0.05)
+            write(tmp_out, *args)  # type: ignore[operator]
+        return late
+
+    monkeypatch.setattr(wo, "_write_tables", after_the_index(wo._write_tables))
+    monkeypatch.setattr(wo, "_write_networks", after_the_index(wo._write_networks))
+    write_artifacts(slow)
+    assert _downloads(slow) == _downloads(inline)
+    assert {"workload.csv", "responsibility_matrix.xlsx", "collaboration.gexf", "responsibility.graphml"} <= set(_downloads(slow))
+    assert all((slow / f).is_file() for f in _downloads(slow))
+
+
+def test_the_index_does_not_list_the_network_a_big_build_leaves_out(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import kg.analysis.workload_outputs as wo
+    from kg.pipeline.artifacts import write_artifacts
+
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    (out / wo.RESPONSIBILITY_NETWORK_FILE).unlink()
+    monkeypatch.setattr(wo, "RESPONSIBILITY_NETWORK_MAX_TASKS", 10)  # the example's 72 tasks: a "big" build
+    write_artifacts(out)
+    assert "responsibility.graphml" not in _downloads(out) and "workload.csv" in _downloads(out)
+    assert not (out / wo.RESPONSIBILITY_NETWORK_FILE).exists()
+    (out / wo.RESPONSIBILITY_NETWORK_FILE).write_text("<graphml/>", encoding="utf-8")  # as `kg export` writes it
+    write_artifacts(out)
+    assert "responsibility.graphml" in _downloads(out)

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
 
 __all__ = [
-    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES",
+    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES", "written_files",
     "MAX_MATRIX_TASKS", "RESPONSIBILITY_NETWORK_MAX_TASKS", "RESPONSIBILITY_NETWORK_COMMAND",
     "writes_responsibility_network", "responsibility_network_command", "responsibility_network_notice",
     "formula_like", "neutralise_csv", "neutralise_csv_cell", "WORKBOOK_DATE",
@@ -142,6 +142,17 @@ def shared_facts(tmp_out: Path, result: object | None) -> Facts | None:
     and ``result``, as :func:`shared_workload`; None when it did not run for them."""
     kept = _shared(tmp_out, result)
     return kept[1] if kept is not None else None
+
+
+def written_files(tmp_out: Path, result: object | None) -> tuple[str, ...] | None:
+    """The files of :data:`FILES` that :func:`write_workload_outputs` wrote into ``tmp_out``
+    for ``result`` (as :func:`shared_workload`), or that its children are still writing:
+    what a page may list before they are done. None when it did not run for them."""
+    kept = _shared(tmp_out, result)
+    if kept is None:
+        return None
+    big = not writes_responsibility_network(kept[0].tasks)  # (one `kg export` wrote since stays: not written now)
+    return tuple(f for f in FILES if not (big and f == RESPONSIBILITY_NETWORK_FILE and not (Path(tmp_out) / f).is_file()))
 
 
 # From this many tasks on, the files are written by a child process while the next writer
