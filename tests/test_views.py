@@ -1026,3 +1026,21 @@ def test_the_index_does_not_list_the_network_a_big_build_leaves_out(
     (out / wo.RESPONSIBILITY_NETWORK_FILE).write_text("<graphml/>", encoding="utf-8")  # as `kg export` writes it
     write_artifacts(out)
     assert "responsibility.graphml" in _downloads(out)
+
+
+def test_the_index_says_when_the_workbook_holds_the_largest_plans_only(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from kg.analysis import matrix
+    from kg.pipeline.artifacts import write_artifacts
+
+    assert 'id="capped-matrix"' not in (example_out / "index.html").read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    monkeypatch.setattr(matrix, "BIG_MATRIX_TASKS", 10)  # the example's 72 tasks: a "big" build
+    write_artifacts(out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "任务较多（72 项，超过 10 项）：责任矩阵 responsibility_matrix.xlsx 的汇总表列出全部单位" in page
+    assert f"至多 {matrix.MAX_BIG_PLAN_SHEETS} 个文件、{matrix.MAX_BIG_MATRIX_TASKS} 项任务" in page

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.analysis import workload_outputs
+from kg.analysis import matrix, workload_outputs
 from kg.analysis.networks import betweenness_sample
 from kg.labels import label, note
 
@@ -230,6 +230,15 @@ def _left_out_network(out: Path, report: Any | None) -> dict[str, Any] | None:
             "command": w.responsibility_network_command("OUT")}
 
 
+def _capped_matrix(report: Any | None) -> dict[str, Any] | None:
+    """What the index says when the workbook's plan sheets hold the largest plans only."""
+    m = matrix
+    if report is None or not m.matrix_is_capped(report.tasks):
+        return None
+    return {"tasks": report.tasks, "threshold": m.BIG_MATRIX_TASKS, "sheets": m.MAX_BIG_PLAN_SHEETS,
+            "max_tasks": m.MAX_BIG_MATRIX_TASKS}
+
+
 def _aggregated(data: ViewData, pages: Sequence[ViewPage], limits: ViewLimits) -> dict[str, Any] | None:
     """What the index says when a big corpus got aggregated views instead of the networks."""
     if not limits.aggregated(data):
@@ -308,6 +317,7 @@ def index_context(
         has_tasks=bool(data.tasks),
         downloads=_downloads(out, written),
         responsibility_network=_left_out_network(out, report),
+        capped_matrix=_capped_matrix(report),
         type_legend=[(TYPE_COLORS[t], zh, en) for t, zh, en in UNIT_TYPES],
     )
     return ctx
