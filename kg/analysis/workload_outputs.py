@@ -36,7 +36,7 @@ from ..pipeline.artifacts import defer
 from ..pipeline.workers import die_with_parent, worker_context
 from ..spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from ..store import open_store
-from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
+from .exports import assignment_rows, report_csv, write_assignments_csv, write_excel_csv
 from .facts import Facts, read_facts
 from .matrix import MAX_MATRIX_TASKS, plan_documents, write_responsibility_matrix
 from .networks import write_network
@@ -195,7 +195,7 @@ def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents
     # Excel on a Chinese Windows reads a CSV without BOM as GBK
     write_excel_csv(tmp_out / "workload.csv", report_csv(report))
     assignments = assignment_rows(report)
-    write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
+    write_assignments_csv(tmp_out / "assignments.csv", assignments)
     write_responsibility_matrix(None, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
                                 assignments=assignments, documents=documents)
 
