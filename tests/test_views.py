@@ -940,3 +940,107 @@ def test_an_lxml_without_the_html5_tokenizer_is_refused_not_used(monkeypatch: py
     monkeypatch.setattr(safe, "_HTML5_LIBXML", (99, 0, 0))
     with pytest.raises(KgError, match=r"needs libxml2 >= 2.14 .*install lxml >= 6.0"):
         page_external_urls("<p>区发改委</p>")
+
+
+def test_the_views_read_the_facts_file_one_record_at_a_time_or_the_store(tmp_path: Path) -> None:
+    from kg.visualize.data import load_view_data
+
+    from kg.layout import FACTS_FILE
+    from kg.store import open_store
+
+    out = tmp_path / "out"
+    build([EXAMPLES / "gulou_task_decomposition.txt"], out, BuildOptions(artifacts=False))
+    store = open_store(out)
+    try:
+        from_file, from_store = load_view_data(store, build=out), load_view_data(store)
+        path = out / FACTS_FILE
+        head, line = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text(head + line + line[: len(line) // 2] + "\n", encoding="utf-8")  # a second line cut short
+        cut = load_view_data(store, build=out)
+    finally:
+        store.close()
+    assert from_file.source == FACTS_FILE and len(from_file.tasks) == 72
+    for name in ("documents", "sections", "tasks", "units"):
+        assert getattr(from_file, name) == getattr(from_store, name), name
+    # the cut line is met after the first document's record was taken: the store is read
+    assert cut.source.startswith(f"store ({FACTS_FILE} cannot be read: {path}:3: ")
+    assert cut == from_store
+
+
+def _downloads(out: Path) -> list[str]:
+    page = (out / "index.html").read_text(encoding="utf-8")
+    section = page.split('<section id="downloads">', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="([^"]+)">', section)
+
+
+def test_the_index_lists_the_files_the_slow_children_will_have_written(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workload files are written by forked children while the report is drawn: the
+    index lists what they will have written, not what happens to exist yet."""
+    import shutil
+    import time
+
+    import kg.analysis.workload_outputs as wo
+    from kg.pipeline.artifacts import write_artifacts
+
+    inline, slow = tmp_path / "inline", tmp_path / "slow"
+    for out in (inline, slow):
+        shutil.copytree(example_out, out)
+        for name in (*wo.FILES, "index.html"):
+            (out / name).unlink(missing_ok=True)
+    write_artifacts(inline)
+    monkeypatch.setattr(wo, "PARALLEL_MIN_TASKS", 1)
+
+    def after_the_index(write: object) -> object:
+        def late(tmp_out: Path, *args: object) -> None:
+            deadline = time.monotonic() + 120
+            while not (tmp_out / "index.html").is_file() and time.monotonic() < deadline:  # (in the child)
+                time.sleep(0.05)
+            write(tmp_out, *args)  # type: ignore[operator]
+        return late
+
+    monkeypatch.setattr(wo, "_write_tables", after_the_index(wo._write_tables))
+    monkeypatch.setattr(wo, "_write_networks", after_the_index(wo._write_networks))
+    write_artifacts(slow)
+    assert _downloads(slow) == _downloads(inline)
+    assert {"workload.csv", "responsibility_matrix.xlsx", "collaboration.gexf", "responsibility.graphml"} <= set(_downloads(slow))
+    assert all((slow / f).is_file() for f in _downloads(slow))
+
+
+def test_the_index_does_not_list_the_network_a_big_build_leaves_out(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import kg.analysis.workload_outputs as wo
+    from kg.pipeline.artifacts import write_artifacts
+
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    (out / wo.RESPONSIBILITY_NETWORK_FILE).unlink()
+    monkeypatch.setattr(wo, "RESPONSIBILITY_NETWORK_MAX_TASKS", 10)  # the example's 72 tasks: a "big" build
+    write_artifacts(out)
+    assert "responsibility.graphml" not in _downloads(out) and "workload.csv" in _downloads(out)
+    assert not (out / wo.RESPONSIBILITY_NETWORK_FILE).exists()
+    (out / wo.RESPONSIBILITY_NETWORK_FILE).write_text("<graphml/>", encoding="utf-8")  # as `kg export` writes it
+    write_artifacts(out)
+    assert "responsibility.graphml" in _downloads(out)
+
+
+def test_the_index_says_when_the_workbook_holds_the_largest_plans_only(
+    example_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from kg.analysis import matrix
+    from kg.pipeline.artifacts import write_artifacts
+
+    assert 'id="capped-matrix"' not in (example_out / "index.html").read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(example_out, out)
+    monkeypatch.setattr(matrix, "BIG_MATRIX_TASKS", 10)  # the example's 72 tasks: a "big" build
+    write_artifacts(out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "任务较多（72 项，超过 10 项）：责任矩阵 responsibility_matrix.xlsx 的汇总表列出全部单位" in page
+    assert f"至多 {matrix.MAX_BIG_PLAN_SHEETS} 个文件、{matrix.MAX_BIG_MATRIX_TASKS} 项任务" in page

@@ -226,3 +226,63 @@ def test_excel_csv_neutralises_as_the_full_pass_does(text: str) -> None:
 
     assert excel_csv(text) == BOM + neutralise_csv(text)
 
+
+
+def test_a_big_builds_workbook_holds_every_unit_and_the_largest_plans_only(
+    generated_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past BIG_MATRIX_TASKS (here 200 of the 300 tasks) the plan sheets hold the largest
+    plans up to MAX_BIG_MATRIX_TASKS tasks and MAX_BIG_PLAN_SHEETS sheets; the summary
+    every unit and a note naming the CSVs; at 300 (counter-example) every plan."""
+    from openpyxl import load_workbook
+
+    from kg.analysis import matrix
+
+    store = OxigraphStore(generated_out / STORE_DIR, read_only=True)
+    try:
+        report = compute_workload(store)
+        monkeypatch.setattr(matrix, "BIG_MATRIX_TASKS", 300)
+        write_responsibility_matrix(store, report, tmp_path / "whole.xlsx")
+        monkeypatch.setattr(matrix, "BIG_MATRIX_TASKS", 200)
+        monkeypatch.setattr(matrix, "MAX_BIG_MATRIX_TASKS", 250)
+        write_responsibility_matrix(store, report, tmp_path / "big.xlsx")
+        monkeypatch.setattr(matrix, "MAX_BIG_PLAN_SHEETS", 1)
+        write_responsibility_matrix(store, report, tmp_path / "one.xlsx")
+    finally:
+        store.close()
+    whole, big, one = (load_workbook(tmp_path / f"{n}.xlsx", read_only=True) for n in ("whole", "big", "one"))
+    assert whole.sheetnames[1:] == [*big.sheetnames[1:], whole.sheetnames[-1]]  # (equal plans: the first two by title)
+    assert len(whole.sheetnames) == 1 + 3 and len(big.sheetnames) == 1 + 2 and len(one.sheetnames) == 1 + 1
+    rows = list(big["汇总"].iter_rows(values_only=True))
+    assert sum(1 for r in rows[1:] if r and isinstance(r[0], int)) == len(report.units) > 0
+    note = next(r[2] for r in rows if len(r) > 2 and r[1] == "矩阵范围 (matrix scope)")
+    assert note.startswith("任务较多（300 项，超过 200 项）：本工作簿的汇总表列出全部单位；矩阵只含任务最多的 2 个任务分解文件（200 项任务，按标题排序），")
+    assert "全部见 assignments.csv。" in note and "workload.csv" in note
+    assert not any(len(r) > 1 and r[1] == "矩阵范围 (matrix scope)" for r in whole["汇总"].iter_rows(values_only=True))
+
+
+def test_the_long_table_is_written_row_by_row_as_the_whole_text_was(generated_out: Path, tmp_path: Path) -> None:
+    """write_assignments_csv writes, a row at a time, the bytes write_excel_csv wrote of
+    the whole CSV text: on the build's rows and on rows with formula-like, quoted,
+    multi-line and numeric cells (counter-example: a cell left as is would differ)."""
+    from kg.analysis.exports import (
+        assignment_rows,
+        assignments_csv,
+        write_assignments_csv,
+        write_excel_csv,
+    )
+
+    store = OxigraphStore(generated_out / STORE_DIR, read_only=True)
+    try:
+        rows = assignment_rows(compute_workload(store))
+    finally:
+        store.close()
+    odd = dict(rows[0])
+    odd.update(task='=HYPERLINK("x")，推进\n"一流"', unit="+区科技局", section="-1 项", via_group="@各街道",
+               direct_share=-0.5, expanded_share=1.25, no=3)
+    for case in (rows, [*rows[:3], odd]):
+        write_excel_csv(tmp_path / "text.csv", assignments_csv(case))
+        write_assignments_csv(tmp_path / "rows.csv", case)
+        assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "text.csv").read_bytes()
+    written = (tmp_path / "rows.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in written and ",'+区科技局," in written and ",-0.5," in written

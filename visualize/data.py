@@ -14,15 +14,22 @@ analysis (``kg.analysis.workload``), which reads the same store.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kg.queries import internal_query
 
-from kg.analysis.facts import Facts, facts_of_records, read_facts, record_parties
+from kg.analysis.facts import Facts, read_facts, record_parties
 from kg.labels import label
-from kg.pipeline.facts_file import FactsRecords, load_build_facts, no_collections
+from kg.pipeline.facts_file import (
+    FACTS_FILE,
+    FactsFileError,
+    FactsRecords,
+    build_facts_records,
+    no_collections,
+)
 from kg.store import Store, query_values
 
 __all__ = [
@@ -196,10 +203,13 @@ def load_view_data(store: Store, facts: Facts | None = None, build: str | Path |
     """
     why = "no build folder"
     if build is not None:
-        records, why = load_build_facts(build)
+        records, why = build_facts_records(build)
         if records is not None:
-            with no_collections():
-                return _view_data_of_records(records, facts)
+            try:
+                with no_collections():
+                    return _view_data_of_records(records, facts if facts is not None else read_facts(store, build=build))
+            except (OSError, FactsFileError) as e:
+                why = f"{FACTS_FILE} cannot be read: {e}"
     data = ViewData(source=f"store ({why})")
     _documents_and_sections(store, data)
     facts = facts if facts is not None else read_facts(store)
@@ -215,29 +225,42 @@ def load_view_data(store: Store, facts: Facts | None = None, build: str | Path |
     return data
 
 
-def _view_data_of_records(records: FactsRecords, facts: Facts | None) -> ViewData:
-    """:func:`load_view_data` from the records of a build's facts file: the same data."""
+# What a view needs of a task's row of the facts file (kg.graph.facts_rows): its section,
+# deadline, indicators and projects (the rest is in the facts)
+_TaskRow = tuple[Any, Any, list[Any], list[Any]]
+
+
+def _view_data_of_records(records: Iterable[dict[str, Any]], facts: Facts) -> ViewData:
+    """:func:`load_view_data` from the records of a build's facts file, taken one at a
+    time and not kept (only what the views need of each): the same data."""
     data = ViewData(source="facts.jsonl")
-    facts = facts if facts is not None else facts_of_records(records)
-    rows: dict[str, list[Any]] = {}
-    for rec in records:
-        d = rec["document"]
-        data.documents[d] = DocumentInfo(d, rec["title"], _unslug(d), rec["kind"])
-        for s, ordinal, number, title, parent in rec["sections"]:
-            data.sections[s] = SectionInfo(s, d, ordinal, number, title, parent)
-        rows.update((row[0], row) for row in rec["tasks"])
+    rows: dict[str, _TaskRow] = {}
+    aliases: set[tuple[str, str]] = set()
+
+    def taken() -> Iterator[dict[str, Any]]:
+        for rec in records:
+            d = rec["document"]
+            data.documents[d] = DocumentInfo(d, rec["title"], _unslug(d), rec["kind"])
+            for s, ordinal, number, title, parent in rec["sections"]:
+                data.sections[s] = SectionInfo(s, d, ordinal, number, title, parent)
+            for row in rec["tasks"]:
+                rows[row[0]] = (row[4], row[5], row[7], row[8])
+            aliases.update((u, a) for u, a in rec["aliases"])
+            yield {"parties": rec["parties"], "members": rec["members"]}
+
+    # (record_parties takes the records once, in order: each is read, kept from and let go)
+    described, members = record_parties(cast(FactsRecords, taken()))
     for t, info in facts.tasks.items():
         row = rows.get(t)
         data.tasks[t] = TaskInfo(
-            t, info.document, info.task_id, info.ordinal, info.task_text, row[4] if row else None, row[5] if row else None,
+            t, info.document, info.task_id, info.ordinal, info.task_text, row[0] if row else None, row[1] if row else None,
         )
     _responsibilities(facts, data)
     _party_infos(facts, data)
-    described, members = record_parties(records)
     for u, unit in data.units.items():
         unit.unresolved = bool(described.get(u, (None, None, None, False))[3])
         unit.members.extend(sorted(members.get(u, ())))
-    for u, alias in sorted({(u, a) for rec in records for u, a in rec["aliases"] if u in data.units}):
+    for u, alias in sorted(a for a in aliases if a[0] in data.units):
         unit = data.units[u]
         if alias != unit.label and alias not in unit.aliases:
             unit.aliases.append(alias)
@@ -245,10 +268,10 @@ def _view_data_of_records(records: FactsRecords, facts: Facts | None) -> ViewDat
         row = rows.get(t)
         if row is None:
             continue
-        for i, text, metric in sorted(row[7], key=lambda r: _order_key(r[0])):
+        for i, text, metric in sorted(row[2], key=lambda r: _order_key(r[0])):
             if all(x.iri != i for x in task.indicators):
                 task.indicators.append(IndicatorInfo(i, text, metric))
-        for p, name in sorted(row[8], key=lambda r: (r[1] or r[0], r[0])):
+        for p, name in sorted(row[3], key=lambda r: (r[1] or r[0], r[0])):
             if all(x != p for x, _ in task.projects):
                 task.projects.append((p, name or _unslug(p)))
     return data

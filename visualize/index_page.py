@@ -4,11 +4,11 @@ data, the workload ranking, the views written and the canned-query results."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.analysis import workload_outputs
+from kg.analysis import matrix, workload_outputs
 from kg.analysis.networks import betweenness_sample
 from kg.labels import label, note
 
@@ -209,6 +209,17 @@ def glossary() -> list[dict[str, str]]:
     ]
 
 
+def _downloads(out: Path, written: Collection[str] | None) -> list[tuple[str, str]]:
+    """The files of :data:`DOWNLOADS` the build folder has, or will have once the workload
+    writer's children are done (``written``): never what merely exists yet."""
+    def there(f: str) -> bool:
+        if written is not None and f in workload_outputs.FILES:
+            return f in written
+        return (out / f).is_file()
+
+    return [(f, name) for f, name in DOWNLOADS if there(f)]
+
+
 def _left_out_network(out: Path, report: Any | None) -> dict[str, Any] | None:
     """What the index says when the workload writer leaves responsibility.graphml out (a
     big build; the file is there when `kg export` wrote it since)."""
@@ -217,6 +228,15 @@ def _left_out_network(out: Path, report: Any | None) -> dict[str, Any] | None:
         return None
     return {"tasks": report.tasks, "threshold": w.RESPONSIBILITY_NETWORK_MAX_TASKS,
             "command": w.responsibility_network_command("OUT")}
+
+
+def _capped_matrix(report: Any | None) -> dict[str, Any] | None:
+    """What the index says when the workbook's plan sheets hold the largest plans only."""
+    m = matrix
+    if report is None or not m.matrix_is_capped(report.tasks):
+        return None
+    return {"tasks": report.tasks, "threshold": m.BIG_MATRIX_TASKS, "sheets": m.MAX_BIG_PLAN_SHEETS,
+            "max_tasks": m.MAX_BIG_MATRIX_TASKS}
 
 
 def _aggregated(data: ViewData, pages: Sequence[ViewPage], limits: ViewLimits) -> dict[str, Any] | None:
@@ -264,9 +284,14 @@ def _views_context(
 def index_context(
     out: Path, data: ViewData, report: Any | None, workload_error: str, loads: Mapping[str, LoadInfo],
     selection: Any, pages: Sequence[ViewPage], manifest: Mapping[str, Any], summary: Mapping[str, Any],
-    limits: ViewLimits,
+    limits: ViewLimits, written: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything ``index.html`` shows, but the canned queries."""
+    """Everything ``index.html`` shows, but the canned queries.
+
+    ``written``: the workload files written in this run (:func:`kg.analysis.workload_outputs.written_files`),
+    listed whether or not the children writing them are done; None when the workload writer
+    did not run now (the folder's files, as they are, are listed).
+    """
     pages_by_key = {p.key: p for p in pages if p.key}
     ctx = _workload_context(report, pages_by_key)
     warnings = manifest.get("warnings") or []
@@ -290,8 +315,9 @@ def index_context(
         n_warnings=len(warnings),
         workload_error=workload_error,
         has_tasks=bool(data.tasks),
-        downloads=[(f, label) for f, label in DOWNLOADS if (out / f).is_file()],
+        downloads=_downloads(out, written),
         responsibility_network=_left_out_network(out, report),
+        capped_matrix=_capped_matrix(report),
         type_legend=[(TYPE_COLORS[t], zh, en) for t, zh, en in UNIT_TYPES],
     )
     return ctx

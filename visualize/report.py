@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from kg.analysis.facts import read_facts
 from kg.analysis.workload import WorkloadOptions
-from kg.analysis.workload_outputs import shared_facts
+from kg.analysis.workload_outputs import shared_facts, written_files
 
 from .data import load_view_data
 from .index_page import index_context, manifest, render
@@ -98,7 +98,9 @@ def write_report(
                max_rows=MAX_QUERY_ROWS, report_js=report_js),
         encoding="utf-8",
     )
-    context = index_context(out, data, report, workload_error, loads, selection, pages, built, summary, limits)
+    # the workload writer's children may still be writing: list what they will have written
+    context = index_context(out, data, report, workload_error, loads, selection, pages, built, summary, limits,
+                            written_files(out, result))
     page = render("index.html", [report_js], queries=queries, queries_error=queries_error,
                   report_js=report_js, **context)
     (out / "index.html").write_text(page, encoding="utf-8")

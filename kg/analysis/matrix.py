@@ -29,7 +29,8 @@ from .exports import ASSIGNMENT_COLUMNS, document_name
 from .facts import Facts, TaskInfo, read_facts
 from .workload import WorkloadReport, type_label
 
-__all__ = ["write_responsibility_matrix", "plan_documents", "MAX_MATRIX_TASKS", "MAX_SHEET_ASSIGNMENTS", "LEAD", "CO_LEAD"]
+__all__ = ["write_responsibility_matrix", "plan_documents", "matrix_is_capped", "MAX_MATRIX_TASKS", "BIG_MATRIX_TASKS",
+           "MAX_BIG_MATRIX_TASKS", "MAX_BIG_PLAN_SHEETS", "MAX_SHEET_ASSIGNMENTS", "LEAD", "CO_LEAD"]
 
 _Q_PLAN_DOCS = internal_query("matrix_plan_docs")
 
@@ -40,6 +41,15 @@ TOTAL = "合计"
 # corpus would make a workbook no spreadsheet opens); its summary sheet says which plans
 # were left out. The summary sheet always lists every unit.
 MAX_MATRIX_TASKS = 20_000
+
+# A ranking of more tasks than this is a big build (the aggregated views' threshold): its
+# workbook is the 汇总 summary of every unit, and plan sheets of the largest task plans
+# only, up to MAX_BIG_PLAN_SHEETS sheets and MAX_BIG_MATRIX_TASKS tasks. Hundreds of plan
+# sheets are not read by anyone (they were most of the workbook's time at 100,000 tasks);
+# every row is in assignments.csv and workload.csv, which the summary's note names.
+BIG_MATRIX_TASKS = 20_000
+MAX_BIG_MATRIX_TASKS = 2_000
+MAX_BIG_PLAN_SHEETS = 20
 
 # The 任务分工 sheet holds at most this many rows (whole tasks: the last task's rows are
 # all kept), with a note row below saying that every row is in assignments.csv: its rows
@@ -188,11 +198,7 @@ def write_responsibility_matrix(
         raise ValueError("write_responsibility_matrix: no store to read the facts or the task plans from")
     facts = facts if facts is not None else read_facts(store)  # type: ignore[arg-type]
     ordered = _plans(documents if documents is not None else plan_documents(store), facts)  # type: ignore[arg-type]
-    kept: list[_Plan] = []
-    for plan in ordered:
-        if max_tasks is not None and kept and sum(len(p.tasks) for p in kept) + len(plan.tasks) > max_tasks:
-            break
-        kept.append(plan)
+    kept = _largest_plans(ordered, max_tasks) if matrix_is_capped(report.tasks) else _first_plans(ordered, max_tasks)
     grid = _grid(facts, {p.iri for p in kept})
 
     wb = Workbook(write_only=True)
@@ -213,6 +219,36 @@ def write_responsibility_matrix(
     wb.properties.created = wb.properties.modified = WORKBOOK_DATE
     wb.save(path)
     fix_workbook_dates(path)
+
+
+def matrix_is_capped(tasks: int) -> bool:
+    """Whether the workbook of a ranking of ``tasks`` tasks holds the largest plans only."""
+    return tasks > BIG_MATRIX_TASKS
+
+
+def _first_plans(ordered: list[_Plan], max_tasks: int | None) -> list[_Plan]:
+    """Whole plans in title order, up to ``max_tasks`` tasks (at least one plan)."""
+    kept: list[_Plan] = []
+    for plan in ordered:
+        if max_tasks is not None and kept and sum(len(p.tasks) for p in kept) + len(plan.tasks) > max_tasks:
+            break
+        kept.append(plan)
+    return kept
+
+
+def _largest_plans(ordered: list[_Plan], max_tasks: int | None) -> list[_Plan]:
+    """A big build's plan sheets: the plans with most tasks (then in title order), whole,
+    up to MAX_BIG_PLAN_SHEETS plans and MAX_BIG_MATRIX_TASKS tasks (at least one plan),
+    shown in title order."""
+    cap = MAX_BIG_MATRIX_TASKS if max_tasks is None else min(max_tasks, MAX_BIG_MATRIX_TASKS)
+    chosen: set[int] = set()
+    n = 0
+    for i, plan in sorted(enumerate(ordered), key=lambda ip: -len(ip[1].tasks)):  # (stable: title order in a tie)
+        if len(chosen) >= MAX_BIG_PLAN_SHEETS or not plan.tasks or (chosen and n + len(plan.tasks) > cap):
+            break
+        chosen.add(i)
+        n += len(plan.tasks)
+    return [p for i, p in enumerate(ordered) if i in chosen]
 
 
 def _plan_sheet(ws: Any, plan: _Plan, grid: _Grid, rank: dict[str, int], c: _Cells) -> None:
@@ -294,17 +330,7 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
         (both(m, "fence"), note(m, "fence")),
     ]
     if len(kept) < len(ordered):
-        left = len(ordered) - len(kept)
-        n_tasks = sum(len(p.tasks) for p in kept)
-        all_tasks = sum(len(p.tasks) for p in ordered)
-        notes.append((
-            "矩阵范围 (matrix scope)",
-            f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），其余 {left} 个文件"
-            f"（{all_tasks - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
-            f"任务分工表同样只含这些文件，全部见 assignments.csv。"
-            f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook (its long table too:"
-            " every row is in assignments.csv); the ranking counts every task.",
-        ))
+        notes.append(("矩阵范围 (matrix scope)", _scope_note(report, ordered, kept)))
     for k, v in notes:
         ws.append(c.plain(ws, [None, k, v]))
     if report.groups:
@@ -313,6 +339,28 @@ def _summary_sheet(ws: Any, report: WorkloadReport, c: _Cells, ordered: list[_Pl
         for g in report.groups:
             ws.append(c.plain(ws, [None, g.unit, None, g.region, g.lead, g.co_lead, round(g.load, 3)]
                               + [None] * 8 + [g.reason_zh, g.reason_en]))
+
+
+def _scope_note(report: WorkloadReport, ordered: list[_Plan], kept: list[_Plan]) -> str:
+    """What the summary says when the plan sheets hold only some of the plans."""
+    left = len(ordered) - len(kept)
+    n_tasks = sum(len(p.tasks) for p in kept)
+    all_tasks = sum(len(p.tasks) for p in ordered)
+    rest = (f"其余 {left} 个文件（{all_tasks - n_tasks} 项任务）未列出；全部任务见 tasks.jsonl，或 kg query。本表的单位排名含全部任务。"
+            f"任务分工表同样只含这些文件，全部见 assignments.csv。")
+    if matrix_is_capped(report.tasks):
+        return (
+            f"任务较多（{report.tasks} 项，超过 {BIG_MATRIX_TASKS} 项）：本工作簿的汇总表列出全部单位；矩阵只含任务最多的 "
+            f"{len(kept)} 个任务分解文件（{n_tasks} 项任务，按标题排序），" + rest + "全部排名见 workload.csv。"
+            f" A big build ({report.tasks} tasks): this summary lists every unit; the plan sheets hold the"
+            f" {len(kept)} largest of {len(ordered)} task plans ({n_tasks} tasks); every task's units are in"
+            " assignments.csv, the ranking in workload.csv."
+        )
+    return (
+        f"任务较多：矩阵只含按标题排序的前 {len(kept)} 个任务分解文件（{n_tasks} 项任务），" + rest
+        + f" Only the first {len(kept)} of {len(ordered)} task plans are in this workbook (its long table too:"
+        " every row is in assignments.csv); the ranking counts every task."
+    )
 
 
 def _first_rows(rows: list[dict[str, object]], cap: int) -> list[dict[str, object]]:

@@ -36,7 +36,7 @@ from ..pipeline.artifacts import defer
 from ..pipeline.workers import die_with_parent, worker_context
 from ..spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from ..store import open_store
-from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
+from .exports import assignment_rows, report_csv, write_assignments_csv, write_excel_csv
 from .facts import Facts, read_facts
 from .matrix import MAX_MATRIX_TASKS, plan_documents, write_responsibility_matrix
 from .networks import write_network
@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
 
 __all__ = [
-    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES",
+    "write_workload_outputs", "write_responsibility_matrix", "shared_workload", "shared_facts", "FILES", "written_files",
     "MAX_MATRIX_TASKS", "RESPONSIBILITY_NETWORK_MAX_TASKS", "RESPONSIBILITY_NETWORK_COMMAND",
     "writes_responsibility_network", "responsibility_network_command", "responsibility_network_notice",
     "formula_like", "neutralise_csv", "neutralise_csv_cell", "WORKBOOK_DATE",
@@ -144,6 +144,17 @@ def shared_facts(tmp_out: Path, result: object | None) -> Facts | None:
     return kept[1] if kept is not None else None
 
 
+def written_files(tmp_out: Path, result: object | None) -> tuple[str, ...] | None:
+    """The files of :data:`FILES` that :func:`write_workload_outputs` wrote into ``tmp_out``
+    for ``result`` (as :func:`shared_workload`), or that its children are still writing:
+    what a page may list before they are done. None when it did not run for them."""
+    kept = _shared(tmp_out, result)
+    if kept is None:
+        return None
+    big = not writes_responsibility_network(kept[0].tasks)  # (one `kg export` wrote since stays: not written now)
+    return tuple(f for f in FILES if not (big and f == RESPONSIBILITY_NETWORK_FILE and not (Path(tmp_out) / f).is_file()))
+
+
 # From this many tasks on, the files are written by a child process while the next writer
 # (the report) runs: the workbook and the networks take seconds there, a fork ~0.1 s.
 PARALLEL_MIN_TASKS = 5_000
@@ -184,7 +195,7 @@ def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents
     # Excel on a Chinese Windows reads a CSV without BOM as GBK
     write_excel_csv(tmp_out / "workload.csv", report_csv(report))
     assignments = assignment_rows(report)
-    write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
+    write_assignments_csv(tmp_out / "assignments.csv", assignments)
     write_responsibility_matrix(None, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
                                 assignments=assignments, documents=documents)
 
