@@ -4,6 +4,8 @@ Into the build folder:
 
 * ``workload.csv`` — the ranking of :func:`kg.analysis.workload.compute_workload` (default
   options), direct and expanded load side by side, the verdict and its reasons;
+* ``workload.jsonl`` — the same ranking with everything ``kg workload`` shows of it, for
+  the command to answer from (:mod:`kg.analysis.workload_file`);
 * ``assignments.csv`` — the long table, one row per unit and task (task, section, unit,
   type, role, via_group, shares, document), for pivot tables;
 * ``responsibility_matrix.xlsx`` — tasks × units, cells 牵头/配合 (the RACI-style sheet
@@ -34,6 +36,7 @@ from ..errors import KgError
 from ..layout import MANIFEST
 from ..pipeline.artifacts import defer
 from ..pipeline.workers import die_with_parent, worker_context
+from ..queries.names import name_index
 from ..spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from ..store import open_store
 from .exports import assignment_rows, assignments_csv, report_csv, write_excel_csv
@@ -41,6 +44,7 @@ from .facts import Facts, read_facts
 from .matrix import MAX_MATRIX_TASKS, plan_documents, write_responsibility_matrix
 from .networks import write_network
 from .workload import WorkloadReport, compute_workload
+from .workload_file import WORKLOAD_FILE, Names, write_saved_ranking
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
@@ -54,6 +58,7 @@ __all__ = [
 
 FILES = (
     "workload.csv",
+    WORKLOAD_FILE,
     "assignments.csv",
     "responsibility_matrix.xlsx",
     "collaboration.graphml",
@@ -162,10 +167,12 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
         facts = read_facts(store, build=tmp_out)
         report = compute_workload(store, facts=facts)
         documents = plan_documents(store)
+        names: Names = {kind: (index.labels, index.aliases) for kind in ("unit", "group")
+                        for index in (name_index(store, kind),)}
     finally:
         store.close()
     _share(tmp_out, result, report, facts)
-    parts = (partial(_write_tables, tmp_out, report, facts, documents), partial(_write_networks, tmp_out, report))
+    parts = (partial(_write_tables, tmp_out, report, facts, documents, names), partial(_write_networks, tmp_out, report))
     if len(facts.tasks) >= PARALLEL_MIN_TASKS:
         ctx = worker_context()
         if ctx.get_start_method() == "fork":  # (spawn would pickle the whole ranking)
@@ -180,9 +187,11 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
         part()
 
 
-def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents: list[tuple[str | None, ...]]) -> None:
+def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents: list[tuple[str | None, ...]],
+                  names: Names) -> None:
     # Excel on a Chinese Windows reads a CSV without BOM as GBK
     write_excel_csv(tmp_out / "workload.csv", report_csv(report))
+    write_saved_ranking(tmp_out, report, names)
     assignments = assignment_rows(report)
     write_excel_csv(tmp_out / "assignments.csv", assignments_csv(assignments))
     write_responsibility_matrix(None, report, tmp_out / "responsibility_matrix.xlsx", facts=facts,
