@@ -33,7 +33,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import asdict, astuple, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -56,7 +57,11 @@ _DETAIL = ("tasks", "documents")
 _ROW_FIELDS = tuple(f.name for f in fields(UnitLoad) if f.name not in _DETAIL)
 _SHARE_FIELDS = tuple(f.name for f in fields(TaskShare))
 _TASK_PART = 6  # the first fields of a TaskShare say which task (the same for every unit)
-_FIELDS = {"unit": list(_ROW_FIELDS), "share": list(_SHARE_FIELDS), "document": [f.name for f in fields(DocumentLoad)]}
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(DocumentLoad))
+_FIELDS = {"unit": list(_ROW_FIELDS), "share": list(_SHARE_FIELDS), "document": list(_DOCUMENT_FIELDS)}
+# a record's values in the order of its fields (dataclasses.astuple deep-copies every value)
+_row_values, _share_values, _document_values = (
+    attrgetter(*_ROW_FIELDS), attrgetter(*_SHARE_FIELDS), attrgetter(*_DOCUMENT_FIELDS))
 
 # a kind's names: (labels, aliases), each a name → the IRIs it names
 Names = Mapping[str, tuple[Mapping[str, Collection[str]], Mapping[str, Collection[str]]]]
@@ -139,19 +144,19 @@ def _sorted_names(names: Mapping[str, Collection[str]]) -> dict[str, list[str]]:
 
 
 def _row(u: UnitLoad) -> list[object]:
-    return [getattr(u, f) for f in _ROW_FIELDS]
+    return list(_row_values(u))
 
 
 def _detail(u: UnitLoad, task_lines: dict[tuple[Any, ...], int]) -> list[object]:
     shares = []
     for t in u.tasks:
-        values = astuple(t)
+        values = _share_values(t)
         key = values[:_TASK_PART]
         n = task_lines.get(key)
         if n is None:
             n = task_lines[key] = len(task_lines)
         shares.append([n, *values[_TASK_PART:]])
-    return [[astuple(d) for d in u.documents], shares]
+    return [[_document_values(d) for d in u.documents], shares]
 
 
 def _index_graphs(folder: Path) -> dict[str, str] | None:
