@@ -101,11 +101,11 @@ def _ranking_of(out: str, endpoint: str | None, opts: WorkloadOptions, name: str
     from ..analysis.workload_file import read_saved_ranking
 
     if endpoint:
-        why = "read from the endpoint"
-    else:
-        saved, iris, why = read_saved_ranking(Path(out), opts, name, details)
-        if saved is not None:
-            return saved, iris, why
+        report, iris = _workload_of(out, endpoint, opts, name)
+        return report, iris, f"ranked from the graph of {endpoint}"
+    saved, iris, why = read_saved_ranking(Path(out), opts, name, details)
+    if saved is not None:
+        return saved, iris, why
     report, iris = _workload_of(out, endpoint, opts, name)
     return report, iris, f"ranked again ({why})"
 
