@@ -198,7 +198,7 @@ def read_saved_ranking(
             if details or wanted:
                 saved = _with_details(fh, saved, None if details else wanted)
     except FileNotFoundError:
-        return None, (), f"no {WORKLOAD_FILE} (the build wrote no report: `kg report` writes it)"
+        return None, (), f"no {path} (written with the workload files: `kg report` writes them)"
     except _Unusable as why:
         return None, (), f"{path}: {why}"
     except (OSError, ValueError, TypeError, KeyError, IndexError) as e:  # (ValueError: the JSON's errors too)
