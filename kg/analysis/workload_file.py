@@ -95,7 +95,6 @@ class SavedRanking:
     tasks: int
     collaboration: NetworkCount
     names: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]]
-    path: Path
 
     def lookup(self, name: str) -> tuple[str, ...]:
         """The IRIs of the units named ``name`` (label first, then alias), else of the
@@ -186,7 +185,7 @@ def read_saved_ranking(
     path = folder / WORKLOAD_FILE
     try:
         with path.open("rb") as fh:
-            saved = _header(fh, folder, options, path)
+            saved = _header(fh, folder, options)
             iris: tuple[str, ...] = ()
             wanted: Collection[str] | None = None
             if name is not None:
@@ -206,7 +205,7 @@ def read_saved_ranking(
     return saved, iris, f"the ranking the build saved ({path})"
 
 
-def _header(fh: IO[bytes], folder: Path, options: WorkloadOptions, path: Path) -> SavedRanking:
+def _header(fh: IO[bytes], folder: Path, options: WorkloadOptions) -> SavedRanking:
     head = json.loads(fh.readline() or b"null")
     if not isinstance(head, dict) or head.get("format") != _FORMAT or head.get("version") != _VERSION:
         raise _Unusable(f"not version {_VERSION} of the format")
@@ -222,7 +221,6 @@ def _header(fh: IO[bytes], folder: Path, options: WorkloadOptions, path: Path) -
         units=[_unit(r) for r in head["units"]], groups=[_unit(r) for r in head["groups"]], gini=head["gini"],
         top5_share=head["top5_share"], options=options, tasks=head["tasks"],
         collaboration=NetworkCount(nodes, edges), names={k: (v[0], v[1]) for k, v in head["names"].items()},
-        path=path,
     )
 
 
