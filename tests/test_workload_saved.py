@@ -17,6 +17,7 @@ from kg.analysis.workload_file import INDEX_FILE, WORKLOAD_FILE, read_saved_rank
 from kg.analysis.workload_outputs import write_workload_outputs
 from kg.analysis.workload_rows import WorkloadOptions
 from kg.cli import main
+from kg.version import __version__ as kg_version
 
 from .conftest import PLAN, REPORT, build_generated
 
@@ -141,6 +142,13 @@ def test_an_unreadable_or_cut_file_ranks_again(pair: tuple[Path, Path], tmp_path
     assert res.stdout == run(bare, "--overloaded").stdout
     (out / WORKLOAD_FILE).write_text('{"format": "kg facts", "version": 1}\n', encoding="utf-8")
     assert run(out).stderr == f"{AGAIN} ({out / WORKLOAD_FILE}: not version 1 of the format)\n"
+    # written by another kg: the same file but for the version in its header
+    (out / WORKLOAD_FILE).write_bytes(b"".join([json.dumps(head | {"kg": "0.0.1"}).encode() + b"\n", *lines[1:]]))
+    res = run(out)
+    assert res.stderr == f"{AGAIN} ({out / WORKLOAD_FILE}: written by kg 0.0.1, not {kg_version})\n"
+    assert res.stdout == run(bare).stdout
+    (out / WORKLOAD_FILE).write_bytes(b"".join([json.dumps(head).encode() + b"\n", *lines[1:]]))
+    assert run(out).stderr.startswith(SAVED)  # (the same header, rewritten: used)
 
 
 def test_a_name_the_saved_ranking_does_not_hold_asks_the_store(pair: tuple[Path, Path]) -> None:

@@ -209,8 +209,10 @@ def _header(fh: IO[bytes], folder: Path, options: WorkloadOptions) -> SavedRanki
     head = json.loads(fh.readline() or b"null")
     if not isinstance(head, dict) or head.get("format") != _FORMAT or head.get("version") != _VERSION:
         raise _Unusable(f"not version {_VERSION} of the format")
-    if head.get("kg") != __version__ or head.get("fields") != _FIELDS:
+    if head.get("kg") != __version__:
         raise _Unusable(f"written by kg {head.get('kg')}, not {__version__}")
+    if head.get("fields") != _FIELDS:
+        raise _Unusable("written with other record fields (by another kg)")
     if head.get("options") != asdict(options):
         raise _Unusable("written with other options (the build's are the defaults)")
     graphs = _index_graphs(folder)
@@ -246,6 +248,8 @@ def _with_details(fh: IO[bytes], saved: SavedRanking, wanted: Collection[str] | 
     needed = {s[0] for _, shares in found.values() for s in shares}
     tasks: dict[int, list[Any]] = {}
     for n, line in enumerate(lines):
+        if len(tasks) == len(needed):
+            break
         if n in needed:
             tasks[n] = json.loads(line)
     if len(tasks) != len(needed):
