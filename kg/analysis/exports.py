@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..labels import label
 from ..spreadsheet import FORMULA_START, neutralise_csv, neutralise_csv_cell
-from .workload import UnitLoad, WorkloadReport
+from .workload_rows import Ranking, UnitLoad
 
 __all__ = [
     "CSV_COLUMNS", "ASSIGNMENT_COLUMNS", "report_rows", "report_csv", "report_json", "assignment_rows",
@@ -54,12 +54,12 @@ def _row(rank: int, u: UnitLoad) -> dict[str, object]:
     return row
 
 
-def report_rows(report: WorkloadReport) -> list[dict[str, object]]:
+def report_rows(report: Ranking) -> list[dict[str, object]]:
     """The ranking, one dict per unit with the keys of :data:`CSV_COLUMNS`."""
     return [_row(i, u) for i, u in enumerate(report.units, start=1)]
 
 
-def report_csv(report: WorkloadReport, lineterminator: str = "\n") -> str:
+def report_csv(report: Ranking, lineterminator: str = "\n") -> str:
     """The ranking as CSV, one row per unit (group references are not units: see JSON)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator=lineterminator)
@@ -77,7 +77,7 @@ def _detail(u: UnitLoad) -> dict[str, object]:
     }
 
 
-def report_json(report: WorkloadReport) -> dict[str, object]:
+def report_json(report: Ranking) -> dict[str, object]:
     """The whole report as JSON-ready data: options, concentration, units (each with its
     per-document loads and the tasks and shares behind them), groups, network size."""
     return {
@@ -97,7 +97,7 @@ def report_json(report: WorkloadReport) -> dict[str, object]:
     }
 
 
-def assignment_rows(report: WorkloadReport) -> list[dict[str, object]]:
+def assignment_rows(report: Ranking) -> list[dict[str, object]]:
     """The long table: one row per unit and task it carries (direct or via a group), in
     document and task order. Summing ``direct_share`` per unit gives its direct load,
     ``expanded_share`` its expanded load. Group references have no rows (their members do).

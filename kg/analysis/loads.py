@@ -31,37 +31,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .facts import Fact, Facts, Role
+from .facts import Fact, Facts
+from .workload_rows import DocumentLoad, TaskShare
 
 __all__ = ["TaskShare", "DocumentLoad", "Shares", "unit_loads"]
-
-
-@dataclass(frozen=True, slots=True)
-class TaskShare:
-    """One task behind a unit's load: its role there (the strongest), the group that
-    reached it (its label, None when named), what the task adds to each load, and its role
-    counting only the names (``direct_role``: None when only a group reaches it)."""
-
-    task: str
-    task_id: str
-    document: str
-    ordinal: int
-    section: str
-    task_text: str
-    role: Role
-    via_group: str | None
-    direct_share: float
-    expanded_share: float
-    direct_role: Role | None
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentLoad:
-    """A unit's loads from the tasks of one document (the per-document breakdown)."""
-
-    document: str
-    direct_load: float
-    expanded_load: float
 
 
 @dataclass

@@ -58,10 +58,11 @@ from ..labels import label
 from ..pipeline.facts_file import no_collections
 from ..queries import internal_query
 from ..store import Store, query_values
-from .facts import Facts, Weights, read_facts
+from .facts import Facts, read_facts
 from .loads import DocumentLoad, Shares, TaskShare, unit_loads
 from .networks import centralities, collaboration_graph
-from .verdicts import VerdictRule, overload_verdicts, tukey_fence
+from .verdicts import overload_verdicts, tukey_fence
+from .workload_rows import UnitLoad, WorkloadOptions
 
 __all__ = [
     "WorkloadOptions", "UnitLoad", "WorkloadReport", "compute_workload", "gini", "tukey_fence",
@@ -70,69 +71,6 @@ __all__ = [
 
 _Q_INDICATORS = internal_query("workload_indicators")
 _Q_PROJECTS = internal_query("workload_projects")
-
-
-@dataclass(frozen=True)
-class WorkloadOptions:
-    """How load is weighed and when a unit counts as overloaded (see the module docstring
-    and :class:`kg.analysis.verdicts.VerdictRule`)."""
-
-    lead_weight: float = 1.0
-    co_lead_weight: float = 0.5
-    split_shared_lead: bool = True
-    expand_groups: bool = False
-    fence_k: float = 1.5
-    top_share: float = 0.10
-    min_type_members: int = 5
-    min_load: float = 3.0
-
-    def weights(self) -> Weights:
-        """The role weights of these options, as :func:`kg.analysis.facts.read_facts` takes them."""
-        return Weights(self.lead_weight, self.co_lead_weight, self.split_shared_lead)
-
-    def rule(self) -> VerdictRule:
-        """The overload rule of these options."""
-        return VerdictRule(self.fence_k, self.min_type_members, self.min_load, self.top_share)
-
-
-@dataclass(frozen=True, slots=True)
-class UnitLoad:
-    """One unit's row of the ranking (or one group reference's, in ``WorkloadReport.groups``).
-
-    ``lead``/``co_lead`` are task counts and ``lead_load`` the lead part of ``load``, all
-    of the ranked load; ``load`` is ``direct_load``, or ``expanded_load`` when groups are
-    expanded. ``verdict`` is ``"overloaded"`` or ``"not overloaded"``; ``reason_zh`` and
-    ``reason_en`` say why (for a group reference: what it is). ``tasks`` are the tasks
-    and shares behind both loads, ``documents`` the loads per document.
-    """
-
-    unit: str
-    iri: str
-    type: str
-    region: str
-    lead: int
-    co_lead: int
-    load: float
-    direct_load: float
-    expanded_load: float
-    lead_load: float
-    indicators: int
-    projects: int
-    partners: int
-    degree: float
-    betweenness: float
-    overloaded: bool
-    verdict: str
-    reason_zh: str
-    reason_en: str
-    rules: tuple[str, ...] = ()  # the rules that fired: "fence", "top_share"
-    tasks: tuple[TaskShare, ...] = ()
-    documents: tuple[DocumentLoad, ...] = ()
-
-    @property
-    def reason(self) -> str:
-        """The English reason of an overloaded unit, "" otherwise (the former field)."""
-        return self.reason_en if self.overloaded else ""
 
 
 @dataclass

@@ -4,6 +4,8 @@ Into the build folder:
 
 * ``workload.csv`` — the ranking of :func:`kg.analysis.workload.compute_workload` (default
   options), direct and expanded load side by side, the verdict and its reasons;
+* ``workload.jsonl`` — the same ranking with everything ``kg workload`` shows of it, for
+  the command to answer from (:mod:`kg.analysis.workload_file`);
 * ``assignments.csv`` — the long table, one row per unit and task (task, section, unit,
   type, role, via_group, shares, document), for pivot tables;
 * ``responsibility_matrix.xlsx`` — tasks × units, cells 牵头/配合 (the RACI-style sheet
@@ -33,7 +35,9 @@ from typing import TYPE_CHECKING
 from ..errors import KgError
 from ..layout import MANIFEST
 from ..pipeline.artifacts import defer
+from ..pipeline.facts_file import no_collections
 from ..pipeline.workers import die_with_parent, worker_context
+from ..queries.names import name_index
 from ..spreadsheet import WORKBOOK_DATE, formula_like, neutralise_csv, neutralise_csv_cell
 from ..store import open_store
 from .exports import assignment_rows, report_csv, write_assignments_csv, write_excel_csv
@@ -41,6 +45,7 @@ from .facts import Facts, read_facts
 from .matrix import MAX_MATRIX_TASKS, plan_documents, write_responsibility_matrix
 from .networks import write_network
 from .workload import WorkloadReport, compute_workload
+from .workload_file import WORKLOAD_FILE, Names, write_saved_ranking
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import BuildResult
@@ -54,6 +59,7 @@ __all__ = [
 
 FILES = (
     "workload.csv",
+    WORKLOAD_FILE,
     "assignments.csv",
     "responsibility_matrix.xlsx",
     "collaboration.graphml",
@@ -173,6 +179,9 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
         facts = read_facts(store, build=tmp_out)
         report = compute_workload(store, facts=facts)
         documents = plan_documents(store)
+        with no_collections():  # (the facts are many objects, none cyclic: see no_collections)
+            names: Names = {kind: (index.labels, index.aliases) for kind in ("unit", "group")
+                            for index in (name_index(store, kind),)}
     finally:
         store.close()
     _share(tmp_out, result, report, facts)
@@ -181,14 +190,23 @@ def write_workload_outputs(tmp_out: Path, result: BuildResult | None) -> None:
         ctx = worker_context()
         if ctx.get_start_method() == "fork":  # (spawn would pickle the whole ranking)
             # two children, the tables and the networks (each ~half the CPU at 100k tasks),
-            # so that neither is left alone on the critical path once the report is drawn
+            # so that neither is left alone on the critical path once the report is drawn;
+            # the saved ranking is written here meanwhile (~2 s of CPU at 100k tasks)
             waits = [_start_child(ctx, tmp_out, part) for part in parts]
+            _save_ranking(tmp_out, report, names)
             for wait in waits:
                 if not defer(wait):
                     wait()
             return
     for part in parts:
         part()
+    _save_ranking(tmp_out, report, names)
+
+
+def _save_ranking(tmp_out: Path, report: WorkloadReport, names: Names) -> None:
+    """workload.jsonl, what ``kg workload`` answers from (:mod:`kg.analysis.workload_file`)."""
+    with no_collections():
+        write_saved_ranking(tmp_out, report, names)
 
 
 def _write_tables(tmp_out: Path, report: WorkloadReport, facts: Facts, documents: list[tuple[str | None, ...]]) -> None:

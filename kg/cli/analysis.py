@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.cells import cell_len  # columns on a terminal (CJK: 2)
 
 from ..errors import UsageError
 from .common import handle_errors, require_build
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..analysis.workload import UnitLoad, WorkloadOptions, WorkloadReport
+    from ..analysis.workload import WorkloadReport
+    from ..analysis.workload_rows import Ranking, UnitLoad, WorkloadOptions
     from ..store import Store
 
 __all__ = ["register"]
@@ -24,7 +26,7 @@ __all__ = ["register"]
 
 def _options(expand_groups: bool, lead_weight: float, co_lead_weight: float, no_split: bool, fence_k: float,
              top_share: float, min_load: float, min_type_members: int) -> WorkloadOptions:
-    from ..analysis.workload import WorkloadOptions
+    from ..analysis.workload_rows import WorkloadOptions
 
     if lead_weight < 0 or co_lead_weight < 0:
         raise UsageError("weights must not be negative")
@@ -90,19 +92,35 @@ def _workload_of(out: str, endpoint: str | None, opts: WorkloadOptions,
         store.close()
 
 
+def _ranking_of(out: str, endpoint: str | None, opts: WorkloadOptions, name: str | None,
+                details: bool) -> tuple[Ranking, tuple[str, ...], str]:
+    """The ranking of build folder OUT, the IRIs a unit or group name stands for, and where
+    the ranking comes from: the one the build saved when it is the one asked for (the
+    tasks and documents of every unit when ``details``, else only of the named ones), or
+    ranked again (:func:`_workload_of`)."""
+    from ..analysis.workload_file import read_saved_ranking
+
+    if endpoint:
+        report, iris = _workload_of(out, endpoint, opts, name)
+        return report, iris, f"ranked from the graph of {endpoint}"
+    saved, iris, why = read_saved_ranking(Path(out), opts, name, details)
+    if saved is not None:
+        return saved, iris, why
+    report, iris = _workload_of(out, endpoint, opts, name)
+    return report, iris, f"ranked again ({why})"
+
+
 def _num(x: float) -> str:
     return f"{x:.2f}"
 
 
 def _align(header: Sequence[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    from kg.queries import display_width
-
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
         out = []
         for i, c in enumerate(cells):
-            pad = " " * (widths[i] - display_width(c))
+            pad = " " * (widths[i] - cell_len(c))
             out.append(pad + c if i in right else c + pad)
         return "  ".join(out).rstrip()
 
@@ -118,9 +136,7 @@ def _rule_line(o: WorkloadOptions) -> str:
     )
 
 
-def _table(report: WorkloadReport, units: list[UnitLoad], top: int | None) -> str:
-    from kg.queries import display_width
-
+def _table(report: Ranking, units: list[UnitLoad], top: int | None) -> str:
     from ..labels import both, label, note
 
     rank = {u.iri: i for i, u in enumerate(report.units, start=1)}
@@ -151,24 +167,22 @@ def _table(report: WorkloadReport, units: list[UnitLoad], top: int | None) -> st
     if flagged:
         lines += ["", "超负荷及原因 Overloaded, and why:"]
         for u in flagged:
-            lines += [f"  {u.unit}: {u.reason_zh}", f"  {' ' * display_width(u.unit)}  {u.reason_en}"]
+            lines += [f"  {u.unit}: {u.reason_zh}", f"  {' ' * cell_len(u.unit)}  {u.reason_en}"]
     return "\n".join(lines) + "\n"
 
 
-def _groups_text(report: WorkloadReport) -> str:
-    from kg.queries import display_width
-
+def _groups_text(report: Ranking) -> str:
     if not report.groups:
         return ""
     lines = ["", "群组引用（不是单位，不排名）Group references (not units, not ranked):"]
-    gw = max(display_width(g.unit) for g in report.groups)
+    gw = max(cell_len(g.unit) for g in report.groups)
     for g in report.groups:
-        lines.append(f"  {g.unit}{' ' * (gw - display_width(g.unit))}  lead {g.lead:>3}  co_lead {g.co_lead:>3}  "
+        lines.append(f"  {g.unit}{' ' * (gw - cell_len(g.unit))}  lead {g.lead:>3}  co_lead {g.co_lead:>3}  "
                      f"load {g.load:6.2f}  {g.reason_en}")
     return "\n".join(lines) + "\n"
 
 
-def _unit_text(report: WorkloadReport, u: UnitLoad) -> str:
+def _unit_text(report: Ranking, u: UnitLoad) -> str:
     """One unit: its loads, verdict and reasons, loads per document, and its tasks."""
     from ..analysis.exports import document_name
     from ..labels import label
@@ -204,7 +218,7 @@ def _rows_csv(rows: list[dict[str, object]], columns: Sequence[tuple[str, str]])
     return buf.getvalue()
 
 
-def _show_units(report: WorkloadReport, iris: tuple[str, ...], fmt: str) -> None:
+def _show_units(report: Ranking, iris: tuple[str, ...], fmt: str) -> None:
     from dataclasses import asdict
 
     from ..analysis.exports import ASSIGNMENT_COLUMNS, assignment_rows
@@ -231,10 +245,12 @@ def _show_units(report: WorkloadReport, iris: tuple[str, ...], fmt: str) -> None
 @click.option("--overloaded", "only_overloaded", is_flag=True, help="Show only the overloaded units, with reasons.")
 @click.option("--unit", "unit_name", metavar="NAME",
               help="Show one unit (name or alias): its loads, verdict, and the tasks and shares behind them.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say on stderr whether the ranking is the one the build saved (workload.jsonl) or ranked again, and why.")
 @handle_errors
 def workload_cmd(out: str, endpoint: str | None, expand_groups: bool, lead_weight: float, co_lead_weight: float,
                  no_split: bool, fence_k: float, top_share: float, min_load: float, min_type_members: int, fmt: str,
-                 top: int | None, only_overloaded: bool, unit_name: str | None) -> None:
+                 top: int | None, only_overloaded: bool, unit_name: str | None, verbose: bool) -> None:
     """Rank the units of build folder OUT by load and say which are overloaded and why.
 
     load = Σ lead_weight / (leads of the task) over led tasks + co_lead_weight × co-led tasks;
@@ -242,12 +258,17 @@ def workload_cmd(out: str, endpoint: str | None, expand_groups: bool, lead_weigh
     it through an every-member group (各街道). A unit is overloaded when its load is at
     least --min-load and above Tukey's fence (Q3 + k·IQR) of its type (types with at least
     --min-type-members units) or in the top share of all units (ties all flagged).
+
+    With the default options the ranking is the one the build saved (workload.jsonl), when
+    it is of the build as it is now; other options rank again.
     """
     from ..analysis.exports import CSV_COLUMNS, report_csv, report_json, report_rows
 
     opts = _options(expand_groups, lead_weight, co_lead_weight, no_split, fence_k, top_share, min_load,
                     min_type_members)
-    report, iris = _workload_of(out, endpoint, opts, unit_name)
+    report, iris, source = _ranking_of(out, endpoint, opts, unit_name, details=fmt == "json" and unit_name is None)
+    if verbose:
+        click.echo(f"kg workload: {source}", err=True)
     if unit_name is not None:
         _show_units(report, iris, fmt)
         return
