@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 import urllib.parse
+
+from rich.cells import cell_len, chop_cells
 
 from kg.errors import UsageError
 from kg.labels import has_label, label
@@ -24,26 +25,18 @@ FORMATS = ("table", "csv", "tsv", "json")
 PREFIXES = QUERY_PREFIXES  # declared for every query run
 
 def display_width(text: str) -> int:
-    """Columns taken on a terminal: East Asian wide and fullwidth characters count 2."""
-    w = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return w
+    """Columns taken on a terminal: East Asian wide and fullwidth characters count 2,
+    combining marks 0 (rich's cell widths, as the workload tables measure them)."""
+    return cell_len(text)
 
 
 def _truncate(text: str, width: int) -> str:
-    if display_width(text) <= width:
+    if cell_len(text) <= width:
         return text
-    out, w = [], 0
-    for ch in text:
-        cw = display_width(ch)
-        if w + cw > width - 1:
-            break
-        out.append(ch)
-        w += cw
-    return "".join(out) + "…"
+    head = chop_cells(text, width - 1)[0] if width > 1 else ""
+    if cell_len(head) > width - 1:  # one wide character where one column is left
+        head = ""
+    return head + "…"
 
 
 def compact_iri(iri: str) -> str:

@@ -382,6 +382,16 @@ def _small() -> QueryResult:
     )
 
 
+def test_long_cells_are_cut_at_a_whole_wide_character() -> None:
+    """A cell cut to its column keeps whole characters and ends in …: a wide character that
+    would cross the edge is left out, a combining mark takes no column."""
+    from kg.queries.format import _truncate
+
+    assert [_truncate("区发改委abc", w) for w in (11, 10, 7, 6, 1)] == ["区发改委abc", "区发改委a…", "区发改…", "区发…", "…"]
+    assert _truncate("区a", 2) == "…" and _truncate("e\u0301xyz", 3) == "e\u0301x…"
+    assert Q.display_width("e\u0301x") == 2 and Q.display_width("ＡＢ") == 4  # fullwidth letters: 2 each
+
+
 def test_table_is_aligned_for_wide_characters() -> None:
     text = Q.format_table(_small())
     lines = text.splitlines()
